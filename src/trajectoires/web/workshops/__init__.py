@@ -1,0 +1,1 @@
+"""Workshop pages, API and live updates."""

@@ -1,0 +1,85 @@
+"""Shared fixtures: settings in a temporary workspace, a fresh database per test, the app.
+
+The database is SQLite by default. With ``TRAJECTOIRES_TEST_DATABASE_URL`` set to a
+PostgreSQL URL, each test gets its own schema in that database (created, migrated,
+then dropped), so tests never wipe shared data. ``--no-db-skips`` turns any skipped
+database test into a failure: a PostgreSQL run that skipped its database tests
+proves nothing.
+"""
+
+from __future__ import annotations
+
+import os
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+import sqlalchemy
+
+from trajectoires.db import Database, create_database, migrate
+from trajectoires.settings import Settings
+
+TEST_DATABASE_URL = os.environ.get("TRAJECTOIRES_TEST_DATABASE_URL", "")
+SHARED_DATA = Path(__file__).resolve().parents[2] / "shared" / "data"
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.addoption(
+        "--no-db-skips",
+        action="store_true",
+        help="fail the run when a test marked 'db' was skipped",
+    )
+
+
+def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo) -> None:
+    if (
+        item.config.getoption("--no-db-skips")
+        and call.excinfo is not None
+        and call.excinfo.errisinstance(pytest.skip.Exception)
+        and item.get_closest_marker("db")
+    ):
+        raise pytest.fail.Exception(f"database test skipped on {TEST_DATABASE_URL}: {item.nodeid}")
+
+
+@pytest.fixture
+def database_url(tmp_path: Path) -> Iterator[str]:
+    """URL of a fresh, empty database for one test."""
+    if not TEST_DATABASE_URL:
+        yield f"sqlite:///{tmp_path / 'test.sqlite'}"
+        return
+    schema = f"t_{uuid.uuid4().hex[:12]}"
+    admin = sqlalchemy.create_engine(TEST_DATABASE_URL)
+    with admin.begin() as conn:
+        conn.execute(sqlalchemy.text(f'CREATE SCHEMA "{schema}"'))
+    separator = "&" if "?" in TEST_DATABASE_URL else "?"
+    try:
+        yield f"{TEST_DATABASE_URL}{separator}options=-csearch_path%3D{schema}"
+    finally:
+        with admin.begin() as conn:
+            conn.execute(sqlalchemy.text(f'DROP SCHEMA "{schema}" CASCADE'))
+        admin.dispose()
+
+
+@pytest.fixture
+def database(database_url: str) -> Iterator[Database]:
+    """A fresh database, migrated to the latest schema."""
+    db = create_database(database_url)
+    migrate(db)
+    yield db
+    db.engine.dispose()
+
+
+@pytest.fixture
+def settings(tmp_path: Path, database_url: str) -> Settings:
+    """Settings in a temporary workspace."""
+    return Settings.from_env(
+        {}, workspace=str(tmp_path / "workspace"), database_url=database_url
+    ).ensure_workspace()
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Mark every test using the database fixtures with ``db``."""
+    for item in items:
+        if {"database", "database_url", "client", "app"} & set(getattr(item, "fixturenames", ())):
+            item.add_marker(pytest.mark.db)
