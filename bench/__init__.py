@@ -1,0 +1,1 @@
+"""Benchmarks of Trajectoires, run by ``make bench`` (``python -m bench``)."""
