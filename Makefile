@@ -35,7 +35,7 @@ test-sqlite: $(STAMP) chromium
 
 # Every test that touches the database runs again on PostgreSQL; a skipped one fails the run.
 test-postgres: $(STAMP) chromium
-	TRAJECTOIRES_TEST_DATABASE_URL=$(PG_TEST_URL) $(BIN)/pytest -m db -p no:doctest --no-db-skips
+	TRAJECTOIRES_TEST_DATABASE_URL=$(PG_TEST_URL) $(BIN)/pytest -o addopts="" -ra --strict-markers -m db --no-db-skips tests
 
 test: lint test-sqlite test-postgres
 
