@@ -1,0 +1,370 @@
+"""Participation: joining under a pseudonym, posting statements, voting, moderation, the board.
+
+Participants are recognised by a random token kept in their cookie; only its
+SHA-256 digest is stored (the token has 256 bits of entropy, so a slow hash adds nothing).
+
+Examples
+--------
+>>> parse_vote_value("-1")
+-1
+>>> Counts(agree=3, disagree=1, passed=2).total
+6
+
+"""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from sqlalchemy import func, select
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from trajectoires.foresight.errors import (
+    ConflictError,
+    InvalidInputError,
+    NotAllowedError,
+    NotFoundError,
+)
+from trajectoires.foresight.kinds import Phase, get_kind
+from trajectoires.foresight.models import (
+    PSEUDONYM_MAX_LENGTH,
+    STATEMENT_MAX_LENGTH,
+    Participant,
+    Statement,
+    Vote,
+    Workshop,
+    utcnow,
+)
+from trajectoires.foresight.workshops import WorkshopView, find_by_join_code
+
+__all__ = [
+    "Board",
+    "BoardStatement",
+    "Counts",
+    "Joined",
+    "ParticipantView",
+    "VoteOutcome",
+    "hash_token",
+    "hide_statement",
+    "join_workshop",
+    "parse_vote_value",
+    "participant_for_token",
+    "post_statement",
+    "vote",
+    "vote_counts",
+    "workshop_board",
+]
+
+VOTE_VALUES = (1, -1, 0)
+
+
+@dataclass(frozen=True)
+class ParticipantView:
+    """A participant of one workshop."""
+
+    id: int
+    workshop_id: int
+    pseudonym: str
+
+
+@dataclass(frozen=True)
+class Joined:
+    """Outcome of :func:`join_workshop`: the participant and the token for their cookie."""
+
+    participant: ParticipantView
+    workshop: WorkshopView
+    token: str = field(repr=False)
+
+
+@dataclass(frozen=True)
+class Counts:
+    """Votes on one statement."""
+
+    agree: int = 0
+    disagree: int = 0
+    passed: int = 0
+
+    @property
+    def total(self) -> int:
+        """Number of votes, passes included."""
+        return self.agree + self.disagree + self.passed
+
+
+@dataclass(frozen=True)
+class BoardStatement:
+    """A statement on the board, with its author's pseudonym and its vote counts."""
+
+    id: int
+    workshop_id: int
+    participant_id: int
+    author: str
+    text: str
+    hidden: bool
+    created_at: datetime
+    counts: Counts = Counts()
+
+
+@dataclass(frozen=True)
+class VoteOutcome:
+    """Outcome of :func:`vote`: the recorded value and the statement's counts after it."""
+
+    statement_id: int
+    workshop_id: int
+    value: int
+    counts: Counts
+
+
+@dataclass(frozen=True)
+class Board:
+    """Statements of a workshop, oldest first, and the viewer's own votes."""
+
+    workshop: WorkshopView
+    statements: list[BoardStatement]
+    my_votes: dict[int, int]
+
+
+def hash_token(token: str) -> str:
+    """Return the SHA-256 hex digest stored for a participant token."""
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def join_workshop(session: Session, code: str, pseudonym: str) -> Joined:
+    """Join the workshop whose join code is ``code`` under ``pseudonym``.
+
+    Raises
+    ------
+    InvalidInputError
+        Malformed code, empty or over-long pseudonym.
+    NotFoundError
+        No workshop has this code.
+    ConflictError
+        The workshop is closed, or the pseudonym is taken (case-insensitively).
+
+    """
+    name = " ".join(pseudonym.split())
+    if not name:
+        raise InvalidInputError("empty_pseudonym")
+    if len(name) > PSEUDONYM_MAX_LENGTH:
+        raise InvalidInputError("pseudonym_too_long", limit=PSEUDONYM_MAX_LENGTH, length=len(name))
+    workshop = find_by_join_code(session, code)
+    if not workshop.manifest.phase(workshop.status).accepts_participants:
+        raise ConflictError("workshop_closed")
+    token = secrets.token_urlsafe(32)
+    row = Participant(
+        workshop_id=workshop.id, pseudonym=name, pseudonym_key=name.casefold(),
+        token_hash=hash_token(token),
+    )
+    try:
+        with session.begin():
+            session.add(row)
+    except IntegrityError:
+        raise ConflictError("duplicate_pseudonym", pseudonym=name) from None
+    return Joined(ParticipantView(row.id, row.workshop_id, row.pseudonym), workshop, token)
+
+
+def participant_for_token(
+    session: Session, workshop_id: int, token: str | None
+) -> ParticipantView | None:
+    """Return the participant of this workshop holding ``token``, or ``None``."""
+    if not token:
+        return None
+    with session.begin():
+        row = session.scalar(
+            select(Participant).where(
+                Participant.token_hash == hash_token(token), Participant.workshop_id == workshop_id
+            )
+        )
+        return ParticipantView(row.id, row.workshop_id, row.pseudonym) if row else None
+
+
+def _phase_of(session: Session, workshop_id: int) -> Phase:
+    row = session.get(Workshop, workshop_id)
+    if row is None:
+        raise NotFoundError("workshop_not_found")
+    return get_kind(row.kind).phase(row.status)
+
+
+def post_statement(session: Session, participant: ParticipantView, text: str) -> BoardStatement:
+    """Post a statement of at most 280 characters in the participant's workshop.
+
+    Raises
+    ------
+    InvalidInputError
+        Empty text (after stripping), or longer than 280 characters.
+    ConflictError
+        The workshop's current phase does not accept statements.
+
+    """
+    cleaned = text.strip()
+    if not cleaned:
+        raise InvalidInputError("empty_statement")
+    if len(cleaned) > STATEMENT_MAX_LENGTH:
+        raise InvalidInputError(
+            "statement_too_long", limit=STATEMENT_MAX_LENGTH, length=len(cleaned)
+        )
+    with session.begin():
+        phase = _phase_of(session, participant.workshop_id)
+        if not phase.accepts_contributions:
+            raise ConflictError("phase_refuses_statements", phase=phase.label)
+        row = Statement(
+            workshop_id=participant.workshop_id, participant_id=participant.id, text=cleaned,
+            hidden=False, created_at=utcnow(),
+        )
+        session.add(row)
+        session.flush()
+        return BoardStatement(
+            row.id, row.workshop_id, participant.id, participant.pseudonym, row.text, False,
+            row.created_at,
+        )
+
+
+def parse_vote_value(value: object) -> int:
+    """Return ``value`` as -1, 0 or 1; raise :class:`InvalidInputError` otherwise."""
+    try:
+        number = int(str(value).strip())
+    except ValueError:
+        number = None
+    if number not in VOTE_VALUES:
+        raise InvalidInputError("invalid_vote", value=str(value)[:20])
+    return number
+
+
+def _upsert_vote(session: Session, participant_id: int, statement_id: int, value: int) -> None:
+    dialect = postgresql if session.get_bind().dialect.name == "postgresql" else sqlite
+    now = utcnow()
+    insert = dialect.insert(Vote).values(
+        participant_id=participant_id, statement_id=statement_id, value=value, updated_at=now
+    )
+    session.execute(
+        insert.on_conflict_do_update(
+            index_elements=[Vote.participant_id, Vote.statement_id],
+            set_={"value": value, "updated_at": now},
+        )
+    )
+
+
+def vote(
+    session: Session, participant: ParticipantView, statement_id: int, value: object
+) -> VoteOutcome:
+    """Record the participant's vote on a statement; the latest vote replaces earlier ones.
+
+    Raises
+    ------
+    InvalidInputError
+        ``value`` is not 1 (agree), -1 (disagree) or 0 (pass).
+    NotFoundError
+        No such statement in the participant's workshop.
+    ConflictError
+        The statement is hidden or the participant's own, or the phase refuses votes.
+
+    """
+    number = parse_vote_value(value)
+    with session.begin():
+        statement = session.get(Statement, statement_id)
+        if statement is None or statement.workshop_id != participant.workshop_id:
+            raise NotFoundError("statement_not_found")
+        if statement.hidden:
+            raise ConflictError("statement_hidden")
+        if statement.participant_id == participant.id:
+            raise ConflictError("own_statement")
+        phase = _phase_of(session, participant.workshop_id)
+        if not phase.accepts_votes:
+            raise ConflictError("phase_refuses_votes", phase=phase.label)
+        _upsert_vote(session, participant.id, statement_id, number)
+        counts = _counts(session, [statement_id]).get(statement_id, Counts())
+    return VoteOutcome(statement_id, participant.workshop_id, number, counts)
+
+
+def _counts(
+    session: Session, statement_ids: list[int] | None, workshop_id: int = 0
+) -> dict[int, Counts]:
+    query = select(Vote.statement_id, Vote.value, func.count()).group_by(
+        Vote.statement_id, Vote.value
+    )
+    if statement_ids is not None:
+        query = query.where(Vote.statement_id.in_(statement_ids))
+    else:
+        query = query.join(Statement, Statement.id == Vote.statement_id).where(
+            Statement.workshop_id == workshop_id
+        )
+    tallies: dict[int, dict[int, int]] = {}
+    for statement_id, value, count in session.execute(query):
+        tallies.setdefault(statement_id, {})[value] = count
+    return {
+        sid: Counts(t.get(1, 0), t.get(-1, 0), t.get(0, 0)) for sid, t in tallies.items()
+    }
+
+
+def vote_counts(session: Session, statement_ids: list[int]) -> dict[int, Counts]:
+    """Return the counts of each statement in ``statement_ids`` (missing: no votes yet)."""
+    with session.begin():
+        return _counts(session, list(statement_ids))
+
+
+def hide_statement(
+    session: Session, facilitator_id: int, statement_id: int, *, hidden: bool = True
+) -> BoardStatement:
+    """Hide (or show again) a statement; only the workshop's facilitator may.
+
+    Raises
+    ------
+    NotFoundError, NotAllowedError
+        Unknown statement, or the caller does not run its workshop.
+
+    """
+    with session.begin():
+        row = session.get(Statement, statement_id)
+        if row is None:
+            raise NotFoundError("statement_not_found")
+        workshop = session.get(Workshop, row.workshop_id)
+        if workshop is None or workshop.facilitator_id != facilitator_id:
+            raise NotAllowedError("not_owner")
+        row.hidden = hidden
+        author = session.get(Participant, row.participant_id)
+        return BoardStatement(
+            row.id, row.workshop_id, row.participant_id, author.pseudonym if author else "",
+            row.text, row.hidden, row.created_at,
+        )
+
+
+def workshop_board(
+    session: Session,
+    workshop: WorkshopView,
+    viewer: ParticipantView | None = None,
+    *,
+    include_hidden: bool = False,
+) -> Board:
+    """Return the statements of ``workshop`` with their counts, oldest first.
+
+    Hidden statements are left out unless ``include_hidden`` (the facilitator's view).
+    ``my_votes`` maps statement ids to the viewer's vote.
+    """
+    query = (
+        select(Statement, Participant.pseudonym)
+        .join(Participant, Participant.id == Statement.participant_id)
+        .where(Statement.workshop_id == workshop.id)
+        .order_by(Statement.id)
+    )
+    if not include_hidden:
+        query = query.where(Statement.hidden.is_(False))
+    with session.begin():
+        counts = _counts(session, None, workshop.id)
+        statements = [
+            BoardStatement(
+                s.id, s.workshop_id, s.participant_id, pseudonym, s.text, s.hidden,
+                s.created_at, counts.get(s.id, Counts()),
+            )
+            for s, pseudonym in session.execute(query)
+        ]
+        my_votes: dict[int, int] = {}
+        if viewer is not None:
+            rows = session.execute(
+                select(Vote.statement_id, Vote.value).where(Vote.participant_id == viewer.id)
+            )
+            my_votes = {sid: value for sid, value in rows}
+    return Board(workshop, statements, my_votes)

@@ -1,0 +1,235 @@
+"""Workshops: creation by a facilitator, join codes, phases, listing.
+
+Examples
+--------
+>>> normalize_join_code(" k7m-q2x ")
+'K7MQ2X'
+>>> len(generate_join_code())
+6
+>>> slugify("Numérique & territoires : 2030 !")
+'numerique-territoires-2030'
+
+"""
+
+from __future__ import annotations
+
+import re
+import secrets
+import unicodedata
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Protocol
+
+from sqlalchemy import or_, select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from trajectoires.foresight.errors import InvalidInputError, NotAllowedError, NotFoundError
+from trajectoires.foresight.kinds import WorkshopKind, get_kind
+from trajectoires.foresight.models import QUESTION_MAX_LENGTH, TITLE_MAX_LENGTH, Workshop
+
+__all__ = [
+    "JOIN_CODE_ALPHABET",
+    "TerritoryLike",
+    "WorkshopView",
+    "create_workshop",
+    "find_by_join_code",
+    "generate_join_code",
+    "get_workshop",
+    "list_workshops",
+    "normalize_join_code",
+    "set_phase",
+    "slugify",
+]
+
+JOIN_CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, no 1/I
+JOIN_CODE_LENGTH = 6
+_CODE_SEPARATORS = re.compile(r"[\s\-_.]")
+_CREATE_ATTEMPTS = 5
+
+
+class TerritoryLike(Protocol):
+    """What a workshop needs of a territory unit (``trajectoires.territory`` provides it)."""
+
+    kind: str
+    code: str
+    name: str
+
+
+@dataclass(frozen=True)
+class WorkshopView:
+    """A workshop as the services return it."""
+
+    id: int
+    slug: str
+    join_code: str
+    title: str
+    question: str
+    territory_kind: str
+    territory_code: str
+    territory_name: str
+    kind: str
+    status: str
+    facilitator_id: int
+    created_at: datetime
+
+    @property
+    def manifest(self) -> WorkshopKind:
+        """The manifest of this workshop's kind."""
+        return get_kind(self.kind)
+
+    @property
+    def phase_label(self) -> str:
+        """The French label of the current phase."""
+        return self.manifest.phase(self.status).label
+
+
+def view(row: Workshop) -> WorkshopView:
+    """Copy a workshop row into a :class:`WorkshopView`."""
+    return WorkshopView(
+        row.id, row.slug, row.join_code, row.title, row.question, row.territory_kind,
+        row.territory_code, row.territory_name, row.kind, row.status, row.facilitator_id,
+        row.created_at,
+    )
+
+
+def generate_join_code() -> str:
+    """Draw a random 6-character join code from the unambiguous alphabet."""
+    return "".join(secrets.choice(JOIN_CODE_ALPHABET) for _ in range(JOIN_CODE_LENGTH))
+
+
+def normalize_join_code(text: str) -> str:
+    """Upper-case ``text``, drop spaces and dashes; raise if it cannot be a join code."""
+    code = _CODE_SEPARATORS.sub("", text).upper()
+    if len(code) != JOIN_CODE_LENGTH or any(c not in JOIN_CODE_ALPHABET for c in code):
+        raise InvalidInputError("invalid_join_code", code=text.strip()[:20])
+    return code
+
+
+def slugify(text: str) -> str:
+    """ASCII, lower-case, dash-separated version of ``text`` (at most 50 characters)."""
+    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
+    words = re.findall(r"[a-z0-9]+", ascii_text.lower())
+    return "-".join(words)[:50].strip("-") or "atelier"
+
+
+def _clean(text: str, limit: int, field: str) -> str:
+    cleaned = " ".join(text.split())
+    if not cleaned:
+        raise InvalidInputError(f"empty_{field}")
+    if len(cleaned) > limit:
+        raise InvalidInputError(f"{field}_too_long", limit=limit, length=len(cleaned))
+    return cleaned
+
+
+def create_workshop(
+    session: Session,
+    facilitator_id: int,
+    territory: TerritoryLike,
+    title: str,
+    question: str,
+    *,
+    kind: str = "debate",
+) -> WorkshopView:
+    """Create a workshop in the first phase of its kind, with a fresh slug and join code.
+
+    Parameters
+    ----------
+    session
+        A session with no transaction in progress; this function commits.
+    facilitator_id
+        The facilitator who will run the workshop.
+    territory
+        A resolved territory unit (``kind``, ``code``, ``name``).
+    title, question
+        Shown to participants; at most 120 and 500 characters.
+    kind
+        Key of a registered :class:`~trajectoires.foresight.kinds.WorkshopKind`.
+
+    Raises
+    ------
+    InvalidInputError
+        Empty or over-long title or question, unknown kind.
+
+    """
+    manifest = get_kind(kind)
+    title = _clean(title, TITLE_MAX_LENGTH, "title")
+    question = _clean(question, QUESTION_MAX_LENGTH, "question")
+    for attempt in range(_CREATE_ATTEMPTS):
+        row = Workshop(
+            slug=f"{slugify(title)}-{secrets.token_hex(3)}",
+            join_code=generate_join_code(),
+            title=title,
+            question=question,
+            territory_kind=territory.kind,
+            territory_code=territory.code,
+            territory_name=territory.name,
+            kind=manifest.key,
+            status=manifest.initial_phase.key,
+            facilitator_id=facilitator_id,
+        )
+        try:
+            with session.begin():
+                session.add(row)
+            return view(row)
+        except IntegrityError:  # a join code or slug collision: draw again
+            if attempt == _CREATE_ATTEMPTS - 1:
+                raise
+    raise AssertionError("unreachable")
+
+
+def get_workshop(session: Session, slug: str) -> WorkshopView:
+    """Return the workshop with this public slug; raise :class:`NotFoundError`."""
+    with session.begin():
+        row = session.scalar(select(Workshop).where(Workshop.slug == slug))
+        if row is None:
+            raise NotFoundError("workshop_not_found")
+        return view(row)
+
+
+def find_by_join_code(session: Session, text: str) -> WorkshopView:
+    """Return the workshop whose join code is ``text`` (normalized).
+
+    Raises
+    ------
+    InvalidInputError
+        ``text`` cannot be a join code.
+    NotFoundError
+        No workshop has this code.
+
+    """
+    code = normalize_join_code(text)
+    with session.begin():
+        row = session.scalar(select(Workshop).where(Workshop.join_code == code))
+        if row is None:
+            raise NotFoundError("unknown_join_code", code=code)
+        return view(row)
+
+
+def set_phase(session: Session, facilitator_id: int, slug: str, status: str) -> WorkshopView:
+    """Move the workshop to the phase ``status``; only its facilitator may.
+
+    Raises
+    ------
+    NotFoundError, NotAllowedError, InvalidInputError
+        Unknown workshop, not its facilitator, unknown phase.
+
+    """
+    with session.begin():
+        row = session.scalar(select(Workshop).where(Workshop.slug == slug))
+        if row is None:
+            raise NotFoundError("workshop_not_found")
+        if row.facilitator_id != facilitator_id:
+            raise NotAllowedError("not_owner")
+        row.status = get_kind(row.kind).phase(status).key
+        return view(row)
+
+
+def list_workshops(session: Session, facilitator_id: int | None = None) -> list[WorkshopView]:
+    """Workshops visible to the caller, newest first: every non-draft one, plus own drafts."""
+    visible = Workshop.status != "draft"
+    if facilitator_id is not None:
+        visible = or_(visible, Workshop.facilitator_id == facilitator_id)
+    with session.begin():
+        rows = session.scalars(select(Workshop).where(visible).order_by(Workshop.id.desc()))
+        return [view(row) for row in rows]

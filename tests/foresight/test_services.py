@@ -1,0 +1,157 @@
+"""Foresight services on a real database (SQLite, and PostgreSQL in ``make test``)."""
+
+from __future__ import annotations
+
+import pytest
+
+from foresight import factories as f
+from trajectoires.db import Database
+from trajectoires.foresight import (
+    ConflictError,
+    InvalidInputError,
+    NotAllowedError,
+    NotFoundError,
+    facilitators,
+    participation,
+    workshops,
+)
+
+
+def test_facilitator_password_is_hashed_and_checked(database: Database) -> None:
+    created = f.facilitator(database)
+    with database.sessionmaker() as s:
+        assert facilitators.authenticate(s, " ANNE@example.org", f.PASSWORD).id == created.id
+    with database.sessionmaker() as s, pytest.raises(NotAllowedError) as error:
+        facilitators.authenticate(s, "anne@example.org", "mauvais")
+    assert error.value.message == "Adresse e-mail ou mot de passe incorrect."
+    with database.engine.connect() as conn:
+        stored = conn.exec_driver_sql("select password_hash from facilitator").scalar()
+    assert stored.startswith("$argon2id$") and f.PASSWORD not in stored
+
+
+def test_duplicate_facilitator_and_weak_password(database: Database) -> None:
+    f.facilitator(database)
+    with database.sessionmaker() as s, pytest.raises(ConflictError):
+        facilitators.create_facilitator(s, "anne@example.org", "Autre", f.PASSWORD)
+    with database.sessionmaker() as s, pytest.raises(InvalidInputError, match="10 caractères"):
+        facilitators.create_facilitator(s, "b@example.org", "B", "court")
+
+
+def test_demo_facilitator_is_idempotent(database: Database) -> None:
+    with database.sessionmaker() as s:
+        email, password = facilitators.ensure_demo_facilitator(s)
+        assert facilitators.ensure_demo_facilitator(s) == (email, password)
+        assert facilitators.authenticate(s, email, password).email == email
+
+
+def test_create_workshop_draws_code_and_slug(database: Database) -> None:
+    ws = f.workshop(database, status="draft")
+    assert len(ws.join_code) == 6
+    assert not set(ws.join_code) & set("0O1I")
+    assert ws.slug.startswith("le-numerique-en-2030-")
+    assert (ws.territory_code, ws.territory_name, ws.kind) == ("29", "Finistère", "debate")
+    with database.sessionmaker() as s:
+        assert workshops.find_by_join_code(s, ws.join_code.lower()).id == ws.id
+
+
+def test_create_workshop_refuses_empty_question(database: Database) -> None:
+    owner = f.facilitator(database)
+    with database.sessionmaker() as s, pytest.raises(InvalidInputError, match="question est vide"):
+        workshops.create_workshop(s, owner.id, f.FINISTERE, "Titre", "   ")
+
+
+def test_only_owner_changes_phase(database: Database) -> None:
+    ws = f.workshop(database)
+    other = f.facilitator(database, "autre@example.org")
+    with database.sessionmaker() as s, pytest.raises(NotAllowedError):
+        workshops.set_phase(s, other.id, ws.slug, "closed")
+    with database.sessionmaker() as s, pytest.raises(InvalidInputError, match="Phase inconnue"):
+        workshops.set_phase(s, ws.facilitator_id, ws.slug, "archived")
+
+
+def test_join_errors(database: Database) -> None:
+    ws = f.workshop(database)
+    f.join(database, ws, "Camille")
+    with database.sessionmaker() as s:
+        with pytest.raises(InvalidInputError, match="Code d'atelier invalide"):
+            participation.join_workshop(s, "0OI1", "Lou")
+        with pytest.raises(NotFoundError, match="Aucun atelier"):
+            unknown = "ZZZZZZ" if ws.join_code != "ZZZZZZ" else "YYYYYY"
+            participation.join_workshop(s, unknown, "Lou")
+        with pytest.raises(ConflictError, match="déjà pris"):
+            participation.join_workshop(s, ws.join_code, "  camille ")
+        with pytest.raises(InvalidInputError, match="pseudonyme est vide"):
+            participation.join_workshop(s, ws.join_code, " ")
+
+
+def test_statement_length_is_checked(database: Database) -> None:
+    ws = f.workshop(database)
+    who = f.join(database, ws, "Camille").participant
+    with database.sessionmaker() as s:
+        with pytest.raises(InvalidInputError, match="proposition est vide"):
+            participation.post_statement(s, who, " \n ")
+        with pytest.raises(InvalidInputError) as error:
+            participation.post_statement(s, who, "x" * 281)
+    assert error.value.message == "La proposition dépasse 280 caractères (281 reçus)."
+    assert f.post(database, who, "  " + "x" * 280 + " ").text == "x" * 280
+
+
+def test_latest_vote_wins_and_counts(database: Database) -> None:
+    ws = f.workshop(database)
+    alice = f.join(database, ws, "Alice").participant
+    bob = f.join(database, ws, "Bob").participant
+    chloe = f.join(database, ws, "Chloé").participant
+    statement = f.post(database, alice, "Un lieu de médiation dans chaque commune")
+    with database.sessionmaker() as s:
+        participation.vote(s, bob, statement.id, 1)
+        participation.vote(s, bob, statement.id, "-1")
+        outcome = participation.vote(s, chloe, statement.id, 0)
+        board = participation.workshop_board(s, ws, viewer=bob)
+    assert outcome.counts == participation.Counts(agree=0, disagree=1, passed=1)
+    assert board.statements[0].counts == outcome.counts
+    assert board.statements[0].author == "Alice"
+    assert board.my_votes == {statement.id: -1}
+
+
+def test_vote_errors(database: Database) -> None:
+    ws = f.workshop(database)
+    other_ws = f.workshop(database, f.facilitator(database, "b@example.org"))
+    alice = f.join(database, ws, "Alice").participant
+    bob = f.join(database, ws, "Bob").participant
+    stranger = f.join(database, other_ws, "Zoé").participant
+    statement = f.post(database, alice, "Former les aidants numériques")
+    with database.sessionmaker() as s:
+        with pytest.raises(InvalidInputError, match="Vote invalide : « 2 »"):
+            participation.vote(s, bob, statement.id, 2)
+        with pytest.raises(NotFoundError, match="introuvable"):
+            participation.vote(s, stranger, statement.id, 1)
+        with pytest.raises(ConflictError, match="propre proposition"):
+            participation.vote(s, alice, statement.id, 1)
+        participation.hide_statement(s, ws.facilitator_id, statement.id)
+        with pytest.raises(ConflictError, match="masquée"):
+            participation.vote(s, bob, statement.id, 1)
+        assert participation.workshop_board(s, ws).statements == []
+        assert len(participation.workshop_board(s, ws, include_hidden=True).statements) == 1
+
+
+def test_closed_workshop_refuses_statements_and_participants(database: Database) -> None:
+    ws = f.workshop(database)
+    alice = f.join(database, ws, "Alice").participant
+    with database.sessionmaker() as s:
+        workshops.set_phase(s, ws.facilitator_id, ws.slug, "closed")
+        with pytest.raises(ConflictError, match="n'accepte pas de propositions"):
+            participation.post_statement(s, alice, "Trop tard")
+        with pytest.raises(ConflictError, match="clos"):
+            participation.join_workshop(s, ws.join_code, "Retardataire")
+
+
+def test_participant_token_is_stored_hashed(database: Database) -> None:
+    ws = f.workshop(database)
+    joined = f.join(database, ws, "Alice")
+    with database.sessionmaker() as s:
+        found = participation.participant_for_token(s, ws.id, joined.token)
+        assert found == joined.participant
+        assert participation.participant_for_token(s, ws.id, "autre") is None
+    with database.engine.connect() as conn:
+        stored = conn.exec_driver_sql("select token_hash from participant").scalar()
+    assert stored == participation.hash_token(joined.token) != joined.token
