@@ -1,5 +1,151 @@
-"""Routes (to be written)."""
+"""Facilitator login and logout (session cookie), with login throttling.
 
-from fastapi import APIRouter
+Failed logins are counted per e-mail and per client address in a sliding window
+(:class:`LoginThrottle`, in-process); past the limit, logins are refused with 429
+for the rest of the window, even with the right password.
+"""
 
-router = APIRouter()
+from __future__ import annotations
+
+import threading
+import time
+from collections import deque
+from typing import Annotated
+from urllib.parse import urlsplit
+
+from fastapi import APIRouter, Depends, Form, Request
+from fastapi.responses import RedirectResponse, Response
+
+from trajectoires.foresight.errors import NotAllowedError, TooManyAttemptsError
+from trajectoires.foresight.facilitators import authenticate
+from trajectoires.web.security import require_csrf
+from trajectoires.web.workshops.deps import DbSession
+
+__all__ = ["LoginThrottle", "router"]
+
+router = APIRouter(include_in_schema=False)
+
+
+class LoginThrottle:
+    """Count failed logins per key (e-mail, address) in a sliding time window.
+
+    Examples
+    --------
+    >>> throttle = LoginThrottle(limit=2, window=60.0)
+    >>> throttle.failed(["a"], now=0.0); throttle.failed(["a"], now=1.0)
+    >>> throttle.retry_after(["a"], now=2.0)
+    58
+    >>> throttle.retry_after(["a"], now=61.0)
+    0
+
+    """
+
+    def __init__(self, limit: int = 5, window: float = 300.0) -> None:
+        self.limit = limit
+        self.window = window
+        self._failures: dict[str, deque[float]] = {}
+        self._lock = threading.Lock()
+
+    def _recent(self, key: str, now: float) -> deque[float]:
+        failures = self._failures.setdefault(key, deque())
+        while failures and failures[0] <= now - self.window:
+            failures.popleft()
+        if not failures:
+            del self._failures[key]
+        return failures
+
+    def retry_after(self, keys: list[str], now: float | None = None) -> int:
+        """Seconds to wait before another attempt with any of ``keys`` (0: allowed)."""
+        now = time.monotonic() if now is None else now
+        wait = 0.0
+        with self._lock:
+            for key in keys:
+                failures = self._recent(key, now)
+                if len(failures) >= self.limit:
+                    wait = max(wait, failures[0] + self.window - now)
+        return int(wait + 0.999) if wait > 0 else 0
+
+    def failed(self, keys: list[str], now: float | None = None) -> None:
+        """Record a failed attempt for each of ``keys``."""
+        now = time.monotonic() if now is None else now
+        with self._lock:
+            for key in keys:
+                self._recent(key, now)
+                self._failures.setdefault(key, deque()).append(now)
+
+    def succeeded(self, keys: list[str]) -> None:
+        """Forget the failures of the e-mail key after a successful login."""
+        with self._lock:
+            for key in keys:
+                if key.startswith("email:"):
+                    self._failures.pop(key, None)
+
+
+def login_throttle(request: Request) -> LoginThrottle:
+    """Return the application's throttle, created on first use."""
+    state = request.app.state
+    if not hasattr(state, "login_throttle"):
+        state.login_throttle = LoginThrottle()
+    return state.login_throttle
+
+
+def safe_next(target: str | None) -> str:
+    """Return ``target`` if it is a local path, else the workshop list (no open redirect)."""
+    if not target:
+        return "/ateliers"
+    parts = urlsplit(target)
+    if parts.scheme or parts.netloc or not target.startswith("/") or target.startswith("//"):
+        return "/ateliers"
+    return target
+
+
+def _login_page(request: Request, status: int = 200, **context: object) -> Response:
+    templates = request.app.state.templates
+    return templates.TemplateResponse(request, "auth/login.html", context, status_code=status)
+
+
+@router.get("/connexion")
+def login_form(request: Request, suivant: str = "") -> Response:
+    """Show the facilitator login form."""
+    return _login_page(request, suivant=safe_next(suivant), email="")
+
+
+@router.post("/connexion", dependencies=[Depends(require_csrf)])
+def login(
+    request: Request,
+    session: DbSession,
+    throttle: Annotated[LoginThrottle, Depends(login_throttle)],
+    *,
+    email: Annotated[str, Form()] = "",
+    password: Annotated[str, Form()] = "",
+    suivant: Annotated[str, Form()] = "",
+) -> Response:
+    """Check the credentials; on success remember the facilitator in the session."""
+    client = request.client.host if request.client else "?"
+    keys = [f"email:{email.strip().lower()}", f"ip:{client}"]
+    context = {"suivant": safe_next(suivant), "email": email.strip()}
+    wait = throttle.retry_after(keys)
+    if wait:
+        error = TooManyAttemptsError("too_many_attempts", seconds=wait)
+        return _login_page(request, 429, error=error.message, **context)
+    try:
+        facilitator = authenticate(session, email, password)
+    except NotAllowedError as error:
+        throttle.failed(keys)
+        return _login_page(request, 401, error=error.message, **context)
+    throttle.succeeded(keys)
+    csrf = request.session.get("csrf")
+    request.session.clear()  # a fresh session at login (no fixation)
+    if csrf:
+        request.session["csrf"] = csrf
+    request.session["facilitator_id"] = facilitator.id
+    request.session["facilitator_name"] = facilitator.display_name
+    return RedirectResponse(context["suivant"], status_code=303)
+
+
+@router.post("/deconnexion", dependencies=[Depends(require_csrf)])
+def logout(request: Request) -> Response:
+    """Forget the facilitator and go back to the home page."""
+    request.session.pop("facilitator_id", None)
+    request.session.pop("facilitator_name", None)
+    return RedirectResponse("/", status_code=303)

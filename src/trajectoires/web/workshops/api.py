@@ -1,5 +1,194 @@
-"""Routes (to be written)."""
+"""Workshop JSON API under ``/api/v1/workshops`` (documented in the OpenAPI schema).
 
-from fastapi import APIRouter
+Reading is public. Writing needs the participant cookie set when joining
+(``POST /rejoindre``) and the session's CSRF token in the ``X-CSRF-Token`` header.
+Errors are ``{"detail": "<message en français>"}`` with the matching status.
+"""
 
-router = APIRouter()
+from __future__ import annotations
+
+from datetime import datetime
+
+from fastapi import APIRouter, Depends, HTTPException, Request
+from pydantic import BaseModel, Field
+from sqlalchemy.orm import Session
+
+from trajectoires.foresight.errors import ForesightError
+from trajectoires.foresight.participation import (
+    BoardStatement,
+    ParticipantView,
+    post_statement,
+    vote,
+    workshop_board,
+)
+from trajectoires.foresight.workshops import WorkshopView, get_workshop
+from trajectoires.web.workshops.csrf import require_csrf_header
+from trajectoires.web.workshops.deps import DbSession, Hub, current_participant, http_error
+from trajectoires.web.workshops.events import counts_payload, publish_statement, publish_vote
+
+__all__ = ["router"]
+
+router = APIRouter(prefix="/api/v1/workshops", tags=["ateliers"])
+ERRORS = {
+    403: {"description": "Non participant, ou jeton CSRF absent"},
+    404: {"description": "Atelier ou proposition introuvable"},
+    409: {"description": "Phase ou proposition qui refuse l'action"},
+    422: {"description": "Donnée invalide (message en français)"},
+}
+
+
+class TerritoryOut(BaseModel):
+    """The territory a workshop is about."""
+
+    kind: str = Field(examples=["departement"])
+    code: str = Field(examples=["29"])
+    name: str = Field(examples=["Finistère"])
+
+
+class WorkshopOut(BaseModel):
+    """Public information on a workshop."""
+
+    slug: str
+    join_code: str = Field(description="Code à 6 caractères pour rejoindre l'atelier")
+    title: str
+    question: str
+    kind: str = Field(examples=["debate"])
+    status: str = Field(description="Phase : draft, open ou closed")
+    phase_label: str
+    territory: TerritoryOut
+    created_at: datetime
+
+
+class CountsOut(BaseModel):
+    """Votes on a statement."""
+
+    agree: int
+    disagree: int
+    pass_: int = Field(alias="pass", serialization_alias="pass")
+
+
+class StatementOut(BaseModel):
+    """A statement with its vote counts; ``my_vote`` is the caller's vote (if joined)."""
+
+    id: int
+    participant_id: int
+    author: str
+    text: str
+    created_at: datetime
+    counts: CountsOut
+    mine: bool = False
+    my_vote: int | None = None
+
+
+class StatementIn(BaseModel):
+    """A new statement (at most 280 characters once stripped)."""
+
+    text: str = Field(max_length=2000, examples=["Un lieu de médiation numérique par canton"])
+
+
+class VoteIn(BaseModel):
+    """A vote: 1 agree, -1 disagree, 0 pass. A new vote replaces the previous one."""
+
+    value: int = Field(examples=[1])
+
+
+class VoteOut(BaseModel):
+    """The recorded vote and the statement's counts just after it."""
+
+    statement_id: int
+    value: int
+    counts: CountsOut
+
+
+def _workshop(session: Session, slug: str) -> WorkshopView:
+    try:
+        return get_workshop(session, slug)
+    except ForesightError as error:
+        raise http_error(error) from error
+
+
+def _participant(request: Request, session: Session, workshop: WorkshopView) -> ParticipantView:
+    me = current_participant(request, session, workshop)
+    if me is None:
+        raise HTTPException(403, "Rejoignez l'atelier pour participer.")
+    return me
+
+
+def _statement_out(
+    s: BoardStatement, me: ParticipantView | None, my_vote: int | None
+) -> StatementOut:
+    return StatementOut(
+        id=s.id, participant_id=s.participant_id, author=s.author, text=s.text,
+        created_at=s.created_at, counts=CountsOut.model_validate(counts_payload(s.counts)),
+        mine=me is not None and me.id == s.participant_id, my_vote=my_vote,
+    )
+
+
+@router.get("/{slug}", response_model=WorkshopOut, responses={404: ERRORS[404]})
+def read_workshop(slug: str, session: DbSession) -> WorkshopOut:
+    """Public information on a workshop."""
+    w = _workshop(session, slug)
+    return WorkshopOut(
+        slug=w.slug, join_code=w.join_code, title=w.title, question=w.question, kind=w.kind,
+        status=w.status, phase_label=w.phase_label, created_at=w.created_at,
+        territory=TerritoryOut(kind=w.territory_kind, code=w.territory_code, name=w.territory_name),
+    )
+
+
+@router.get("/{slug}/statements", response_model=list[StatementOut], responses={404: ERRORS[404]})
+def read_statements(slug: str, request: Request, session: DbSession) -> list[StatementOut]:
+    """Visible statements of the workshop with their counts, oldest first."""
+    workshop = _workshop(session, slug)
+    me = current_participant(request, session, workshop)
+    board = workshop_board(session, workshop, viewer=me)
+    return [_statement_out(s, me, board.my_votes.get(s.id)) for s in board.statements]
+
+
+@router.post(
+    "/{slug}/statements",
+    status_code=201,
+    response_model=StatementOut,
+    dependencies=[Depends(require_csrf_header)],
+    responses={k: ERRORS[k] for k in (403, 404, 409, 422)},
+)
+def create_statement(
+    slug: str, body: StatementIn, request: Request, session: DbSession, hub: Hub
+) -> StatementOut:
+    """Post a statement as the participant of this browser (cookie)."""
+    workshop = _workshop(session, slug)
+    me = _participant(request, session, workshop)
+    try:
+        statement = post_statement(session, me, body.text)
+    except ForesightError as error:
+        raise http_error(error) from error
+    publish_statement(hub, statement)
+    return _statement_out(statement, me, None)
+
+
+@router.post(
+    "/{slug}/statements/{statement_id}/vote",
+    response_model=VoteOut,
+    dependencies=[Depends(require_csrf_header)],
+    responses={k: ERRORS[k] for k in (403, 404, 409, 422)},
+)
+def create_vote(
+    slug: str,
+    statement_id: int,
+    body: VoteIn,
+    *,
+    request: Request,
+    session: DbSession,
+    hub: Hub,
+) -> VoteOut:
+    """Vote on a statement; the latest vote of a participant wins."""
+    workshop = _workshop(session, slug)
+    me = _participant(request, session, workshop)
+    try:
+        outcome = vote(session, me, statement_id, body.value)
+    except ForesightError as error:
+        raise http_error(error) from error
+    publish_vote(hub, outcome)
+    return VoteOut(
+        statement_id=outcome.statement_id, value=outcome.value,
+        counts=CountsOut.model_validate(counts_payload(outcome.counts)),
+    )

@@ -1,5 +1,304 @@
-"""Live updates hub (to be written)."""
+"""Live updates: fan-out of workshop events to Server-Sent Events subscribers.
+
+Route handlers call :meth:`LiveHub.publish` (a new statement, a phase change, a
+hidden statement) or :meth:`LiveHub.votes_changed` *after* their transaction has
+committed. Messages travel through a :class:`Bus`:
+
+- :class:`LocalBus` (default) delivers them within this process;
+- :class:`~trajectoires.web.workshops.live_pg.PostgresBus` sends them with PostgreSQL
+  ``NOTIFY`` and every server process listens, so subscribers connected to any
+  process get them.
+
+Each process delivers a message to its own subscribers: one bounded
+:class:`asyncio.Queue` per SSE connection. A subscriber whose queue is full is
+dropped (its stream ends and the browser reconnects), never the server.
+
+Votes are coalesced: the hub collects the ids of statements whose votes changed
+and sends at most one ``votes`` message per workshop every ``vote_interval``
+seconds (200 ms); on delivery, the counts are loaded once from the database
+and broadcast. So 200 participants voting cause five count queries per second,
+not 200 broadcasts.
+
+Event ids are increasing per process; a reconnecting browser sends
+``Last-Event-ID`` and gets the events it missed from a small replay buffer, or
+a ``reset`` event (reload the board) when they are no longer there.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import logging
+import threading
+from collections import deque
+from collections.abc import AsyncIterator, Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from typing import Any, Protocol
+
+import anyio.to_thread
+
+__all__ = ["Bus", "LiveEvent", "LiveHub", "LocalBus", "Subscription"]
+
+logger = logging.getLogger(__name__)
+
+Message = dict[str, Any]
+CountsLoader = Callable[[list[int]], dict[int, dict[str, int]]]
+
+
+@dataclass(frozen=True)
+class LiveEvent:
+    """One event of a workshop's stream."""
+
+    id: int
+    kind: str
+    data: dict[str, Any]
+
+    def encode(self) -> str:
+        """Return the event in the ``text/event-stream`` format.
+
+        >>> LiveEvent(3, "votes", {"counts": {}}).encode().splitlines()
+        ['id: 3', 'event: votes', 'data: {"counts": {}}', '']
+        """
+        payload = json.dumps(self.data, ensure_ascii=False, separators=(", ", ": "))
+        return f"id: {self.id}\nevent: {self.kind}\ndata: {payload}\n\n"
+
+
+class Bus(Protocol):
+    """Carries messages between server processes (or within one)."""
+
+    def start(self, deliver: Callable[[Message], None], loop: asyncio.AbstractEventLoop) -> None:
+        """Begin delivering received messages with ``deliver`` on ``loop``."""
+
+    def send(self, message: Message) -> None:
+        """Send ``message`` to every process; may block, call it from a worker thread."""
+
+    def close(self) -> None:
+        """Stop receiving and release resources."""
+
+
+class LocalBus:
+    """In-process bus: messages are delivered to this process's subscribers only."""
+
+    def __init__(self) -> None:
+        self._deliver: Callable[[Message], None] | None = None
+        self._loop: asyncio.AbstractEventLoop | None = None
+
+    def start(self, deliver: Callable[[Message], None], loop: asyncio.AbstractEventLoop) -> None:
+        """Deliver messages with ``deliver`` on ``loop``."""
+        self._deliver, self._loop = deliver, loop
+
+    def send(self, message: Message) -> None:
+        """Schedule the delivery of ``message`` on the event loop (thread-safe)."""
+        if self._deliver is None or self._loop is None or self._loop.is_closed():
+            return
+        try:
+            self._loop.call_soon_threadsafe(self._deliver, message)
+        except RuntimeError:  # the loop closed meanwhile (test clients)
+            logger.debug("live message dropped: event loop closed")
+
+    def close(self) -> None:
+        """Forget the delivery target."""
+        self._deliver = None
+
+
+@dataclass(eq=False)
+class Subscription:
+    """One SSE connection: a bounded queue of events (``None`` means: dropped)."""
+
+    workshop_id: int
+    queue: asyncio.Queue[LiveEvent | None]
+    backlog: list[LiveEvent] = field(default_factory=list)
+    dropped: bool = False
 
 
 class LiveHub:
-    """Fan-out of workshop events to Server-Sent Events subscribers."""
+    """Fan-out of workshop events to the SSE subscribers of this process.
+
+    Parameters
+    ----------
+    bus
+        How messages reach every process; default: :class:`LocalBus`.
+    queue_size
+        Events buffered per subscriber before it is dropped.
+    vote_interval
+        Seconds between two ``votes`` messages of one workshop.
+    keepalive
+        Seconds between keep-alive comments on idle streams.
+    replay
+        Events kept per workshop for ``Last-Event-ID`` replays.
+
+    """
+
+    def __init__(
+        self,
+        bus: Bus | None = None,
+        *,
+        queue_size: int = 64,
+        vote_interval: float = 0.2,
+        keepalive: float = 15.0,
+        replay: int = 256,
+    ) -> None:
+        self.bus: Bus = bus or LocalBus()
+        self.queue_size = queue_size
+        self.vote_interval = vote_interval
+        self.keepalive = keepalive
+        self._replay_size = replay
+        self._loop: asyncio.AbstractEventLoop | None = None
+        self._counts_loader: CountsLoader | None = None
+        self._subscribers: dict[int, set[Subscription]] = {}
+        self._replay: dict[int, deque[LiveEvent]] = {}
+        self._next_id = 0
+        self._pending_votes: dict[int, set[int]] = {}
+        self._flush_scheduled = False
+        self._lock = threading.Lock()
+        self._tasks: set[asyncio.Task[None]] = set()
+
+    # -- wiring -------------------------------------------------------------------------
+    def attach(self, counts_loader: CountsLoader, bus: Bus | None = None) -> None:
+        """Bind the hub to the running event loop; call from the loop (idempotent).
+
+        ``counts_loader(statement_ids)`` returns ``{id: {"agree", "disagree", "pass"}}``
+        and runs in a worker thread. ``bus`` replaces the bus before the first start.
+        """
+        loop = asyncio.get_running_loop()
+        self._counts_loader = counts_loader
+        if loop is self._loop:
+            return
+        if bus is not None and self._loop is None:
+            self.bus = bus
+        self._loop = loop
+        self._flush_scheduled = False
+        self.bus.start(self._deliver, loop)
+
+    def close(self) -> None:
+        """Stop the bus (at application shutdown)."""
+        self.bus.close()
+
+    @property
+    def subscriber_count(self) -> int:
+        """Number of open SSE connections in this process."""
+        return sum(len(subs) for subs in self._subscribers.values())
+
+    # -- publishing (any thread, after the commit) ---------------------------------------
+    def publish(self, workshop_id: int, kind: str, data: dict[str, Any]) -> None:
+        """Send event ``kind`` with ``data`` to every subscriber of the workshop."""
+        self._send({"w": workshop_id, "k": kind, "d": data})
+
+    def votes_changed(self, workshop_id: int, statement_ids: list[int]) -> None:
+        """Note that votes changed; counts are broadcast at most every ``vote_interval``."""
+        loop = self._loop
+        with self._lock:
+            self._pending_votes.setdefault(workshop_id, set()).update(statement_ids)
+            if self._flush_scheduled or loop is None or loop.is_closed():
+                return
+            self._flush_scheduled = True
+        try:
+            loop.call_soon_threadsafe(loop.call_later, self.vote_interval, self._flush_votes)
+        except RuntimeError:
+            self._flush_scheduled = False
+
+    def _send(self, message: Message) -> None:
+        try:
+            self.bus.send(message)
+        except Exception:  # the bus failing must not fail the request that already committed
+            logger.exception("live bus failed; delivering locally only")
+            if self._loop is not None and not self._loop.is_closed():
+                self._loop.call_soon_threadsafe(self._deliver, message)
+
+    def _flush_votes(self) -> None:
+        with self._lock:
+            pending, self._pending_votes = self._pending_votes, {}
+            self._flush_scheduled = False
+        for workshop_id, ids in pending.items():
+            message = {"w": workshop_id, "k": "votes", "d": {"ids": sorted(ids)}}
+            if isinstance(self.bus, LocalBus):
+                self._deliver(message)
+            else:
+                self._spawn(anyio.to_thread.run_sync(self._send, message))
+
+    # -- delivery (event loop) ----------------------------------------------------------
+    def _deliver(self, message: Message) -> None:
+        workshop_id, kind, data = int(message["w"]), str(message["k"]), message["d"]
+        if kind != "votes":
+            self._broadcast(workshop_id, kind, data)
+        elif self._subscribers.get(workshop_id) and self._counts_loader is not None:
+            self._spawn(self._broadcast_counts(workshop_id, [int(i) for i in data["ids"]]))
+
+    async def _broadcast_counts(self, workshop_id: int, ids: list[int]) -> None:
+        loader = self._counts_loader
+        assert loader is not None
+        counts = await anyio.to_thread.run_sync(loader, ids)
+        self._broadcast(workshop_id, "votes", {"counts": {str(k): v for k, v in counts.items()}})
+
+    def _spawn(self, coroutine: Any) -> None:
+        task = asyncio.ensure_future(coroutine)
+        self._tasks.add(task)
+        task.add_done_callback(self._tasks.discard)
+
+    def _broadcast(self, workshop_id: int, kind: str, data: dict[str, Any]) -> None:
+        self._next_id += 1
+        event = LiveEvent(self._next_id, kind, data)
+        buffer = self._replay.setdefault(workshop_id, deque(maxlen=self._replay_size))
+        buffer.append(event)
+        for subscription in list(self._subscribers.get(workshop_id, ())):
+            try:
+                subscription.queue.put_nowait(event)
+            except asyncio.QueueFull:
+                self._drop(subscription)
+
+    def _drop(self, subscription: Subscription) -> None:
+        logger.info("dropping a slow live subscriber of workshop %s", subscription.workshop_id)
+        subscription.dropped = True
+        self._subscribers.get(subscription.workshop_id, set()).discard(subscription)
+        while not subscription.queue.empty():
+            subscription.queue.get_nowait()
+        subscription.queue.put_nowait(None)
+
+    # -- subscribing (event loop) ---------------------------------------------------------
+    def _backlog(self, workshop_id: int, last_event_id: int | None) -> list[LiveEvent]:
+        if last_event_id is None:
+            return []
+        buffer = self._replay.get(workshop_id, deque())
+        missed = [event for event in buffer if event.id > last_event_id]
+        complete = last_event_id <= self._next_id and (
+            not buffer or buffer[0].id <= last_event_id + 1
+        )
+        if complete:
+            return missed
+        return [LiveEvent(self._next_id, "reset", {})]
+
+    @contextmanager
+    def subscribe(
+        self, workshop_id: int, last_event_id: int | None = None
+    ) -> Iterator[Subscription]:
+        """Register an SSE connection for the duration of the ``with`` block."""
+        subscription = Subscription(
+            workshop_id, asyncio.Queue(self.queue_size), self._backlog(workshop_id, last_event_id)
+        )
+        self._subscribers.setdefault(workshop_id, set()).add(subscription)
+        try:
+            yield subscription
+        finally:
+            subscribers = self._subscribers.get(workshop_id, set())
+            subscribers.discard(subscription)
+            if not subscribers:
+                self._subscribers.pop(workshop_id, None)
+
+    async def stream(
+        self, workshop_id: int, last_event_id: int | None = None
+    ) -> AsyncIterator[str]:
+        """Yield the ``text/event-stream`` chunks of one SSE connection until dropped."""
+        with self.subscribe(workshop_id, last_event_id) as subscription:
+            yield "retry: 3000\n: connected\n\n"
+            for event in subscription.backlog:
+                yield event.encode()
+            while True:
+                try:
+                    event = await asyncio.wait_for(subscription.queue.get(), self.keepalive)
+                except TimeoutError:
+                    yield ": keep-alive\n\n"
+                    continue
+                if event is None:
+                    return
+                yield event.encode()

@@ -1,5 +1,187 @@
-"""Routes (to be written)."""
+"""Workshop pages for participants: list, join, the participant view and its live stream.
 
-from fastapi import APIRouter
+Forms work without JavaScript (POST then redirect); ``static/workshop.js`` replaces
+them with ``fetch`` calls to the API and listens to ``/ateliers/{slug}/flux``.
+The facilitator pages live in :mod:`trajectoires.web.workshops.facilitation`.
+"""
 
-router = APIRouter()
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Depends, Form, Header, Request
+from fastapi.responses import RedirectResponse, Response, StreamingResponse
+from sqlalchemy.orm import Session
+from starlette.concurrency import run_in_threadpool
+
+from trajectoires.foresight.errors import ForesightError
+from trajectoires.foresight.participation import (
+    join_workshop,
+    post_statement,
+    vote,
+    workshop_board,
+)
+from trajectoires.foresight.workshops import WorkshopView, get_workshop, list_workshops
+from trajectoires.web.security import require_csrf
+from trajectoires.web.workshops import facilitation
+from trajectoires.web.workshops.deps import (
+    DbSession,
+    FacilitatorId,
+    Hub,
+    current_participant,
+    http_error,
+    set_participant_cookie,
+)
+from trajectoires.web.workshops.events import publish_statement, publish_vote
+from trajectoires.web.workshops.facilitation import placeholder_statement
+
+__all__ = ["router"]
+
+router = APIRouter(include_in_schema=False)
+router.include_router(facilitation.router)
+
+NO_BUFFERING = {"Cache-Control": "no-cache", "X-Accel-Buffering": "no"}
+
+
+def render(request: Request, name: str, context: dict[str, Any], status: int = 200) -> Response:
+    """Render the template ``name`` with ``context``."""
+    templates = request.app.state.templates
+    return templates.TemplateResponse(request, name, context, status_code=status)
+
+
+def load_workshop(session: Session, slug: str) -> WorkshopView:
+    """Return the workshop ``slug`` or raise a 404 with the French message."""
+    try:
+        return get_workshop(session, slug)
+    except ForesightError as error:
+        raise http_error(error) from error
+
+
+@router.get("/ateliers")
+def workshop_list(request: Request, session: DbSession, me: FacilitatorId) -> Response:
+    """List the open and closed workshops (and the facilitator's drafts)."""
+    return render(
+        request, "workshops/list.html",
+        {"workshops": list_workshops(session, me), "facilitator_id": me},
+    )
+
+
+def _join_page(request: Request, code: str = "", pseudonym: str = "", **extra: Any) -> Response:
+    status = extra.pop("status", 200)
+    context = {"code": code, "pseudonym": pseudonym, **extra}
+    return render(request, "workshops/join.html", context, status)
+
+
+@router.get("/rejoindre")
+def join_form(request: Request) -> Response:
+    """Show the join form (code and pseudonym)."""
+    return _join_page(request)
+
+
+@router.get("/rejoindre/{code}")
+def join_link(request: Request, code: str) -> Response:
+    """Show the join form with the code of the link filled in."""
+    return _join_page(request, code=code.upper()[:12])
+
+
+@router.post("/rejoindre", dependencies=[Depends(require_csrf)])
+def join(
+    request: Request,
+    session: DbSession,
+    *,
+    code: Annotated[str, Form()] = "",
+    pseudonym: Annotated[str, Form()] = "",
+) -> Response:
+    """Join the workshop; the participant token goes into an HttpOnly cookie."""
+    try:
+        joined = join_workshop(session, code, pseudonym)
+    except ForesightError as error:
+        status = http_error(error).status_code
+        return _join_page(request, code, pseudonym, error=error.message, status=status)
+    response = RedirectResponse(f"/ateliers/{joined.workshop.slug}", status_code=303)
+    set_participant_cookie(response, joined.workshop, joined.token)
+    return response
+
+
+def participant_page(
+    request: Request, session: Session, workshop: WorkshopView, **extra: Any
+) -> Response:
+    """Render the participant view of ``workshop`` (read-only if not joined)."""
+    status = extra.pop("status", 200)
+    me = current_participant(request, session, workshop)
+    board = workshop_board(session, workshop, viewer=me)
+    phase = workshop.manifest.phase(workshop.status)
+    context = {"workshop": workshop, "board": board, "me": me, "phase": phase, **extra,
+               "template_statement": placeholder_statement(workshop)}
+    return render(request, "workshops/participate.html", context, status)
+
+
+@router.get("/ateliers/{slug}")
+def workshop_page(request: Request, slug: str, session: DbSession) -> Response:
+    """Show the workshop: question, statements with counts, forms to post and vote."""
+    return participant_page(request, session, load_workshop(session, slug))
+
+
+@router.post("/ateliers/{slug}/propositions", dependencies=[Depends(require_csrf)])
+def post_statement_form(
+    request: Request, slug: str, session: DbSession, hub: Hub, text: Annotated[str, Form()] = ""
+) -> Response:
+    """Post a statement (form fallback of the API); redirect back to the workshop."""
+    workshop = load_workshop(session, slug)
+    me = current_participant(request, session, workshop)
+    if me is None:
+        return RedirectResponse(f"/rejoindre/{workshop.join_code}", status_code=303)
+    try:
+        statement = post_statement(session, me, text)
+    except ForesightError as error:
+        status = http_error(error).status_code
+        return participant_page(
+            request, session, workshop, error=error.message, text=text, status=status
+        )
+    publish_statement(hub, statement)
+    return RedirectResponse(f"/ateliers/{slug}#statement-{statement.id}", status_code=303)
+
+
+@router.post("/ateliers/{slug}/votes", dependencies=[Depends(require_csrf)])
+def vote_form(
+    request: Request,
+    slug: str,
+    session: DbSession,
+    hub: Hub,
+    *,
+    statement_id: Annotated[int, Form()],
+    value: Annotated[str, Form()] = "",
+) -> Response:
+    """Vote on a statement (form fallback of the API); redirect back to the statement."""
+    workshop = load_workshop(session, slug)
+    me = current_participant(request, session, workshop)
+    if me is None:
+        return RedirectResponse(f"/rejoindre/{workshop.join_code}", status_code=303)
+    try:
+        outcome = vote(session, me, statement_id, value)
+    except ForesightError as error:
+        status = http_error(error).status_code
+        return participant_page(request, session, workshop, error=error.message, status=status)
+    publish_vote(hub, outcome)
+    return RedirectResponse(f"/ateliers/{slug}#statement-{statement_id}", status_code=303)
+
+
+@router.get("/ateliers/{slug}/flux")
+async def stream(
+    slug: str,
+    request: Request,
+    hub: Hub,
+    last_event_id: Annotated[str | None, Header()] = None,
+) -> StreamingResponse:
+    """Stream the workshop's live events (Server-Sent Events)."""
+    db = request.app.state.db
+
+    def lookup() -> WorkshopView:
+        with db.sessionmaker() as session:
+            return load_workshop(session, slug)
+
+    workshop = await run_in_threadpool(lookup)
+    last = int(last_event_id) if last_event_id and last_event_id.isdigit() else None
+    return StreamingResponse(
+        hub.stream(workshop.id, last), media_type="text/event-stream", headers=NO_BUFFERING
+    )

@@ -1,0 +1,153 @@
+"""Dependencies shared by the workshop pages and API: session, facilitator, participant, hub.
+
+Domain errors become HTTP errors here (:func:`http_error`), with the domain's French
+message and the status of the error's class.
+"""
+
+from __future__ import annotations
+
+import importlib
+from collections.abc import Callable, Iterator
+from typing import Annotated
+
+from fastapi import Depends, HTTPException, Request, Response
+from sqlalchemy.orm import Session
+
+from trajectoires.db import Database
+from trajectoires.foresight.errors import (
+    ConflictError,
+    ForesightError,
+    InvalidInputError,
+    NotAllowedError,
+    NotFoundError,
+    TooManyAttemptsError,
+)
+from trajectoires.foresight.participation import (
+    ParticipantView,
+    participant_for_token,
+    vote_counts,
+)
+from trajectoires.foresight.workshops import TerritoryLike, WorkshopView
+from trajectoires.web.workshops.live import LiveHub
+
+__all__ = [
+    "DbSession",
+    "FacilitatorId",
+    "Hub",
+    "Resolver",
+    "PARTICIPANT_COOKIE_AGE",
+    "TerritoryResolver",
+    "current_participant",
+    "db_session",
+    "facilitator_id",
+    "http_error",
+    "live_hub",
+    "participant_cookie",
+    "set_participant_cookie",
+    "territory_resolver",
+]
+
+PARTICIPANT_COOKIE_AGE = 30 * 24 * 3600
+STATUS_OF = {
+    NotFoundError: 404,
+    InvalidInputError: 422,
+    ConflictError: 409,
+    NotAllowedError: 403,
+    TooManyAttemptsError: 429,
+}
+TERRITORY_ERRORS = {
+    "TerritoryNotFound": "territory_not_found",
+    "AmbiguousTerritory": "ambiguous_territory",
+}
+TerritoryResolver = Callable[[str], TerritoryLike]
+
+
+def http_error(error: ForesightError) -> HTTPException:
+    """Return the HTTP error carrying ``error``'s French message."""
+    return HTTPException(STATUS_OF.get(type(error), 400), error.message)
+
+
+def database(request: Request) -> Database:
+    """Return the application's database."""
+    return request.app.state.db
+
+
+def db_session(request: Request) -> Iterator[Session]:
+    """Yield a session with no transaction begun: each service call owns its own."""
+    with database(request).sessionmaker() as session:
+        yield session
+
+
+def facilitator_id(request: Request) -> int | None:
+    """Id of the facilitator logged in on this browser session, if any."""
+    value = request.session.get("facilitator_id")
+    return int(value) if value is not None else None
+
+
+def participant_cookie(workshop: WorkshopView) -> str:
+    """Name of the cookie holding a participant's token for ``workshop``."""
+    return f"trajectoires_participant_{workshop.id}"
+
+
+def set_participant_cookie(response: Response, workshop: WorkshopView, token: str) -> None:
+    """Store the participant token: HttpOnly, SameSite=Lax, 30 days."""
+    response.set_cookie(
+        participant_cookie(workshop), token, max_age=PARTICIPANT_COOKIE_AGE, httponly=True,
+        samesite="lax", path="/",
+    )
+
+
+def current_participant(
+    request: Request, session: Session, workshop: WorkshopView
+) -> ParticipantView | None:
+    """Return the participant of ``workshop`` this browser joined as, if any."""
+    token = request.cookies.get(participant_cookie(workshop))
+    return participant_for_token(session, workshop.id, token)
+
+
+async def live_hub(request: Request) -> LiveHub:
+    """Return the live hub, bound to the running loop and to this app's database."""
+    hub: LiveHub = request.app.state.live
+    db = database(request)
+
+    def load_counts(ids: list[int]) -> dict[int, dict[str, int]]:
+        with db.sessionmaker() as session:
+            counts = vote_counts(session, ids)
+        return {
+            sid: {"agree": c.agree, "disagree": c.disagree, "pass": c.passed}
+            for sid, c in counts.items()
+        }
+
+    hub.attach(load_counts)
+    return hub
+
+
+def territory_resolver(request: Request) -> TerritoryResolver:
+    """Return ``resolve(query) -> unit`` backed by the territory reference.
+
+    The reference comes from ``trajectoires.web.territory.deps.get_reference``
+    (imported lazily); its ``TerritoryNotFound`` and ``AmbiguousTerritory`` errors
+    become :class:`InvalidInputError`.
+    """
+    try:
+        deps = importlib.import_module("trajectoires.web.territory.deps")
+        reference = deps.get_reference(request)
+    except (ImportError, AttributeError, OSError) as error:
+        raise http_error(InvalidInputError("territory_unavailable")) from error
+
+    def resolve(query: str) -> TerritoryLike:
+        try:
+            return reference.resolve(query)
+        except Exception as error:
+            code = TERRITORY_ERRORS.get(type(error).__name__)
+            if code is None:
+                raise
+            raise InvalidInputError(code, query=query.strip()[:80]) from error
+
+    return resolve
+
+
+DbSession = Annotated[Session, Depends(db_session)]
+FacilitatorId = Annotated[int | None, Depends(facilitator_id)]
+Hub = Annotated[LiveHub, Depends(live_hub)]
+Resolver = Annotated[TerritoryResolver, Depends(territory_resolver)]
