@@ -1,0 +1,19 @@
+"""Server-side SVG maps: no tile server, no JavaScript, works offline.
+
+A pure library: it imports neither the web app, nor the database, nor
+matplotlib. The main entry point is :func:`choropleth_svg`.
+"""
+
+from trajectoires.render._classify import SCHEMES, Classification, classify
+from trajectoires.render._palette import PALETTES
+from trajectoires.render.choropleth import Choropleth, choropleth_svg, render_choropleth
+
+__all__ = [
+    "PALETTES",
+    "SCHEMES",
+    "Choropleth",
+    "Classification",
+    "choropleth_svg",
+    "classify",
+    "render_choropleth",
+]

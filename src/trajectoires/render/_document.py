@@ -1,0 +1,113 @@
+"""Assembly of the SVG document: header, communes grouped by class, legend, source.
+
+Only presentation attributes are used (``fill``, ``stroke``…), never ``style``:
+pages embed the map inline under ``Content-Security-Policy: style-src 'self'``,
+and their own stylesheet can target the classes (``.communes path.c3``,
+``path[data-code="29019"]``) to highlight or select communes.
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+
+from trajectoires.render._classify import MISSING_CLASS
+from trajectoires.render._legend import LegendEntry
+from trajectoires.render._palette import MISSING_FILL
+from trajectoires.render._paths import MapFrame
+from trajectoires.render._svg import SVG_NAMESPACE, element, escape, escape_many
+
+__all__ = ["DENSITY", "HEADER", "LEGEND_WIDTH", "MARGIN", "assemble", "commune_groups"]
+
+MARGIN = 16
+HEADER = 44
+LEGEND_WIDTH = 230
+DENSITY = 2
+"""Grid units per pixel: one device pixel on a high-density screen."""
+FONT = "Marianne, system-ui, -apple-system, 'Segoe UI', Arial, sans-serif"
+HATCH_SIZE = 6
+
+
+def commune_groups(d: np.ndarray, codes: np.ndarray, titles: np.ndarray, *,
+                    links: np.ndarray | None, classes: np.ndarray, entries: list[LegendEntry],
+                    missing_fill: str) -> str:
+    """One ``<g>`` per class holding its communes' paths, with the class's fill."""
+    paths = np.strings.add(np.strings.add('<path d="', d.astype(titles.dtype)), '" data-code="')
+    paths = np.strings.add(paths, escape_many(codes))
+    paths = np.strings.add(np.strings.add(paths, '" class="'), np.where(
+        classes == MISSING_CLASS, "cna", np.char.add("c", classes.astype(str))
+    ).astype(titles.dtype))
+    paths = np.strings.add(np.strings.add(paths, '"><title>'), titles)
+    paths = np.strings.add(paths, "</title></path>")
+    if links is not None:
+        hrefs = escape_many(["" if link is None else link for link in links])
+        wrapped = np.strings.add(np.strings.add(np.strings.add('<a href="', hrefs), '">'), paths)
+        paths = np.where(np.strings.str_len(hrefs) > 0, np.strings.add(wrapped, "</a>"), paths)
+    groups = []
+    for entry in entries:
+        index = MISSING_CLASS if entry.css_class == "cna" else int(entry.css_class[1:])
+        members = paths[classes == index]
+        if len(members):
+            fill = missing_fill if index == MISSING_CLASS else entry.fill
+            groups.append(element("g", "\n".join(members.tolist()), fill=fill,
+                                  class_=f"classe {entry.css_class}"))
+    return "\n".join(groups)
+
+
+def hatching(pattern_id: str, size: float) -> str:
+    """Draw the missing class: a grey background crossed by darker diagonal lines."""
+    background = element("rect", width=size, height=size, fill=MISSING_FILL)
+    line = element("line", x1=0, y1=0, x2=0, y2=size, stroke="#737373", stroke_width=size / 4)
+    return element("pattern", background + line, id=pattern_id, width=size, height=size,
+                   patternUnits="userSpaceOnUse", patternTransform="rotate(45)")
+
+
+def stroke_width(frame: MapFrame, drawn: int) -> float:
+    """Commune border width in grid units: thinner when communes are small on screen."""
+    typical = (frame.width * frame.height / max(drawn, 1)) ** 0.5 / frame.density
+    return round(min(max(typical / 40, 0.1), 0.8) * frame.density, 2)
+
+
+def assemble(
+    *,
+    svg_id: str,
+    title: str,
+    description: str,
+    frame: MapFrame,
+    communes: str,
+    drawn: int,
+    legend: tuple[str, float],
+    source: str,
+    width: int,
+    interactive: bool,
+) -> str:
+    """Put the parts together into one ``<svg>`` document.
+
+    ``communes`` is the output of :func:`commune_groups` (``drawn`` paths);
+    ``legend`` is the fragment and bottom returned by ``draw_legend``;
+    ``interactive`` (communes wrapped in links) makes the root a ``group``
+    rather than an ``img``, whose children assistive technologies would hide.
+    """
+    fragment, legend_bottom = legend
+    body = [
+        element("title", escape(title), id=f"{svg_id}-titre"),
+        element("desc", escape(description), id=f"{svg_id}-desc"),
+        element("defs", hatching(f"{svg_id}-hachures", HATCH_SIZE * DENSITY)
+                + hatching(f"{svg_id}-hachures-legende", HATCH_SIZE)),
+        element("text", escape(title), x=MARGIN, y=28, font_size=18, font_weight="bold"),
+        element("g", communes, class_="communes", stroke="#ffffff", stroke_linejoin="round",
+                stroke_width=stroke_width(frame, drawn), fill_rule="evenodd",
+                transform=f"translate({MARGIN} {HEADER}) scale({1 / DENSITY})"),
+        fragment,
+    ]
+    bottom = max(HEADER + frame.height / DENSITY, legend_bottom) + 24
+    if source:
+        body.append(element("text", escape(f"Source : {source}"), x=MARGIN, y=bottom,
+                            font_size=11, fill="#4d4d4d", class_="source"))
+    height = math.ceil(bottom + 12)
+    content = "\n".join(["", *body, ""])
+    return element("svg", content, xmlns=SVG_NAMESPACE, viewBox=f"0 0 {width} {height}",
+                   width=width, height=height, role="group" if interactive else "img",
+                   aria_labelledby=f"{svg_id}-titre {svg_id}-desc", font_family=FONT,
+                   class_="carte-choroplethe") + "\n"

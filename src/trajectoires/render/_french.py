@@ -1,0 +1,71 @@
+"""Numbers written the French way: decimal comma, thin spaces between thousands.
+
+The thousands separator is U+202F NARROW NO-BREAK SPACE, the thin space the
+Imprimerie nationale's *Lexique des règles typographiques* asks for, which
+also keeps a number from breaking across lines.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+
+__all__ = ["THIN_SPACE", "bound_decimals", "format_number"]
+
+THIN_SPACE = "\u202f"
+
+_MAX_DECIMALS = 4
+
+
+def format_number(value: float, decimals: int = 0) -> str:
+    """Format ``value`` with ``decimals`` decimals, French style.
+
+    Examples
+    --------
+    >>> format_number(1234567.891, 1).replace(THIN_SPACE, "_")
+    '1_234_567,9'
+    >>> format_number(-0.5, 2)
+    '-0,50'
+    >>> format_number(float("nan"))
+    'NaN'
+
+    """
+    if not math.isfinite(value):
+        return "NaN"
+    text = f"{value:,.{decimals}f}"
+    if text in {"-0", "-0." + "0" * decimals}:
+        text = text[1:]
+    return text.replace(",", THIN_SPACE).replace(".", ",")
+
+
+def bound_decimals(bounds: Sequence[float]) -> int:
+    """Fewest decimals (0 to 4) that keep distinct successive class bounds distinct.
+
+    Values below 10 get at least one decimal, below 1 at least two.
+
+    Examples
+    --------
+    >>> bound_decimals([0.4, 15.44, 29.65, 120.65, 26527.7])
+    0
+    >>> bound_decimals([12.3, 12.4, 40])
+    1
+    >>> bound_decimals([12, 340, 5000])
+    0
+    >>> bound_decimals([0.011, 0.012])
+    3
+    >>> bound_decimals([12.5, 12.5, 30.0])
+    0
+
+    """
+    finite = [b for b in bounds if math.isfinite(b)]
+    if not finite:
+        return 0
+    largest = max(abs(b) for b in finite)
+    smallest_needed = 2 if largest < 1 else 1 if largest < 10 else 0
+    for decimals in range(smallest_needed, _MAX_DECIMALS + 1):
+        rounded = [round(b, decimals) for b in finite]
+        pairs = zip(zip(finite, rounded, strict=True), zip(finite[1:], rounded[1:], strict=True),
+                    strict=False)
+        if all(low[1] < high[1] or low[0] == high[0] for low, high in pairs):
+            return decimals
+    return _MAX_DECIMALS

@@ -1,0 +1,319 @@
+"""Choropleth maps of communes as standalone, accessible SVG documents.
+
+:func:`render_choropleth` classifies the values, simplifies and encodes the
+geometries, and assembles the document; :func:`choropleth_svg` returns only
+its text. See ``docs/maps.md`` for the method and its trade-offs.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+import shapely
+
+from trajectoires.render import _paths
+from trajectoires.render._classify import Classification, classify
+from trajectoires.render._document import (
+    DENSITY,
+    HEADER,
+    LEGEND_WIDTH,
+    MARGIN,
+    assemble,
+    commune_groups,
+)
+from trajectoires.render._french import THIN_SPACE, bound_decimals, format_number
+from trajectoires.render._legend import LegendEntry, draw_legend, legend_entries
+from trajectoires.render._palette import colours
+from trajectoires.render._svg import escape_many
+
+__all__ = ["Choropleth", "choropleth_svg", "render_choropleth"]
+
+SCHEME_LABELS = {
+    "quantiles": "par quantiles (effectifs égaux)",
+    "equal_interval": "d'amplitudes égales",
+    "fisher_jenks": "par seuils naturels (Fisher-Jenks)",
+    "natural_breaks": "par seuils naturels (k-moyennes)",
+}
+
+MIN_WIDTH = 400
+_POLYGONAL = (shapely.GeometryType.POLYGON, shapely.GeometryType.MULTIPOLYGON)
+_ID = re.compile(r"[A-Za-z][A-Za-z0-9_-]*")
+
+
+@dataclass(frozen=True)
+class Choropleth:
+    """A rendered choropleth map.
+
+    Attributes
+    ----------
+    svg : str
+        The standalone SVG document.
+    classification : Classification
+        Classes of the values (bounds, class of each commune, counts).
+    drawn : int
+        Number of communes drawn (one ``<path>`` each).
+    missing_geometries : tuple of str
+        Codes of the communes skipped because their geometry is missing or empty.
+
+    """
+
+    svg: str
+    classification: Classification
+    drawn: int
+    missing_geometries: tuple[str, ...]
+
+
+def _column(name: str, column: Sequence | np.ndarray | None, size: int) -> np.ndarray | None:
+    if column is None:
+        return None
+    array = np.asarray(column, dtype=object)
+    if array.shape != (size,):
+        raise ValueError(f"{name} : {size} éléments attendus (un par géométrie), reçu {len(array)}")
+    return array
+
+
+def _check_geometries(geometries: Sequence | np.ndarray) -> np.ndarray:
+    array = np.asarray(geometries, dtype=object)
+    if array.ndim != 1:
+        raise ValueError("geometries : séquence à une dimension de géométries shapely attendue")
+    kinds = shapely.get_type_id(array)
+    wrong = np.flatnonzero((kinds >= 0) & ~np.isin(kinds, _POLYGONAL))
+    if len(wrong):
+        kind = shapely.get_type_id(array[wrong[0]])
+        raise ValueError(
+            f"geometries : Polygon ou MultiPolygon attendus, reçu {shapely.GeometryType(kind).name}"
+            f" à la position {wrong[0]}"
+        )
+    return array
+
+
+def _value_decimals(classification: Classification, values: np.ndarray) -> int:
+    """Decimals of hover values: one more than the legend's, unless all are integers."""
+    decimals = bound_decimals(classification.bounds.tolist())
+    finite = values[np.isfinite(values)]
+    return decimals if np.array_equal(finite, np.round(finite)) else decimals + 1
+
+
+def _titles(names: np.ndarray, codes: np.ndarray, values: np.ndarray, *, decimals: int,
+            unit: str, missing_label: str) -> np.ndarray:
+    """Hover text of each commune: "Name (code) : value unit"."""
+    suffix = f"\u00a0{unit}" if unit else ""
+    shown = [
+        format_number(value, decimals) + suffix if np.isfinite(value) else missing_label
+        for value in values.tolist()
+    ]
+    labels = [f"{name} ({code})\u00a0: " for name, code in zip(names, codes, strict=True)]
+    return np.strings.add(escape_many(labels), escape_many(shown))
+
+
+def _description(entries: list[LegendEntry], classification: Classification, *, drawn: int,
+                 skipped: int, legend_title: str, unit: str, source: str) -> str:
+    counted = "\u00a0;\u00a0".join(
+        f"{entry.label} : {format_number(entry.count)} commune{'s' if entry.count > 1 else ''}"
+        for entry in entries
+    )
+    what = f"{legend_title} ({unit})" if unit else legend_title
+    text = (
+        f"Carte choroplèthe de {format_number(drawn)} communes : {what}, en "
+        f"{classification.k} classes {SCHEME_LABELS[classification.scheme]}. {counted}."
+    )
+    if skipped:
+        text += f" {format_number(skipped)} commune(s) sans géométrie non dessinée(s)."
+    if source:
+        text += f" Source : {source}."
+    return text.replace(f"{THIN_SPACE}", " ")
+
+
+def _inputs(
+    geometries: Sequence | np.ndarray,
+    values: Sequence[float] | np.ndarray,
+    *,
+    codes: Sequence[str] | np.ndarray,
+    names: Sequence[str] | np.ndarray,
+    links: Sequence[str | None] | np.ndarray | None,
+    svg_id: str,
+    width: int,
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray | None]:
+    """Check the columns once, at the public boundary."""
+    geoms = _check_geometries(geometries)
+    size = len(geoms)
+    values = np.asarray(values, dtype=float)
+    if values.shape != (size,):
+        raise ValueError(
+            f"values : {size} valeurs attendues (une par géométrie), reçu {len(values)}"
+        )
+    if width < MIN_WIDTH:
+        raise ValueError(f"width : au moins {MIN_WIDTH} pixels attendus, reçu {width}")
+    if not _ID.fullmatch(svg_id):
+        raise ValueError(f"svg_id : identifiant XML attendu (une lettre d'abord), reçu {svg_id!r}")
+    return (
+        geoms,
+        values,
+        _column("codes", codes, size),
+        _column("names", names, size),
+        _column("links", links, size),
+    )
+
+
+def render_choropleth(
+    geometries: Sequence | np.ndarray,
+    values: Sequence[float] | np.ndarray,
+    *,
+    codes: Sequence[str] | np.ndarray,
+    names: Sequence[str] | np.ndarray,
+    title: str,
+    legend_title: str,
+    unit: str,
+    source: str,
+    links: Sequence[str | None] | np.ndarray | None = None,
+    k: int = 5,
+    scheme: str = "quantiles",
+    width: int = 800,
+    missing_label: str = "Donnée manquante",
+    palette: str = "YlOrRd",
+    svg_id: str = "carte",
+    rng: np.random.Generator | int | None = None,
+) -> Choropleth:
+    """Draw a choropleth map of communes as a standalone SVG document.
+
+    Parameters are those of :func:`choropleth_svg`.
+
+    Returns
+    -------
+    Choropleth
+        The SVG text with its classification and the counts of drawn and
+        skipped communes. ``classification.classes`` lists the class of each
+        drawn commune, in input order.
+
+    Examples
+    --------
+    >>> import shapely
+    >>> squares = [shapely.box(x, 6_800_000, x + 1000, 6_801_000) for x in (140_000, 141_000)]
+    >>> result = render_choropleth(
+    ...     squares + [None], [12.5, float("nan"), 3.0], codes=["29001", "29002", "29003"],
+    ...     names=["A", "B", "C"], title="Densité", legend_title="Densité", unit="hab./km²",
+    ...     source="INSEE")
+    >>> result.drawn, result.missing_geometries, result.classification.missing
+    (2, ('29003',), 1)
+
+    """
+    geoms, values, codes, names, links = _inputs(
+        geometries, values, codes=codes, names=names, links=links, svg_id=svg_id, width=width
+    )
+    present = ~(shapely.is_missing(geoms) | shapely.is_empty(geoms))
+    classification = classify(values[present], scheme=scheme, k=k, rng=rng)
+    map_width = width - 3 * MARGIN - LEGEND_WIDTH
+    frame = _paths.fit_frame(geoms[present], map_width, DENSITY)
+    d = _paths.encode_paths(_paths.simplify_for_frame(geoms[present], frame), frame)
+    entries = legend_entries(classification, colours(max(classification.k, 1), palette),
+                             f"url(#{svg_id}-hachures-legende)", missing_label)
+    titles = _titles(names[present], codes[present], values[present],
+                     decimals=_value_decimals(classification, values[present]), unit=unit,
+                     missing_label=missing_label)
+    communes = commune_groups(d, codes[present], titles,
+                               links=None if links is None else links[present],
+                               classes=classification.classes, entries=entries,
+                               missing_fill=f"url(#{svg_id}-hachures)")
+    legend = draw_legend(entries, x=2 * MARGIN + map_width, y=HEADER,
+                         legend_title=legend_title, unit=unit)
+    description = _description(entries, classification, drawn=int(present.sum()),
+                               skipped=int((~present).sum()), legend_title=legend_title,
+                               unit=unit, source=source)
+    svg = assemble(svg_id=svg_id, title=title, description=description, frame=frame,
+                   communes=communes, drawn=int(present.sum()), legend=legend, source=source, width=width,
+                   interactive=links is not None)
+    missing = tuple(str(code) for code in codes[~present])
+    return Choropleth(svg, classification, int(present.sum()), missing)
+
+
+def choropleth_svg(
+    geometries: Sequence | np.ndarray,
+    values: Sequence[float] | np.ndarray,
+    *,
+    codes: Sequence[str] | np.ndarray,
+    names: Sequence[str] | np.ndarray,
+    title: str,
+    legend_title: str,
+    unit: str,
+    source: str,
+    links: Sequence[str | None] | np.ndarray | None = None,
+    k: int = 5,
+    scheme: str = "quantiles",
+    width: int = 800,
+    missing_label: str = "Donnée manquante",
+    palette: str = "YlOrRd",
+    svg_id: str = "carte",
+    rng: np.random.Generator | int | None = None,
+) -> str:
+    """Return a choropleth map of communes as a standalone SVG document.
+
+    Parameters
+    ----------
+    geometries : sequence of shapely Polygon or MultiPolygon
+        One geometry per commune, in Lambert-93 metres (EPSG:2154). ``None``
+        or empty geometries are skipped and counted in the description.
+    values : sequence of float
+        The indicator, one value per commune; NaN is a missing value, drawn
+        hatched grey in the class ``missing_label``.
+    codes, names : sequence of str
+        INSEE code and name of each commune: ``data-code`` attribute and hover
+        text ``"Name (code) : value unit"``.
+    title : str
+        Title of the map (accessible name and heading).
+    legend_title, unit : str
+        Title of the legend and unit of the values (e.g. ``"hab./km²"``).
+    source : str
+        Source line written under the map.
+    links : sequence of str or None, optional
+        Address of each commune's page: its path is wrapped in ``<a href>``.
+        The document's role is then ``group`` instead of ``img``, so that
+        assistive technologies keep the links.
+    k : int, default 5
+        Number of classes (2 to 9).
+    scheme : str, default "quantiles"
+        ``"quantiles"``, ``"equal_interval"``, ``"fisher_jenks"`` or
+        ``"natural_breaks"`` (see :data:`trajectoires.render.SCHEMES`).
+    width : int, default 800
+        Width of the document in pixels; the height follows the territory.
+    missing_label : str, default "Donnée manquante"
+        Legend text of the missing-value class.
+    palette : str, default "YlOrRd"
+        A sequential palette of :data:`trajectoires.render.PALETTES`.
+    svg_id : str, default "carte"
+        Prefix of the ids inside the document; give each map on a page its own.
+    rng : numpy.random.Generator, int or None
+        Randomness of the sampled schemes (see :func:`trajectoires.render.classify`).
+
+    Returns
+    -------
+    str
+        The SVG document, without XML declaration (so that it can be inlined
+        in HTML as is).
+
+    Raises
+    ------
+    ValueError
+        On columns of the wrong length, non-polygonal geometries, coordinates
+        in degrees, an unknown scheme or palette, or ``k`` out of range.
+
+    Examples
+    --------
+    >>> import shapely
+    >>> squares = [shapely.box(x, 6_800_000, x + 1000, 6_801_000) for x in (140_000, 141_000)]
+    >>> svg = choropleth_svg(squares, [12.5, 30.0], codes=["29001", "29002"],
+    ...     names=["Argol", "Arzano"], title="Densité", legend_title="Densité",
+    ...     unit="hab./km²", source="INSEE, recensement 2021")
+    >>> svg.count("<path "), svg.count("<title")
+    (2, 3)
+    >>> "Argol (29001)\u00a0: 12,5\u00a0hab./km²" in svg
+    True
+
+    """
+    return render_choropleth(
+        geometries, values, codes=codes, names=names, title=title, legend_title=legend_title,
+        unit=unit, source=source, links=links, k=k, scheme=scheme, width=width,
+        missing_label=missing_label, palette=palette, svg_id=svg_id, rng=rng,
+    ).svg
