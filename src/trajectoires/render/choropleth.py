@@ -223,8 +223,8 @@ def render_choropleth(
                                skipped=int((~present).sum()), legend_title=legend_title,
                                unit=unit, source=source)
     svg = assemble(svg_id=svg_id, title=title, description=description, frame=frame,
-                   communes=communes, drawn=int(present.sum()), legend=legend, source=source, width=width,
-                   interactive=links is not None)
+                   communes=communes, drawn=int(present.sum()), legend=legend, source=source,
+                   width=width, interactive=links is not None)
     missing = tuple(str(code) for code in codes[~present])
     return Choropleth(svg, classification, int(present.sum()), missing)
 
