@@ -1,0 +1,206 @@
+/* Trajectoires — live workshop (participant and facilitator views).
+ *
+ * Without JavaScript the forms POST and the page reloads. With it:
+ * - statements and votes are sent with fetch() to /api/v1/workshops/{slug}/…,
+ *   with the session's CSRF token in the X-CSRF-Token header;
+ * - an EventSource on /ateliers/{slug}/flux receives `statement`, `votes`,
+ *   `hidden`, `status` and `reset` events and updates the board in place;
+ * - new statements are announced in the polite live region #announcer.
+ * User text is only ever inserted with textContent.
+ */
+(function () {
+  "use strict";
+
+  var root = document.getElementById("workshop");
+  if (!root) { return; }
+  var slug = root.dataset.slug;
+  var me = root.dataset.participantId;
+  var role = root.dataset.role;
+  var list = document.getElementById("statements");
+  var template = document.getElementById("statement-template");
+  var announcer = document.getElementById("announcer");
+  var liveStatus = document.getElementById("live-status");
+  var meta = document.querySelector('meta[name="csrf-token"]');
+  var csrf = meta ? meta.content : "";
+  var api = "/api/v1/workshops/" + encodeURIComponent(slug);
+  var LIMIT = 280;
+
+  function announce(text) {
+    if (!announcer) { return; }
+    announcer.textContent = "";
+    window.setTimeout(function () { announcer.textContent = text; }, 50);
+  }
+
+  function setLive(text) { if (liveStatus) { liveStatus.textContent = text; } }
+
+  function postJson(url, body) {
+    return fetch(url, {
+      method: "POST",
+      credentials: "same-origin",
+      headers: { "Content-Type": "application/json", "Accept": "application/json", "X-CSRF-Token": csrf },
+      body: JSON.stringify(body)
+    }).then(function (response) {
+      return response.json().catch(function () { return {}; }).then(function (data) {
+        if (!response.ok) {
+          throw new Error(data.detail || "Erreur " + response.status + ".");
+        }
+        return data;
+      });
+    });
+  }
+
+  function setCounts(item, counts) {
+    ["agree", "disagree", "pass"].forEach(function (key) {
+      var cell = item.querySelector('[data-count="' + key + '"]');
+      if (cell && counts && counts[key] !== undefined) { cell.textContent = String(counts[key]); }
+    });
+  }
+
+  function renumber(node, id) {
+    node.querySelectorAll("[id], [aria-describedby], [action], [value]").forEach(function (el) {
+      ["id", "aria-describedby", "action"].forEach(function (attr) {
+        var v = el.getAttribute(attr);
+        if (v) { el.setAttribute(attr, v.replace(/statement-0(?=\b|-)/g, "statement-" + id).replace("/propositions/0/", "/propositions/" + id + "/")); }
+      });
+      if (el.name === "statement_id") { el.value = String(id); }
+    });
+  }
+
+  function addStatement(s, fresh) {
+    if (!list || !template || list.querySelector('[data-statement-id="' + s.id + '"]')) { return; }
+    var item = template.content.firstElementChild.cloneNode(true);
+    item.id = "statement-" + s.id;
+    item.dataset.statementId = String(s.id);
+    item.dataset.participantId = String(s.participant_id);
+    renumber(item, s.id);
+    item.querySelector(".statement-text").textContent = s.text;
+    item.querySelector(".statement-author").textContent = s.author;
+    var own = me && String(s.participant_id) === me;
+    if (own) {
+      item.classList.add("own");
+      item.querySelector(".own-badge").hidden = false;
+      var form = item.querySelector(".vote-form");
+      if (form) { form.remove(); }
+    }
+    setCounts(item, s.counts);
+    bindVoteForm(item.querySelector(".vote-form"));
+    if (fresh) { item.classList.add("is-new"); }
+    list.appendChild(item);
+    var empty = document.getElementById("no-statements");
+    if (empty) { empty.hidden = true; }
+    if (fresh && !own) { announce("Nouvelle proposition de " + s.author + " : " + s.text); }
+  }
+
+  function bindVoteForm(form) {
+    if (!form) { return; }
+    form.addEventListener("submit", function (event) {
+      event.preventDefault();
+      var button = event.submitter;
+      if (!button) { return; }
+      var id = form.querySelector('[name="statement_id"]').value;
+      var item = form.closest("li");
+      postJson(api + "/statements/" + id + "/vote", { value: Number(button.value) })
+        .then(function (result) {
+          form.querySelectorAll("button").forEach(function (b) {
+            b.setAttribute("aria-pressed", b === button ? "true" : "false");
+          });
+          setCounts(item, result.counts);
+        })
+        .catch(function (error) { showError(error.message); });
+    });
+  }
+
+  function showError(message) {
+    var box = document.getElementById("statement-error") || document.getElementById("page-error");
+    if (box) { box.textContent = message; } else { announce(message); }
+  }
+
+  function bindStatementForm() {
+    var form = document.getElementById("statement-form");
+    if (!form) { return; }
+    var area = document.getElementById("statement-text");
+    var length = document.getElementById("statement-length");
+    var error = document.getElementById("statement-error");
+    area.addEventListener("input", function () {
+      length.textContent = String(area.value.trim().length);
+    });
+    form.addEventListener("submit", function (event) {
+      event.preventDefault();
+      var text = area.value;
+      if (text.trim().length > LIMIT) {
+        error.textContent = "La proposition dépasse " + LIMIT + " caractères (" + text.trim().length + " reçus).";
+        return;
+      }
+      postJson(api + "/statements", { text: text })
+        .then(function (statement) {
+          error.textContent = "";
+          area.value = "";
+          length.textContent = "0";
+          addStatement(statement, true);
+          announce("Votre proposition est publiée.");
+          area.focus();
+        })
+        .catch(function (e) { error.textContent = e.message; });
+    });
+  }
+
+  function setStatus(data) {
+    root.dataset.status = data.status;
+    var phase = document.getElementById("workshop-phase");
+    if (phase) { phase.textContent = data.label; }
+    if (role === "facilitator") { return; }
+    var open = data.status === "open";
+    var form = document.getElementById("statement-form");
+    if (form) { form.hidden = !open; }
+    var note = document.getElementById("phase-closed-note");
+    if (note) { note.hidden = open; }
+    document.querySelectorAll(".vote-form").forEach(function (f) { f.hidden = !open; });
+    announce("Phase de l'atelier : " + data.label + ".");
+  }
+
+  function reload() {
+    fetch(api + "/statements", { credentials: "same-origin", headers: { "Accept": "application/json" } })
+      .then(function (r) { return r.json(); })
+      .then(function (statements) {
+        statements.forEach(function (s) {
+          var item = list.querySelector('[data-statement-id="' + s.id + '"]');
+          if (item) { setCounts(item, s.counts); } else { addStatement(s, false); }
+        });
+      });
+  }
+
+  function listen() {
+    if (!window.EventSource) { return; }
+    var source = new EventSource("/ateliers/" + encodeURIComponent(slug) + "/flux");
+    var dropped = false;
+    source.addEventListener("open", function () {
+      setLive("Mise à jour en direct : active.");
+      if (dropped) { reload(); dropped = false; }
+    });
+    source.addEventListener("error", function () {
+      dropped = true;
+      setLive("Mise à jour en direct : reconnexion…");
+    });
+    source.addEventListener("statement", function (e) { addStatement(JSON.parse(e.data), true); });
+    source.addEventListener("votes", function (e) {
+      var counts = JSON.parse(e.data).counts;
+      Object.keys(counts).forEach(function (id) {
+        var item = list.querySelector('[data-statement-id="' + id + '"]');
+        if (item) { setCounts(item, counts[id]); }
+      });
+    });
+    source.addEventListener("hidden", function (e) {
+      var item = list.querySelector('[data-statement-id="' + JSON.parse(e.data).id + '"]');
+      if (!item) { return; }
+      if (role === "facilitator") { item.classList.add("is-hidden"); } else { item.remove(); }
+    });
+    source.addEventListener("status", function (e) { setStatus(JSON.parse(e.data)); });
+    source.addEventListener("reset", reload);
+  }
+
+  document.querySelectorAll(".vote-form").forEach(function (form) {
+    if (!form.closest("template")) { bindVoteForm(form); }
+  });
+  bindStatementForm();
+  listen();
+}());
