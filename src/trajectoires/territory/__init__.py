@@ -29,6 +29,7 @@ from trajectoires.territory._model import (
 from trajectoires.territory._names import normalize
 from trajectoires.territory._source import FIXTURE_DIR, SourceError
 from trajectoires.territory.reference import Reference, load_reference
+from trajectoires.territory.summary import Summary, summarize, unit_dict
 
 __all__ = [
     "FIXTURE_DIR",
@@ -41,10 +42,13 @@ __all__ = [
     "AmbiguousTerritoryError",
     "Reference",
     "SourceError",
+    "Summary",
     "TerritoryNotFound",
     "TerritoryNotFoundError",
     "Unit",
     "UnitKind",
     "load_reference",
     "normalize",
+    "summarize",
+    "unit_dict",
 ]

@@ -289,6 +289,22 @@ class Reference:
         )
         return frame
 
+    def largest_communes(self, unit: Unit, limit: int = 10) -> list[Unit]:
+        """Return the ``limit`` most populated communes of ``unit``, largest first.
+
+        Communes without a population come last.
+
+        >>> from trajectoires.territory import FIXTURE_DIR, load_reference
+        >>> import tempfile
+        >>> ref = load_reference(Path(tempfile.mkdtemp()), data_dir=FIXTURE_DIR)
+        >>> [u.name for u in ref.largest_communes(ref.resolve("29"), 3)]
+        ['Brest', 'Quimper', 'Concarneau']
+        """
+        idx = self._indices(unit)
+        population = np.nan_to_num(self._population[idx], nan=-1.0)
+        order = np.argsort(-population, kind="stable")[:limit]
+        return [self._commune(int(i)) for i in idx[order]]
+
     def metropolitan_communes(self) -> pd.DataFrame:
         """Table of the communes of metropolitan France (départements other than 971-976)."""
         table = self.communes_of(self.france)
