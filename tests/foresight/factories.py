@@ -2,12 +2,22 @@
 
 from __future__ import annotations
 
+import functools
+import re
+import tempfile
 from dataclasses import dataclass
+from pathlib import Path
 
+from fastapi import FastAPI
+from fastapi.testclient import TestClient
 from sqlalchemy.orm import Session
 
 from trajectoires.db import Database
 from trajectoires.foresight import facilitators, participation, workshops
+from trajectoires.settings import Settings
+from trajectoires.territory import FIXTURE_DIR, load_reference
+from trajectoires.web import create_app
+from trajectoires.web.workshops.deps import territory_reference
 
 
 @dataclass(frozen=True)
@@ -53,3 +63,66 @@ def join(db: Database, ws: workshops.WorkshopView, pseudonym: str) -> participat
 def post(db: Database, who: participation.ParticipantView, text: str):
     with session(db) as s:
         return participation.post_statement(s, who, text)
+
+
+# -- web -----------------------------------------------------------------------------------
+CSRF_INPUT = re.compile(r'name="csrf_token" value="([^"]+)"')
+CSRF_META = re.compile(r'<meta name="csrf-token" content="([^"]+)"')
+
+
+@functools.cache
+def reference():
+    """The real territory reference, built from the territory package's small fixture."""
+    return load_reference(Path(tempfile.mkdtemp(prefix="trajectoires-ref-")), data_dir=FIXTURE_DIR)
+
+
+def make_app(settings: Settings, db: Database) -> FastAPI:
+    """The application, its territory resolver backed by the fixture reference."""
+    app = create_app(settings, db)
+    app.dependency_overrides[territory_reference] = reference
+    return app
+
+
+def csrf(client: TestClient, path: str = "/rejoindre") -> str:
+    """Load ``path`` and return the session's CSRF token from its form or meta tag."""
+    html = client.get(path).text
+    match = CSRF_INPUT.search(html) or CSRF_META.search(html)
+    assert match, f"no CSRF token on {path}"
+    return match.group(1)
+
+
+def login(client: TestClient, email: str = "anne@example.org", password: str = PASSWORD):
+    token = csrf(client, "/connexion")
+    return client.post(
+        "/connexion",
+        data={"email": email, "password": password, "csrf_token": token},
+        follow_redirects=False,
+    )
+
+
+def create_via_web(client: TestClient, territory: str = "29") -> str:
+    """Create a workshop through the form and open it; return its slug."""
+    token = csrf(client, "/ateliers/nouveau")
+    response = client.post(
+        "/ateliers/nouveau",
+        data={"territory": territory, "title": "Le numérique en 2030",
+              "question": "Que voulons-nous ?", "csrf_token": token},
+        follow_redirects=False,
+    )
+    assert response.status_code == 303, response.text
+    slug = response.headers["location"].split("/")[2]
+    client.post(f"/ateliers/{slug}/phase", data={"phase": "open", "csrf_token": token})
+    return slug
+
+
+def join_via_web(app: FastAPI, code: str, pseudonym: str) -> TestClient:
+    """A new browser (client) that joined the workshop; its CSRF token in ``.csrf``."""
+    client = TestClient(app)
+    token = csrf(client)
+    response = client.post(
+        "/rejoindre", data={"code": code, "pseudonym": pseudonym, "csrf_token": token},
+        follow_redirects=False,
+    )
+    assert response.status_code == 303, response.text
+    client.headers["X-CSRF-Token"] = token
+    return client

@@ -32,10 +32,7 @@ MESSAGES: dict[str, str] = {
     "question_too_long": "La question dépasse {limit} caractères ({length} reçus).",
     "unknown_kind": "Type d'atelier inconnu : « {kind} ».",
     "unknown_status": "Phase inconnue : « {status} ». Phases possibles : {allowed}.",
-    "territory_not_found": "Territoire introuvable : « {query} ». Essayez son code INSEE.",
-    "ambiguous_territory": (
-        "« {query} » désigne plusieurs territoires : précisez avec le code INSEE."
-    ),
+    "territory_error": "Territoire : {detail}",
     "territory_unavailable": "Le référentiel des territoires n'est pas disponible.",
     "not_owner": "Seul l'animateur de cet atelier peut faire cela.",
     "not_participant": "Rejoignez l'atelier pour participer.",

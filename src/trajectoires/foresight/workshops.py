@@ -161,7 +161,7 @@ def create_workshop(
             join_code=generate_join_code(),
             title=title,
             question=question,
-            territory_kind=territory.kind,
+            territory_kind=str(territory.kind),
             territory_code=territory.code,
             territory_name=territory.name,
             kind=manifest.key,

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import importlib
 from collections.abc import Callable, Iterator
-from typing import Annotated
+from typing import Annotated, Any
 
 from fastapi import Depends, HTTPException, Request, Response
 from sqlalchemy.orm import Session
@@ -28,6 +28,7 @@ from trajectoires.foresight.participation import (
     vote_counts,
 )
 from trajectoires.foresight.workshops import TerritoryLike, WorkshopView
+from trajectoires.territory import AmbiguousTerritoryError, TerritoryNotFoundError
 from trajectoires.web.workshops.live import LiveHub
 
 __all__ = [
@@ -44,6 +45,7 @@ __all__ = [
     "live_hub",
     "participant_cookie",
     "set_participant_cookie",
+    "territory_reference",
     "territory_resolver",
 ]
 
@@ -54,10 +56,6 @@ STATUS_OF = {
     ConflictError: 409,
     NotAllowedError: 403,
     TooManyAttemptsError: 429,
-}
-TERRITORY_ERRORS = {
-    "TerritoryNotFound": "territory_not_found",
-    "AmbiguousTerritory": "ambiguous_territory",
 }
 TerritoryResolver = Callable[[str], TerritoryLike]
 
@@ -122,27 +120,31 @@ async def live_hub(request: Request) -> LiveHub:
     return hub
 
 
-def territory_resolver(request: Request) -> TerritoryResolver:
-    """Return ``resolve(query) -> unit`` backed by the territory reference.
+def territory_reference(request: Request) -> Any:
+    """Return the territory reference of the app (``ref.resolve(query) -> Unit``).
 
-    The reference comes from ``trajectoires.web.territory.deps.get_reference``
-    (imported lazily); its ``TerritoryNotFound`` and ``AmbiguousTerritory`` errors
-    become :class:`InvalidInputError`.
+    It comes from ``trajectoires.web.territory.deps.get_reference``, imported lazily.
     """
     try:
         deps = importlib.import_module("trajectoires.web.territory.deps")
-        reference = deps.get_reference(request)
+        return deps.get_reference(request)
     except (ImportError, AttributeError, OSError) as error:
         raise http_error(InvalidInputError("territory_unavailable")) from error
+
+
+def territory_resolver(
+    reference: Annotated[Any, Depends(territory_reference)],
+) -> TerritoryResolver:
+    """Return ``resolve(query) -> unit`` backed by the territory reference.
+
+    The reference's lookup errors become :class:`InvalidInputError` with its French message.
+    """
 
     def resolve(query: str) -> TerritoryLike:
         try:
             return reference.resolve(query)
-        except Exception as error:
-            code = TERRITORY_ERRORS.get(type(error).__name__)
-            if code is None:
-                raise
-            raise InvalidInputError(code, query=query.strip()[:80]) from error
+        except (TerritoryNotFoundError, AmbiguousTerritoryError) as error:
+            raise InvalidInputError("territory_error", detail=str(error)) from error
 
     return resolve
 
