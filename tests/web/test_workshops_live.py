@@ -1,0 +1,187 @@
+"""Live updates: the hub (fan-out, coalesced votes, slow subscribers, replay) and the SSE
+endpoint served by a real uvicorn server in a thread."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import socket
+import threading
+import time
+from collections.abc import Iterator
+
+import httpx
+import pytest
+import uvicorn
+from fastapi import FastAPI
+
+from foresight import factories as f
+from trajectoires.db import Database
+from trajectoires.settings import Settings
+from trajectoires.web.workshops.live import LiveHub
+
+
+def _run(coroutine):
+    return asyncio.run(asyncio.wait_for(coroutine, 10))
+
+
+def test_publish_reaches_every_subscriber() -> None:
+    async def scenario():
+        hub = LiveHub()
+        hub.attach(lambda ids: {})
+        with hub.subscribe(1) as first, hub.subscribe(1) as second, hub.subscribe(2) as other:
+            hub.publish(1, "statement", {"id": 7, "text": "Bonjour"})
+            a, b = await first.queue.get(), await second.queue.get()
+            assert a == b and a.kind == "statement" and a.data["id"] == 7
+            assert other.queue.empty()
+            assert "event: statement\ndata: " in a.encode()
+        assert hub.subscriber_count == 0
+
+    _run(scenario())
+
+
+def test_slow_subscriber_is_dropped_not_the_others() -> None:
+    async def scenario():
+        hub = LiveHub(queue_size=3)
+        hub.attach(lambda ids: {})
+        with hub.subscribe(1) as slow, hub.subscribe(1) as fast:
+            for i in range(5):
+                hub.publish(1, "statement", {"id": i})
+                await asyncio.sleep(0)
+                while not fast.queue.empty():
+                    fast.queue.get_nowait()
+            assert slow.dropped and await slow.queue.get() is None
+            assert not fast.dropped and hub.subscriber_count == 1
+
+    _run(scenario())
+
+
+def test_votes_are_coalesced() -> None:
+    calls: list[list[int]] = []
+
+    def load(ids: list[int]) -> dict[int, dict[str, int]]:
+        calls.append(ids)
+        return {i: {"agree": 1, "disagree": 0, "pass": 0} for i in ids}
+
+    async def scenario():
+        hub = LiveHub(vote_interval=0.1)
+        hub.attach(load)
+        with hub.subscribe(1) as sub:
+            threads = [
+                threading.Thread(target=hub.votes_changed, args=(1, [i % 3])) for i in range(200)
+            ]
+            for t in threads:
+                t.start()
+            for t in threads:
+                t.join()
+            event = await sub.queue.get()
+            await asyncio.sleep(0.3)
+            assert sub.queue.empty()
+        assert event.kind == "votes" and sorted(event.data["counts"]) == ["0", "1", "2"]
+        assert calls == [[0, 1, 2]]
+
+    _run(scenario())
+
+
+def test_last_event_id_replays_or_resets() -> None:
+    async def scenario():
+        hub = LiveHub(replay=3)
+        hub.attach(lambda ids: {})
+        for i in range(5):
+            hub.publish(1, "statement", {"id": i})
+        await asyncio.sleep(0.01)
+        with hub.subscribe(1, last_event_id=3) as sub:
+            assert [e.id for e in sub.backlog] == [4, 5]
+        with hub.subscribe(1, last_event_id=1) as sub:
+            assert [e.kind for e in sub.backlog] == ["reset"]
+
+    _run(scenario())
+
+
+def test_stream_sends_keepalive_comments() -> None:
+    async def scenario():
+        hub = LiveHub(keepalive=0.05)
+        hub.attach(lambda ids: {})
+        chunks = hub.stream(1)
+        assert (await anext(chunks)).startswith("retry: 3000")
+        assert await anext(chunks) == ": keep-alive\n\n"
+        await chunks.aclose()
+
+    _run(scenario())
+
+
+# -- the endpoint, on a real server --------------------------------------------------------
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+@pytest.fixture
+def server(settings: Settings, database: Database) -> Iterator[tuple[str, FastAPI]]:
+    app = f.make_app(settings, database)
+    port = _free_port()
+    config = uvicorn.Config(
+        app, host="127.0.0.1", port=port, log_level="warning", timeout_graceful_shutdown=1
+    )
+    uv = uvicorn.Server(config)
+    thread = threading.Thread(target=uv.run, daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 10
+    while not uv.started and time.monotonic() < deadline:
+        time.sleep(0.02)
+    yield f"http://127.0.0.1:{port}", app
+    uv.should_exit = True
+    thread.join(5)
+
+
+def _join(base: str, code: str, pseudonym: str) -> httpx.Client:
+    client = httpx.Client(base_url=base, timeout=5)
+    token = f.CSRF_INPUT.search(client.get("/rejoindre").text).group(1)
+    response = client.post("/rejoindre", data={"code": code, "pseudonym": pseudonym,
+                                               "csrf_token": token})
+    assert response.status_code in (200, 303), response.text
+    client.headers["X-CSRF-Token"] = token
+    return client
+
+
+def _events(response: httpx.Response) -> Iterator[tuple[str, dict]]:
+    kind = None
+    for line in response.iter_lines():
+        if line.startswith("event: "):
+            kind = line.removeprefix("event: ")
+        elif line.startswith("data: ") and kind:
+            yield kind, json.loads(line.removeprefix("data: "))
+            kind = None
+
+
+def test_stream_delivers_statements_and_votes(
+    server: tuple[str, FastAPI], database: Database
+) -> None:
+    base, _app = server
+    workshop = f.workshop(database)
+    alice = _join(base, workshop.join_code, "Alice")
+    bob = _join(base, workshop.join_code, "Bob")
+    api = f"/api/v1/workshops/{workshop.slug}/statements"
+    with httpx.Client(base_url=base, timeout=5) as watcher, watcher.stream(
+        "GET", f"/ateliers/{workshop.slug}/flux"
+    ) as response:
+        assert response.headers["content-type"].startswith("text/event-stream")
+        assert response.headers["content-security-policy"]
+        posted = alice.post(api, json={"text": "Une fibre pour tous"})
+        assert posted.status_code == 201
+        events = _events(response)
+        kind, data = next(events)
+        assert (kind, data["text"], data["author"]) == ("statement", "Une fibre pour tous", "Alice")
+        assert bob.post(f"{api}/{data['id']}/vote", json={"value": 1}).status_code == 200
+        kind, data = next(events)
+        assert kind == "votes"
+        assert data["counts"][str(posted.json()["id"])] == {"agree": 1, "disagree": 0, "pass": 0}
+    alice.close()
+    bob.close()
+
+
+def test_stream_of_unknown_workshop_is_404(server: tuple[str, FastAPI]) -> None:
+    base, _app = server
+    response = httpx.get(f"{base}/ateliers/inconnu/flux", timeout=5)
+    assert response.status_code == 404 and "Atelier introuvable" in response.text
