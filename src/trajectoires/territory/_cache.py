@@ -55,10 +55,12 @@ def write_tables(folder: Path, tables: dict, manifest: dict) -> None:
         for name, table in tables.items():
             pq.write_table(table, tmp / f"{name}.parquet", compression="zstd")
         (tmp / _MANIFEST).write_text(json.dumps(manifest, indent=2, ensure_ascii=False))
+        if folder.exists() and not is_complete(folder):
+            shutil.rmtree(folder)  # damaged by hand or by a crash: never read, replaced
         try:
             os.replace(tmp, folder)
         except OSError:
-            if not is_complete(folder):
+            if not is_complete(folder):  # lost a race with another builder: keep theirs
                 raise
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
