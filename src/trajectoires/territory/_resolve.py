@@ -53,6 +53,7 @@ _LEGAL_FORM = re.compile(
     r"^(communaute (de communes|d agglomeration|urbaine)|metropole|etablissement public "
     r"territorial)( (du|de la|de l|des|de|d))? "
 )
+_ARTICLE = re.compile(r"^(l|le|la|les) ")
 _SAME_PLACE_PREFERENCE = (UnitKind.DEPARTEMENT, UnitKind.REGION, UnitKind.COMMUNE, UnitKind.EPCI)
 
 
@@ -94,10 +95,25 @@ class NameIndex:
             if kind is not UnitKind.EPCI or key == normalize(ref._units[kind, code].name):
                 self.exact.setdefault(key, []).append((kind, code))
         self._alias_keys: dict[str, list[dict]] | None = None
+        self._loose: dict[str, list[tuple[UnitKind, str]]] | None = None
 
     def units(self, key: str) -> list[Unit]:
         """Units whose name has exactly ``key``."""
         return [self._ref.get(kind, code) for kind, code in self.exact.get(key, [])]
+
+    def loose_units(self, key: str) -> list[Unit]:
+        """Units whose name matches ``key`` once a leading article is dropped on both sides.
+
+        The official name of a commune sometimes lacks the article of its usual
+        form: « L'Île-Saint-Denis » is « Île-Saint-Denis » in the COG.
+        """
+        if self._loose is None:
+            loose: dict[str, list[tuple[UnitKind, str]]] = {}
+            for entry_key, pairs in self.exact.items():
+                loose.setdefault(_ARTICLE.sub("", entry_key), []).extend(pairs)
+            self._loose = loose
+        pairs = self._loose.get(_ARTICLE.sub("", key), [])
+        return [self._ref.get(kind, code) for kind, code in pairs]
 
     def alias_units(self, key: str) -> list[Unit]:
         """Communes into which aliases named exactly ``key`` fold."""
@@ -214,7 +230,11 @@ def _by_name(ref: Reference, query: Query, raw: str) -> Unit:
     """Return the unit whose name is ``query.text``; raise when none or several."""
     index: NameIndex = ref._lookup
     key = normalize(query.text)
-    candidates = _filter(index.units(key), query) or _filter(index.alias_units(key), query)
+    candidates = (
+        _filter(index.units(key), query)
+        or _filter(index.loose_units(key), query)
+        or _filter(index.alias_units(key), query)
+    )
     if len(candidates) == 1:
         return candidates[0]
     if candidates:
