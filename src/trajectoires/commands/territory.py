@@ -12,12 +12,20 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import Annotated
 
 import typer
 from rich.console import Console
+from rich.progress import Progress
 from rich.table import Table
 
 from trajectoires.commands.server import WorkspaceOption
+from trajectoires.render import (
+    SCHEMES,
+    UnknownIndicatorError,
+    find_indicator,
+    territory_choropleth,
+)
 from trajectoires.settings import Settings
 from trajectoires.territory import (
     AmbiguousTerritory,
@@ -164,3 +172,55 @@ def show(
 
 
 # -- the ``map`` command (render) goes below -----------------------------------
+@app.command("map")
+def map_svg(
+    query: Annotated[
+        str,
+        typer.Argument(help="Territoire : 29, dep:29, reg:53, 200067072, Quimper, FR (métropole)."),
+    ],
+    *,
+    output: Annotated[
+        Path, typer.Option("--output", "-o", dir_okay=False, help="Fichier SVG à écrire.")
+    ],
+    indicator: Annotated[
+        str, typer.Option("--indicator", "-i", help="Indicateur : density ou population.")
+    ] = "density",
+    scheme: Annotated[
+        str,
+        typer.Option(help="Classes : quantiles, equal_interval, fisher_jenks, natural_breaks."),
+    ] = "quantiles",
+    classes: Annotated[int, typer.Option("--classes", "-k", min=2, max=9)] = 5,
+    workspace: Path | None = WorkspaceOption,
+) -> None:
+    """Dessiner la carte (SVG) d'un indicateur sur les communes d'un territoire."""
+    err = Console(stderr=True)
+    try:
+        find_indicator(indicator)
+    except UnknownIndicatorError as exc:
+        err.print(f"[red]Erreur :[/red] {exc}")
+        raise typer.Exit(2) from None
+    if scheme not in SCHEMES:
+        err.print(f"[red]Erreur :[/red] classification inconnue : « {scheme} ». "
+                  f"Classifications disponibles : {', '.join(SCHEMES)}.")
+        raise typer.Exit(2)
+    ref = load_for_cli(workspace, err)
+    unit = resolve_or_exit(ref, query, err)
+    with Progress(console=err, transient=True) as bar:
+        task = bar.add_task("Carte", total=1.0)
+        result = territory_choropleth(
+            ref, unit, indicator, scheme=scheme, k=classes,
+            report=lambda message, done: bar.update(task, completed=done, description=message),
+        )
+        bar.update(task, description="Écriture du fichier")
+        output.parent.mkdir(parents=True, exist_ok=True)
+        partial = output.with_name(f".{output.name}.partiel")
+        partial.write_text(result.svg, encoding="utf-8")
+        partial.replace(output)  # atomic: never a half-written map
+    size = output.stat().st_size
+    shown = (f"{format_number(size / 1e6, 2)} Mo" if size >= 1e6
+             else f"{format_number(size / 1e3, 1)} ko")
+    Console().print(
+        f"Carte écrite : [bold]{output}[/bold] — {format_number(result.drawn)} communes, {shown}"
+    )
+    if result.missing_geometries:
+        err.print(f"{len(result.missing_geometries)} commune(s) sans contour, non dessinée(s).")

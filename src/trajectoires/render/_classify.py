@@ -6,13 +6,13 @@ index ``-1``; every scheme is computed on the finite values only.
 
 from __future__ import annotations
 
+import importlib
 import warnings
 from collections.abc import Callable
 from dataclasses import dataclass
+from types import ModuleType
 
-import mapclassify
 import numpy as np
-from sklearn.cluster import KMeans  # mapclassify's own dependency, already imported by it
 
 __all__ = ["MISSING_CLASS", "SCHEMES", "Classification", "classify"]
 
@@ -23,12 +23,17 @@ MISSING_CLASS = -1
 FISHER_JENKS_SAMPLE = 1000
 
 
+def _mapclassify() -> ModuleType:
+    """Import mapclassify on first use: it pulls SciPy and scikit-learn (about 1.5 s)."""
+    return importlib.import_module("mapclassify")
+
+
 def _quantiles(values: np.ndarray, k: int, rng: np.random.Generator) -> np.ndarray:
-    return mapclassify.Quantiles(values, k=k).bins
+    return _mapclassify().Quantiles(values, k=k).bins
 
 
 def _equal_interval(values: np.ndarray, k: int, rng: np.random.Generator) -> np.ndarray:
-    return mapclassify.EqualInterval(values, k=k).bins
+    return _mapclassify().EqualInterval(values, k=k).bins
 
 
 def _fisher_jenks(values: np.ndarray, k: int, rng: np.random.Generator) -> np.ndarray:
@@ -38,7 +43,7 @@ def _fisher_jenks(values: np.ndarray, k: int, rng: np.random.Generator) -> np.nd
         sample[:2] = values.min(), values.max()
     with warnings.catch_warnings():
         warnings.filterwarnings("ignore", message="Numba not installed", category=UserWarning)
-        bins = mapclassify.FisherJenks(sample, k=k).bins
+        bins = _mapclassify().FisherJenks(sample, k=k).bins
     bins[-1] = values.max()
     return bins
 
@@ -46,7 +51,8 @@ def _fisher_jenks(values: np.ndarray, k: int, rng: np.random.Generator) -> np.nd
 def _natural_breaks(values: np.ndarray, k: int, rng: np.random.Generator) -> np.ndarray:
     # mapclassify.NaturalBreaks draws its k-means seeds from NumPy's global state;
     # the same k-means (scikit-learn, k-means++, 10 starts) is run here with ``rng``.
-    model = KMeans(n_clusters=k, init="k-means++", n_init=10, random_state=rng.integers(2**31))
+    kmeans = importlib.import_module("sklearn.cluster").KMeans  # a mapclassify dependency
+    model = kmeans(n_clusters=k, init="k-means++", n_init=10, random_state=rng.integers(2**31))
     labels = model.fit(values.reshape(-1, 1)).labels_
     return np.sort([values[labels == label].max() for label in range(k)])
 

@@ -24,7 +24,7 @@ from trajectoires.render._document import (
     assemble,
     commune_groups,
 )
-from trajectoires.render._french import THIN_SPACE, bound_decimals, format_number
+from trajectoires.render._french import bound_decimals, format_number
 from trajectoires.render._legend import LegendEntry, draw_legend, legend_entries
 from trajectoires.render._palette import colours
 from trajectoires.render._svg import escape_many
@@ -109,22 +109,28 @@ def _titles(names: np.ndarray, codes: np.ndarray, values: np.ndarray, *, decimal
     return np.strings.add(escape_many(labels), escape_many(shown))
 
 
+def _communes(count: int) -> str:
+    return f"{format_number(count)} commune{'s' if count > 1 else ''}"
+
+
 def _description(entries: list[LegendEntry], classification: Classification, *, drawn: int,
                  skipped: int, legend_title: str, unit: str, source: str) -> str:
-    counted = "\u00a0;\u00a0".join(
-        f"{entry.label} : {format_number(entry.count)} commune{'s' if entry.count > 1 else ''}"
-        for entry in entries
-    )
+    """Text alternative of the map: what is shown, each class with its bounds and count."""
+    rows = [
+        f"{entry.label} : {_communes(entry.count)}" if entry.css_class == "cna"
+        else f"classe {rank} {entry.label} : {_communes(entry.count)}"
+        for rank, entry in enumerate(entries, start=1)
+    ]
     what = f"{legend_title} ({unit})" if unit else legend_title
     text = (
-        f"Carte choroplèthe de {format_number(drawn)} communes : {what}, en "
-        f"{classification.k} classes {SCHEME_LABELS[classification.scheme]}. {counted}."
+        f"Carte choroplèthe de {_communes(drawn)}. {what}, en {classification.k} classes "
+        f"{SCHEME_LABELS[classification.scheme]} : {' ; '.join(rows)}."
     )
     if skipped:
-        text += f" {format_number(skipped)} commune(s) sans géométrie non dessinée(s)."
+        text += f" {format_number(skipped)} commune(s) sans géométrie, non dessinée(s)."
     if source:
         text += f" Source : {source}."
-    return text.replace(f"{THIN_SPACE}", " ")
+    return text
 
 
 def _inputs(

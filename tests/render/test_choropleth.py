@@ -1,0 +1,284 @@
+"""The choropleth SVG: valid XML, one path per commune, classes, legend, escaping."""
+
+from __future__ import annotations
+
+import re
+import xml.etree.ElementTree as ET
+
+import mapclassify
+import numpy as np
+import pytest
+import shapely
+
+from trajectoires.render import choropleth_svg, classify, render_choropleth
+from trajectoires.render._french import THIN_SPACE, format_number
+from trajectoires.render._paths import encode_paths, fit_frame
+
+NS = {"svg": "http://www.w3.org/2000/svg"}
+ORIGIN = (140_000.0, 6_800_000.0)  # near Brest, in Lambert-93 metres
+
+
+def grid_of_squares(n: int, side: float = 1000.0) -> list[shapely.Polygon]:
+    """``n`` adjacent squares of ``side`` metres on a row, in Lambert-93."""
+    x0, y0 = ORIGIN
+    return [shapely.box(x0 + i * side, y0, x0 + (i + 1) * side, y0 + side) for i in range(n)]
+
+
+def draw(geometries, values, **options):
+    n = len(values)
+    arguments = {
+        "codes": [f"29{i:03d}" for i in range(n)],
+        "names": [f"Commune {i}" for i in range(n)],
+        "title": "Densité de population — test",
+        "legend_title": "Densité de population",
+        "unit": "hab./km²",
+        "source": "INSEE, test",
+    }
+    arguments.update(options)
+    return render_choropleth(geometries, values, **arguments)
+
+
+def commune_paths(svg: str) -> list[ET.Element]:
+    return ET.fromstring(svg).findall(".//svg:g[@class='communes']//svg:path", NS)
+
+
+def title_of(path: ET.Element) -> str:
+    return path.find("svg:title", NS).text
+
+
+@pytest.fixture(scope="module")
+def finistere(reference):
+    table = reference.communes_of(reference.resolve("29"))
+    geometries = reference.commune_geometries(table.index.to_list())
+    return table, geometries
+
+
+@pytest.fixture(scope="module")
+def finistere_svg(finistere) -> str:
+    table, geometries = finistere
+    return choropleth_svg(
+        geometries,
+        table["density"].to_numpy(),
+        codes=table.index.to_list(),
+        names=table["name"].to_list(),
+        title="Densité de population — Finistère (29)",
+        legend_title="Densité de population",
+        unit="hab./km²",
+        source="INSEE",
+    )
+
+
+def test_document_is_valid_standalone_accessible_svg(finistere_svg):
+    root = ET.fromstring(finistere_svg)
+    assert root.tag == "{http://www.w3.org/2000/svg}svg"
+    assert re.fullmatch(r"0 0 800 \d+", root.get("viewBox"))
+    assert root.get("role") == "img"
+    labelled = root.get("aria-labelledby").split()
+    assert [root.find(f"*[@id='{ident}']").tag.split("}")[1] for ident in labelled] == [
+        "title",
+        "desc",
+    ]
+    description = root.find("svg:desc", NS).text
+    assert description.startswith("Carte choroplèthe de 277 communes. Densité de population")
+    assert "5 classes par quantiles" in description
+    assert "classe 1 de " in description and "classe 5 de " in description
+
+
+def test_no_inline_style_nor_script(finistere_svg):
+    # Pages embed the SVG under Content-Security-Policy: style-src 'self'.
+    assert "style=" not in finistere_svg
+    assert "<style" not in finistere_svg
+    assert "<script" not in finistere_svg
+
+
+def test_one_path_per_commune_with_title_code_and_class(finistere, finistere_svg):
+    table, _ = finistere
+    paths = commune_paths(finistere_svg)
+    assert len(paths) == 277 == len(table)
+    assert sorted(p.get("data-code") for p in paths) == sorted(table.index)
+    brest = next(p for p in paths if p.get("data-code") == "29019")
+    assert title_of(brest).startswith("Brest (29019)\u00a0: ")
+    assert title_of(brest).endswith("\u00a0hab./km²")
+    assert all(re.fullmatch(r"c[0-4]", p.get("class")) for p in paths)
+    assert all(re.fullmatch(r"M[-0-9 lmz]+z", p.get("d")) for p in paths)
+
+
+def test_classes_are_monotone_in_the_values(finistere, finistere_svg):
+    table, _ = finistere
+    density = table["density"]
+    klass = {p.get("data-code"): int(p.get("class")[1:]) for p in commune_paths(finistere_svg)}
+    ordered = [klass[code] for code in density.sort_values().index]
+    assert ordered == sorted(ordered)
+    assert set(ordered) == {0, 1, 2, 3, 4}
+
+
+@pytest.mark.filterwarnings("ignore:Numba not installed")
+@pytest.mark.parametrize(
+    ("scheme", "classifier"),
+    [
+        ("quantiles", mapclassify.Quantiles),
+        ("equal_interval", mapclassify.EqualInterval),
+        ("fisher_jenks", mapclassify.FisherJenks),
+    ],
+)
+def test_legend_bounds_come_from_mapclassify(scheme, classifier):
+    values = np.random.default_rng(1).lognormal(4, 1, 200)
+    result = classify(values, scheme=scheme, k=5)
+    expected = classifier(values, k=5).bins
+    np.testing.assert_allclose(result.bounds[1:], expected)
+    assert result.bounds[0] == values.min()
+    assert (np.diff(result.bounds) > 0).all()
+    assert result.counts.sum() == 200
+    np.testing.assert_array_equal(result.classes, classifier(values, k=5).yb)
+
+
+def test_legend_shows_french_formatted_bounds():
+    values = [0.5, 1234.5, 2500.0, 12_000.25]
+    result = draw(grid_of_squares(4), values, k=2)
+    legend = ET.fromstring(result.svg).find(".//svg:g[@class='legende']", NS)
+    labels = [text.text for text in legend.iter("{http://www.w3.org/2000/svg}text")]
+    bounds = [format_number(b, 0) for b in result.classification.bounds]
+    assert labels == [
+        "Densité de population",
+        "(hab./km²)",
+        f"de {bounds[0]} à {bounds[1]}",
+        f"de {bounds[1]} à {bounds[2]}",
+    ]
+    assert bounds[2] == f"12{THIN_SPACE}000"
+    hover = {p.get("data-code"): title_of(p) for p in commune_paths(result.svg)}
+    assert hover["29001"] == "Commune 1 (29001)\u00a0: 1\u202f234,5\u00a0hab./km²"
+
+
+def test_natural_breaks_and_sampled_fisher_jenks_are_reproducible_with_a_seed():
+    values = np.random.default_rng(2).lognormal(3, 1, 3000)
+    for scheme in ("natural_breaks", "fisher_jenks"):
+        first = classify(values, scheme=scheme, k=4, rng=7)
+        again = classify(values, scheme=scheme, k=4, rng=7)
+        np.testing.assert_array_equal(first.bounds, again.bounds)
+        assert first.bounds[-1] == values.max()
+        assert (np.diff(first.bounds) > 0).all()
+
+
+def test_nan_values_go_to_the_hatched_missing_class():
+    result = draw(grid_of_squares(6), [1.0, 2.0, np.nan, 4.0, 5.0, 6.0], k=3)
+    root = ET.fromstring(result.svg)
+    missing = [p for p in commune_paths(result.svg) if p.get("class") == "cna"]
+    assert [p.get("data-code") for p in missing] == ["29002"]
+    assert title_of(missing[0]) == "Commune 2 (29002)\u00a0: Donnée manquante"
+    group = root.find(".//svg:g[@class='classe cna']", NS)
+    assert group.get("fill") == "url(#carte-hachures)"
+    assert root.find(".//svg:pattern[@id='carte-hachures']", NS) is not None
+    assert "Donnée manquante" in [t.text for t in root.iter("{http://www.w3.org/2000/svg}text")]
+    assert result.classification.missing == 1
+    assert result.classification.counts.sum() == 5
+
+
+def test_names_and_texts_are_escaped():
+    names = ["Saint-Jean-d'Angély", "<script>alert('x')</script>", 'Le "Bourg" & Cie']
+    result = draw(
+        grid_of_squares(3),
+        [1.0, 2.0, 3.0],
+        names=names,
+        title="Carte <b>&</b>",
+        source="Source <img src=x onerror=alert(1)>",
+    )
+    assert "<script" not in result.svg and "<img" not in result.svg and "<b>" not in result.svg
+    root = ET.fromstring(result.svg)
+    titles = sorted(title_of(p).split(" (")[0] for p in commune_paths(result.svg))
+    assert titles == sorted(names)
+    assert root.find("svg:title", NS).text == "Carte <b>&</b>"
+
+
+def test_missing_geometries_are_skipped_and_counted():
+    geometries = [*grid_of_squares(3), None, shapely.Polygon()]
+    result = draw(geometries, [1.0, 2.0, 3.0, 4.0, 5.0])
+    assert result.drawn == 3
+    assert result.missing_geometries == ("29003", "29004")
+    assert len(commune_paths(result.svg)) == 3
+    assert "2 commune(s) sans géométrie" in ET.fromstring(result.svg).find("svg:desc", NS).text
+
+
+def test_links_wrap_each_commune_and_keep_them_accessible():
+    links = ["/territoires/commune/29000", None, "/territoires/commune/29002?a=1&b=2"]
+    result = draw(grid_of_squares(3), [1.0, 2.0, 3.0], links=links, svg_id="carte-29")
+    root = ET.fromstring(result.svg)
+    anchors = root.findall(".//svg:a", NS)
+    assert [a.get("href") for a in anchors] == [links[0], links[2]]
+    assert anchors[0].find("svg:path", NS).get("data-code") == "29000"
+    assert root.get("role") == "group"
+    assert root.get("aria-labelledby") == "carte-29-titre carte-29-desc"
+
+
+def test_geometries_must_be_lambert93_polygons_and_columns_aligned():
+    with pytest.raises(ValueError, match="Lambert-93"):
+        draw([shapely.box(-4.5, 48.3, -4.4, 48.4)], [1.0])
+    with pytest.raises(ValueError, match="^names : 2 éléments attendus"):
+        draw(grid_of_squares(2), [1.0, 2.0], names=["seul"])
+    with pytest.raises(ValueError, match="Polygon ou MultiPolygon attendus, reçu POINT"):
+        draw([shapely.Point(*ORIGIN)], [1.0])
+    with pytest.raises(ValueError, match="scheme : méthode de classification inconnue"):
+        draw(grid_of_squares(2), [1.0, 2.0], scheme="jenks")
+    with pytest.raises(ValueError, match="k : nombre de classes"):
+        draw(grid_of_squares(2), [1.0, 2.0], k=12)
+
+
+def test_reference_geometries_are_in_lambert93(reference):
+    # Brest: about 140-151 km east, 6,833-6,844 km north in Lambert-93.
+    (brest,) = reference.commune_geometries(["29019"])
+    x_min, y_min, x_max, y_max = brest.bounds
+    assert 139_000 < x_min < x_max < 152_000
+    assert 6_832_000 < y_min < y_max < 6_845_000
+
+
+def decode(d: str) -> list[list[tuple[int, int]]]:
+    """Absolute rings of an SVG path made of M, m, l and z commands."""
+    rings: list[list[tuple[int, int]]] = []
+    pen = start = (0, 0)
+    for command, operands in re.findall(r"([MmlZz])([^MmlZz]*)", d):
+        numbers = [int(n) for n in re.findall(r"-?\d+", operands)]
+        pairs = list(zip(numbers[::2], numbers[1::2], strict=True))
+        if command in "Mm":
+            (dx, dy), pairs = pairs[0], pairs[1:]
+            pen = (dx, dy) if command == "M" else (pen[0] + dx, pen[1] + dy)
+            start = pen
+            rings.append([pen])
+        for dx, dy in pairs:
+            pen = (pen[0] + dx, pen[1] + dy)
+            rings[-1].append(pen)
+        if command in "zZ":
+            pen = start
+    return rings
+
+
+def test_path_data_decodes_to_the_quantised_rings():
+    # A polygon with a hole, and a second part: three rings in one path.
+    outer = shapely.box(0, 0, 10_000, 10_000)
+    hole = shapely.box(2_000, 2_000, 5_000, 6_000)
+    island = shapely.box(12_000, 1_000, 14_000, 3_000)
+    shape = shapely.MultiPolygon([shapely.Polygon(outer.exterior, [hole.exterior]), island])
+    shape = shapely.affinity.translate(shape, *ORIGIN)
+    frame = fit_frame(np.array([shape]), width=140, density=1)
+    (d,) = encode_paths(np.array([shape]), frame)
+    rings = decode(d)
+    assert len(rings) == 3
+    expected = []
+    for ring in shapely.get_rings(shapely.get_parts(shape)):
+        xy = shapely.get_coordinates(ring)[:-1]
+        expected.append(
+            [
+                (round((x - frame.x_min) * frame.scale), round((frame.y_max - y) * frame.scale))
+                for x, y in xy
+            ]
+        )
+    assert rings == expected
+
+
+def test_simplification_tolerance_scales_with_the_extent(reference):
+    france = reference.commune_geometries(reference.metropolitan_communes().index.to_list())
+    finistere = reference.commune_geometries(
+        reference.communes_of(reference.resolve("29")).index.to_list()
+    )
+    coarse = fit_frame(france, width=538, density=2).tolerance
+    fine = fit_frame(finistere, width=538, density=2).tolerance
+    assert 500 < coarse < 1500  # metres: half a device pixel on an 800-pixel map of France
+    assert fine < coarse / 5
