@@ -55,7 +55,7 @@ class UnitOut(BaseModel):
     url: str = Field(description="Page web du territoire")
 
 
-class TerritoryOut(UnitOut):
+class TerritoryDetailOut(UnitOut):
     """A territory with the territories containing it and its subdivisions count."""
 
     parents: list[UnitOut] = Field(description="Du plus petit au plus grand, France en dernier")
@@ -120,13 +120,13 @@ def search_territories(
 
 @router.get(
     "/resolve",
-    response_model=TerritoryOut,
+    response_model=TerritoryDetailOut,
     responses={404: {"description": "Territoire inconnu"}, 409: {"model": CandidatesOut}},
     summary="Résoudre un nom ou un code",
 )
 def resolve_territory(
     ref: Ref, q: Annotated[str, Query(min_length=1, max_length=200)]
-) -> TerritoryOut | JSONResponse:
+) -> TerritoryDetailOut | JSONResponse:
     """Return the one territory designated by ``q`` (resolution rule: see the docs)."""
     try:
         unit = ref.resolve(q)
@@ -138,9 +138,9 @@ def resolve_territory(
     return _detail(ref, unit)
 
 
-def _detail(ref: Reference, unit: Unit) -> TerritoryOut:
+def _detail(ref: Reference, unit: Unit) -> TerritoryDetailOut:
     summary = summarize(ref, unit, top=0)
-    return TerritoryOut(
+    return TerritoryDetailOut(
         **_out(unit).model_dump(),
         parents=[_out(p) for p in summary.parents],
         children_count=len(summary.children),
@@ -149,11 +149,11 @@ def _detail(ref: Reference, unit: Unit) -> TerritoryOut:
 
 @router.get(
     "/{kind}/{code}",
-    response_model=TerritoryOut,
+    response_model=TerritoryDetailOut,
     responses={404: {"description": "Territoire inconnu"}},
     summary="Un territoire",
 )
-def get_territory(ref: Ref, kind: str, code: str) -> TerritoryOut:
+def get_territory(ref: Ref, kind: str, code: str) -> TerritoryDetailOut:
     """Return one territory with its population (and vintage) and its parents."""
     return _detail(ref, unit_or_404(ref, kind, code))
 
