@@ -1,21 +1,18 @@
 """Maps of the territory pages, rendered once and kept in an LRU cache.
 
-The SVG comes from :func:`trajectoires.render.choropleth_svg` (imported lazily:
-the page still works, with a notice, if the renderer is unavailable).
-Overseas communes are drawn in their local projection, metropolitan ones in
-Lambert-93 (``crs="local"`` of :meth:`Reference.commune_geometries`).
+The SVG comes from :func:`trajectoires.render.territory_choropleth`, the one
+implementation shared with ``trajectoires territory map`` (imported lazily: the
+page still works, with a notice, if the renderer is unavailable). The URL
+parameter ``indicateur`` is French; the renderer's indicator names are English.
 """
 
 from __future__ import annotations
 
 import importlib
-import math
 from dataclasses import dataclass
 from functools import lru_cache
 
-import numpy as np
-
-from trajectoires.territory import GEOMETRY_SOURCE, POPULATION_VINTAGE, Reference, Unit, UnitKind
+from trajectoires.territory import Reference, Unit, UnitKind
 
 __all__ = ["INDICATORS", "MAX_MAP_COMMUNES", "MapCache", "MapIndicator"]
 
@@ -31,11 +28,16 @@ class MapIndicator:
     label: str
     unit: str
     column: str
+    render_name: str
 
 
 INDICATORS = {
-    "densite": MapIndicator("densite", "Densité de population", "hab./km²", "density"),
-    "population": MapIndicator("population", "Population municipale", "hab.", "population"),
+    "densite": MapIndicator(
+        "densite", "Densité de population", "hab./km²", "density", render_name="density"
+    ),
+    "population": MapIndicator(
+        "population", "Population municipale", "hab.", "population", render_name="population"
+    ),
 }
 
 
@@ -63,22 +65,15 @@ class MapCache:
             return None
         unit = self.reference.get(kind, code)
         indicator = INDICATORS[indicator_id]
-        table = self.reference.communes_of(unit)
-        values = table[indicator.column].astype("Float64").to_numpy(dtype=float, na_value=math.nan)
-        known = int((~np.isnan(values)).sum())
+        known = self.reference.communes_of(unit)[indicator.column].notna().sum()
         if known < 2:
             return None
-        geometries = self.reference.commune_geometries(table.index, crs="local")
-        return render.choropleth_svg(
-            geometries,
-            values,
-            codes=table.index.to_numpy(),
-            names=table["name"].to_numpy(),
-            title=f"{indicator.label} — {unit.name}",
-            legend_title=indicator.label,
-            unit=indicator.unit,
-            source=f"{POPULATION_VINTAGE} ; {GEOMETRY_SOURCE}",
-            links=[f"/territoires/commune/{c}" for c in table.index],
-            k=min(5, known),
-            svg_id=f"carte-{indicator.id}",
+        result = render.territory_choropleth(
+            self.reference,
+            unit,
+            indicator.render_name,
+            k=int(min(5, known)),
+            link=lambda commune: f"/territoires/commune/{commune}",
+            rng=0,
         )
+        return result.svg
