@@ -11,6 +11,7 @@ Examples
 '/tmp/ws'
 >>> s.database_url
 'sqlite:////tmp/ws/trajectoires.sqlite'
+
 """
 
 from __future__ import annotations

@@ -9,6 +9,7 @@ Examples
 >>> with db.session() as session:
 ...     session.execute(sqlalchemy.text("select 1")).scalar()
 1
+
 """
 
 from __future__ import annotations

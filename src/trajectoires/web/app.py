@@ -37,6 +37,7 @@ def create_app(settings: Settings | None = None, database: Database | None = Non
     database
         An already opened database (tests pass one); default: opened from
         ``settings.database_url`` and migrated to the latest schema.
+
     """
     settings = (settings or Settings.from_env()).ensure_workspace()
     if database is None:
