@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import typer
 
-from trajectoires.commands import server, territory
+from trajectoires.commands import facilitator, server, territory
 
 app = typer.Typer(
     name="trajectoires",
@@ -19,6 +19,7 @@ app = typer.Typer(
 app.command("serve")(server.serve)
 app.command("demo")(server.demo)
 app.add_typer(territory.app, name="territory")
+app.add_typer(facilitator.app, name="facilitator")
 
 
 def main() -> None:
