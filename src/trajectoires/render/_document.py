@@ -29,25 +29,28 @@ FONT = "Marianne, system-ui, -apple-system, 'Segoe UI', Arial, sans-serif"
 HATCH_SIZE = 6
 
 
-def commune_groups(d: np.ndarray, codes: np.ndarray, titles: np.ndarray, *,
-                    links: np.ndarray | None, classes: np.ndarray, entries: list[LegendEntry],
-                    missing_fill: str) -> str:
-    """One ``<g>`` per class holding its communes' paths, with the class's fill."""
-    paths = np.strings.add(np.strings.add('<path d="', d.astype(titles.dtype)), '" data-code="')
-    paths = np.strings.add(paths, escape_many(codes))
-    paths = np.strings.add(np.strings.add(paths, '" class="'), np.where(
-        classes == MISSING_CLASS, "cna", np.char.add("c", classes.astype(str))
-    ).astype(titles.dtype))
-    paths = np.strings.add(np.strings.add(paths, '"><title>'), titles)
-    paths = np.strings.add(paths, "</title></path>")
+def commune_groups(d: np.ndarray, codes: np.ndarray, titles: list[str], *,
+                   links: np.ndarray | None, classes: np.ndarray, entries: list[LegendEntry],
+                   missing_fill: str) -> str:
+    """One ``<g>`` per class holding its communes' paths, with the class's fill.
+
+    ``titles`` are already escaped; codes and links are escaped here.
+    """
+    names = ["cna" if index == MISSING_CLASS else f"c{index}" for index in classes.tolist()]
+    paths = [
+        f'<path d="{data}" data-code="{code}" class="{name}"><title>{title}</title></path>'
+        for data, code, name, title in zip(d.tolist(), escape_many(codes), names, titles,
+                                           strict=True)
+    ]
     if links is not None:
         hrefs = escape_many(["" if link is None else link for link in links])
-        wrapped = np.strings.add(np.strings.add(np.strings.add('<a href="', hrefs), '">'), paths)
-        paths = np.where(np.strings.str_len(hrefs) > 0, np.strings.add(wrapped, "</a>"), paths)
+        paths = [f'<a href="{href}">{path}</a>' if href else path
+                 for path, href in zip(paths, hrefs, strict=True)]
+    elements = np.array(paths, dtype=object)
     groups = []
     for entry in entries:
         index = MISSING_CLASS if entry.css_class == "cna" else int(entry.css_class[1:])
-        members = paths[classes == index]
+        members = elements[classes == index]
         if len(members):
             fill = missing_fill if index == MISSING_CLASS else entry.fill
             groups.append(element("g", "\n".join(members.tolist()), fill=fill,

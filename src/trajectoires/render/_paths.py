@@ -2,8 +2,9 @@
 
 The pipeline never loops over vertices in Python: shapely simplifies every
 geometry in C, the coordinates of all rings come out as one array, NumPy
-quantises them to an integer grid and drops repeated points, and the path
-strings are assembled with NumPy string ufuncs (``numpy.strings``).
+quantises them to an integer grid and drops repeated points, numbers are
+looked up in a table of their texts, and all paths are joined as one string
+then split per geometry.
 """
 
 from __future__ import annotations
@@ -14,8 +15,6 @@ import numpy as np
 import shapely
 
 __all__ = ["MapFrame", "encode_paths", "fit_frame", "simplify_for_frame"]
-
-_TEXT = np.dtypes.StringDType()
 
 # Input coordinates this small are almost certainly longitude/latitude degrees.
 _DEGREE_LIMIT = 360.0
@@ -167,10 +166,17 @@ def _ring_points(geometries: np.ndarray, frame: MapFrame) -> tuple[np.ndarray, n
     return grid[keep], point_ring[keep], ring_geom
 
 
-def _signed(numbers: np.ndarray, after_command: np.ndarray) -> np.ndarray:
-    """Numbers as text, preceded by a space unless a command letter or minus sign separates."""
-    separator = np.where((numbers < 0) | after_command, "", " ").astype(_TEXT)
-    return np.strings.add(separator, numbers.astype(_TEXT))
+def _number_tables(limit: int) -> tuple[np.ndarray, np.ndarray]:
+    """Text of every integer in ``[-limit, limit]``, bare and with its separator.
+
+    Numbers are written by looking them up in these tables (index ``n + limit``)
+    rather than formatted one by one. With its separator, a number is preceded
+    by a space unless its own minus sign separates it from the previous one.
+    """
+    bare = np.array([str(n) for n in range(-limit, limit + 1)], dtype=object)
+    spaced = np.array([f" {n}" if n >= 0 else str(n) for n in range(-limit, limit + 1)],
+                      dtype=object)
+    return bare, spaced
 
 
 def encode_paths(geometries: np.ndarray, frame: MapFrame) -> np.ndarray:
@@ -217,14 +223,16 @@ def encode_paths(geometries: np.ndarray, frame: MapFrame) -> np.ndarray:
     step[starts[1:]] = grid[starts[1:]] - grid[starts[:-1]]
     step[geom_start] = grid[geom_start]
     command = np.full(len(grid), "", dtype=object)
+    command[np.r_[False, ring_start[:-1]]] = "l"
     command[ring_start] = "m"
     command[geom_start] = "M"
-    command[np.r_[False, ring_start[:-1]]] = "l"
-    text = np.strings.add(command.astype(_TEXT), _signed(step[:, 0], command != ""))
-    text = np.strings.add(text, _signed(step[:, 1], np.zeros(len(grid), dtype=bool)))
-    suffix = np.where(ring_end, "z", "").astype(_TEXT)
-    suffix = np.strings.add(suffix, np.where(geom_end, "\n", "").astype(_TEXT))
-    text = np.strings.add(text, suffix)
+    limit = int(np.abs(step).max())
+    bare, spaced = _number_tables(limit)
+    tokens = np.empty((len(grid), 4), dtype=object)
+    tokens[:, 0] = command
+    tokens[:, 1] = np.where(command == "", spaced[step[:, 0] + limit], bare[step[:, 0] + limit])
+    tokens[:, 2] = spaced[step[:, 1] + limit]
+    tokens[:, 3] = np.where(geom_end, "z\n", np.where(ring_end, "z", ""))
     drawn = np.unique(point_geom)
-    paths[drawn] = "".join(text.tolist()).split("\n")[:-1]
+    paths[drawn] = "".join(tokens.ravel().tolist()).split("\n")[:-1]
     return paths

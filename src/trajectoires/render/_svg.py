@@ -18,7 +18,6 @@ SVG_NAMESPACE = "http://www.w3.org/2000/svg"
 
 _FORBIDDEN = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 _ENTITIES = (("&", "&amp;"), ("<", "&lt;"), (">", "&gt;"), ('"', "&quot;"), ("'", "&#39;"))
-_TEXT = np.dtypes.StringDType()
 
 
 def escape(text: object) -> str:
@@ -36,21 +35,28 @@ def escape(text: object) -> str:
     return text
 
 
-def escape_many(texts: Sequence[object] | np.ndarray) -> np.ndarray:
-    """Escape a whole column of texts at once (NumPy string ufuncs).
+def escape_many(texts: Sequence[object] | np.ndarray) -> list[str]:
+    r"""Escape a whole column of texts at once.
+
+    The texts are joined into one string (with NUL, which XML forbids and which
+    is removed first, as the separator), escaped with a handful of ``str.replace``
+    calls, then split again: far faster than escaping them one by one.
 
     Examples
     --------
-    >>> escape_many(["a & b", "<c>"]).tolist()
-    ['a &amp; b', '&lt;c&gt;']
+    >>> escape_many(["a & b", "<c>", "d\x00"])
+    ['a &amp; b', '&lt;c&gt;', 'd']
 
     """
-    column = np.asarray([str(text) for text in texts], dtype=_TEXT)
-    if any(_FORBIDDEN.search(text) for text in column.tolist()):
-        column = np.asarray([_FORBIDDEN.sub("", text) for text in column.tolist()], dtype=_TEXT)
+    texts = [str(text) for text in texts]
+    if not texts:
+        return []
+    joined = "\x00".join(texts)
+    if joined.count("\x00") != len(texts) - 1 or _FORBIDDEN.search(joined.replace("\x00", "")):
+        joined = "\x00".join(_FORBIDDEN.sub("", text) for text in texts)
     for char, entity in _ENTITIES:
-        column = np.strings.replace(column, char, entity)
-    return column
+        joined = joined.replace(char, entity)
+    return joined.split("\x00")
 
 
 def element(name: str, content: str = "", **attributes: object) -> str:

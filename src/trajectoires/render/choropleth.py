@@ -24,7 +24,7 @@ from trajectoires.render._document import (
     assemble,
     commune_groups,
 )
-from trajectoires.render._french import bound_decimals, format_number
+from trajectoires.render._french import bound_decimals, format_many, format_number
 from trajectoires.render._legend import LegendEntry, draw_legend, legend_entries
 from trajectoires.render._palette import colours
 from trajectoires.render._svg import escape_many
@@ -98,15 +98,15 @@ def _value_decimals(classification: Classification, values: np.ndarray) -> int:
 
 
 def _titles(names: np.ndarray, codes: np.ndarray, values: np.ndarray, *, decimals: int,
-            unit: str, missing_label: str) -> np.ndarray:
-    """Hover text of each commune: "Name (code) : value unit"."""
+            unit: str, missing_label: str) -> list[str]:
+    """Hover text of each commune: "Name (code) : value unit", escaped."""
     suffix = f"\u00a0{unit}" if unit else ""
-    shown = [
-        format_number(value, decimals) + suffix if np.isfinite(value) else missing_label
-        for value in values.tolist()
-    ]
-    labels = [f"{name} ({code})\u00a0: " for name, code in zip(names, codes, strict=True)]
-    return np.strings.add(escape_many(labels), escape_many(shown))
+    finite = np.isfinite(values)
+    shown = np.full(len(values), missing_label, dtype=object)
+    shown[finite] = [text + suffix for text in format_many(values[finite].tolist(), decimals)]
+    labels = [f"{name} ({code})\u00a0: {value}"
+              for name, code, value in zip(names, codes, shown, strict=True)]
+    return escape_many(labels)
 
 
 def _communes(count: int) -> str:

@@ -1,0 +1,117 @@
+"""Server-side SVG maps: metropolitan France (34,738 communes) and Finistère (277).
+
+Measured: the time of :func:`trajectoires.render.render_choropleth` (density in 5
+quantile classes, geometries already loaded from the reference, warm: best of
+``REPEAT`` runs after one warm-up, as ``timeit`` does, since the machine may be
+shared) and the size of the SVG it writes.
+
+References measured in the same run, on the same geometries and values:
+
+- time: a naive SVG writer that loops over every vertex in Python and writes
+  absolute coordinates (0.1 px) without simplification, with the same classes,
+  titles and codes (``ratio`` = naive time / our time: > 1 means faster);
+- size: the same naive SVG (``ratio`` = naive size / our size: > 1 means smaller);
+- size: geopandas' plain ``GeoSeries.to_json()`` of the same geometries, what a
+  client-side map would have to download before drawing anything.
+
+The reference of places is built once in ``<tmp>/trajectoires-bench-reference``.
+"""
+
+from __future__ import annotations
+
+import tempfile
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+import geopandas
+import numpy as np
+import shapely
+
+from trajectoires.render import classify, render_choropleth
+from trajectoires.render._paths import fit_frame
+from trajectoires.territory import load_reference
+
+REPEAT = 3
+WORKSPACE = Path(tempfile.gettempdir()) / "trajectoires-bench-reference"
+GOALS = {"France": ("< 3 s", "< 6 MB"), "Finistère": ("instant (< 0.1 s)", "< 0.5 MB")}
+
+
+def _best_time(function: Callable[[], object]) -> tuple[float, object]:
+    result = function()  # warm-up (imports mapclassify on first use)
+    times = []
+    for _ in range(REPEAT):
+        started = time.perf_counter()
+        result = function()
+        times.append(time.perf_counter() - started)
+    return min(times), result
+
+
+def _naive_svg(geometries: np.ndarray, values: np.ndarray, codes: list, names: list) -> str:
+    """Per-vertex Python writer: absolute coordinates, no simplification."""
+    frame = fit_frame(geometries, width=538, density=1)
+    classes = classify(values).classes
+    parts = [f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {frame.width} '
+             f'{frame.height}">']
+    for geometry, klass, code, name, value in zip(
+        geometries, classes, codes, names, values, strict=True
+    ):
+        if geometry is None:
+            continue
+        d = []
+        for polygon in getattr(geometry, "geoms", [geometry]):
+            for ring in [polygon.exterior, *polygon.interiors]:
+                points = [
+                    f"{(x - frame.x_min) * frame.scale:.1f} {(frame.y_max - y) * frame.scale:.1f}"
+                    for x, y in ring.coords
+                ]
+                d.append("M" + " L".join(points) + "Z")
+        parts.append(f'<path d="{"".join(d)}" data-code="{code}" class="c{klass}">'
+                     f"<title>{name} ({code}) : {value:.1f} hab./km²</title></path>")
+    parts.append("</svg>")
+    return "\n".join(parts)
+
+
+def _rows(label: str, table, geometries: np.ndarray) -> list[dict]:
+    values = table["density"].to_numpy(dtype=float, na_value=np.nan)
+    codes, names = table.index.to_list(), table["name"].to_list()
+
+    def ours():
+        return render_choropleth(
+            geometries, values, codes=codes, names=names, title=f"Densité — {label}",
+            legend_title="Densité de population", unit="hab./km²", source="INSEE",
+        )
+
+    ours_time, result = _best_time(ours)
+    naive_time, naive = _best_time(lambda: _naive_svg(geometries, values, codes, names))
+    present = geometries[~shapely.is_missing(geometries)]
+    geojson = len(geopandas.GeoSeries(present, crs="EPSG:2154").to_json().encode()) / 1e6
+    ours_size = len(result.svg.encode()) / 1e6
+    naive_size = len(naive.encode()) / 1e6
+    goal_time, goal_size = GOALS[label]
+    return [
+        {"name": f"SVG map of {label} ({result.drawn} communes): time", "value": ours_time,
+         "unit": "s", "goal": goal_time, "reference": naive_time,
+         "reference_name": "naive per-vertex SVG writer", "ratio": naive_time / ours_time},
+        {"name": f"SVG map of {label}: size", "value": ours_size, "unit": "MB",
+         "goal": goal_size, "reference": naive_size,
+         "reference_name": "naive per-vertex SVG", "ratio": naive_size / ours_size},
+        {"name": f"SVG map of {label}: size vs GeoJSON", "value": ours_size, "unit": "MB",
+         "goal": goal_size, "reference": geojson,
+         "reference_name": "GeoSeries.to_json()", "ratio": geojson / ours_size},
+    ]
+
+
+def run() -> list[dict]:
+    ref = load_reference(WORKSPACE, progress=True)
+    france = ref.metropolitan_communes()
+    finistere = ref.communes_of(ref.resolve("29"))
+    return [
+        *_rows("France", france, ref.commune_geometries(france.index.to_list())),
+        *_rows("Finistère", finistere, ref.commune_geometries(finistere.index.to_list())),
+    ]
+
+
+if __name__ == "__main__":
+    for row in run():
+        print(row)
