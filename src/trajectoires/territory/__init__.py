@@ -16,6 +16,7 @@ Examples
 """
 
 from trajectoires.territory._crs import LAMBERT_93, LOCAL_CRS, WGS84
+from trajectoires.territory._load import load_reference
 from trajectoires.territory._model import (
     GEOMETRY_SOURCE,
     POPULATION_VINTAGE,
@@ -28,7 +29,7 @@ from trajectoires.territory._model import (
 )
 from trajectoires.territory._names import normalize
 from trajectoires.territory._source import FIXTURE_DIR, SourceError
-from trajectoires.territory.reference import Reference, load_reference
+from trajectoires.territory.reference import Reference
 from trajectoires.territory.summary import Summary, summarize, unit_dict
 
 __all__ = [

