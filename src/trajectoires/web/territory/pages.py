@@ -25,13 +25,13 @@ from trajectoires.territory import (
     summarize,
 )
 from trajectoires.territory.summary import format_number
-from trajectoires.web.territory.deps import get_map_cache, get_reference
+from trajectoires.web.territory.deps import get_map_cache, reference_or_503
 from trajectoires.web.territory.maps import INDICATORS, MAX_MAP_COMMUNES, MapCache
 
 __all__ = ["router", "territory_url", "unit_or_404"]
 
 router = APIRouter(include_in_schema=False)
-Ref = Annotated[Reference, Depends(get_reference)]
+Ref = Annotated[Reference, Depends(reference_or_503)]
 Maps = Annotated[MapCache, Depends(get_map_cache)]
 
 
