@@ -44,7 +44,7 @@ INDICATORS = {
 class MapCache:
     """SVG maps per (territory, indicator), least recently used dropped first."""
 
-    def __init__(self, reference: Reference, maxsize: int = 128) -> None:
+    def __init__(self, reference: Reference, maxsize: int = 64) -> None:
         self.reference = reference
         self._render = lru_cache(maxsize=maxsize)(self._render_uncached)
 
