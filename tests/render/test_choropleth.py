@@ -12,7 +12,7 @@ import shapely
 
 from trajectoires.render import choropleth_svg, classify, render_choropleth
 from trajectoires.render._french import THIN_SPACE, format_number
-from trajectoires.render._paths import encode_paths, fit_frame
+from trajectoires.render._paths import fit_frame
 
 NS = {"svg": "http://www.w3.org/2000/svg"}
 ORIGIN = (140_000.0, 6_800_000.0)  # near Brest, in Lambert-93 metres
@@ -81,7 +81,7 @@ def test_document_is_valid_standalone_accessible_svg(finistere_svg):
     description = root.find("svg:desc", NS).text
     assert description.startswith("Carte choroplèthe de 277 communes. Densité de population")
     assert "5 classes par quantiles" in description
-    assert "classe 1 de " in description and "classe 5 de " in description
+    assert "classe 1 (de " in description and "classe 5 (de " in description
 
 
 def test_no_inline_style_nor_script(finistere_svg):
@@ -230,49 +230,6 @@ def test_reference_geometries_are_in_lambert93(reference):
     assert 6_832_000 < y_min < y_max < 6_845_000
 
 
-def decode(d: str) -> list[list[tuple[int, int]]]:
-    """Absolute rings of an SVG path made of M, m, l and z commands."""
-    rings: list[list[tuple[int, int]]] = []
-    pen = start = (0, 0)
-    for command, operands in re.findall(r"([MmlZz])([^MmlZz]*)", d):
-        numbers = [int(n) for n in re.findall(r"-?\d+", operands)]
-        pairs = list(zip(numbers[::2], numbers[1::2], strict=True))
-        if command in "Mm":
-            (dx, dy), pairs = pairs[0], pairs[1:]
-            pen = (dx, dy) if command == "M" else (pen[0] + dx, pen[1] + dy)
-            start = pen
-            rings.append([pen])
-        for dx, dy in pairs:
-            pen = (pen[0] + dx, pen[1] + dy)
-            rings[-1].append(pen)
-        if command in "zZ":
-            pen = start
-    return rings
-
-
-def test_path_data_decodes_to_the_quantised_rings():
-    # A polygon with a hole, and a second part: three rings in one path.
-    outer = shapely.box(0, 0, 10_000, 10_000)
-    hole = shapely.box(2_000, 2_000, 5_000, 6_000)
-    island = shapely.box(12_000, 1_000, 14_000, 3_000)
-    shape = shapely.MultiPolygon([shapely.Polygon(outer.exterior, [hole.exterior]), island])
-    shape = shapely.affinity.translate(shape, *ORIGIN)
-    frame = fit_frame(np.array([shape]), width=140, density=1)
-    (d,) = encode_paths(np.array([shape]), frame)
-    rings = decode(d)
-    assert len(rings) == 3
-    expected = []
-    for ring in shapely.get_rings(shapely.get_parts(shape)):
-        xy = shapely.get_coordinates(ring)[:-1]
-        expected.append(
-            [
-                (round((x - frame.x_min) * frame.scale), round((frame.y_max - y) * frame.scale))
-                for x, y in xy
-            ]
-        )
-    assert rings == expected
-
-
 def test_simplification_tolerance_scales_with_the_extent(reference):
     france = reference.commune_geometries(reference.metropolitan_communes().index.to_list())
     finistere = reference.commune_geometries(
@@ -282,3 +239,15 @@ def test_simplification_tolerance_scales_with_the_extent(reference):
     fine = fit_frame(finistere, width=538, density=2).tolerance
     assert 500 < coarse < 1500  # metres: half a device pixel on an 800-pixel map of France
     assert fine < coarse / 5
+
+
+def test_degenerate_values_still_give_a_readable_map():
+    squares = grid_of_squares(4)
+    nothing = draw(squares, [np.nan] * 4)
+    assert "aucune valeur disponible" in ET.fromstring(nothing.svg).find("svg:desc", NS).text
+    assert {p.get("class") for p in commune_paths(nothing.svg)} == {"cna"}
+    constant = draw(squares, [5.0] * 4)
+    assert "en 1 classe par quantiles" in ET.fromstring(constant.svg).find("svg:desc", NS).text
+    few = draw(squares, [1.0, 2.0, 2.0, 1.0], k=5)
+    legend = ET.fromstring(few.svg).find(".//svg:g[@class='legende']", NS)
+    assert [t.text for t in legend.iter("{http://www.w3.org/2000/svg}text")][2:] == ["1", "2"]

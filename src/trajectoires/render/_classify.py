@@ -82,6 +82,9 @@ class Classification:
         Number of values in each class.
     missing : int
         Number of missing (NaN) values.
+    single_values : bool
+        True when there were no more distinct values than classes: each class
+        then holds one value (its upper bound).
 
     """
 
@@ -90,11 +93,12 @@ class Classification:
     classes: np.ndarray
     counts: np.ndarray
     missing: int
+    single_values: bool = False
 
     @property
     def k(self) -> int:
         """Number of classes actually formed (may be fewer than asked)."""
-        return len(self.bounds) - 1
+        return max(len(self.bounds) - 1, 0)
 
 
 def _check(values: np.ndarray, scheme: str, k: int) -> None:
@@ -157,7 +161,8 @@ def classify(
     if len(observed) == 0:
         return Classification(scheme, np.array([]), classes, np.array([], int), len(values))
     distinct = np.unique(observed)
-    if len(distinct) <= k:
+    single_values = len(distinct) <= k
+    if single_values:
         upper = distinct
     else:
         upper = np.asarray(SCHEMES[scheme](observed, k, np.random.default_rng(rng)), float)
@@ -165,4 +170,4 @@ def classify(
     bounds = np.r_[observed.min(), upper]
     classes[finite] = np.minimum(np.searchsorted(upper, observed, side="left"), len(upper) - 1)
     counts = np.bincount(classes[finite], minlength=len(upper))
-    return Classification(scheme, bounds, classes, counts, int((~finite).sum()))
+    return Classification(scheme, bounds, classes, counts, int((~finite).sum()), single_values)

@@ -60,7 +60,8 @@ def format_many(values: Sequence[float], decimals: int = 0) -> list[str]:
 def bound_decimals(bounds: Sequence[float]) -> int:
     """Fewest decimals (0 to 4) that keep distinct successive class bounds distinct.
 
-    Values below 10 get at least one decimal, below 1 at least two.
+    Integers get none; otherwise values below 10 get at least one decimal,
+    below 1 at least two.
 
     Examples
     --------
@@ -68,7 +69,7 @@ def bound_decimals(bounds: Sequence[float]) -> int:
     0
     >>> bound_decimals([12.3, 12.4, 40])
     1
-    >>> bound_decimals([12, 340, 5000])
+    >>> bound_decimals([1, 2, 3])
     0
     >>> bound_decimals([0.011, 0.012])
     3
@@ -77,7 +78,7 @@ def bound_decimals(bounds: Sequence[float]) -> int:
 
     """
     finite = [b for b in bounds if math.isfinite(b)]
-    if not finite:
+    if not finite or all(float(b).is_integer() for b in finite):
         return 0
     largest = max(abs(b) for b in finite)
     smallest_needed = 2 if largest < 1 else 1 if largest < 10 else 0

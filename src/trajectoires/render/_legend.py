@@ -47,16 +47,22 @@ class LegendEntry:
 def class_labels(classification: Classification) -> list[str]:
     """Labels ``"de a à b"`` of each class, with shared decimals.
 
+    When each class holds a single value, the label is that value.
+
     Examples
     --------
     >>> from trajectoires.render._classify import classify
     >>> class_labels(classify([0.5, 1.2, 2.4, 1500.0], k=2))
     ['de 0 à 2', 'de 2 à 1\u202f500']
+    >>> class_labels(classify([1.0, 2.0, 2.0, 1.0], k=5))
+    ['1', '2']
 
     """
     bounds = classification.bounds.tolist()
     decimals = bound_decimals(bounds)
     texts = [format_number(bound, decimals) for bound in bounds]
+    if classification.single_values:
+        return texts[1:]
     return [f"de {low} à {high}" for low, high in zip(texts, texts[1:], strict=False)]
 
 

@@ -118,14 +118,17 @@ def _description(entries: list[LegendEntry], classification: Classification, *, 
     """Text alternative of the map: what is shown, each class with its bounds and count."""
     rows = [
         f"{entry.label} : {_communes(entry.count)}" if entry.css_class == "cna"
-        else f"classe {rank} {entry.label} : {_communes(entry.count)}"
+        else f"classe {rank} ({entry.label}) : {_communes(entry.count)}"
         for rank, entry in enumerate(entries, start=1)
     ]
     what = f"{legend_title} ({unit})" if unit else legend_title
-    text = (
-        f"Carte choroplèthe de {_communes(drawn)}. {what}, en {classification.k} classes "
-        f"{SCHEME_LABELS[classification.scheme]} : {' ; '.join(rows)}."
+    classes = (
+        f"en {classification.k} classe{'s' if classification.k > 1 else ''} "
+        f"{SCHEME_LABELS[classification.scheme]}"
+        if classification.k
+        else "aucune valeur disponible"
     )
+    text = f"Carte choroplèthe de {_communes(drawn)}. {what}, {classes} : {' ; '.join(rows)}."
     if skipped:
         text += f" {format_number(skipped)} commune(s) sans géométrie, non dessinée(s)."
     if source:
@@ -214,7 +217,8 @@ def render_choropleth(
     map_width = width - 3 * MARGIN - LEGEND_WIDTH
     frame = _paths.fit_frame(geoms[present], map_width, DENSITY)
     d = _paths.encode_paths(_paths.simplify_for_frame(geoms[present], frame), frame)
-    entries = legend_entries(classification, colours(max(classification.k, 1), palette),
+    fills = colours(classification.k, palette) if classification.k else ()
+    entries = legend_entries(classification, fills,
                              f"url(#{svg_id}-hachures-legende)", missing_label)
     titles = _titles(names[present], codes[present], values[present],
                      decimals=_value_decimals(classification, values[present]), unit=unit,
