@@ -17,7 +17,7 @@ from trajectoires.foresight import facilitators, participation, workshops
 from trajectoires.settings import Settings
 from trajectoires.territory import FIXTURE_DIR, load_reference
 from trajectoires.web import create_app
-from trajectoires.web.workshops.deps import territory_reference
+from trajectoires.web.territory.deps import install_reference
 
 
 @dataclass(frozen=True)
@@ -77,9 +77,9 @@ def reference():
 
 
 def make_app(settings: Settings, db: Database) -> FastAPI:
-    """The application, its territory resolver backed by the fixture reference."""
+    """The application, with the territory reference built from the small fixture."""
     app = create_app(settings, db)
-    app.dependency_overrides[territory_reference] = reference
+    install_reference(app, reference())
     return app
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from foresight import factories as f
+from tests.foresight import factories as f
 from trajectoires.db import Database
 from trajectoires.foresight import (
     ConflictError,

@@ -6,7 +6,7 @@ import pytest
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
 
-from foresight import factories as f
+from tests.foresight import factories as f
 from trajectoires.db import Database
 from trajectoires.settings import Settings
 from trajectoires.web.auth import LoginThrottle, safe_next

@@ -15,7 +15,7 @@ import pytest
 import uvicorn
 from fastapi import FastAPI
 
-from foresight import factories as f
+from tests.foresight import factories as f
 from trajectoires.db import Database
 from trajectoires.settings import Settings
 from trajectoires.web.workshops.live import LiveHub

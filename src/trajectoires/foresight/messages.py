@@ -33,7 +33,6 @@ MESSAGES: dict[str, str] = {
     "unknown_kind": "Type d'atelier inconnu : « {kind} ».",
     "unknown_status": "Phase inconnue : « {status} ». Phases possibles : {allowed}.",
     "territory_error": "Territoire : {detail}",
-    "territory_unavailable": "Le référentiel des territoires n'est pas disponible.",
     "not_owner": "Seul l'animateur de cet atelier peut faire cela.",
     "not_participant": "Rejoignez l'atelier pour participer.",
     "invalid_email": "Adresse e-mail invalide : « {email} ».",

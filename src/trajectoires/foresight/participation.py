@@ -40,7 +40,7 @@ from trajectoires.foresight.models import (
     Workshop,
     utcnow,
 )
-from trajectoires.foresight.workshops import WorkshopView, find_by_join_code
+from trajectoires.foresight.workshops import WorkshopView, find_by_join_code, view
 
 __all__ = [
     "Board",
@@ -54,6 +54,7 @@ __all__ = [
     "join_workshop",
     "parse_vote_value",
     "participant_for_token",
+    "participant_in_workshop",
     "post_statement",
     "vote",
     "vote_counts",
@@ -182,6 +183,42 @@ def participant_for_token(
         return ParticipantView(row.id, row.workshop_id, row.pseudonym) if row else None
 
 
+def participant_in_workshop(
+    session: Session, slug: str, tokens: list[str]
+) -> tuple[WorkshopView, ParticipantView | None]:
+    """Return the workshop ``slug`` and the participant holding one of ``tokens``, if any.
+
+    One query, for the hot path of posting and voting.
+
+    Raises
+    ------
+    NotFoundError
+        No workshop has this slug.
+
+    """
+    hashes = [hash_token(t) for t in tokens if t][:20] or [""]
+    query = (
+        select(Workshop, Participant)
+        .outerjoin(
+            Participant,
+            (Participant.workshop_id == Workshop.id) & Participant.token_hash.in_(hashes),
+        )
+        .where(Workshop.slug == slug)
+        .limit(1)
+    )
+    with session.begin():
+        row = session.execute(query).first()
+        if row is None:
+            raise NotFoundError("workshop_not_found")
+        workshop, participant = row
+        me = (
+            ParticipantView(participant.id, participant.workshop_id, participant.pseudonym)
+            if participant is not None
+            else None
+        )
+        return view(workshop), me
+
+
 def _phase_of(session: Session, workshop_id: int) -> Phase:
     row = session.get(Workshop, workshop_id)
     if row is None:
@@ -265,14 +302,19 @@ def vote(
     """
     number = parse_vote_value(value)
     with session.begin():
-        statement = session.get(Statement, statement_id)
-        if statement is None or statement.workshop_id != participant.workshop_id:
+        found = session.execute(
+            select(Statement, Workshop.kind, Workshop.status)
+            .join(Workshop, Workshop.id == Statement.workshop_id)
+            .where(Statement.id == statement_id, Statement.workshop_id == participant.workshop_id)
+        ).first()
+        if found is None:
             raise NotFoundError("statement_not_found")
+        statement, kind, status = found
         if statement.hidden:
             raise ConflictError("statement_hidden")
         if statement.participant_id == participant.id:
             raise ConflictError("own_statement")
-        phase = _phase_of(session, participant.workshop_id)
+        phase = get_kind(kind).phase(status)
         if not phase.accepts_votes:
             raise ConflictError("phase_refuses_votes", phase=phase.label)
         _upsert_vote(session, participant.id, statement_id, number)

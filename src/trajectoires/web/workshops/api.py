@@ -23,7 +23,13 @@ from trajectoires.foresight.participation import (
 )
 from trajectoires.foresight.workshops import WorkshopView, get_workshop
 from trajectoires.web.workshops.csrf import require_csrf_header
-from trajectoires.web.workshops.deps import DbSession, Hub, current_participant, http_error
+from trajectoires.web.workshops.deps import (
+    DbSession,
+    Hub,
+    current_participant,
+    http_error,
+    identify,
+)
 from trajectoires.web.workshops.events import counts_payload, publish_statement, publish_vote
 
 __all__ = ["router"]
@@ -107,8 +113,8 @@ def _workshop(session: Session, slug: str) -> WorkshopView:
         raise http_error(error) from error
 
 
-def _participant(request: Request, session: Session, workshop: WorkshopView) -> ParticipantView:
-    me = current_participant(request, session, workshop)
+def _participant(request: Request, session: Session, slug: str) -> ParticipantView:
+    _workshop_view, me = identify(request, session, slug)
     if me is None:
         raise HTTPException(403, "Rejoignez l'atelier pour participer.")
     return me
@@ -155,8 +161,7 @@ def create_statement(
     slug: str, body: StatementIn, request: Request, session: DbSession, hub: Hub
 ) -> StatementOut:
     """Post a statement as the participant of this browser (cookie)."""
-    workshop = _workshop(session, slug)
-    me = _participant(request, session, workshop)
+    me = _participant(request, session, slug)
     try:
         statement = post_statement(session, me, body.text)
     except ForesightError as error:
@@ -181,8 +186,7 @@ def create_vote(
     hub: Hub,
 ) -> VoteOut:
     """Vote on a statement; the latest vote of a participant wins."""
-    workshop = _workshop(session, slug)
-    me = _participant(request, session, workshop)
+    me = _participant(request, session, slug)
     try:
         outcome = vote(session, me, statement_id, body.value)
     except ForesightError as error:

@@ -13,7 +13,7 @@ from fastapi import Header, HTTPException, Request
 __all__ = ["require_csrf_header"]
 
 
-def require_csrf_header(
+async def require_csrf_header(
     request: Request, x_csrf_token: str = Header("", include_in_schema=False)
 ) -> None:
     """FastAPI dependency: refuse a request whose ``X-CSRF-Token`` is not the session's."""

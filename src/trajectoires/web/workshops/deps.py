@@ -6,9 +6,8 @@ message and the status of the error's class.
 
 from __future__ import annotations
 
-import importlib
-from collections.abc import Callable, Iterator
-from typing import Annotated, Any
+from collections.abc import AsyncIterator, Callable
+from typing import Annotated
 
 from fastapi import Depends, HTTPException, Request, Response
 from sqlalchemy.orm import Session
@@ -25,10 +24,12 @@ from trajectoires.foresight.errors import (
 from trajectoires.foresight.participation import (
     ParticipantView,
     participant_for_token,
+    participant_in_workshop,
     vote_counts,
 )
 from trajectoires.foresight.workshops import TerritoryLike, WorkshopView
-from trajectoires.territory import AmbiguousTerritoryError, TerritoryNotFoundError
+from trajectoires.territory import AmbiguousTerritoryError, Reference, TerritoryNotFoundError
+from trajectoires.web.territory.deps import reference_or_503
 from trajectoires.web.workshops.live import LiveHub
 
 __all__ = [
@@ -42,6 +43,7 @@ __all__ = [
     "db_session",
     "facilitator_id",
     "http_error",
+    "identify",
     "live_hub",
     "participant_cookie",
     "set_participant_cookie",
@@ -50,6 +52,7 @@ __all__ = [
 ]
 
 PARTICIPANT_COOKIE_AGE = 30 * 24 * 3600
+PARTICIPANT_COOKIE_PREFIX = "trajectoires_participant_"
 STATUS_OF = {
     NotFoundError: 404,
     InvalidInputError: 422,
@@ -70,21 +73,25 @@ def database(request: Request) -> Database:
     return request.app.state.db
 
 
-def db_session(request: Request) -> Iterator[Session]:
-    """Yield a session with no transaction begun: each service call owns its own."""
+async def db_session(request: Request) -> AsyncIterator[Session]:
+    """Yield a session with no transaction begun: each service call owns its own.
+
+    Creating and closing a session does no I/O once the services have committed,
+    so this runs on the event loop (no worker-thread hop per request).
+    """
     with database(request).sessionmaker() as session:
         yield session
 
 
-def facilitator_id(request: Request) -> int | None:
-    """Id of the facilitator logged in on this browser session, if any."""
+async def facilitator_id(request: Request) -> int | None:
+    """Return the id of the facilitator logged in on this browser session, if any."""
     value = request.session.get("facilitator_id")
     return int(value) if value is not None else None
 
 
 def participant_cookie(workshop: WorkshopView) -> str:
     """Name of the cookie holding a participant's token for ``workshop``."""
-    return f"trajectoires_participant_{workshop.id}"
+    return f"{PARTICIPANT_COOKIE_PREFIX}{workshop.id}"
 
 
 def set_participant_cookie(response: Response, workshop: WorkshopView, token: str) -> None:
@@ -101,6 +108,21 @@ def current_participant(
     """Return the participant of ``workshop`` this browser joined as, if any."""
     token = request.cookies.get(participant_cookie(workshop))
     return participant_for_token(session, workshop.id, token)
+
+
+def identify(
+    request: Request, session: Session, slug: str
+) -> tuple[WorkshopView, ParticipantView | None]:
+    """Return the workshop ``slug`` and this browser's participant in it (one query).
+
+    The participant cookie is named after the workshop id, which the slug gives:
+    every ``trajectoires_participant_*`` cookie is tried in the same query.
+    """
+    tokens = [v for k, v in request.cookies.items() if k.startswith(PARTICIPANT_COOKIE_PREFIX)]
+    try:
+        return participant_in_workshop(session, slug, tokens)
+    except ForesightError as error:
+        raise http_error(error) from error
 
 
 async def live_hub(request: Request) -> LiveHub:
@@ -120,20 +142,13 @@ async def live_hub(request: Request) -> LiveHub:
     return hub
 
 
-def territory_reference(request: Request) -> Any:
-    """Return the territory reference of the app (``ref.resolve(query) -> Unit``).
-
-    It comes from ``trajectoires.web.territory.deps.get_reference``, imported lazily.
-    """
-    try:
-        deps = importlib.import_module("trajectoires.web.territory.deps")
-        return deps.get_reference(request)
-    except (ImportError, AttributeError, OSError) as error:
-        raise http_error(InvalidInputError("territory_unavailable")) from error
+def territory_reference(request: Request) -> Reference:
+    """Return the app's territory reference, or a French 503 when it is unavailable."""
+    return reference_or_503(request)
 
 
 def territory_resolver(
-    reference: Annotated[Any, Depends(territory_reference)],
+    reference: Annotated[Reference, Depends(territory_reference)],
 ) -> TerritoryResolver:
     """Return ``resolve(query) -> unit`` backed by the territory reference.
 
