@@ -62,9 +62,13 @@ def live_server(settings: Settings, database: Database, territory_reference) -> 
     thread.join(timeout=10)
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def browser():
-    """The system Chromium (Debian package), driven by Playwright."""
+    """The system Chromium (Debian package), driven by Playwright.
+
+    Module-scoped: Playwright's sync API keeps an event loop running in this thread,
+    which must be gone before other tests call ``asyncio.run``.
+    """
     if not CHROMIUM.exists():
         pytest.fail("Chromium is missing: `make test` installs the Debian package chromium")
     from playwright.sync_api import sync_playwright
