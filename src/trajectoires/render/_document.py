@@ -16,17 +16,21 @@ from trajectoires.render._classify import MISSING_CLASS
 from trajectoires.render._legend import LegendEntry
 from trajectoires.render._palette import MISSING_FILL
 from trajectoires.render._paths import MapFrame
-from trajectoires.render._svg import SVG_NAMESPACE, element, escape, escape_many
+from trajectoires.render._svg import SVG_NAMESPACE, element, escape, escape_many, text_block
 
-__all__ = ["DENSITY", "HEADER", "LEGEND_WIDTH", "MARGIN", "assemble", "commune_groups"]
+__all__ = ["DENSITY", "LEGEND_WIDTH", "MARGIN", "assemble", "commune_groups", "heading"]
 
 MARGIN = 16
-HEADER = 44
 LEGEND_WIDTH = 230
 DENSITY = 2
 """Grid units per pixel: one device pixel on a high-density screen."""
 FONT = "Marianne, system-ui, -apple-system, 'Segoe UI', Arial, sans-serif"
 HATCH_SIZE = 6
+# Average glyph widths (in em) of a sans-serif font, to wrap text that SVG will not wrap.
+BOLD_EM = 0.6
+REGULAR_EM = 0.55
+TITLE_SIZE = 18
+SOURCE_SIZE = 11
 
 
 def commune_groups(d: np.ndarray, codes: np.ndarray, titles: list[str], *,
@@ -72,6 +76,27 @@ def stroke_width(frame: MapFrame, drawn: int) -> float:
     return round(min(max(typical / 40, 0.1), 0.8) * frame.density, 2)
 
 
+def heading(title: str, width: int) -> tuple[str, float]:
+    """Draw the title at the top, wrapped to ``width``.
+
+    Returns
+    -------
+    tuple of (str, float)
+        The ``<text>`` element and the y coordinate where the map starts.
+
+    Examples
+    --------
+    >>> heading("Densité de population — Finistère (29)", 800)[1]
+    44
+
+    """
+    fragment, baseline = text_block(
+        title, x=MARGIN, y=28, max_chars=int((width - 2 * MARGIN) / (TITLE_SIZE * BOLD_EM)),
+        line_height=22, font_size=TITLE_SIZE, font_weight="bold",
+    )
+    return fragment, baseline + 16
+
+
 def assemble(
     *,
     svg_id: str,
@@ -80,6 +105,7 @@ def assemble(
     frame: MapFrame,
     communes: str,
     drawn: int,
+    heading: tuple[str, float],
     legend: tuple[str, float],
     source: str,
     width: int,
@@ -88,26 +114,32 @@ def assemble(
     """Put the parts together into one ``<svg>`` document.
 
     ``communes`` is the output of :func:`commune_groups` (``drawn`` paths);
+    ``heading`` is the fragment and map top returned by :func:`heading`;
     ``legend`` is the fragment and bottom returned by ``draw_legend``;
     ``interactive`` (communes wrapped in links) makes the root a ``group``
     rather than an ``img``, whose children assistive technologies would hide.
     """
+    title_text, top = heading
     fragment, legend_bottom = legend
     body = [
         element("title", escape(title), id=f"{svg_id}-titre"),
         element("desc", escape(description), id=f"{svg_id}-desc"),
         element("defs", hatching(f"{svg_id}-hachures", HATCH_SIZE * DENSITY)
                 + hatching(f"{svg_id}-hachures-legende", HATCH_SIZE)),
-        element("text", escape(title), x=MARGIN, y=28, font_size=18, font_weight="bold"),
+        title_text,
         element("g", communes, class_="communes", stroke="#ffffff", stroke_linejoin="round",
                 stroke_width=stroke_width(frame, drawn), fill_rule="evenodd",
-                transform=f"translate({MARGIN} {HEADER}) scale({1 / DENSITY})"),
+                transform=f"translate({MARGIN} {top}) scale({1 / DENSITY})"),
         fragment,
     ]
-    bottom = max(HEADER + frame.height / DENSITY, legend_bottom) + 24
+    bottom = max(top + frame.height / DENSITY, legend_bottom) + 24
     if source:
-        body.append(element("text", escape(f"Source : {source}"), x=MARGIN, y=bottom,
-                            font_size=11, fill="#4d4d4d", class_="source"))
+        source_text, bottom = text_block(
+            f"Source : {source}", x=MARGIN, y=bottom, line_height=14,
+            max_chars=int((width - 2 * MARGIN) / (SOURCE_SIZE * REGULAR_EM)),
+            font_size=SOURCE_SIZE, fill="#4d4d4d", class_="source",
+        )
+        body.append(source_text)
     height = math.ceil(bottom + 12)
     content = "\n".join(["", *body, ""])
     return element("svg", content, xmlns=SVG_NAMESPACE, viewBox=f"0 0 {width} {height}",

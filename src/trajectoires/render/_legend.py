@@ -11,7 +11,7 @@ from dataclasses import dataclass
 
 from trajectoires.render._classify import Classification
 from trajectoires.render._french import bound_decimals, format_number
-from trajectoires.render._svg import element, escape
+from trajectoires.render._svg import element, escape, text_block
 
 __all__ = ["LegendEntry", "draw_legend", "legend_entries"]
 
@@ -19,6 +19,7 @@ SWATCH_WIDTH = 20
 SWATCH_HEIGHT = 14
 ROW_HEIGHT = 22
 TITLE_LINE_HEIGHT = 17
+TITLE_CHARS = 28  # of 13-pixel bold text in the 230-pixel legend column
 
 
 @dataclass(frozen=True)
@@ -111,8 +112,9 @@ def draw_legend(
     """
     parts = []
     for line in _title_lines(legend_title, unit):
-        y += TITLE_LINE_HEIGHT
-        parts.append(element("text", escape(line), x=x, y=y, font_size=13, font_weight="bold"))
+        text, y = text_block(line, x=x, y=y + TITLE_LINE_HEIGHT, max_chars=TITLE_CHARS,
+                             line_height=TITLE_LINE_HEIGHT, font_size=13, font_weight="bold")
+        parts.append(text)
     y += 6
     for entry in entries:
         swatch = element(

@@ -8,11 +8,12 @@ characters that XML 1.0 forbids.
 from __future__ import annotations
 
 import re
+import textwrap
 from collections.abc import Sequence
 
 import numpy as np
 
-__all__ = ["SVG_NAMESPACE", "element", "escape", "escape_many"]
+__all__ = ["SVG_NAMESPACE", "element", "escape", "escape_many", "text_block"]
 
 SVG_NAMESPACE = "http://www.w3.org/2000/svg"
 
@@ -81,3 +82,32 @@ def element(name: str, content: str = "", **attributes: object) -> str:
     if content:
         return f"<{name}{attrs}>{content}</{name}>"
     return f"<{name}{attrs}/>"
+
+
+def text_block(
+    text: str, *, x: float, y: float, max_chars: int, line_height: float, **attributes: object
+) -> tuple[str, float]:
+    """Write ``text`` wrapped at ``max_chars`` characters, first baseline at ``y``.
+
+    SVG does not wrap text: long lines are split on spaces into ``<tspan>``s.
+
+    Returns
+    -------
+    tuple of (str, float)
+        The ``<text>`` element and the baseline of its last line.
+
+    Examples
+    --------
+    >>> svg, last = text_block("un deux trois", x=0, y=10, max_chars=8, line_height=12)
+    >>> last, svg.count("<tspan")
+    (22, 2)
+
+    """
+    lines = textwrap.wrap(text, max(max_chars, 10), break_on_hyphens=False) or [""]
+    if len(lines) == 1:
+        return element("text", escape(text), x=x, y=y, **attributes), y
+    spans = "".join(
+        element("tspan", escape(line), x=x, y=y + index * line_height)
+        for index, line in enumerate(lines)
+    )
+    return element("text", spans, x=x, y=y, **attributes), y + (len(lines) - 1) * line_height

@@ -18,11 +18,11 @@ from trajectoires.render import _paths
 from trajectoires.render._classify import Classification, classify
 from trajectoires.render._document import (
     DENSITY,
-    HEADER,
     LEGEND_WIDTH,
     MARGIN,
     assemble,
     commune_groups,
+    heading,
 )
 from trajectoires.render._french import bound_decimals, format_many, format_number
 from trajectoires.render._legend import LegendEntry, draw_legend, legend_entries
@@ -227,13 +227,15 @@ def render_choropleth(
                                links=None if links is None else links[present],
                                classes=classification.classes, entries=entries,
                                missing_fill=f"url(#{svg_id}-hachures)")
-    legend = draw_legend(entries, x=2 * MARGIN + map_width, y=HEADER,
+    header = heading(title, width)
+    legend = draw_legend(entries, x=2 * MARGIN + map_width, y=header[1],
                          legend_title=legend_title, unit=unit)
     description = _description(entries, classification, drawn=int(present.sum()),
                                skipped=int((~present).sum()), legend_title=legend_title,
                                unit=unit, source=source)
     svg = assemble(svg_id=svg_id, title=title, description=description, frame=frame,
-                   communes=communes, drawn=int(present.sum()), legend=legend, source=source,
+                   communes=communes, drawn=int(present.sum()), heading=header, legend=legend,
+                   source=source,
                    width=width, interactive=links is not None)
     missing = tuple(str(code) for code in codes[~present])
     return Choropleth(svg, classification, int(present.sum()), missing)
