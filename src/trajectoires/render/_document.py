@@ -27,8 +27,8 @@ DENSITY = 2
 FONT = "Marianne, system-ui, -apple-system, 'Segoe UI', Arial, sans-serif"
 HATCH_SIZE = 6
 # Average glyph widths (in em) of a sans-serif font, to wrap text that SVG will not wrap.
-BOLD_EM = 0.6
-REGULAR_EM = 0.55
+BOLD_EM = 0.68
+REGULAR_EM = 0.6
 TITLE_SIZE = 18
 SOURCE_SIZE = 11
 

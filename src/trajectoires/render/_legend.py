@@ -19,7 +19,7 @@ SWATCH_WIDTH = 20
 SWATCH_HEIGHT = 14
 ROW_HEIGHT = 22
 TITLE_LINE_HEIGHT = 17
-TITLE_CHARS = 28  # of 13-pixel bold text in the 230-pixel legend column
+TITLE_CHARS = 26  # of 13-pixel bold text in the 230-pixel legend column
 
 
 @dataclass(frozen=True)
