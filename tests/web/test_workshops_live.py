@@ -8,6 +8,7 @@ import json
 import socket
 import threading
 import time
+import uuid
 from collections.abc import Iterator
 
 import httpx
@@ -185,3 +186,35 @@ def test_stream_of_unknown_workshop_is_404(server: tuple[str, FastAPI]) -> None:
     base, _app = server
     response = httpx.get(f"{base}/ateliers/inconnu/flux", timeout=5)
     assert response.status_code == 404 and "Atelier introuvable" in response.text
+
+
+def test_postgres_bus_fans_out_between_processes(database: Database) -> None:
+    """Two hubs on two buses stand for two server processes sharing one database."""
+    if database.is_sqlite:
+        pytest.skip("LISTEN/NOTIFY needs PostgreSQL (set TRAJECTOIRES_TEST_DATABASE_URL)")
+    from trajectoires.web.workshops.live_pg import PostgresBus
+
+    channel = f"trajectoires_test_{uuid.uuid4().hex[:12]}"
+
+    def loader(ids: list[int]) -> dict[int, dict[str, int]]:
+        return {i: {"agree": 2, "disagree": 0, "pass": 1} for i in ids}
+
+    async def scenario():
+        first = LiveHub(PostgresBus(database.engine.url, channel), vote_interval=0.05)
+        second = LiveHub(PostgresBus(database.engine.url, channel))
+        first.attach(loader)
+        second.attach(loader)
+        try:
+            with second.subscribe(5) as sub:
+                await asyncio.to_thread(first.publish, 5, "statement", {"id": 1, "text": "Été"})
+                event = await asyncio.wait_for(sub.queue.get(), 5)
+                assert (event.kind, event.data["text"]) == ("statement", "Été")
+                first.votes_changed(5, [1])
+                first.votes_changed(5, [2])
+                event = await asyncio.wait_for(sub.queue.get(), 5)
+                assert event.kind == "votes" and sorted(event.data["counts"]) == ["1", "2"]
+        finally:
+            await asyncio.to_thread(first.close)
+            await asyncio.to_thread(second.close)
+
+    _run(scenario())

@@ -24,6 +24,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from trajectoires.foresight._retry import retry_when_locked
 from trajectoires.foresight.errors import (
     ConflictError,
     InvalidInputError,
@@ -134,6 +135,7 @@ def hash_token(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
 
+@retry_when_locked
 def join_workshop(session: Session, code: str, pseudonym: str) -> Joined:
     """Join the workshop whose join code is ``code`` under ``pseudonym``.
 
@@ -226,6 +228,7 @@ def _phase_of(session: Session, workshop_id: int) -> Phase:
     return get_kind(row.kind).phase(row.status)
 
 
+@retry_when_locked
 def post_statement(session: Session, participant: ParticipantView, text: str) -> BoardStatement:
     """Post a statement of at most 280 characters in the participant's workshop.
 
@@ -285,6 +288,7 @@ def _upsert_vote(session: Session, participant_id: int, statement_id: int, value
     )
 
 
+@retry_when_locked
 def vote(
     session: Session, participant: ParticipantView, statement_id: int, value: object
 ) -> VoteOutcome:
@@ -348,6 +352,7 @@ def vote_counts(session: Session, statement_ids: list[int]) -> dict[int, Counts]
         return _counts(session, list(statement_ids))
 
 
+@retry_when_locked
 def hide_statement(
     session: Session, facilitator_id: int, statement_id: int, *, hidden: bool = True
 ) -> BoardStatement:

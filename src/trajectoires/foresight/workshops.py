@@ -24,6 +24,7 @@ from sqlalchemy import or_, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from trajectoires.foresight._retry import retry_when_locked
 from trajectoires.foresight.errors import InvalidInputError, NotAllowedError, NotFoundError
 from trajectoires.foresight.kinds import WorkshopKind, get_kind
 from trajectoires.foresight.models import QUESTION_MAX_LENGTH, TITLE_MAX_LENGTH, Workshop
@@ -122,6 +123,7 @@ def _clean(text: str, limit: int, field: str) -> str:
     return cleaned
 
 
+@retry_when_locked
 def create_workshop(
     session: Session,
     facilitator_id: int,
@@ -206,6 +208,7 @@ def find_by_join_code(session: Session, text: str) -> WorkshopView:
         return view(row)
 
 
+@retry_when_locked
 def set_phase(session: Session, facilitator_id: int, slug: str, status: str) -> WorkshopView:
     """Move the workshop to the phase ``status``; only its facilitator may.
 

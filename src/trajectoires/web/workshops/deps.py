@@ -31,6 +31,7 @@ from trajectoires.foresight.workshops import TerritoryLike, WorkshopView
 from trajectoires.territory import AmbiguousTerritoryError, Reference, TerritoryNotFoundError
 from trajectoires.web.territory.deps import reference_or_503
 from trajectoires.web.workshops.live import LiveHub
+from trajectoires.web.workshops.live_pg import PostgresBus
 
 __all__ = [
     "DbSession",
@@ -138,7 +139,7 @@ async def live_hub(request: Request) -> LiveHub:
             for sid, c in counts.items()
         }
 
-    hub.attach(load_counts)
+    hub.attach(load_counts, None if db.is_sqlite else lambda: PostgresBus(db.engine.url))
     return hub
 
 

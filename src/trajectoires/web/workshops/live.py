@@ -155,18 +155,20 @@ class LiveHub:
         self._tasks: set[asyncio.Task[None]] = set()
 
     # -- wiring -------------------------------------------------------------------------
-    def attach(self, counts_loader: CountsLoader, bus: Bus | None = None) -> None:
+    def attach(
+        self, counts_loader: CountsLoader, bus_factory: Callable[[], Bus] | None = None
+    ) -> None:
         """Bind the hub to the running event loop; call from the loop (idempotent).
 
         ``counts_loader(statement_ids)`` returns ``{id: {"agree", "disagree", "pass"}}``
-        and runs in a worker thread. ``bus`` replaces the bus before the first start.
+        and runs in a worker thread. ``bus_factory`` builds the bus at the first call.
         """
         loop = asyncio.get_running_loop()
         self._counts_loader = counts_loader
         if loop is self._loop:
             return
-        if bus is not None and self._loop is None:
-            self.bus = bus
+        if bus_factory is not None and self._loop is None:
+            self.bus = bus_factory()
         self._loop = loop
         self._flush_scheduled = False
         self.bus.start(self._deliver, loop)
