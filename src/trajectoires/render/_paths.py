@@ -10,6 +10,7 @@ then split per geometry.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import lru_cache
 
 import numpy as np
 import shapely
@@ -166,12 +167,15 @@ def _ring_points(geometries: np.ndarray, frame: MapFrame) -> tuple[np.ndarray, n
     return grid[keep], point_ring[keep], ring_geom
 
 
+@lru_cache(maxsize=8)
 def _number_tables(limit: int) -> tuple[np.ndarray, np.ndarray]:
     """Text of every integer in ``[-limit, limit]``, bare and with its separator.
 
     Numbers are written by looking them up in these tables (index ``n + limit``)
     rather than formatted one by one. With its separator, a number is preceded
     by a space unless its own minus sign separates it from the previous one.
+    Callers round ``limit`` up to a power of two, so that the few tables built
+    are kept and reused (they are never modified).
     """
     bare = np.array([str(n) for n in range(-limit, limit + 1)], dtype=object)
     spaced = np.array([f" {n}" if n >= 0 else str(n) for n in range(-limit, limit + 1)],
@@ -226,7 +230,7 @@ def encode_paths(geometries: np.ndarray, frame: MapFrame) -> np.ndarray:
     command[np.r_[False, ring_start[:-1]]] = "l"
     command[ring_start] = "m"
     command[geom_start] = "M"
-    limit = int(np.abs(step).max())
+    limit = 1 << int(np.abs(step).max()).bit_length()
     bare, spaced = _number_tables(limit)
     tokens = np.empty((len(grid), 4), dtype=object)
     tokens[:, 0] = command
