@@ -155,3 +155,29 @@ def test_participant_token_is_stored_hashed(database: Database) -> None:
     with database.engine.connect() as conn:
         stored = conn.exec_driver_sql("select token_hash from participant").scalar()
     assert stored == participation.hash_token(joined.token) != joined.token
+
+
+def test_locked_sqlite_write_is_retried() -> None:
+    import sqlite3
+
+    from sqlalchemy.exc import OperationalError
+
+    from trajectoires.foresight._retry import retry_when_locked
+
+    calls = []
+
+    @retry_when_locked
+    def flaky() -> str:
+        calls.append(1)
+        if len(calls) < 3:
+            raise OperationalError("insert", {}, sqlite3.OperationalError("database is locked"))
+        return "ok"
+
+    assert flaky() == "ok" and len(calls) == 3
+
+    @retry_when_locked
+    def broken() -> None:
+        raise OperationalError("insert", {}, sqlite3.OperationalError("no such table: vote"))
+
+    with pytest.raises(OperationalError):
+        broken()
