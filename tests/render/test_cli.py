@@ -38,7 +38,7 @@ def test_map_of_finistere(reference_workspace, tmp_path):
 
 def test_scheme_classes_and_population(reference_workspace, tmp_path):
     output = tmp_path / "sub" / "quimper.svg"
-    result = run("reg:53", "-i", "population", "--scheme", "equal_interval", "--classes", "3",
+    result = run("reg:53", "-i", "population", "--scheme", "EqualInterval", "--classes", "3",
                  "-o", str(output), "-w", str(reference_workspace))
     assert result.exit_code == 0, result.output
     root = ET.parse(output).getroot()

@@ -20,12 +20,7 @@ from rich.progress import Progress
 from rich.table import Table
 
 from trajectoires.commands.server import WorkspaceOption
-from trajectoires.render import (
-    SCHEMES,
-    UnknownIndicatorError,
-    find_indicator,
-    territory_choropleth,
-)
+from trajectoires.render import find_indicator, scheme_name, territory_choropleth
 from trajectoires.settings import Settings
 from trajectoires.territory import (
     AmbiguousTerritory,
@@ -196,13 +191,10 @@ def map_svg(
     err = Console(stderr=True)
     try:
         find_indicator(indicator)
-    except UnknownIndicatorError as exc:
+        scheme = scheme_name(scheme)
+    except ValueError as exc:  # UnknownIndicatorError too: both list what is available
         err.print(f"[red]Erreur :[/red] {exc}")
         raise typer.Exit(2) from None
-    if scheme not in SCHEMES:
-        err.print(f"[red]Erreur :[/red] classification inconnue : « {scheme} ». "
-                  f"Classifications disponibles : {', '.join(SCHEMES)}.")
-        raise typer.Exit(2)
     ref = load_for_cli(workspace, err)
     unit = resolve_or_exit(ref, query, err)
     with Progress(console=err, transient=True) as bar:

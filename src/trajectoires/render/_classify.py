@@ -14,7 +14,7 @@ from types import ModuleType
 
 import numpy as np
 
-__all__ = ["MISSING_CLASS", "SCHEMES", "Classification", "classify"]
+__all__ = ["MISSING_CLASS", "SCHEMES", "Classification", "classify", "scheme_name"]
 
 MISSING_CLASS = -1
 
@@ -101,12 +101,33 @@ class Classification:
         return max(len(self.bounds) - 1, 0)
 
 
-def _check(values: np.ndarray, scheme: str, k: int) -> None:
-    if scheme not in SCHEMES:
-        raise ValueError(
-            f"scheme : méthode de classification inconnue {scheme!r} ; "
-            f"disponibles : {', '.join(SCHEMES)}"
-        )
+def scheme_name(text: str) -> str:
+    """Return the key of :data:`SCHEMES` that ``text`` names, ignoring case, ``-`` and ``_``.
+
+    mapclassify's class names are accepted too.
+
+    Examples
+    --------
+    >>> scheme_name("FisherJenks"), scheme_name("equal-interval")
+    ('fisher_jenks', 'equal_interval')
+    >>> scheme_name("jenks")
+    Traceback (most recent call last):
+    ...
+    ValueError: scheme : méthode de classification inconnue 'jenks' ; disponibles : quantiles, \
+equal_interval, fisher_jenks, natural_breaks
+
+    """
+    wanted = text.lower().replace("-", "").replace("_", "").replace(" ", "")
+    for name in SCHEMES:
+        if name.replace("_", "") == wanted:
+            return name
+    raise ValueError(
+        f"scheme : méthode de classification inconnue {text!r} ; "
+        f"disponibles : {', '.join(SCHEMES)}"
+    )
+
+
+def _check(values: np.ndarray, k: int) -> None:
     if not 2 <= k <= 9:
         raise ValueError(f"k : nombre de classes attendu entre 2 et 9, reçu {k}")
     if np.isinf(values).any():
@@ -127,7 +148,8 @@ def classify(
     values : array-like of float
         Indicator values; NaN marks a missing value.
     scheme : {"quantiles", "equal_interval", "fisher_jenks", "natural_breaks"}
-        Classification scheme, see :data:`SCHEMES` and ``docs/maps.md``.
+        Classification scheme, see :data:`SCHEMES` and ``docs/maps.md``; case,
+        ``-`` and ``_`` are ignored (``"FisherJenks"`` works).
     k : int, default 5
         Number of classes, from 2 to 9. Fewer classes are formed when there
         are fewer distinct values.
@@ -154,7 +176,8 @@ def classify(
 
     """
     values = np.asarray(values, dtype=float)
-    _check(values, scheme, k)
+    scheme = scheme_name(scheme)
+    _check(values, k)
     finite = np.isfinite(values)
     observed = values[finite]
     classes = np.full(len(values), MISSING_CLASS, dtype=np.int64)
