@@ -158,6 +158,24 @@ def _mode(communes: pd.DataFrame, group: str, column: str) -> dict:
     return dict(zip(first[group], first[column], strict=True))
 
 
+_UNIT_COLUMNS = [
+    "kind",
+    "code",
+    "name",
+    "key",
+    "population",
+    "population_missing",
+    "commune_count",
+    "area_km2",
+    "area_missing",
+    "departement_code",
+    "region_code",
+    "epci_type",
+    "chef_lieu_code",
+    "metropolitan",
+]
+
+
 def _units(
     communes: pd.DataFrame,
     epci: pd.DataFrame,
@@ -166,13 +184,33 @@ def _units(
     raw: pd.DataFrame,
 ) -> pd.DataFrame:
     """Rows of the EPCI, départements, régions and France, with aggregates."""
+    parts = _unit_frames(communes, epci, departements, regions, raw)
+    country = _aggregate(communes.assign(country="FR"), "country").reset_index(names="code")
+    parts.append(country.assign(kind="pays", nom="France"))
+    units = pd.concat(parts, ignore_index=True)
+    units["name"] = units["nom"].astype(str)
+    units["key"] = [normalize(n) for n in units["name"]]
+    for column in ("commune_count", "population_missing", "area_missing"):
+        units[column] = units[column].fillna(0).astype(int)
+    units["metropolitan"] = units["metropolitan"].fillna(True).astype(bool)
+    text_columns = ("departement_code", "region_code", "epci_type", "chef_lieu_code")
+    return units[_UNIT_COLUMNS].astype({c: object for c in text_columns})
+
+
+def _unit_frames(
+    communes: pd.DataFrame,
+    epci: pd.DataFrame,
+    departements: pd.DataFrame,
+    regions: pd.DataFrame,
+    raw: pd.DataFrame,
+) -> list[pd.DataFrame]:
+    """EPCI, départements and régions with their parent codes and aggregates."""
     commune_code = dict(zip(raw["id"], raw["code"], strict=True))
     reg_code = dict(zip(regions["id"], regions["code"], strict=True))
-    parts = []
     frame = epci.assign(kind="epci", epci_type=epci["type"], chef_lieu_code=None)
     frame["departement_code"] = frame["code"].map(_mode(communes, "epci_code", "departement_code"))
     frame["region_code"] = frame["code"].map(_mode(communes, "epci_code", "region_code"))
-    parts.append(frame.join(_aggregate(communes, "epci_code"), on="code"))
+    parts = [frame.join(_aggregate(communes, "epci_code"), on="code")]
     frame = departements.assign(kind="departement", epci_type=None)
     frame["chef_lieu_code"] = frame["chef_lieu_id"].map(commune_code)
     frame["region_code"] = frame["region_id"].map(reg_code)
@@ -182,34 +220,7 @@ def _units(
     frame["chef_lieu_code"] = frame["chef_lieu_id"].map(commune_code)
     frame["region_code"] = frame["code"]
     parts.append(frame.join(_aggregate(communes, "region_code"), on="code"))
-    country = _aggregate(communes.assign(country="FR"), "country").reset_index(names="code")
-    parts.append(country.assign(kind="pays", nom="France"))
-    units = pd.concat(parts, ignore_index=True)
-    units["name"] = units["nom"].astype(str)
-    units["key"] = [normalize(n) for n in units["name"]]
-    units["commune_count"] = units["commune_count"].fillna(0).astype(int)
-    for column in ("population_missing", "area_missing"):
-        units[column] = units[column].fillna(0).astype(int)
-    units["metropolitan"] = units["metropolitan"].fillna(True).astype(bool)
-    columns = [
-        "kind",
-        "code",
-        "name",
-        "key",
-        "population",
-        "population_missing",
-        "commune_count",
-        "area_km2",
-        "area_missing",
-        "departement_code",
-        "region_code",
-        "epci_type",
-        "chef_lieu_code",
-        "metropolitan",
-    ]
-    return units[columns].astype(
-        {c: object for c in ("departement_code", "region_code", "epci_type", "chef_lieu_code")}
-    )
+    return parts
 
 
 def _aliases(raw: pd.DataFrame, communes: pd.DataFrame) -> pd.DataFrame:
