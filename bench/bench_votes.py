@@ -17,6 +17,7 @@ clients, so ``ratio`` = votes per second / reference requests per second.
 from __future__ import annotations
 
 import asyncio
+import json
 import os
 import random
 import re
@@ -100,44 +101,80 @@ def _start_server(url: str, workspace: Path, port: int) -> subprocess.Popen:
     raise RuntimeError("the server did not start")
 
 
-async def _timed(tally_list: list[float], request) -> httpx.Response:
+class RawClient:
+    """A minimal HTTP/1.1 keep-alive client on asyncio streams.
+
+    httpx costs more CPU per request than the server on this loopback test; a light
+    client keeps the load generator from being the bottleneck it measures.
+    """
+
+    def __init__(self, port: int, headers: dict[str, str]) -> None:
+        self.port = port
+        self.head = "".join(f"{k}: {v}\r\n" for k, v in headers.items())
+        self.reader: asyncio.StreamReader | None = None
+        self.writer: asyncio.StreamWriter | None = None
+
+    async def request(self, method: str, path: str, payload: object = None) -> tuple[int, bytes]:
+        if self.writer is None:
+            self.reader, self.writer = await asyncio.open_connection("127.0.0.1", self.port)
+        body = b"" if payload is None else json.dumps(payload).encode()
+        extra = f"Content-Type: application/json\r\nContent-Length: {len(body)}\r\n" if body else ""
+        self.writer.write(f"{method} {path} HTTP/1.1\r\nHost: 127.0.0.1\r\n{self.head}{extra}"
+                          "\r\n".encode() + body)
+        await self.writer.drain()
+        head = (await self.reader.readuntil(b"\r\n\r\n")).decode("latin-1")
+        status = int(head.split(" ", 2)[1])
+        length = int(re.search(r"(?i)content-length: (\d+)", head).group(1))
+        return status, await self.reader.readexactly(length)
+
+    async def close(self) -> None:
+        if self.writer is not None:
+            self.writer.close()
+
+
+async def _timed(latencies: list[float], request) -> tuple[int, bytes]:
     started = time.perf_counter()
     response = await request
-    tally_list.append(time.perf_counter() - started)
+    latencies.append(time.perf_counter() - started)
     return response
 
 
-async def _join(base: str, code: str, index: int) -> httpx.AsyncClient:
-    client = httpx.AsyncClient(base_url=base, timeout=30, limits=httpx.Limits(max_connections=2))
-    token = CSRF.search((await client.get("/rejoindre")).text).group(1)
-    response = await client.post("/rejoindre", data={"code": code, "pseudonym": f"P{index:03d}",
-                                                     "csrf_token": token})
-    if response.status_code != 303:
-        raise RuntimeError(f"join failed: {response.status_code} {response.text[:200]}")
-    client.headers["X-CSRF-Token"] = token
-    return client
+async def _join(base: str, port: int, code: str, index: int) -> RawClient:
+    async with httpx.AsyncClient(base_url=base, timeout=60) as client:
+        token = CSRF.search((await client.get("/rejoindre")).text).group(1)
+        response = await client.post("/rejoindre", data={
+            "code": code, "pseudonym": f"P{index:03d}", "csrf_token": token})
+        if response.status_code != 303:
+            raise RuntimeError(f"join failed: {response.status_code} {response.text[:200]}")
+        cookies = "; ".join(f"{k}={v}" for k, v in client.cookies.items())
+    return RawClient(port, {"Cookie": cookies, "X-CSRF-Token": token})
 
 
-async def _post(client: httpx.AsyncClient, slug: str, index: int, tally: Tally) -> None:
+async def _post(client: RawClient, slug: str, index: int, tally: Tally) -> None:
     for k in range(STATEMENTS_EACH):
         text = f"Proposition {k} du participant {index} : un lieu de médiation par commune"
-        response = await _timed(tally.write_latencies, client.post(
-            f"/api/v1/workshops/{slug}/statements", json={"text": text}))
-        if response.status_code == 201:
+        status, _ = await _timed(tally.write_latencies, client.request(
+            "POST", f"/api/v1/workshops/{slug}/statements", {"text": text}))
+        if status == 201:
             tally.statement_ok += 1
         else:
             tally.errors += 1
 
 
-async def _vote(client: httpx.AsyncClient, slug: str, rng: random.Random, tally: Tally) -> None:
-    others = [s["id"] for s in (await client.get(f"/api/v1/workshops/{slug}/statements")).json()
-              if not s["mine"]]
-    for statement_id in rng.sample(others, min(VOTES_EACH, len(others))):
-        response = await _timed(tally.vote_latencies, client.post(
-            f"/api/v1/workshops/{slug}/statements/{statement_id}/vote",
-            json={"value": rng.choice((1, -1, 0))}))
+async def _targets(client: RawClient, slug: str, rng: random.Random) -> list[int]:
+    _, body = await client.request("GET", f"/api/v1/workshops/{slug}/statements")
+    others = [s["id"] for s in json.loads(body) if not s["mine"]]
+    return rng.sample(others, min(VOTES_EACH, len(others)))
+
+
+async def _vote(client: RawClient, slug: str, targets: list[int], rng: random.Random,
+                tally: Tally) -> None:
+    for statement_id in targets:
+        status, _ = await _timed(tally.vote_latencies, client.request(
+            "POST", f"/api/v1/workshops/{slug}/statements/{statement_id}/vote",
+            {"value": rng.choice((1, -1, 0))}))
         tally.write_latencies.append(tally.vote_latencies[-1])
-        if response.status_code == 200:
+        if status == 200:
             tally.vote_ok += 1
             tally.vote_pairs.add((id(client), statement_id))
         else:
@@ -155,24 +192,35 @@ async def _listen(base: str, slug: str, tally: Tally, stop: asyncio.Event) -> No
                 return
 
 
-async def _reference(clients: list[httpx.AsyncClient], slug: str) -> float:
-    async def hit(client: httpx.AsyncClient) -> None:
+async def _reference(clients: list[RawClient], slug: str) -> float:
+    async def hit(client: RawClient) -> None:
         for _ in range(REFERENCE_REQUESTS_EACH):
-            (await client.get(f"/api/v1/workshops/{slug}")).raise_for_status()
+            status, _ = await client.request("GET", f"/api/v1/workshops/{slug}")
+            if status != 200:
+                raise RuntimeError(f"reference request failed: {status}")
 
     started = time.perf_counter()
     await asyncio.gather(*(hit(c) for c in clients))
     return len(clients) * REFERENCE_REQUESTS_EACH / (time.perf_counter() - started)
 
 
-async def _load(base: str, slug: str, code: str) -> dict:
+async def _load(port: int, slug: str, code: str) -> dict:
+    base = f"http://127.0.0.1:{port}"
     tally, rng, stop = Tally(), random.Random(2030), asyncio.Event()
     listeners = [asyncio.create_task(_listen(base, slug, tally, stop)) for _ in range(LISTENERS)]
-    clients = await asyncio.gather(*(_join(base, code, i) for i in range(PARTICIPANTS)))
+    clients = []
+    for start in range(0, PARTICIPANTS, 50):  # join in waves: joining is not what we measure
+        clients += await asyncio.gather(
+            *(_join(base, port, code, i) for i in range(start, min(start + 50, PARTICIPANTS))))
     started = time.perf_counter()
     await asyncio.gather(*(_post(c, slug, i, tally) for i, c in enumerate(clients)))
+    posted = time.perf_counter()
+    rngs = [random.Random(rng.random()) for _ in clients]
+    pairs = zip(clients, rngs, strict=True)
+    targets = await asyncio.gather(*(_targets(c, slug, r) for c, r in pairs))
     voting = time.perf_counter()
-    await asyncio.gather(*(_vote(c, slug, random.Random(rng.random()), tally) for c in clients))
+    await asyncio.gather(*(_vote(c, slug, t, r, tally)
+                           for c, t, r in zip(clients, targets, rngs, strict=True)))
     ended = time.perf_counter()
     await asyncio.sleep(0.5)  # let the last coalesced votes event arrive
     reference = await _reference(clients, slug)
@@ -180,9 +228,10 @@ async def _load(base: str, slug: str, code: str) -> dict:
     for task in listeners:
         task.cancel()
     await asyncio.gather(*listeners, return_exceptions=True)
-    await asyncio.gather(*(c.aclose() for c in clients))
+    await asyncio.gather(*(c.close() for c in clients))
     return {"tally": tally, "vote_rate": tally.vote_ok / (ended - voting),
-            "write_rate": (tally.vote_ok + tally.statement_ok) / (ended - started),
+            "write_rate": (tally.vote_ok + tally.statement_ok)
+            / (posted - started + ended - voting),
             "reference": reference}
 
 
@@ -229,7 +278,7 @@ def _measure(label: str, url: str) -> list[dict]:
         server = _start_server(url, Path(workspace), port)
         try:
             result = asyncio.run(asyncio.wait_for(
-                _load(f"http://127.0.0.1:{port}", slug, code), TIMEOUT))
+                _load(port, slug, code), TIMEOUT))
         finally:
             server.terminate()
             server.wait(10)
