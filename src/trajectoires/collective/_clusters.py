@@ -1,0 +1,173 @@
+"""Who is clustered, base clusters, opinion groups and the choice of their number.
+
+Pol.is clusters in two levels: k-means with 100 base clusters on the participants'
+2-D positions, then weighted k-means on the base centres for k = 2..5, k chosen by
+silhouette on the base centres and only changed after winning several updates in a
+row. Everything here is deterministic: k-means starts from the first distinct points
+in join order (as Pol.is does) or from the previous update's centres.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+__all__ = ["BaseClusters", "GroupClustering", "base_clusters", "first_distinct",
+           "group_clusterings", "in_conversation", "silhouette", "smooth_k"]
+
+
+@dataclass(frozen=True, eq=False)
+class BaseClusters:
+    """k-means of the clustered participants' positions (Pol.is ``base-clusters``)."""
+
+    labels: np.ndarray
+    centers: np.ndarray
+    counts: np.ndarray
+
+
+@dataclass(frozen=True, eq=False)
+class GroupClustering:
+    """Weighted k-means of the base centres for one k."""
+
+    k: int
+    labels: np.ndarray
+    centers: np.ndarray
+    silhouette: float
+
+
+def in_conversation(
+    n_raw_votes: np.ndarray, n_active: int, sticky: np.ndarray, *, min_votes: int = 7,
+    min_participants: int = 15,
+) -> np.ndarray:
+    """Boolean mask of clustered participants (Pol.is ``in-conv``).
+
+    A participant is in with ≥ ``min(min_votes, n_active)`` votes (passes count), or if
+    already in (``sticky``); while fewer than ``min_participants`` are in, the top voters
+    are added (ties broken by table order).
+    """
+    inside = (n_raw_votes >= min(min_votes, max(n_active, 1))) | sticky
+    inside &= n_raw_votes > 0
+    missing = min_participants - int(inside.sum())
+    if missing > 0:
+        candidates = np.flatnonzero(~inside & (n_raw_votes > 0))
+        order = candidates[np.argsort(-n_raw_votes[candidates], kind="stable")]
+        inside[order[:missing]] = True
+    return inside
+
+
+def first_distinct(points: np.ndarray, k: int) -> np.ndarray:
+    """Return the first ``k`` distinct points, in the given order (Pol.is ``init-clusters``)."""
+    _, first = np.unique(points, axis=0, return_index=True)
+    return points[np.sort(first)[:k]]
+
+
+def _top_up(start: np.ndarray, points: np.ndarray, k: int) -> np.ndarray:
+    """Previous centres completed (or cut) to ``k`` with the first new distinct points."""
+    if len(start) >= k:
+        return start[:k]
+    fresh = first_distinct(points, len(points))
+    fresh = fresh[~(fresh[:, None, :] == start[None, :, :]).all(axis=2).any(axis=1)]
+    return np.vstack([start, fresh[: k - len(start)]])
+
+
+def base_clusters(points: np.ndarray, k: int, start: np.ndarray | None = None,
+                  max_iter: int = 100) -> BaseClusters:
+    """k-means with ``k`` base clusters (fewer when there are fewer distinct points).
+
+    ``points`` come in join order: the first run starts from the first ``k`` distinct
+    points, a later run from the previous centres (Pol.is's warm start).
+    """
+    from sklearn.cluster import KMeans
+
+    k = min(k, len(np.unique(points, axis=0)))
+    init = first_distinct(points, k) if start is None or not len(start) else _top_up(
+        start, points, k)
+    model = KMeans(n_clusters=k, init=init, n_init=1, max_iter=max_iter, tol=1e-8,
+                   algorithm="lloyd").fit(points)
+    counts = np.bincount(model.labels_, minlength=k)
+    keep = counts > 0
+    remap = np.cumsum(keep) - 1
+    return BaseClusters(remap[model.labels_], model.cluster_centers_[keep], counts[keep])
+
+
+def _lloyd(points: np.ndarray, weights: np.ndarray, centers: np.ndarray,
+           max_iter: int) -> tuple[np.ndarray, np.ndarray, float]:
+    """Weighted Lloyd iterations; returns labels, centres, weighted inertia."""
+    for _ in range(max_iter):
+        dist = ((points[:, None, :] - centers[None, :, :]) ** 2).sum(axis=2)
+        labels = dist.argmin(axis=1)
+        mass = np.bincount(labels, weights=weights, minlength=len(centers))
+        sums = np.stack([np.bincount(labels, weights=weights * points[:, d],
+                                     minlength=len(centers)) for d in range(points.shape[1])],
+                        axis=1)
+        moved = np.where(mass[:, None] > 0, sums / np.maximum(mass, 1e-300)[:, None], centers)
+        if np.allclose(moved, centers, rtol=0, atol=1e-12):
+            break
+        centers = moved
+    dist = ((points[:, None, :] - centers[None, :, :]) ** 2).sum(axis=2)
+    labels = dist.argmin(axis=1)
+    return labels, centers, float((dist[np.arange(len(points)), labels] * weights).sum())
+
+
+def silhouette(points: np.ndarray, labels: np.ndarray) -> float:
+    """Mean silhouette (unweighted; a point alone in its cluster scores 0)."""
+    dist = np.sqrt(((points[:, None, :] - points[None, :, :]) ** 2).sum(axis=2))
+    k = int(labels.max()) + 1
+    onehot = np.eye(k)[labels]
+    sizes = onehot.sum(axis=0)
+    mean_to = dist @ onehot
+    own = sizes[labels]
+    a = mean_to[np.arange(len(points)), labels] / np.maximum(own - 1, 1)
+    other = np.where(onehot.astype(bool) | (sizes == 0)[None, :], np.inf,
+                     mean_to / np.maximum(sizes, 1)[None, :])
+    b = other.min(axis=1)
+    score = np.where((own > 1) & np.isfinite(b), (b - a) / np.maximum(np.maximum(a, b), 1e-300),
+                     0.0)
+    return float(score.mean())
+
+
+def group_clusterings(
+    centers: np.ndarray, weights: np.ndarray, max_k: int,
+    starts: dict[int, np.ndarray] | None = None, max_iter: int = 20,
+) -> dict[int, GroupClustering]:
+    """Weighted k-means of the base centres for k = 2..max_k, each with its silhouette.
+
+    Each k starts from the previous clustering for that k when there is one, else from
+    the first k distinct base centres; ``max_iter`` is 20 as Pol.is actually runs.
+    """
+    mass = weights.astype(float)
+    n_distinct = len(np.unique(centers, axis=0))
+    out: dict[int, GroupClustering] = {}
+    for k in range(2, min(max_k, n_distinct) + 1):
+        previous = (starts or {}).get(k)
+        init = previous if previous is not None and len(previous) == k else first_distinct(
+            centers, k)
+        labels, found, _ = _lloyd(centers, mass, init, max_iter)
+        used = np.unique(labels)
+        labels = np.searchsorted(used, labels)
+        out[k] = GroupClustering(len(used), labels, found[used], silhouette(centers, labels))
+    return out
+
+
+def smooth_k(best: int, state: tuple[int, int, int] | None,
+             buffer: int = 4) -> tuple[int, tuple[int, int, int]]:
+    """Pol.is's k-smoother: the shown k changes after ``buffer`` consecutive wins.
+
+    ``state`` is ``(shown_k, last_best_k, wins_in_a_row)``; returns the k to show and
+    the new state.
+
+    Examples
+    --------
+    >>> k, state = smooth_k(2, None)
+    >>> [smooth_k(3, s)[0] for s in [state, (2, 3, 1), (2, 3, 3)]]
+    [2, 2, 3]
+
+    """
+    if state is None:
+        return best, (best, best, 1)
+    shown, last, wins = state
+    wins = wins + 1 if best == last else 1
+    if wins >= buffer:
+        shown = best
+    return shown, (shown, best, wins)

@@ -1,0 +1,210 @@
+"""The parameters and the one result shape of an opinion analysis."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import asdict, dataclass, field
+from statistics import NormalDist
+
+import numpy as np
+
+from trajectoires.collective._stats import Counts, Pick
+
+__all__ = ["Group", "Params", "Result", "WarmState"]
+
+
+@dataclass(frozen=True)
+class Params:
+    """Parameters of the analysis; the defaults are Pol.is's.
+
+    Attributes
+    ----------
+    min_votes : int
+        Votes needed to be clustered (capped at the number of statements). Pol.is: 7.
+    min_participants : int
+        Top voters added until this many are clustered. Pol.is: 15.
+    base_k : int
+        Base clusters. Pol.is: 100.
+    max_groups : int
+        Largest number of groups tried. Pol.is: 5.
+    k_buffer : int
+        Consecutive updates a new best k must win before it is shown. Pol.is: 4.
+    confidence : float
+        One-sided confidence of the z-tests. Pol.is: 0.90.
+    pick_max : int
+        Statements kept per group and per consensus direction. Pol.is: 5.
+    group_iterations : int
+        Lloyd iterations of the group k-means. Pol.is: 20 (its intended 100 is passed
+        under a key its k-means does not read).
+    uncertain_min_pass : float
+        Pass probability above which a statement is "uncertain" (ours).
+    pca_tol : float
+        Relative residual at which the PCA stops (ours; Pol.is runs 100 iterations).
+
+    """
+
+    min_votes: int = 7
+    min_participants: int = 15
+    base_k: int = 100
+    max_groups: int = 5
+    k_buffer: int = 4
+    confidence: float = 0.90
+    pick_max: int = 5
+    group_iterations: int = 20
+    uncertain_min_pass: float = 0.3
+    pca_tol: float = 1e-10
+
+    @property
+    def z(self) -> float:
+        """One-sided critical value of ``confidence`` (1.2816 at 90 %)."""
+        return NormalDist().inv_cdf(self.confidence)
+
+
+@dataclass(frozen=True)
+class Group:
+    """An opinion group: its id (0, 1, …), number of members and centre on the map."""
+
+    id: int
+    size: int
+    center: tuple[float, float]
+
+
+@dataclass(frozen=True, eq=False)
+class WarmState:
+    """What the next update starts from (components, clusters, k-smoother)."""
+
+    statements: np.ndarray
+    components: np.ndarray
+    in_conversation: np.ndarray
+    base_centers: np.ndarray
+    group_centers: dict[int, np.ndarray]
+    k_state: tuple[int, int, int] | None
+
+
+def _plain(value: object) -> object:
+    """Ids and NumPy scalars as JSON values."""
+    return value.item() if isinstance(value, np.generic) else value
+
+
+def _picks(picks: tuple[Pick, ...]) -> list[dict]:
+    out = []
+    for pick in picks:
+        row = {k: (None if isinstance(v, float) and not np.isfinite(v) else _plain(v))
+               for k, v in asdict(pick).items()}
+        out.append(row)
+    return out
+
+
+@dataclass(frozen=True, eq=False)
+class Result:
+    """Opinion groups, positions and statement statistics of one computation.
+
+    Attributes
+    ----------
+    participants : numpy.ndarray
+        Participant ids (sorted).
+    positions : numpy.ndarray
+        ``(n, 2)`` positions on the opinion map.
+    labels : numpy.ndarray
+        Group of each participant, -1 when not clustered.
+    statements : numpy.ndarray
+        Statement ids (sorted).
+    moderated_out : numpy.ndarray
+        Boolean per statement.
+    groups : tuple[Group, ...]
+        Groups, by id.
+    counts : Counts
+        Agree / disagree / pass counts per group and overall.
+    group_consensus : numpy.ndarray
+        Π_groups (A_g+1)/(S_g+2) per statement.
+    consensus, divisive, uncertain : tuple[Pick, ...]
+        Selected statements.
+    representative : tuple[tuple[Pick, ...], ...]
+        Representative statements of each group (index = group id).
+    extremity : numpy.ndarray
+        Comment extremity per statement.
+    silhouettes : dict[int, float]
+        Silhouette of each k tried; ``k`` is the one shown (after smoothing).
+    params : Params
+    seed : int
+        Seed of the random generator actually used.
+    state : WarmState
+        Start of the next update (pass this result as ``previous``).
+
+    """
+
+    participants: np.ndarray
+    positions: np.ndarray
+    labels: np.ndarray
+    statements: np.ndarray
+    moderated_out: np.ndarray
+    groups: tuple[Group, ...]
+    counts: Counts
+    group_consensus: np.ndarray
+    consensus: tuple[Pick, ...]
+    representative: tuple[tuple[Pick, ...], ...]
+    divisive: tuple[Pick, ...]
+    uncertain: tuple[Pick, ...]
+    extremity: np.ndarray
+    silhouettes: dict[int, float]
+    k: int
+    params: Params
+    seed: int
+    state: WarmState = field(repr=False)
+
+    def probabilities(self) -> dict[str, np.ndarray]:
+        """Agree, disagree and pass probabilities per group (pseudo-counts +1 / +2)."""
+        seen = self.counts.seen + 2
+        return {"agree": (self.counts.agree + 1) / seen,
+                "disagree": (self.counts.disagree + 1) / seen,
+                "pass": (self.counts.passed + 1) / seen}
+
+    def group_of(self, participant: object) -> int | None:
+        """Group id of a participant (``None`` when not clustered or unknown)."""
+        index = np.searchsorted(self.participants, participant)
+        if index < len(self.participants) and self.participants[index] == participant:
+            label = int(self.labels[index])
+            return None if label < 0 else label
+        return None
+
+    def to_dict(self) -> dict:
+        """Plain dict: participants, groups, statements, consensus, representative, …."""
+        probs = self.probabilities()
+        statements = [
+            {"id": _plain(sid), "moderated_out": bool(self.moderated_out[j]),
+             "agree": int(self.counts.overall_agree[j]),
+             "disagree": int(self.counts.overall_disagree[j]),
+             "pass": int(self.counts.overall_passed[j]),
+             "group_consensus": float(self.group_consensus[j]),
+             "extremity": float(self.extremity[j]),
+             "groups": [{"agree": int(self.counts.agree[g, j]),
+                         "disagree": int(self.counts.disagree[g, j]),
+                         "pass": int(self.counts.passed[g, j]),
+                         "p_agree": float(probs["agree"][g, j]),
+                         "p_disagree": float(probs["disagree"][g, j]),
+                         "p_pass": float(probs["pass"][g, j])} for g in range(len(self.groups))]}
+            for j, sid in enumerate(self.statements)
+        ]
+        return {
+            "participants": [
+                {"id": _plain(pid), "x": float(x), "y": float(y),
+                 "group": None if label < 0 else int(label)}
+                for pid, (x, y), label in zip(self.participants, self.positions, self.labels,
+                                              strict=True)
+            ],
+            "groups": [{"id": g.id, "size": g.size, "center": list(g.center)} for g in self.groups],
+            "consensus": _picks(self.consensus),
+            "representative": [{"group": g, "statements": _picks(picks)}
+                               for g, picks in enumerate(self.representative)],
+            "divisive": _picks(self.divisive),
+            "uncertain": _picks(self.uncertain),
+            "statements": statements,
+            "k": self.k,
+            "silhouettes": {str(k): v for k, v in self.silhouettes.items()},
+            "params": asdict(self.params),
+            "seed": self.seed,
+        }
+
+    def to_json(self, indent: int | None = None) -> str:
+        """Serialise the result as JSON text (see :meth:`to_dict`)."""
+        return json.dumps(self.to_dict(), indent=indent, ensure_ascii=False)
