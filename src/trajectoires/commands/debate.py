@@ -97,7 +97,7 @@ def analyse(
     polis: Annotated[bool, typer.Option(
         "--polis", help="Écrire aussi l'export au format Pol.is avec nos groupes.")] = False,
 ) -> None:
-    """Calculer les groupes d'opinion, le consensus et les propositions représentatives."""
+    """Analyser un débat : groupes d'opinion, consensus, propositions représentatives."""
     from trajectoires.collective import (
         VoteError,
         opinion_map_svg,
