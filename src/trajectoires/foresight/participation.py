@@ -20,10 +20,15 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from sqlalchemy import func, select
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from trajectoires.foresight._queries import (
+    PARTICIPANT_IN_WORKSHOP,
+    STATEMENT_COUNTS,
+    UPSERT_VOTE,
+    VOTE_TARGET,
+)
 from trajectoires.foresight._retry import retry_when_locked
 from trajectoires.foresight.errors import (
     ConflictError,
@@ -199,26 +204,18 @@ def participant_in_workshop(
 
     """
     hashes = [hash_token(t) for t in tokens if t][:20] or [""]
-    query = (
-        select(Workshop, Participant)
-        .outerjoin(
-            Participant,
-            (Participant.workshop_id == Workshop.id) & Participant.token_hash.in_(hashes),
-        )
-        .where(Workshop.slug == slug)
-        .limit(1)
-    )
     with session.begin():
-        row = session.execute(query).first()
-        if row is None:
-            raise NotFoundError("workshop_not_found")
-        workshop, participant = row
-        me = (
-            ParticipantView(participant.id, participant.workshop_id, participant.pseudonym)
-            if participant is not None
-            else None
+        row = (
+            session.connection()
+            .execute(PARTICIPANT_IN_WORKSHOP, {"slug": slug, "hashes": hashes})
+            .first()
         )
-        return view(workshop), me
+    if row is None:
+        raise NotFoundError("workshop_not_found")
+    me = None
+    if row.participant_id is not None:
+        me = ParticipantView(row.participant_id, row.id, row.participant_pseudonym)
+    return view(row), me
 
 
 def _phase_of(session: Session, workshop_id: int) -> Phase:
@@ -274,20 +271,6 @@ def parse_vote_value(value: object) -> int:
     return number
 
 
-def _upsert_vote(session: Session, participant_id: int, statement_id: int, value: int) -> None:
-    dialect = postgresql if session.get_bind().dialect.name == "postgresql" else sqlite
-    now = utcnow()
-    insert = dialect.insert(Vote).values(
-        participant_id=participant_id, statement_id=statement_id, value=value, updated_at=now
-    )
-    session.execute(
-        insert.on_conflict_do_update(
-            index_elements=[Vote.participant_id, Vote.statement_id],
-            set_={"value": value, "updated_at": now},
-        )
-    )
-
-
 @retry_when_locked
 def vote(
     session: Session, participant: ParticipantView, statement_id: int, value: object
@@ -306,23 +289,25 @@ def vote(
     """
     number = parse_vote_value(value)
     with session.begin():
-        found = session.execute(
-            select(Statement, Workshop.kind, Workshop.status)
-            .join(Workshop, Workshop.id == Statement.workshop_id)
-            .where(Statement.id == statement_id, Statement.workshop_id == participant.workshop_id)
+        connection = session.connection()  # Core statements: skip the ORM layer
+        found = connection.execute(
+            VOTE_TARGET, {"statement_id": statement_id, "workshop_id": participant.workshop_id}
         ).first()
         if found is None:
             raise NotFoundError("statement_not_found")
-        statement, kind, status = found
-        if statement.hidden:
+        author_id, hidden, kind, status = found
+        if hidden:
             raise ConflictError("statement_hidden")
-        if statement.participant_id == participant.id:
+        if author_id == participant.id:
             raise ConflictError("own_statement")
         phase = get_kind(kind).phase(status)
         if not phase.accepts_votes:
             raise ConflictError("phase_refuses_votes", phase=phase.label)
-        _upsert_vote(session, participant.id, statement_id, number)
-        counts = _counts(session, [statement_id]).get(statement_id, Counts())
+        upsert = UPSERT_VOTE[connection.dialect.name]
+        connection.execute(upsert, {"p_participant": participant.id, "p_statement": statement_id,
+                                 "p_value": number, "p_updated": utcnow()})
+        tally = dict(connection.execute(STATEMENT_COUNTS, {"statement_id": statement_id}).all())
+    counts = Counts(tally.get(1, 0), tally.get(-1, 0), tally.get(0, 0))
     return VoteOutcome(statement_id, participant.workshop_id, number, counts)
 
 

@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Protocol
 
-from sqlalchemy import or_, select
+from sqlalchemy import Row, or_, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -85,8 +85,8 @@ class WorkshopView:
         return self.manifest.phase(self.status).label
 
 
-def view(row: Workshop) -> WorkshopView:
-    """Copy a workshop row into a :class:`WorkshopView`."""
+def view(row: Workshop | Row) -> WorkshopView:
+    """Copy a workshop (ORM object or Core row of its columns) into a :class:`WorkshopView`."""
     return WorkshopView(
         row.id, row.slug, row.join_code, row.title, row.question, row.territory_kind,
         row.territory_code, row.territory_name, row.kind, row.status, row.facilitator_id,

@@ -1,0 +1,64 @@
+"""Prebuilt SQL statements of the hot path: identifying a participant, voting.
+
+Built once at import and executed with bound values: on SQLite, building a
+SQLAlchemy statement costs more than running it, and a live workshop votes a lot.
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import bindparam, func, select
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.sql.dml import Insert
+
+from trajectoires.foresight.models import Participant, Statement, Vote, Workshop
+
+__all__ = ["PARTICIPANT_IN_WORKSHOP", "STATEMENT_COUNTS", "UPSERT_VOTE", "VOTE_TARGET"]
+
+PARTICIPANT_IN_WORKSHOP = (
+    select(
+        *Workshop.__table__.columns,
+        Participant.id.label("participant_id"),
+        Participant.pseudonym.label("participant_pseudonym"),
+    )
+    .outerjoin(
+        Participant,
+        (Participant.workshop_id == Workshop.id)
+        & Participant.token_hash.in_(bindparam("hashes", expanding=True)),
+    )
+    .where(Workshop.slug == bindparam("slug"))
+    .limit(1)
+)
+
+VOTE_TARGET = (
+    select(Statement.participant_id, Statement.hidden, Workshop.kind, Workshop.status)
+    .join(Workshop, Workshop.id == Statement.workshop_id)
+    .where(
+        Statement.id == bindparam("statement_id"),
+        Statement.workshop_id == bindparam("workshop_id"),
+    )
+)
+
+STATEMENT_COUNTS = (
+    select(Vote.value, func.count())
+    .where(Vote.statement_id == bindparam("statement_id"))
+    .group_by(Vote.value)
+)
+
+
+def _upsert(insert: Insert) -> Insert:
+    statement = insert.values(
+        participant_id=bindparam("p_participant"),
+        statement_id=bindparam("p_statement"),
+        value=bindparam("p_value"),
+        updated_at=bindparam("p_updated"),
+    )
+    return statement.on_conflict_do_update(
+        index_elements=[Vote.participant_id, Vote.statement_id],
+        set_={"value": statement.excluded.value, "updated_at": statement.excluded.updated_at},
+    )
+
+
+UPSERT_VOTE = {
+    "sqlite": _upsert(sqlite.insert(Vote)),
+    "postgresql": _upsert(postgresql.insert(Vote)),
+}
