@@ -1,0 +1,293 @@
+"""The catalogue: every indicator and dataset the store knows, declared once as data.
+
+An :class:`Indicator` says how its commune values add up to larger units
+(``rule``): ``"sum"`` for counts, ``"ratio"`` for shares recomputed from two
+summed counts (``numerator`` / ``denominator`` × ``scale``), ``"weighted_mean"``
+(weighted by the reference population) for shares published without their
+counts. A :class:`DatasetInfo` names an official dataset: producer, page,
+download address (for ``trajectoires data fetch``), licence and format.
+
+Examples
+--------
+>>> INDICATORS["arcep_taux_thd30"].numerator
+'arcep_locaux_thd30'
+>>> INDICATORS["france_services_sites"].rule
+'sum'
+>>> DATASETS["france-services"].licence
+'Licence Ouverte 2.0 (Etalab)'
+>>> components(["arcep_taux_thd30"])
+['arcep_taux_thd30', 'arcep_locaux_thd30', 'arcep_locaux']
+
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+__all__ = [
+    "DATASETS",
+    "INDICATORS",
+    "KINDS",
+    "DatasetInfo",
+    "Indicator",
+    "UnknownIndicatorError",
+    "components",
+    "find",
+]
+
+LO2 = "Licence Ouverte 2.0 (Etalab)"
+RULES = ("sum", "ratio", "weighted_mean")
+
+
+@dataclass(frozen=True)
+class Indicator:
+    """One indicator: identifier, French label, unit, aggregation rule and source."""
+
+    id: str
+    label: str
+    unit: str
+    rule: str
+    dataset: str
+    numerator: str | None = None
+    denominator: str | None = None
+    scale: float = 100.0
+    note: str = ""
+
+    def __post_init__(self) -> None:
+        if self.rule not in RULES:
+            raise ValueError(f"{self.id}: rule {self.rule!r} not in {RULES}")
+        if (self.rule == "ratio") != bool(self.numerator and self.denominator):
+            raise ValueError(f"{self.id}: a ratio needs a numerator and a denominator")
+
+
+@dataclass(frozen=True)
+class DatasetInfo:
+    """An official dataset: what ``data import KIND`` reads and ``data fetch NAME`` downloads."""
+
+    kind: str
+    label: str
+    producer: str
+    page_url: str
+    licence: str
+    file_format: str
+    download_url: str | None = None
+    file_name: str | None = None
+    note: str = ""
+
+
+def _count(id_: str, label: str, dataset: str, unit: str = "locaux", note: str = "") -> Indicator:
+    return Indicator(id_, label, unit, "sum", dataset, note=note)
+
+
+def _ratio(id_: str, label: str, dataset: str, num: str, den: str) -> Indicator:
+    return Indicator(id_, label, "%", "ratio", dataset, numerator=num, denominator=den)
+
+
+def _share(id_: str, label: str, dataset: str, note: str = "") -> Indicator:
+    return Indicator(id_, label, "%", "weighted_mean", dataset, note=note)
+
+
+ARCEP_VARIANTS = {
+    "": "",
+    "_terrestre": " (hors satellite)",
+    "_avec_satellite": " (y compris satellite)",
+}
+"""Suffixes of the ARCEP speed indicators per file variant: the wired-only file and the
+2019 beta carry no suffix; ``*_debit_terrestre.csv`` and ``*_debit.csv`` (which counts
+satellite, so that nearly every premise looks eligible to 30 Mbit/s) have their own ids."""
+
+
+def _arcep_debit() -> list[Indicator]:
+    rows = []
+    for suffix, qualifier in ARCEP_VARIANTS.items():
+        ds = "arcep-debit"
+        base = f"arcep_locaux{suffix}"
+        if not suffix:
+            rows.append(_count(base, "Locaux (logements et établissements)", ds))
+        else:
+            rows.append(_count(base, f"Locaux{qualifier}", ds))
+        for key, label in (
+            ("thd30", "éligibles à 30 Mbit/s ou plus"),
+            ("non_thd30", "non éligibles à 30 Mbit/s"),
+            ("thd100", "éligibles à 100 Mbit/s ou plus"),
+            ("inel_hd", "inéligibles au haut débit"),
+        ):
+            count = f"arcep_locaux_{key}{suffix}"
+            rows.append(_count(count, f"Locaux {label}{qualifier}", ds))
+            rows.append(_ratio(f"arcep_taux_{key}{suffix}", f"Part des locaux {label}{qualifier}",
+                               ds, count, base))
+    for key, label in (
+        ("ftth", "fibre (FttH)"), ("coax", "câble"), ("cu30", "cuivre ≥ 30 Mbit/s"),
+        ("thdr", "THD radio"), ("cu8", "cuivre 8-30 Mbit/s"), ("4gf", "4G fixe"),
+        ("hdr", "HD radio"), ("sat", "satellite"),
+    ):
+        count = f"arcep_mt_{key}"
+        rows.append(_count(count, f"Locaux dont la meilleure technologie est : {label}",
+                           "arcep-debit"))
+        rows.append(_ratio(f"arcep_part_mt_{key}",
+                           f"Part des locaux dont la meilleure technologie est : {label}",
+                           "arcep-debit", count, "arcep_locaux_mt"))
+    rows.append(_count("arcep_locaux_mt", "Locaux (fichier meilleure technologie)", "arcep-debit"))
+    return rows
+
+
+_CENSUS_NOTE = "INSEE, recensement de la population (exploitation principale ou complémentaire)"
+_DFG_NOTE = (
+    "Tableau dérivé Data For Good × MedNum (2020) à partir du RP 2017 : "
+    "ce n'est pas un fichier officiel de l'INSEE"
+)
+_PER_15P = " ; dénominateur : population de 15 ans ou plus"
+
+_INDICATORS: list[Indicator] = [
+    *_arcep_debit(),
+    _count("ftth_locaux", "Locaux (meilleure estimation ARCEP à date)", "arcep-ftth",
+           note="Dénominateur à date, appliqué à tous les trimestres de la série"),
+    _count("ftth_raccordables", "Locaux raccordables à la fibre (FttH)", "arcep-ftth"),
+    _ratio("ftth_taux", "Part des locaux raccordables à la fibre (FttH)", "arcep-ftth",
+           "ftth_raccordables", "ftth_locaux"),
+    _count("insee_pop", "Population (recensement)", "insee-census", "habitants", _CENSUS_NOTE),
+    _count("insee_pop65p", "Personnes de 65 ans ou plus", "insee-census", "habitants"),
+    _ratio("insee_part_65p", "Part des 65 ans ou plus", "insee-census", "insee_pop65p",
+           "insee_pop"),
+    _count("insee_nscol15p", "Personnes de 15 ans ou plus non scolarisées", "insee-census",
+           "personnes"),
+    _count("insee_sans_diplome", "Non scolarisés de 15 ans ou plus sans diplôme ou CEP",
+           "insee-census", "personnes"),
+    _ratio("insee_part_sans_diplome", "Part des sans diplôme (15 ans ou plus non scolarisés)",
+           "insee-census", "insee_sans_diplome", "insee_nscol15p"),
+    _count("insee_peu_diplomes", "Non scolarisés de 15 ans ou plus pas ou peu diplômés",
+           "insee-census", "personnes", "Aucun diplôme, CEP, BEPC, CAP ou BEP (sous le bac)"),
+    _ratio("insee_part_peu_diplomes", "Part des pas ou peu diplômés (15 ans ou plus non "
+           "scolarisés)", "insee-census", "insee_peu_diplomes", "insee_nscol15p"),
+    _count("insee_men", "Ménages", "insee-census", "ménages"),
+    _count("insee_men_seul", "Ménages d'une personne", "insee-census", "ménages"),
+    _ratio("insee_part_men_seul", "Part des ménages d'une personne", "insee-census",
+           "insee_men_seul", "insee_men"),
+    _count("insee_men_fammono", "Ménages de familles monoparentales", "insee-census", "ménages"),
+    _ratio("insee_part_men_fammono", "Part des familles monoparentales parmi les ménages",
+           "insee-census", "insee_men_fammono", "insee_men"),
+    _count("insee_act1564", "Actifs de 15 à 64 ans", "insee-census", "personnes"),
+    _count("insee_chom1564", "Chômeurs de 15 à 64 ans (recensement)", "insee-census",
+           "personnes"),
+    _ratio("insee_taux_chomage", "Taux de chômage des 15-64 ans (au sens du recensement)",
+           "insee-census", "insee_chom1564", "insee_act1564"),
+    _share("dfg_part_peu_diplomes", "Part des pas ou peu diplômés (dérivé DFG, RP 2017)",
+           "insee-census", _DFG_NOTE),
+    _share("dfg_part_men_seul", "Part des ménages d'une personne (dérivé DFG, RP 2017)",
+           "insee-census", _DFG_NOTE),
+    _share("dfg_part_men_fammono", "Part des familles monoparentales (dérivé DFG, RP 2017)",
+           "insee-census", _DFG_NOTE),
+    _share("dfg_part_65p_sur_15p", "65 ans ou plus parmi les 15 ans ou plus (dérivé DFG, "
+           "RP 2017)", "insee-census", _DFG_NOTE + _PER_15P),
+    _share("dfg_part_25moins_sur_15p", "15-25 ans parmi les 15 ans ou plus (dérivé DFG, RP 2017)",
+           "insee-census", _DFG_NOTE + _PER_15P),
+    _share("insee_taux_pauvrete", "Taux de pauvreté (seuil à 60 % du niveau de vie médian)",
+           "insee-poverty", "INSEE Filosofi ; non publié pour les petites communes (secret "
+           "statistique) : les agrégats ne couvrent que les communes publiées"),
+    _share("ircom_part_foyers_rfr_12000", "Part des foyers fiscaux au revenu fiscal de "
+           "référence ≤ 12 000 € (approximation, pas le taux de pauvreté)", "insee-poverty",
+           "Tableau dérivé Data For Good (DGFiP IRCOM 2018) : approximation, ce n'est pas "
+           "le taux de pauvreté Filosofi de l'INSEE"),
+    _count("france_services_sites", "Sites France Services", "france-services", "sites"),
+    _count("mediation_lieux", "Lieux de médiation numérique", "mediation-places", "lieux"),
+    _count("bibliotheques", "Bibliothèques ouvertes au public", "libraries", "bibliothèques"),
+]
+
+INDICATORS: dict[str, Indicator] = {i.id: i for i in _INDICATORS}
+"""Every indicator, by id."""
+
+DATASETS: dict[str, DatasetInfo] = {
+    d.kind: d
+    for d in (
+        DatasetInfo(
+            "arcep-debit", "Ma connexion internet : éligibilité par débit, par commune", "ARCEP",
+            "https://www.data.gouv.fr/fr/datasets/ma-connexion-internet/", LO2,
+            "CSV ; (bêta 2019 : classes exclusives ; depuis 2020 : classes cumulatives, "
+            "variantes filaire, terrestre, meilleure technologie)",
+            "https://data.arcep.fr/fixe/maconnexioninternet/statistiques/last/commune/"
+            "commune_debit_filaire.csv", "commune_debit_filaire.csv",
+        ),
+        DatasetInfo(
+            "arcep-ftth", "Déploiements du haut et très haut débit fixe (FttH par commune)",
+            "ARCEP",
+            "https://www.data.gouv.fr/fr/datasets/le-marche-du-haut-et-tres-haut-debit-fixe-"
+            "deploiements/", LO2,
+            "XLSX (feuille des communes) ou CSV ; une colonne par trimestre",
+            note="Pas d'adresse stable du fichier : téléchargez-le depuis la page officielle.",
+        ),
+        DatasetInfo(
+            "insee-census", "Dossier complet (recensement, par commune)", "INSEE",
+            "https://www.insee.fr/fr/statistiques/5359146", LO2,
+            "CSV ; (ou ZIP le contenant), colonne CODGEO, variables P21_…, C21_…",
+            "https://www.insee.fr/fr/statistiques/fichier/5359146/dossier_complet.zip",
+            "dossier_complet.zip",
+        ),
+        DatasetInfo(
+            "insee-poverty", "Filosofi : taux de pauvreté par commune", "INSEE",
+            "https://www.insee.fr/fr/statistiques/7756729", LO2,
+            "CSV ; (ou ZIP), colonnes CODGEO et TP60AA",
+            note="Pas d'adresse stable du fichier : téléchargez-le depuis la page officielle.",
+        ),
+        DatasetInfo(
+            "mediation-places", "Lieux de médiation numérique (schéma national 0.1.x et 1.0)",
+            "ANCT, cartographie nationale",
+            "https://www.data.gouv.fr/fr/organizations/cartographie-nationale-des-lieux-de-"
+            "mediation-numerique/", LO2, "JSON (tableau d'objets) ou CSV du schéma",
+            note="Fichiers par source et par région : téléchargez-les depuis la page officielle.",
+        ),
+        DatasetInfo(
+            "france-services", "Liste des structures France services",
+            "ANCT et Banque des Territoires",
+            "https://www.data.gouv.fr/fr/datasets/liste-des-structures-france-services/", LO2,
+            "CSV , (colonnes id_fs, insee_com, latitude, longitude…)",
+            "https://raw.githubusercontent.com/anct-carto/france_services/main/data/"
+            "liste-fs-20240801.csv", "liste-fs-20240801.csv",
+        ),
+        DatasetInfo(
+            "libraries", "Adresses des bibliothèques publiques",
+            "Ministère de la Culture (Observatoire de la lecture publique)",
+            "https://data.culture.gouv.fr/explore/dataset/adresses-des-bibliotheques-publiques/",
+            "Licence Ouverte", "CSV ; (colonnes INSEE, coordonnees_finales, type_adresse…)",
+            "https://data.culture.gouv.fr/api/explore/v2.1/catalog/datasets/adresses-des-"
+            "bibliotheques-publiques/exports/csv", "adresses-des-bibliotheques-publiques.csv",
+        ),
+    )
+}
+"""Every dataset kind, by the name used on the command line."""
+
+KINDS: tuple[str, ...] = tuple(DATASETS)
+
+
+class UnknownIndicatorError(KeyError):
+    """An indicator id is not in the catalogue."""
+
+    def __str__(self) -> str:
+        return str(self.args[0])
+
+
+def find(indicator_id: str) -> Indicator:
+    """Return the indicator ``indicator_id`` or raise a French error.
+
+    >>> find("insee_part_65p").label
+    'Part des 65 ans ou plus'
+    >>> find("fibre")
+    Traceback (most recent call last):
+    ...
+    trajectoires.indicators.catalogue.UnknownIndicatorError: Indicateur inconnu : « fibre ».
+    """
+    try:
+        return INDICATORS[indicator_id]
+    except KeyError:
+        raise UnknownIndicatorError(f"Indicateur inconnu : « {indicator_id} ».") from None
+
+
+def components(indicator_ids: Iterable[str]) -> list[str]:
+    """Return the ids asked for, followed by the counts their ratios are computed from."""
+    ids: list[str] = []
+    for indicator_id in indicator_ids:
+        indicator = find(indicator_id)
+        for needed in (indicator.id, indicator.numerator, indicator.denominator):
+            if needed and needed not in ids:
+                ids.append(needed)
+    return ids

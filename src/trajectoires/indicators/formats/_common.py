@@ -1,0 +1,206 @@
+r"""Reading and validating the official files: CSV with line numbers, codes, numbers.
+
+Every check raises :class:`~trajectoires.indicators.report.FormatError` naming the
+file, the line (1 = first line of the file), the column and what was expected.
+
+Examples
+--------
+>>> import tempfile, pathlib
+>>> path = pathlib.Path(tempfile.mkdtemp()) / "t.csv"
+>>> _ = path.write_text("code;n\n1001;3\n2A004;4,5\n")
+>>> table = read_csv(path, sep=";")
+>>> list(commune_codes(table, "code")), list(numbers(table, "n", decimal_comma=True))
+(['01001', '2A004'], [3.0, 4.5])
+>>> _ = path.write_text("code;n\n01001;3\n2A004\n")
+>>> read_csv(path, sep=";")  # doctest: +ELLIPSIS
+Traceback (most recent call last):
+...
+trajectoires.indicators.report.FormatError: t.csv, ligne 3 : 2 champs attendus ...
+
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+import zipfile
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from trajectoires.indicators.report import FormatError
+
+__all__ = [
+    "CODE_PATTERN",
+    "Table",
+    "commune_codes",
+    "numbers",
+    "open_text",
+    "read_csv",
+    "require_columns",
+    "sniff_separator",
+]
+
+CODE_PATTERN = re.compile(r"^(?:[013-9]\d|2[AB1-9])\d{3}$")
+"""INSEE commune code (the national schema's regex): 01001, 2A004, 97411, 98818."""
+
+_SECRET = {"", "s", "nd", "n/a", "na"}
+
+
+@dataclass
+class Table:
+    """Rows of a file as strings, with the file line of each row."""
+
+    file: str
+    frame: pd.DataFrame
+    lines: np.ndarray
+    header_line: int
+    line_label: str = "ligne"
+
+    def line_of(self, position: int) -> int:
+        """File line of the row at ``position``."""
+        return int(self.lines[position])
+
+
+def open_text(path: Path, encodings: Iterable[str] = ("utf-8-sig",)) -> str:
+    """Read ``path`` as text with the first encoding that works (else FormatError).
+
+    A ZIP archive is opened and its largest ``.csv`` member read (INSEE ships ZIPs).
+    """
+    data = path.read_bytes()
+    if zipfile.is_zipfile(path):
+        with zipfile.ZipFile(path) as archive:
+            members = [m for m in archive.infolist() if m.filename.lower().endswith(".csv")]
+            if not members:
+                raise FormatError(path.name, "archive ZIP sans fichier CSV")
+            data = archive.read(max(members, key=lambda m: m.file_size))
+    tried = list(encodings)
+    for encoding in tried:
+        try:
+            return data.decode(encoding)
+        except UnicodeDecodeError:
+            continue
+    raise FormatError(path.name, f"encodage attendu : {' ou '.join(tried)}")
+
+
+def read_csv(
+    path: Path,
+    sep: str,
+    *,
+    header: Callable[[list[str]], bool] | None = None,
+    text: str | None = None,
+    encodings: Iterable[str] = ("utf-8-sig",),
+    max_search: int = 20,
+    keep: Callable[[str], bool] | None = None,
+) -> Table:
+    """Read a delimited file into a :class:`Table` of strings.
+
+    ``header`` recognises the header row among the first ``max_search`` rows
+    (default: the first row). Every data row must have as many fields as the
+    header; blank lines are skipped. ``keep`` selects the columns kept (all by
+    default), which spares memory on very wide files (INSEE dossier complet).
+    """
+    name = path.name
+    text = open_text(path, encodings) if text is None else text
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=sep)
+    head: list[str] | None = None
+    header_line = 0
+    try:
+        for row in reader:
+            if header is None or header(row):
+                head, header_line = [c.strip() for c in row], reader.line_num
+                break
+            if reader.line_num >= max_search:
+                break
+        if head is None:
+            raise FormatError(name, f"ligne d'en-tête introuvable dans les {max_search} "
+                              "premières lignes")
+        kept = [i for i, c in enumerate(head) if keep is None or keep(c)]
+        rows, lines = [], []
+        for row in reader:
+            if not row or (len(row) == 1 and not row[0].strip()):
+                continue
+            if len(row) != len(head):
+                raise FormatError(name, f"{len(head)} champs attendus (comme l'en-tête), "
+                                  f"{len(row)} lus", reader.line_num)
+            rows.append(row if keep is None else [row[i] for i in kept])
+            lines.append(reader.line_num)
+    except csv.Error as exc:
+        raise FormatError(name, f"ligne CSV illisible ({exc})", reader.line_num) from None
+    frame = pd.DataFrame(rows, columns=[head[i] for i in kept], dtype=object)
+    return Table(name, frame, np.asarray(lines, dtype=int), header_line)
+
+
+def require_columns(table: Table, columns: Iterable[str]) -> None:
+    """Raise FormatError unless every column of ``columns`` is in ``table``."""
+    missing = [c for c in columns if c not in table.frame.columns]
+    if missing:
+        raise FormatError(
+            table.file,
+            f"colonne(s) attendue(s) absente(s) : {', '.join(missing)} ; "
+            f"colonnes lues : {', '.join(map(str, table.frame.columns))}",
+            table.header_line,
+        )
+
+
+def commune_codes(table: Table, column: str, allow_empty: bool = False) -> pd.Series:
+    """Return the validated commune codes of ``column`` (4-digit codes get a leading 0)."""
+    raw = table.frame[column].astype(str).str.strip().str.upper()
+    codes = raw.where(~raw.str.fullmatch(r"\d{4}"), "0" + raw)
+    valid = codes.str.fullmatch(CODE_PATTERN.pattern)
+    if allow_empty:
+        valid |= codes.eq("")
+    if not valid.all():
+        position = int(np.flatnonzero(~valid.to_numpy())[0])
+        raise FormatError(
+            table.file,
+            "code INSEE de commune attendu (5 caractères, ex. 01001, 2A004, 97411), "
+            f"reçu « {raw.iloc[position]} »",
+            table.line_of(position),
+            column,
+            table.line_label,
+        )
+    return codes
+
+
+def numbers(
+    table: Table,
+    column: str,
+    decimal_comma: bool = False,
+    allow_missing: bool = False,
+    minimum: float | None = 0.0,
+) -> pd.Series:
+    """Return ``column`` as validated floats (NaN: empty or secret ``s``, when allowed)."""
+    raw = table.frame[column].astype(str).str.strip()
+    text = raw.str.replace("\u202f", "").str.replace("\xa0", "").str.replace(" ", "")
+    if decimal_comma:
+        text = text.str.replace(",", ".")
+    missing = text.str.lower().isin(_SECRET)
+    values = pd.to_numeric(text.where(~missing, None), errors="coerce").astype(float)
+    bad = values.isna() & ~missing
+    if not allow_missing:
+        bad |= missing
+    if minimum is not None:
+        bad |= values.lt(minimum)
+    if bad.any():
+        position = int(np.flatnonzero(bad.to_numpy())[0])
+        expected = "un nombre" + (" positif ou nul" if minimum == 0 else "")
+        if allow_missing:
+            expected += " (ou vide, ou « s » pour le secret statistique)"
+        raise FormatError(table.file, f"{expected} attendu, reçu « {raw.iloc[position]} »",
+                          table.line_of(position), column, table.line_label)
+    return values
+
+
+def sniff_separator(text: str, candidates: str = ";,\t") -> str:
+    r"""Return the candidate separator most frequent on the first line of ``text``.
+
+    >>> sniff_separator("CODGEO;P21_POP\n01001;800\n")
+    ';'
+    """
+    first = text.split("\n", 1)[0]
+    return max(candidates, key=first.count)

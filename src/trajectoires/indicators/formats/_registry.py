@@ -1,0 +1,49 @@
+"""Which parser reads which kind of file.
+
+Examples
+--------
+>>> sorted(PARSERS)[:4]
+['arcep-debit', 'arcep-ftth', 'france-services', 'insee-census']
+
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from trajectoires.indicators.formats import (
+    arcep_debit,
+    arcep_ftth,
+    france_services,
+    insee_census,
+    insee_poverty,
+    libraries,
+    mediation_places,
+)
+from trajectoires.indicators.formats._parsed import Parsed
+from trajectoires.indicators.report import FormatError
+
+__all__ = ["PARSERS", "parse_file"]
+
+PARSERS = {
+    "arcep-debit": arcep_debit.parse,
+    "arcep-ftth": arcep_ftth.parse,
+    "insee-census": insee_census.parse,
+    "insee-poverty": insee_poverty.parse,
+    "mediation-places": mediation_places.parse,
+    "france-services": france_services.parse,
+    "libraries": libraries.parse,
+}
+
+
+def parse_file(kind: str, path: Path, matcher, vintage: str | None = None) -> Parsed:  # noqa: ANN001
+    """Validate and parse ``path`` as a file of ``kind``; raise FormatError if it is not."""
+    if kind not in PARSERS:
+        raise FormatError(
+            Path(path).name, f"type de fichier inconnu « {kind} » : attendu l'un de "
+            f"{', '.join(PARSERS)}"
+        )
+    path = Path(path)
+    if not path.is_file():
+        raise FormatError(path.name, f"fichier introuvable : {path}")
+    return PARSERS[kind](path, matcher, vintage)

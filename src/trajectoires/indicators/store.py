@@ -1,0 +1,282 @@
+r"""The indicator store: import a file atomically, list datasets, read values and places.
+
+One use case, one function. :func:`import_file` validates the whole file before
+writing (a :class:`~trajectoires.indicators.report.FormatError` leaves the
+database untouched), then replaces the rows of that dataset in the caller's
+transaction; the same file imported again (same SHA-256) is a no-op.
+Ratios are not stored: they are recomputed from their stored counts when read,
+so that a commune and its parents always use the same rule.
+
+Examples
+--------
+>>> import tempfile, pathlib
+>>> from trajectoires.db import create_database, migrate
+>>> from trajectoires.territory import FIXTURE_DIR, load_reference
+>>> tmp = pathlib.Path(tempfile.mkdtemp())
+>>> ref = load_reference(tmp, data_dir=FIXTURE_DIR)
+>>> db = create_database(f"sqlite:///{tmp / 'doc.sqlite'}")
+>>> migrate(db)
+>>> path = tmp / "liste-fs-20240801.csv"
+>>> _ = path.write_text("id_fs,lib_fs,insee_com,latitude,longitude,type_fs,format_fs\n"
+...     "1,FS Quimper,29232,47.99,-4.1,Principal,Fixe\n"
+...     "2,FS Brest,29019,48.39,-4.49,Principal,Fixe\n")
+>>> with db.session() as session:
+...     report = import_file(session, "france-services", path, ref)
+>>> report.matched, report.unchanged
+(2, False)
+>>> with db.session() as session:
+...     import_file(session, "france-services", path, ref).unchanged
+True
+>>> with db.session() as session:
+...     table = compare_with_parents(session, ref, ref.resolve("29232"), ["france_services_sites"])
+>>> table[["code", "france_services_sites"]].values.tolist()
+[['29232', 1.0], ['200068120', 1.0], ['29', 2.0], ['53', 2.0], ['FR', 2.0]]
+
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import asdict
+from pathlib import Path
+
+import pandas as pd
+from sqlalchemy import delete, insert, select
+from sqlalchemy.orm import Session
+
+from trajectoires.indicators.aggregate import aggregate
+from trajectoires.indicators.catalogue import DATASETS, INDICATORS, components, find
+from trajectoires.indicators.folding import CommuneMatcher
+from trajectoires.indicators.formats import PLACE_COLUMNS, VALUE_COLUMNS, parse_file
+from trajectoires.indicators.formats._parsed import with_ratios
+from trajectoires.indicators.models import Dataset, IndicatorValue, Place
+from trajectoires.indicators.report import ImportReport
+
+__all__ = [
+    "commune_values",
+    "compare_with_parents",
+    "import_file",
+    "indicator_values",
+    "list_datasets",
+    "missing_datasets",
+    "places",
+    "sha256_of",
+]
+
+
+def sha256_of(path: Path) -> str:
+    """Hex SHA-256 of a file, read in chunks."""
+    digest = hashlib.sha256()
+    with Path(path).open("rb") as stream:
+        for chunk in iter(lambda: stream.read(1 << 20), b""):
+            digest.update(chunk)
+    return digest.hexdigest()
+
+
+def import_file(
+    session: Session,
+    kind: str,
+    path: Path,
+    reference,  # noqa: ANN001
+    *,
+    name: str | None = None,
+    vintage: str | None = None,
+) -> ImportReport:
+    """Validate ``path`` as a file of ``kind`` and replace the rows of its dataset.
+
+    ``name`` (default: ``kind``) identifies the dataset: importing another file
+    under the same name replaces the previous one. Raises
+    :class:`~trajectoires.indicators.report.FormatError` (nothing written) when
+    the file does not follow its format.
+    """
+    path = Path(path)
+    name = name or kind
+    checksum = sha256_of(path) if path.is_file() else ""
+    existing = session.scalars(select(Dataset).where(Dataset.name == name)).one_or_none()
+    if existing is not None and existing.sha256 == checksum and existing.kind == kind and (
+        vintage is None or vintage == existing.period
+    ):
+        report = _report_from_json(existing.report)
+        report.unchanged = True
+        return report
+    parsed = parse_file(kind, path, CommuneMatcher(reference), vintage)
+    if existing is not None:
+        session.execute(delete(IndicatorValue).where(IndicatorValue.dataset_id == existing.id))
+        session.execute(delete(Place).where(Place.dataset_id == existing.id))
+        session.delete(existing)
+        session.flush()
+    report = parsed.report
+    stored = parsed.values[parsed.values["indicator"].map(lambda i: find(i).rule != "ratio")]
+    report.values = len(stored)
+    dataset = Dataset(
+        name=name, kind=kind, file_name=path.name, sha256=checksum, period=parsed.period,
+        licence=DATASETS[kind].licence, source_url=DATASETS[kind].page_url,
+        rows_read=report.read, rows_matched=report.matched, rows_folded=report.folded,
+        rows_rejected=report.rejected, communes=int(stored["commune_code"].nunique()),
+        report=json.dumps(asdict(report), ensure_ascii=False, default=str),
+    )
+    session.add(dataset)
+    session.flush()
+    _insert_values(session, dataset.id, stored)
+    if parsed.places is not None:
+        _insert_places(session, dataset.id, parsed.places)
+    return report
+
+
+def _report_from_json(text: str) -> ImportReport:
+    from collections import Counter
+
+    data = json.loads(text)
+    data["fold_reasons"] = Counter(data.get("fold_reasons", {}))
+    data["reject_reasons"] = Counter(data.get("reject_reasons", {}))
+    return ImportReport(**data)
+
+
+def _insert_values(session: Session, dataset_id: int, values: pd.DataFrame) -> None:
+    frame = values.rename(columns={"commune_code": "unit_code"}).assign(
+        dataset_id=dataset_id, unit_kind="commune"
+    )[["dataset_id", "unit_kind", "unit_code", "indicator", "period", "value"]]
+    if session.get_bind().dialect.name == "postgresql":
+        _copy_postgresql(session, "indicator_value", frame)
+        return
+    rows = frame.to_dict("records")
+    if rows:
+        session.execute(insert(IndicatorValue), rows)
+
+
+def _copy_postgresql(session: Session, table: str, frame: pd.DataFrame) -> None:
+    """Bulk load with COPY, on the session's own connection (same transaction)."""
+    cursor = session.connection().connection.driver_connection.cursor()
+    columns = ", ".join(frame.columns)
+    with cursor.copy(f"COPY {table} ({columns}) FROM STDIN") as copy:  # noqa: S608
+        for row in frame.itertuples(index=False, name=None):
+            copy.write_row(row)
+
+
+def _insert_places(session: Session, dataset_id: int, table: pd.DataFrame) -> None:
+    frame = table.rename(columns={"id": "source_id"}).assign(dataset_id=dataset_id)
+    frame = frame[["dataset_id", "kind", "source_id", "name", "commune_code", "lat", "lon",
+                   "attributes"]].astype(object)
+    frame = frame.where(frame.notna(), None)
+    rows = frame.to_dict("records")
+    if rows:
+        session.execute(insert(Place), rows)
+
+
+def list_datasets(session: Session) -> pd.DataFrame:
+    """Return what is loaded: one row per dataset (kind, file, vintage, licence, counts)."""
+    rows = session.execute(select(Dataset).order_by(Dataset.kind, Dataset.name)).scalars()
+    columns = ["name", "kind", "label", "file_name", "period", "licence", "source_url",
+               "imported_at", "rows_read", "rows_matched", "rows_folded", "rows_rejected",
+               "communes", "sha256"]
+    records = [
+        {**{c: getattr(d, c) for c in columns if hasattr(d, c)}, "label": DATASETS[d.kind].label}
+        for d in rows
+    ]
+    return pd.DataFrame(records, columns=columns)
+
+
+def missing_datasets(session: Session) -> list[tuple[str, str, str]]:
+    """Kinds with nothing loaded: (kind, French label, the one command that brings it)."""
+    loaded = set(session.scalars(select(Dataset.kind)))
+    missing = []
+    for kind, info in DATASETS.items():
+        if kind in loaded:
+            continue
+        if info.download_url:
+            command = f"trajectoires data fetch {kind} --import"
+        else:
+            command = f"trajectoires data import {kind} FICHIER  (fichier : {info.page_url})"
+        missing.append((kind, info.label, command))
+    return missing
+
+
+def indicator_values(
+    session: Session, indicators: list[str], period: str | None = None
+) -> pd.DataFrame:
+    """Long commune values (:data:`VALUE_COLUMNS`) of ``indicators``, ratios recomputed.
+
+    ``period=None`` keeps, for each indicator, its most recent period. When two
+    datasets hold the same indicator, commune and period, the latest import wins.
+    """
+    needed = components(indicators)
+    stored = [i for i in needed if INDICATORS[i].rule != "ratio"]
+    query = (
+        select(IndicatorValue.unit_code, IndicatorValue.indicator, IndicatorValue.period,
+               IndicatorValue.value, Dataset.imported_at)
+        .join(Dataset, Dataset.id == IndicatorValue.dataset_id)
+        .where(IndicatorValue.indicator.in_(stored), IndicatorValue.unit_kind == "commune")
+    )
+    if period is not None:
+        query = query.where(IndicatorValue.period == period)
+    frame = pd.DataFrame(session.execute(query).all(),
+                         columns=["commune_code", "indicator", "period", "value", "imported_at"])
+    frame = frame.sort_values("imported_at").drop_duplicates(
+        ["commune_code", "indicator", "period"], keep="last")
+    long = with_ratios(frame[VALUE_COLUMNS].astype({"value": float}))
+    long = long[long["indicator"].isin(needed)]
+    latest = long.groupby("indicator")["period"].transform("max")
+    return long[long["period"] == latest].reset_index(drop=True)
+
+
+def commune_values(
+    session: Session, indicators: list[str], period: str | None = None
+) -> pd.DataFrame:
+    """Wide table of commune values: index ``commune_code``, one column per indicator.
+
+    The period of each column is in ``frame.attrs["periods"]``.
+    """
+    long = indicator_values(session, indicators, period)
+    periods = long.groupby("indicator")["period"].first().to_dict()
+    wide = long.pivot_table(index="commune_code", columns="indicator", values="value",
+                            aggfunc="first")
+    wide = wide.reindex(columns=list(indicators))
+    wide.columns.name = None
+    wide.attrs["periods"] = {i: periods.get(i) for i in indicators}
+    return wide
+
+
+def places(session: Session, kind: str) -> pd.DataFrame:
+    """Located places of ``kind`` (``france-services``, ``mediation-places``, ``libraries``).
+
+    Columns :data:`PLACE_COLUMNS` plus ``dataset``; ``attributes`` is a dict.
+    """
+    query = (
+        select(Place.source_id, Place.name, Place.commune_code, Place.lat, Place.lon, Place.kind,
+               Place.attributes, Dataset.name)
+        .join(Dataset, Dataset.id == Place.dataset_id)
+        .where(Place.kind == kind)
+        .order_by(Place.id)
+    )
+    frame = pd.DataFrame(session.execute(query).all(), columns=[*PLACE_COLUMNS, "dataset"])
+    frame["attributes"] = [json.loads(a) for a in frame["attributes"]]
+    return frame
+
+
+def compare_with_parents(
+    session: Session, reference, unit, indicators: list[str]  # noqa: ANN001
+) -> pd.DataFrame:
+    """Values of ``unit`` and of each of its parents (EPCI, département, région, France).
+
+    One row per unit (``kind``, ``code``, ``name``, then one column per indicator),
+    the unit first; aggregates follow the catalogue's rules. The period of each
+    indicator is in ``frame.attrs["periods"]``.
+    """
+    long = indicator_values(session, indicators)
+    chain = [unit, *reference.parents(unit)]
+    rows = []
+    cache: dict[str, pd.DataFrame] = {}
+    for member in chain:
+        level = member.kind.value
+        if level not in cache:
+            cache[level] = aggregate(long, reference, level).set_index(["unit_code", "indicator"])
+        table = cache[level]
+        row = {"kind": level, "code": member.code, "name": member.name}
+        for indicator in indicators:
+            key = (member.code, indicator)
+            row[indicator] = float(table.loc[key, "value"]) if key in table.index else None
+        rows.append(row)
+    frame = pd.DataFrame(rows, columns=["kind", "code", "name", *indicators])
+    frame.attrs["periods"] = long.groupby("indicator")["period"].first().to_dict()
+    return frame
