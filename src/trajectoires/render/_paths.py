@@ -167,20 +167,24 @@ def _ring_points(geometries: np.ndarray, frame: MapFrame) -> tuple[np.ndarray, n
     return grid[keep], point_ring[keep], ring_geom
 
 
-@lru_cache(maxsize=8)
-def _number_tables(limit: int) -> tuple[np.ndarray, np.ndarray]:
-    """Text of every integer in ``[-limit, limit]``, bare and with its separator.
+_COMMANDS = np.array(["", "l", "m", "M"], dtype=object)
+_ENDINGS = np.array(["", "z", "z\n"], dtype=object)  # "\n" ends a geometry's path
 
-    Numbers are written by looking them up in these tables (index ``n + limit``)
-    rather than formatted one by one. With its separator, a number is preceded
-    by a space unless its own minus sign separates it from the previous one.
-    Callers round ``limit`` up to a power of two, so that the few tables built
-    are kept and reused (they are never modified).
+
+@lru_cache(maxsize=8)
+def _number_tables(limit: int) -> np.ndarray:
+    """Text of every integer in ``[-limit, limit]``, bare then with its separator.
+
+    Numbers are written by looking them up in this table rather than formatted
+    one by one: ``n`` bare is at ``n + limit``, and with its separator (a space,
+    unless its own minus sign separates it from the previous number) at
+    ``n + limit + 2 * limit + 1``. Callers round ``limit`` up to a power of two,
+    so that the few tables built are kept and reused (they are never modified).
     """
-    bare = np.array([str(n) for n in range(-limit, limit + 1)], dtype=object)
-    spaced = np.array([f" {n}" if n >= 0 else str(n) for n in range(-limit, limit + 1)],
-                      dtype=object)
-    return bare, spaced
+    values = range(-limit, limit + 1)
+    bare = [str(n) for n in values]
+    spaced = [f" {n}" if n >= 0 else str(n) for n in values]
+    return np.array(bare + spaced, dtype=object)
 
 
 def encode_paths(geometries: np.ndarray, frame: MapFrame) -> np.ndarray:
@@ -226,17 +230,16 @@ def encode_paths(geometries: np.ndarray, frame: MapFrame) -> np.ndarray:
     starts = np.flatnonzero(ring_start)
     step[starts[1:]] = grid[starts[1:]] - grid[starts[:-1]]
     step[geom_start] = grid[geom_start]
-    command = np.full(len(grid), "", dtype=object)
-    command[np.r_[False, ring_start[:-1]]] = "l"
-    command[ring_start] = "m"
-    command[geom_start] = "M"
+    command = np.zeros(len(grid), dtype=np.intp)  # index into _COMMANDS
+    command[np.r_[False, ring_start[:-1]]] = 1
+    command[ring_start] = 2
+    command[geom_start] = 3
     limit = 1 << int(np.abs(step).max()).bit_length()
-    bare, spaced = _number_tables(limit)
+    numbers = _number_tables(limit)  # bare texts, then texts with their separator
     tokens = np.empty((len(grid), 4), dtype=object)
-    tokens[:, 0] = command
-    tokens[:, 1] = np.where(command == "", spaced[step[:, 0] + limit], bare[step[:, 0] + limit])
-    tokens[:, 2] = spaced[step[:, 1] + limit]
-    tokens[:, 3] = np.where(geom_end, "z\n", np.where(ring_end, "z", ""))
-    drawn = np.unique(point_geom)
-    paths[drawn] = "".join(tokens.ravel().tolist()).split("\n")[:-1]
+    tokens[:, 0] = _COMMANDS[command]
+    tokens[:, 1] = numbers[step[:, 0] + limit + (command == 0) * (2 * limit + 1)]
+    tokens[:, 2] = numbers[step[:, 1] + limit + (2 * limit + 1)]
+    tokens[:, 3] = _ENDINGS[ring_end.astype(np.intp) + geom_end]
+    paths[point_geom[geom_start]] = "".join(tokens.ravel().tolist()).split("\n")[:-1]
     return paths
