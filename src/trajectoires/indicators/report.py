@@ -18,7 +18,7 @@ liste.csv (france-services) : 3 lignes lues, 3 rattachées à une commune dont 1
 from __future__ import annotations
 
 from collections import Counter
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 
 __all__ = ["FormatError", "ImportReport"]
 
@@ -105,6 +105,28 @@ class ImportReport:
         if count:
             self.rejected += int(count)
             self.reject_reasons[reason] += int(count)
+
+    def to_dict(self) -> dict:
+        """Plain dict of the report (for JSON); :meth:`from_dict` reads it back.
+
+        >>> r = ImportReport("libraries", "b.csv", read=2)
+        >>> r.reject(1, "x")
+        >>> ImportReport.from_dict(r.to_dict()) == r
+        True
+        """
+        data = {f.name: getattr(self, f.name) for f in fields(self)}
+        data["fold_reasons"] = dict(self.fold_reasons)
+        data["reject_reasons"] = dict(self.reject_reasons)
+        data["notes"] = list(self.notes)
+        return data
+
+    @classmethod
+    def from_dict(cls, data: dict) -> ImportReport:
+        """Rebuild a report from :meth:`to_dict`."""
+        data = dict(data)
+        data["fold_reasons"] = Counter(data.get("fold_reasons", {}))
+        data["reject_reasons"] = Counter(data.get("reject_reasons", {}))
+        return cls(**data)
 
     def summary(self) -> str:
         """French summary, one line of counts then one line per reason."""

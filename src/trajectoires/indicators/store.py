@@ -38,7 +38,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-from dataclasses import asdict
 from pathlib import Path
 
 import pandas as pd
@@ -97,7 +96,7 @@ def import_file(
     if existing is not None and existing.sha256 == checksum and existing.kind == kind and (
         vintage is None or vintage == existing.period
     ):
-        report = _report_from_json(existing.report)
+        report = ImportReport.from_dict(json.loads(existing.report))
         report.unchanged = True
         return report
     parsed = parse_file(kind, path, CommuneMatcher(reference), vintage)
@@ -114,7 +113,7 @@ def import_file(
         licence=DATASETS[kind].licence, source_url=DATASETS[kind].page_url,
         rows_read=report.read, rows_matched=report.matched, rows_folded=report.folded,
         rows_rejected=report.rejected, communes=int(stored["commune_code"].nunique()),
-        report=json.dumps(asdict(report), ensure_ascii=False, default=str),
+        report=json.dumps(report.to_dict(), ensure_ascii=False),
     )
     session.add(dataset)
     session.flush()
@@ -122,15 +121,6 @@ def import_file(
     if parsed.places is not None:
         _insert_places(session, dataset.id, parsed.places)
     return report
-
-
-def _report_from_json(text: str) -> ImportReport:
-    from collections import Counter
-
-    data = json.loads(text)
-    data["fold_reasons"] = Counter(data.get("fold_reasons", {}))
-    data["reject_reasons"] = Counter(data.get("reject_reasons", {}))
-    return ImportReport(**data)
 
 
 def _insert_values(session: Session, dataset_id: int, values: pd.DataFrame) -> None:
