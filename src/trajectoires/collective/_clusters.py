@@ -65,7 +65,7 @@ def first_distinct(points: np.ndarray, k: int) -> np.ndarray:
 def _top_up(start: np.ndarray, points: np.ndarray, k: int) -> np.ndarray:
     """Previous centres completed (or cut) to ``k`` with the first new distinct points."""
     if len(start) >= k:
-        return start[:k]
+        return start[:k].copy()
     fresh = first_distinct(points, len(points))
     fresh = fresh[~(fresh[:, None, :] == start[None, :, :]).all(axis=2).any(axis=1)]
     return np.vstack([start, fresh[: k - len(start)]])
@@ -76,19 +76,29 @@ def base_clusters(points: np.ndarray, k: int, start: np.ndarray | None = None,
     """k-means with ``k`` base clusters (fewer when there are fewer distinct points).
 
     ``points`` come in join order: the first run starts from the first ``k`` distinct
-    points, a later run from the previous centres (Pol.is's warm start).
+    points, a later run from the previous centres (Pol.is's warm start). Lloyd
+    iterations with a k-d tree for the nearest centre, until no label changes; empty
+    clusters are dropped.
     """
-    from sklearn.cluster import KMeans
+    from scipy.spatial import cKDTree
 
     k = min(k, len(np.unique(points, axis=0)))
-    init = first_distinct(points, k) if start is None or not len(start) else _top_up(
+    centers = first_distinct(points, k) if start is None or not len(start) else _top_up(
         start, points, k)
-    model = KMeans(n_clusters=k, init=init, n_init=1, max_iter=max_iter, tol=1e-8,
-                   algorithm="lloyd").fit(points)
-    counts = np.bincount(model.labels_, minlength=k)
+    labels = np.full(len(points), -1)
+    for _ in range(max_iter):
+        moved = cKDTree(centers).query(points)[1]
+        if np.array_equal(moved, labels):
+            break
+        labels = moved
+        mass = np.bincount(labels, minlength=len(centers))
+        for d in range(points.shape[1]):
+            sums = np.bincount(labels, weights=points[:, d], minlength=len(centers))
+            centers[:, d] = np.where(mass > 0, sums / np.maximum(mass, 1), centers[:, d])
+    counts = np.bincount(labels, minlength=len(centers))
     keep = counts > 0
     remap = np.cumsum(keep) - 1
-    return BaseClusters(remap[model.labels_], model.cluster_centers_[keep], counts[keep])
+    return BaseClusters(remap[labels], centers[keep], counts[keep])
 
 
 def _lloyd(points: np.ndarray, weights: np.ndarray, centers: np.ndarray,

@@ -10,7 +10,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
-from scipy import sparse
 
 from trajectoires.collective._votes import AGREE, DISAGREE, PASS, VoteTable
 
@@ -64,18 +63,17 @@ class Pick:
 
 def count_votes(votes: VoteTable, groups: np.ndarray, n_groups: int) -> Counts:
     """Count votes per group (``groups[i]`` in ``0..n_groups-1``, or -1 if not clustered)."""
-    member = groups >= 0
-    onehot = sparse.csr_matrix(
-        (np.ones(int(member.sum())), (groups[member], np.flatnonzero(member))),
-        shape=(n_groups, votes.shape[0]),
-    )
+    n_cols = votes.shape[1]
+    member = groups[votes.rows]
+    inside = member >= 0
     per = {}
     for name, value in (("agree", AGREE), ("disagree", DISAGREE), ("passed", PASS)):
         mask = votes.values == value
-        per[name] = np.asarray((onehot @ votes.indicator(value)).todense()) if n_groups else (
-            np.zeros((0, votes.shape[1])))
-        per[f"overall_{name}"] = np.bincount(votes.cols[mask], minlength=votes.shape[1]).astype(
-            float)
+        both = mask & inside
+        keys = member[both] * n_cols + votes.cols[both]
+        per[name] = np.bincount(keys, minlength=n_groups * n_cols).astype(float).reshape(
+            n_groups, n_cols)
+        per[f"overall_{name}"] = np.bincount(votes.cols[mask], minlength=n_cols).astype(float)
     return Counts(**per)
 
 
