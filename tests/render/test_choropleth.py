@@ -266,3 +266,13 @@ def test_long_title_and_source_are_wrapped_within_the_width():
     assert float(lines[-1].get("y")) < float(root.get("height"))
     communes = root.find(".//svg:g[@class='communes']", NS).get("transform")
     assert communes.startswith("translate(16 66")
+
+
+def test_tall_territories_are_drawn_narrower():
+    x0, y0 = ORIGIN
+    column = [shapely.box(x0, y0 + i * 1000, x0 + 1000, y0 + (i + 1) * 1000) for i in range(20)]
+    root = ET.fromstring(draw(column, np.arange(20.0)).svg)
+    map_width = 800 - 3 * 16 - 230
+    assert float(root.get("height")) < 44 + 1.25 * map_width + 60
+    paths = commune_paths(ET.tostring(root, encoding="unicode"))
+    assert len(paths) == 20

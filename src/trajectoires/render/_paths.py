@@ -54,8 +54,10 @@ class MapFrame:
         return 0.5 / self.scale
 
 
-def fit_frame(geometries: np.ndarray, width: float, density: int = 1) -> MapFrame:
-    """Fit the extent of ``geometries`` into ``width`` output pixels.
+def fit_frame(
+    geometries: np.ndarray, width: float, density: int = 1, max_height: float | None = None
+) -> MapFrame:
+    """Fit the extent of ``geometries`` into ``width`` (and ``max_height``) output pixels.
 
     Parameters
     ----------
@@ -65,6 +67,8 @@ def fit_frame(geometries: np.ndarray, width: float, density: int = 1) -> MapFram
         Width of the map area in output pixels.
     density : int, default 1
         Grid units per output pixel (1 = integer pixels).
+    max_height : float, optional
+        Height limit in output pixels: a tall territory is drawn narrower.
 
     Returns
     -------
@@ -82,25 +86,30 @@ def fit_frame(geometries: np.ndarray, width: float, density: int = 1) -> MapFram
     >>> frame = fit_frame(np.array([brest]), width=200)
     >>> frame.width, frame.height, frame.scale
     (200, 100, 0.02)
+    >>> tall = fit_frame(np.array([brest]), width=200, max_height=50)
+    >>> tall.width, tall.height
+    (100, 50)
     >>> fit_frame(np.array([shapely.box(-4.5, 48.4, -4.4, 48.5)]), width=200)
     Traceback (most recent call last):
     ...
-    ValueError: geometries: les coordonnées ressemblent à des degrés (longitude/latitude) ; \
+    ValueError: geometries : les coordonnées ressemblent à des degrés (longitude/latitude) ; \
 attendu : mètres en Lambert-93 (EPSG:2154)
 
     """
     x_min, y_min, x_max, y_max = shapely.total_bounds(geometries)
     if not np.isfinite([x_min, y_min, x_max, y_max]).all():
-        raise ValueError("geometries: aucune géométrie à dessiner (toutes manquantes ou vides)")
+        raise ValueError("geometries : aucune géométrie à dessiner (toutes manquantes ou vides)")
     span = max(x_max - x_min, y_max - y_min)
     if span == 0:
-        raise ValueError("geometries: l'étendue des géométries est nulle")
+        raise ValueError("geometries : l'étendue des géométries est nulle")
     if max(abs(x_min), abs(x_max), abs(y_min), abs(y_max)) <= _DEGREE_LIMIT and span < 50:
         raise ValueError(
-            "geometries: les coordonnées ressemblent à des degrés (longitude/latitude) ; "
+            "geometries : les coordonnées ressemblent à des degrés (longitude/latitude) ; "
             "attendu : mètres en Lambert-93 (EPSG:2154)"
         )
     scale = width * density / (x_max - x_min) if x_max > x_min else width * density / span
+    if max_height is not None and y_max > y_min:
+        scale = min(scale, max_height * density / (y_max - y_min))
     return MapFrame(
         x_min=float(x_min),
         y_max=float(y_max),

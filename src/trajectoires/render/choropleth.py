@@ -39,6 +39,7 @@ SCHEME_LABELS = {
 }
 
 MIN_WIDTH = 400
+MAX_ASPECT = 1.25  # height / width of the map area: tall territories are drawn narrower
 _POLYGONAL = (shapely.GeometryType.POLYGON, shapely.GeometryType.MULTIPOLYGON)
 _ID = re.compile(r"[A-Za-z][A-Za-z0-9_-]*")
 
@@ -215,7 +216,7 @@ def render_choropleth(
     present = ~(shapely.is_missing(geoms) | shapely.is_empty(geoms))
     classification = classify(values[present], scheme=scheme, k=k, rng=rng)
     map_width = width - 3 * MARGIN - LEGEND_WIDTH
-    frame = _paths.fit_frame(geoms[present], map_width, DENSITY)
+    frame = _paths.fit_frame(geoms[present], map_width, DENSITY, max_height=MAX_ASPECT * map_width)
     d = _paths.encode_paths(_paths.simplify_for_frame(geoms[present], frame), frame)
     fills = colours(classification.k, palette) if classification.k else ()
     entries = legend_entries(classification, fills,
