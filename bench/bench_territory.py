@@ -125,14 +125,16 @@ def _load_rows(workspace: Path) -> list[dict]:
     ]
 
 
-def _median_get(client: TestClient, url: str) -> float:
-    times = []
+def _median_gets(client: TestClient, urls: tuple[str, ...]) -> list[float]:
+    """Median time of each URL, requests alternating between them."""
+    times: list[list[float]] = [[] for _ in urls]
     for _ in range(PAGE_REPEAT):
-        started = time.perf_counter()
-        response = client.get(url)
-        times.append(time.perf_counter() - started)
-        assert response.status_code == 200, url
-    return statistics.median(times)
+        for slot, url in zip(times, urls, strict=True):
+            started = time.perf_counter()
+            response = client.get(url)
+            slot.append(time.perf_counter() - started)
+            assert response.status_code == 200, url
+    return [statistics.median(slot) for slot in times]
 
 
 def _page_rows(workspace: Path) -> list[dict]:
@@ -149,8 +151,7 @@ def _page_rows(workspace: Path) -> list[dict]:
     client.get(page)
     first = time.perf_counter() - started
     client.get(trivial)
-    page_time = _median_get(client, page)
-    trivial_time = _median_get(client, trivial)
+    page_time, trivial_time = _median_gets(client, (page, trivial))
     return [
         {
             "name": "Finistère page, server time (warm, median)",
