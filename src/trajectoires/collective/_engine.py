@@ -115,6 +115,7 @@ def _cluster(
     shown, k_state = _clusters.smooth_k(best, previous.state.k_state if previous else None,
                                         params.k_buffer)
     chosen = clusterings.get(shown, clusterings[best])
+    k_state = (chosen.k, *k_state[1:])
     sizes = np.bincount(chosen.labels, weights=base.counts, minlength=chosen.k)
     before = None
     if previous is not None and previous.groups:
