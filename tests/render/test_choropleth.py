@@ -5,12 +5,11 @@ from __future__ import annotations
 import re
 import xml.etree.ElementTree as ET
 
-import mapclassify
 import numpy as np
 import pytest
 import shapely
 
-from trajectoires.render import choropleth_svg, classify, render_choropleth
+from trajectoires.render import choropleth_svg, render_choropleth
 from trajectoires.render._french import THIN_SPACE, format_number
 from trajectoires.render._paths import fit_frame
 
@@ -112,26 +111,6 @@ def test_classes_are_monotone_in_the_values(finistere, finistere_svg):
     assert set(ordered) == {0, 1, 2, 3, 4}
 
 
-@pytest.mark.filterwarnings("ignore:Numba not installed")
-@pytest.mark.parametrize(
-    ("scheme", "classifier"),
-    [
-        ("quantiles", mapclassify.Quantiles),
-        ("equal_interval", mapclassify.EqualInterval),
-        ("fisher_jenks", mapclassify.FisherJenks),
-    ],
-)
-def test_legend_bounds_come_from_mapclassify(scheme, classifier):
-    values = np.random.default_rng(1).lognormal(4, 1, 200)
-    result = classify(values, scheme=scheme, k=5)
-    expected = classifier(values, k=5).bins
-    np.testing.assert_allclose(result.bounds[1:], expected)
-    assert result.bounds[0] == values.min()
-    assert (np.diff(result.bounds) > 0).all()
-    assert result.counts.sum() == 200
-    np.testing.assert_array_equal(result.classes, classifier(values, k=5).yb)
-
-
 def test_legend_shows_french_formatted_bounds():
     values = [0.5, 1234.5, 2500.0, 12_000.25]
     result = draw(grid_of_squares(4), values, k=2)
@@ -147,16 +126,6 @@ def test_legend_shows_french_formatted_bounds():
     assert bounds[2] == f"12{THIN_SPACE}000"
     hover = {p.get("data-code"): title_of(p) for p in commune_paths(result.svg)}
     assert hover["29001"] == "Commune 1 (29001)\u00a0: 1\u202f234,5\u00a0hab./km²"
-
-
-def test_natural_breaks_and_sampled_fisher_jenks_are_reproducible_with_a_seed():
-    values = np.random.default_rng(2).lognormal(3, 1, 3000)
-    for scheme in ("natural_breaks", "fisher_jenks"):
-        first = classify(values, scheme=scheme, k=4, rng=7)
-        again = classify(values, scheme=scheme, k=4, rng=7)
-        np.testing.assert_array_equal(first.bounds, again.bounds)
-        assert first.bounds[-1] == values.max()
-        assert (np.diff(first.bounds) > 0).all()
 
 
 def test_nan_values_go_to_the_hatched_missing_class():
