@@ -30,7 +30,13 @@ app = typer.Typer(
     help="Importer et consulter les données officielles (ARCEP, INSEE, France Services…).",
     no_args_is_help=True,
 )
-console = Console()
+
+
+def _console() -> Console:
+    """Return a console for this command (one per call: the width is the current one)."""
+    return Console()
+
+
 KindArgument = typer.Argument(
     ..., help=f"Type de fichier : {', '.join(KINDS)}.", show_default=False
 )
@@ -63,6 +69,7 @@ def _import(settings: Settings, kind: str, path: Path, name: str | None, vintage
     from trajectoires.indicators.report import FormatError
     from trajectoires.indicators.store import import_file
 
+    console = _console()
     reference = load_for_cli(settings.workspace)
     database = _database(settings)
     try:
@@ -71,7 +78,7 @@ def _import(settings: Settings, kind: str, path: Path, name: str | None, vintage
     except FormatError as exc:
         Console(stderr=True).print(f"[red]Fichier refusé, rien n'a été importé :[/red] {exc}")
         raise typer.Exit(EXIT_REFUSED) from None
-    console.print(report.summary(), highlight=False)
+    console.print(report.summary(), highlight=False, soft_wrap=True)
     if not report.unchanged:
         console.print(f"{report.values} valeurs et {report.places} lieux enregistrés "
                       f"(millésime {report.period}).")
@@ -96,6 +103,7 @@ def list_command(workspace: Path | None = WorkspaceOption) -> None:
     """Lister les jeux de données chargés (millésime, licence, couverture) et ceux qui manquent."""
     from trajectoires.indicators.store import list_datasets
 
+    console = _console()
     database = _database(_settings(workspace))
     with database.session() as session:
         loaded = list_datasets(session)
@@ -126,7 +134,8 @@ def print_missing(session, out: Console) -> None:  # noqa: ANN001
         return
     out.print("[bold]Jeux de données manquants[/bold] (et la commande qui les apporte) :")
     for kind, label, command in missing:
-        out.print(f"  • {label} ({kind}) : [bold]{command}[/bold]", highlight=False)
+        out.print(f"  • {label} ({kind}) : [bold]{command}[/bold]", highlight=False,
+                  soft_wrap=True)
 
 
 def fetch_command(
@@ -141,6 +150,7 @@ def fetch_command(
 
     from trajectoires.indicators.fetch import FetchError, fetch
 
+    console = _console()
     settings = _settings(workspace)
     columns = ("{task.description}", BarColumn(), DownloadColumn(), TransferSpeedColumn())
     try:
@@ -154,8 +164,9 @@ def fetch_command(
         raise typer.Exit(EXIT_REFUSED) from None
     state = "déjà présent (cache)" if fetched.cached else "téléchargé"
     console.print(f"{fetched.path} {state}, {fetched.size} octets, SHA-256 {fetched.sha256}",
-                  highlight=False)
-    console.print(f"Licence : {DATASETS[name].licence} ; source : {fetched.url}", highlight=False)
+                  highlight=False, soft_wrap=True)
+    console.print(f"Licence : {DATASETS[name].licence} ; source : {fetched.url}",
+                  highlight=False, soft_wrap=True)
     if then_import:
         _import(settings, name, fetched.path, None, None)
 

@@ -1,0 +1,80 @@
+"""Aggregation rules: sums, ratios of sums, population-weighted means; catalogue consistency."""
+
+import subprocess
+import sys
+
+import pandas as pd
+import pytest
+
+from trajectoires.indicators import INDICATORS, aggregate
+
+
+def _long(rows):
+    return pd.DataFrame(rows, columns=["commune_code", "indicator", "period", "value"])
+
+
+def test_ratio_is_recomputed_from_summed_counts(fixture_reference):
+    values = _long([
+        ("29232", "insee_men", "2021", 100.0), ("29232", "insee_men_seul", "2021", 50.0),
+        ("29232", "insee_part_men_seul", "2021", 50.0),
+        ("29019", "insee_men", "2021", 900.0), ("29019", "insee_men_seul", "2021", 90.0),
+        ("29019", "insee_part_men_seul", "2021", 10.0),
+    ])
+    out = aggregate(values, fixture_reference, "region").set_index("indicator")
+    assert out.loc["insee_part_men_seul", "value"] == pytest.approx(14.0)  # not (50 + 10) / 2
+    assert out.loc["insee_part_men_seul", "unit_code"] == "53"
+    assert out.loc["insee_men", "value"] == 1000
+
+
+def test_weighted_mean_uses_population(fixture_reference):
+    table = fixture_reference.communes_of(fixture_reference.france)
+    quimper, brest = (float(table.loc[c, "population"]) for c in ("29232", "29019"))
+    values = _long([("29232", "insee_taux_pauvrete", "2021", 10.0),
+                    ("29019", "insee_taux_pauvrete", "2021", 20.0)])
+    out = aggregate(values, fixture_reference, "pays")
+    expected = (10 * quimper + 20 * brest) / (quimper + brest)
+    assert out["value"].iloc[0] == pytest.approx(expected)
+    assert out["unit_code"].iloc[0] == "FR"
+
+
+def test_each_level_and_missing_values(fixture_reference):
+    values = _long([("29232", "bibliotheques", "2019", 3.0),
+                    ("29019", "bibliotheques", "2019", float("nan"))])
+    for level in ("commune", "epci", "departement", "region", "pays"):
+        out = aggregate(values, fixture_reference, level)
+        assert out["value"].sum() == 3.0
+        assert out["communes"].sum() == 1
+
+
+def test_errors_name_what_is_wrong(fixture_reference):
+    with pytest.raises(ValueError, match="niveau inconnu"):
+        aggregate(_long([]), fixture_reference, "canton")
+    ratio_only = _long([("29232", "insee_part_65p", "2021", 20.0)])
+    with pytest.raises(ValueError, match="insee_pop"):
+        aggregate(ratio_only, fixture_reference, "pays")
+
+
+def test_catalogue_ratios_point_to_counts():
+    for indicator in INDICATORS.values():
+        if indicator.rule == "ratio":
+            assert INDICATORS[indicator.numerator].rule == "sum", indicator.id
+            assert INDICATORS[indicator.denominator].rule == "sum", indicator.id
+        assert indicator.dataset in {
+            "arcep-debit", "arcep-ftth", "insee-census", "insee-poverty", "mediation-places",
+            "france-services", "libraries",
+        }
+
+
+def test_proxies_say_so():
+    assert "pas le taux de pauvreté" in INDICATORS["ircom_part_foyers_rfr_12000"].label
+    assert "dérivé" in INDICATORS["dfg_part_men_seul"].label
+
+
+def test_library_import_stays_light():
+    code = (
+        "import sys, trajectoires.indicators\n"
+        "print(','.join(m for m in ('sqlalchemy', 'fastapi', 'httpx', 'openpyxl') "
+        "if m in sys.modules))"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == ""
