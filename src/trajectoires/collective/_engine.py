@@ -75,7 +75,9 @@ def _order_groups(centers: np.ndarray, sizes: np.ndarray,
 def _join_order(votes: VoteTable, inside: np.ndarray) -> np.ndarray:
     """Clustered participants by time of first vote (then id): Pol.is's join order."""
     first = np.full(votes.shape[0], np.inf)
-    np.minimum.at(first, votes.rows, np.nan_to_num(votes.timestamps, nan=np.inf))
+    starts = np.flatnonzero(np.r_[True, votes.rows[1:] != votes.rows[:-1]])
+    stamps = np.nan_to_num(votes.timestamps, nan=np.inf)
+    first[votes.rows[starts]] = np.minimum.reduceat(stamps, starts)
     members = np.flatnonzero(inside)
     return members[np.lexsort((members, first[members]))]
 

@@ -65,7 +65,7 @@ def centred(votes: VoteTable) -> tuple[sparse.csr_matrix, np.ndarray, np.ndarray
 
 def top_components(
     matrix: sparse.csr_matrix, start: np.ndarray | None, rng: np.random.Generator, *,
-    n_components: int = 2, block: int = 8, tol: float = 1e-10, max_iter: int = 500,
+    n_components: int = 2, block: int = 4, tol: float = 1e-8, max_iter: int = 1000,
 ) -> tuple[np.ndarray, np.ndarray, int]:
     """Top right singular vectors of ``matrix`` by block subspace iteration + Rayleigh–Ritz.
 
@@ -78,7 +78,7 @@ def top_components(
     if start is not None:
         basis[:, : start.shape[1]] = start
     basis, _ = np.linalg.qr(basis)
-    transposed = matrix.T.tocsr()
+    transposed = matrix.T
     values = np.zeros(block)
     for iteration in range(1, max_iter + 1):
         image = transposed @ (matrix @ basis)
@@ -107,7 +107,7 @@ def _orient(components: np.ndarray, previous: np.ndarray | None) -> np.ndarray:
 
 def project(
     votes: VoteTable, rng: np.random.Generator, start: np.ndarray | None = None, *,
-    n_components: int = 2, tol: float = 1e-10,
+    n_components: int = 2, tol: float = 1e-8,
 ) -> Projection:
     """PCA of the vote table and Pol.is's sparsity-aware projection.
 
@@ -136,7 +136,7 @@ def project(
 
     where moderated-out statements count as voted (they are zero for everyone) and
     ``n_active`` counts statements with at least one vote. Pol.is runs 100 power
-    iterations with deflation; we iterate a block of 8 vectors until the residual is
+    iterations with deflation; we iterate a block of 4 vectors until the residual is
     below ``tol``, which reaches the same axes (up to sign, fixed here) to machine
     precision. Small et al. 2021, "Polis: Scaling deliberation by mapping high
     dimensional opinion spaces", §3.

@@ -52,7 +52,7 @@ class Params:
     pick_max: int = 5
     group_iterations: int = 20
     uncertain_min_pass: float = 0.3
-    pca_tol: float = 1e-10
+    pca_tol: float = 1e-8
 
     @property
     def z(self) -> float:

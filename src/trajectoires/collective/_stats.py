@@ -64,17 +64,16 @@ class Pick:
 def count_votes(votes: VoteTable, groups: np.ndarray, n_groups: int) -> Counts:
     """Count votes per group (``groups[i]`` in ``0..n_groups-1``, or -1 if not clustered)."""
     n_cols = votes.shape[1]
+    code = (votes.values + 1).astype(np.int64)  # 0 disagree, 1 pass, 2 agree
+    keys = code * n_cols + votes.cols
+    overall = np.bincount(keys, minlength=3 * n_cols).astype(float).reshape(3, n_cols)
     member = groups[votes.rows]
     inside = member >= 0
-    per = {}
-    for name, value in (("agree", AGREE), ("disagree", DISAGREE), ("passed", PASS)):
-        mask = votes.values == value
-        both = mask & inside
-        keys = member[both] * n_cols + votes.cols[both]
-        per[name] = np.bincount(keys, minlength=n_groups * n_cols).astype(float).reshape(
-            n_groups, n_cols)
-        per[f"overall_{name}"] = np.bincount(votes.cols[mask], minlength=n_cols).astype(float)
-    return Counts(**per)
+    per_group = np.bincount(member[inside] * (3 * n_cols) + keys[inside],
+                            minlength=n_groups * 3 * n_cols).astype(float)
+    per_group = per_group.reshape(n_groups, 3, n_cols)
+    return Counts(per_group[:, AGREE + 1], per_group[:, DISAGREE + 1], per_group[:, PASS + 1],
+                  overall[AGREE + 1], overall[DISAGREE + 1], overall[PASS + 1])
 
 
 def prop_test(successes: np.ndarray, seen: np.ndarray) -> np.ndarray:

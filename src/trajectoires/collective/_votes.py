@@ -139,7 +139,8 @@ class VoteTable:
         if not len(values) == len(pids) == len(sids):
             raise VoteError("participants, propositions et votes n'ont pas la même longueur")
         extra = _ids(list(statements)) if statements is not None else sids[:0]
-        moderated = _ids(list(moderated_out)) if moderated_out else sids[:0]
+        moderated = list(moderated_out)
+        moderated = _ids(moderated) if moderated else sids[:0]
         participants, rows = np.unique(pids, return_inverse=True)
         all_statements = np.unique(np.concatenate([sids, extra, moderated]))
         cols = np.searchsorted(all_statements, sids)
@@ -186,7 +187,8 @@ class VoteTable:
 
     def with_moderation(self, moderated_out: Iterable) -> VoteTable:
         """Return the same votes with more statements moderated out (ids must be known)."""
-        ids = _ids(list(moderated_out)) if moderated_out else self.statements[:0]
+        ids = list(moderated_out)
+        ids = _ids(ids) if ids else self.statements[:0]
         unknown = np.setdiff1d(ids, self.statements)
         if len(unknown):
             raise VoteError(f"proposition inconnue à modérer : {unknown[0]!r}")
