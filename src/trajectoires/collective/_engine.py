@@ -174,8 +174,8 @@ def analyse(
     >>> result = analyse(example_votes(), rng=0)
     >>> [g.size for g in result.groups]
     [4, 4]
-    >>> result.labels.tolist()  # the two blocs
-    [0, 0, 0, 0, 1, 1, 1, 1]
+    >>> [result.group_of(p) == result.group_of("p1") for p in ("p2", "p3", "p4", "p5")]
+    [True, True, True, False]
     >>> [(p.statement, p.direction) for p in result.consensus]
     [(1, 'agree')]
     >>> again = analyse(example_votes().extend([("p9", 2, 1)]), previous=result, rng=0)
