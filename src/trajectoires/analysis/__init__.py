@@ -1,0 +1,68 @@
+"""Analysis of territorial data: fragility, access to help, spatial reading.
+
+Pure functions over tables, arrays and outlines that return frozen dataclasses;
+no web framework, database or plotting import (a test checks that importing this
+package stays light: numba, scipy and shapely load only when a function needs them).
+
+- :mod:`~trajectoires.analysis.fragility`: the digital-fragility index (IFN).
+- :mod:`~trajectoires.analysis.access`: distances to help, 2SFCA.
+- :mod:`~trajectoires.analysis.weights`: Queen contiguity weights.
+- :mod:`~trajectoires.analysis.autocorrelation`: Moran's I, LISA, Getis-Ord Gi*.
+- :mod:`~trajectoires.analysis.classes`: quantiles, exact Fisher-Jenks.
+- :mod:`~trajectoires.analysis.inequality`: population-weighted Theil and Gini.
+"""
+
+from trajectoires.analysis.access import (
+    Catchment,
+    NearestPlaces,
+    nearest_distances,
+    population_beyond,
+    to_lambert93,
+    two_step_fca,
+)
+from trajectoires.analysis.autocorrelation import (
+    HotSpots,
+    LocalClusters,
+    Moran,
+    getis_ord,
+    local_moran,
+    moran,
+)
+from trajectoires.analysis.classes import Classes, classify
+from trajectoires.analysis.fragility import (
+    INDICATORS,
+    METHODS,
+    FragilityIndex,
+    Indicator,
+    fragility_index,
+)
+from trajectoires.analysis.inequality import Gini, Theil, gini, theil
+from trajectoires.analysis.weights import Weights, queen_weights
+
+__all__ = [
+    "INDICATORS",
+    "METHODS",
+    "Catchment",
+    "Classes",
+    "FragilityIndex",
+    "Gini",
+    "HotSpots",
+    "Indicator",
+    "LocalClusters",
+    "Moran",
+    "NearestPlaces",
+    "Theil",
+    "Weights",
+    "classify",
+    "fragility_index",
+    "getis_ord",
+    "gini",
+    "local_moran",
+    "moran",
+    "nearest_distances",
+    "population_beyond",
+    "queen_weights",
+    "theil",
+    "to_lambert93",
+    "two_step_fca",
+]

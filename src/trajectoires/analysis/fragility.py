@@ -1,0 +1,245 @@
+"""Digital-fragility index (Indice de fragilité numérique, IFN).
+
+Default method ``national-2023``: the current national index
+(fragilite-numerique.fr, La MedNum and ANSA, supervised by CREDOC, 2023): five
+indicators, each scored 1 to 10 (10 = highest risk) by national deciles, and
+the index is the mean of the scores. See ``docs/analysis.md`` for sources and
+assumptions. A comparison mode expresses each commune relative to its
+reference territory (EPCI, département, région or France) = 100.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+__all__ = ["INDICATORS", "METHODS", "REFERENCE_LEVELS", "FragilityIndex", "Indicator",
+           "fragility_index"]
+
+
+@dataclass(frozen=True)
+class Indicator:
+    """An input of the index: a column of the values table, with its source.
+
+    ``higher_is_fragile`` is False for indicators where a higher value means
+    less risk (the score is then computed on the opposite).
+    """
+
+    key: str
+    label: str
+    source: str
+    unit: str = "%"
+    higher_is_fragile: bool = True
+
+
+INDICATORS: dict[str, Indicator] = {
+    i.key: i
+    for i in (
+        Indicator("no_thd_coverage", "Taux de non-couverture Très Haut Débit (≥ 30 Mbit/s)",
+                  "ARCEP, Ma connexion internet (locaux non éligibles au THD)"),
+        Indicator("no_4g_coverage", "Taux de non-couverture 4G",
+                  "ARCEP, Mon réseau mobile (couverture 4G)"),
+        Indicator("share_65_plus", "Part des 65 ans et plus", "INSEE, recensement (RP)"),
+        Indicator("share_low_diploma", "Part des pas ou peu diplômés (15 ans et plus non "
+                  "scolarisés)", "INSEE, recensement (RP), base diplômes-formation"),
+        Indicator("poverty_rate", "Taux de pauvreté", "INSEE, Filosofi"),
+        Indicator("share_single_person", "Part des ménages d'une personne", "INSEE, RP"),
+        Indicator("share_single_parent", "Part des familles monoparentales", "INSEE, RP"),
+        Indicator("unemployment_rate", "Taux de chômage", "INSEE, RP"),
+        Indicator("library_distance_km", "Distance à la bibliothèque la plus proche",
+                  "Ministère de la Culture, bibliothèques publiques", "km"),
+        Indicator("france_services_distance_km", "Distance au France Services le plus proche",
+                  "ANCT, liste des France Services", "km"),
+    )
+}
+
+
+@dataclass(frozen=True)
+class Method:
+    """A scoring method: its indicators, how it scores and what it assumes."""
+
+    key: str
+    label: str
+    indicators: tuple[str, ...]
+    description: str
+    source: str
+
+
+METHODS: dict[str, Method] = {
+    "national-2023": Method(
+        "national-2023",
+        "Indice de fragilité numérique (méthode nationale 2023)",
+        ("no_thd_coverage", "no_4g_coverage", "share_65_plus", "share_low_diploma",
+         "poverty_rate"),
+        "Each indicator is scored 1 to 10 by deciles of its distribution over all the "
+        "communes given (pass the national table: 10 = the most fragile tenth); the index is "
+        "the mean of the scores (1 to 10).",
+        "La MedNum, ANSA, CREDOC: fragilite-numerique.fr (2023); CREDOC-ANCT, « La société "
+        "numérique française : définir et mesurer l'éloignement numérique » (2023).",
+    ),
+}
+
+REFERENCE_LEVELS = {"epci": "epci_code", "departement": "departement_code",
+                    "region": "region_code", "france": None}
+
+
+@dataclass(frozen=True, eq=False)
+class FragilityIndex:
+    """The index of each commune, its indicator scores and what was missing.
+
+    Attributes
+    ----------
+    index : pandas.Series
+        Index (1 to 10), NaN where an input is missing (unless partial).
+    scores : pandas.DataFrame
+        Score (1 to 10) of each indicator.
+    missing : pandas.DataFrame
+        True where an input value is missing (never counted as zero).
+    relative : pandas.Series or None
+        Index relative to the reference territory of each commune (= 100).
+    reference_value : pandas.Series or None
+        The reference territory's index (population-weighted mean).
+
+    """
+
+    method: Method
+    indicators: tuple[Indicator, ...]
+    index: pd.Series
+    scores: pd.DataFrame
+    missing: pd.DataFrame
+    reference: str | None
+    relative: pd.Series | None
+    reference_value: pd.Series | None
+    partial: bool
+
+    def missing_report(self) -> pd.Series:
+        """Count the communes missing each indicator (indicators with none are kept)."""
+        return self.missing.sum().astype(int)
+
+
+def _indicators(method: Method, indicators: object) -> tuple[Indicator, ...]:
+    chosen = method.indicators if indicators is None else indicators
+    result = []
+    for item in chosen:
+        if isinstance(item, Indicator):
+            result.append(item)
+        elif item in INDICATORS:
+            result.append(INDICATORS[item])
+        else:
+            raise ValueError(f"indicators: unknown indicator {item!r}; known: "
+                             f"{sorted(INDICATORS)} (or pass an Indicator for a new column)")
+    if not result:
+        raise ValueError("indicators: at least one indicator is needed")
+    return tuple(result)
+
+
+def decile_scores(values: pd.Series, higher_is_fragile: bool = True) -> pd.Series:
+    """Score 1 to 10 by deciles of the known values (10 = most fragile tenth; ties share).
+
+    Examples
+    --------
+    >>> decile_scores(pd.Series(range(20))).tolist()[:4]
+    [1.0, 1.0, 2.0, 2.0]
+
+    """
+    oriented = values if higher_is_fragile else -values
+    pct = oriented.rank(method="average", pct=True)
+    return np.ceil(pct * 10).clip(1, 10)
+
+
+def fragility_index(
+    values: pd.DataFrame,
+    *,
+    method: str = "national-2023",
+    indicators: object = None,
+    reference: str | None = None,
+    territories: pd.DataFrame | None = None,
+    population: pd.Series | None = None,
+    partial: bool = False,
+) -> FragilityIndex:
+    """Compute the digital-fragility index of each commune.
+
+    Parameters
+    ----------
+    values : pandas.DataFrame
+        Wide table, one row per commune (index: code), one column per indicator
+        key (``no_thd_coverage``, ``share_65_plus``...), NaN when unknown.
+    method : str
+        A key of :data:`METHODS`; ``national-2023`` (the current national index).
+    indicators : sequence of str or Indicator, optional
+        Replaces the method's indicators: drop some, or add an :class:`Indicator`
+        for another column of ``values``.
+    reference : {"epci", "departement", "region", "france"}, optional
+        Also express the index relative to each commune's reference territory
+        (= 100), the 2019 IFN's comparison mode.
+    territories : pandas.DataFrame, optional
+        ``epci_code``, ``departement_code``, ``region_code`` of each commune
+        (``Reference.communes_of``); needed for a reference other than France.
+    population : pandas.Series, optional
+        Inhabitants, to weight the reference territory's mean (unweighted without).
+    partial : bool
+        Average the known scores when some are missing, instead of NaN.
+
+    Notes
+    -----
+    Source and assumptions (FORMATS.md §2.5): the 1-10 scale per criterion and
+    the five criteria are published; the decile transform and the plain mean
+    are our reading, as the exact transform is not published.
+
+    Examples
+    --------
+    >>> table = pd.DataFrame({"share_65_plus": [10.0, 20, 30, 40],
+    ...                       "share_low_diploma": [40.0, 30, None, 10]},
+    ...                      index=["a", "b", "c", "d"])
+    >>> result = fragility_index(table, indicators=["share_65_plus", "share_low_diploma"],
+    ...                          reference="france")
+    >>> result.index.tolist(), result.missing_report().tolist()
+    ([6.5, 6.0, nan, 7.0], [0, 1])
+
+    """
+    if method not in METHODS:
+        raise ValueError(f"method: expected one of {sorted(METHODS)}, got {method!r}")
+    spec = METHODS[method]
+    chosen = _indicators(spec, indicators)
+    absent = [i.key for i in chosen if i.key not in values.columns]
+    if absent:
+        raise ValueError(f"values: no column for {absent}; import these indicators or drop "
+                         "them with indicators=[...]")
+    raw = values[[i.key for i in chosen]].apply(pd.to_numeric, errors="coerce")
+    missing = raw.isna()
+    scores = pd.DataFrame({i.key: decile_scores(raw[i.key], i.higher_is_fragile)
+                           for i in chosen}, index=values.index)
+    index = scores.mean(axis=1, skipna=True)
+    if not partial:
+        index = index.where(~missing.any(axis=1))
+    index = index.where(~missing.all(axis=1)).rename("fragility_index")
+    relative = reference_value = None
+    if reference is not None:
+        reference_value = _reference_values(index, reference, territories, population)
+        relative = (100 * index / reference_value).rename("relative")
+    return FragilityIndex(spec, chosen, index, scores, missing, reference, relative,
+                          reference_value, partial)
+
+
+def _reference_values(index: pd.Series, reference: str, territories: pd.DataFrame | None,
+                      population: pd.Series | None) -> pd.Series:
+    if reference not in REFERENCE_LEVELS:
+        raise ValueError(f"reference: expected one of {sorted(REFERENCE_LEVELS)}, "
+                         f"got {reference!r}")
+    column = REFERENCE_LEVELS[reference]
+    if column is None:
+        groups = pd.Series("FR", index=index.index)
+    elif territories is None or column not in territories.columns:
+        raise ValueError(f"territories: a table with a {column!r} column is needed for "
+                         f"reference={reference!r}")
+    else:
+        groups = territories[column].reindex(index.index)
+    weight = pd.Series(1.0, index=index.index) if population is None else (
+        pd.to_numeric(population.reindex(index.index), errors="coerce").astype(float))
+    known = index.notna() & weight.notna()
+    frame = pd.DataFrame({"g": groups[known], "wx": (index * weight)[known], "w": weight[known]})
+    sums = frame.groupby("g", dropna=True)[["wx", "w"]].sum()
+    means = sums["wx"] / sums["w"]
+    return groups.map(means).astype(float).rename("reference_value")
