@@ -72,29 +72,31 @@ def _top_up(start: np.ndarray, points: np.ndarray, k: int) -> np.ndarray:
 
 
 def base_clusters(points: np.ndarray, k: int, start: np.ndarray | None = None,
-                  max_iter: int = 100) -> BaseClusters:
+                  max_iter: int = 100, tol: float = 0.01) -> BaseClusters:
     """k-means with ``k`` base clusters (fewer when there are fewer distinct points).
 
     ``points`` come in join order: the first run starts from the first ``k`` distinct
     points, a later run from the previous centres (Pol.is's warm start). Lloyd
-    iterations with a k-d tree for the nearest centre, until no label changes; empty
-    clusters are dropped.
+    iterations with a k-d tree for the nearest centre, until every centre moves less
+    than ``tol`` (Pol.is: 0.01) or ``max_iter`` (100); empty clusters are dropped.
     """
     from scipy.spatial import cKDTree
 
     k = min(k, len(np.unique(points, axis=0)))
     centers = first_distinct(points, k) if start is None or not len(start) else _top_up(
         start, points, k)
-    labels = np.full(len(points), -1)
     for _ in range(max_iter):
-        moved = cKDTree(centers).query(points)[1]
-        if np.array_equal(moved, labels):
-            break
-        labels = moved
+        labels = cKDTree(centers).query(points)[1]
         mass = np.bincount(labels, minlength=len(centers))
+        moved = centers.copy()
         for d in range(points.shape[1]):
             sums = np.bincount(labels, weights=points[:, d], minlength=len(centers))
-            centers[:, d] = np.where(mass > 0, sums / np.maximum(mass, 1), centers[:, d])
+            moved[:, d] = np.where(mass > 0, sums / np.maximum(mass, 1), centers[:, d])
+        shift = np.abs(moved - centers).max()
+        centers = moved
+        if shift < tol:
+            break
+    labels = cKDTree(centers).query(points)[1]
     counts = np.bincount(labels, minlength=len(centers))
     keep = counts > 0
     remap = np.cumsum(keep) - 1

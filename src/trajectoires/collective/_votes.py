@@ -250,7 +250,11 @@ def _stamps(timestamps: Sequence | np.ndarray | None, n: int) -> np.ndarray:
 def _latest(rows: np.ndarray, cols: np.ndarray, stamps: np.ndarray, n_cols: int) -> np.ndarray:
     """Index of the latest vote per (row, col), sorted by (row, col)."""
     keys = rows.astype(np.int64) * n_cols + cols
-    order = np.lexsort((np.arange(len(keys)), np.nan_to_num(stamps, nan=-np.inf), keys))
+    stamps = np.nan_to_num(stamps, nan=-np.inf)
+    if len(stamps) < 2 or bool((stamps[1:] >= stamps[:-1]).all()):  # already in time order
+        order = np.argsort(keys, kind="stable")
+    else:
+        order = np.lexsort((stamps, keys))  # stable: the later row wins a tie
     sorted_keys = keys[order]
     last = np.ones(len(order), bool)
     last[:-1] = sorted_keys[1:] != sorted_keys[:-1]
