@@ -43,7 +43,12 @@ COLUMNS = ["unit_code", "indicator", "period", "value", "communes"]
 _KEYS = ["unit_code", "indicator", "period"]
 
 
-def aggregate(values: pd.DataFrame, reference, level: str) -> pd.DataFrame:  # noqa: ANN001
+def aggregate(
+    values: pd.DataFrame,
+    reference,  # noqa: ANN001
+    level: str,
+    communes: pd.DataFrame | None = None,
+) -> pd.DataFrame:
     """Values of every unit of ``level`` from commune values, by the catalogue's rules.
 
     Parameters
@@ -55,6 +60,8 @@ def aggregate(values: pd.DataFrame, reference, level: str) -> pd.DataFrame:  # n
         Gives each commune's EPCI, département, région and population.
     level : str
         One of :data:`LEVELS` (``"pays"`` is France, code ``FR``).
+    communes : pandas.DataFrame, optional
+        ``reference.communes_of(reference.france)``, when the caller already has it.
 
     Returns
     -------
@@ -75,7 +82,7 @@ def aggregate(values: pd.DataFrame, reference, level: str) -> pd.DataFrame:  # n
 
     """
     _check(values, level)
-    table = reference.communes_of(reference.france)
+    table = reference.communes_of(reference.france) if communes is None else communes
     frame = values[["commune_code", "indicator", "period", "value"]].copy()
     if level == "commune":
         units = frame["commune_code"]
@@ -85,7 +92,7 @@ def aggregate(values: pd.DataFrame, reference, level: str) -> pd.DataFrame:  # n
         units = frame["commune_code"].map(table[f"{level}_code"])
     frame["unit_code"] = units
     frame = frame[frame["unit_code"].notna() & frame["value"].notna()]
-    rules = frame["indicator"].map(lambda i: find(i).rule)
+    rules = frame["indicator"].map({i: find(i).rule for i in pd.unique(frame["indicator"])})
     parts = [
         _sums(frame[rules == "sum"]),
         _ratios(frame, sorted(set(frame.loc[rules == "ratio", "indicator"]))),

@@ -124,34 +124,63 @@ def import_file(
 
 
 def _insert_values(session: Session, dataset_id: int, values: pd.DataFrame) -> None:
-    frame = values.rename(columns={"commune_code": "unit_code"}).assign(
-        dataset_id=dataset_id, unit_kind="commune"
-    )[["dataset_id", "unit_kind", "unit_code", "indicator", "period", "value"]]
-    if session.get_bind().dialect.name == "postgresql":
-        _copy_postgresql(session, "indicator_value", frame)
-        return
-    rows = frame.to_dict("records")
-    if rows:
-        session.execute(insert(IndicatorValue), rows)
-
-
-def _copy_postgresql(session: Session, table: str, frame: pd.DataFrame) -> None:
-    """Bulk load with COPY, on the session's own connection (same transaction)."""
-    cursor = session.connection().connection.driver_connection.cursor()
-    columns = ", ".join(frame.columns)
-    with cursor.copy(f"COPY {table} ({columns}) FROM STDIN") as copy:  # noqa: S608
-        for row in frame.itertuples(index=False, name=None):
-            copy.write_row(row)
+    count = len(values)
+    _bulk_insert(session, IndicatorValue.__table__, {
+        "dataset_id": [dataset_id] * count,
+        "unit_kind": ["commune"] * count,
+        "unit_code": values["commune_code"].to_numpy(dtype=object).tolist(),
+        "indicator": values["indicator"].to_numpy(dtype=object).tolist(),
+        "period": values["period"].to_numpy(dtype=object).tolist(),
+        "value": values["value"].to_numpy(dtype=float).tolist(),
+    })
 
 
 def _insert_places(session: Session, dataset_id: int, table: pd.DataFrame) -> None:
-    frame = table.rename(columns={"id": "source_id"}).assign(dataset_id=dataset_id)
-    frame = frame[["dataset_id", "kind", "source_id", "name", "commune_code", "lat", "lon",
-                   "attributes"]].astype(object)
-    frame = frame.where(frame.notna(), None)
-    rows = frame.to_dict("records")
-    if rows:
-        session.execute(insert(Place), rows)
+    def text(column: str) -> list:
+        return table[column].to_numpy(dtype=object).tolist()
+
+    def number(column: str) -> list:
+        return [None if pd.isna(v) else float(v) for v in table[column].to_numpy(dtype=float)]
+
+    _bulk_insert(session, Place.__table__, {
+        "dataset_id": [dataset_id] * len(table),
+        "kind": text("kind"),
+        "source_id": text("id"),
+        "name": text("name"),
+        "commune_code": text("commune_code"),
+        "lat": number("lat"),
+        "lon": number("lon"),
+        "attributes": text("attributes"),
+    })
+
+
+def _bulk_insert(session: Session, table, columns: dict[str, list]) -> None:  # noqa: ANN001
+    """Insert ``columns`` (name → values) into ``table`` in the session's transaction, fast.
+
+    PostgreSQL: ``COPY``; SQLite: one ``executemany`` of plain tuples (no ORM objects).
+    """
+    rows = list(zip(*columns.values(), strict=True))
+    if not rows:
+        return
+    names = ", ".join(columns)
+    connection = session.connection()
+    if connection.dialect.name == "postgresql":
+        cursor = connection.connection.driver_connection.cursor()
+        with cursor.copy(f"COPY {table.name} ({names}) FROM STDIN") as copy:
+            for row in rows:
+                copy.write_row(row)
+    elif connection.dialect.name == "sqlite":
+        marks = ", ".join("?" * len(columns))
+        connection.exec_driver_sql(f"INSERT INTO {table.name} ({names}) VALUES ({marks})", rows)  # noqa: S608
+    else:
+        connection.execute(insert(table), [dict(zip(columns, r, strict=True)) for r in rows])
+
+
+def _frame(session: Session, query, columns: list[str]) -> pd.DataFrame:  # noqa: ANN001
+    """Run ``query`` and return its rows as a DataFrame (column by column: fast)."""
+    rows = session.execute(query).all()
+    data = list(zip(*rows, strict=True)) if rows else [[] for _ in columns]
+    return pd.DataFrame({c: list(v) for c, v in zip(columns, data, strict=True)})
 
 
 def list_datasets(session: Session) -> pd.DataFrame:
@@ -200,8 +229,7 @@ def indicator_values(
     )
     if period is not None:
         query = query.where(IndicatorValue.period == period)
-    frame = pd.DataFrame(session.execute(query).all(),
-                         columns=["commune_code", "indicator", "period", "value", "imported_at"])
+    frame = _frame(session, query, ["commune_code", "indicator", "period", "value", "imported_at"])
     frame = frame.sort_values("imported_at").drop_duplicates(
         ["commune_code", "indicator", "period"], keep="last")
     long = with_ratios(frame[VALUE_COLUMNS].astype({"value": float}))
@@ -239,7 +267,7 @@ def places(session: Session, kind: str) -> pd.DataFrame:
         .where(Place.kind == kind)
         .order_by(Place.id)
     )
-    frame = pd.DataFrame(session.execute(query).all(), columns=[*PLACE_COLUMNS, "dataset"])
+    frame = _frame(session, query, [*PLACE_COLUMNS, "dataset"])
     frame["attributes"] = [json.loads(a) for a in frame["attributes"]]
     return frame
 
@@ -255,12 +283,14 @@ def compare_with_parents(
     """
     long = indicator_values(session, indicators)
     chain = [unit, *reference.parents(unit)]
+    communes = reference.communes_of(reference.france)
     rows = []
     cache: dict[str, pd.DataFrame] = {}
     for member in chain:
         level = member.kind.value
         if level not in cache:
-            cache[level] = aggregate(long, reference, level).set_index(["unit_code", "indicator"])
+            cache[level] = aggregate(long, reference, level, communes=communes).set_index(
+                ["unit_code", "indicator"])
         table = cache[level]
         row = {"kind": level, "code": member.code, "name": member.name}
         for indicator in indicators:

@@ -79,8 +79,9 @@ def parse(path: Path, matcher, vintage: str | None = None) -> Parsed:  # noqa: A
     codes = commune_codes(table, code_column)
     rate = numbers(table, rate_column, decimal_comma=True, allow_missing=True)
     _check_percent(table, rate, rate_column)
-    keep = drop_arrondissement_duplicates(codes, report) & rate.notna()
-    report.reject(int((rate.isna()).sum()), NOT_PUBLISHED)
+    distinct = drop_arrondissement_duplicates(codes, report)
+    report.reject(int((rate.isna() & distinct).sum()), NOT_PUBLISHED)
+    keep = distinct & rate.notna()
     frame = attach(pd.DataFrame({"value": rate})[keep], codes[keep], matcher, report)
     values = frame.groupby("commune_code")["value"].mean().reset_index()
     values["indicator"], values["period"] = indicator, period
