@@ -45,10 +45,10 @@ def conditional_permutations(
     kind: int,
     z: np.ndarray,
     weights: Weights,
+    *,
     self_weights: np.ndarray,
     observed: np.ndarray,
     scaling: float,
-    *,
     permutations: int,
     seed: int,
     threads: int | None = None,
@@ -105,7 +105,7 @@ def fdr_cutoff(p_values: np.ndarray, alpha: float) -> float:
 def significance(
     p_values: np.ndarray, alpha: float, correction: str
 ) -> tuple[np.ndarray, float]:
-    """Flag significant tests; return (flags, cut-off) for ``correction`` none, fdr or bonferroni."""
+    """Flag significant tests; return (flags, cut-off); correction: none, fdr or bonferroni."""
     tested = int(np.count_nonzero(~np.isnan(p_values)))
     if correction == "none":
         cutoff = alpha

@@ -245,7 +245,7 @@ def local_moran(values: object, weights: Weights, *, permutations: int = 999,
                          [1, 2, 3], 4)
     seed = resolve_seed(rng)
     larger, mean, std = conditional_permutations(
-        _kernels.MORAN, z, w, np.zeros(n), observed, (n - 1) / den,
+        _kernels.MORAN, z, w, self_weights=np.zeros(n), observed=observed, scaling=(n - 1) / den,
         permutations=permutations, seed=seed, threads=threads,
     )
     p_sim = folded_p_values(larger, permutations)
@@ -313,8 +313,8 @@ def getis_ord(values: object, weights: Weights, *, star: bool = True, permutatio
     seed = resolve_seed(rng)
     kind = _kernels.G_STAR if star else _kernels.G_PLAIN
     larger, mean, std = conditional_permutations(
-        kind, y, w, self_weight, observed, total, permutations=permutations, seed=seed,
-        threads=threads,
+        kind, y, w, self_weights=self_weight, observed=observed, scaling=total,
+        permutations=permutations, seed=seed, threads=threads,
     )
     p_sim = folded_p_values(larger, permutations)
     with np.errstate(divide="ignore", invalid="ignore"):

@@ -1,0 +1,66 @@
+import numpy as np
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from trajectoires.analysis import classify
+
+
+def _sse(values: np.ndarray, bins: np.ndarray) -> float:
+    classes = np.searchsorted(bins, values, side="left")
+    return float(sum(((values[classes == c] - values[classes == c].mean()) ** 2).sum()
+                     for c in np.unique(classes)))
+
+
+def _brute_force_sse(x: np.ndarray, k: int) -> float:
+    """O(k n^2) dynamic programme over sorted values (the textbook Fisher algorithm)."""
+    x = np.sort(x)
+    n = len(x)
+    cost = np.full((n + 1, n + 1), np.inf)
+    for i in range(n):
+        for j in range(i + 1, n + 1):
+            cost[i, j] = ((x[i:j] - x[i:j].mean()) ** 2).sum()
+    best = cost[0].copy()
+    for _ in range(k - 1):
+        best = np.array([min(best[i] + cost[i, j] for i in range(j)) if j else np.inf
+                         for j in range(n + 1)])
+        best[0] = np.inf
+    return float(best[n])
+
+
+def test_fisher_jenks_matches_mapclassify_on_finistere(finistere):
+    mapclassify = pytest.importorskip("mapclassify")
+    density = finistere.table["density"].to_numpy()
+    theirs = mapclassify.FisherJenks(density, k=5)
+    mine = classify(density, "fisher-jenks", k=5)
+    np.testing.assert_allclose(mine.bins, theirs.bins, rtol=1e-6)
+    assert _sse(density, mine.bins) <= _sse(density, theirs.bins) * (1 + 1e-12)
+    assert mine.counts.tolist() == theirs.counts.tolist()
+
+
+def test_quantiles_match_mapclassify(finistere):
+    mapclassify = pytest.importorskip("mapclassify")
+    density = finistere.table["density"].to_numpy()
+    theirs = mapclassify.Quantiles(density, k=5)
+    mine = classify(density, "quantiles", k=5)
+    np.testing.assert_allclose(mine.bins, theirs.bins)
+    assert mine.classes.tolist() == theirs.yb.tolist()
+
+
+@settings(max_examples=40, deadline=None)
+@given(st.lists(st.integers(0, 50), min_size=3, max_size=25), st.integers(2, 5))
+def test_fisher_jenks_is_the_exact_optimum(values, k):
+    x = np.array(values, dtype=float)
+    result = classify(x, "fisher-jenks", k=k)
+    if result.k < k:
+        assert result.k == len(np.unique(x))
+        return
+    assert _sse(x, result.bins) == pytest.approx(_brute_force_sse(x, k), abs=1e-6)
+
+
+def test_missing_values_are_reported_not_classified():
+    result = classify([1.0, np.nan, 3.0, 10.0], "equal-interval", k=3)
+    assert result.missing == 1
+    assert result.classes.tolist() == [0, -1, 0, 2]
+    with pytest.raises(ValueError, match="scheme"):
+        classify([1.0, 2.0], "jenks")
