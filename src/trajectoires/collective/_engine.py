@@ -93,7 +93,7 @@ def _cluster(
         sticky = np.isin(votes.participants, previous.state.in_conversation)
     inside = _clusters.in_conversation(n_raw, n_active, sticky, min_votes=params.min_votes,
                                        min_participants=params.min_participants)
-    state = WarmState(votes.statements, proj.components, votes.participants[inside],
+    state = WarmState(votes.statements, proj.basis, votes.participants[inside],
                       np.zeros((0, 2)), {}, None)
     labels = np.full(votes.shape[0], -1, dtype=np.int64)
     if not inside.any():

@@ -36,6 +36,8 @@ class Projection:
         Votes per participant counted as Pol.is does for the scaling.
     explained : numpy.ndarray
         The two eigenvalues of ``CᵀC`` (variance times n_participants).
+    basis : numpy.ndarray
+        The whole block of Ritz vectors (components first): the next warm start.
     iterations : int
         Subspace iterations used.
 
@@ -48,6 +50,7 @@ class Projection:
     n_votes: np.ndarray
     explained: np.ndarray
     iterations: int
+    basis: np.ndarray
 
 
 def centred(votes: VoteTable) -> tuple[sparse.csr_matrix, np.ndarray, np.ndarray]:
@@ -66,17 +69,18 @@ def centred(votes: VoteTable) -> tuple[sparse.csr_matrix, np.ndarray, np.ndarray
 def top_components(
     matrix: sparse.csr_matrix, start: np.ndarray | None, rng: np.random.Generator, *,
     n_components: int = 2, block: int = 4, tol: float = 1e-8, max_iter: int = 1000,
-) -> tuple[np.ndarray, np.ndarray, int]:
+) -> tuple[np.ndarray, np.ndarray, int, np.ndarray]:
     """Top right singular vectors of ``matrix`` by block subspace iteration + Rayleigh–Ritz.
 
-    ``start`` (``n_cols × n_components``) seeds the first columns of the block: with the
-    previous components, a few iterations suffice after a small batch of votes.
+    ``start`` (``n_cols × up to block``) seeds the first columns of the block: with the
+    previous block, a few iterations suffice after a small batch of votes. Returns the
+    components, their eigenvalues, the iterations used and the whole Ritz block.
     """
     n_cols = matrix.shape[1]
     block = max(n_components, min(block, n_cols))
     basis = rng.standard_normal((n_cols, block))
     if start is not None:
-        basis[:, : start.shape[1]] = start
+        basis[:, : min(block, start.shape[1])] = start[:, :block]
     basis, _ = np.linalg.qr(basis)
     transposed = matrix.T
     values = np.zeros(block)
@@ -88,9 +92,9 @@ def top_components(
         residual = np.linalg.norm(image[:, :n_components] - ritz[:, :n_components] * values[
             :n_components], axis=0)
         if residual.max() <= tol * max(values[0], 1e-300):
-            return ritz[:, :n_components], values[:n_components], iteration
+            return ritz[:, :n_components], values[:n_components], iteration, ritz
         basis, _ = np.linalg.qr(image)
-    return ritz[:, :n_components], values[:n_components], max_iter
+    return ritz[:, :n_components], values[:n_components], max_iter, ritz
 
 
 def _orient(components: np.ndarray, previous: np.ndarray | None) -> np.ndarray:
@@ -118,7 +122,7 @@ def project(
     rng : numpy.random.Generator
         Source of the random start vectors of the block.
     start : numpy.ndarray, optional
-        Previous components aligned on ``votes.statements`` (warm start).
+        Previous block (components first) aligned on ``votes.statements`` (warm start).
     n_components : int
         Number of axes (2 in Pol.is).
     tol : float
@@ -150,10 +154,11 @@ def project(
 
     """
     matrix, center, active = centred(votes)
-    components, explained, iterations = top_components(
+    components, explained, iterations, basis = top_components(
         matrix, start, rng, n_components=n_components, tol=tol
     )
-    components = _orient(components, start)
+    components = _orient(components, None if start is None else start[:, :n_components])
+    basis = np.hstack([components, basis[:, n_components:]])
     n_active = int(active.sum())
     moderated_active = int((votes.moderated_out & active).sum())
     per_row = np.bincount(votes.rows, weights=~votes.moderated_out[votes.cols],
@@ -164,4 +169,4 @@ def project(
     lift = np.where(active & ~votes.moderated_out, 1.0 - center, 0.0)
     extremity = np.sqrt(n_active) * np.abs(lift) * np.linalg.norm(components, axis=1)
     return Projection(positions, components, center, extremity, n_votes.astype(np.int64),
-                      explained, iterations)
+                      explained, iterations, basis)

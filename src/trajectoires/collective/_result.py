@@ -71,7 +71,11 @@ class Group:
 
 @dataclass(frozen=True, eq=False)
 class WarmState:
-    """What the next update starts from (components, clusters, k-smoother)."""
+    """What the next update starts from (PCA block, clusters, k-smoother).
+
+    ``components`` holds the whole block of the subspace iteration, the two principal
+    axes first, one row per id of ``statements``.
+    """
 
     statements: np.ndarray
     components: np.ndarray
