@@ -154,3 +154,17 @@ def test_ftth_xlsx(tmp_path, fixture_matcher):
         parse_file("arcep-ftth", path, fixture_matcher)
     assert (caught.value.line, caught.value.column) == (5, "T4 2025")
     assert "feuille « Communes »" in str(caught.value)
+
+
+def test_mediation_places_csv_schema_1(tmp_path, fixture_matcher):
+    path = write(tmp_path, "20240301-lieux.csv",
+                 "id,pivot,nom,commune,code_postal,code_insee,adresse,latitude,longitude,"
+                 "services,date_maj\n"
+                 'a,00000000000000,EPN,Quimper,29000,29232,1 rue,47.99,-4.10,'
+                 '"Aide aux démarches administratives|Accès internet",2024-02-01\n'
+                 "b,00000000000000,Tiers-lieu,Paris,75001,,2 rue,48.86,2.34,,1970-01-01\n")
+    parsed = parse_file("mediation-places", path, fixture_matcher)
+    assert parsed.places["commune_code"].tolist() == ["29232", "75056"]
+    assert parsed.period == "2024-03-01"
+    assert any("1.0.x" in note for note in parsed.report.notes)
+    assert '"schema": "1.0.x' in parsed.places["attributes"][0]
