@@ -132,3 +132,13 @@ def test_library_import_stays_light() -> None:
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                          check=True)
     assert out.stdout.strip() == ""
+
+
+def test_tiny_debates_do_not_fail() -> None:
+    for rows in ([(1, 1, 1)], [(1, 1, 1), (2, 1, -1)], [(1, 1, 1), (1, 2, -1)],
+                 [(p, s, 1) for p in range(20) for s in range(3)]):
+        votes = VoteTable.from_rows(rows)
+        first = analyse(votes, rng=0)
+        again = analyse(votes.extend([(99, 1, 1)]), previous=first, rng=0)
+        assert first.positions.shape == (votes.shape[0], 2)
+        assert again.position_of(99) is not None and again.position_of(12345) is None

@@ -154,9 +154,14 @@ def project(
 
     """
     matrix, center, active = centred(votes)
+    usable = min(n_components, votes.shape[1])  # fewer statements than axes: zero axes
     components, explained, iterations, basis = top_components(
-        matrix, start, rng, n_components=n_components, tol=tol
+        matrix, start, rng, n_components=usable, tol=tol
     )
+    if usable < n_components:
+        pad = np.zeros((votes.shape[1], n_components - usable))
+        components, basis = np.hstack([components, pad]), np.hstack([basis, pad])
+        explained = np.r_[explained, np.zeros(n_components - usable)]
     components = _orient(components, None if start is None else start[:, :n_components])
     basis = np.hstack([components, basis[:, n_components:]])
     n_active = int(active.sum())

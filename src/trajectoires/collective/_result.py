@@ -163,13 +163,25 @@ class Result:
                 "disagree": (self.counts.disagree + 1) / seen,
                 "pass": (self.counts.passed + 1) / seen}
 
+    def _index(self, participant: object) -> int | None:
+        index = int(np.searchsorted(self.participants, participant))
+        if index < len(self.participants) and self.participants[index] == participant:
+            return index
+        return None
+
     def group_of(self, participant: object) -> int | None:
         """Group id of a participant (``None`` when not clustered or unknown)."""
-        index = np.searchsorted(self.participants, participant)
-        if index < len(self.participants) and self.participants[index] == participant:
-            label = int(self.labels[index])
-            return None if label < 0 else label
-        return None
+        index = self._index(participant)
+        if index is None or self.labels[index] < 0:
+            return None
+        return int(self.labels[index])
+
+    def position_of(self, participant: object) -> tuple[float, float] | None:
+        """Position of a participant on the map (``None`` when unknown)."""
+        index = self._index(participant)
+        if index is None:
+            return None
+        return float(self.positions[index, 0]), float(self.positions[index, 1])
 
     def to_dict(self) -> dict:
         """Plain dict: participants, groups, statements, consensus, representative, …."""
