@@ -142,3 +142,28 @@ def fisher_jenks(x: np.ndarray, k: int) -> np.ndarray:
         starts[q] = split[q, end]
         end = starts[q] - 1
     return starts
+
+
+@njit(cache=True, nogil=True)
+def global_permutations(z: np.ndarray, graph: tuple, seed: int, start: int,
+                        sims: np.ndarray) -> None:
+    """``z_p' W z_p`` for random permutations ``z_p`` of ``z`` (``sims[p - start]``).
+
+    Permutation ``p`` shuffles ``z`` with numba's Mersenne Twister seeded with
+    ``seed + p``, so the result does not depend on how permutations are split
+    between threads.
+    """
+    indptr, indices, data = graph
+    n = z.shape[0]
+    shuffled = z.copy()
+    for offset in range(sims.shape[0]):
+        np.random.seed(seed + start + offset)
+        shuffled[:] = z
+        np.random.shuffle(shuffled)
+        total = 0.0
+        for i in range(n):
+            acc = 0.0
+            for e in range(indptr[i], indptr[i + 1]):
+                acc += data[e] * shuffled[indices[e]]
+            total += shuffled[i] * acc
+        sims[offset] = total
