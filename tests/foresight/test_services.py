@@ -13,6 +13,7 @@ from trajectoires.foresight import (
     NotFoundError,
     facilitators,
     participation,
+    voting,
     workshops,
 )
 
@@ -103,9 +104,9 @@ def test_latest_vote_wins_and_counts(database: Database) -> None:
     chloe = f.join(database, ws, "Chloé").participant
     statement = f.post(database, alice, "Un lieu de médiation dans chaque commune")
     with database.sessionmaker() as s:
-        participation.vote(s, bob, statement.id, 1)
-        participation.vote(s, bob, statement.id, "-1")
-        outcome = participation.vote(s, chloe, statement.id, 0)
+        voting.vote(s, bob, statement.id, 1)
+        voting.vote(s, bob, statement.id, "-1")
+        outcome = voting.vote(s, chloe, statement.id, 0)
         board = participation.workshop_board(s, ws, viewer=bob)
     assert outcome.counts == participation.Counts(agree=0, disagree=1, passed=1)
     assert board.statements[0].counts == outcome.counts
@@ -122,14 +123,14 @@ def test_vote_errors(database: Database) -> None:
     statement = f.post(database, alice, "Former les aidants numériques")
     with database.sessionmaker() as s:
         with pytest.raises(InvalidInputError, match="Vote invalide : « 2 »"):
-            participation.vote(s, bob, statement.id, 2)
+            voting.vote(s, bob, statement.id, 2)
         with pytest.raises(NotFoundError, match="introuvable"):
-            participation.vote(s, stranger, statement.id, 1)
+            voting.vote(s, stranger, statement.id, 1)
         with pytest.raises(ConflictError, match="propre proposition"):
-            participation.vote(s, alice, statement.id, 1)
+            voting.vote(s, alice, statement.id, 1)
         participation.hide_statement(s, ws.facilitator_id, statement.id)
         with pytest.raises(ConflictError, match="masquée"):
-            participation.vote(s, bob, statement.id, 1)
+            voting.vote(s, bob, statement.id, 1)
         assert participation.workshop_board(s, ws).statements == []
         assert len(participation.workshop_board(s, ws, include_hidden=True).statements) == 1
 
@@ -181,3 +182,17 @@ def test_locked_sqlite_write_is_retried() -> None:
 
     with pytest.raises(OperationalError):
         broken()
+
+
+def test_vote_as_identifies_and_votes_in_one_call(database: Database) -> None:
+    ws = f.workshop(database)
+    alice = f.join(database, ws, "Alice")
+    bob = f.join(database, ws, "Bob")
+    statement = f.post(database, alice.participant, "Des bornes d'accès en mairie")
+    with database.sessionmaker() as s:
+        outcome = voting.vote_as(s, ws.slug, ["autre", bob.token], statement.id, "1")
+        assert outcome.counts.agree == 1
+        with pytest.raises(NotAllowedError, match="Rejoignez"):
+            voting.vote_as(s, ws.slug, ["inconnu"], statement.id, 1)
+        with pytest.raises(NotFoundError, match="Atelier introuvable"):
+            voting.vote_as(s, "pas-un-atelier", [bob.token], statement.id, 1)

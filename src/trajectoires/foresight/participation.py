@@ -5,8 +5,6 @@ SHA-256 digest is stored (the token has 256 bits of entropy, so a slow hash adds
 
 Examples
 --------
->>> parse_vote_value("-1")
--1
 >>> Counts(agree=3, disagree=1, passed=2).total
 6
 
@@ -23,12 +21,6 @@ from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from trajectoires.foresight._queries import (
-    PARTICIPANT_IN_WORKSHOP,
-    STATEMENT_COUNTS,
-    UPSERT_VOTE,
-    VOTE_TARGET,
-)
 from trajectoires.foresight._retry import retry_when_locked
 from trajectoires.foresight.errors import (
     ConflictError,
@@ -46,7 +38,7 @@ from trajectoires.foresight.models import (
     Workshop,
     utcnow,
 )
-from trajectoires.foresight.workshops import WorkshopView, find_by_join_code, view
+from trajectoires.foresight.workshops import WorkshopView, find_by_join_code
 
 __all__ = [
     "Board",
@@ -55,20 +47,14 @@ __all__ = [
     "Joined",
     "ParticipantView",
     "VoteOutcome",
+    "count_votes",
     "hash_token",
     "hide_statement",
     "join_workshop",
-    "parse_vote_value",
     "participant_for_token",
-    "participant_in_workshop",
     "post_statement",
-    "vote",
-    "vote_counts",
     "workshop_board",
 ]
-
-VOTE_VALUES = (1, -1, 0)
-
 
 @dataclass(frozen=True)
 class ParticipantView:
@@ -190,34 +176,6 @@ def participant_for_token(
         return ParticipantView(row.id, row.workshop_id, row.pseudonym) if row else None
 
 
-def participant_in_workshop(
-    session: Session, slug: str, tokens: list[str]
-) -> tuple[WorkshopView, ParticipantView | None]:
-    """Return the workshop ``slug`` and the participant holding one of ``tokens``, if any.
-
-    One query, for the hot path of posting and voting.
-
-    Raises
-    ------
-    NotFoundError
-        No workshop has this slug.
-
-    """
-    hashes = [hash_token(t) for t in tokens if t][:20] or [""]
-    with session.begin():
-        row = (
-            session.connection()
-            .execute(PARTICIPANT_IN_WORKSHOP, {"slug": slug, "hashes": hashes})
-            .first()
-        )
-    if row is None:
-        raise NotFoundError("workshop_not_found")
-    me = None
-    if row.participant_id is not None:
-        me = ParticipantView(row.participant_id, row.id, row.participant_pseudonym)
-    return view(row), me
-
-
 def _phase_of(session: Session, workshop_id: int) -> Phase:
     row = session.get(Workshop, workshop_id)
     if row is None:
@@ -260,60 +218,13 @@ def post_statement(session: Session, participant: ParticipantView, text: str) ->
         )
 
 
-def parse_vote_value(value: object) -> int:
-    """Return ``value`` as -1, 0 or 1; raise :class:`InvalidInputError` otherwise."""
-    try:
-        number = int(str(value).strip())
-    except ValueError:
-        number = None
-    if number not in VOTE_VALUES:
-        raise InvalidInputError("invalid_vote", value=str(value)[:20])
-    return number
-
-
-@retry_when_locked
-def vote(
-    session: Session, participant: ParticipantView, statement_id: int, value: object
-) -> VoteOutcome:
-    """Record the participant's vote on a statement; the latest vote replaces earlier ones.
-
-    Raises
-    ------
-    InvalidInputError
-        ``value`` is not 1 (agree), -1 (disagree) or 0 (pass).
-    NotFoundError
-        No such statement in the participant's workshop.
-    ConflictError
-        The statement is hidden or the participant's own, or the phase refuses votes.
-
-    """
-    number = parse_vote_value(value)
-    with session.begin():
-        connection = session.connection()  # Core statements: skip the ORM layer
-        found = connection.execute(
-            VOTE_TARGET, {"statement_id": statement_id, "workshop_id": participant.workshop_id}
-        ).first()
-        if found is None:
-            raise NotFoundError("statement_not_found")
-        author_id, hidden, kind, status = found
-        if hidden:
-            raise ConflictError("statement_hidden")
-        if author_id == participant.id:
-            raise ConflictError("own_statement")
-        phase = get_kind(kind).phase(status)
-        if not phase.accepts_votes:
-            raise ConflictError("phase_refuses_votes", phase=phase.label)
-        upsert = UPSERT_VOTE[connection.dialect.name]
-        connection.execute(upsert, {"p_participant": participant.id, "p_statement": statement_id,
-                                 "p_value": number, "p_updated": utcnow()})
-        tally = dict(connection.execute(STATEMENT_COUNTS, {"statement_id": statement_id}).all())
-    counts = Counts(tally.get(1, 0), tally.get(-1, 0), tally.get(0, 0))
-    return VoteOutcome(statement_id, participant.workshop_id, number, counts)
-
-
-def _counts(
+def count_votes(
     session: Session, statement_ids: list[int] | None, workshop_id: int = 0
 ) -> dict[int, Counts]:
+    """Count votes per statement: of ``statement_ids``, or of the whole workshop.
+
+    Runs inside the caller's transaction.
+    """
     query = select(Vote.statement_id, Vote.value, func.count()).group_by(
         Vote.statement_id, Vote.value
     )
@@ -329,12 +240,6 @@ def _counts(
     return {
         sid: Counts(t.get(1, 0), t.get(-1, 0), t.get(0, 0)) for sid, t in tallies.items()
     }
-
-
-def vote_counts(session: Session, statement_ids: list[int]) -> dict[int, Counts]:
-    """Return the counts of each statement in ``statement_ids`` (missing: no votes yet)."""
-    with session.begin():
-        return _counts(session, list(statement_ids))
 
 
 @retry_when_locked
@@ -385,7 +290,7 @@ def workshop_board(
     if not include_hidden:
         query = query.where(Statement.hidden.is_(False))
     with session.begin():
-        counts = _counts(session, None, workshop.id)
+        counts = count_votes(session, None, workshop.id)
         statements = [
             BoardStatement(
                 s.id, s.workshop_id, s.participant_id, pseudonym, s.text, s.hidden,

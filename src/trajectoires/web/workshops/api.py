@@ -18,9 +18,9 @@ from trajectoires.foresight.participation import (
     BoardStatement,
     ParticipantView,
     post_statement,
-    vote,
     workshop_board,
 )
+from trajectoires.foresight.voting import vote_as
 from trajectoires.foresight.workshops import WorkshopView, get_workshop
 from trajectoires.web.workshops.csrf import require_csrf_header
 from trajectoires.web.workshops.deps import (
@@ -29,6 +29,7 @@ from trajectoires.web.workshops.deps import (
     current_participant,
     http_error,
     identify,
+    participant_tokens,
 )
 from trajectoires.web.workshops.events import counts_payload, publish_statement, publish_vote
 
@@ -186,9 +187,8 @@ def create_vote(
     hub: Hub,
 ) -> VoteOut:
     """Vote on a statement; the latest vote of a participant wins."""
-    me = _participant(request, session, slug)
     try:
-        outcome = vote(session, me, statement_id, body.value)
+        outcome = vote_as(session, slug, participant_tokens(request), statement_id, body.value)
     except ForesightError as error:
         raise http_error(error) from error
     publish_vote(hub, outcome)

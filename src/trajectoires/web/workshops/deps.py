@@ -21,12 +21,8 @@ from trajectoires.foresight.errors import (
     NotFoundError,
     TooManyAttemptsError,
 )
-from trajectoires.foresight.participation import (
-    ParticipantView,
-    participant_for_token,
-    participant_in_workshop,
-    vote_counts,
-)
+from trajectoires.foresight.participation import ParticipantView, participant_for_token
+from trajectoires.foresight.voting import participant_in_workshop, vote_counts
 from trajectoires.foresight.workshops import TerritoryLike, WorkshopView
 from trajectoires.territory import AmbiguousTerritoryError, Reference, TerritoryNotFoundError
 from trajectoires.web.territory.deps import reference_or_503
@@ -45,6 +41,7 @@ __all__ = [
     "facilitator_id",
     "http_error",
     "identify",
+    "participant_tokens",
     "live_hub",
     "participant_cookie",
     "set_participant_cookie",
@@ -111,6 +108,11 @@ def current_participant(
     return participant_for_token(session, workshop.id, token)
 
 
+def participant_tokens(request: Request) -> list[str]:
+    """Return the tokens of every participant cookie this browser holds."""
+    return [v for k, v in request.cookies.items() if k.startswith(PARTICIPANT_COOKIE_PREFIX)]
+
+
 def identify(
     request: Request, session: Session, slug: str
 ) -> tuple[WorkshopView, ParticipantView | None]:
@@ -119,9 +121,8 @@ def identify(
     The participant cookie is named after the workshop id, which the slug gives:
     every ``trajectoires_participant_*`` cookie is tried in the same query.
     """
-    tokens = [v for k, v in request.cookies.items() if k.startswith(PARTICIPANT_COOKIE_PREFIX)]
     try:
-        return participant_in_workshop(session, slug, tokens)
+        return participant_in_workshop(session, slug, participant_tokens(request))
     except ForesightError as error:
         raise http_error(error) from error
 

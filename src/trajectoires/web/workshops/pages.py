@@ -18,9 +18,9 @@ from trajectoires.foresight.errors import ForesightError
 from trajectoires.foresight.participation import (
     join_workshop,
     post_statement,
-    vote,
     workshop_board,
 )
+from trajectoires.foresight.voting import vote
 from trajectoires.foresight.workshops import WorkshopView, get_workshop, list_workshops
 from trajectoires.web.security import require_csrf
 from trajectoires.web.workshops import facilitation

@@ -1,0 +1,163 @@
+"""Voting: agree (1), disagree (-1) or pass (0) on a statement; the latest vote wins.
+
+The hot path of a live workshop: it runs prebuilt Core statements
+(:mod:`trajectoires.foresight._queries`) and :func:`vote_as` identifies the
+participant and records the vote in one transaction.
+
+Examples
+--------
+>>> parse_vote_value("-1")
+-1
+
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import Connection
+from sqlalchemy.orm import Session
+
+from trajectoires.foresight._queries import (
+    PARTICIPANT_IN_WORKSHOP,
+    STATEMENT_COUNTS,
+    UPSERT_VOTE,
+    VOTE_TARGET,
+)
+from trajectoires.foresight._retry import retry_when_locked
+from trajectoires.foresight.errors import (
+    ConflictError,
+    InvalidInputError,
+    NotAllowedError,
+    NotFoundError,
+)
+from trajectoires.foresight.kinds import get_kind
+from trajectoires.foresight.models import utcnow
+from trajectoires.foresight.participation import (
+    Counts,
+    ParticipantView,
+    VoteOutcome,
+    count_votes,
+    hash_token,
+)
+from trajectoires.foresight.workshops import WorkshopView, view
+
+__all__ = [
+    "VOTE_VALUES",
+    "parse_vote_value",
+    "participant_in_workshop",
+    "vote",
+    "vote_as",
+    "vote_counts",
+]
+
+VOTE_VALUES = (1, -1, 0)
+
+
+def parse_vote_value(value: object) -> int:
+    """Return ``value`` as -1, 0 or 1; raise :class:`InvalidInputError` otherwise."""
+    try:
+        number = int(str(value).strip())
+    except ValueError:
+        number = None
+    if number not in VOTE_VALUES:
+        raise InvalidInputError("invalid_vote", value=str(value)[:20])
+    return number
+
+
+def _identify(
+    connection: Connection, slug: str, tokens: list[str]
+) -> tuple[WorkshopView, ParticipantView | None]:
+    hashes = [hash_token(t) for t in tokens if t][:20] or [""]
+    row = connection.execute(PARTICIPANT_IN_WORKSHOP, {"slug": slug, "hashes": hashes}).first()
+    if row is None:
+        raise NotFoundError("workshop_not_found")
+    me = None
+    if row.participant_id is not None:
+        me = ParticipantView(row.participant_id, row.id, row.participant_pseudonym)
+    return view(row), me
+
+
+def participant_in_workshop(
+    session: Session, slug: str, tokens: list[str]
+) -> tuple[WorkshopView, ParticipantView | None]:
+    """Return the workshop ``slug`` and the participant holding one of ``tokens``, if any.
+
+    Raises
+    ------
+    NotFoundError
+        No workshop has this slug.
+
+    """
+    with session.begin():
+        return _identify(session.connection(), slug, tokens)
+
+
+def _record(
+    connection: Connection, participant: ParticipantView, statement_id: int, number: int
+) -> VoteOutcome:
+    found = connection.execute(
+        VOTE_TARGET, {"statement_id": statement_id, "workshop_id": participant.workshop_id}
+    ).first()
+    if found is None:
+        raise NotFoundError("statement_not_found")
+    author_id, hidden, kind, status = found
+    if hidden:
+        raise ConflictError("statement_hidden")
+    if author_id == participant.id:
+        raise ConflictError("own_statement")
+    phase = get_kind(kind).phase(status)
+    if not phase.accepts_votes:
+        raise ConflictError("phase_refuses_votes", phase=phase.label)
+    connection.execute(
+        UPSERT_VOTE[connection.dialect.name],
+        {"p_participant": participant.id, "p_statement": statement_id, "p_value": number,
+         "p_updated": utcnow()},
+    )
+    tally = dict(connection.execute(STATEMENT_COUNTS, {"statement_id": statement_id}).all())
+    counts = Counts(tally.get(1, 0), tally.get(-1, 0), tally.get(0, 0))
+    return VoteOutcome(statement_id, participant.workshop_id, number, counts)
+
+
+@retry_when_locked
+def vote(
+    session: Session, participant: ParticipantView, statement_id: int, value: object
+) -> VoteOutcome:
+    """Record the participant's vote on a statement; the latest vote replaces earlier ones.
+
+    Raises
+    ------
+    InvalidInputError
+        ``value`` is not 1 (agree), -1 (disagree) or 0 (pass).
+    NotFoundError
+        No such statement in the participant's workshop.
+    ConflictError
+        The statement is hidden or the participant's own, or the phase refuses votes.
+
+    """
+    number = parse_vote_value(value)
+    with session.begin():
+        return _record(session.connection(), participant, statement_id, number)
+
+
+@retry_when_locked
+def vote_as(
+    session: Session, slug: str, tokens: list[str], statement_id: int, value: object
+) -> VoteOutcome:
+    """Vote as the participant of workshop ``slug`` holding one of ``tokens`` (cookies).
+
+    Identifying and voting share one transaction. Errors are those of :func:`vote`,
+    plus :class:`NotFoundError` (no such workshop) and :class:`NotAllowedError`
+    (no participant holds these tokens).
+    """
+    number = parse_vote_value(value)
+    with session.begin():
+        connection = session.connection()
+        _workshop, me = _identify(connection, slug, tokens)
+        if me is None:
+            raise NotAllowedError("not_participant")
+        return _record(connection, me, statement_id, number)
+
+
+def vote_counts(session: Session, statement_ids: list[int]) -> dict[int, Counts]:
+    """Return the counts of each statement in ``statement_ids`` (missing: no votes yet)."""
+    with session.begin():
+        return count_votes(session, list(statement_ids))
