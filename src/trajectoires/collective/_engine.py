@@ -188,7 +188,8 @@ def analyse(
     start = None
     if previous is not None:
         start = _aligned(votes.statements, previous.state.statements, previous.state.components)
-    proj = project(votes, generator, start, tol=params.pca_tol)
+    tol = params.pca_tol if previous is None else params.pca_tol_update
+    proj = project(votes, generator, start, tol=tol)
     labels, centers, scores, state = _cluster(proj, votes, previous, params)
     n_groups = len(centers)
     counts = _stats.count_votes(votes, labels, n_groups)

@@ -40,6 +40,9 @@ class Params:
         Pass probability above which a statement is "uncertain" (ours).
     pca_tol : float
         Relative residual at which the PCA stops (ours; Pol.is runs 100 iterations).
+    pca_tol_update : float
+        The same for a warm update (``previous`` given): positions to about 1e-6, in
+        half the iterations.
 
     """
 
@@ -53,6 +56,7 @@ class Params:
     group_iterations: int = 20
     uncertain_min_pass: float = 0.3
     pca_tol: float = 1e-8
+    pca_tol_update: float = 1e-6
 
     @property
     def z(self) -> float:

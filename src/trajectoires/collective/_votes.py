@@ -263,8 +263,11 @@ def _latest(rows: np.ndarray, cols: np.ndarray, stamps: np.ndarray, n_cols: int)
 
 def _keys(table: VoteTable, participants: np.ndarray, statements: np.ndarray) -> np.ndarray:
     """Sorted (row, col) keys of ``table`` re-indexed on larger id sets (order preserved)."""
-    rows = np.searchsorted(participants, table.participants)[table.rows]
-    cols = np.searchsorted(statements, table.statements)[table.cols]
+    rows, cols = table.rows, table.cols
+    if len(participants) != len(table.participants):
+        rows = np.searchsorted(participants, table.participants)[rows]
+    if len(statements) != len(table.statements):
+        cols = np.searchsorted(statements, table.statements)[cols]
     return rows.astype(np.int64) * len(statements) + cols
 
 
