@@ -85,8 +85,9 @@ def base_clusters(points: np.ndarray, k: int, start: np.ndarray | None = None,
     k = min(k, len(np.unique(points, axis=0)))
     centers = first_distinct(points, k) if start is None or not len(start) else _top_up(
         start, points, k)
+    workers = -1 if len(points) > 10_000 else 1  # parallel nearest-centre queries
     for _ in range(max_iter):
-        labels = cKDTree(centers).query(points)[1]
+        labels = cKDTree(centers).query(points, workers=workers)[1]
         mass = np.bincount(labels, minlength=len(centers))
         moved = centers.copy()
         for d in range(points.shape[1]):
@@ -96,7 +97,7 @@ def base_clusters(points: np.ndarray, k: int, start: np.ndarray | None = None,
         centers = moved
         if shift < tol:
             break
-    labels = cKDTree(centers).query(points)[1]
+    labels = cKDTree(centers).query(points, workers=workers)[1]
     counts = np.bincount(labels, minlength=len(centers))
     keep = counts > 0
     remap = np.cumsum(keep) - 1
