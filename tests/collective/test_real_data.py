@@ -1,5 +1,7 @@
 """Agreement with Pol.is's own groups on real conversations (../shared/data/polis)."""
 
+import csv
+
 import numpy as np
 import pytest
 from sklearn.metrics import adjusted_rand_score
@@ -34,3 +36,17 @@ def test_other_conversations_are_reported(record_property) -> None:
         score, common, grouped = agreement(name)
         record_property(name, f"ARI {score:.3f} on {common}/{grouped}")
         assert np.isfinite(score)
+
+
+def test_group_informed_consensus_matches_polis() -> None:
+    """Only bg2050-volunteers exports Pol.is's group-informed consensus per comment."""
+    folder = polis_dir("bg2050-volunteers")
+    with (folder / "comments.csv").open(newline="") as handle:
+        rows = list(csv.DictReader(handle))
+    theirs = {int(r["comment-id"]): float(r["group-informed-consensus"]) for r in rows
+              if r["group-informed-consensus"]}
+    result = analyse(read_polis(folder).votes)
+    ours = dict(zip(result.statements.tolist(), result.group_consensus, strict=True))
+    gaps = [abs(theirs[c] - ours[c]) for c in theirs if c in ours]
+    assert len(gaps) >= 0.9 * len(theirs)
+    assert max(gaps) < 0.01

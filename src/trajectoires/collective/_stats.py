@@ -46,9 +46,11 @@ class Counts:
 class Pick:
     """A selected statement, its direction and the statistics behind the choice.
 
-    ``direction`` is ``"agree"`` or ``"disagree"``; ``p`` is the probability of that
-    direction (with pseudo-counts), ``z`` its one-sample test, ``r``/``rz`` the ratio to
-    the other groups and its two-sample test (representative statements only), and
+    ``direction`` is ``"agree"`` or ``"disagree"`` (``"split"`` for divisive statements,
+    ``"pass"`` for uncertain ones); ``p`` is the probability of that direction (with
+    pseudo-counts; for a divisive statement, the highest group agree rate), ``z`` its
+    one-sample test, ``r``/``rz`` the ratio to the other groups and its two-sample test
+    (representative statements only), and
     ``score`` the ranking metric.
     """
 
@@ -190,7 +192,7 @@ def divisive(counts: Counts, excluded: np.ndarray, *, z: float = 1.2816,
     spread = pa.max(axis=0) - pa.min(axis=0)
     ok = np.flatnonzero(for_ & against & ~excluded)
     best = ok[np.argsort(-spread[ok], kind="stable")][:pick_max]
-    return tuple(Pick(int(i), "agree", float(pa[:, i].max()), float("nan"),
+    return tuple(Pick(int(i), "split", float(pa[:, i].max()), float("nan"),
                       score=float(spread[i])) for i in best)
 
 

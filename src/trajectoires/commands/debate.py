@@ -20,7 +20,8 @@ from rich.table import Table
 __all__ = ["analyse", "app", "main"]
 
 EXIT_BAD_INPUT = 2
-DIRECTIONS = {"agree": "d'accord", "disagree": "pas d'accord", "pass": "passe"}
+DIRECTIONS = {"agree": "d'accord", "disagree": "pas d'accord", "pass": "passe",
+              "split": "partagé"}
 
 app = typer.Typer(help="Analyser un débat ouvert (votes d'accord / pas d'accord / passer).",
                   no_args_is_help=True)
