@@ -69,3 +69,8 @@ def test_tables_are_immutable() -> None:
     votes = VoteTable.from_rows([(1, 1, 1)])
     with pytest.raises(ValueError, match="read-only"):
         votes.values[0] = -1
+
+
+def test_malformed_row_is_refused() -> None:
+    with pytest.raises(VoteError, match="vote n° 2"):
+        VoteTable.from_rows([(1, 1, 1), (1, 2)])

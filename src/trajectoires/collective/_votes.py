@@ -119,6 +119,10 @@ class VoteTable:
         rows = list(rows)
         if not rows:
             raise VoteError("aucun vote : la matrice participants × propositions est vide")
+        bad = next((i for i, r in enumerate(rows) if len(r) not in (3, 4)), None)
+        if bad is not None:
+            raise VoteError(f"vote n° {bad + 1} : attendu (participant, proposition, vote"
+                            f"[, horodatage]), reçu {rows[bad]!r}")
         stamps = [float(r[3]) if len(r) > 3 and r[3] is not None else np.nan for r in rows]
         return cls.from_arrays(
             [r[0] for r in rows], [r[1] for r in rows], [r[2] for r in rows], stamps,
