@@ -21,13 +21,15 @@ trajectoires.indicators.report.FormatError: t.csv, ligne 3 : 2 champs attendus .
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import io
 import re
 import zipfile
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TextIO
 
 import numpy as np
 import pandas as pd
@@ -38,6 +40,8 @@ __all__ = [
     "CODE_PATTERN",
     "Table",
     "commune_codes",
+    "first_line",
+    "open_stream",
     "numbers",
     "open_text",
     "read_csv",
@@ -87,6 +91,33 @@ def open_text(path: Path, encodings: Iterable[str] = ("utf-8-sig",)) -> str:
     raise FormatError(path.name, f"encodage attendu : {' ou '.join(tried)}")
 
 
+@contextlib.contextmanager
+def open_stream(path: Path, encoding: str) -> Iterator[TextIO]:
+    """Open ``path`` (or the largest ``.csv`` of a ZIP archive) as a text stream."""
+    if not zipfile.is_zipfile(path):
+        with path.open(encoding=encoding, newline="") as stream:
+            yield stream
+        return
+    with zipfile.ZipFile(path) as archive:
+        members = [m for m in archive.infolist() if m.filename.lower().endswith(".csv")]
+        if not members:
+            raise FormatError(path.name, "archive ZIP sans fichier CSV")
+        with (
+            archive.open(max(members, key=lambda m: m.file_size)) as raw,
+            io.TextIOWrapper(raw, encoding=encoding, newline="") as stream,
+        ):
+            yield stream
+
+
+def first_line(path: Path) -> str:
+    """Return the first line of ``path`` (or of the CSV in a ZIP), without reading the rest."""
+    try:
+        with open_stream(path, "utf-8-sig") as stream:
+            return stream.readline()
+    except UnicodeDecodeError:
+        return ""
+
+
 def read_csv(
     path: Path,
     sep: str,
@@ -102,11 +133,32 @@ def read_csv(
     ``header`` recognises the header row among the first ``max_search`` rows
     (default: the first row). Every data row must have as many fields as the
     header; blank lines are skipped. ``keep`` selects the columns kept (all by
-    default), which spares memory on very wide files (INSEE dossier complet).
+    default); with ``text=None`` the file is streamed, so that a very wide file
+    (INSEE dossier complet) never sits whole in memory.
     """
-    name = path.name
-    text = open_text(path, encodings) if text is None else text
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=sep)
+    options = {"header": header, "max_search": max_search, "keep": keep}
+    if text is not None:
+        return _parse_rows(path.name, io.StringIO(text, newline=""), sep, **options)
+    tried = list(encodings)
+    for encoding in tried:
+        try:
+            with open_stream(path, encoding) as stream:
+                return _parse_rows(path.name, stream, sep, **options)
+        except UnicodeDecodeError:
+            continue
+    raise FormatError(path.name, f"encodage attendu : {' ou '.join(tried)}")
+
+
+def _parse_rows(
+    name: str,
+    stream: TextIO,
+    sep: str,
+    *,
+    header: Callable[[list[str]], bool] | None,
+    max_search: int,
+    keep: Callable[[str], bool] | None,
+) -> Table:
+    reader = csv.reader(stream, delimiter=sep)
     head: list[str] | None = None
     header_line = 0
     try:

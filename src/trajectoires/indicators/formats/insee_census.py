@@ -40,8 +40,8 @@ import pandas as pd
 from trajectoires.indicators.formats._common import (
     Table,
     commune_codes,
+    first_line,
     numbers,
-    open_text,
     read_csv,
     sniff_separator,
 )
@@ -84,12 +84,11 @@ DERIVED_PERIOD = "2017"
 
 def parse(path: Path, matcher, vintage: str | None = None) -> Parsed:  # noqa: ANN001
     """Validate and read an INSEE census file (official) or the Data For Good derived table."""
-    text = open_text(path)
-    first = text.split("\n", 1)[0]
+    first = first_line(path)
     if "CODE_INSEE" in first and "TX_MENSEUL" in first:
-        return _derived(path, text, matcher, vintage)
+        return _derived(path, matcher, vintage)
     wanted = set(VARIABLES) | set(LOW_DIPLOMA)
-    table = read_csv(path, sniff_separator(text), text=text,
+    table = read_csv(path, sniff_separator(first),
                      keep=lambda c: c == "CODGEO" or c.split("_", 1)[-1] in wanted)
     if "CODGEO" not in table.frame.columns:
         raise FormatError(path.name, "colonne CODGEO absente (code de la commune)", 1)
@@ -135,8 +134,8 @@ def _melt(
     return long.dropna(subset=["value"])[VALUE_COLUMNS].reset_index(drop=True)
 
 
-def _derived(path: Path, text: str, matcher, vintage: str | None) -> Parsed:  # noqa: ANN001
-    table = read_csv(path, ",", text=text)
+def _derived(path: Path, matcher, vintage: str | None) -> Parsed:  # noqa: ANN001
+    table = read_csv(path, ",")
     report = ImportReport("insee-census", path.name, read=len(table.frame))
     report.notes.append("tableau dérivé Data For Good × MedNum (RP 2017), pas un fichier INSEE")
     codes = commune_codes(table, "CODE_INSEE")

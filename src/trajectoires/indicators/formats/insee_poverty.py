@@ -39,8 +39,8 @@ import pandas as pd
 
 from trajectoires.indicators.formats._common import (
     commune_codes,
+    first_line,
     numbers,
-    open_text,
     read_csv,
     sniff_separator,
 )
@@ -57,8 +57,7 @@ NOT_PUBLISHED = "taux non publié (secret statistique ou petite commune)"
 
 def parse(path: Path, matcher, vintage: str | None = None) -> Parsed:  # noqa: ANN001
     """Validate and read a Filosofi commune file, or the Data For Good IRCOM table."""
-    text = open_text(path)
-    table = read_csv(path, sniff_separator(text), text=text,
+    table = read_csv(path, sniff_separator(first_line(path)),
                      keep=lambda c: c in ("CODGEO", "CODE_INSEE", "TX_POVERTY") or bool(
                          _RATE.match(c)))
     columns = list(table.frame.columns)
