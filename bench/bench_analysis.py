@@ -152,10 +152,13 @@ t = step("access", t)
 total = time.perf_counter() - T0
 np.savez({out!r}, lisa_p=lisa.p_sim, g_p=gstar.p_sim, bins=fj.bins, access=score.to_numpy(),
          islands=np.array(sorted(w.islands), dtype=int))
+density = communes["density"].to_numpy()
+means = np.bincount(fj.yb, weights=density) / np.bincount(fj.yb)
+gvf = 1 - ((density - means[fj.yb]) ** 2).sum() / ((density - density.mean()) ** 2).sum()
 peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 children = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
 print(json.dumps({{"steps": STEPS, "total": total, "peak_mb": peak, "children_peak_mb": children,
-    "moran": mi.I, "gvf": float(fj.get_gvf()), "theil": float(np.ravel(theil.T)[0]),
+    "moran": mi.I, "gvf": gvf, "theil": float(np.ravel(theil.T)[0]),
     "theil_between": float(np.ravel(theil.bg)[0])}}))
 """
 
