@@ -5,6 +5,8 @@ import sys
 
 import pandas as pd
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from trajectoires.indicators import INDICATORS, aggregate
 
@@ -78,3 +80,27 @@ def test_library_import_stays_light():
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == ""
+
+
+@settings(max_examples=30, deadline=None)
+@given(data=st.data())
+def test_levels_add_up(fixture_reference, data):
+    codes = list(fixture_reference.communes_of(fixture_reference.france).index)
+    chosen = data.draw(st.lists(st.sampled_from(codes), min_size=1, unique=True))
+    counts = st.floats(min_value=0, max_value=1e6, allow_nan=False)
+    rows = []
+    for code in chosen:
+        den = data.draw(counts)
+        num = data.draw(st.floats(min_value=0, max_value=den, allow_nan=False))
+        rows += [(code, "insee_men", "2021", den), (code, "insee_men_seul", "2021", num)]
+    values = _long(rows)
+    france = aggregate(values, fixture_reference, "pays").set_index("indicator")["value"]
+    regions = aggregate(values, fixture_reference, "region")
+    by_region = regions.groupby("indicator")["value"].sum()
+    assert by_region["insee_men"] == pytest.approx(france["insee_men"])
+    total_num = sum(r[3] for r in rows if r[1] == "insee_men_seul")
+    total_den = sum(r[3] for r in rows if r[1] == "insee_men")
+    values = pd.concat([values, _long([(chosen[0], "insee_part_men_seul", "2021", 0.0)])])
+    share = aggregate(values, fixture_reference, "pays").set_index("indicator")["value"]
+    if total_den > 0:
+        assert share["insee_part_men_seul"] == pytest.approx(100 * total_num / total_den)
