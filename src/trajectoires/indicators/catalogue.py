@@ -180,7 +180,8 @@ _INDICATORS: list[Indicator] = [
            "insee-census", _DFG_NOTE),
     _share("dfg_part_65p_sur_15p", "65 ans ou plus parmi les 15 ans ou plus (dérivé DFG, "
            "RP 2017)", "insee-census", _DFG_NOTE + _PER_15P),
-    _share("dfg_part_25moins_sur_15p", "15-25 ans parmi les 15 ans ou plus (dérivé DFG, RP 2017)",
+    _share("dfg_part_25moins_sur_15p", "25 ans ou moins parmi les 15 ans ou plus (dérivé DFG, "
+           "RP 2017)",
            "insee-census", _DFG_NOTE + _PER_15P),
     _share("insee_taux_pauvrete", "Taux de pauvreté (seuil à 60 % du niveau de vie médian)",
            "insee-poverty", "INSEE Filosofi ; non publié pour les petites communes (secret "
