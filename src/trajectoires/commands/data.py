@@ -12,7 +12,7 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.console import Console
@@ -21,6 +21,12 @@ from rich.table import Table
 from trajectoires.commands.server import WorkspaceOption
 from trajectoires.indicators.catalogue import DATASETS, KINDS
 from trajectoires.settings import Settings
+
+if TYPE_CHECKING:
+    from sqlalchemy.orm import Session
+
+    from trajectoires.db import Database
+    from trajectoires.indicators.report import ImportReport
 
 __all__ = ["app", "fetch_command", "import_command", "list_command", "print_missing"]
 
@@ -47,7 +53,7 @@ def _settings(workspace: Path | None) -> Settings:
     return settings.ensure_workspace()
 
 
-def _database(settings: Settings):  # noqa: ANN202
+def _database(settings: Settings) -> Database:
     from trajectoires.db import create_database, migrate
 
     database = create_database(settings.database_url)
@@ -63,7 +69,9 @@ def _check_kind(kind: str) -> None:
         raise typer.Exit(EXIT_REFUSED)
 
 
-def _import(settings: Settings, kind: str, path: Path, name: str | None, vintage: str | None):  # noqa: ANN202
+def _import(
+    settings: Settings, kind: str, path: Path, name: str | None, vintage: str | None
+) -> ImportReport:
     """Import ``path``; print the report, or the refusal, and exit 1 when refused."""
     from trajectoires.commands.territory import load_for_cli
     from trajectoires.indicators.report import FormatError
@@ -125,7 +133,7 @@ def list_command(workspace: Path | None = WorkspaceOption) -> None:
         print_missing(session, console)
 
 
-def print_missing(session, out: Console) -> None:  # noqa: ANN001
+def print_missing(session: Session, out: Console) -> None:
     """Print the datasets not loaded yet and the one command that brings each."""
     from trajectoires.indicators.store import missing_datasets
 

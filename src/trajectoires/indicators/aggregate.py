@@ -30,9 +30,14 @@ Examples
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import pandas as pd
 
 from trajectoires.indicators.catalogue import INDICATORS, find
+
+if TYPE_CHECKING:
+    from trajectoires.territory import Reference
 
 __all__ = ["COLUMNS", "LEVELS", "aggregate"]
 
@@ -45,7 +50,7 @@ _KEYS = ["unit_code", "indicator", "period"]
 
 def aggregate(
     values: pd.DataFrame,
-    reference,  # noqa: ANN001
+    reference: Reference,
     level: str,
     communes: pd.DataFrame | None = None,
 ) -> pd.DataFrame:

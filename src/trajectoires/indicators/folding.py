@@ -27,11 +27,17 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
 
 from trajectoires.territory import TerritoryNotFound, UnitKind
+
+if TYPE_CHECKING:
+    import shapely
+
+    from trajectoires.territory import Reference
 
 __all__ = [
     "ARRONDISSEMENT",
@@ -58,7 +64,7 @@ class CommuneMatcher:
 
     """
 
-    def __init__(self, reference) -> None:  # noqa: ANN001 (avoid a hard import cycle)
+    def __init__(self, reference: Reference) -> None:
         self.reference = reference
         table = reference.communes_of(reference.france)
         self.communes = table
@@ -114,7 +120,7 @@ class CommuneMatcher:
                 result[point] = codes[outline]
         return result
 
-    def _outline_tree(self):  # noqa: ANN202
+    def _outline_tree(self) -> tuple[shapely.STRtree, list[str]]:
         import shapely
 
         if self._tree is None:

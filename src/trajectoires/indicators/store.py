@@ -39,6 +39,7 @@ from __future__ import annotations
 import hashlib
 import json
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pandas as pd
 from sqlalchemy import delete, insert, select
@@ -51,6 +52,11 @@ from trajectoires.indicators.formats import PLACE_COLUMNS, VALUE_COLUMNS, parse_
 from trajectoires.indicators.formats._parsed import with_ratios
 from trajectoires.indicators.models import Dataset, IndicatorValue, Place
 from trajectoires.indicators.report import ImportReport
+
+if TYPE_CHECKING:
+    from sqlalchemy import Select, Table
+
+    from trajectoires.territory import Reference, Unit
 
 __all__ = [
     "commune_values",
@@ -77,7 +83,7 @@ def import_file(
     session: Session,
     kind: str,
     path: Path,
-    reference,  # noqa: ANN001
+    reference: Reference,
     *,
     name: str | None = None,
     vintage: str | None = None,
@@ -154,7 +160,7 @@ def _insert_places(session: Session, dataset_id: int, table: pd.DataFrame) -> No
     })
 
 
-def _bulk_insert(session: Session, table, columns: dict[str, list]) -> None:  # noqa: ANN001
+def _bulk_insert(session: Session, table: Table, columns: dict[str, list]) -> None:
     """Insert ``columns`` (name → values) into ``table`` in the session's transaction, fast.
 
     PostgreSQL: ``COPY``; SQLite: one ``executemany`` of plain tuples (no ORM objects).
@@ -176,7 +182,7 @@ def _bulk_insert(session: Session, table, columns: dict[str, list]) -> None:  # 
         connection.execute(insert(table), [dict(zip(columns, r, strict=True)) for r in rows])
 
 
-def _frame(session: Session, query, columns: list[str]) -> pd.DataFrame:  # noqa: ANN001
+def _frame(session: Session, query: Select, columns: list[str]) -> pd.DataFrame:
     """Run ``query`` and return its rows as a DataFrame (column by column: fast)."""
     rows = session.execute(query).all()
     data = list(zip(*rows, strict=True)) if rows else [[] for _ in columns]
@@ -273,7 +279,7 @@ def places(session: Session, kind: str) -> pd.DataFrame:
 
 
 def compare_with_parents(
-    session: Session, reference, unit, indicators: list[str]  # noqa: ANN001
+    session: Session, reference: Reference, unit: Unit, indicators: list[str]
 ) -> pd.DataFrame:
     """Values of ``unit`` and of each of its parents (EPCI, département, région, France).
 

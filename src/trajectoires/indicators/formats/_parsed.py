@@ -15,11 +15,15 @@ Examples
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import pandas as pd
 
 from trajectoires.indicators.catalogue import INDICATORS
 from trajectoires.indicators.report import ImportReport
+
+if TYPE_CHECKING:
+    from trajectoires.indicators.folding import CommuneMatcher
 
 __all__ = [
     "PLACE_COLUMNS",
@@ -46,7 +50,9 @@ class Parsed:
     places: pd.DataFrame | None = None
 
 
-def attach(frame: pd.DataFrame, codes: pd.Series, matcher, report: ImportReport) -> pd.DataFrame:  # noqa: ANN001
+def attach(
+    frame: pd.DataFrame, codes: pd.Series, matcher: CommuneMatcher, report: ImportReport
+) -> pd.DataFrame:
     """Rows of ``frame`` whose code matches a commune, with a ``commune_code`` column.
 
     Direct matches, folds and rejections are counted in ``report``.

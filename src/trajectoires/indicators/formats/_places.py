@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import json
 import re
+from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
@@ -21,6 +22,9 @@ from trajectoires.indicators.folding import LOCATED, UNKNOWN
 from trajectoires.indicators.formats._common import Table
 from trajectoires.indicators.formats._parsed import PLACE_COLUMNS
 from trajectoires.indicators.report import FormatError, ImportReport
+
+if TYPE_CHECKING:
+    from trajectoires.indicators.folding import CommuneMatcher
 
 __all__ = ["check_coordinates", "locate_places", "place_table", "vintage_from_name"]
 
@@ -47,7 +51,7 @@ def check_coordinates(
 
 
 def locate_places(
-    codes: pd.Series, lat: pd.Series, lon: pd.Series, matcher, report: ImportReport  # noqa: ANN001
+    codes: pd.Series, lat: pd.Series, lon: pd.Series, matcher: CommuneMatcher, report: ImportReport
 ) -> pd.Series:
     """Commune of each place: its code (folded), else its coordinates; None when neither works.
 

@@ -10,6 +10,7 @@ Examples
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from trajectoires.indicators.formats import (
     arcep_debit,
@@ -22,6 +23,9 @@ from trajectoires.indicators.formats import (
 )
 from trajectoires.indicators.formats._parsed import Parsed
 from trajectoires.indicators.report import FormatError
+
+if TYPE_CHECKING:
+    from trajectoires.indicators.folding import CommuneMatcher
 
 __all__ = ["PARSERS", "parse_file"]
 
@@ -36,7 +40,9 @@ PARSERS = {
 }
 
 
-def parse_file(kind: str, path: Path, matcher, vintage: str | None = None) -> Parsed:  # noqa: ANN001
+def parse_file(
+    kind: str, path: Path, matcher: CommuneMatcher, vintage: str | None = None
+) -> Parsed:
     """Validate and parse ``path`` as a file of ``kind``; raise FormatError if it is not."""
     if kind not in PARSERS:
         raise FormatError(

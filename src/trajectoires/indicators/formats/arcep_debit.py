@@ -36,10 +36,12 @@ Examples
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pandas as pd
 
 from trajectoires.indicators.formats._common import (
+    Table,
     commune_codes,
     numbers,
     read_csv,
@@ -47,6 +49,9 @@ from trajectoires.indicators.formats._common import (
 )
 from trajectoires.indicators.formats._parsed import Parsed, attach, melt_counts, with_ratios
 from trajectoires.indicators.report import FormatError, ImportReport
+
+if TYPE_CHECKING:
+    from trajectoires.indicators.folding import CommuneMatcher
 
 __all__ = ["BETA_CLASSES", "CUMULATIVE_CLASSES", "parse"]
 
@@ -60,7 +65,7 @@ BEST_TECHNOLOGIES = {
 KEPT_TYPES = {"all", "logloc"}
 
 
-def parse(path: Path, matcher, vintage: str | None = None) -> Parsed:  # noqa: ANN001
+def parse(path: Path, matcher: CommuneMatcher, vintage: str | None = None) -> Parsed:
     """Validate and read an ARCEP "Ma connexion internet" commune file (any layout)."""
     table = read_csv(path, ";", header=lambda row: "code_insee" in [c.strip() for c in row])
     require_columns(table, ["code_insee", "nbr"])
@@ -97,7 +102,7 @@ def _variant(name: str) -> str:
     return "_avec_satellite"
 
 
-def _kept_types(table, report: ImportReport) -> pd.Series:  # noqa: ANN001
+def _kept_types(table: Table, report: ImportReport) -> pd.Series:
     if "type" not in table.frame.columns:
         return pd.Series(True, index=table.frame.index)
     types = table.frame["type"].str.strip()
@@ -110,7 +115,7 @@ def _kept_types(table, report: ImportReport) -> pd.Series:  # noqa: ANN001
     return kept
 
 
-def _beta(table, nbr: pd.Series) -> pd.DataFrame:  # noqa: ANN001
+def _beta(table: Table, nbr: pd.Series) -> pd.DataFrame:
     require_columns(table, BETA_CLASSES)
     classes = {c: numbers(table, c) for c in BETA_CLASSES}
     total = sum(classes.values())
@@ -130,7 +135,7 @@ def _beta(table, nbr: pd.Series) -> pd.DataFrame:  # noqa: ANN001
     })
 
 
-def _cumulative(table, nbr: pd.Series, suffix: str) -> pd.DataFrame:  # noqa: ANN001
+def _cumulative(table: Table, nbr: pd.Series, suffix: str) -> pd.DataFrame:
     require_columns(table, CUMULATIVE_CLASSES)
     classes = {c: numbers(table, c) for c in CUMULATIVE_CLASSES}
     over = classes["elig_thd30"] > nbr + 0.5
@@ -147,7 +152,7 @@ def _cumulative(table, nbr: pd.Series, suffix: str) -> pd.DataFrame:  # noqa: AN
     })
 
 
-def _best_technology(table, nbr: pd.Series) -> pd.DataFrame:  # noqa: ANN001
+def _best_technology(table: Table, nbr: pd.Series) -> pd.DataFrame:
     counts = {"arcep_locaux_mt": nbr}
     for column, key in BEST_TECHNOLOGIES.items():
         if column in table.frame.columns:
@@ -155,7 +160,7 @@ def _best_technology(table, nbr: pd.Series) -> pd.DataFrame:  # noqa: ANN001
     return pd.DataFrame(counts)
 
 
-def _period(table, kept: pd.Series) -> str:  # noqa: ANN001
+def _period(table: Table, kept: pd.Series) -> str:
     if "date" not in table.frame.columns:
         raise FormatError(table.file, "colonne « date » absente : indiquez le millésime "
                           "(option --millesime)", table.header_line)

@@ -36,6 +36,7 @@ from __future__ import annotations
 
 import re
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
@@ -51,6 +52,9 @@ from trajectoires.indicators.formats._common import (
 from trajectoires.indicators.formats._parsed import VALUE_COLUMNS, Parsed, attach, with_ratios
 from trajectoires.indicators.report import FormatError, ImportReport
 
+if TYPE_CHECKING:
+    from trajectoires.indicators.folding import CommuneMatcher
+
 __all__ = ["CODE_COLUMN", "parse"]
 
 CODE_COLUMN = "Code commune"
@@ -58,7 +62,7 @@ PREMISES_PREFIX = "Meilleure estimation des locaux"
 _QUARTER = re.compile(r"^T([1-4])\s+(\d{4})$")
 
 
-def parse(path: Path, matcher, vintage: str | None = None) -> Parsed:  # noqa: ANN001
+def parse(path: Path, matcher: CommuneMatcher, vintage: str | None = None) -> Parsed:
     """Validate and read an ARCEP deployment file (XLSX or CSV)."""
     table = _read_xlsx(path) if path.suffix.lower() in (".xlsx", ".xlsm") else _read_csv(path)
     columns = list(table.frame.columns)

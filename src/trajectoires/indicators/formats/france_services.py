@@ -26,6 +26,7 @@ Examples
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from trajectoires.indicators.formats._common import (
     commune_codes,
@@ -43,6 +44,9 @@ from trajectoires.indicators.formats._places import (
 )
 from trajectoires.indicators.report import ImportReport
 
+if TYPE_CHECKING:
+    from trajectoires.indicators.folding import CommuneMatcher
+
 __all__ = ["ATTRIBUTES", "REQUIRED", "parse"]
 
 REQUIRED = ["id_fs", "lib_fs", "insee_com", "latitude", "longitude", "type_fs", "format_fs"]
@@ -50,7 +54,7 @@ ATTRIBUTES = ["type_fs", "format_fs", "adresse", "complement_adresse", "code_pos
               "telephone", "mail", "prise_rdv", "groupe_fs", "labellisation_fs"]
 
 
-def parse(path: Path, matcher, vintage: str | None = None) -> Parsed:  # noqa: ANN001
+def parse(path: Path, matcher: CommuneMatcher, vintage: str | None = None) -> Parsed:
     """Validate and read the France Services list."""
     table = read_csv(path, ",")
     require_columns(table, REQUIRED)

@@ -34,6 +34,7 @@ Examples
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pandas as pd
 
@@ -56,6 +57,9 @@ from trajectoires.indicators.formats._parsed import (
     with_ratios,
 )
 from trajectoires.indicators.report import FormatError, ImportReport
+
+if TYPE_CHECKING:
+    from trajectoires.indicators.folding import CommuneMatcher
 
 __all__ = ["DERIVED_COLUMNS", "VARIABLES", "parse"]
 
@@ -82,7 +86,7 @@ DERIVED_COLUMNS = {
 DERIVED_PERIOD = "2017"
 
 
-def parse(path: Path, matcher, vintage: str | None = None) -> Parsed:  # noqa: ANN001
+def parse(path: Path, matcher: CommuneMatcher, vintage: str | None = None) -> Parsed:
     """Validate and read an INSEE census file (official) or the Data For Good derived table."""
     first = first_line(path)
     if "CODE_INSEE" in first and "TX_MENSEUL" in first:
@@ -134,7 +138,7 @@ def _melt(
     return long.dropna(subset=["value"])[VALUE_COLUMNS].reset_index(drop=True)
 
 
-def _derived(path: Path, matcher, vintage: str | None) -> Parsed:  # noqa: ANN001
+def _derived(path: Path, matcher: CommuneMatcher, vintage: str | None) -> Parsed:
     table = read_csv(path, ",")
     report = ImportReport("insee-census", path.name, read=len(table.frame))
     report.notes.append("tableau dérivé Data For Good × MedNum (RP 2017), pas un fichier INSEE")

@@ -33,11 +33,13 @@ from __future__ import annotations
 
 import re
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
 
 from trajectoires.indicators.formats._common import (
+    Table,
     commune_codes,
     first_line,
     numbers,
@@ -48,6 +50,9 @@ from trajectoires.indicators.formats._insee import drop_arrondissement_duplicate
 from trajectoires.indicators.formats._parsed import VALUE_COLUMNS, Parsed, attach
 from trajectoires.indicators.report import FormatError, ImportReport
 
+if TYPE_CHECKING:
+    from trajectoires.indicators.folding import CommuneMatcher
+
 __all__ = ["parse"]
 
 _RATE = re.compile(r"^TP60(\d\d)$")
@@ -55,7 +60,7 @@ IRCOM_PROXY = "ircom_part_foyers_rfr_12000"
 NOT_PUBLISHED = "taux non publié (secret statistique ou petite commune)"
 
 
-def parse(path: Path, matcher, vintage: str | None = None) -> Parsed:  # noqa: ANN001
+def parse(path: Path, matcher: CommuneMatcher, vintage: str | None = None) -> Parsed:
     """Validate and read a Filosofi commune file, or the Data For Good IRCOM table."""
     table = read_csv(path, sniff_separator(first_line(path)),
                      keep=lambda c: c in ("CODGEO", "CODE_INSEE", "TX_POVERTY") or bool(
@@ -90,7 +95,7 @@ def parse(path: Path, matcher, vintage: str | None = None) -> Parsed:  # noqa: A
     return Parsed("insee-poverty", values[VALUE_COLUMNS], report, period)
 
 
-def _check_percent(table, rate: pd.Series, column: str) -> None:  # noqa: ANN001
+def _check_percent(table: Table, rate: pd.Series, column: str) -> None:
     bad = rate > 100
     if bad.any():
         position = int(np.flatnonzero(bad.to_numpy())[0])

@@ -27,6 +27,7 @@ Examples
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
@@ -42,6 +43,9 @@ from trajectoires.indicators.formats._places import (
 )
 from trajectoires.indicators.report import FormatError, ImportReport
 
+if TYPE_CHECKING:
+    from trajectoires.indicators.folding import CommuneMatcher
+
 __all__ = ["OPEN_TO_PUBLIC", "REQUIRED", "parse"]
 
 REQUIRED = ["Libelle1", "INSEE", "coordonnees_finales", "code_bib", "type_adresse"]
@@ -49,7 +53,7 @@ OPEN_TO_PUBLIC = "Bibliothèque ouverte au public"
 ATTRIBUTES = ["Libelle2", "voie", "CP", "Ville", "Statut", "surface", "amplitude_horaire"]
 
 
-def parse(path: Path, matcher, vintage: str | None = None) -> Parsed:  # noqa: ANN001
+def parse(path: Path, matcher: CommuneMatcher, vintage: str | None = None) -> Parsed:
     """Validate and read the list of public libraries."""
     table = read_csv(path, ";")
     require_columns(table, REQUIRED)

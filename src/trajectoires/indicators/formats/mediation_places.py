@@ -32,6 +32,7 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
@@ -54,6 +55,9 @@ from trajectoires.indicators.formats._places import (
 )
 from trajectoires.indicators.report import FormatError, ImportReport
 
+if TYPE_CHECKING:
+    from trajectoires.indicators.folding import CommuneMatcher
+
 __all__ = ["REQUIRED", "parse"]
 
 REQUIRED = ["id", "nom"]
@@ -63,7 +67,7 @@ ATTRIBUTES = ["pivot", "commune", "code_postal", "adresse", "typologie", "servic
 PLACEHOLDER_DATES = {"1970-01-01", "1969-12-31"}
 
 
-def parse(path: Path, matcher, vintage: str | None = None) -> Parsed:  # noqa: ANN001
+def parse(path: Path, matcher: CommuneMatcher, vintage: str | None = None) -> Parsed:
     """Validate and read a file of mediation places (JSON or CSV, schema 0.1.x or 1.0)."""
     table = _read(path)
     require_columns(table, REQUIRED)
