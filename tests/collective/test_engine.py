@@ -93,7 +93,7 @@ def test_k_changes_only_after_several_wins() -> None:
     rows, _ = blocs((30, 30, 30), 21, noise=0.15, seed=2, patterns=triangle(21))
     three = analyse(table(rows), rng=0)
     assert len(three.groups) == 3
-    two_rows, _ = blocs((40, 35), 21, noise=0.15, seed=2)
+    two_rows, _ = blocs((40, 35), 21, noise=0.25, seed=2)
     votes = VoteTable.from_rows(two_rows)
     previous, shown = three, []
     for _ in range(5):

@@ -77,17 +77,16 @@ def base_clusters(points: np.ndarray, k: int, start: np.ndarray | None = None,
 
     ``points`` come in join order: the first run starts from the first ``k`` distinct
     points, a later run from the previous centres (Pol.is's warm start). Lloyd
-    iterations with a k-d tree for the nearest centre, until every centre moves less
+    iterations (nearest centre by SciPy's ``vq``) until every centre moves less
     than ``tol`` (Pol.is: 0.01) or ``max_iter`` (100); empty clusters are dropped.
     """
-    from scipy.spatial import cKDTree
+    from scipy.cluster.vq import vq
 
     k = min(k, len(np.unique(points, axis=0)))
     centers = first_distinct(points, k) if start is None or not len(start) else _top_up(
         start, points, k)
-    workers = -1 if len(points) > 10_000 else 1  # parallel nearest-centre queries
     for _ in range(max_iter):
-        labels = cKDTree(centers).query(points, workers=workers)[1]
+        labels = vq(points, centers, check_finite=False)[0]
         mass = np.bincount(labels, minlength=len(centers))
         moved = centers.copy()
         for d in range(points.shape[1]):
@@ -97,7 +96,7 @@ def base_clusters(points: np.ndarray, k: int, start: np.ndarray | None = None,
         centers = moved
         if shift < tol:
             break
-    labels = cKDTree(centers).query(points, workers=workers)[1]
+    labels = vq(points, centers, check_finite=False)[0]
     counts = np.bincount(labels, minlength=len(centers))
     keep = counts > 0
     remap = np.cumsum(keep) - 1

@@ -99,13 +99,14 @@ def _cluster(
     if not inside.any():
         return labels, np.zeros((0, 2)), {}, state
     order = _join_order(votes, inside)
+    warm = previous is not None and params.warm_clusters
     base = _clusters.base_clusters(proj.positions[order], params.base_k,
-                                   previous.state.base_centers if previous else None)
+                                   previous.state.base_centers if warm else None)
     base_labels = np.empty(votes.shape[0], dtype=np.int64)
     base_labels[order] = base.labels
     max_k = min(params.max_groups, 2 + len(base.centers) // 12)
     clusterings = _clusters.group_clusterings(
-        base.centers, base.counts, max_k, previous.state.group_centers if previous else None,
+        base.centers, base.counts, max_k, previous.state.group_centers if warm else None,
         max_iter=params.group_iterations,
     )
     if not clusterings:

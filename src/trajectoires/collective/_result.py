@@ -38,6 +38,12 @@ class Params:
         under a key its k-means does not read).
     uncertain_min_pass : float
         Pass probability above which a statement is "uncertain" (ours).
+    warm_clusters : bool
+        With a previous result, start the base and group k-means from its centres, as
+        Pol.is's code does. Off by default: they start afresh (first distinct points in
+        join order), which is what Pol.is's exported groups match (its worker loses the
+        warm-start state on restart); the previous result still gives stickiness, group
+        numbering, the k-smoother and the PCA start. See docs/collective.md.
     pca_tol : float
         Relative residual at which the PCA stops (ours; Pol.is runs 100 iterations).
     pca_tol_update : float
@@ -55,6 +61,7 @@ class Params:
     pick_max: int = 5
     group_iterations: int = 20
     uncertain_min_pass: float = 0.3
+    warm_clusters: bool = False
     pca_tol: float = 1e-8
     pca_tol_update: float = 1e-6
 
