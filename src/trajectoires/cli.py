@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import typer
 
-from trajectoires.commands import facilitator, server, territory
+from trajectoires.commands import debate, facilitator, server, territory
 
 app = typer.Typer(
     name="trajectoires",
@@ -20,6 +20,7 @@ app.command("serve")(server.serve)
 app.command("demo")(server.demo)
 app.add_typer(territory.app, name="territory")
 app.add_typer(facilitator.app, name="facilitator")
+app.add_typer(debate.app, name="debate")
 
 
 def main() -> None:
