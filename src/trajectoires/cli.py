@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import typer
 
-from trajectoires.commands import debate, facilitator, server, territory
+from trajectoires.commands import data, debate, facilitator, server, territory
 
 app = typer.Typer(
     name="trajectoires",
@@ -21,6 +21,7 @@ app.command("demo")(server.demo)
 app.add_typer(territory.app, name="territory")
 app.add_typer(facilitator.app, name="facilitator")
 app.add_typer(debate.app, name="debate")
+app.add_typer(data.app, name="data")
 
 
 def main() -> None:

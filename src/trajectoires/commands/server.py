@@ -78,6 +78,7 @@ def demo(
     workspace: Path | None = WorkspaceOption,
 ) -> None:
     """Préparer l'espace de démonstration (référentiel, base, compte animateur) et démarrer."""
+    from trajectoires.commands.data import print_missing
     from trajectoires.foresight.facilitators import ensure_demo_facilitator
 
     settings = Settings.from_env(workspace=str(workspace) if workspace else None)
@@ -86,6 +87,7 @@ def demo(
     reference, database = _prepare(settings)
     with database.sessionmaker() as session:
         email, password = ensure_demo_facilitator(session)
+        print_missing(session, console)
     console.print(
         "Compte animateur de démonstration (mot de passe public, pour la démo seulement) : "
         f"[bold]{email}[/bold] / [bold]{password}[/bold]"
