@@ -8,6 +8,7 @@ libraries), a proxy for travel time as in the IFN v2 (``library_distance``).
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import lru_cache
 
 import numpy as np
 
@@ -66,6 +67,13 @@ def _points(xy: object, name: str) -> np.ndarray:
     return points
 
 
+@lru_cache(maxsize=1)
+def _wgs84_to_lambert93():
+    from pyproj import Transformer
+
+    return Transformer.from_crs("EPSG:4326", "EPSG:2154", always_xy=True)
+
+
 def to_lambert93(lon: object, lat: object) -> np.ndarray:
     """Project WGS84 longitudes and latitudes to Lambert-93 (EPSG:2154) metres.
 
@@ -75,10 +83,8 @@ def to_lambert93(lon: object, lat: object) -> np.ndarray:
     [[700000.0, 6600000.0]]
 
     """
-    from pyproj import Transformer
-
-    transformer = Transformer.from_crs("EPSG:4326", "EPSG:2154", always_xy=True)
-    x, y = transformer.transform(np.asarray(lon, dtype=float), np.asarray(lat, dtype=float))
+    lon, lat = np.asarray(lon, dtype=float), np.asarray(lat, dtype=float)
+    x, y = _wgs84_to_lambert93().transform(lon, lat)
     return np.column_stack([x, y])
 
 
@@ -173,17 +179,11 @@ def two_step_fca(demand_xy: object, demand: object, supply_xy: object, supply: o
     if np.isnan(population).any():
         raise ValueError(f"demand: {int(np.isnan(population).sum())} missing populations")
     pairs = cKDTree(origins).sparse_distance_matrix(
-        cKDTree(places), radius_km * 1000.0, output_type="coo_matrix"
-    )
-    # sparse_distance_matrix drops pairs at distance zero: add them back.
-    same = cKDTree(places).query_ball_point(origins, r=0.0)
-    rows = np.repeat(np.arange(len(origins)), [len(s) for s in same])
-    cols = np.concatenate([np.asarray(s, dtype=np.int64) for s in same]) if len(rows) else rows
+        cKDTree(places), radius_km * 1000.0, output_type="ndarray"
+    )  # every pair within reach, including those at distance zero
     reach = sparse.csr_array(
-        (np.ones(pairs.nnz + len(rows)), (np.r_[pairs.row, rows], np.r_[pairs.col, cols])),
-        shape=(len(origins), len(places)),
+        (np.ones(len(pairs)), (pairs["i"], pairs["j"])), shape=(len(origins), len(places))
     )
-    reach.data[:] = 1.0
     served = reach.T @ population
     ratio = np.divide(capacity, served, out=np.zeros(len(places)), where=served > 0)
     return Catchment(reach @ ratio, ratio, float(radius_km), int(reach.nnz))
