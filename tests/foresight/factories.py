@@ -126,3 +126,42 @@ def join_via_web(app: FastAPI, code: str, pseudonym: str) -> TestClient:
     assert response.status_code == 303, response.text
     client.headers["X-CSRF-Token"] = token
     return client
+
+
+# -- opinion groups -------------------------------------------------------------------------
+@dataclass(frozen=True)
+class Debate:
+    """A workshop with two opposed blocs of participants (see :func:`debate_with_blocs`)."""
+
+    workshop: workshops.WorkshopView
+    author: participation.ParticipantView
+    blocs: tuple[tuple[participation.ParticipantView, ...], ...]
+    statements: tuple[int, ...]
+
+
+def bloc_vote(bloc: int, index: int) -> int:
+    """Vote of bloc 0 / 1 on the ``index``-th statement: the blocs disagree on every odd one;
+    statement 0 is agreed by all (a consensus)."""
+    if index == 0:
+        return 1
+    return 1 if (index % 2 == 0) == (bloc == 0) else -1
+
+
+def debate_with_blocs(
+    db: Database, per_bloc: int = 8, n_statements: int = 8, owner=None
+) -> Debate:
+    """Create a debate through the services: one author posts, two blocs vote opposite."""
+    from trajectoires.foresight import voting
+
+    ws = workshop(db, owner)
+    author = join(db, ws, "Autrice").participant
+    ids = tuple(post(db, author, f"Proposition numéro {i}").id for i in range(n_statements))
+    blocs = []
+    for b in range(2):
+        people = tuple(join(db, ws, f"Bloc{b}-{i}").participant for i in range(per_bloc))
+        for person in people:
+            for index, sid in enumerate(ids):
+                with session(db) as s:
+                    voting.vote(s, person, sid, bloc_vote(b, index))
+        blocs.append(people)
+    return Debate(ws, author, tuple(blocs), ids)

@@ -1,71 +1,152 @@
-"""The opinion map as a standalone SVG (no plotting library)."""
+"""The opinion map as a standalone SVG (no plotting library, no inline style).
+
+Groups are told apart by colour *and* shape (colour-blind readers, greyscale
+prints), and each group centre carries its label, so colour is never the only cue.
+The colours are Okabe and Ito's colour-blind-safe set ("Color Universal Design",
+2008). The SVG uses presentation attributes only, so a page embedding it keeps a
+``style-src 'self'`` Content-Security-Policy.
+"""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from html import escape
 
 import numpy as np
 
 from trajectoires.collective._result import Result
 
-__all__ = ["opinion_map_svg"]
+__all__ = ["GROUP_COLOURS", "GROUP_SHAPES", "group_letter", "opinion_map_svg"]
 
-PALETTE = ("#1b9e77", "#d95f02", "#7570b3", "#e7298a", "#66a61e", "#e6ab02")
-UNGROUPED = "#b0b0b0"
+GROUP_COLOURS = ("#0072b2", "#d55e00", "#009e73", "#cc79a7", "#e69f00", "#56b4e9")
+GROUP_SHAPES = ("circle", "square", "triangle", "diamond", "cross", "star")
+UNGROUPED = "#8a8a8a"
+PALETTE = GROUP_COLOURS  # former name, kept for callers
 
 
-def opinion_map_svg(result: Result, *, size: int = 480, title: str = "Carte des opinions",
-                    labels: tuple[str, ...] | None = None) -> str:
-    """SVG of the participants' positions coloured by group, with group centres.
+def group_letter(group: int) -> str:
+    """Return the letter of a group id: 0 → ``A``, 1 → ``B``, ….
+
+    >>> group_letter(0), group_letter(2)
+    ('A', 'C')
+    """
+    return chr(65 + group)
+
+
+def _mark(shape: str, x: float, y: float, r: float) -> str:
+    """SVG element (without its closing attributes) of a marker centred on (x, y)."""
+    if shape == "circle":
+        return f'<circle cx="{x:.1f}" cy="{y:.1f}" r="{r:.1f}"'
+    if shape == "square":
+        return f'<rect x="{x - r:.1f}" y="{y - r:.1f}" width="{2 * r:.1f}" height="{2 * r:.1f}"'
+    if shape == "triangle":
+        pts = [(x, y - 1.2 * r), (x - 1.1 * r, y + 0.8 * r), (x + 1.1 * r, y + 0.8 * r)]
+    elif shape == "diamond":
+        pts = [(x, y - 1.3 * r), (x + 1.3 * r, y), (x, y + 1.3 * r), (x - 1.3 * r, y)]
+    elif shape == "cross":
+        a, b = 0.4 * r, 1.2 * r
+        pts = [(x - a, y - b), (x + a, y - b), (x + a, y - a), (x + b, y - a), (x + b, y + a),
+               (x + a, y + a), (x + a, y + b), (x - a, y + b), (x - a, y + a), (x - b, y + a),
+               (x - b, y - a), (x - a, y - a)]
+    else:  # star: five points
+        angles = np.pi / 2 + np.arange(10) * np.pi / 5
+        radii = np.where(np.arange(10) % 2 == 0, 1.4 * r, 0.6 * r)
+        pts = list(zip(x + radii * np.cos(angles), y - radii * np.sin(angles), strict=True))
+    return '<polygon points="' + " ".join(f"{px:.1f},{py:.1f}" for px, py in pts) + '"'
+
+
+def opinion_map_svg(
+    result: Result, *, size: int = 480, title: str = "Carte des opinions",
+    labels: tuple[str, ...] | None = None, point_ids: Sequence[str] | None = None,
+    highlight: object = None, highlight_label: str = "Vous", id_prefix: str = "opinion-map",
+) -> str:
+    """SVG of the participants' positions, by group (colour and shape), with group centres.
 
     Parameters
     ----------
     result : Result
         An analysis.
     size : int
-        Width and height in pixels.
+        Width and height in pixels (the SVG scales with its ``viewBox``).
     title : str
         Title drawn at the top (and in ``<title>`` for screen readers).
     labels : tuple of str, optional
         Legend text per group (default ``Groupe A``, ``Groupe B``, …).
+    point_ids : sequence of str, optional
+        Public id of each participant (in ``result.participants`` order), written in a
+        ``data-participant`` attribute so that a page script can find a dot.
+    highlight : optional
+        Participant id (as in ``result.participants``) to circle and label.
+    highlight_label : str
+        Text next to the highlighted participant.
+    id_prefix : str
+        Prefix of the element ids (several maps on one page need different ones).
 
     Examples
     --------
     >>> from trajectoires.collective import analyse, example_votes
-    >>> svg = opinion_map_svg(analyse(example_votes()))
-    >>> svg.startswith("<svg") and svg.count("<circle") >= 8
+    >>> svg = opinion_map_svg(analyse(example_votes()), highlight="p1")
+    >>> svg.startswith("<svg") and svg.count('class="participant') >= 8
+    True
+    >>> "Vous" in svg and "Groupe A" in svg
     True
 
     """
     margin, top = 24, 40
     pts = result.positions
-    span = np.abs(pts).max() if len(pts) else 1.0
-    span = float(span) if span > 0 else 1.0
+    span = float(np.abs(pts).max()) if len(pts) else 1.0
+    span = span if span > 0 else 1.0
     inner = size - 2 * margin
 
-    def xy(point: np.ndarray) -> tuple[float, float]:
+    def xy(point: Sequence[float]) -> tuple[float, float]:
         return (margin + (point[0] / span + 1) / 2 * inner,
                 top + (1 - point[1] / span) / 2 * (inner - top + margin))
 
-    names = labels or tuple(f"Groupe {chr(65 + g.id)}" for g in result.groups)
+    names = labels or tuple(f"Groupe {group_letter(g.id)}" for g in result.groups)
+    title_id = f"{id_prefix}-title"
     parts = [f'<svg xmlns="http://www.w3.org/2000/svg" width="{size}" height="{size}" '
-             f'viewBox="0 0 {size} {size}" role="img" aria-labelledby="t">',
-             f'<title id="t">{escape(title)}</title>',
+             f'viewBox="0 0 {size} {size}" role="img" aria-labelledby="{title_id}" '
+             f'class="opinion-map" id="{id_prefix}">',
+             f'<title id="{title_id}">{escape(title)}</title>',
              f'<rect width="{size}" height="{size}" fill="white"/>',
              f'<text x="{margin}" y="24" font-family="sans-serif" font-size="16">'
              f"{escape(title)}</text>"]
-    for point, label in zip(pts, result.labels, strict=True):
-        x, y = xy(point)
-        colour = PALETTE[label % len(PALETTE)] if label >= 0 else UNGROUPED
-        parts.append(f'<circle cx="{x:.1f}" cy="{y:.1f}" r="3" fill="{colour}" '
-                     'fill-opacity="0.6"/>')
-    for group in result.groups:
-        x, y = xy(np.array(group.center))
-        colour = PALETTE[group.id % len(PALETTE)]
-        parts.append(f'<circle cx="{x:.1f}" cy="{y:.1f}" r="8" fill="none" stroke="{colour}" '
-                     'stroke-width="3"/>')
-        parts.append(f'<text x="{x + 10:.1f}" y="{y - 10:.1f}" font-family="sans-serif" '
-                     f'font-size="13" fill="{colour}">{escape(names[group.id])} '
-                     f"({group.size})</text>")
+    parts += _dots(result, xy, point_ids)
+    parts += _centres(result, xy, names)
+    if highlight is not None and result.position_of(highlight) is not None:
+        x, y = xy(result.position_of(highlight))
+        parts.append(f'<g class="me" id="{id_prefix}-me"><circle cx="{x:.1f}" cy="{y:.1f}" '
+                     'r="9" fill="none" stroke="black" stroke-width="2.5"/>'
+                     f'<text x="{x + 12:.1f}" y="{y + 4:.1f}" font-family="sans-serif" '
+                     f'font-size="14" font-weight="bold">{escape(highlight_label)}</text></g>')
     parts.append("</svg>")
     return "\n".join(parts)
+
+
+def _dots(result: Result, xy, point_ids: Sequence[str] | None) -> list[str]:
+    out = []
+    for i, (point, label) in enumerate(zip(result.positions, result.labels, strict=True)):
+        x, y = xy(point)
+        grouped = label >= 0
+        colour = GROUP_COLOURS[label % len(GROUP_COLOURS)] if grouped else UNGROUPED
+        shape = GROUP_SHAPES[label % len(GROUP_SHAPES)] if grouped else "circle"
+        data = f' data-participant="{escape(str(point_ids[i]))}"' if point_ids else ""
+        data += f' data-group="{group_letter(int(label))}"' if grouped else ""
+        out.append(f'{_mark(shape, x, y, 3.5)} fill="{colour}" fill-opacity="0.75" '
+                   f'class="participant"{data}/>')
+    return out
+
+
+def _centres(result: Result, xy, names: tuple[str, ...]) -> list[str]:
+    out = []
+    for group in result.groups:
+        x, y = xy(group.center)
+        colour = GROUP_COLOURS[group.id % len(GROUP_COLOURS)]
+        shape = GROUP_SHAPES[group.id % len(GROUP_SHAPES)]
+        out.append(f'{_mark(shape, x, y, 8)} fill="none" stroke="{colour}" stroke-width="3" '
+                   'class="group-centre"/>')
+        out.append(f'<text x="{x + 11:.1f}" y="{y - 11:.1f}" font-family="sans-serif" '
+                   f'font-size="13" font-weight="bold" fill="black" stroke="white" '
+                   f'stroke-width="3" paint-order="stroke">{escape(names[group.id])} '
+                   f"({group.size})</text>")
+    return out

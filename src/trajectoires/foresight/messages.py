@@ -34,6 +34,7 @@ MESSAGES: dict[str, str] = {
     "unknown_status": "Phase inconnue : « {status} ». Phases possibles : {allowed}.",
     "territory_error": "Territoire : {detail}",
     "not_owner": "Seul l'animateur de cet atelier peut faire cela.",
+    "no_votes_to_export": "Aucun vote pour l'instant : rien à exporter.",
     "not_participant": "Rejoignez l'atelier pour participer.",
     "invalid_email": "Adresse e-mail invalide : « {email} ».",
     "duplicate_email": "Un animateur existe déjà avec l'adresse « {email} ».",

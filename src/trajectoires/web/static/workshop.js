@@ -5,7 +5,11 @@
  *   with the session's CSRF token in the X-CSRF-Token header;
  * - an EventSource on /ateliers/{slug}/flux receives `statement`, `votes`,
  *   `hidden`, `status` and `reset` events and updates the board in place;
- * - new statements are announced in the polite live region #announcer.
+ * - new statements are announced in the polite live region #announcer;
+ * - an `opinions` event carries the server-rendered body of the "Carte des opinions"
+ *   section (without a viewer): it replaces #opinions-body, then this script marks the
+ *   viewer's own dot ("Vous") and group, and announces "Les groupes ont été recalculés"
+ *   in #opinions-announcer only when the groups changed (not on every computation).
  * User text is only ever inserted with textContent.
  */
 (function () {
@@ -196,6 +200,69 @@
     });
     source.addEventListener("status", function (e) { setStatus(JSON.parse(e.data)); });
     source.addEventListener("reset", reload);
+    source.addEventListener("opinions", function (e) { showOpinions(JSON.parse(e.data)); });
+  }
+
+  var opinions = document.getElementById("opinions");
+  var SVG_NS = "http://www.w3.org/2000/svg";
+
+  function groupShape(body) {
+    var rows = body.querySelectorAll("#opinion-groups tbody tr[data-group]");
+    return Array.prototype.map.call(rows, function (r) {
+      return r.dataset.group + ":" + r.cells[1].textContent;
+    }).join(",") + "|" + body.dataset.ready;
+  }
+
+  function markMe(body) {
+    var oid = opinions.dataset.opinionId;
+    var mine = body.querySelector("#my-group");
+    if (!oid) { return ""; }
+    var dot = body.querySelector('[data-participant="' + oid + '"]');
+    var group = dot ? (dot.getAttribute("data-group") || "") : "";
+    if (mine && body.dataset.ready === "true") {
+      mine.textContent = group ? mine.dataset.inGroup.replace("{group}", group) : mine.dataset.noGroup;
+      mine.hidden = false;
+    }
+    if (dot && !body.querySelector(".me")) {
+      var box = dot.getBBox();
+      var x = box.x + box.width / 2, y = box.y + box.height / 2;
+      var mark = document.createElementNS(SVG_NS, "g");
+      mark.setAttribute("class", "me");
+      var ring = document.createElementNS(SVG_NS, "circle");
+      [["cx", x], ["cy", y], ["r", 9], ["fill", "none"], ["stroke", "black"], ["stroke-width", 2.5]]
+        .forEach(function (a) { ring.setAttribute(a[0], String(a[1])); });
+      var label = document.createElementNS(SVG_NS, "text");
+      [["x", x + 12], ["y", y + 4], ["font-family", "sans-serif"], ["font-size", 14], ["font-weight", "bold"]]
+        .forEach(function (a) { label.setAttribute(a[0], String(a[1])); });
+      label.textContent = opinions.dataset.meLabel || "Vous";
+      mark.appendChild(ring);
+      mark.appendChild(label);
+      dot.parentNode.appendChild(mark);
+    }
+    return group;
+  }
+
+  function showOpinions(data) {
+    var current = document.getElementById("opinions-body");
+    if (!opinions || !current || !data.html) { return; }
+    if (Number(current.dataset.version) >= data.version) { return; }
+    var before = groupShape(current) + "|" + (current.dataset.myGroup || "");
+    var holder = document.createElement("div");
+    holder.innerHTML = data.html;  // server-rendered, escaped by Jinja2
+    var body = holder.firstElementChild;
+    current.replaceWith(body);
+    body.dataset.myGroup = markMe(body);
+    var after = groupShape(body) + "|" + body.dataset.myGroup;
+    var region = document.getElementById("opinions-announcer");
+    if (region && before !== after) {
+      region.textContent = "";
+      window.setTimeout(function () { region.textContent = opinions.dataset.recomputed; }, 50);
+    }
+  }
+
+  if (opinions) {
+    var first = document.getElementById("opinions-body");
+    if (first) { first.dataset.myGroup = markMe(first); }
   }
 
   document.querySelectorAll(".vote-form").forEach(function (form) {

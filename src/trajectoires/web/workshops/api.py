@@ -22,6 +22,7 @@ from trajectoires.foresight.participation import (
 )
 from trajectoires.foresight.voting import vote_as
 from trajectoires.foresight.workshops import WorkshopView, get_workshop
+from trajectoires.web.workshops import opinion_api
 from trajectoires.web.workshops.csrf import require_csrf_header
 from trajectoires.web.workshops.deps import (
     DbSession,
@@ -36,6 +37,7 @@ from trajectoires.web.workshops.events import counts_payload, publish_statement,
 __all__ = ["router"]
 
 router = APIRouter(prefix="/api/v1/workshops", tags=["ateliers"])
+router.include_router(opinion_api.router)
 ERRORS = {
     403: {"description": "Non participant, ou jeton CSRF absent"},
     404: {"description": "Atelier ou proposition introuvable"},

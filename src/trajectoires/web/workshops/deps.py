@@ -28,11 +28,13 @@ from trajectoires.territory import AmbiguousTerritoryError, Reference, Territory
 from trajectoires.web.territory.deps import reference_or_503
 from trajectoires.web.workshops.live import LiveHub
 from trajectoires.web.workshops.live_pg import PostgresBus
+from trajectoires.web.workshops.opinions import OpinionService
 
 __all__ = [
     "DbSession",
     "FacilitatorId",
     "Hub",
+    "Opinions",
     "Resolver",
     "PARTICIPANT_COOKIE_AGE",
     "TerritoryResolver",
@@ -43,6 +45,7 @@ __all__ = [
     "identify",
     "participant_tokens",
     "live_hub",
+    "opinion_service",
     "participant_cookie",
     "set_participant_cookie",
     "territory_reference",
@@ -144,6 +147,18 @@ async def live_hub(request: Request) -> LiveHub:
     return hub
 
 
+async def opinion_service(request: Request) -> OpinionService:
+    """Return the app's opinion service (created at first use), listening to the live hub."""
+    from trajectoires.web.workshops.opinion_pages import install_opinions
+
+    hub = await live_hub(request)
+    service = getattr(request.app.state, "opinions", None)
+    if service is None:
+        service = install_opinions(request.app)
+    service.attach(hub)
+    return service
+
+
 def territory_reference(request: Request) -> Reference:
     """Return the app's territory reference, or a French 503 when it is unavailable."""
     return reference_or_503(request)
@@ -169,4 +184,5 @@ def territory_resolver(
 DbSession = Annotated[Session, Depends(db_session)]
 FacilitatorId = Annotated[int | None, Depends(facilitator_id)]
 Hub = Annotated[LiveHub, Depends(live_hub)]
+Opinions = Annotated[OpinionService, Depends(opinion_service)]
 Resolver = Annotated[TerritoryResolver, Depends(territory_resolver)]

@@ -25,10 +25,12 @@ from trajectoires.web.workshops.deps import (
     DbSession,
     FacilitatorId,
     Hub,
+    Opinions,
     Resolver,
     http_error,
 )
 from trajectoires.web.workshops.events import publish_status, publish_visibility
+from trajectoires.web.workshops.opinion_pages import opinions_context
 
 __all__ = ["router"]
 
@@ -82,7 +84,9 @@ def new_workshop(
 
 
 @router.get("/ateliers/{slug}/animer")
-def facilitate(request: Request, slug: str, session: DbSession, me: FacilitatorId) -> Response:
+def facilitate(
+    request: Request, slug: str, session: DbSession, me: FacilitatorId, opinions: Opinions
+) -> Response:
     """Show the join code, the join link and the whole board, with phase and moderation."""
     if me is None:
         return _login_redirect(f"/ateliers/{slug}/animer")
@@ -96,7 +100,8 @@ def facilitate(request: Request, slug: str, session: DbSession, me: FacilitatorI
     join_url = str(request.base_url).rstrip("/") + f"/rejoindre/{workshop.join_code}"
     context = {"workshop": workshop, "board": board, "join_url": join_url,
                "phases": workshop.manifest.phases,
-               "template_statement": placeholder_statement(workshop)}
+               "template_statement": placeholder_statement(workshop),
+               **opinions_context(request.app, opinions, workshop)}
     return _render(request, "workshops/facilitate.html", context)
 
 

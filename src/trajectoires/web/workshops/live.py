@@ -34,6 +34,7 @@ from collections import deque
 from collections.abc import AsyncIterator, Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Any, Protocol
 
 import anyio.to_thread
@@ -55,11 +56,15 @@ class LiveEvent:
     data: dict[str, Any]
 
     def encode(self) -> str:
-        """Return the event in the ``text/event-stream`` format.
+        """Return the event in the ``text/event-stream`` format (encoded once, then reused).
 
         >>> LiveEvent(3, "votes", {"counts": {}}).encode().splitlines()
         ['id: 3', 'event: votes', 'data: {"counts": {}}', '']
         """
+        return self._encoded
+
+    @cached_property
+    def _encoded(self) -> str:
         payload = json.dumps(self.data, ensure_ascii=False, separators=(", ", ": "))
         return f"id: {self.id}\nevent: {self.kind}\ndata: {payload}\n\n"
 
@@ -153,6 +158,7 @@ class LiveHub:
         self._flush_scheduled = False
         self._lock = threading.Lock()
         self._tasks: set[asyncio.Task[None]] = set()
+        self._listeners: list[Callable[[int, str], None]] = []
 
     # -- wiring -------------------------------------------------------------------------
     def attach(
@@ -181,6 +187,27 @@ class LiveHub:
     def subscriber_count(self) -> int:
         """Number of open SSE connections in this process."""
         return sum(len(subs) for subs in self._subscribers.values())
+
+    def has_subscribers(self, workshop_id: int) -> bool:
+        """Whether this process has an open SSE connection on the workshop."""
+        return bool(self._subscribers.get(workshop_id))
+
+    def add_listener(self, listener: Callable[[int, str], None]) -> None:
+        """Call ``listener(workshop_id, kind)`` on the loop for every delivered message.
+
+        Messages from every process arrive here (through the bus), so a listener sees
+        the votes, statements and moderation of the whole workshop.
+        """
+        if listener not in self._listeners:
+            self._listeners.append(listener)
+
+    def broadcast_local(self, workshop_id: int, kind: str, data: dict[str, Any]) -> None:
+        """Send an event to this process's subscribers only (call on the event loop).
+
+        For events every process computes for itself (``opinions``), and that are too
+        large for a PostgreSQL notification (8,000 bytes).
+        """
+        self._broadcast(workshop_id, kind, data)
 
     # -- publishing (any thread, after the commit) ---------------------------------------
     def publish(self, workshop_id: int, kind: str, data: dict[str, Any]) -> None:
@@ -222,6 +249,11 @@ class LiveHub:
     # -- delivery (event loop) ----------------------------------------------------------
     def _deliver(self, message: Message) -> None:
         workshop_id, kind, data = int(message["w"]), str(message["k"]), message["d"]
+        for listener in self._listeners:
+            try:
+                listener(workshop_id, kind)
+            except Exception:  # a listener must not stop the delivery
+                logger.exception("live listener failed")
         if kind != "votes":
             self._broadcast(workshop_id, kind, data)
         elif self._subscribers.get(workshop_id) and self._counts_loader is not None:

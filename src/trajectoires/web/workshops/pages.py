@@ -23,22 +23,25 @@ from trajectoires.foresight.participation import (
 from trajectoires.foresight.voting import vote
 from trajectoires.foresight.workshops import WorkshopView, get_workshop, list_workshops
 from trajectoires.web.security import require_csrf
-from trajectoires.web.workshops import facilitation
+from trajectoires.web.workshops import facilitation, opinion_pages
 from trajectoires.web.workshops.deps import (
     DbSession,
     FacilitatorId,
     Hub,
+    Opinions,
     current_participant,
     http_error,
     set_participant_cookie,
 )
 from trajectoires.web.workshops.events import publish_statement, publish_vote
 from trajectoires.web.workshops.facilitation import placeholder_statement
+from trajectoires.web.workshops.opinion_pages import install_opinions, opinions_context
 
 __all__ = ["router"]
 
 router = APIRouter(include_in_schema=False)
 router.include_router(facilitation.router)
+router.include_router(opinion_pages.router)
 
 NO_BUFFERING = {"Cache-Control": "no-cache", "X-Accel-Buffering": "no"}
 
@@ -111,14 +114,18 @@ def participant_page(
     me = current_participant(request, session, workshop)
     board = workshop_board(session, workshop, viewer=me)
     phase = workshop.manifest.phase(workshop.status)
+    service = getattr(request.app.state, "opinions", None) or install_opinions(request.app)
     context = {"workshop": workshop, "board": board, "me": me, "phase": phase, **extra,
-               "template_statement": placeholder_statement(workshop)}
+               "template_statement": placeholder_statement(workshop),
+               **opinions_context(request.app, service, workshop, me.id if me else None)}
     return render(request, "workshops/participate.html", context, status)
 
 
 @router.get("/ateliers/{slug}")
-def workshop_page(request: Request, slug: str, session: DbSession) -> Response:
-    """Show the workshop: question, statements with counts, forms to post and vote."""
+def workshop_page(
+    request: Request, slug: str, session: DbSession, _opinions: Opinions
+) -> Response:
+    """Show the workshop: question, statements with counts, forms to post and vote, opinions."""
     return participant_page(request, session, load_workshop(session, slug))
 
 
@@ -171,6 +178,7 @@ async def stream(
     slug: str,
     request: Request,
     hub: Hub,
+    _opinions: Opinions,
     last_event_id: Annotated[str | None, Header()] = None,
 ) -> StreamingResponse:
     """Stream the workshop's live events (Server-Sent Events)."""

@@ -1,0 +1,109 @@
+"""The "Carte des opinions" section of the workshop pages, and the Pol.is export.
+
+The section's body is one template (``workshops/_opinions_body.html``) rendered in two
+ways: in the page, for its viewer (their dot marked "Vous", their group named), and
+without a viewer for the live ``opinions`` event, where ``static/workshop.js`` marks
+the viewer's dot itself (it knows its opaque id from ``data-opinion-id``).
+"""
+
+from __future__ import annotations
+
+import io
+import tempfile
+import zipfile
+from functools import partial
+from pathlib import Path
+from typing import Any
+
+from fastapi import APIRouter, FastAPI, HTTPException
+from fastapi.responses import RedirectResponse, Response
+from fastapi.templating import Jinja2Templates
+
+from trajectoires.collective import opinion_map_svg
+from trajectoires.foresight.errors import ForesightError
+from trajectoires.foresight.opinions import OpinionSnapshot, export_polis
+from trajectoires.foresight.workshops import WorkshopView, get_workshop
+from trajectoires.web.workshops.deps import DbSession, FacilitatorId, http_error
+from trajectoires.web.workshops.opinions import OpinionService, opinion_key
+
+__all__ = ["install_opinions", "opinions_context", "render_body", "router"]
+
+router = APIRouter(include_in_schema=False)
+
+SHAPE_NAMES = ("rond", "carré", "triangle", "losange", "croix", "étoile")
+COLOUR_NAMES = ("bleu", "vermillon", "vert", "rose", "orange", "bleu ciel")
+
+
+def install_opinions(app: FastAPI, *, interval: float = 2.0) -> OpinionService:
+    """Create the app's :class:`OpinionService` (``app.state.opinions``) and return it."""
+    templates: Jinja2Templates = app.state.templates
+    service = OpinionService(
+        app.state.db, opinion_key(app.state.settings.secret_key),
+        partial(render_body, templates), interval=interval,
+    )
+    app.state.opinions = service
+    return service
+
+
+def _svg(snapshot: OpinionSnapshot, viewer_pid: int | None) -> str:
+    if snapshot.result is None:
+        return ""
+    title = "Carte des opinions : chaque point est un participant"
+    return opinion_map_svg(snapshot.result, title=title, point_ids=snapshot.point_ids,
+                           highlight=viewer_pid, id_prefix="opinion-map")
+
+
+def body_context(
+    snapshot: OpinionSnapshot, viewer_pid: int | None = None, viewer_oid: str | None = None
+) -> dict[str, Any]:
+    """Template context of the section's body (``viewer_*``: the participant viewing it)."""
+    data = snapshot.data
+    groups = data["groups"]
+    ungrouped = sum(1 for p in data["participants"] if p["group"] is None)
+    my_group = None
+    if viewer_oid is not None:
+        mine = next((p for p in data["participants"] if p["id"] == viewer_oid), None)
+        my_group = mine["group"] if mine and snapshot.ready else None
+    return {"snap": snapshot, "data": data, "groups": groups, "ungrouped": ungrouped,
+            "svg": _svg(snapshot, viewer_pid), "viewer": viewer_oid is not None,
+            "my_group": my_group, "shapes": SHAPE_NAMES, "colours": COLOUR_NAMES,
+            "min_votes": snapshot.params.min_votes}
+
+
+def render_body(templates: Jinja2Templates, snapshot: OpinionSnapshot,
+                viewer_pid: int | None = None, viewer_oid: str | None = None) -> str:
+    """HTML of the section's body (thread-safe: usable from the worker thread)."""
+    template = templates.env.get_template("workshops/_opinions_body.html")
+    return template.render(**body_context(snapshot, viewer_pid, viewer_oid))
+
+
+def opinions_context(
+    request_app: FastAPI, service: OpinionService, workshop: WorkshopView,
+    viewer_pid: int | None = None,
+) -> dict[str, Any]:
+    """Context of the section in a page (sync: call from a worker thread)."""
+    snapshot = service.latest(workshop.id)
+    viewer_oid = service.viewer_id(workshop.id, viewer_pid) if viewer_pid is not None else None
+    html = render_body(request_app.state.templates, snapshot, viewer_pid, viewer_oid)
+    return {"opinions": snapshot, "opinions_html": html, "opinion_viewer": viewer_oid or ""}
+
+
+@router.get("/ateliers/{slug}/export/polis.zip")
+def export_polis_zip(slug: str, session: DbSession, me: FacilitatorId) -> Response:
+    """Download the debate as a Pol.is export (four CSV files in a zip; facilitator only)."""
+    if me is None:
+        return RedirectResponse(f"/connexion?suivant=/ateliers/{slug}/animer", status_code=303)
+    try:
+        workshop = get_workshop(session, slug)
+        if workshop.facilitator_id != me:
+            raise HTTPException(403, "Seul l'animateur de cet atelier peut l'exporter.")
+        with tempfile.TemporaryDirectory() as folder:
+            export_polis(session, workshop.id, Path(folder))
+            buffer = io.BytesIO()
+            with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+                for path in sorted(Path(folder).iterdir()):
+                    archive.write(path, path.name)
+    except ForesightError as error:
+        raise http_error(error) from error
+    headers = {"Content-Disposition": f'attachment; filename="{slug}-polis.zip"'}
+    return Response(buffer.getvalue(), media_type="application/zip", headers=headers)

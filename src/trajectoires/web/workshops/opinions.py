@@ -1,0 +1,223 @@
+"""Opinion groups of the live debate, recomputed after batches of votes, off the event loop.
+
+:class:`OpinionService` keeps, per workshop, the latest
+:class:`~trajectoires.foresight.opinions.OpinionSnapshot` (with the engine's
+:class:`~trajectoires.collective.Result` and vote table) and recomputes it when votes,
+statements or moderation change:
+
+- it hears of changes from the :class:`~trajectoires.web.workshops.live.LiveHub`
+  (:meth:`LiveHub.add_listener`): every process receives every process's ``votes``,
+  ``statement`` and ``hidden`` messages, so each process computes for itself from the
+  database, which is shared;
+- computations are coalesced: one in flight per workshop, at most one every
+  ``interval`` seconds (2 s); votes that arrive meanwhile make the next one;
+- the work (reading the votes, ``analyse`` warm-started from the previous result,
+  rendering the section) runs in a worker thread (``anyio.to_thread``): voting and
+  the other requests are served meanwhile;
+- the new section is sent to this process's subscribers as an ``opinions`` event
+  (:meth:`LiveHub.broadcast_local`), never through PostgreSQL ``NOTIFY``.
+
+Proactive computations only happen for workshops with a live subscriber in this
+process; otherwise the next reader (page or API) computes, in its worker thread. After
+a restart the state is empty and the first reader rebuilds it from the database.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import hashlib
+import logging
+import threading
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+import anyio.to_thread
+
+from trajectoires.collective import Params
+from trajectoires.db import Database
+from trajectoires.foresight.opinions import (
+    OpinionSnapshot,
+    analyse_debate,
+    load_debate,
+    opaque_id,
+)
+from trajectoires.web.workshops.live import LiveHub
+
+__all__ = ["OpinionService", "opinion_key"]
+
+logger = logging.getLogger(__name__)
+
+TRIGGERS = frozenset({"votes", "statement", "hidden"})
+Renderer = Callable[[OpinionSnapshot], str]
+
+
+def opinion_key(secret_key: str) -> bytes:
+    """Key of the opaque participant ids of the opinion maps, derived from the app secret.
+
+    >>> len(opinion_key("secret"))
+    32
+    """
+    return hashlib.sha256(f"trajectoires-opinions:{secret_key}".encode()).digest()
+
+
+@dataclass(eq=False)
+class _Debate:
+    """State of one workshop's opinions in this process."""
+
+    workshop_id: int
+    snapshot: OpinionSnapshot | None = None
+    html: str = ""
+    dirty: bool = True
+    running: bool = False
+    timer: asyncio.TimerHandle | None = None
+    last_start: float = float("-inf")
+    lock: threading.Lock = field(default_factory=threading.Lock)
+
+
+class OpinionService:
+    """Latest opinion groups per workshop, recomputed in the background (module docstring).
+
+    Parameters
+    ----------
+    database
+        Where the votes are read.
+    key
+        Key of the opaque participant ids (:func:`opinion_key`).
+    render
+        ``render(snapshot) -> html`` of the "Carte des opinions" section, without a
+        viewer (each browser marks its own dot); called in the worker thread.
+    interval
+        Minimum seconds between two computations of one workshop.
+    params
+        Parameters of the engine.
+
+    """
+
+    def __init__(
+        self, database: Database, key: bytes, render: Renderer, *, interval: float = 2.0,
+        params: Params | None = None,
+    ) -> None:
+        self.database = database
+        self.key = key
+        self.render = render
+        self.interval = interval
+        self.params = params or Params()
+        self.computations = 0
+        self._debates: dict[int, _Debate] = {}
+        self._registry_lock = threading.Lock()
+        self._hub: LiveHub | None = None
+        self._loop: asyncio.AbstractEventLoop | None = None
+        self._tasks: set[asyncio.Task[None]] = set()
+
+    # -- wiring (event loop) ------------------------------------------------------------------
+    def attach(self, hub: LiveHub) -> None:
+        """Listen to the hub's messages on the running loop (idempotent)."""
+        loop = asyncio.get_running_loop()
+        if self._hub is hub and self._loop is loop:
+            return
+        self._hub, self._loop = hub, loop
+        hub.add_listener(self.changed)
+
+    def viewer_id(self, workshop_id: int, participant_id: int) -> str:
+        """Opaque id of a participant on the workshop's map (to highlight "Vous")."""
+        return opaque_id(self.key, workshop_id, participant_id)
+
+    def _debate(self, workshop_id: int) -> _Debate:
+        with self._registry_lock:
+            debate = self._debates.get(workshop_id)
+            if debate is None:
+                debate = self._debates[workshop_id] = _Debate(workshop_id)
+            return debate
+
+    # -- scheduling (event loop) --------------------------------------------------------------
+    def changed(self, workshop_id: int, kind: str = "votes") -> None:
+        """Note a change in the workshop; schedule a computation if someone is listening."""
+        if kind not in TRIGGERS:
+            return
+        debate = self._debate(workshop_id)
+        debate.dirty = True
+        self._schedule(debate)
+
+    def _schedule(self, debate: _Debate) -> None:
+        loop, hub = self._loop, self._hub
+        if loop is None or hub is None or loop.is_closed():
+            return
+        if debate.running or debate.timer is not None or not debate.dirty:
+            return
+        if not hub.has_subscribers(debate.workshop_id):
+            return  # the next reader computes
+        delay = max(0.0, debate.last_start + self.interval - loop.time())
+        debate.timer = loop.call_later(delay, self._start, debate)
+
+    def _start(self, debate: _Debate) -> None:
+        debate.timer = None
+        debate.running = True
+        assert self._loop is not None
+        debate.last_start = self._loop.time()
+        task = asyncio.ensure_future(self._run(debate))
+        self._tasks.add(task)
+        task.add_done_callback(self._tasks.discard)
+
+    async def _run(self, debate: _Debate) -> None:
+        try:
+            snapshot = await anyio.to_thread.run_sync(self._compute, debate)
+        except Exception:
+            logger.exception("opinion computation failed for workshop %s", debate.workshop_id)
+            snapshot = None
+        finally:
+            debate.running = False
+        if snapshot is not None and self._hub is not None:
+            self._hub.broadcast_local(debate.workshop_id, "opinions", self.event_data(debate))
+        self._schedule(debate)
+
+    async def refresh(self, workshop_id: int) -> OpinionSnapshot:
+        """Compute now in a worker thread (waits for one in flight) and publish."""
+        debate = self._debate(workshop_id)
+        debate.dirty = True
+        snapshot = await anyio.to_thread.run_sync(self._compute, debate)
+        if self._hub is not None:
+            self._hub.broadcast_local(workshop_id, "opinions", self.event_data(debate))
+        return snapshot
+
+    # -- computing (worker threads) -------------------------------------------------------
+    def _compute(self, debate: _Debate) -> OpinionSnapshot:
+        """Read the votes, analyse, render; one at a time per workshop."""
+        with debate.lock:
+            debate.dirty = False
+            with self.database.sessionmaker() as session:
+                votes = load_debate(session, debate.workshop_id)
+            snapshot = analyse_debate(votes, key=self.key, previous=debate.snapshot,
+                                      params=self.params)
+            html = self.render(snapshot)
+            debate.snapshot, debate.html = snapshot, html
+            self.computations += 1
+            return snapshot
+
+    def latest(self, workshop_id: int) -> OpinionSnapshot:
+        """Return the latest snapshot; compute it first when missing or stale and idle.
+
+        Blocking: call it from a worker thread (a sync route), never on the loop. When a
+        background computation is scheduled or running, the current snapshot is returned
+        and the live event brings the next one.
+        """
+        debate = self._debate(workshop_id)
+        stale = debate.dirty and not (debate.running or debate.timer is not None)
+        if debate.snapshot is None or stale:
+            with debate.lock:
+                if debate.snapshot is not None and not debate.dirty:
+                    return debate.snapshot
+            return self._compute(debate)
+        return debate.snapshot
+
+    def event_data(self, debate_or_id: _Debate | int) -> dict[str, Any]:
+        """Payload of the ``opinions`` event: the section's HTML and a summary."""
+        debate = (debate_or_id if isinstance(debate_or_id, _Debate)
+                  else self._debate(debate_or_id))
+        snapshot = debate.snapshot
+        if snapshot is None:
+            return {}
+        return {"version": snapshot.version, "ready": snapshot.ready,
+                "groups": len(snapshot.data["groups"]), "n_votes": snapshot.n_votes,
+                "n_participants": snapshot.n_participants,
+                "computed_at": snapshot.computed_at.isoformat(), "html": debate.html}

@@ -1,0 +1,106 @@
+"""Opinion groups of a debate stored in the database: loading, analysis, Pol.is export."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from tests.foresight import factories as f
+from trajectoires.collective import read_polis
+from trajectoires.db import Database
+from trajectoires.foresight import participation, voting
+from trajectoires.foresight.errors import ConflictError
+from trajectoires.foresight.opinions import (
+    analyse_debate,
+    export_polis,
+    load_debate,
+    opaque_id,
+)
+
+KEY = b"test-key"
+
+
+def test_two_opposed_blocs_make_two_groups(database: Database) -> None:
+    debate = f.debate_with_blocs(database)
+    with f.session(database) as s:
+        votes = load_debate(s, debate.workshop.id)
+    assert votes.n_votes == 2 * 8 * 8
+    snap = analyse_debate(votes, key=KEY)
+    assert snap.ready and len(snap.data["groups"]) == 2
+    result = snap.result
+    first = {result.group_of(p.id) for p in debate.blocs[0]}
+    second = {result.group_of(p.id) for p in debate.blocs[1]}
+    assert len(first) == len(second) == 1 and first != second
+    assert [c["statement_id"] for c in snap.data["consensus"]][:1] == [debate.statements[0]]
+    assert all(g["representative"] for g in snap.data["groups"])
+    pick = snap.data["groups"][0]["representative"][0]
+    assert pick["text"].startswith("Proposition") and pick["direction"] in ("agree", "disagree")
+
+
+def test_positions_use_opaque_ids_not_pseudonyms(database: Database) -> None:
+    debate = f.debate_with_blocs(database, per_bloc=4, n_statements=4)
+    with f.session(database) as s:
+        snap = analyse_debate(load_debate(s, debate.workshop.id), key=KEY)
+    ids = {p["id"] for p in snap.data["participants"]}
+    me = debate.blocs[0][0]
+    assert opaque_id(KEY, debate.workshop.id, me.id) in ids
+    assert str(me.id) not in ids and not any("Bloc" in i for i in ids)
+    assert not snap.ready  # 4 + 4 participants on 4 statements: below 7 votes each
+
+
+def test_hidden_statements_are_moderated_out(database: Database) -> None:
+    debate = f.debate_with_blocs(database)
+    owner_id = debate.workshop.facilitator_id
+    divisive = debate.statements[1]
+    with f.session(database) as s:
+        participation.hide_statement(s, owner_id, divisive)
+    with f.session(database) as s:
+        snap = analyse_debate(load_debate(s, debate.workshop.id), key=KEY)
+    assert divisive in snap.result.statements[snap.result.moderated_out].tolist()
+    picked = [p["statement_id"] for p in snap.data["consensus"] + snap.data["divisive"]]
+    picked += [p["statement_id"] for g in snap.data["groups"] for p in g["representative"]]
+    assert divisive not in picked
+    assert snap.n_statements == len(debate.statements) - 1
+
+
+def test_warm_update_keeps_groups_and_counts_new_votes(database: Database) -> None:
+    debate = f.debate_with_blocs(database)
+    with f.session(database) as s:
+        first = analyse_debate(load_debate(s, debate.workshop.id), key=KEY)
+    newcomer = f.join(database, debate.workshop, "Nouvelle").participant
+    for index, sid in enumerate(debate.statements):
+        with f.session(database) as s:
+            voting.vote(s, newcomer, sid, f.bloc_vote(0, index))
+    with f.session(database) as s:
+        second = analyse_debate(load_debate(s, debate.workshop.id), key=KEY, previous=first)
+    assert second.version == 2 and second.n_votes == first.n_votes + len(debate.statements)
+    bloc = debate.blocs[0][0].id
+    assert second.result.group_of(newcomer.id) == second.result.group_of(bloc)
+    assert second.result.group_of(bloc) == first.result.group_of(bloc)
+
+
+def test_empty_debate_has_no_result(database: Database) -> None:
+    ws = f.workshop(database)
+    with f.session(database) as s:
+        snap = analyse_debate(load_debate(s, ws.id), key=KEY)
+    assert snap.result is None and not snap.ready and snap.data["participants"] == []
+    with f.session(database) as s, pytest.raises(ConflictError, match="rien à exporter"):
+        export_polis(s, ws.id, Path("/nonexistent"))
+
+
+def test_polis_export_reads_back_to_the_same_votes(database: Database, tmp_path: Path) -> None:
+    debate = f.debate_with_blocs(database)
+    with f.session(database) as s:
+        participation.hide_statement(s, debate.workshop.facilitator_id, debate.statements[3])
+    with f.session(database) as s:
+        votes = export_polis(s, debate.workshop.id, tmp_path / "polis")
+    assert sorted(p.name for p in (tmp_path / "polis").iterdir()) == [
+        "comments.csv", "participants-votes.csv", "summary.csv", "votes.csv"]
+    back = read_polis(tmp_path / "polis")
+    table = votes.table()
+    assert back.votes.shape == table.shape and back.votes.n_votes == table.n_votes
+    assert back.votes.matrix().toarray().tolist() == table.matrix().toarray().tolist()
+    assert back.votes.statements[back.votes.moderated_out].tolist() == [debate.statements[3]]
+    assert {c.text for c in back.comments} >= {"Proposition numéro 0"}
+    assert len(set(back.groups.values())) == 2
