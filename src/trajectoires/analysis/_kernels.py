@@ -23,83 +23,52 @@ _MASK32 = 0xFFFFFFFF
 
 
 @njit(cache=True, nogil=True)
-def _mt_seed(seed: int) -> np.ndarray:
-    """Mersenne Twister state for ``seed`` (``init_genrand``, numpy's legacy seeding).
-
-    The state is 624 words plus the read position in the last slot.
-    """
-    key = np.empty(_N + 1, dtype=np.int64)
-    key[0] = seed & _MASK32
-    for pos in range(1, _N):
-        previous = key[pos - 1]
-        key[pos] = (1812433253 * (previous ^ (previous >> 30)) + pos) & _MASK32
-    key[_N] = _N
-    return key
-
-
-@njit(cache=True, nogil=True)
-def _mt_next(key: np.ndarray) -> int:
-    """Next 32-bit output of the Mersenne Twister (MT19937, tempered)."""
-    if key[_N] >= _N:
-        for i in range(_N):
-            y = (key[i] & 0x80000000) | (key[(i + 1) % _N] & 0x7FFFFFFF)
-            value = key[(i + _M) % _N] ^ (y >> 1)
-            if y & 1:
-                value ^= 0x9908B0DF
-            key[i] = value
-        key[_N] = 0
-    y = key[key[_N]]
-    key[_N] += 1
-    y ^= y >> 11
-    y ^= (y << 7) & 0x9D2C5680
-    y ^= (y << 15) & 0xEFC60000
-    y ^= y >> 18
-    return y & _MASK32
-
-
-@njit(cache=True, nogil=True)
-def _interval(key: np.ndarray, top: int) -> int:
-    """Uniform integer in ``[0, top]`` by masked rejection (numpy's ``random_interval``)."""
-    mask = top
-    mask |= mask >> 1
-    mask |= mask >> 2
-    mask |= mask >> 4
-    mask |= mask >> 8
-    mask |= mask >> 16
-    value = _mt_next(key) & mask
-    while value > top:
-        value = _mt_next(key) & mask
-    return value
-
-
-@njit(cache=True, nogil=True)
-def _shuffle(key: np.ndarray, values: np.ndarray) -> None:
-    """Fisher-Yates shuffle in place, as numpy's legacy ``RandomState.shuffle``."""
-    for i in range(values.shape[0] - 1, 0, -1):
-        j = _interval(key, i)
-        tmp = values[i]
-        values[i] = values[j]
-        values[j] = tmp
-
-
-@njit(cache=True, nogil=True)
 def permutation_table(max_card: int, n: int, permutations: int, seed: int) -> np.ndarray:
     """Draw esda's shared table of neighbour ids (``esda.crand.vec_permutations``).
 
     esda seeds numba's Mersenne Twister with ``seed`` and takes, for each
     permutation, ``np.random.choice(n - 1, max_card, replace=False)``, which numba
     computes as the first ``max_card`` items of ``np.random.permutation(n - 1)``
-    (numpy's legacy algorithm). The same generator and shuffle are written out
-    here, so the table is identical to esda's for a seed.
+    (numpy's legacy algorithm: MT19937 seeded by ``init_genrand``, Fisher-Yates
+    from the end, ``random_interval`` by masked rejection). The same steps are
+    written out here in one function (one short compilation), so the table is
+    identical to esda's for a seed.
     """
-    key = _mt_seed(seed)
+    key = np.empty(_N, dtype=np.int64)
+    key[0] = seed & _MASK32
+    for pos in range(1, _N):
+        previous = key[pos - 1]
+        key[pos] = (1812433253 * (previous ^ (previous >> 30)) + pos) & _MASK32
+    pos = _N
     result = np.empty((permutations, max_card), dtype=np.int64)
     ids = np.empty(n - 1, dtype=np.int64)
     for k in range(permutations):
         for t in range(n - 1):
             ids[t] = t
-        _shuffle(key, ids)
-        result[k] = ids[:max_card]
+        for i in range(n - 2, 0, -1):
+            mask = i | (i >> 1)
+            mask |= mask >> 2
+            mask |= mask >> 4
+            mask |= mask >> 8
+            mask |= mask >> 16
+            while True:
+                if pos >= _N:
+                    for m in range(_N):
+                        y = (key[m] & 0x80000000) | (key[(m + 1) % _N] & 0x7FFFFFFF)
+                        key[m] = key[(m + _M) % _N] ^ (y >> 1) ^ ((y & 1) * 0x9908B0DF)
+                    pos = 0
+                y = key[pos]
+                pos += 1
+                y ^= y >> 11
+                y ^= (y << 7) & 0x9D2C5680
+                y ^= (y << 15) & 0xEFC60000
+                y ^= y >> 18
+                value = y & mask
+                if value <= i:
+                    break
+            ids[i], ids[value] = ids[value], ids[i]
+        for t in range(max_card):
+            result[k, t] = ids[t]
     return result
 
 
@@ -170,7 +139,10 @@ def fisher_jenks(x: np.ndarray, k: int) -> np.ndarray:
     quadrangle inequality; Wang & Song 2011), O(k n log n) instead of O(k n^2).
     """
     n = x.shape[0]
-    mean = x.mean()
+    mean = 0.0
+    for i in range(n):
+        mean += x[i]
+    mean /= n
     s1 = np.zeros(n + 1)
     s2 = np.zeros(n + 1)
     for i in range(n):
@@ -217,25 +189,19 @@ def fisher_jenks(x: np.ndarray, k: int) -> np.ndarray:
 
 
 @njit(cache=True, nogil=True)
-def global_permutations(z: np.ndarray, graph: tuple, seed: int, start: int,
+def global_permutations(z: np.ndarray, graph: tuple, orders: np.ndarray,
                         sims: np.ndarray) -> None:
-    """``z_p' W z_p`` for random permutations ``z_p`` of ``z`` (``sims[p - start]``).
-
-    Permutation ``p`` shuffles ``z`` with a Mersenne Twister seeded with
-    ``seed + p``, so the result does not depend on how permutations are split
-    between threads.
-    """
+    """``z_p' W z_p`` for each permutation ``z_p = z[orders[p]]`` (``sims[p]``)."""
     indptr, indices, data = graph
     n = z.shape[0]
-    shuffled = z.copy()
-    for offset in range(sims.shape[0]):
-        key = _mt_seed(seed + start + offset)
-        shuffled[:] = z
-        _shuffle(key, shuffled)
+    shuffled = np.empty(n)
+    for p in range(orders.shape[0]):
+        for i in range(n):
+            shuffled[i] = z[orders[p, i]]
         total = 0.0
         for i in range(n):
             acc = 0.0
             for e in range(indptr[i], indptr[i + 1]):
                 acc += data[e] * shuffled[indices[e]]
             total += shuffled[i] * acc
-        sims[offset] = total
+        sims[p] = total

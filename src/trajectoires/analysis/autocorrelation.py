@@ -140,8 +140,8 @@ def moran(values: object, weights: Weights, *, permutations: int = 999,
     Notes
     -----
     Moran (1950); moments under normality from Cliff & Ord (1981), as in
-    ``esda.Moran`` (same I, E[I], z_norm and p_norm). Permutation ``p`` is a
-    shuffle seeded with ``seed + p`` (esda draws from numpy's global state), so
+    ``esda.Moran`` (same I, E[I], z_norm and p_norm). The permutations come from
+    ``numpy.random.default_rng(seed)`` (esda draws from numpy's global state), so
     ``p_sim`` matches esda in distribution, not draw by draw.
 
     Examples
@@ -183,17 +183,22 @@ def moran(values: object, weights: Weights, *, permutations: int = 999,
 
 def _global_permutations(z: np.ndarray, weights: Weights, scale: float, permutations: int,
                          seed: int) -> np.ndarray:
-    """Moran's I of ``permutations`` shuffles of ``z`` (compiled kernel, two threads)."""
+    """Moran's I of ``permutations`` shuffles of ``z`` (numpy Generator, compiled products)."""
     from concurrent.futures import ThreadPoolExecutor
 
     from trajectoires.analysis import _kernels
 
+    generator = np.random.default_rng(seed)
     sims = np.empty(permutations)
     graph = (weights.indptr, weights.indices, weights.values)
-    bounds = np.linspace(0, permutations, 3).astype(int)
+    batch = 50
     with ThreadPoolExecutor(2) as pool:
-        jobs = [pool.submit(_kernels.global_permutations, z, graph, seed % 2**31, int(a),
-                            sims[a:b]) for a, b in zip(bounds[:-1], bounds[1:], strict=True)]
+        jobs = []
+        for start in range(0, permutations, batch):
+            size = min(batch, permutations - start)
+            orders = generator.permuted(np.tile(np.arange(len(z)), (size, 1)), axis=1)
+            jobs.append(pool.submit(_kernels.global_permutations, z, graph, orders,
+                                    sims[start:start + size]))
         for job in jobs:
             job.result()
     return scale * sims
