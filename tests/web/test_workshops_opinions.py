@@ -1,0 +1,219 @@
+"""Opinion groups in the live workshop: the service, the pages, the API, the SSE event, the export."""
+
+from __future__ import annotations
+
+import asyncio
+import io
+import threading
+import time
+import zipfile
+from pathlib import Path
+
+import httpx
+import numpy as np
+import pytest
+from fastapi import FastAPI
+from fastapi.testclient import TestClient
+from sqlalchemy import insert
+
+from tests.foresight import factories as f
+from tests.web.test_workshops_live import _events, _join, server  # noqa: F401 (fixture)
+from trajectoires.collective import read_polis
+from trajectoires.db import Database
+from trajectoires.foresight.models import Participant, Statement, Vote, utcnow
+from trajectoires.settings import Settings
+from trajectoires.web.workshops.live import LiveHub
+from trajectoires.web.workshops.opinion_pages import install_opinions
+
+
+def _app(settings: Settings, database: Database, interval: float = 0.1) -> FastAPI:
+    app = f.make_app(settings, database)
+    install_opinions(app, interval=interval)
+    return app
+
+
+def _as(app: FastAPI, db: Database, person) -> TestClient:
+    """A browser holding ``person``'s participant cookie (created by the services)."""
+    from trajectoires.foresight.participation import hash_token
+
+    client = TestClient(app)
+    token = f"token-{person.id}"
+    with f.session(db) as s, s.begin():
+        s.get(Participant, person.id).token_hash = hash_token(token)
+    client.cookies.set(f"trajectoires_participant_{person.workshop_id}", token)
+    return client
+
+
+def test_api_returns_groups_under_opaque_ids(settings: Settings, database: Database) -> None:
+    debate = f.debate_with_blocs(database)
+    client = TestClient(_app(settings, database))
+    data = client.get(f"/api/v1/workshops/{debate.workshop.slug}/opinions").json()
+    assert data["ready"] is True and data["thresholds"] == {"min_votes": 7}
+    assert data["n_votes"] == 128 and data["n_participants"] == 16
+    assert sorted(g["id"] for g in data["groups"]) == ["A", "B"]
+    assert sorted(g["size"] for g in data["groups"]) == [8, 8]
+    assert {p["group"] for p in data["participants"]} == {"A", "B"}
+    assert all(len(p["id"]) == 12 and "Bloc" not in p["id"] for p in data["participants"])
+    assert data["consensus"][0]["text"] == "Proposition numéro 0"
+    assert data["groups"][0]["representative"][0]["direction"] in ("agree", "disagree")
+    schema = client.get("/api/v1/openapi.json").json()
+    assert "/api/v1/workshops/{slug}/opinions" in schema["paths"]
+    assert "OpinionsOut" in schema["components"]["schemas"]
+    assert client.get("/api/v1/workshops/inconnu/opinions").status_code == 404
+
+
+def test_waiting_note_until_enough_votes(settings: Settings, database: Database) -> None:
+    debate = f.debate_with_blocs(database, per_bloc=3, n_statements=4)
+    client = TestClient(_app(settings, database))
+    html = " ".join(client.get(f"/ateliers/{debate.workshop.slug}").text.split())
+    assert "Les groupes apparaîtront quand au moins 7 participants auront voté sur 7" in html
+    assert 'id="opinion-groups"' not in html
+    data = client.get(f"/api/v1/workshops/{debate.workshop.slug}/opinions").json()
+    assert data["ready"] is False and data["groups"] == [] and len(data["participants"]) == 6
+
+
+def test_participant_sees_own_dot_group_and_statements(
+    settings: Settings, database: Database
+) -> None:
+    debate = f.debate_with_blocs(database)
+    app = _app(settings, database)
+    me = debate.blocs[1][2]
+    html = " ".join(_as(app, database, me).get(f"/ateliers/{debate.workshop.slug}").text.split())
+    service = app.state.opinions
+    oid = service.viewer_id(debate.workshop.id, me.id)
+    group = service.latest(debate.workshop.id).result.group_of(me.id)
+    letter = "AB"[group]
+    assert f'data-opinion-id="{oid}"' in html
+    assert 'class="me"' in html and ">Vous</text>" in html
+    assert f"Vous êtes dans le groupe {letter}." in html
+    assert "Points d'accord" in html and "Proposition numéro 0" in html
+    assert f"Le groupe {letter} est plutôt" in html
+    assert '<table id="opinion-groups"' in html and "Groupe A" in html
+    assert 'role="img"' in html and "style=" not in html
+
+
+def test_facilitator_sees_meta_and_exports_polis(
+    settings: Settings, database: Database, tmp_path: Path
+) -> None:
+    owner = f.facilitator(database)
+    debate = f.debate_with_blocs(database, owner=owner)
+    app = _app(settings, database)
+    client = TestClient(app)
+    assert f.login(client).status_code == 303
+    slug = debate.workshop.slug
+    html = " ".join(client.get(f"/ateliers/{slug}/animer").text.split())
+    assert "Carte des opinions" in html and 'id="opinions-meta"' in html
+    assert "128 votes de 16 participants" in html and 'id="export-polis"' in html
+    response = client.get(f"/ateliers/{slug}/export/polis.zip")
+    assert response.status_code == 200 and response.headers["content-type"] == "application/zip"
+    zipfile.ZipFile(io.BytesIO(response.content)).extractall(tmp_path)
+    back = read_polis(tmp_path)
+    assert back.votes.n_votes == 128 and back.votes.shape == (16, 8)
+    anyone = TestClient(app)
+    assert anyone.get(f"/ateliers/{slug}/export/polis.zip", follow_redirects=False
+                      ).status_code == 303
+
+
+def test_service_coalesces_and_publishes(settings: Settings, database: Database) -> None:
+    debate = f.debate_with_blocs(database)
+    app = _app(settings, database, interval=0.3)
+    service = app.state.opinions
+    wid = debate.workshop.id
+
+    async def scenario() -> None:
+        hub = LiveHub()
+        hub.attach(lambda ids: {})
+        service.attach(hub)
+        with hub.subscribe(wid) as sub:
+            for _ in range(50):  # a burst of vote messages
+                service.changed(wid, "votes")
+            first = await asyncio.wait_for(sub.queue.get(), 10)
+            assert first.kind == "opinions" and first.data["version"] == 1
+            assert first.data["ready"] and 'id="opinions-body"' in first.data["html"]
+            for _ in range(50):  # more votes while the next one waits for the interval
+                service.changed(wid, "votes")
+            second = await asyncio.wait_for(sub.queue.get(), 10)
+            assert second.data["version"] == 2
+            await asyncio.sleep(0.5)
+            assert sub.queue.empty() and service.computations == 2
+            service.changed(wid, "status")  # not a trigger
+            await asyncio.sleep(0.4)
+            assert service.computations == 2
+        service.changed(wid, "votes")  # nobody listening: the next reader computes
+        await asyncio.sleep(0.4)
+        assert service.computations == 2
+
+    asyncio.run(asyncio.wait_for(scenario(), 30))
+    assert service.latest(wid).version == 3
+
+
+def test_sse_opinions_event_after_votes(server, database: Database) -> None:  # noqa: F811
+    base, app = server
+    install_opinions(app, interval=0.1)
+    debate = f.debate_with_blocs(database)
+    newcomer = _join(base, debate.workshop.join_code, "Nouvelle")
+    slug = debate.workshop.slug
+    with httpx.Client(base_url=base, timeout=10) as watcher, watcher.stream(
+        "GET", f"/ateliers/{slug}/flux"
+    ) as response:
+        sid = debate.statements[2]
+        assert newcomer.post(f"/api/v1/workshops/{slug}/statements/{sid}/vote",
+                             json={"value": 1}).status_code == 200
+        kind, data = next(e for e in _events(response) if e[0] == "opinions")
+        assert data["n_votes"] == 129 and data["n_participants"] == 17 and data["groups"] == 2
+        assert "data-participant=" in data["html"] and 'class="me"' not in data["html"]
+    newcomer.close()
+
+
+def _big_debate(db: Database, participants: int = 1500, statements: int = 60) -> str:
+    """A large debate written straight into the tables (fast), two blocs with noise."""
+    ws = f.workshop(db)
+    rng = np.random.default_rng(1)
+    now = utcnow()
+    with f.session(db) as s, s.begin():
+        s.execute(insert(Participant), [
+            {"id": 100_000 + i, "workshop_id": ws.id, "pseudonym": f"p{i}",
+             "pseudonym_key": f"p{i}", "token_hash": f"h{ws.id}-{i}", "created_at": now}
+            for i in range(participants)])
+        s.execute(insert(Statement), [
+            {"id": 100_000 + j, "workshop_id": ws.id, "participant_id": 100_000, "text": f"s{j}",
+             "hidden": False, "created_at": now} for j in range(statements)])
+        bloc = rng.integers(0, 2, participants)
+        rows = []
+        for i in range(1, participants):
+            for j in np.flatnonzero(rng.random(statements) < 0.7):
+                value = 1 if (j % 2 == bloc[i]) else -1
+                rows.append({"participant_id": 100_000 + i, "statement_id": 100_000 + int(j),
+                             "value": value if rng.random() > 0.1 else 0, "updated_at": now})
+        s.execute(insert(Vote), rows)
+    return ws.slug
+
+
+def test_computation_does_not_block_the_event_loop(server, database: Database) -> None:  # noqa: F811
+    base, _app_ = server
+    slug = _big_debate(database)
+    done: dict[str, float] = {}
+
+    def compute() -> None:
+        started = time.perf_counter()
+        reply = httpx.get(f"{base}/api/v1/workshops/{slug}/opinions", timeout=60)
+        assert reply.status_code == 200 and reply.json()["n_participants"] > 1000
+        done["opinions"] = time.perf_counter() - started
+
+    worker = threading.Thread(target=compute)
+    worker.start()
+    latencies = []
+    with httpx.Client(base_url=base, timeout=10) as client:
+        while worker.is_alive():
+            started = time.perf_counter()
+            assert client.get(f"/api/v1/workshops/{slug}").status_code == 200
+            latencies.append(time.perf_counter() - started)
+    worker.join()
+    print(f"opinions {done['opinions']:.3f} s; {len(latencies)} GETs meanwhile, max {max(latencies):.3f} s")
+    assert len(latencies) >= 3, f"only {len(latencies)} requests during {done}"
+    assert max(latencies[:-1]) < done["opinions"] / 2, (latencies, done)
+
+
+@pytest.fixture(autouse=True)
+def _quiet() -> None:
+    """Each test builds its own app and service: nothing shared."""
