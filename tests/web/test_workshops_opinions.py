@@ -1,4 +1,4 @@
-"""Opinion groups in the live workshop: the service, the pages, the API, the SSE event, the export."""
+"""Opinion groups in the live workshop: service, pages, API, SSE event, Pol.is export."""
 
 from __future__ import annotations
 
@@ -209,7 +209,8 @@ def test_computation_does_not_block_the_event_loop(server, database: Database) -
             assert client.get(f"/api/v1/workshops/{slug}").status_code == 200
             latencies.append(time.perf_counter() - started)
     worker.join()
-    print(f"opinions {done['opinions']:.3f} s; {len(latencies)} GETs meanwhile, max {max(latencies):.3f} s")
+    print(f"opinions {done['opinions']:.3f} s; {len(latencies)} GETs meanwhile, "
+          f"max {max(latencies):.3f} s")
     assert len(latencies) >= 3, f"only {len(latencies)} requests during {done}"
     assert max(latencies[:-1]) < done["opinions"] / 2, (latencies, done)
 
