@@ -1,18 +1,30 @@
 import numpy as np
 import pytest
 
-from trajectoires.analysis import getis_ord, local_moran, moran
+from trajectoires.analysis import _kernels, _small, getis_ord, local_moran, moran
 from trajectoires.analysis._permutation import fdr_cutoff, permutation_table, resolve_seed
+
+
+@pytest.fixture(params=["numpy", "compiled"])
+def path(request, monkeypatch):
+    """Run a test on the numpy path (small territories) and on the compiled kernels."""
+    if request.param == "compiled":
+        monkeypatch.setattr(_small, "SMALL", 0)
+        permutation_table.cache_clear()
+    yield request.param
+    permutation_table.cache_clear()
 
 
 def test_permutation_table_is_esdas(pysal_finistere):
     from esda.crand import vec_permutations
 
     for args in [(5, 277, 999, 12345), (9, 3000, 99, 2**32 - 1), (1, 2, 10, 0)]:
-        assert np.array_equal(permutation_table(*args), vec_permutations(*args))
+        expected = vec_permutations(*args)
+        assert np.array_equal(_small.permutation_table(*args), expected)
+        assert np.array_equal(_kernels.permutation_table(*args), expected)
 
 
-def test_local_moran_p_values_identical_to_esda(finistere, pysal_finistere):
+def test_local_moran_p_values_identical_to_esda(finistere, pysal_finistere, path):
     theirs = pysal_finistere.lisa
     mine = local_moran(finistere.y, finistere.weights, permutations=999, rng=12345)
     tested = ~np.isnan(mine.p_sim)
@@ -34,7 +46,7 @@ def test_local_moran_fdr_matches_esda_fdr(finistere, pysal_finistere):
     assert bonferroni.significant.sum() == 0  # 1/1000 > 0.05/273
 
 
-def test_getis_ord_star_identical_to_esda(finistere, pysal_finistere):
+def test_getis_ord_star_identical_to_esda(finistere, pysal_finistere, path):
     theirs = pysal_finistere.gstar
     mine = getis_ord(finistere.y, finistere.weights, star=True, rng=12345)
     tested = ~np.isnan(mine.p_sim)
@@ -44,7 +56,7 @@ def test_getis_ord_star_identical_to_esda(finistere, pysal_finistere):
     np.testing.assert_allclose(mine.z_sim[tested], theirs.z_sim[tested], rtol=1e-9)
 
 
-def test_global_moran_matches_esda(finistere, pysal_finistere):
+def test_global_moran_matches_esda(finistere, pysal_finistere, path):
     theirs = pysal_finistere.moran
     mine = moran(finistere.y, finistere.weights, permutations=999, rng=1)
     assert mine.statistic == pytest.approx(theirs.I, abs=1e-12)
@@ -55,7 +67,7 @@ def test_global_moran_matches_esda(finistere, pysal_finistere):
     assert mine.z_sim == pytest.approx(theirs.z_sim, rel=0.2)
 
 
-def test_same_seed_same_result_and_generator_seeds(finistere):
+def test_same_seed_same_result_and_generator_seeds(finistere, path):
     first = local_moran(finistere.y, finistere.weights, permutations=99, rng=3)
     again = local_moran(finistere.y, finistere.weights, permutations=99, rng=3, threads=1)
     np.testing.assert_array_equal(first.p_sim, again.p_sim)

@@ -47,6 +47,14 @@ def test_quantiles_match_mapclassify(finistere):
     assert mine.classes.tolist() == theirs.yb.tolist()
 
 
+def test_compiled_and_numpy_fisher_jenks_agree():
+    from trajectoires.analysis import _kernels, _small
+
+    x = np.sort(np.random.default_rng(0).lognormal(size=2000))
+    for k in (2, 5, 8):
+        assert np.array_equal(_kernels.fisher_jenks(x, k), _small.fisher_jenks(x, k))
+
+
 @settings(max_examples=40, deadline=None)
 @given(st.lists(st.integers(0, 50), min_size=3, max_size=25), st.integers(2, 5))
 def test_fisher_jenks_is_the_exact_optimum(values, k):

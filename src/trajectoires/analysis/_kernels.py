@@ -12,9 +12,9 @@ from __future__ import annotations
 import numpy as np
 from numba import njit
 
-MORAN = 0
-G_STAR = 1
-G_PLAIN = 2
+from trajectoires.analysis._small import G_PLAIN, G_STAR, MORAN
+
+__all__ = ["G_PLAIN", "G_STAR", "MORAN"]
 
 
 _N = 624

@@ -8,6 +8,7 @@ from functools import lru_cache
 
 import numpy as np
 
+from trajectoires.analysis import _small
 from trajectoires.analysis.weights import Weights
 
 RandomLike = np.random.Generator | int | None
@@ -33,10 +34,13 @@ def resolve_seed(rng: RandomLike) -> int:
 
 @lru_cache(maxsize=4)
 def permutation_table(max_card: int, n: int, permutations: int, seed: int) -> np.ndarray:
-    """Esda's shared table of neighbour ids for a seed (cached for reuse by LISA and Gi*)."""
-    from trajectoires.analysis import _kernels
+    """Return esda's table of neighbour ids for a seed (cached: LISA and Gi* share it)."""
+    if n <= _small.SMALL:
+        table = _small.permutation_table(max(int(max_card), 1), n, permutations, seed)
+    else:
+        from trajectoires.analysis import _kernels
 
-    table = _kernels.permutation_table(max(int(max_card), 1), n, permutations, seed)
+        table = _kernels.permutation_table(max(int(max_card), 1), n, permutations, seed)
     table.setflags(write=False)
     return table
 
@@ -53,9 +57,7 @@ def conditional_permutations(
     seed: int,
     threads: int | None = None,
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Run the compiled kernel over all observations; return (larger, sim mean, sim std)."""
-    from trajectoires.analysis import _kernels
-
+    """Run the permutations of every observation; return (larger, sim mean, sim std)."""
     n = weights.n
     table = permutation_table(int(weights.cardinalities.max(initial=0)), n, permutations, seed)
     larger = np.zeros(n, dtype=np.int64)
@@ -64,6 +66,10 @@ def conditional_permutations(
     inputs = (np.ascontiguousarray(z, dtype=float), np.ascontiguousarray(observed, dtype=float),
               np.ascontiguousarray(self_weights, dtype=float), float(scaling))
     graph = (weights.indptr, weights.indices, weights.values)
+    if n <= _small.SMALL:
+        return _small.local_permutations(kind, inputs, graph, table)
+    from trajectoires.analysis import _kernels
+
     workers = max(1, min(threads or os.cpu_count() or 1, n // 2000 + 1))
     bounds = np.linspace(0, n, workers + 1).astype(int)
     if workers == 1:

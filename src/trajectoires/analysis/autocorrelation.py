@@ -17,6 +17,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from trajectoires.analysis import _small
 from trajectoires.analysis._permutation import (
     RandomLike,
     conditional_permutations,
@@ -186,9 +187,13 @@ def _global_permutations(z: np.ndarray, weights: Weights, scale: float, permutat
     """Moran's I of ``permutations`` shuffles of ``z`` (numpy Generator, compiled products)."""
     from concurrent.futures import ThreadPoolExecutor
 
+    generator = np.random.default_rng(seed)
+    if len(z) <= _small.SMALL:
+        orders = generator.permuted(np.tile(np.arange(len(z)), (permutations, 1)), axis=1)
+        shuffled = z[orders]
+        return scale * np.einsum("pi,ip->p", shuffled, weights.sparse @ shuffled.T)
     from trajectoires.analysis import _kernels
 
-    generator = np.random.default_rng(seed)
     sims = np.empty(permutations)
     graph = (weights.indptr, weights.indices, weights.values)
     batch = 50
@@ -244,8 +249,6 @@ def local_moran(values: object, weights: Weights, *, permutations: int = 999,
     (['low-low', 'low-low', 'low-low'], 7)
 
     """
-    from trajectoires.analysis import _kernels
-
     y = _values(values, weights)
     w = weights.row_standardised()
     n = len(y)
@@ -257,7 +260,7 @@ def local_moran(values: object, weights: Weights, *, permutations: int = 999,
                          [1, 2, 3], 4)
     seed = resolve_seed(rng)
     larger, mean, std = conditional_permutations(
-        _kernels.MORAN, z, w, self_weights=np.zeros(n), observed=observed, scaling=(n - 1) / den,
+        _small.MORAN, z, w, self_weights=np.zeros(n), observed=observed, scaling=(n - 1) / den,
         permutations=permutations, seed=seed, threads=threads,
     )
     p_sim = folded_p_values(larger, permutations)
@@ -306,8 +309,6 @@ def getis_ord(values: object, weights: Weights, *, star: bool = True, permutatio
     {'cold spot': 10, 'hot spot': 6, 'not significant': 9}
 
     """
-    from trajectoires.analysis import _kernels
-
     y = _values(values, weights)
     if (y < 0).any():
         raise ValueError("values: Getis-Ord G needs non-negative values")
@@ -323,7 +324,7 @@ def getis_ord(values: object, weights: Weights, *, star: bool = True, permutatio
     observed = _with_self(w, self_weight) @ y / (total - (0 if star else 1) * y)
     z_norm = _g_z_scores(y, cards + star, star, observed)
     seed = resolve_seed(rng)
-    kind = _kernels.G_STAR if star else _kernels.G_PLAIN
+    kind = _small.G_STAR if star else _small.G_PLAIN
     larger, mean, std = conditional_permutations(
         kind, y, w, self_weights=self_weight, observed=observed, scaling=total,
         permutations=permutations, seed=seed, threads=threads,

@@ -75,9 +75,7 @@ def classify(values: object, scheme: str = "quantiles", k: int = 5) -> Classes:
         bins = x[0] + (x[-1] - x[0]) * np.arange(1, k + 1) / k
         bins[-1] = x[-1]
     else:
-        from trajectoires.analysis import _kernels
-
-        starts = _kernels.fisher_jenks(x, k)
+        starts = _fisher_jenks(x, k)
         bins = x[np.r_[starts[1:] - 1, len(x) - 1]]
     classes = np.full(len(y), -1, dtype=np.int64)
     classes[known] = np.searchsorted(bins, y[known], side="left")
@@ -95,3 +93,13 @@ def _gvf(y: np.ndarray, classes: np.ndarray) -> float:
     means = np.divide(sums, sizes, out=np.zeros_like(sums), where=sizes > 0)
     within = float(((y - means[classes]) ** 2).sum())
     return 1.0 - within / total
+
+
+def _fisher_jenks(x: np.ndarray, k: int) -> np.ndarray:
+    from trajectoires.analysis import _small
+
+    if len(x) <= _small.SMALL:
+        return _small.fisher_jenks(x, k)
+    from trajectoires.analysis import _kernels
+
+    return _kernels.fisher_jenks(x, k)
