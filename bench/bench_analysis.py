@@ -76,8 +76,6 @@ beyond = A.population_beyond(near["france_services"].distance_km, population, 10
 libraries = A.to_lambert93(*places["libraries"].T)
 catchment = A.two_step_fca(weights.points, population, libraries, radius_km=20)
 t = step("access", t)
-from trajectoires.analysis import _kernels  # numba import and cached kernels
-t = step("kernels", t)
 y = np.log1p(communes["density"].to_numpy())
 global_moran = A.moran(y, weights, permutations=999, rng={seed})
 t = step("moran", t)
@@ -269,7 +267,7 @@ def run() -> list[dict]:
                  "access", "imports", "reference"):
         rows.append(_row(f"step {name}", ours["steps"][name], "s", "", ref["steps"][name],
                          f"PySAL {name}"))
-    for name in ("indicators", "fragility", "kernels"):
+    for name in ("indicators", "fragility"):
         rows.append(_row(f"step {name} (ours only)", ours["steps"][name], "s", ""))
     rows += [
         _row(f"local Moran p-values differing from esda (of {same['tested']})", same["lisa"],
