@@ -218,3 +218,16 @@ def test_computation_does_not_block_the_event_loop(server, database: Database) -
 @pytest.fixture(autouse=True)
 def _quiet() -> None:
     """Each test builds its own app and service: nothing shared."""
+
+
+def test_restart_or_second_process_rebuilds_from_the_database(
+    settings: Settings, database: Database
+) -> None:
+    """A new app on the same database (a restart, or another server process) agrees."""
+    debate = f.debate_with_blocs(database)
+    path = f"/api/v1/workshops/{debate.workshop.slug}/opinions"
+    first = TestClient(_app(settings, database)).get(path).json()
+    second = TestClient(_app(settings, database)).get(path).json()
+    assert second["version"] == 1 and second["n_votes"] == first["n_votes"] == 128
+    assert second["participants"] == first["participants"]
+    assert second["groups"] == first["groups"]

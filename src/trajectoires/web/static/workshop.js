@@ -245,7 +245,8 @@
   function showOpinions(data) {
     var current = document.getElementById("opinions-body");
     if (!opinions || !current || !data.html) { return; }
-    if (Number(current.dataset.version) >= data.version) { return; }
+    // Versions are per server process; the computation time orders events from any process.
+    if ((current.dataset.computedAt || "") >= data.computed_at) { return; }
     var before = groupShape(current) + "|" + (current.dataset.myGroup || "");
     var holder = document.createElement("div");
     holder.innerHTML = data.html;  // server-rendered, escaped by Jinja2

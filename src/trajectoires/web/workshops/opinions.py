@@ -66,8 +66,7 @@ class _Debate:
     """State of one workshop's opinions in this process."""
 
     workshop_id: int
-    snapshot: OpinionSnapshot | None = None
-    html: str = ""
+    current: tuple[OpinionSnapshot, str] | None = None  # snapshot and rendered section
     dirty: bool = True
     running: bool = False
     timer: asyncio.TimerHandle | None = None
@@ -171,15 +170,6 @@ class OpinionService:
             self._hub.broadcast_local(debate.workshop_id, "opinions", self.event_data(debate))
         self._schedule(debate)
 
-    async def refresh(self, workshop_id: int) -> OpinionSnapshot:
-        """Compute now in a worker thread (waits for one in flight) and publish."""
-        debate = self._debate(workshop_id)
-        debate.dirty = True
-        snapshot = await anyio.to_thread.run_sync(self._compute, debate)
-        if self._hub is not None:
-            self._hub.broadcast_local(workshop_id, "opinions", self.event_data(debate))
-        return snapshot
-
     # -- computing (worker threads) -------------------------------------------------------
     def _compute(self, debate: _Debate) -> OpinionSnapshot:
         """Read the votes, analyse, render; one at a time per workshop."""
@@ -187,10 +177,10 @@ class OpinionService:
             debate.dirty = False
             with self.database.sessionmaker() as session:
                 votes = load_debate(session, debate.workshop_id)
-            snapshot = analyse_debate(votes, key=self.key, previous=debate.snapshot,
+            previous = debate.current[0] if debate.current is not None else None
+            snapshot = analyse_debate(votes, key=self.key, previous=previous,
                                       params=self.params)
-            html = self.render(snapshot)
-            debate.snapshot, debate.html = snapshot, html
+            debate.current = (snapshot, self.render(snapshot))
             self.computations += 1
             return snapshot
 
@@ -203,21 +193,21 @@ class OpinionService:
         """
         debate = self._debate(workshop_id)
         stale = debate.dirty and not (debate.running or debate.timer is not None)
-        if debate.snapshot is None or stale:
+        if debate.current is None or stale:
             with debate.lock:
-                if debate.snapshot is not None and not debate.dirty:
-                    return debate.snapshot
+                if debate.current is not None and not debate.dirty:
+                    return debate.current[0]
             return self._compute(debate)
-        return debate.snapshot
+        return debate.current[0]
 
     def event_data(self, debate_or_id: _Debate | int) -> dict[str, Any]:
         """Payload of the ``opinions`` event: the section's HTML and a summary."""
         debate = (debate_or_id if isinstance(debate_or_id, _Debate)
                   else self._debate(debate_or_id))
-        snapshot = debate.snapshot
-        if snapshot is None:
+        if debate.current is None:
             return {}
+        snapshot, html = debate.current
         return {"version": snapshot.version, "ready": snapshot.ready,
                 "groups": len(snapshot.data["groups"]), "n_votes": snapshot.n_votes,
                 "n_participants": snapshot.n_participants,
-                "computed_at": snapshot.computed_at.isoformat(), "html": debate.html}
+                "computed_at": snapshot.computed_at.isoformat(), "html": html}
