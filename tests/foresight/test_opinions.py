@@ -15,6 +15,7 @@ from trajectoires.foresight.opinions import (
     analyse_debate,
     export_polis,
     load_debate,
+    load_votes,
     opaque_id,
 )
 
@@ -104,3 +105,30 @@ def test_polis_export_reads_back_to_the_same_votes(database: Database, tmp_path:
     assert back.votes.statements[back.votes.moderated_out].tolist() == [debate.statements[3]]
     assert {c.text for c in back.comments} >= {"Proposition numéro 0"}
     assert len(set(back.groups.values())) == 2
+
+
+def test_incremental_read_equals_a_full_read(database: Database) -> None:
+    debate = f.debate_with_blocs(database, per_bloc=4, n_statements=5)
+    with f.session(database) as s:
+        _, first = load_votes(s, debate.workshop.id)
+    newcomer = f.join(database, debate.workshop, "Nouvelle").participant
+    changer = debate.blocs[0][0]
+    with f.session(database) as s:
+        voting.vote(s, newcomer, debate.statements[1], -1)
+    with f.session(database) as s:
+        voting.vote(s, changer, debate.statements[1], 0)  # changes an earlier vote
+    owner = debate.workshop.facilitator_id
+    with f.session(database) as s:
+        participation.hide_statement(s, owner, debate.statements[2])
+    with f.session(database) as s:
+        read, second = load_votes(s, debate.workshop.id, first, margin=0.0)
+        _, full = load_votes(s, debate.workshop.id)
+    assert read.since is not None and read.n_votes < full.n_votes
+    assert second.n_votes == full.n_votes == first.n_votes + 1
+    assert second.matrix().toarray().tolist() == full.matrix().toarray().tolist()
+    assert second.moderated_out.tolist() == full.moderated_out.tolist()
+    with f.session(database) as s:
+        participation.hide_statement(s, owner, debate.statements[2], hidden=False)
+    with f.session(database) as s:
+        read, third = load_votes(s, debate.workshop.id, second)
+    assert read.since is None and not third.moderated_out.any()  # shown again: full read

@@ -18,7 +18,7 @@ import hashlib
 import hmac
 import time
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -38,6 +38,7 @@ __all__ = [
     "analyse_debate",
     "export_polis",
     "load_debate",
+    "load_votes",
     "opaque_id",
 ]
 
@@ -55,34 +56,54 @@ class DebateVotes:
     texts: dict[int, str]
     authors: dict[int, int] = field(default_factory=dict)
     created: dict[int, float] = field(default_factory=dict)
+    since: float | None = None
 
     @property
     def n_votes(self) -> int:
-        """Number of (participant, statement) votes."""
+        """Number of (participant, statement) votes read."""
         return len(self.values)
 
-    def table(self) -> VoteTable | None:
-        """Return the vote table, hidden statements moderated out (``None`` without votes)."""
+    def table(self, previous: VoteTable | None = None) -> VoteTable | None:
+        """Return the vote table, hidden statements moderated out (``None`` without votes).
+
+        With ``previous`` (the table of an earlier computation), the votes read are merged
+        into it (:meth:`VoteTable.extend`, the latest vote wins).
+        """
+        known = set(self.statement_ids.tolist())
+        if previous is not None:
+            known |= set(previous.statements.tolist())
+        hidden = [s for s in self.hidden if s in known]
+        if previous is not None:
+            rows = zip(self.participant_ids.tolist(), self.statement_ids.tolist(),
+                       self.values.tolist(), self.timestamps.tolist(), strict=True)
+            return previous.extend(list(rows), moderated_out=hidden)
         if not self.n_votes:
             return None
-        known = set(self.statement_ids.tolist())
         return VoteTable.from_arrays(
             self.participant_ids, self.statement_ids, self.values, self.timestamps,
-            moderated_out=[s for s in self.hidden if s in known],
+            moderated_out=hidden,
         )
 
 
 def _millis(moment: datetime) -> float:
+    if moment.tzinfo is None:  # SQLite gives back naive UTC times
+        moment = moment.replace(tzinfo=UTC)
     return moment.timestamp() * 1000.0
 
 
-def load_debate(session: Session, workshop_id: int) -> DebateVotes:
-    """Read the votes, statements and hidden statements of a workshop (one transaction)."""
+def load_debate(session: Session, workshop_id: int, *, since: float | None = None) -> DebateVotes:
+    """Read the votes, statements and hidden statements of a workshop (one transaction).
+
+    ``since`` (milliseconds since the epoch) reads only the votes cast or changed since
+    then; the statements are always all read.
+    """
     votes = (
         select(Vote.participant_id, Vote.statement_id, Vote.value, Vote.updated_at)
         .join(Statement, Statement.id == Vote.statement_id)
         .where(Statement.workshop_id == workshop_id)
     )
+    if since is not None:
+        votes = votes.where(Vote.updated_at >= datetime.fromtimestamp(since / 1000, UTC))
     statements = select(
         Statement.id, Statement.text, Statement.hidden, Statement.participant_id,
         Statement.created_at,
@@ -100,7 +121,30 @@ def load_debate(session: Session, workshop_id: int) -> DebateVotes:
         {s.id: s.text for s in found},
         {s.id: s.participant_id for s in found},
         {s.id: _millis(s.created_at) for s in found},
+        since,
     )
+
+
+def load_votes(
+    session: Session, workshop_id: int, previous: VoteTable | None = None, *,
+    margin: float = 10_000.0,
+) -> tuple[DebateVotes, VoteTable | None]:
+    """Read a debate and its vote table, incrementally when ``previous`` is given.
+
+    With ``previous``, only the votes changed since its latest vote minus ``margin``
+    milliseconds are read (a vote is stamped just before its transaction commits;
+    the margin covers transactions still in flight at the previous read) and merged in.
+    When a hidden statement was shown again, everything is read again.
+    """
+    if previous is not None and previous.n_votes:
+        since = float(np.nanmax(previous.timestamps)) - margin
+        debate = load_debate(session, workshop_id, since=since)
+        shown_again = set(previous.statements[previous.moderated_out].tolist()) - set(
+            debate.hidden)
+        if not shown_again:
+            return debate, debate.table(previous)
+    debate = load_debate(session, workshop_id)
+    return debate, debate.table()
 
 
 def opaque_id(key: bytes, workshop_id: int, participant_id: int) -> str:
@@ -135,6 +179,7 @@ class OpinionSnapshot:
     result: Result | None
     data: dict[str, Any]
     point_ids: tuple[str, ...] = ()
+    votes: VoteTable | None = None
 
 
 def _pick(pick: Pick, texts: dict[int, str]) -> dict[str, Any]:
@@ -178,15 +223,16 @@ def snapshot_data(
 
 def analyse_debate(
     debate: DebateVotes, *, key: bytes, previous: OpinionSnapshot | None = None,
-    params: Params | None = None,
+    params: Params | None = None, table: VoteTable | None = None,
 ) -> OpinionSnapshot:
     """Analyse a debate (warm start from ``previous``) and build its snapshot.
 
+    ``table`` is the debate's vote table when already built (:func:`load_votes`).
     CPU-bound: call it from a worker thread, never on the event loop.
     """
     params = params or Params()
     started = time.perf_counter()
-    table = debate.table()
+    table = table if table is not None else debate.table()
     result, ready = None, False
     if table is not None:
         before = previous.result if previous is not None else None
@@ -198,9 +244,9 @@ def analyse_debate(
     return OpinionSnapshot(
         workshop_id=debate.workshop_id, version=(previous.version + 1) if previous else 1,
         computed_at=utcnow(), duration_ms=(time.perf_counter() - started) * 1000,
-        n_votes=debate.n_votes, n_participants=len(ids), n_statements=visible, ready=ready,
-        params=params, result=result, data=snapshot_data(result, debate, ids, ready),
-        point_ids=ids,
+        n_votes=table.n_votes if table is not None else 0, n_participants=len(ids),
+        n_statements=visible, ready=ready, params=params, result=result,
+        data=snapshot_data(result, debate, ids, ready), point_ids=ids, votes=table,
     )
 
 

@@ -13,7 +13,10 @@ statements or moderation change:
   ``interval`` seconds (2 s); votes that arrive meanwhile make the next one;
 - the work (reading the votes, ``analyse`` warm-started from the previous result,
   rendering the section) runs in a worker thread (``anyio.to_thread``): voting and
-  the other requests are served meanwhile;
+  the other requests are served meanwhile. The vote table is kept and only the votes
+  changed since the last read (minus a 10 s margin) are read and merged in; every
+  ``FULL_READ_EVERY`` computations, and when a hidden statement is shown again, all
+  the votes are read again;
 - the new section is sent to this process's subscribers as an ``opinions`` event
   (:meth:`LiveHub.broadcast_local`), never through PostgreSQL ``NOTIFY``.
 
@@ -39,7 +42,7 @@ from trajectoires.db import Database
 from trajectoires.foresight.opinions import (
     OpinionSnapshot,
     analyse_debate,
-    load_debate,
+    load_votes,
     opaque_id,
 )
 from trajectoires.web.workshops.live import LiveHub
@@ -49,6 +52,7 @@ __all__ = ["OpinionService", "opinion_key"]
 logger = logging.getLogger(__name__)
 
 TRIGGERS = frozenset({"votes", "statement", "hidden"})
+FULL_READ_EVERY = 30  # computations reading only the new votes between two full reads
 Renderer = Callable[[OpinionSnapshot], str]
 
 
@@ -71,6 +75,7 @@ class _Debate:
     running: bool = False
     timer: asyncio.TimerHandle | None = None
     last_start: float = float("-inf")
+    incremental: int = 0
     lock: threading.Lock = field(default_factory=threading.Lock)
 
 
@@ -175,11 +180,15 @@ class OpinionService:
         """Read the votes, analyse, render; one at a time per workshop."""
         with debate.lock:
             debate.dirty = False
-            with self.database.sessionmaker() as session:
-                votes = load_debate(session, debate.workshop_id)
             previous = debate.current[0] if debate.current is not None else None
+            table = previous.votes if previous is not None else None
+            if debate.incremental >= FULL_READ_EVERY:
+                table, debate.incremental = None, 0
+            with self.database.sessionmaker() as session:
+                votes, table = load_votes(session, debate.workshop_id, table)
+            debate.incremental = debate.incremental + 1 if votes.since is not None else 0
             snapshot = analyse_debate(votes, key=self.key, previous=previous,
-                                      params=self.params)
+                                      params=self.params, table=table)
             debate.current = (snapshot, self.render(snapshot))
             self.computations += 1
             return snapshot
