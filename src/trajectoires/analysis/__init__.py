@@ -39,6 +39,32 @@ from trajectoires.analysis.fragility import (
 from trajectoires.analysis.inequality import Gini, Theil, gini, theil
 from trajectoires.analysis.weights import Weights, queen_weights
 
+
+def warm_up(background: bool = False) -> None:
+    """Compile or load the numba kernels used above 3,000 units (a no-op for numbers).
+
+    The first call on a machine compiles them (a few seconds, written to the
+    numba cache); later processes load them. A server or ``make install`` can
+    call it once so that no user request pays the compilation; with
+    ``background=True`` it runs in a daemon thread.
+
+    Examples
+    --------
+    >>> warm_up()
+
+    """
+    import threading
+
+    def work() -> None:
+        from trajectoires.analysis import _kernels
+
+        _kernels.warm_up()
+
+    if background:
+        threading.Thread(target=work, name="analysis-warm-up", daemon=True).start()
+    else:
+        work()
+
 __all__ = [
     "INDICATORS",
     "METHODS",
@@ -65,4 +91,5 @@ __all__ = [
     "theil",
     "to_lambert93",
     "two_step_fca",
+    "warm_up",
 ]

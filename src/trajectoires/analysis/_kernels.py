@@ -205,3 +205,16 @@ def global_permutations(z: np.ndarray, graph: tuple, orders: np.ndarray,
                 acc += data[e] * shuffled[indices[e]]
             total += shuffled[i] * acc
         sims[p] = total
+
+
+def warm_up() -> None:
+    """Compile (first time on a machine) or load (later) every kernel on tiny inputs."""
+    n = 8
+    z = np.linspace(1.0, 2.0, n)
+    indptr = np.arange(n + 1, dtype=np.int64)
+    indices = ((np.arange(n) + 1) % n).astype(np.int64)
+    table = permutation_table(1, n, 3, 0)
+    outputs = (0, n, np.zeros(n, dtype=np.int64), np.zeros(n), np.zeros(n))
+    local_permutations(MORAN, (z, z, z, 1.0), (indptr, indices, z), table, outputs)
+    global_permutations(z, (indptr, indices, z), np.tile(np.arange(n), (2, 1)), np.zeros(2))
+    fisher_jenks(z, 2)
