@@ -1,0 +1,86 @@
+"""``trajectoires diagnose CODE --output DIR``: the diagnosis report of a territory.
+
+Reads what the workspace's indicator store holds, computes the diagnosis
+(:func:`trajectoires.diagnosis.diagnose`, the same function as the web pages
+and the API) and writes the HTML report with CSV, GeoJSON and GeoPackage
+exports, with a progress bar. Missing datasets are listed with the command that
+brings each; the report says what could not be computed.
+
+Exit codes: 0 success, 1 unknown territory or missing data, 2 ambiguous name.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
+
+from trajectoires.commands.server import WorkspaceOption
+from trajectoires.commands.territory import load_for_cli, resolve_or_exit
+from trajectoires.settings import Settings
+
+__all__ = ["diagnose"]
+
+
+def diagnose(
+    query: Annotated[str, typer.Argument(help="Territoire : 29, dep:29, 200067072, Quimper…")],
+    *,
+    output: Annotated[Path, typer.Option("--output", "-o", file_okay=False,
+                                         help="Dossier du rapport (créé au besoin).")] = Path(
+        "diagnostic"),
+    seed: Annotated[int, typer.Option(help="Graine des permutations (reproductible).")] = 12345,
+    permutations: Annotated[int, typer.Option(min=0, max=9999,
+                                              help="Permutations des tests spatiaux.")] = 999,
+    workspace: Path | None = WorkspaceOption,
+) -> None:
+    """Produire le diagnostic numérique d'un territoire : rapport HTML, CSV, GeoJSON, GeoPackage."""
+    from trajectoires.db import create_database, migrate
+    from trajectoires.diagnosis import diagnose as compute
+    from trajectoires.diagnosis.report import write_report
+
+    err = Console(stderr=True)
+    settings = Settings.from_env(workspace=str(workspace) if workspace else None)
+    ref = load_for_cli(settings.workspace, err)
+    unit = resolve_or_exit(ref, query, err)
+    settings = settings.ensure_workspace()
+    database = create_database(settings.database_url)
+    migrate(database)
+    columns = (TextColumn("{task.description}"), BarColumn(), TimeElapsedColumn())
+    with Progress(*columns, console=err, transient=True) as bar:
+        task = bar.add_task("Diagnostic", total=1.0)
+
+        def report(message: str, done: float) -> None:
+            bar.update(task, completed=done, description=message)
+
+        with database.session() as session:
+            result = compute(session, ref, unit, cache_dir=settings.workspace / "analysis",
+                             seed=seed, permutations=permutations, progress=report)
+        files = write_report(ref, result, output, progress=report)
+    database.engine.dispose()
+    _summary(Console(), result, files)
+
+
+def _summary(console: Console, result, files) -> None:
+    """Print what was written, and what is missing."""
+    unit = result.unit
+    console.print(f"Diagnostic de [bold]{unit.name}[/bold] ({unit.kind.label} {unit.code}) : "
+                  f"{len(result.communes)} communes.", highlight=False, soft_wrap=True)
+    if result.has_index:
+        state = "partiel" if result.partial else "complet"
+        console.print(f"Indice de fragilité numérique : {state} "
+                      f"({len(result.criteria) - len(result.absent_criteria)} critères sur "
+                      f"{len(result.criteria)}).", highlight=False)
+    else:
+        console.print("[yellow]Indice de fragilité non calculé : aucun de ses critères "
+                      "n'est chargé.[/yellow]")
+    if result.missing:
+        console.print("[bold]Jeux de données manquants[/bold] (et la commande qui les apporte) :")
+        for kind, label, command in result.missing:
+            console.print(f"  • {label} ({kind}) : [bold]{command}[/bold]", highlight=False,
+                          soft_wrap=True)
+    console.print(f"Rapport : [bold]{files.html}[/bold]", highlight=False, soft_wrap=True)
+    console.print(f"Exports : {files.csv.name}, {files.comparison.name}, {files.geojson.name}, "
+                  f"{files.gpkg.name}", highlight=False, soft_wrap=True)

@@ -1,0 +1,290 @@
+"""Assemble a diagnosis: store inputs → analysis → one table per commune, plus summaries.
+
+One implementation behind the ``diagnose`` command, the web pages and the API:
+:func:`diagnose` returns a :class:`Diagnosis` that the report writer, the page
+templates and the JSON models all read.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import numpy as np
+import pandas as pd
+
+from trajectoires import analysis
+from trajectoires.diagnosis.inputs import PLACE_KINDS, Inputs, dataset_rows, load_inputs
+from trajectoires.territory import GEOMETRY_SOURCE, POPULATION_VINTAGE, Reference, Unit
+
+if TYPE_CHECKING:
+    from sqlalchemy.orm import Session
+
+__all__ = ["ACCESS_RADIUS_KM", "BEYOND_KM", "Access", "Diagnosis", "Progress", "diagnose"]
+
+Progress = Callable[[str, float], None]
+BEYOND_KM = 10.0
+"""Distance beyond which inhabitants are counted as far from a place of help."""
+ACCESS_RADIUS_KM = 20.0
+"""Catchment radius of the 2SFCA."""
+
+
+@dataclass(frozen=True)
+class Access:
+    """Access to one kind of place from the communes of the territory."""
+
+    kind: str
+    label: str
+    places_in_territory: int
+    places_total: int
+    population_beyond: float
+    share_beyond: float
+    communes_beyond: int
+    mean_distance_km: float
+
+
+@dataclass(frozen=True, eq=False)
+class Diagnosis:
+    """Everything a report, a page or the API shows about the territory ``unit``.
+
+    ``communes`` has one row per commune of the territory (index: code): name,
+    population, density, EPCI, each criterion value and score, ``fragility_index``,
+    ``fragility_inputs`` (criteria known), ``relative_departement``, ``rank``,
+    ``lisa`` (local cluster label, or None when not computed), ``dist_<kind>``
+    (km to the nearest place) and ``access_<kind>`` (2SFCA, places per 10,000
+    inhabitants).
+    """
+
+    unit: Unit
+    parents: list[Unit]
+    communes: pd.DataFrame
+    criteria: list[dict]
+    absent_criteria: list[str]
+    proxies: list[str]
+    moran: analysis.Moran | None
+    lisa_counts: dict[str, int]
+    theil: analysis.Theil | None
+    gini: analysis.Gini | None
+    access: list[Access]
+    comparison: list[dict]
+    datasets: list[dict]
+    missing: list[tuple[str, str, str]]
+    places: dict[str, pd.DataFrame]
+    seed: int
+    permutations: int
+    sources: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def has_index(self) -> bool:
+        """True when at least one commune of the territory has an index."""
+        return bool(self.communes["fragility_index"].notna().any())
+
+    @property
+    def partial(self) -> bool:
+        """True when the index lacks a criterion or uses a stand-in."""
+        return bool(self.absent_criteria or self.proxies)
+
+
+def _step(progress: Progress | None, message: str, done: float) -> None:
+    if progress is not None:
+        progress(message, done)
+
+
+def _fragility(ref: Reference, inputs: Inputs) -> pd.DataFrame:
+    """National index of every commune (scores by national deciles), or an empty frame."""
+    keys = list(inputs.chosen)
+    if not keys:
+        return pd.DataFrame(index=pd.Index([], name="code"))
+    national = ref.communes_of(ref.france)
+    values = inputs.values.reindex(national.index)
+    result = analysis.fragility_index(values[keys], indicators=keys, reference="departement",
+                               territories=national, population=national["population"],
+                               partial=True)
+    frame = pd.concat([values[keys], result.scores.add_prefix("score_")], axis=1)
+    frame["fragility_index"] = result.index
+    frame["fragility_inputs"] = (~result.missing).sum(axis=1)
+    frame["relative_departement"] = result.relative
+    frame.attrs["population"] = national["population"]
+    frame.attrs["territories"] = national
+    return frame
+
+
+def _criteria(inputs: Inputs, table: pd.DataFrame) -> list[dict]:
+    """One row per criterion of the method: label, source, store indicator, coverage."""
+    from trajectoires.indicators.catalogue import INDICATORS as STORE
+
+    rows = []
+    for key in analysis.METHODS["national-2023"].indicators:
+        info = analysis.INDICATORS[key]
+        source = inputs.chosen.get(key)
+        rows.append({
+            "key": key, "label": info.label, "source": info.source,
+            "indicator": source.indicator if source else None,
+            "indicator_label": STORE[source.indicator].label if source else None,
+            "proxy": bool(source and source.proxy),
+            "note": STORE[source.indicator].note if source else "",
+            "period": inputs.periods.get(key),
+            "known": int(table[key].notna().sum()) if key in table else 0,
+        })
+    return rows
+
+
+def _spatial(table: pd.DataFrame, geometries: Callable, *, cache_dir: Path | None,
+             cache_key: str, seed: int, permutations: int) -> tuple:
+    """Weights over the communes with an outline, Moran and LISA of the index."""
+    drawable = table.index[table["density"].notna()]
+    weights = analysis.queen_weights(lambda: geometries(drawable), ids=drawable,
+                              cache_dir=cache_dir, cache_key=cache_key)
+    known = table.loc[drawable, "fragility_index"].notna().to_numpy()
+    if known.sum() < 3 or "fragility_index" not in table:
+        return weights, None, None
+    sub = weights.subset(list(drawable[known]))
+    if sub.n_links == 0:
+        return weights, None, None
+    y = table.loc[sub.ids, "fragility_index"].to_numpy(dtype=float)
+    global_i = analysis.moran(y, sub, permutations=permutations, rng=seed)
+    local = analysis.local_moran(y, sub, permutations=permutations, rng=seed, correction="fdr")
+    return weights, global_i, local
+
+
+def _access(table: pd.DataFrame, weights: analysis.Weights, places: dict[str, pd.DataFrame],
+            unit_codes: pd.Index) -> list[Access]:
+    """Distance to the nearest place of each kind, population beyond, 2SFCA columns."""
+    results = []
+    origin = pd.DataFrame(weights.points, index=weights.ids, columns=["x", "y"])
+    population = table.loc[weights.ids, "population"].astype("Float64")
+    for kind, frame in places.items():
+        located = frame.dropna(subset=["lat", "lon"])
+        if located.empty:
+            continue
+        xy = analysis.to_lambert93(located["lon"], located["lat"])
+        near = analysis.nearest_distances(origin.to_numpy(), xy)
+        table.loc[weights.ids, f"dist_{kind}"] = near.distance_km
+        known = population.notna().to_numpy()
+        pop = population.to_numpy(dtype=float, na_value=np.nan)[known]
+        catch = analysis.two_step_fca(origin.to_numpy()[known], pop, xy, radius_km=ACCESS_RADIUS_KM)
+        table.loc[weights.ids[known], f"access_{kind}"] = catch.accessibility * 10_000
+        beyond = analysis.population_beyond(near.distance_km[known], pop, BEYOND_KM)
+        inside = int(located["commune_code"].isin(unit_codes).sum())
+        results.append(Access(kind, PLACE_KINDS[kind], inside, len(located), beyond.population,
+                              beyond.share, beyond.units, float(np.mean(near.distance_km))))
+    return results
+
+
+def _comparison(unit: Unit, parents: list[Unit], ref: Reference,
+                national: pd.DataFrame) -> list[dict]:
+    """Population-weighted mean index of the territory and of each parent."""
+    if national.empty:
+        return []
+    weight = pd.to_numeric(national.attrs["population"], errors="coerce").astype(float)
+    rows = []
+    for member in [unit, *parents]:
+        codes = ref.communes_of(member).index if member.kind.value != "pays" else national.index
+        index = national["fragility_index"].reindex(codes)
+        w = weight.reindex(codes)
+        known = index.notna() & w.notna()
+        mean = float((index[known] * w[known]).sum() / w[known].sum()) if known.any() else None
+        row = {"kind": member.kind.value, "kind_label": member.kind.label, "code": member.code,
+               "name": member.name, "fragility_index": mean,
+               "communes_known": int(known.sum()), "communes": len(codes)}
+        for column in [c for c in national.columns if c in analysis.INDICATORS]:
+            values = national[column].reindex(codes)
+            ok = values.notna() & w.notna()
+            row[column] = (float((values[ok] * w[ok]).sum() / w[ok].sum())
+                           if ok.any() else None)
+        rows.append(row)
+    return rows
+
+
+def _territory_table(ref: Reference, unit: Unit, national: pd.DataFrame) -> pd.DataFrame:
+    """Communes of ``unit`` with their index columns and rank (1 = most fragile)."""
+    table = ref.communes_of(unit)[["name", "population", "density", "area_km2", "epci_code"]]
+    table = table.join(national, how="left") if not national.empty else table.copy()
+    if "fragility_index" not in table:
+        table["fragility_index"] = np.nan
+    table["rank"] = table["fragility_index"].rank(ascending=False, method="min").astype("Int64")
+    table["lisa"] = None
+    return table
+
+
+def diagnose(
+    session: Session,
+    ref: Reference,
+    unit: Unit,
+    *,
+    cache_dir: Path | None = None,
+    seed: int = 12345,
+    permutations: int = 999,
+    progress: Progress | None = None,
+) -> Diagnosis:
+    """Compute the diagnosis of ``unit`` from what the store holds.
+
+    Parameters
+    ----------
+    session : sqlalchemy.orm.Session
+        Session on a migrated database (the indicator store).
+    ref : Reference
+        The reference of places.
+    unit : Unit
+        The territory (département, EPCI, région or commune: a commune is
+        diagnosed with its own row only).
+    cache_dir : pathlib.Path, optional
+        Folder of the cached spatial weights (``<workspace>/analysis``).
+    seed : int
+        Seed of the permutation tests (kept in the result and the report).
+    permutations : int
+        Permutations of Moran's I and the local clusters.
+    progress : callable, optional
+        Called with a French message and the fraction done.
+
+    Returns
+    -------
+    Diagnosis
+
+    Notes
+    -----
+    The index follows ``trajectoires.analysis.fragility_index`` (method
+    national-2023, deciles over all French communes, ``partial=True``: a
+    commune missing a criterion gets the mean of its known scores, and the
+    report says so). Local clusters: Anselin (1995), FDR correction.
+
+    """
+    _step(progress, "Lecture des données chargées", 0.05)
+    inputs = load_inputs(session)
+    _step(progress, "Indice de fragilité numérique (national)", 0.25)
+    national = _fragility(ref, inputs)
+    table = _territory_table(ref, unit, national)
+    _step(progress, "Voisinages et agrégats spatiaux", 0.45)
+    weights, global_i, local = _spatial(
+        table, ref.commune_geometries, cache_dir=cache_dir, cache_key=GEOMETRY_SOURCE,
+        seed=seed, permutations=permutations)
+    if local is not None:
+        table.loc[local.ids, "lisa"] = local.labels
+    _step(progress, "Accès aux lieux d'aide", 0.65)
+    access = _access(table, weights, inputs.places, table.index) if weights.n else []
+    _step(progress, "Inégalités et comparaisons", 0.8)
+    theil_t, gini_g = _inequality(table)
+    parents = ref.parents(unit)
+    return Diagnosis(
+        unit=unit, parents=parents, communes=table, criteria=_criteria(inputs, national),
+        absent_criteria=inputs.absent_criteria, proxies=inputs.proxies, moran=global_i,
+        lisa_counts=local.counts() if local is not None else {}, theil=theil_t, gini=gini_g,
+        access=access, comparison=_comparison(unit, parents, ref, national),
+        datasets=dataset_rows(inputs), missing=inputs.missing,
+        places={k: v[v["commune_code"].isin(table.index)] for k, v in inputs.places.items()},
+        seed=seed, permutations=permutations,
+        sources={"population": POPULATION_VINTAGE, "geometry": GEOMETRY_SOURCE},
+    )
+
+
+def _inequality(table: pd.DataFrame) -> tuple[analysis.Theil | None, analysis.Gini | None]:
+    """Population-weighted Theil (between/within EPCI) and Gini of the index."""
+    known = table[table["fragility_index"].notna() & table["population"].notna()]
+    if len(known) < 2:
+        return None, None
+    values = known["fragility_index"].to_numpy(dtype=float)
+    population = known["population"].to_numpy(dtype=float)
+    groups = known["epci_code"].fillna("sans EPCI").to_numpy(dtype=object).astype(str)
+    return analysis.theil(values, population, groups), analysis.gini(values, population)

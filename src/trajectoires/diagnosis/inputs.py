@@ -1,0 +1,148 @@
+"""Inputs of a diagnosis, read from the indicator store.
+
+The fragility index takes the official indicator of each criterion when it is
+loaded and falls back to the labelled stand-in of the shared 2020 files (Data
+For Good derived tables, IRCOM) otherwise; which one was used, and whether it
+is a proxy, travels with the values. Nothing missing is ever replaced by zero:
+what is absent is listed with the command that brings it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+import pandas as pd
+
+from trajectoires.indicators.catalogue import DATASETS, INDICATORS
+
+if TYPE_CHECKING:
+    from sqlalchemy.orm import Session
+
+__all__ = ["FRAGILITY_SOURCES", "PLACE_KINDS", "Inputs", "Source", "load_inputs"]
+
+
+@dataclass(frozen=True)
+class Source:
+    """A store indicator that can feed a criterion of the index."""
+
+    indicator: str
+    proxy: bool = False
+
+
+FRAGILITY_SOURCES: dict[str, tuple[Source, ...]] = {
+    "no_thd_coverage": (Source("arcep_taux_non_thd30"),),
+    "no_4g_coverage": (),
+    "share_65_plus": (Source("insee_part_65p"), Source("dfg_part_65p_sur_15p", proxy=True)),
+    "share_low_diploma": (Source("insee_part_peu_diplomes"),
+                          Source("dfg_part_peu_diplomes", proxy=True)),
+    "poverty_rate": (Source("insee_taux_pauvrete"),
+                     Source("ircom_part_foyers_rfr_12000", proxy=True)),
+}
+"""Store indicators of each criterion of the national index, preferred first.
+
+No open file of 4G non-coverage per commune is imported yet (ARCEP « Mon
+réseau mobile » publishes maps, not a commune table): that criterion is always
+reported missing."""
+
+PLACE_KINDS: dict[str, str] = {
+    "france-services": "France Services",
+    "mediation-places": "lieux de médiation numérique",
+    "libraries": "bibliothèques",
+}
+"""Kinds of places used for access to help, with their French label."""
+
+
+@dataclass(frozen=True, eq=False)
+class Inputs:
+    """What the store holds for a diagnosis.
+
+    Attributes
+    ----------
+    values : pandas.DataFrame
+        National commune table (index: code), one column per criterion key that
+        has data (``share_65_plus``...).
+    chosen : dict
+        Criterion key → the :class:`Source` used.
+    periods : dict
+        Criterion key → period of the values.
+    places : dict
+        Place kind → DataFrame of located places (``lat``, ``lon``, ``name``...).
+    datasets : pandas.DataFrame
+        The store's dataset records (``list_datasets``).
+    missing : list of tuple
+        ``(kind, label, command)`` of each dataset kind not loaded.
+
+    """
+
+    values: pd.DataFrame
+    chosen: dict[str, Source]
+    periods: dict[str, str | None]
+    places: dict[str, pd.DataFrame]
+    datasets: pd.DataFrame
+    missing: list[tuple[str, str, str]] = field(default_factory=list)
+
+    @property
+    def absent_criteria(self) -> list[str]:
+        """Criteria of the index without any value in the store."""
+        return [key for key in FRAGILITY_SOURCES if key not in self.chosen]
+
+    @property
+    def proxies(self) -> list[str]:
+        """Criteria computed from a stand-in rather than the official indicator."""
+        return [key for key, source in self.chosen.items() if source.proxy]
+
+
+def load_inputs(session: Session) -> Inputs:
+    """Read the criteria of the index, the places and the dataset records from the store.
+
+    Parameters
+    ----------
+    session : sqlalchemy.orm.Session
+        An open session on a migrated database.
+
+    Returns
+    -------
+    Inputs
+        National values (never zero-filled), places and what is missing.
+
+    """
+    from trajectoires.indicators.store import (
+        commune_values,
+        list_datasets,
+        missing_datasets,
+        places,
+    )
+
+    datasets = list_datasets(session)
+    loaded_kinds = set(datasets["kind"])
+    wanted = [s.indicator for sources in FRAGILITY_SOURCES.values() for s in sources
+              if INDICATORS[s.indicator].dataset in loaded_kinds]
+    wide = commune_values(session, wanted) if wanted else pd.DataFrame()
+    periods_by_id = wide.attrs.get("periods", {}) if wanted else {}
+    columns, chosen, periods = {}, {}, {}
+    for key, sources in FRAGILITY_SOURCES.items():
+        for source in sources:
+            if source.indicator in wide.columns and wide[source.indicator].notna().any():
+                columns[key] = wide[source.indicator].astype(float)
+                chosen[key] = source
+                periods[key] = periods_by_id.get(source.indicator)
+                break
+    values = pd.DataFrame(columns, index=wide.index if len(wide.columns) else None)
+    located = {kind: places(session, kind) for kind in PLACE_KINDS if kind in loaded_kinds}
+    located = {kind: frame for kind, frame in located.items() if len(frame)}
+    return Inputs(values, chosen, periods, located, datasets, missing_datasets(session))
+
+
+def dataset_rows(inputs: Inputs) -> list[dict]:
+    """List the loaded datasets with their producer and licence, for the sources section."""
+    rows = []
+    for record in inputs.datasets.itertuples():
+        info = DATASETS[record.kind]
+        rows.append({
+            "name": record.name, "kind": record.kind, "label": info.label,
+            "producer": info.producer, "file_name": record.file_name, "period": record.period,
+            "licence": record.licence, "source_url": record.source_url,
+            "communes": int(record.communes),
+        })
+    return rows

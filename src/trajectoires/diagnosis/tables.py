@@ -1,0 +1,59 @@
+"""Tables of a diagnosis: the ranked communes and the export columns (with a dictionary)."""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from trajectoires.diagnosis.compute import Diagnosis
+from trajectoires.diagnosis.inputs import PLACE_KINDS
+
+__all__ = ["COLUMNS", "LISA_LABELS", "export_table", "ranked_rows"]
+
+LISA_LABELS = {
+    "high-high": "foyer de fragilité",
+    "low-low": "zone préservée",
+    "high-low": "îlot fragile",
+    "low-high": "îlot préservé",
+    "not significant": "non significatif",
+    "no neighbours": "non testé (sans voisin)",
+}
+
+COLUMNS: dict[str, str] = {
+    "code": "Code INSEE de la commune (COG 2025)",
+    "name": "Nom de la commune",
+    "population": "Population municipale (populations légales 2017)",
+    "density": "Densité (hab./km²)",
+    "epci_code": "SIREN de l'EPCI",
+    "fragility_index": "Indice de fragilité numérique (1 à 10, 10 = le plus fragile)",
+    "fragility_inputs": "Nombre de critères connus dans l'indice",
+    "rank": "Rang dans le territoire (1 = le plus fragile)",
+    "relative_departement": "Indice relatif au département (100 = moyenne du département)",
+    "lisa": "Regroupement local (LISA, Moran local, FDR 5 %)",
+}
+
+
+def export_table(diagnosis: Diagnosis) -> pd.DataFrame:
+    """One row per commune with stable English column names (see :data:`COLUMNS`)."""
+    table = diagnosis.communes.reset_index().rename(columns={"index": "code"})
+    table["population"] = table["population"].astype("Float64")
+    table["rank"] = table["rank"].astype("Float64")
+    table["lisa"] = table["lisa"].astype(object)
+    return table.sort_values(["rank", "code"], na_position="last").reset_index(drop=True)
+
+
+def ranked_rows(diagnosis: Diagnosis) -> list[dict]:
+    """Rows of the ranked table (most fragile first; communes without an index last)."""
+    table = export_table(diagnosis)
+    keys = [c["key"] for c in diagnosis.criteria if c["key"] in table]
+    rows = []
+    for record in table.to_dict("records"):
+        rows.append({
+            "code": record["code"], "name": record["name"],
+            "population": record["population"], "index": record["fragility_index"],
+            "rank": record["rank"], "inputs": record.get("fragility_inputs"),
+            "lisa": LISA_LABELS.get(record["lisa"], "—") if record["lisa"] else "—",
+            "values": [record.get(k) for k in keys],
+            "distances": [record.get(f"dist_{k}") for k in PLACE_KINDS
+                          if f"dist_{k}" in table],
+        })
+    return rows
