@@ -184,9 +184,14 @@ def fragility_index(
 
     Notes
     -----
-    Source and assumptions (FORMATS.md §2.5): the 1-10 scale per criterion and
-    the five criteria are published; the decile transform and the plain mean
-    are our reading, as the exact transform is not published.
+    Source: fragilite-numerique.fr (La MedNum, ANSA, CREDOC, 2023) and the
+    CREDOC-ANCT study « La société numérique française : définir et mesurer
+    l'éloignement numérique » (2023); indicators from ARCEP (THD and 4G
+    coverage), INSEE RP (65+, diplomas) and INSEE Filosofi (poverty). The 1-10
+    scale per criterion and the five criteria are published; the decile
+    transform and the plain mean are our reading (the transform is not
+    published). The reference mode follows the 2019 IFN (MedNum/ANSA): 100 =
+    the reference territory.
 
     Examples
     --------
