@@ -92,15 +92,15 @@ def opinion_map_svg(
     True
 
     """
-    margin, top = 24, 40
+    margin, top, pad = 24, 40, 56  # pad: room for the labels centred on the edge marks
     pts = result.positions
     span = float(np.abs(pts).max()) if len(pts) else 1.0
     span = span if span > 0 else 1.0
-    inner = size - 2 * margin
+    width, height = size - 2 * pad, size - top - pad - margin
 
     def xy(point: Sequence[float]) -> tuple[float, float]:
-        return (margin + (point[0] / span + 1) / 2 * inner,
-                top + (1 - point[1] / span) / 2 * (inner - top + margin))
+        return (pad + (point[0] / span + 1) / 2 * width,
+                top + margin + (1 - point[1] / span) / 2 * height)
 
     names = labels or tuple(f"Groupe {group_letter(g.id)}" for g in result.groups)
     title_id = f"{id_prefix}-title"
@@ -117,8 +117,9 @@ def opinion_map_svg(
         x, y = xy(result.position_of(highlight))
         parts.append(f'<g class="me" id="{id_prefix}-me"><circle cx="{x:.1f}" cy="{y:.1f}" '
                      'r="9" fill="none" stroke="black" stroke-width="2.5"/>'
-                     f'<text x="{x + 12:.1f}" y="{y + 4:.1f}" font-family="sans-serif" '
-                     f'font-size="14" font-weight="bold">{escape(highlight_label)}</text></g>')
+                     f'<text x="{x:.1f}" y="{y + 25:.1f}" text-anchor="middle" '
+                     'font-family="sans-serif" font-size="14" font-weight="bold" stroke="white" '
+                     f'stroke-width="3" paint-order="stroke">{escape(highlight_label)}</text></g>')
     parts.append("</svg>")
     return "\n".join(parts)
 
@@ -145,7 +146,8 @@ def _centres(result: Result, xy, names: tuple[str, ...]) -> list[str]:
         shape = GROUP_SHAPES[group.id % len(GROUP_SHAPES)]
         out.append(f'{_mark(shape, x, y, 8)} fill="none" stroke="{colour}" stroke-width="3" '
                    'class="group-centre"/>')
-        out.append(f'<text x="{x + 11:.1f}" y="{y - 11:.1f}" font-family="sans-serif" '
+        out.append(f'<text x="{x:.1f}" y="{y - 14:.1f}" text-anchor="middle" '
+                   'font-family="sans-serif" '
                    f'font-size="13" font-weight="bold" fill="black" stroke="white" '
                    f'stroke-width="3" paint-order="stroke">{escape(names[group.id])} '
                    f"({group.size})</text>")

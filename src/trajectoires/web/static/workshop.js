@@ -232,7 +232,8 @@
       [["cx", x], ["cy", y], ["r", 9], ["fill", "none"], ["stroke", "black"], ["stroke-width", 2.5]]
         .forEach(function (a) { ring.setAttribute(a[0], String(a[1])); });
       var label = document.createElementNS(SVG_NS, "text");
-      [["x", x + 12], ["y", y + 4], ["font-family", "sans-serif"], ["font-size", 14], ["font-weight", "bold"]]
+      [["x", x], ["y", y + 25], ["text-anchor", "middle"], ["font-family", "sans-serif"], ["font-size", 14],
+        ["font-weight", "bold"], ["stroke", "white"], ["stroke-width", 3], ["paint-order", "stroke"]]
         .forEach(function (a) { label.setAttribute(a[0], String(a[1])); });
       label.textContent = opinions.dataset.meLabel || "Vous";
       mark.appendChild(ring);
