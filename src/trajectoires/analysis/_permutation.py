@@ -41,7 +41,6 @@ def permutation_table(max_card: int, n: int, permutations: int, seed: int) -> np
         from trajectoires.analysis import _kernels
 
         table = _kernels.permutation_table(max(int(max_card), 1), n, permutations, seed)
-    table.setflags(write=False)
     return table
 
 
