@@ -231,7 +231,8 @@ def diagnose(
         The territory (département, EPCI, région or commune: a commune is
         diagnosed with its own row only).
     cache_dir : pathlib.Path, optional
-        Folder of the cached spatial weights (``<workspace>/analysis``).
+        Folder of the cached spatial weights and national inputs
+        (``<workspace>/analysis``; inputs under its ``diagnosis`` subfolder).
     seed : int
         Seed of the permutation tests (kept in the result and the report).
     permutations : int
@@ -252,7 +253,7 @@ def diagnose(
 
     """
     _step(progress, "Lecture des données chargées", 0.05)
-    inputs = load_inputs(session)
+    inputs = load_inputs(session, None if cache_dir is None else cache_dir / "diagnosis")
     _step(progress, "Indice de fragilité numérique (national)", 0.25)
     national = _fragility(ref, inputs)
     table = _territory_table(ref, unit, national)

@@ -9,7 +9,12 @@ what is absent is listed with the command that brings it.
 
 from __future__ import annotations
 
+import hashlib
+import json
+import shutil
+import tempfile
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 import pandas as pd
@@ -20,6 +25,9 @@ if TYPE_CHECKING:
     from sqlalchemy.orm import Session
 
 __all__ = ["FRAGILITY_SOURCES", "PLACE_KINDS", "Inputs", "Source", "load_inputs"]
+
+
+CACHE_VERSION = "diagnosis-inputs-1"
 
 
 @dataclass(frozen=True)
@@ -93,13 +101,17 @@ class Inputs:
         return [key for key, source in self.chosen.items() if source.proxy]
 
 
-def load_inputs(session: Session) -> Inputs:
+def load_inputs(session: Session, cache_dir: Path | None = None) -> Inputs:
     """Read the criteria of the index, the places and the dataset records from the store.
 
     Parameters
     ----------
     session : sqlalchemy.orm.Session
         An open session on a migrated database.
+    cache_dir : pathlib.Path, optional
+        Folder where the national inputs are kept, keyed by a fingerprint of the
+        dataset records (name, kind, SHA-256, vintage, import time): any import
+        changes the key, so a cached table is never stale.
 
     Returns
     -------
@@ -107,15 +119,23 @@ def load_inputs(session: Session) -> Inputs:
         National values (never zero-filled), places and what is missing.
 
     """
-    from trajectoires.indicators.store import (
-        commune_values,
-        list_datasets,
-        missing_datasets,
-        places,
-    )
+    from trajectoires.indicators.store import list_datasets, missing_datasets
 
     datasets = list_datasets(session)
-    loaded_kinds = set(datasets["kind"])
+    missing = missing_datasets(session)
+    folder = None if cache_dir is None else Path(cache_dir) / f"inputs-{_fingerprint(datasets)}"
+    if folder is not None and (folder / "meta.json").exists():
+        return _read_cache(folder, datasets, missing)
+    values, chosen, periods, located = _read_store(session, set(datasets["kind"]))
+    inputs = Inputs(values, chosen, periods, located, datasets, missing)
+    if folder is not None:
+        _write_cache(folder, inputs)
+    return inputs
+
+
+def _read_store(session: Session, loaded_kinds: set[str]) -> tuple:
+    from trajectoires.indicators.store import commune_values, places
+
     wanted = [s.indicator for sources in FRAGILITY_SOURCES.values() for s in sources
               if INDICATORS[s.indicator].dataset in loaded_kinds]
     wide = commune_values(session, wanted) if wanted else pd.DataFrame()
@@ -129,9 +149,43 @@ def load_inputs(session: Session) -> Inputs:
                 periods[key] = periods_by_id.get(source.indicator)
                 break
     values = pd.DataFrame(columns, index=wide.index if len(wide.columns) else None)
+    values.index.name = "code"
     located = {kind: places(session, kind) for kind in PLACE_KINDS if kind in loaded_kinds}
-    located = {kind: frame for kind, frame in located.items() if len(frame)}
-    return Inputs(values, chosen, periods, located, datasets, missing_datasets(session))
+    located = {kind: frame.drop(columns=["attributes"]) for kind, frame in located.items()
+               if len(frame)}
+    return values, chosen, periods, located
+
+
+def _fingerprint(datasets: pd.DataFrame) -> str:
+    rows = sorted(f"{r.name}|{r.kind}|{r.sha256}|{r.period}|{r.imported_at}"
+                  for r in datasets.itertuples())
+    text = "\n".join([CACHE_VERSION, *rows])
+    return hashlib.sha256(text.encode()).hexdigest()[:20]
+
+
+def _write_cache(folder: Path, inputs: Inputs) -> None:
+    """Write the inputs atomically (temporary folder renamed into place)."""
+    folder.parent.mkdir(parents=True, exist_ok=True)
+    partial = Path(tempfile.mkdtemp(prefix=".partiel-", dir=folder.parent))
+    inputs.values.to_parquet(partial / "values.parquet")
+    for kind, frame in inputs.places.items():
+        frame.to_parquet(partial / f"places-{kind}.parquet", index=False)
+    meta = {"chosen": {k: [s.indicator, s.proxy] for k, s in inputs.chosen.items()},
+            "periods": inputs.periods, "places": list(inputs.places)}
+    (partial / "meta.json").write_text(json.dumps(meta), encoding="utf-8")
+    try:
+        partial.rename(folder)
+    except OSError:  # another process wrote it first
+        shutil.rmtree(partial, ignore_errors=True)
+
+
+def _read_cache(folder: Path, datasets: pd.DataFrame, missing: list) -> Inputs:
+    meta = json.loads((folder / "meta.json").read_text(encoding="utf-8"))
+    values = pd.read_parquet(folder / "values.parquet")
+    located = {kind: pd.read_parquet(folder / f"places-{kind}.parquet")
+               for kind in meta["places"]}
+    chosen = {k: Source(i, bool(p)) for k, (i, p) in meta["chosen"].items()}
+    return Inputs(values, chosen, meta["periods"], located, datasets, missing)
 
 
 def dataset_rows(inputs: Inputs) -> list[dict]:

@@ -1,9 +1,10 @@
 """Maps of a diagnosis: fragility choropleth, local clusters, access with places drawn.
 
-The fragility map is a choropleth of :func:`trajectoires.render.render_choropleth`.
-The cluster and access maps are categorical (named classes, not bounds), with
-places drawn as marked points, which the choropleth renderer does not offer:
-they are written here, with the same conventions (no ``style`` attribute, a
+The renderer of :mod:`trajectoires.render` classifies with mapclassify, whose
+import compiles numba functions on every start (about 10 s when numba is
+installed), and cannot draw named classes nor points. A diagnosis needs named
+classes (local clusters, distance bands) and places drawn as points, and must
+start fast, so its maps are written here with the render conventions (no ``style`` attribute, a
 ``<title>``/``<desc>`` pair, one ``<path>`` per commune with ``data-code``,
 missing values hatched, so colour is never the only cue).
 """
@@ -11,15 +12,17 @@ missing values hatched, so colour is never the only cue).
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import lru_cache
 from html import escape
 
 import numpy as np
 import pandas as pd
 
-from trajectoires.render import render_choropleth
+from trajectoires import analysis
 from trajectoires.territory import Reference
 
-__all__ = ["LISA_CLASSES", "DiagnosisMaps", "access_map", "cluster_map", "fragility_map"]
+__all__ = ["LISA_CLASSES", "DiagnosisMaps", "access_map", "categorical_svg", "classed_map",
+           "cluster_map", "fragility_map"]
 
 LISA_CLASSES: dict[str, tuple[str, str]] = {
     "high-high": ("#b2182b", "Foyer de fragilité (fort entouré de fort)"),
@@ -31,7 +34,7 @@ LISA_CLASSES: dict[str, tuple[str, str]] = {
 }
 DISTANCE_BANDS = ((0, 5, "#fef0d9"), (5, 10, "#fdcc8a"), (10, 15, "#fc8d59"),
                   (15, float("inf"), "#d7301f"))
-WIDTH, MAP_W, LEGEND_X = 800, 540, 560
+WIDTH, MAP_W, LEGEND_X = 960, 540, 560
 
 
 @dataclass(frozen=True)
@@ -43,20 +46,56 @@ class DiagnosisMaps:
     access: dict[str, str]
 
 
-def fragility_map(ref: Reference, table: pd.DataFrame, unit_name: str, *,
-                  column: str = "fragility_index", label: str = "Indice de fragilité numérique",
-                  unit: str = "score de 1 à 10", svg_id: str = "carte-fragilite",
-                  links: list[str] | None = None) -> str | None:
-    """Choropleth of ``column`` over the communes of ``table`` (None: fewer than 2 values)."""
-    if table[column].notna().sum() < 2:
+YLORRD5 = ("#ffffb2", "#fecc5c", "#fd8d3c", "#f03b20", "#bd0026")
+"""ColorBrewer YlOrRd, 5 classes (colour-blind safe)."""
+
+
+def classed_map(ref: Reference, table: pd.DataFrame, column: str, *, title: str, unit: str,
+                svg_id: str, k: int = 5) -> str | None:
+    """Map ``column`` in ``k`` quantile classes (None: fewer than 2 values).
+
+    Classes come from :func:`trajectoires.analysis.classify` (numpy, no
+    mapclassify import); missing values form their own named class.
+    """
+    values = pd.to_numeric(table[column], errors="coerce").astype(float)
+    if values.notna().sum() < 2:
         return None
-    result = render_choropleth(
-        ref.commune_geometries(table.index), table[column].to_numpy(dtype=float),
-        codes=table.index, names=table["name"], title=f"{label} — {unit_name}",
-        legend_title=label, unit=unit, links=links,
-        source="Calcul Trajectoires (méthode nationale 2023) ; voir les sources du rapport",
-        svg_id=svg_id, k=5, scheme="quantiles")
-    return result.svg
+    result = analysis.classify(values.to_numpy(), "quantiles", k=k)
+    classes, lower = [], float(values.min())
+    keys = pd.Series("na", index=table.index)
+    for i, upper in enumerate(result.bins):
+        keys[result.classes == i] = f"c{i}"
+        text = f"de {french(lower)} à {french(float(upper))} {unit}".rstrip()
+        classes.append((f"c{i}", YLORRD5[round(i * 4 / max(len(result.bins) - 1, 1))], text))
+        lower = float(upper)
+    classes.append(("na", "#ffffff", "Donnée manquante"))
+    return categorical_svg(ref, table, keys, classes=classes, title=title, svg_id=svg_id)
+
+
+def french(value: float) -> str:
+    """Short French number: decimal comma, two decimals at most."""
+    return f"{value:.2f}".rstrip("0").rstrip(".").replace(".", ",")
+
+
+def fragility_map(ref: Reference, table: pd.DataFrame, unit_name: str) -> str | None:
+    """Choropleth of the fragility index (quantile classes), None without an index."""
+    return classed_map(ref, table, "fragility_index", unit="",
+                       title=f"Indice de fragilité numérique (1 à 10) — {unit_name}",
+                       svg_id="carte-fragilite")
+
+
+@lru_cache(maxsize=16)
+def _outlines(ref: Reference, codes: tuple[str, ...]) -> tuple[float, dict[str, str]]:
+    """Height of the frame and the path of each commune (cached: every map reuses them)."""
+    geometries = ref.commune_geometries(codes)
+    x0, y1, scale, height = _frame(geometries)
+    paths = {code: _path(g, x0, y1, scale) for code, g in zip(codes, geometries, strict=True)
+             if g is not None}
+    return height, paths
+
+
+def _projector(ref: Reference, codes: tuple[str, ...]) -> tuple[float, float, float, float]:
+    return _frame(ref.commune_geometries(codes))
 
 
 def _frame(geometries: np.ndarray) -> tuple[float, float, float, float]:
@@ -98,23 +137,25 @@ def categorical_svg(ref: Reference, table: pd.DataFrame, categories: pd.Series, 
                     classes: list[tuple[str, str, str]], title: str, svg_id: str,
                     points: np.ndarray | None = None, points_label: str = "") -> str:
     """Draw a map of named classes: ``classes`` is ``(key, colour, French label)``."""
-    geometries = ref.commune_geometries(table.index)
-    x0, y1, scale, height = _frame(geometries)
+    codes = tuple(table.index)
+    height, paths = _outlines(ref, codes)
     top = 40
-    fills = {key: color for key, color, _ in classes}
+    hatch = f"{svg_id}-hachures"
+    fills = {key: f"url(#{hatch})" if key == "na" else color for key, color, _ in classes}
+    counts = categories.value_counts()
+    classes = [c for c in classes if c[0] != "na" or counts.get("na", 0)]
+    names = dict(zip(codes, table["name"], strict=True))
     groups = []
     for key, _color, label in classes:
-        paths = []
-        for code, name, geometry in zip(table.index, table["name"], geometries, strict=True):
-            if geometry is None or categories.get(code) != key:
-                continue
-            paths.append(f'<path d="{_path(geometry, x0, y1, scale)}" data-code="{code}">'
-                         f"<title>{escape(name)} ({code}) : {escape(label)}</title></path>")
-        groups.append(f'<g class="classe" fill="{fills[key]}">{"".join(paths)}</g>')
-    counts = categories.value_counts()
-    entries = [(c, lab, int(counts.get(k, 0))) for k, c, lab in classes]
+        members = [code for code in categories.index[categories == key] if code in paths]
+        body = "".join(f'<path d="{paths[code]}" data-code="{code}"><title>'
+                       f"{escape(names[code])} ({code}) : {escape(label)}</title></path>"
+                       for code in members)
+        groups.append(f'<g class="classe" fill="{fills[key]}">{body}</g>')
+    entries = [(fills[k], lab, int(counts.get(k, 0))) for k, _, lab in classes]
     marks, extra = "", ""
     if points is not None and len(points):
+        x0, y1, scale, _ = _projector(ref, codes)
         px, py = (points[:, 0] - x0) * scale, (y1 - points[:, 1]) * scale
         inside = (px >= 0) & (px <= MAP_W) & (py >= 0) & (py <= height)
         marks = "".join(f'<circle cx="{a:.1f}" cy="{b:.1f}" r="3.5"/>'
@@ -132,6 +173,9 @@ def categorical_svg(ref: Reference, table: pd.DataFrame, categories: pd.Series, 
             f'aria-labelledby="{svg_id}-titre {svg_id}-desc">'
             f'<title id="{svg_id}-titre">{escape(title)}</title>'
             f'<desc id="{svg_id}-desc">{escape(description)}</desc>'
+            f'<defs><pattern id="{hatch}" width="6" height="6" patternUnits="userSpaceOnUse" '
+            f'patternTransform="rotate(45)"><rect width="6" height="6" fill="#ffffff"/>'
+            f'<line x1="0" y1="0" x2="0" y2="6" stroke="#999" stroke-width="2"/></pattern></defs>'
             f'<text x="0" y="20" font-size="16" font-weight="bold">{escape(title)}</text>'
             f'<g transform="translate(0 {top})" stroke="#777" stroke-width="0.4">'
             f'{"".join(groups)}</g><g transform="translate(0 {top})">{marks}</g>'

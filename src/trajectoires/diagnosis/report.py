@@ -13,6 +13,7 @@ import math
 from dataclasses import dataclass
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
 from trajectoires.diagnosis.compute import Diagnosis
@@ -109,24 +110,56 @@ def write_report(ref: Reference, diagnosis: Diagnosis, output: Path,
     comparison = pd.DataFrame(diagnosis.comparison)
     comp_path = _atomic(output / "comparaison.csv",
                         lambda p: comparison.to_csv(p, index=False, encoding="utf-8"))
-    frame = _geoframe(ref, table)
-    geojson = _atomic(output / "communes.geojson", lambda p: _write_geojson(frame, p))
-    gpkg = _atomic(output / "communes.gpkg",
-                   lambda p: frame.to_crs(2154).to_file(p, driver="GPKG", layer="communes",
-                                                       engine="pyogrio"))
+    geojson = _atomic(output / "communes.geojson",
+                      lambda p: write_geojson(ref, table, p))
+    gpkg = _atomic(output / "communes.gpkg", lambda p: write_geopackage(ref, table, p))
     step("Terminé", 1.0)
     return ReportFiles(html_path, csv_path, comp_path, geojson, gpkg)
 
 
-def _geoframe(ref: Reference, table: pd.DataFrame):
-    import geopandas
+def _plain_columns(table: pd.DataFrame) -> dict[str, np.ndarray]:
+    """Columns as numpy arrays: numbers as float (NaN when missing), text as object."""
+    columns = {}
+    for name in table.columns:
+        series = table[name]
+        if pd.api.types.is_numeric_dtype(series):
+            columns[name] = pd.to_numeric(series, errors="coerce").to_numpy(
+                dtype=float, na_value=np.nan)
+        else:
+            columns[name] = np.array([None if pd.isna(v) else str(v) for v in series],
+                                     dtype=object)
+    return columns
+
+
+def write_geojson(ref: Reference, table: pd.DataFrame, path: Path) -> None:
+    """Write ``table`` with the commune outlines as GeoJSON (WGS84, RFC 7946)."""
+    import shapely
 
     geometries = ref.commune_geometries(table["code"], crs="EPSG:4326")
-    return geopandas.GeoDataFrame(table, geometry=list(geometries), crs="EPSG:4326")
+    texts = shapely.to_geojson(np.asarray(geometries, dtype=object))
+    columns = _plain_columns(table)
+    features = []
+    for i, text in enumerate(texts):
+        properties = {}
+        for name, values in columns.items():
+            value = values[i]
+            properties[name] = (None if value is None or (isinstance(value, float)
+                                                          and math.isnan(value)) else value)
+        features.append({"type": "Feature", "properties": properties,
+                         "geometry": None if text is None else json.loads(text)})
+    document = {"type": "FeatureCollection", "name": "communes", "features": features}
+    path.write_text(json.dumps(document, ensure_ascii=False), encoding="utf-8")
 
 
-def _write_geojson(frame, path: Path) -> None:
-    text = frame.to_json(na="null", drop_id=True, ensure_ascii=False)
-    data = json.loads(text)
-    data["name"] = "communes"
-    path.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
+def write_geopackage(ref: Reference, table: pd.DataFrame, path: Path) -> None:
+    """Write ``table`` with the commune outlines as a GeoPackage layer (Lambert-93)."""
+    import shapely
+    from pyogrio.raw import write
+
+    geometries = np.asarray(ref.commune_geometries(table["code"]), dtype=object)
+    polygons = [None if g is None else (g if g.geom_type == "MultiPolygon"
+                                        else shapely.MultiPolygon([g])) for g in geometries]
+    wkb = np.array([None if g is None else shapely.to_wkb(g) for g in polygons], dtype=object)
+    columns = _plain_columns(table)
+    write(str(path), wkb, list(columns.values()), list(columns), layer="communes",
+          driver="GPKG", geometry_type="MultiPolygon", crs="EPSG:2154")
