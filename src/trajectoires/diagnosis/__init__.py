@@ -10,6 +10,7 @@ from trajectoires.diagnosis.compute import (
     BEYOND_KM,
     Access,
     Diagnosis,
+    compare_units,
     diagnose,
 )
 from trajectoires.diagnosis.inputs import FRAGILITY_SOURCES, PLACE_KINDS, Inputs, load_inputs
@@ -22,6 +23,7 @@ __all__ = [
     "Access",
     "Diagnosis",
     "Inputs",
+    "compare_units",
     "diagnose",
     "load_inputs",
 ]

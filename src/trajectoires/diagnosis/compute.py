@@ -22,7 +22,8 @@ from trajectoires.territory import GEOMETRY_SOURCE, POPULATION_VINTAGE, Referenc
 if TYPE_CHECKING:
     from sqlalchemy.orm import Session
 
-__all__ = ["ACCESS_RADIUS_KM", "BEYOND_KM", "Access", "Diagnosis", "Progress", "diagnose"]
+__all__ = ["ACCESS_RADIUS_KM", "BEYOND_KM", "Access", "Diagnosis", "Progress", "compare_units",
+           "diagnose"]
 
 Progress = Callable[[str, float], None]
 BEYOND_KM = 10.0
@@ -75,6 +76,7 @@ class Diagnosis:
     seed: int
     permutations: int
     sources: dict[str, str] = field(default_factory=dict)
+    national: pd.DataFrame | None = field(default=None, repr=False)
 
     @property
     def has_index(self) -> bool:
@@ -173,23 +175,38 @@ def _access(table: pd.DataFrame, weights: analysis.Weights, places: dict[str, pd
     return results
 
 
-def _comparison(unit: Unit, parents: list[Unit], ref: Reference,
-                national: pd.DataFrame) -> list[dict]:
-    """Population-weighted mean index of the territory and of each parent."""
-    if national.empty:
+def compare_units(ref: Reference, national: pd.DataFrame | None,
+                  units: list[Unit]) -> list[dict]:
+    """Population-weighted mean index (and criteria) of each unit, from the national table.
+
+    Parameters
+    ----------
+    ref : Reference
+        The reference of places.
+    national : pandas.DataFrame or None
+        ``Diagnosis.national`` (empty or None when no criterion is loaded).
+    units : list of Unit
+        Territories to compare (any kind, France included).
+
+    Returns
+    -------
+    list of dict
+        One row per unit: ``kind``, ``kind_label``, ``code``, ``name``,
+        ``fragility_index``, ``communes_known``, ``communes``, then each criterion.
+
+    """
+    if national is None or national.empty:
         return []
     weight = pd.to_numeric(national.attrs["population"], errors="coerce").astype(float)
+    criteria = [c for c in national.columns if c in analysis.INDICATORS]
     rows = []
-    for member in [unit, *parents]:
+    for member in units:
         codes = ref.communes_of(member).index if member.kind.value != "pays" else national.index
-        index = national["fragility_index"].reindex(codes)
         w = weight.reindex(codes)
-        known = index.notna() & w.notna()
-        mean = float((index[known] * w[known]).sum() / w[known].sum()) if known.any() else None
         row = {"kind": member.kind.value, "kind_label": member.kind.label, "code": member.code,
-               "name": member.name, "fragility_index": mean,
-               "communes_known": int(known.sum()), "communes": len(codes)}
-        for column in [c for c in national.columns if c in analysis.INDICATORS]:
+               "name": member.name, "communes": len(codes),
+               "communes_known": int(national["fragility_index"].reindex(codes).notna().sum())}
+        for column in ["fragility_index", *criteria]:
             values = national[column].reindex(codes)
             ok = values.notna() & w.notna()
             row[column] = (float((values[ok] * w[ok]).sum() / w[ok].sum())
@@ -272,11 +289,12 @@ def diagnose(
         unit=unit, parents=parents, communes=table, criteria=_criteria(inputs, national),
         absent_criteria=inputs.absent_criteria, proxies=inputs.proxies, moran=global_i,
         lisa_counts=local.counts() if local is not None else {}, theil=theil_t, gini=gini_g,
-        access=access, comparison=_comparison(unit, parents, ref, national),
+        access=access, comparison=compare_units(ref, national, [unit, *parents]),
         datasets=dataset_rows(inputs), missing=inputs.missing,
         places={k: v[v["commune_code"].isin(table.index)] for k, v in inputs.places.items()},
         seed=seed, permutations=permutations,
         sources={"population": POPULATION_VINTAGE, "geometry": GEOMETRY_SOURCE},
+        national=national,
     )
 
 

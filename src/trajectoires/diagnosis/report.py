@@ -21,7 +21,8 @@ from trajectoires.diagnosis.maps import DiagnosisMaps, access_map, cluster_map, 
 from trajectoires.diagnosis.tables import export_table, ranked_rows
 from trajectoires.territory import Reference
 
-__all__ = ["REPORT_FILES", "ReportFiles", "build_maps", "render_html", "write_report"]
+__all__ = ["REPORT_FILES", "ReportFiles", "build_maps", "render_body", "render_html",
+           "write_geojson", "write_geopackage", "write_report"]
 
 REPORT_FILES = ("diagnostic.html", "communes.csv", "comparaison.csv", "communes.geojson",
                 "communes.gpkg")
@@ -82,6 +83,12 @@ def render_html(diagnosis: Diagnosis, maps: DiagnosisMaps, *, standalone: bool =
     return env.get_template("report.html").render(
         d=diagnosis, maps=maps, rows=ranked_rows(diagnosis), css=css,
         files=REPORT_FILES)
+
+
+def render_body(diagnosis: Diagnosis, maps: DiagnosisMaps) -> str:
+    """Render the body of the report (sections only), for the web page."""
+    return _environment().get_template("_diagnosis_body.html").render(
+        d=diagnosis, maps=maps, rows=ranked_rows(diagnosis))
 
 
 def _atomic(path: Path, write) -> Path:

@@ -7,7 +7,7 @@ import pandas as pd
 from trajectoires.diagnosis.compute import Diagnosis
 from trajectoires.diagnosis.inputs import PLACE_KINDS
 
-__all__ = ["COLUMNS", "LISA_LABELS", "export_table", "ranked_rows"]
+__all__ = ["COLUMNS", "LISA_LABELS", "export_table", "map_choices", "ranked_rows"]
 
 LISA_LABELS = {
     "high-high": "foyer de fragilité",
@@ -57,3 +57,23 @@ def ranked_rows(diagnosis: Diagnosis) -> list[dict]:
                           if f"dist_{k}" in table],
         })
     return rows
+
+
+def map_choices(diagnosis: Diagnosis) -> dict[str, tuple[str, str]]:
+    """Columns that can be mapped: column → (French label, unit); only those with values."""
+    from trajectoires.analysis import INDICATORS
+
+    table = diagnosis.communes
+    choices = {"fragility_index": ("Indice de fragilité numérique (1 à 10)", "")}
+    for criterion in diagnosis.criteria:
+        key = criterion["key"]
+        if key in table:
+            choices[key] = (INDICATORS[key].label + (" (approximation)" if criterion["proxy"]
+                                                      else ""), "%")
+            choices[f"score_{key}"] = (f"Score : {INDICATORS[key].label}", "")
+    for item in diagnosis.access:
+        choices[f"dist_{item.kind}"] = (f"Distance au plus proche lieu ({item.label})", "km")
+        choices[f"access_{item.kind}"] = (
+            f"Accessibilité 2SFCA ({item.label}, lieux pour 10 000 habitants)", "")
+    choices["density"] = ("Densité de population", "hab./km²")
+    return {k: v for k, v in choices.items() if k in table and table[k].notna().any()}

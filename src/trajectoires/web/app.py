@@ -17,6 +17,7 @@ from trajectoires.settings import Settings
 from trajectoires.web import auth, errors, security
 from trajectoires.web.templating import make_templates
 from trajectoires.web.territory import api as territory_api
+from trajectoires.web.territory import diagnosis_api, diagnosis_pages
 from trajectoires.web.territory import pages as territory_pages
 from trajectoires.web.workshops import api as workshop_api
 from trajectoires.web.workshops import pages as workshop_pages
@@ -65,7 +66,8 @@ def create_app(settings: Settings | None = None, database: Database | None = Non
         max_age=14 * 24 * 3600,
     )
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
-    for module in (territory_pages, territory_api, auth, workshop_pages, workshop_api):
+    for module in (territory_pages, territory_api, diagnosis_pages, diagnosis_api, auth,
+                   workshop_pages, workshop_api):
         app.include_router(module.router)
     errors.install(app)
     return app

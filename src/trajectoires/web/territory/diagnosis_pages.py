@@ -1,0 +1,119 @@
+"""Diagnosis page of a territory: ``/territoires/{kind}/{code}/diagnostic``.
+
+A thin layer over :mod:`trajectoires.diagnosis`: the page and the API read the
+same :class:`~trajectoires.diagnosis.Diagnosis`, computed once per territory and
+state of the indicator store, and kept in a small in-memory cache.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections import OrderedDict
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, HTTPException, Query, Request
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
+
+from trajectoires.diagnosis import Diagnosis, compare_units, diagnose
+from trajectoires.diagnosis.maps import DiagnosisMaps, classed_map
+from trajectoires.diagnosis.report import build_maps, render_body
+from trajectoires.diagnosis.tables import map_choices
+from trajectoires.territory import AmbiguousTerritory, Reference, TerritoryNotFound, Unit
+from trajectoires.web.territory.deps import reference_or_503
+from trajectoires.web.territory.maps import MAX_MAP_COMMUNES
+from trajectoires.web.territory.pages import territory_url, unit_or_404
+
+__all__ = ["diagnosis_for", "router"]
+
+router = APIRouter(include_in_schema=False)
+Ref = Annotated[Reference, Depends(reference_or_503)]
+_LOCK = threading.Lock()
+_CACHE_SIZE = 8
+
+
+def _fingerprint(request: Request) -> str:
+    from trajectoires.indicators.store import list_datasets
+
+    with request.app.state.db.session() as session:
+        loaded = list_datasets(session)
+    return "|".join(f"{r.name}:{r.sha256}:{r.imported_at}" for r in loaded.itertuples())
+
+
+def diagnosis_for(request: Request, ref: Reference,
+                  unit: Unit) -> tuple[Diagnosis, DiagnosisMaps]:
+    """Return the diagnosis of ``unit`` and its maps (cached per state of the store).
+
+    Raises a French 422 for territories too large for a web page (all of France).
+    """
+    if unit.commune_count > MAX_MAP_COMMUNES:
+        query = "FR" if unit.kind.value == "pays" else unit.ref
+        raise HTTPException(status_code=422, detail=(
+            f"{unit.name} compte {unit.commune_count} communes : trop pour une page web. "
+            f"Produisez son diagnostic avec « trajectoires diagnose {query} »."))
+    state = request.app.state
+    key = (unit.ref, _fingerprint(request))
+    with _LOCK:
+        cache = getattr(state, "diagnoses", None)
+        if cache is None:
+            cache = state.diagnoses = OrderedDict()
+        if key in cache:
+            cache.move_to_end(key)
+            return cache[key]
+    settings = state.settings
+    with state.db.session() as session:
+        result = diagnose(session, ref, unit, cache_dir=settings.workspace / "analysis")
+    entry = (result, build_maps(ref, result))
+    with _LOCK:
+        cache[key] = entry
+        while len(cache) > _CACHE_SIZE:
+            cache.popitem(last=False)
+    return entry
+
+
+def resolve_other(ref: Reference, query: str) -> tuple[Unit | None, str | None]:
+    """Resolve the « compare with… » query: the unit, or a French message."""
+    query = query.strip()
+    if not query:
+        return None, None
+    try:
+        return ref.resolve(query), None
+    except AmbiguousTerritory as exc:
+        names = " ; ".join(f"{c.name} ({c.ref})" for c in exc.candidates[:5])
+        return None, f"« {query} » désigne plusieurs territoires : {names}."
+    except TerritoryNotFound as exc:
+        return None, exc.message
+
+
+@router.get("/territoires/{kind}/{code}/diagnostic", response_class=HTMLResponse,
+            name="territory_diagnosis")
+def diagnosis_page(
+    request: Request,
+    *,
+    kind: str,
+    code: str,
+    ref: Ref,
+    indicateur: Annotated[str, Query(max_length=80)] = "fragility_index",
+    comparer: Annotated[str, Query(max_length=200)] = "",
+) -> Response:
+    """Diagnosis of a territory: picker, maps, clusters, access, rankings, comparison."""
+    unit = unit_or_404(ref, kind, code)
+    if unit.path != f"{kind}/{code}":
+        return RedirectResponse(f"{territory_url(unit)}/diagnostic", status_code=308)
+    result, maps = diagnosis_for(request, ref, unit)
+    choices = map_choices(result)
+    if indicateur not in choices:
+        indicateur = "fragility_index" if "fragility_index" in choices else "density"
+    other, message = resolve_other(ref, comparer)
+    compared = compare_units(ref, result.national, [unit, other]) if other else []
+    label, map_unit = choices.get(indicateur, ("Densité de population", "hab./km²"))
+    picked = None
+    if len(result.communes) > 1:
+        picked = classed_map(ref, result.communes, indicateur, unit=map_unit,
+                             title=f"{label} — {unit.name}", svg_id="carte-choisie")
+    context = {
+        "unit": unit, "d": result, "body": render_body(result, maps), "choices": choices,
+        "indicator": indicateur, "picked_map": picked, "comparer": comparer,
+        "compared": compared, "compare_message": message, "territory_url": territory_url,
+    }
+    templates = request.app.state.templates
+    return templates.TemplateResponse(request, "territory/diagnosis.html", context)
