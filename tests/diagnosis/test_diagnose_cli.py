@@ -1,0 +1,188 @@
+"""``trajectoires diagnose`` through the Typer runner, on real imported data."""
+
+from __future__ import annotations
+
+import json
+from html.parser import HTMLParser
+from pathlib import Path
+
+import pandas as pd
+import pytest
+import typer
+from typer.testing import CliRunner
+
+from trajectoires.commands import diagnose as diagnose_command
+
+pytestmark = pytest.mark.db
+runner = CliRunner()
+
+
+def cli() -> typer.Typer:
+    """The ``trajectoires`` app, with ``diagnose`` mounted as ``cli.py`` does."""
+    from trajectoires.cli import app
+
+    if any(c.name == "diagnose" for c in app.registered_commands):
+        return app
+    local = typer.Typer()
+    local.command("diagnose")(diagnose_command.diagnose)
+    local.command("version")(lambda: None)  # two commands: the name is required, as in cli.py
+    return local
+
+
+def run(ws, *args: str):
+    return runner.invoke(cli(), ["diagnose", *args, "--workspace", str(ws.path)], env=ws.env)
+
+
+class Tables(HTMLParser):
+    """Collect the rows of each table (by caption) and the headings of an HTML document."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.tables: dict[str, list[list[str]]] = {}
+        self.headings: list[str] = []
+        self._caption = self._cell = self._heading = None
+        self._rows: list[list[str]] = []
+        self._text: list[str] = []
+        self.in_body = False
+
+    def handle_starttag(self, tag, attrs):
+        if tag == "table":
+            self._rows, self._caption = [], ""
+        elif tag == "tbody":
+            self.in_body = True
+        elif tag == "tr" and self.in_body:
+            self._rows.append([])
+        elif tag in {"td", "th", "caption", "h1", "h2", "h3"}:
+            self._text = []
+
+    def handle_endtag(self, tag):
+        text = " ".join("".join(self._text).split())
+        if tag == "caption":
+            self._caption = text
+        elif tag in {"td", "th"} and self.in_body and self._rows:
+            self._rows[-1].append(text)
+        elif tag == "tbody":
+            self.in_body = False
+        elif tag == "table":
+            self.tables[self._caption] = self._rows
+        elif tag in {"h1", "h2", "h3"}:
+            self.headings.append(f"{tag}:{text}")
+
+    def handle_data(self, data):
+        self._text.append(data)
+
+
+def parse(path: Path) -> Tables:
+    parser = Tables()
+    parser.feed(path.read_text(encoding="utf-8"))
+    parser.close()
+    return parser
+
+
+def ranked(tables: Tables) -> list[list[str]]:
+    [rows] = [rows for caption, rows in tables.tables.items()
+              if caption.startswith("Communes classées")]
+    return rows
+
+
+@pytest.fixture(scope="module")
+def report(loaded, tmp_path_factory):
+    output = tmp_path_factory.mktemp("rapport-29")
+    result = run(loaded, "29", "--output", str(output))
+    assert result.exit_code == 0, result.output
+    return output, result.output
+
+
+def test_html_report_ranks_277_communes(report):
+    output, text = report
+    assert "Finistère" in text and "diagnostic.html" in text
+    tables = parse(output / "diagnostic.html")
+    rows = ranked(tables)
+    assert len(rows) == 277
+    assert rows[0][0] == "1"  # rank 1 first
+    assert all(r[2].startswith("29") for r in rows)
+    heads = tables.headings
+    assert heads[0].startswith("h1:Diagnostic numérique — Finistère")
+    for title in ("Indice de fragilité numérique", "Regroupements spatiaux",
+                  "Accès aux lieux d'aide", "Comparaison avec les territoires parents",
+                  "Notes de méthode", "Sources et licences"):
+        assert f"h2:{title}" in heads
+
+
+def test_html_report_maps_notes_and_licences(report):
+    output, _ = report
+    html = (output / "diagnostic.html").read_text(encoding="utf-8")
+    assert html.count("<svg") >= 5  # fragility, clusters, 3 access maps (+ chart)
+    assert 'role="img"' in html and "<desc" in html  # text alternatives
+    assert "Indice partiel" in html and "Taux de non-couverture 4G" in html
+    assert "approximation" in html and "Data For Good" in html
+    assert "Licence Ouverte" in html and "liste-fs-20240801.csv" in html
+    assert "Anselin" in html and "décile" in html
+    parents = parse(output / "diagnostic.html").tables
+    [comparison] = [r for c, r in parents.items() if c.startswith("Indice moyen")]
+    assert [row[0] for row in comparison] == ["Finistère (Département)", "Bretagne (Région)",
+                                             "France (Pays)"]
+
+
+def test_csv_columns(report):
+    output, _ = report
+    table = pd.read_csv(output / "communes.csv", dtype={"code": str, "epci_code": str})
+    assert len(table) == 277
+    for column in ("code", "name", "population", "fragility_index", "fragility_inputs", "rank",
+                   "lisa", "no_thd_coverage", "score_no_thd_coverage",
+                   "dist_france-services", "access_france-services", "relative_departement"):
+        assert column in table.columns, column
+    assert table["fragility_index"].between(1, 10).all()
+    assert table["rank"].min() == 1
+    assert set(table["lisa"].dropna()) <= {"high-high", "low-low", "high-low", "low-high",
+                                           "not significant", "no neighbours"}
+    comparison = pd.read_csv(output / "comparaison.csv", dtype={"code": str})
+    assert comparison["code"].tolist() == ["29", "53", "FR"]
+
+
+def test_geopackage_reads_back(report):
+    pyogrio = pytest.importorskip("pyogrio")
+    output, _ = report
+    info = pyogrio.read_info(output / "communes.gpkg", layer="communes")
+    assert info["features"] == 277
+    assert {"code", "fragility_index", "rank", "lisa"} <= set(info["fields"])
+    assert "2154" in info["crs"]
+    frame = pyogrio.read_dataframe(output / "communes.gpkg", layer="communes")
+    assert len(frame) == 277 and frame.geometry.is_valid.all()
+
+
+def test_geojson_is_valid(report):
+    shapely_geometry = pytest.importorskip("shapely.geometry")
+    output, _ = report
+    data = json.loads((output / "communes.geojson").read_text(encoding="utf-8"))
+    assert data["type"] == "FeatureCollection" and len(data["features"]) == 277
+    feature = data["features"][0]
+    assert feature["type"] == "Feature" and "fragility_index" in feature["properties"]
+    shape = shapely_geometry.shape(feature["geometry"])
+    assert shape.is_valid and -6 < shape.centroid.x < -3 and 47 < shape.centroid.y < 49
+
+
+def test_nothing_loaded_reports_missing_datasets(empty, tmp_path):
+    result = run(empty, "29", "--output", str(tmp_path))
+    assert result.exit_code == 0, result.output
+    assert "Indice de fragilité non calculé" in result.output
+    assert "trajectoires data fetch france-services --import" in result.output
+    html = (tmp_path / "diagnostic.html").read_text(encoding="utf-8")
+    assert "ne peut pas être calculé" in html
+    for kind in ("arcep-debit", "insee-census", "insee-poverty", "mediation-places",
+                 "france-services", "libraries", "arcep-ftth"):
+        assert f"<code>{kind}</code>" in html
+    table = pd.read_csv(tmp_path / "communes.csv")
+    assert len(table) == 277 and table["fragility_index"].isna().all()  # never zero
+
+
+def test_unknown_code_is_a_french_error(empty, tmp_path):
+    result = run(empty, "99999", "--output", str(tmp_path / "x"))
+    assert result.exit_code == 1
+    assert "Introuvable" in result.output and "Traceback" not in result.output
+    assert not (tmp_path / "x").exists()
+
+
+def test_ambiguous_name_exits_2(empty, tmp_path):
+    result = run(empty, "Sainte-Marie", "--output", str(tmp_path))
+    assert result.exit_code == 2 and "ambigu" in result.output
