@@ -1,0 +1,96 @@
+"""The diagnosis itself: inputs from the store, partial index, clusters, access, cache."""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pytest
+
+from trajectoires.diagnosis import compare_units, diagnose, load_inputs
+from trajectoires.diagnosis.tables import map_choices
+
+pytestmark = pytest.mark.db
+
+
+@pytest.fixture(scope="module")
+def finistere(loaded, territory_reference):
+    ref = territory_reference
+    with loaded.database.session() as session:
+        return diagnose(session, ref, ref.resolve("29"), cache_dir=loaded.path / "analysis")
+
+
+def test_inputs_flag_proxies_and_absent_criteria(loaded):
+    with loaded.database.session() as session:
+        inputs = load_inputs(session)
+    assert inputs.absent_criteria == ["no_4g_coverage"]  # no open commune table
+    assert set(inputs.proxies) == {"share_65_plus", "share_low_diploma", "poverty_rate"}
+    assert inputs.chosen["no_thd_coverage"].indicator == "arcep_taux_non_thd30"
+    assert not inputs.chosen["no_thd_coverage"].proxy
+    assert set(inputs.places) == {"france-services", "mediation-places", "libraries"}
+    assert [kind for kind, _, _ in inputs.missing] == ["arcep-ftth"]
+
+
+def test_cached_inputs_are_the_same(loaded, tmp_path):
+    with loaded.database.session() as session:
+        first = load_inputs(session, tmp_path)
+        second = load_inputs(session, tmp_path)
+    assert len(list(tmp_path.iterdir())) == 1
+    assert first.values.equals(second.values)
+    assert first.chosen == second.chosen and first.periods == second.periods
+    assert len(first.places["libraries"]) == len(second.places["libraries"])
+
+
+def test_index_is_partial_and_never_zero_filled(finistere):
+    table = finistere.communes
+    assert len(table) == 277 and finistere.partial
+    assert table["fragility_index"].between(1, 10).all()
+    poverty_missing = table["poverty_rate"].isna()
+    assert poverty_missing.any()  # the IRCOM stand-in covers few communes
+    assert (table.loc[poverty_missing, "fragility_inputs"] <= 3).all()
+    assert table["fragility_inputs"].max() == 4  # 4G is never there
+    scores = table[[c for c in table.columns if c.startswith("score_")]]
+    assert np.allclose(scores.mean(axis=1, skipna=True), table["fragility_index"])
+    assert not (table["poverty_rate"] == 0).any()
+    assert table["rank"].min() == 1 and table["rank"].max() <= 277
+
+
+def test_clusters_and_global_moran(finistere):
+    assert finistere.moran is not None and finistere.moran.seed == 12345
+    assert sum(finistere.lisa_counts.values()) == 277
+    islands = finistere.communes.loc[["29083", "29155"], "lisa"]  # Sein, Ouessant
+    assert (islands == "no neighbours").all()
+
+
+def test_access_to_help(finistere):
+    kinds = {a.kind: a for a in finistere.access}
+    assert set(kinds) == {"france-services", "mediation-places", "libraries"}
+    services = kinds["france-services"]
+    assert services.places_in_territory > 0 and 0 <= services.share_beyond <= 1
+    distances = finistere.communes["dist_france-services"]
+    assert distances.notna().sum() == 277 and (distances >= 0).all()
+
+
+def test_comparison_with_parents_and_any_unit(finistere, territory_reference):
+    ref = territory_reference
+    assert [r["code"] for r in finistere.comparison] == ["29", "53", "FR"]
+    here = finistere.comparison[0]
+    weights = finistere.communes["population"].astype(float)
+    mean = float((finistere.communes["fragility_index"] * weights).sum() / weights.sum())
+    assert math.isclose(here["fragility_index"], mean)
+    rows = compare_units(ref, finistere.national, [ref.resolve("35")])
+    assert rows[0]["name"] == "Ille-et-Vilaine" and 1 <= rows[0]["fragility_index"] <= 10
+
+
+def test_map_choices_only_offer_columns_with_values(finistere):
+    choices = map_choices(finistere)
+    assert "fragility_index" in choices and "no_4g_coverage" not in choices
+    assert "(approximation)" in choices["poverty_rate"][0]
+    assert choices["dist_libraries"][1] == "km"
+
+
+def test_same_seed_same_clusters(loaded, territory_reference, finistere):
+    ref = territory_reference
+    with loaded.database.session() as session:
+        again = diagnose(session, ref, ref.resolve("29"), cache_dir=loaded.path / "analysis")
+    assert np.array_equal(again.communes["lisa"].to_numpy(), finistere.communes["lisa"].to_numpy())

@@ -1,0 +1,108 @@
+"""Diagnosis page and API through the in-process client, on real imported data."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from fastapi.testclient import TestClient
+
+from tests.diagnosis.workspace import require_shared_data, workspace
+from trajectoires.settings import Settings
+from trajectoires.web.app import create_app
+from trajectoires.web.territory.deps import install_reference
+
+pytestmark = pytest.mark.db
+
+
+def client_for(ws, reference) -> TestClient:
+    settings = Settings.from_env({}, workspace=str(ws.path), database_url=ws.database_url)
+    app = create_app(settings, ws.database)
+    install_reference(app, reference)
+    return TestClient(app)
+
+
+@pytest.fixture(scope="module")
+def client(territory_reference, tmp_path_factory):
+    require_shared_data()
+    with workspace(tmp_path_factory.mktemp("web-diag"), territory_reference, load=True) as ws:
+        yield client_for(ws, territory_reference)
+
+
+@pytest.fixture(scope="module")
+def empty_client(territory_reference, tmp_path_factory):
+    with workspace(tmp_path_factory.mktemp("web-diag-empty"), territory_reference,
+                   load=False) as ws:
+        yield client_for(ws, territory_reference)
+
+
+def test_page_has_picker_maps_rankings(client):
+    response = client.get("/territoires/departement/29/diagnostic")
+    assert response.status_code == 200
+    html = response.text
+    assert re.search(r"<h1>Diagnostic numérique — Finistère", html)
+    assert '<select id="indicateur" name="indicateur">' in html
+    assert 'value="fragility_index" selected' in html
+    assert 'aria-labelledby="carte-fragilite-titre' in html
+    assert 'aria-labelledby="carte-lisa-titre' in html
+    assert 'id="carte-acces-france-services-titre"' in html
+    assert '<g class="lieux"' in html  # mediation places drawn on the access maps
+    assert "<caption>Communes classées" in html
+    assert html.count('<th scope="row">') >= 277
+    assert "style=" not in html and "<style" not in html  # CSP: no inline styles
+
+
+def test_picker_and_compare_with(client):
+    response = client.get("/territoires/departement/29/diagnostic",
+                          params={"indicateur": "dist_libraries", "comparer": "Ille-et-Vilaine"})
+    html = response.text
+    assert 'value="dist_libraries" selected' in html
+    assert "Distance au plus proche lieu (bibliothèques)" in html
+    assert "Finistère et Ille-et-Vilaine" in html
+    wrong = client.get("/territoires/departement/29/diagnostic", params={"comparer": "Quimpre"})
+    assert wrong.status_code == 200 and "Vouliez-vous dire" in wrong.text
+
+
+def test_territory_page_links_the_diagnosis(client):
+    html = client.get("/territoires/departement/29").text
+    assert 'href="/territoires/departement/29/diagnostic"' in html
+
+
+def test_api_serves_the_same_diagnosis(client):
+    data = client.get("/api/v1/territories/departement/29/diagnosis").json()
+    assert data["name"] == "Finistère" and data["partial"] is True
+    assert len(data["communes"]) == 277
+    assert data["absent_criteria"] == ["no_4g_coverage"]
+    assert [m["kind"] for m in data["missing_datasets"]] == ["arcep-ftth"]
+    assert [c["code"] for c in data["comparison"]] == ["29", "53", "FR"]
+    assert data["moran"]["seed"] == 12345 and data["places"]
+    first = min(data["communes"], key=lambda c: c["rank"])
+    assert first["rank"] == 1 and 1 <= first["fragility_index"] <= 10
+    compared = client.get("/api/v1/territories/departement/29/diagnosis/compare",
+                          params={"avec": "35"}).json()
+    assert [c["code"] for c in compared] == ["29", "35"]
+
+
+def test_api_errors_are_french(client):
+    response = client.get("/api/v1/territories/departement/99/diagnosis")
+    assert response.status_code == 404 and "99" in response.json()["detail"]
+    too_big = client.get("/api/v1/territories/pays/FR/diagnosis")
+    assert too_big.status_code == 422 and "trajectoires diagnose FR" in too_big.json()["detail"]
+    bad = client.get("/api/v1/territories/departement/29/diagnosis/compare",
+                     params={"avec": "zzzzqqq"})
+    assert bad.status_code == 404
+
+
+def test_openapi_documents_the_models(client):
+    schema = client.get("/api/v1/openapi.json").json()
+    assert "/api/v1/territories/{kind}/{code}/diagnosis" in schema["paths"]
+    assert {"DiagnosisOut", "CommuneOut", "MissingOut"} <= set(schema["components"]["schemas"])
+
+
+def test_nothing_loaded_says_what_is_missing(empty_client):
+    html = empty_client.get("/territoires/departement/29/diagnostic").text
+    assert "ne peut pas être calculé" in html
+    assert "trajectoires data fetch france-services --import" in html
+    data = empty_client.get("/api/v1/territories/departement/29/diagnosis").json()
+    assert len(data["missing_datasets"]) == 7 and data["moran"] is None
+    assert all(c["fragility_index"] is None for c in data["communes"])
