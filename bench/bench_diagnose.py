@@ -1,0 +1,125 @@
+"""``trajectoires diagnose 29`` end to end, in a fresh subprocess, from a warm workspace.
+
+Setup (not timed): a temporary workspace linked to the warm reference cache of
+``workspace/``, with the real files of ``../shared/data/fr`` imported through
+the real importers (France Services, ARCEP 2019 beta, libraries, the Data For
+Good census table and IRCOM stand-in, CnFS mediation places), then one
+``diagnose 29`` run so that the caches (spatial weights, national inputs) are
+warm, as after a first diagnosis.
+
+Measured, alternating with the reference so a busy machine hits both alike
+(median of ``REPEAT``): the wall time of the whole subprocess (interpreter
+start, imports, reading the store, analysis, maps, HTML, CSV, GeoJSON,
+GeoPackage), and its peak memory (``ru_maxrss``).
+
+Reference measured in the same run: the bare ``trajectoires territory show 29``
+subprocess (start, imports, warm reference, one lookup). ``ratio`` =
+reference / diagnose: the share of a diagnosis that is the mere cost of
+starting the command line.
+"""
+
+from __future__ import annotations
+
+import json
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+REPEAT = 3
+ROOT = Path(__file__).resolve().parents[1]
+SHARED = ROOT.parent / "shared" / "data" / "fr"
+
+FILES = (
+    ("france-services", "france_services/liste-fs-20240801.csv", None),
+    ("arcep-debit", "arcep/commune-debit-beta.csv", None),
+    ("libraries", "bibliotheques/adresses-des-bibliotheques-publiques.csv", "2023"),
+    ("insee-census", "dataforgood_mednum_2020/data_scol_menage_demandeurEmplois.csv", None),
+    ("insee-poverty", "dataforgood_mednum_2020/taux_pauvrete.csv", None),
+    ("mediation-places", "lieux_mediation_numerique/lieux-de-mediation-numerique.cnfs.json",
+     None),
+)
+
+_RUN = """
+import json, resource, sys
+from trajectoires.cli import app
+from trajectoires.commands import diagnose
+if not any(c.name == "diagnose" for c in app.registered_commands):
+    app.command("diagnose")(diagnose.diagnose)
+try:
+    app(sys.argv[1:], standalone_mode=False)
+finally:
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    print(json.dumps({"peak_mb": peak}), file=sys.stderr)
+"""
+
+
+def _run(args: list[str], env: dict[str, str]) -> tuple[float, float]:
+    """Run the CLI with ``args`` in a fresh interpreter; return wall time and peak MB."""
+    started = time.perf_counter()
+    done = subprocess.run([sys.executable, "-c", _RUN, *args], capture_output=True, text=True,
+                          check=True, env=env)
+    wall = time.perf_counter() - started
+    peak = json.loads(done.stderr.strip().splitlines()[-1])["peak_mb"]
+    return wall, peak
+
+
+def _prepare(folder: Path) -> None:
+    """Link the warm reference and import the real files into ``folder``."""
+    from trajectoires.db import create_database, migrate
+    from trajectoires.indicators.store import import_file
+    from trajectoires.territory import load_reference
+
+    reference = load_reference(ROOT / "workspace")
+    (folder / "reference").symlink_to(reference.folder.parent, target_is_directory=True)
+    database = create_database(f"sqlite:///{folder / 'trajectoires.sqlite'}")
+    migrate(database)
+    for kind, path, vintage in FILES:
+        with database.session() as session:
+            import_file(session, kind, SHARED / path, reference, vintage=vintage)
+    database.engine.dispose()
+
+
+def run() -> list[dict]:
+    """Time ``diagnose 29`` against ``territory show 29``, both in fresh subprocesses."""
+    import os
+
+    if not SHARED.exists():
+        return [{"name": "diagnose 29 (skipped: ../shared/data/fr absent)", "value": None,
+                 "unit": "s", "goal": "< 3 s"}]
+    env = {**os.environ, "TRAJECTOIRES_DATABASE_URL": ""}
+    env.pop("TRAJECTOIRES_DATABASE_URL")
+    with tempfile.TemporaryDirectory(prefix="bench-diagnose-") as tmp:
+        folder = Path(tmp)
+        _prepare(folder)
+        output = folder / "rapport"
+        diagnose = ["diagnose", "29", "--output", str(output), "--workspace", str(folder)]
+        show = ["territory", "show", "29", "--workspace", str(folder)]
+        _run(diagnose, env)  # warm the caches (weights, national inputs)
+        times, peaks, refs, ref_peaks = [], [], [], []
+        for _ in range(REPEAT):
+            wall, peak = _run(diagnose, env)
+            times.append(wall)
+            peaks.append(peak)
+            wall, peak = _run(show, env)
+            refs.append(wall)
+            ref_peaks.append(peak)
+        size = sum(p.stat().st_size for p in output.iterdir()) / 1e6
+    value, reference = statistics.median(times), statistics.median(refs)
+    return [
+        {"name": "diagnose 29, whole subprocess (warm workspace)", "value": value, "unit": "s",
+         "goal": "< 3 s", "reference": reference,
+         "reference_name": "territory show 29 subprocess", "ratio": reference / value},
+        {"name": "diagnose 29, peak memory", "value": max(peaks), "unit": "MB", "goal": "",
+         "reference": max(ref_peaks), "reference_name": "territory show 29 subprocess",
+         "ratio": max(ref_peaks) / max(peaks)},
+        {"name": "diagnose 29, files written (HTML, CSV, GeoJSON, GeoPackage)", "value": size,
+         "unit": "MB", "goal": "", "reference": None, "reference_name": "", "ratio": None},
+    ]
+
+
+if __name__ == "__main__":
+    for row in run():
+        print(row)
