@@ -59,6 +59,7 @@ def opinion_map_svg(
     result: Result, *, size: int = 480, title: str = "Carte des opinions",
     labels: tuple[str, ...] | None = None, point_ids: Sequence[str] | None = None,
     highlight: object = None, highlight_label: str = "Vous", id_prefix: str = "opinion-map",
+    show_groups: bool = True,
 ) -> str:
     """SVG of the participants' positions, by group (colour and shape), with group centres.
 
@@ -81,6 +82,9 @@ def opinion_map_svg(
         Text next to the highlighted participant.
     id_prefix : str
         Prefix of the element ids (several maps on one page need different ones).
+    show_groups : bool
+        Draw the groups; ``False`` draws every participant as a grey dot (while a
+        debate has too few votes for its groups to mean much).
 
     Examples
     --------
@@ -111,8 +115,9 @@ def opinion_map_svg(
              f'<rect width="{size}" height="{size}" fill="white"/>',
              f'<text x="{margin}" y="24" font-family="sans-serif" font-size="16">'
              f"{escape(title)}</text>"]
-    parts += _dots(result, xy, point_ids)
-    parts += _centres(result, xy, names)
+    parts += _dots(result, xy, point_ids, show_groups)
+    if show_groups:
+        parts += _centres(result, xy, names)
     if highlight is not None and result.position_of(highlight) is not None:
         x, y = xy(result.position_of(highlight))
         parts.append(f'<g class="me" id="{id_prefix}-me"><circle cx="{x:.1f}" cy="{y:.1f}" '
@@ -124,11 +129,11 @@ def opinion_map_svg(
     return "\n".join(parts)
 
 
-def _dots(result: Result, xy, point_ids: Sequence[str] | None) -> list[str]:
+def _dots(result: Result, xy, point_ids: Sequence[str] | None, show_groups: bool) -> list[str]:
     out = []
     for i, (point, label) in enumerate(zip(result.positions, result.labels, strict=True)):
         x, y = xy(point)
-        grouped = label >= 0
+        grouped = show_groups and label >= 0
         colour = GROUP_COLOURS[label % len(GROUP_COLOURS)] if grouped else UNGROUPED
         shape = GROUP_SHAPES[label % len(GROUP_SHAPES)] if grouped else "circle"
         data = f' data-participant="{escape(str(point_ids[i]))}"' if point_ids else ""

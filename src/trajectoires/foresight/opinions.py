@@ -203,7 +203,7 @@ def snapshot_data(
     texts = debate.texts
     participants = [
         {"id": ids[i], "x": round(float(x), 4), "y": round(float(y), 4),
-         "group": group_letter(int(g)) if g >= 0 else None}
+         "group": group_letter(int(g)) if g >= 0 and ready else None}
         for i, ((x, y), g) in enumerate(zip(result.positions, result.labels, strict=True))
     ]
     groups = [

@@ -50,7 +50,8 @@ def _svg(snapshot: OpinionSnapshot, viewer_pid: int | None) -> str:
         return ""
     title = "Carte des opinions : chaque point est un participant"
     return opinion_map_svg(snapshot.result, title=title, point_ids=snapshot.point_ids,
-                           highlight=viewer_pid, id_prefix="opinion-map")
+                           highlight=viewer_pid, id_prefix="opinion-map",
+                           show_groups=snapshot.ready)
 
 
 def body_context(

@@ -10,7 +10,9 @@ statements or moderation change:
   ``statement`` and ``hidden`` messages, so each process computes for itself from the
   database, which is shared;
 - computations are coalesced: one in flight per workshop, at most one every
-  ``interval`` seconds (2 s); votes that arrive meanwhile make the next one;
+  ``interval`` seconds (2 s), and never more than a tenth of the time (after a
+  computation of 0.5 s the next one waits 5 s); votes that arrive meanwhile make the
+  next one;
 - the work (reading the votes, ``analyse`` warm-started from the previous result,
   rendering the section) runs in a worker thread (``anyio.to_thread``): voting and
   the other requests are served meanwhile. The vote table is kept and only the votes
@@ -53,6 +55,7 @@ logger = logging.getLogger(__name__)
 
 TRIGGERS = frozenset({"votes", "statement", "hidden"})
 FULL_READ_EVERY = 30  # computations reading only the new votes between two full reads
+BUSY_SHARE = 10  # the next computation starts ≥ 10 × the last one's duration after it
 Renderer = Callable[[OpinionSnapshot], str]
 
 
@@ -75,6 +78,7 @@ class _Debate:
     running: bool = False
     timer: asyncio.TimerHandle | None = None
     last_start: float = float("-inf")
+    last_duration: float = 0.0
     incremental: int = 0
     lock: threading.Lock = field(default_factory=threading.Lock)
 
@@ -151,7 +155,10 @@ class OpinionService:
             return
         if not hub.has_subscribers(debate.workshop_id):
             return  # the next reader computes
-        delay = max(0.0, debate.last_start + self.interval - loop.time())
+        # At most one computation per interval, and the service busy ≤ 1/BUSY_SHARE of
+        # the time: a computation that took 1 s waits 10 s before the next one.
+        gap = max(self.interval, BUSY_SHARE * debate.last_duration)
+        delay = max(0.0, debate.last_start + gap - loop.time())
         debate.timer = loop.call_later(delay, self._start, debate)
 
     def _start(self, debate: _Debate) -> None:
@@ -171,6 +178,7 @@ class OpinionService:
             snapshot = None
         finally:
             debate.running = False
+            debate.last_duration = self._loop.time() - debate.last_start if self._loop else 0.0
         if snapshot is not None and self._hub is not None:
             self._hub.broadcast_local(debate.workshop_id, "opinions", self.event_data(debate))
         self._schedule(debate)
@@ -184,12 +192,17 @@ class OpinionService:
             table = previous.votes if previous is not None else None
             if debate.incremental >= FULL_READ_EVERY:
                 table, debate.incremental = None, 0
-            with self.database.sessionmaker() as session:
-                votes, table = load_votes(session, debate.workshop_id, table)
+            try:
+                with self.database.sessionmaker() as session:
+                    votes, table = load_votes(session, debate.workshop_id, table)
+                snapshot = analyse_debate(votes, key=self.key, previous=previous,
+                                          params=self.params, table=table)
+                html = self.render(snapshot)
+            except BaseException:
+                debate.dirty = True  # the next change or reader tries again
+                raise
             debate.incremental = debate.incremental + 1 if votes.since is not None else 0
-            snapshot = analyse_debate(votes, key=self.key, previous=previous,
-                                      params=self.params, table=table)
-            debate.current = (snapshot, self.render(snapshot))
+            debate.current = (snapshot, html)
             self.computations += 1
             return snapshot
 
