@@ -158,10 +158,10 @@ def _access(table: pd.DataFrame, weights: analysis.Weights, places: dict[str, pd
     origin = pd.DataFrame(weights.points, index=weights.ids, columns=["x", "y"])
     population = table.loc[weights.ids, "population"].astype("Float64")
     for kind, frame in places.items():
-        located = frame.dropna(subset=["lat", "lon"])
+        located = frame.dropna(subset=["x", "y"])
         if located.empty:
             continue
-        xy = analysis.to_lambert93(located["lon"], located["lat"])
+        xy = located[["x", "y"]].to_numpy(dtype=float)
         near = analysis.nearest_distances(origin.to_numpy(), xy)
         table.loc[weights.ids, f"dist_{kind}"] = near.distance_km
         known = population.notna().to_numpy()

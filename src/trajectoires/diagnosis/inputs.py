@@ -27,7 +27,7 @@ if TYPE_CHECKING:
 __all__ = ["FRAGILITY_SOURCES", "PLACE_KINDS", "Inputs", "Source", "load_inputs"]
 
 
-CACHE_VERSION = "diagnosis-inputs-1"
+CACHE_VERSION = "diagnosis-inputs-2"
 
 
 @dataclass(frozen=True)
@@ -75,7 +75,8 @@ class Inputs:
     periods : dict
         Criterion key → period of the values.
     places : dict
-        Place kind → DataFrame of located places (``lat``, ``lon``, ``name``...).
+        Place kind → DataFrame of places (``name``, ``commune_code``, ``lat``,
+        ``lon`` and their Lambert-93 projection ``x``, ``y``).
     datasets : pandas.DataFrame
         The store's dataset records (``list_datasets``).
     missing : list of tuple
@@ -151,9 +152,22 @@ def _read_store(session: Session, loaded_kinds: set[str]) -> tuple:
     values = pd.DataFrame(columns, index=wide.index if len(wide.columns) else None)
     values.index.name = "code"
     located = {kind: places(session, kind) for kind in PLACE_KINDS if kind in loaded_kinds}
-    located = {kind: frame.drop(columns=["attributes"]) for kind, frame in located.items()
-               if len(frame)}
+    located = {kind: _projected(frame.drop(columns=["attributes"]))
+               for kind, frame in located.items() if len(frame)}
     return values, chosen, periods, located
+
+
+def _projected(frame: pd.DataFrame) -> pd.DataFrame:
+    """Add Lambert-93 ``x``/``y`` (metres) to located places (NaN when not located)."""
+    from trajectoires.analysis import to_lambert93
+
+    frame = frame.reset_index(drop=True)
+    known = frame["lat"].notna() & frame["lon"].notna()
+    frame["x"] = frame["y"] = float("nan")
+    if known.any():
+        xy = to_lambert93(frame.loc[known, "lon"], frame.loc[known, "lat"])
+        frame.loc[known, "x"], frame.loc[known, "y"] = xy[:, 0], xy[:, 1]
+    return frame
 
 
 def _fingerprint(datasets: pd.DataFrame) -> str:

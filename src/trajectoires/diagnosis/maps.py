@@ -85,17 +85,14 @@ def fragility_map(ref: Reference, table: pd.DataFrame, unit_name: str) -> str | 
 
 
 @lru_cache(maxsize=16)
-def _outlines(ref: Reference, codes: tuple[str, ...]) -> tuple[float, dict[str, str]]:
-    """Height of the frame and the path of each commune (cached: every map reuses them)."""
+def _outlines(ref: Reference, codes: tuple[str, ...]) -> tuple[tuple, dict[str, str]]:
+    """Frame ``(x0, y1, scale, height)`` and path of each commune (cached for every map)."""
     geometries = ref.commune_geometries(codes)
-    x0, y1, scale, height = _frame(geometries)
+    frame = _frame(geometries)
+    x0, y1, scale, _ = frame
     paths = {code: _path(g, x0, y1, scale) for code, g in zip(codes, geometries, strict=True)
              if g is not None}
-    return height, paths
-
-
-def _projector(ref: Reference, codes: tuple[str, ...]) -> tuple[float, float, float, float]:
-    return _frame(ref.commune_geometries(codes))
+    return frame, paths
 
 
 def _frame(geometries: np.ndarray) -> tuple[float, float, float, float]:
@@ -138,7 +135,7 @@ def categorical_svg(ref: Reference, table: pd.DataFrame, categories: pd.Series, 
                     points: np.ndarray | None = None, points_label: str = "") -> str:
     """Draw a map of named classes: ``classes`` is ``(key, colour, French label)``."""
     codes = tuple(table.index)
-    height, paths = _outlines(ref, codes)
+    (x0, y1, scale, height), paths = _outlines(ref, codes)
     top = 40
     hatch = f"{svg_id}-hachures"
     fills = {key: f"url(#{hatch})" if key == "na" else color for key, color, _ in classes}
@@ -155,7 +152,6 @@ def categorical_svg(ref: Reference, table: pd.DataFrame, categories: pd.Series, 
     entries = [(fills[k], lab, int(counts.get(k, 0))) for k, _, lab in classes]
     marks, extra = "", ""
     if points is not None and len(points):
-        x0, y1, scale, _ = _projector(ref, codes)
         px, py = (points[:, 0] - x0) * scale, (y1 - points[:, 1]) * scale
         inside = (px >= 0) & (px <= MAP_W) & (py >= 0) & (py <= height)
         marks = "".join(f'<circle cx="{a:.1f}" cy="{b:.1f}" r="3.5"/>'
@@ -195,8 +191,6 @@ def cluster_map(ref: Reference, table: pd.DataFrame, unit_name: str) -> str | No
 def access_map(ref: Reference, table: pd.DataFrame, unit_name: str, kind: str, *,
                label: str, places: pd.DataFrame) -> str | None:
     """Distance bands to the nearest place of ``kind``, the places drawn as dots."""
-    from trajectoires.analysis import to_lambert93
-
     column = f"dist_{kind}"
     if column not in table or table[column].isna().all():
         return None
@@ -209,8 +203,8 @@ def access_map(ref: Reference, table: pd.DataFrame, unit_name: str, kind: str, *
         text = f"plus de {low} km" if high == float("inf") else f"de {low} à {high} km"
         classes.append((key, color, text))
     classes.append(("na", "#ffffff", "Distance non calculée"))
-    located = places.dropna(subset=["lat", "lon"])
-    points = to_lambert93(located["lon"], located["lat"]) if len(located) else None
+    located = places.dropna(subset=["x", "y"])
+    points = located[["x", "y"]].to_numpy(dtype=float) if len(located) else None
     return categorical_svg(ref, table, bands, classes=classes, svg_id=f"carte-acces-{kind}",
                            title=f"Distance au plus proche lieu ({label}) — {unit_name}",
                            points=points, points_label=label)

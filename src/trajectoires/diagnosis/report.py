@@ -46,7 +46,7 @@ def build_maps(ref: Reference, diagnosis: Diagnosis) -> DiagnosisMaps:
     if len(table) < 2:
         return DiagnosisMaps(None, None, {})
     access = {}
-    empty = pd.DataFrame(columns=["lat", "lon"])
+    empty = pd.DataFrame(columns=["x", "y"])
     for item in diagnosis.access:
         svg = access_map(ref, table, name, item.kind, label=item.label,
                          places=diagnosis.places.get(item.kind, empty))
