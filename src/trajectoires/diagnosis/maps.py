@@ -73,7 +73,11 @@ def classed_map(ref: Reference, table: pd.DataFrame, column: str, *, title: str,
 
 
 def french(value: float) -> str:
-    """Short French number: decimal comma, two decimals at most."""
+    """Write a short French number: decimal comma, two decimals at most.
+
+    >>> french(4.5), french(10.0), french(3.333)
+    ('4,5', '10', '3,33')
+    """
     return f"{value:.2f}".rstrip("0").rstrip(".").replace(".", ",")
 
 

@@ -66,7 +66,14 @@ def _environment():
 
 
 def french_number(value: object, decimals: int = 1) -> str:
-    """French rendering of a number (decimal comma, narrow no-break space); — when missing."""
+    """Write a number the French way (decimal comma, narrow no-break space); — when missing.
+
+    Examples
+    --------
+    >>> french_number(1234.56), french_number(None), french_number(float("nan"), 0)
+    ('1\u202f234,6', '—', '—')
+
+    """
     if value is None or value is pd.NA:
         return "—"
     number = float(value)
