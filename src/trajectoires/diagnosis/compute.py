@@ -136,9 +136,11 @@ def _criteria(inputs: Inputs, table: pd.DataFrame) -> list[dict]:
 def _spatial(table: pd.DataFrame, geometries: Callable, *, cache_dir: Path | None,
              cache_key: str, seed: int, permutations: int) -> tuple:
     """Weights over the communes with an outline, Moran and LISA of the index."""
-    drawable = table.index[table["density"].notna()]
+    drawable = table.index[table["area_km2"].notna()]  # an outline (Mayotte: no population)
+    if len(drawable) == 0:
+        return None, None, None
     weights = analysis.queen_weights(lambda: geometries(drawable), ids=drawable,
-                              cache_dir=cache_dir, cache_key=cache_key)
+                                     cache_dir=cache_dir, cache_key=cache_key)
     known = table.loc[drawable, "fragility_index"].notna().to_numpy()
     if known.sum() < 3 or "fragility_index" not in table:
         return weights, None, None
@@ -281,7 +283,7 @@ def diagnose(
     if local is not None:
         table.loc[local.ids, "lisa"] = local.labels
     _step(progress, "Accès aux lieux d'aide", 0.65)
-    access = _access(table, weights, inputs.places, table.index) if weights.n else []
+    access = _access(table, weights, inputs.places, table.index) if weights else []
     _step(progress, "Inégalités et comparaisons", 0.8)
     theil_t, gini_g = _inequality(table)
     parents = ref.parents(unit)

@@ -64,10 +64,11 @@ class AccessOut(BaseModel):
     kind: str
     label: str
     places_in_territory: int
-    population_beyond: float = Field(description="Habitants à plus de 10 km du plus proche lieu")
-    share_beyond: float
+    population_beyond: float | None = Field(
+        description="Habitants à plus de 10 km du plus proche lieu")
+    share_beyond: float | None = Field(description="Part des habitants (0 à 1)")
     communes_beyond: int
-    mean_distance_km: float
+    mean_distance_km: float | None
 
 
 class ComparisonOut(BaseModel):
@@ -184,7 +185,11 @@ def _out(result: Diagnosis) -> DiagnosisOut:
         theil=None if result.theil is None else result.theil.total,
         theil_between_share=None if result.theil is None else result.theil.between_share,
         gini=None if result.gini is None else result.gini.value,
-        access=[AccessOut(**{k: getattr(a, k) for k in AccessOut.model_fields})
+        access=[AccessOut(kind=a.kind, label=a.label, places_in_territory=a.places_in_territory,
+                          population_beyond=_number(a.population_beyond),
+                          share_beyond=_number(a.share_beyond),
+                          communes_beyond=a.communes_beyond,
+                          mean_distance_km=_number(a.mean_distance_km))
                 for a in result.access],
         comparison=_comparison(result.comparison, keys),
         communes=_communes(result), places=places)
