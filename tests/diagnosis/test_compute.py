@@ -94,3 +94,17 @@ def test_same_seed_same_clusters(loaded, territory_reference, finistere):
     with loaded.database.session() as session:
         again = diagnose(session, ref, ref.resolve("29"), cache_dir=loaded.path / "analysis")
     assert np.array_equal(again.communes["lisa"].to_numpy(), finistere.communes["lisa"].to_numpy())
+
+
+@pytest.mark.parametrize("query", ["976", "29232", "200067072"])
+def test_small_and_unpopulated_territories(loaded, territory_reference, query):
+    """Mayotte (no population), one commune, an EPCI: no crash, nothing zero-filled."""
+    ref = territory_reference
+    unit = ref.resolve(query)
+    with loaded.database.session() as session:
+        result = diagnose(session, ref, unit, cache_dir=loaded.path / "analysis")
+    assert len(result.communes) == unit.commune_count
+    assert result.comparison[0]["code"] == unit.code
+    if query == "976":
+        assert result.communes["population"].isna().all()
+        assert all(math.isnan(a.share_beyond) for a in result.access)  # unknown, not 0
