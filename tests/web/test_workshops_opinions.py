@@ -70,6 +70,8 @@ def test_waiting_note_until_enough_votes(settings: Settings, database: Database)
     assert 'id="opinion-groups"' not in html
     data = client.get(f"/api/v1/workshops/{debate.workshop.slug}/opinions").json()
     assert data["ready"] is False and data["groups"] == [] and len(data["participants"]) == 6
+    assert all(p["group"] is None for p in data["participants"])
+    assert 'class="group-centre"' not in html and 'data-group="' not in html
 
 
 def test_participant_sees_own_dot_group_and_statements(
