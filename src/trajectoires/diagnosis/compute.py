@@ -16,6 +16,7 @@ import numpy as np
 import pandas as pd
 
 from trajectoires import analysis
+from trajectoires.diagnosis._access import ACCESS_RADIUS_KM, national_access
 from trajectoires.diagnosis.inputs import PLACE_KINDS, Inputs, dataset_rows, load_inputs
 from trajectoires.territory import GEOMETRY_SOURCE, POPULATION_VINTAGE, Reference, Unit
 
@@ -28,8 +29,6 @@ __all__ = ["ACCESS_RADIUS_KM", "BEYOND_KM", "Access", "Diagnosis", "Progress", "
 Progress = Callable[[str, float], None]
 BEYOND_KM = 10.0
 """Distance beyond which inhabitants are counted as far from a place of help."""
-ACCESS_RADIUS_KM = 20.0
-"""Catchment radius of the 2SFCA."""
 
 
 @dataclass(frozen=True)
@@ -153,27 +152,24 @@ def _spatial(table: pd.DataFrame, geometries: Callable, *, cache_dir: Path | Non
     return weights, global_i, local
 
 
-def _access(table: pd.DataFrame, weights: analysis.Weights, places: dict[str, pd.DataFrame],
-            unit_codes: pd.Index) -> list[Access]:
-    """Distance to the nearest place of each kind, population beyond, 2SFCA columns."""
+def _access(table: pd.DataFrame, national: pd.DataFrame, places: dict[str, pd.DataFrame],
+            ) -> list[Access]:
+    """Copy the national access columns to the territory; population beyond, places inside."""
     results = []
-    origin = pd.DataFrame(weights.points, index=weights.ids, columns=["x", "y"])
-    population = table.loc[weights.ids, "population"].astype("Float64")
+    population = pd.to_numeric(table["population"], errors="coerce").astype(float)
     for kind, frame in places.items():
-        located = frame.dropna(subset=["x", "y"])
-        if located.empty:
+        column = f"dist_{kind}"
+        if column not in national:
             continue
-        xy = located[["x", "y"]].to_numpy(dtype=float)
-        near = analysis.nearest_distances(origin.to_numpy(), xy)
-        table.loc[weights.ids, f"dist_{kind}"] = near.distance_km
-        known = population.notna().to_numpy()
-        pop = population.to_numpy(dtype=float, na_value=np.nan)[known]
-        catch = analysis.two_step_fca(origin.to_numpy()[known], pop, xy, radius_km=ACCESS_RADIUS_KM)
-        table.loc[weights.ids[known], f"access_{kind}"] = catch.accessibility * 10_000
-        beyond = analysis.population_beyond(near.distance_km[known], pop, BEYOND_KM)
-        inside = int(located["commune_code"].isin(unit_codes).sum())
-        results.append(Access(kind, PLACE_KINDS[kind], inside, len(located), beyond.population,
-                              beyond.share, beyond.units, float(np.mean(near.distance_km))))
+        table[column] = national[column].reindex(table.index)
+        table[f"access_{kind}"] = national[f"access_{kind}"].reindex(table.index)
+        distance = table[column]
+        known = distance.notna() & population.notna()
+        beyond = analysis.population_beyond(distance[known].to_numpy(),
+                                            population[known].to_numpy(), BEYOND_KM)
+        inside = int(frame["commune_code"].isin(table.index).sum())
+        results.append(Access(kind, PLACE_KINDS[kind], inside, len(frame), beyond.population,
+                              beyond.share, beyond.units, float(distance.mean())))
     return results
 
 
@@ -277,13 +273,13 @@ def diagnose(
     national = _fragility(ref, inputs)
     table = _territory_table(ref, unit, national)
     _step(progress, "Voisinages et agrégats spatiaux", 0.45)
-    weights, global_i, local = _spatial(
+    _, global_i, local = _spatial(
         table, ref.commune_geometries, cache_dir=cache_dir, cache_key=GEOMETRY_SOURCE,
         seed=seed, permutations=permutations)
     if local is not None:
         table.loc[local.ids, "lisa"] = local.labels
     _step(progress, "Accès aux lieux d'aide", 0.65)
-    access = _access(table, weights, inputs.places, table.index) if weights else []
+    access = _access(table, national_access(ref, inputs.places, inputs.folder), inputs.places)
     _step(progress, "Inégalités et comparaisons", 0.8)
     theil_t, gini_g = _inequality(table)
     parents = ref.parents(unit)

@@ -81,6 +81,8 @@ class Inputs:
         The store's dataset records (``list_datasets``).
     missing : list of tuple
         ``(kind, label, command)`` of each dataset kind not loaded.
+    folder : pathlib.Path or None
+        The cache folder of these inputs (None without a cache).
 
     """
 
@@ -90,6 +92,7 @@ class Inputs:
     places: dict[str, pd.DataFrame]
     datasets: pd.DataFrame
     missing: list[tuple[str, str, str]] = field(default_factory=list)
+    folder: Path | None = None
 
     @property
     def absent_criteria(self) -> list[str]:
@@ -129,9 +132,10 @@ def load_inputs(session: Session, cache_dir: Path | None = None) -> Inputs:
         return _read_cache(folder, datasets, missing)
     values, chosen, periods, located = _read_store(session, set(datasets["kind"]))
     inputs = Inputs(values, chosen, periods, located, datasets, missing)
-    if folder is not None:
-        _write_cache(folder, inputs)
-    return inputs
+    if folder is None:
+        return inputs
+    _write_cache(folder, inputs)
+    return Inputs(values, chosen, periods, located, datasets, missing, folder)
 
 
 def _read_store(session: Session, loaded_kinds: set[str]) -> tuple:
@@ -199,7 +203,7 @@ def _read_cache(folder: Path, datasets: pd.DataFrame, missing: list) -> Inputs:
     located = {kind: pd.read_parquet(folder / f"places-{kind}.parquet")
                for kind in meta["places"]}
     chosen = {k: Source(i, bool(p)) for k, (i, p) in meta["chosen"].items()}
-    return Inputs(values, chosen, meta["periods"], located, datasets, missing)
+    return Inputs(values, chosen, meta["periods"], located, datasets, missing, folder)
 
 
 def dataset_rows(inputs: Inputs) -> list[dict]:
