@@ -148,9 +148,14 @@ def _plain_columns(table: pd.DataFrame) -> dict[str, np.ndarray]:
 def write_geojson(ref: Reference, table: pd.DataFrame, path: Path) -> None:
     """Write ``table`` with the commune outlines as GeoJSON (WGS84, RFC 7946)."""
     import shapely
+    from pyproj import Transformer
 
-    geometries = ref.commune_geometries(table["code"], crs="EPSG:4326")
-    texts = shapely.to_geojson(np.asarray(geometries, dtype=object))
+    # back from the Lambert-93 outlines the maps already read (one column read, not two)
+    to_wgs84 = Transformer.from_crs("EPSG:2154", "EPSG:4326", always_xy=True)
+    geometries = np.asarray(ref.commune_geometries(table["code"]), dtype=object)
+    geometries = shapely.transform(geometries, lambda xy: np.column_stack(
+        to_wgs84.transform(xy[:, 0], xy[:, 1])))
+    texts = shapely.to_geojson(shapely.set_precision(geometries, 1e-6))
     columns = _plain_columns(table)
     features = []
     for i, text in enumerate(texts):
