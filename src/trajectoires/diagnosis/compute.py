@@ -94,21 +94,32 @@ def _step(progress: Progress | None, message: str, done: float) -> None:
 
 
 def _fragility(ref: Reference, inputs: Inputs) -> pd.DataFrame:
-    """National index of every commune (scores by national deciles), or an empty frame."""
+    """National index of every commune (scores by national deciles), or an empty frame.
+
+    Cached next to the national inputs (per reference version) when they are.
+    """
     keys = list(inputs.chosen)
     if not keys:
         return pd.DataFrame(index=pd.Index([], name="code"))
     national = ref.communes_of(ref.france)
-    values = inputs.values.reindex(national.index)
-    result = analysis.fragility_index(values[keys], indicators=keys, reference="departement",
-                               territories=national, population=national["population"],
-                               partial=True)
-    frame = pd.concat([values[keys], result.scores.add_prefix("score_")], axis=1)
-    frame["fragility_index"] = result.index
-    frame["fragility_inputs"] = (~result.missing).sum(axis=1)
-    frame["relative_departement"] = result.relative
+    path = (None if inputs.folder is None
+            else inputs.folder / f"fragility-{ref.folder.name}.parquet")
+    if path is not None and path.exists():
+        frame = pd.read_parquet(path)
+    else:
+        values = inputs.values.reindex(national.index)
+        result = analysis.fragility_index(
+            values[keys], indicators=keys, reference="departement", territories=national,
+            population=national["population"], partial=True)
+        frame = pd.concat([values[keys], result.scores.add_prefix("score_")], axis=1)
+        frame["fragility_index"] = result.index
+        frame["fragility_inputs"] = (~result.missing).sum(axis=1)
+        frame["relative_departement"] = result.relative
+        if path is not None:
+            partial = path.with_name(f".partiel-{path.name}")
+            frame.to_parquet(partial)
+            partial.replace(path)
     frame.attrs["population"] = national["population"]
-    frame.attrs["territories"] = national
     return frame
 
 
