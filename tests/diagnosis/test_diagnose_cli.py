@@ -136,6 +136,9 @@ def test_csv_columns(report):
     assert table["rank"].min() == 1
     assert set(table["lisa"].dropna()) <= {"high-high", "low-low", "high-low", "low-high",
                                            "not significant", "no neighbours"}
+    dictionary = pd.read_csv(output / "dictionnaire.csv")
+    assert dictionary["column"].tolist() == table.columns.tolist()
+    assert dictionary["description"].notna().all()
     comparison = pd.read_csv(output / "comparaison.csv", dtype={"code": str})
     assert comparison["code"].tolist() == ["29", "53", "FR"]
 

@@ -18,14 +18,14 @@ import pandas as pd
 
 from trajectoires.diagnosis.compute import Diagnosis
 from trajectoires.diagnosis.maps import DiagnosisMaps, access_map, cluster_map, fragility_map
-from trajectoires.diagnosis.tables import export_table, ranked_rows
+from trajectoires.diagnosis.tables import dictionary, export_table, ranked_rows
 from trajectoires.territory import Reference
 
 __all__ = ["REPORT_FILES", "ReportFiles", "build_maps", "render_body", "render_html",
            "write_geojson", "write_geopackage", "write_report"]
 
-REPORT_FILES = ("diagnostic.html", "communes.csv", "comparaison.csv", "communes.geojson",
-                "communes.gpkg")
+REPORT_FILES = ("diagnostic.html", "communes.csv", "dictionnaire.csv", "comparaison.csv",
+                "communes.geojson", "communes.gpkg")
 TEMPLATES = Path(__file__).parent / "templates"
 
 
@@ -121,6 +121,8 @@ def write_report(ref: Reference, diagnosis: Diagnosis, output: Path,
     table = export_table(diagnosis)
     csv_path = _atomic(output / "communes.csv",
                        lambda p: table.to_csv(p, index=False, encoding="utf-8"))
+    _atomic(output / "dictionnaire.csv", lambda p: dictionary(table, diagnosis).to_csv(
+        p, index=False, encoding="utf-8"))
     comparison = pd.DataFrame(diagnosis.comparison)
     comp_path = _atomic(output / "comparaison.csv",
                         lambda p: comparison.to_csv(p, index=False, encoding="utf-8"))

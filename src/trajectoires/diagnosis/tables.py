@@ -7,7 +7,8 @@ import pandas as pd
 from trajectoires.diagnosis.compute import Diagnosis
 from trajectoires.diagnosis.inputs import PLACE_KINDS
 
-__all__ = ["COLUMNS", "LISA_LABELS", "export_table", "map_choices", "ranked_rows"]
+__all__ = ["COLUMNS", "LISA_LABELS", "dictionary", "export_table", "map_choices",
+           "ranked_rows"]
 
 LISA_LABELS = {
     "high-high": "foyer de fragilité",
@@ -30,6 +31,25 @@ COLUMNS: dict[str, str] = {
     "relative_departement": "Indice relatif au département (100 = moyenne du département)",
     "lisa": "Regroupement local (LISA, Moran local, FDR 5 %)",
 }
+
+
+def dictionary(table: pd.DataFrame, diagnosis: Diagnosis) -> pd.DataFrame:
+    """Describe each column of the export (``column``, ``description``), in French."""
+    from trajectoires.analysis import INDICATORS
+
+    described = dict(COLUMNS, area_km2="Superficie (km²)")
+    for criterion in diagnosis.criteria:
+        key = criterion["key"]
+        source = (f"{criterion['indicator_label']} ({criterion['indicator']}, "
+                  f"{criterion['period']})" if criterion["indicator"] else "")
+        described[key] = f"{INDICATORS[key].label} (%) ; donnée : {source}"
+        described[f"score_{key}"] = f"Score de 1 à 10 (déciles nationaux) : {INDICATORS[key].label}"
+    for kind, label in PLACE_KINDS.items():
+        described[f"dist_{kind}"] = f"Distance à vol d'oiseau au plus proche lieu ({label}), km"
+        described[f"access_{kind}"] = (f"Accessibilité 2SFCA ({label}), lieux pour 10 000 "
+                                       "habitants, rayon de 20 km")
+    return pd.DataFrame({"column": list(table.columns),
+                         "description": [described.get(c, "") for c in table.columns]})
 
 
 def export_table(diagnosis: Diagnosis) -> pd.DataFrame:
