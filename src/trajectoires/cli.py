@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import typer
 
-from trajectoires.commands import data, debate, facilitator, server, territory
+from trajectoires.commands import data, debate, diagnose, facilitator, server, territory
 
 app = typer.Typer(
     name="trajectoires",
@@ -18,6 +18,7 @@ app = typer.Typer(
 )
 app.command("serve")(server.serve)
 app.command("demo")(server.demo)
+app.command("diagnose")(diagnose.diagnose)
 app.add_typer(territory.app, name="territory")
 app.add_typer(facilitator.app, name="facilitator")
 app.add_typer(debate.app, name="debate")
