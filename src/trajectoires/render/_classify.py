@@ -1,4 +1,4 @@
-"""Classification of indicator values into map classes, with mapclassify.
+"""Classification of indicator values into map classes (mapclassify's schemes).
 
 Missing values (NaN) are kept out of the classification and get the class
 index ``-1``; every scheme is computed on the finite values only.
@@ -7,10 +7,8 @@ index ``-1``; every scheme is computed on the finite values only.
 from __future__ import annotations
 
 import importlib
-import warnings
 from collections.abc import Callable
 from dataclasses import dataclass
-from types import ModuleType
 
 import numpy as np
 
@@ -18,34 +16,31 @@ __all__ = ["MISSING_CLASS", "SCHEMES", "Classification", "classify", "scheme_nam
 
 MISSING_CLASS = -1
 
-# Fisher–Jenks runs in pure Python without numba (about 2.5 s for 1,000 values):
-# above this many values, breaks are computed on a random sample of this size.
-FISHER_JENKS_SAMPLE = 1000
 
 
-def _mapclassify() -> ModuleType:
-    """Import mapclassify on first use: it pulls SciPy and scikit-learn (about 1.5 s)."""
-    return importlib.import_module("mapclassify")
+def _analysis_bins(values: np.ndarray, scheme: str, k: int) -> np.ndarray:
+    """Upper bounds from :func:`trajectoires.analysis.classify`.
+
+    It computes the same bounds as mapclassify's ``Quantiles``, ``EqualInterval``
+    and (exact) ``FisherJenks`` — tests/render checks them against mapclassify —
+    without mapclassify's import (SciPy, scikit-learn, matplotlib and numba
+    compilation: about 5 s per process here).
+    """
+    from trajectoires.analysis import classify as analysis_classify
+
+    return np.asarray(analysis_classify(values, scheme, k=k).bins, dtype=float)
 
 
 def _quantiles(values: np.ndarray, k: int, rng: np.random.Generator) -> np.ndarray:
-    return _mapclassify().Quantiles(values, k=k).bins
+    return _analysis_bins(values, "quantiles", k)
 
 
 def _equal_interval(values: np.ndarray, k: int, rng: np.random.Generator) -> np.ndarray:
-    return _mapclassify().EqualInterval(values, k=k).bins
+    return _analysis_bins(values, "equal-interval", k)
 
 
 def _fisher_jenks(values: np.ndarray, k: int, rng: np.random.Generator) -> np.ndarray:
-    sample = values
-    if len(values) > FISHER_JENKS_SAMPLE:
-        sample = rng.choice(values, FISHER_JENKS_SAMPLE, replace=False)
-        sample[:2] = values.min(), values.max()
-    with warnings.catch_warnings():
-        warnings.filterwarnings("ignore", message="Numba not installed", category=UserWarning)
-        bins = _mapclassify().FisherJenks(sample, k=k).bins
-    bins[-1] = values.max()
-    return bins
+    return _analysis_bins(values, "fisher-jenks", k)
 
 
 def _natural_breaks(values: np.ndarray, k: int, rng: np.random.Generator) -> np.ndarray:
