@@ -12,9 +12,6 @@ from typing import Annotated
 import typer
 from rich.console import Console
 
-from trajectoires.db import create_database, migrate
-from trajectoires.foresight.errors import ForesightError
-from trajectoires.foresight.facilitators import create_facilitator
 from trajectoires.settings import Settings
 
 __all__ = ["app", "create"]
@@ -49,6 +46,10 @@ def create(
     ] = None,
 ) -> None:
     """Créer un compte animateur (le mot de passe est demandé deux fois)."""
+    from trajectoires.db import create_database, migrate
+    from trajectoires.foresight.errors import ForesightError
+    from trajectoires.foresight.facilitators import create_facilitator
+
     settings = Settings.from_env(workspace=str(workspace) if workspace else None)
     settings = settings.ensure_workspace()
     password = _read_password(password_stdin)

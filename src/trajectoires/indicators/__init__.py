@@ -6,7 +6,8 @@ package can import them without a database. The store
 (:mod:`trajectoires.indicators.store`, SQLAlchemy) is imported on demand.
 """
 
-from trajectoires.indicators.aggregate import LEVELS, aggregate
+import importlib
+
 from trajectoires.indicators.catalogue import (
     DATASETS,
     INDICATORS,
@@ -17,9 +18,27 @@ from trajectoires.indicators.catalogue import (
     components,
     find,
 )
-from trajectoires.indicators.folding import CommuneMatcher
-from trajectoires.indicators.formats import Parsed, parse_file
-from trajectoires.indicators.report import FormatError, ImportReport
+
+# Names whose modules import pandas are loaded on first access (PEP 562), so that
+# the command line and the catalogue stay quick to import.
+_LAZY = {
+    "LEVELS": "aggregate",
+    "aggregate": "aggregate",
+    "CommuneMatcher": "folding",
+    "Parsed": "formats",
+    "parse_file": "formats",
+    "FormatError": "report",
+    "ImportReport": "report",
+}
+
+
+def __getattr__(name: str) -> object:
+    """Import the module holding ``name`` on first access."""
+    if name not in _LAZY:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    value = getattr(importlib.import_module(f"{__name__}.{_LAZY[name]}"), name)
+    globals()[name] = value
+    return value
 
 __all__ = [
     "DATASETS",
