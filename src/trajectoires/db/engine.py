@@ -14,19 +14,22 @@ Examples
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import sqlalchemy
-from alembic import command
-from alembic.config import Config
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
-__all__ = ["Database", "create_database", "migrate"]
+if TYPE_CHECKING:
+    from alembic.config import Config
+
+__all__ = ["Database", "create_database", "head_revision", "migrate"]
 
 MIGRATIONS_DIR = Path(__file__).parent / "migrations"
 
@@ -76,8 +79,42 @@ def create_database(url: str, *, echo: bool = False) -> Database:
     return Database(engine, sessionmaker(engine, expire_on_commit=False))
 
 
+_REVISION_LINE = re.compile(r"^(down_)?revision\b[^=]*=\s*['\"]?([\w.-]+|None)['\"]?", re.M)
+
+
+def head_revision() -> str | None:
+    """Return the latest migration, read from the migration files without importing Alembic.
+
+    The revision that no other migration names as its ``down_revision`` (a test
+    checks that Alembic agrees).
+
+    Examples
+    --------
+    >>> head_revision() is not None
+    True
+
+    """
+    revisions, parents = set(), set()
+    for path in (MIGRATIONS_DIR / "versions").glob("*.py"):
+        for is_parent, name in _REVISION_LINE.findall(path.read_text(encoding="utf-8")):
+            (parents if is_parent else revisions).add(name)
+    heads = revisions - parents
+    return heads.pop() if len(heads) == 1 else None
+
+
+def current_revision(db: Database) -> str | None:
+    """Return the database's revision, or ``None`` for a database never migrated."""
+    with db.engine.connect() as connection:
+        if not sqlalchemy.inspect(connection).has_table("alembic_version"):
+            return None
+        query = sqlalchemy.text("select version_num from alembic_version")
+        return connection.execute(query).scalar()
+
+
 def alembic_config(db: Database) -> Config:
     """Alembic configuration pointing at the packaged migrations."""
+    from alembic.config import Config
+
     config = Config()
     config.set_main_option("script_location", str(MIGRATIONS_DIR))
     config.attributes["connection_engine"] = db.engine
@@ -85,5 +122,13 @@ def alembic_config(db: Database) -> Config:
 
 
 def migrate(db: Database, revision: str = "head") -> None:
-    """Bring the database schema up to ``revision`` (default: the latest)."""
+    """Bring the database schema up to ``revision`` (default: the latest).
+
+    A database already at the latest revision is left alone without importing
+    Alembic (commands that only read start faster).
+    """
+    if revision == "head" and current_revision(db) == head_revision() is not None:
+        return
+    from alembic import command
+
     command.upgrade(alembic_config(db), revision)
