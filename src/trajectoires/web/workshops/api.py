@@ -27,6 +27,7 @@ from trajectoires.web.workshops.csrf import require_csrf_header
 from trajectoires.web.workshops.deps import (
     DbSession,
     Hub,
+    StatementId,
     current_participant,
     http_error,
     identify,
@@ -181,7 +182,7 @@ def create_statement(
 )
 def create_vote(
     slug: str,
-    statement_id: int,
+    statement_id: StatementId,
     body: VoteIn,
     *,
     request: Request,

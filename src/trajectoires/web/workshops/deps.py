@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import AsyncIterator, Callable
 from typing import Annotated
 
-from fastapi import Depends, HTTPException, Request, Response
+from fastapi import Depends, HTTPException, Path, Request, Response
 from sqlalchemy.orm import Session
 
 from trajectoires.db import Database
@@ -36,6 +36,7 @@ __all__ = [
     "Hub",
     "Opinions",
     "Resolver",
+    "StatementId",
     "PARTICIPANT_COOKIE_AGE",
     "TerritoryResolver",
     "current_participant",
@@ -53,6 +54,8 @@ __all__ = [
 ]
 
 PARTICIPANT_COOKIE_AGE = 30 * 24 * 3600
+MAX_ID = 2**31 - 1
+"""Largest row id (a 32-bit INTEGER column): larger ids get a 422, not a database error."""
 PARTICIPANT_COOKIE_PREFIX = "trajectoires_participant_"
 STATUS_OF = {
     NotFoundError: 404,
@@ -186,3 +189,4 @@ FacilitatorId = Annotated[int | None, Depends(facilitator_id)]
 Hub = Annotated[LiveHub, Depends(live_hub)]
 Opinions = Annotated[OpinionService, Depends(opinion_service)]
 Resolver = Annotated[TerritoryResolver, Depends(territory_resolver)]
+StatementId = Annotated[int, Path(ge=1, le=MAX_ID)]

@@ -27,6 +27,7 @@ from trajectoires.web.workshops.deps import (
     Hub,
     Opinions,
     Resolver,
+    StatementId,
     http_error,
 )
 from trajectoires.web.workshops.events import publish_status, publish_visibility
@@ -126,7 +127,7 @@ def change_phase(
 )
 def moderate(
     slug: str,
-    statement_id: int,
+    statement_id: StatementId,
     session: DbSession,
     me: FacilitatorId,
     hub: Hub,

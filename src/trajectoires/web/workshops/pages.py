@@ -25,6 +25,7 @@ from trajectoires.foresight.workshops import WorkshopView, get_workshop, list_wo
 from trajectoires.web.security import require_csrf
 from trajectoires.web.workshops import facilitation, opinion_pages
 from trajectoires.web.workshops.deps import (
+    MAX_ID,
     DbSession,
     FacilitatorId,
     Hub,
@@ -156,7 +157,7 @@ def vote_form(
     session: DbSession,
     hub: Hub,
     *,
-    statement_id: Annotated[int, Form()],
+    statement_id: Annotated[int, Form(ge=1, le=MAX_ID)],
     value: Annotated[str, Form()] = "",
 ) -> Response:
     """Vote on a statement (form fallback of the API); redirect back to the statement."""
@@ -189,7 +190,9 @@ async def stream(
             return load_workshop(session, slug)
 
     workshop = await run_in_threadpool(lookup)
-    last = int(last_event_id) if last_event_id and last_event_id.isdigit() else None
+    last = None
+    if last_event_id and last_event_id.isascii() and last_event_id.isdigit():
+        last = int(last_event_id) if len(last_event_id) <= 18 else None
     return StreamingResponse(
         hub.stream(workshop.id, last), media_type="text/event-stream", headers=NO_BUFFERING
     )
