@@ -120,3 +120,51 @@ def test_json_posts_need_the_csrf_header(app: FastAPI, database: Database) -> No
     del alice.headers["X-CSRF-Token"]
     response = alice.post(f"/api/v1/workshops/{workshop.slug}/statements", json={"text": "x"})
     assert response.status_code == 403
+
+
+def test_user_text_is_escaped_on_every_page(app: FastAPI, database: Database) -> None:
+    owner = f.facilitator(database)
+    workshop = f.workshop(database, owner)
+    evil = '<img src=x onerror="alert(1)">'
+    author = f.join(database, workshop, "<b>x</b>")
+    statement = f.post(database, author.participant, evil)
+    reader = _participant(app, workshop, f.join(database, workshop, "Lecteur"))
+    anne = _facilitator(app)
+    pages = [reader.get(f"/ateliers/{workshop.slug}").text,
+             anne.get(f"/ateliers/{workshop.slug}/animer").text]
+    for html in pages:
+        assert f'id="statement-{statement.id}"' in html
+        assert evil not in html and "<b>x</b>" not in html
+        assert "&lt;img src=x" in html
+
+
+def test_hidden_statement_leaves_the_opinions_section(app: FastAPI, database: Database) -> None:
+    debate = f.debate_with_blocs(database)
+    hidden_id = debate.statements[1]
+    anne = _facilitator(app)
+    with TestClient(app) as reader:
+        api = f"/api/v1/workshops/{debate.workshop.slug}/opinions"
+        assert "Proposition numéro 1" in reader.get(api).text
+        response = anne.post(
+            f"/ateliers/{debate.workshop.slug}/propositions/{hidden_id}/visibilite",
+            data={"hidden": "1", "csrf_token": anne.headers["X-CSRF-Token"]},
+            follow_redirects=False,
+        )
+        assert response.status_code == 303
+        assert "Proposition numéro 1" not in reader.get(api).text
+        assert "Proposition numéro 1" not in reader.get(f"/ateliers/{debate.workshop.slug}").text
+
+
+def test_nul_bytes_in_input_are_not_a_500(app: FastAPI, database: Database) -> None:
+    """PostgreSQL refuses NUL in text: run with TRAJECTOIRES_TEST_DATABASE_URL to see it."""
+    workshop = f.workshop(database)
+    alice = _participant(app, workshop, f.join(database, workshop, "Alice"))
+    stranger = TestClient(app, raise_server_exceptions=False)
+    responses = [
+        alice.get("/api/v1/workshops/a%00b"),
+        alice.get(f"/ateliers/{workshop.slug}%00"),
+        alice.post(f"/api/v1/workshops/{workshop.slug}/statements", json={"text": "a\x00b"}),
+        stranger.post("/rejoindre", data={
+            "code": workshop.join_code, "pseudonym": "b\x00c", "csrf_token": f.csrf(stranger)}),
+    ]
+    assert [r.status_code for r in responses if r.status_code >= 500] == []
