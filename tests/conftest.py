@@ -12,6 +12,7 @@ from __future__ import annotations
 import os
 import uuid
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -42,11 +43,14 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo) -> None:
         raise pytest.fail.Exception(f"database test skipped on {TEST_DATABASE_URL}: {item.nodeid}")
 
 
-@pytest.fixture
-def database_url(tmp_path: Path) -> Iterator[str]:
-    """URL of a fresh, empty database for one test."""
+@contextmanager
+def fresh_database_url(folder: Path) -> Iterator[str]:
+    """URL of a fresh, empty database: a SQLite file in ``folder``, or a new PostgreSQL schema.
+
+    The PostgreSQL schema is dropped when the context ends.
+    """
     if not TEST_DATABASE_URL:
-        yield f"sqlite:///{tmp_path / 'test.sqlite'}"
+        yield f"sqlite:///{folder / 'test.sqlite'}"
         return
     schema = f"t_{uuid.uuid4().hex[:12]}"
     admin = sqlalchemy.create_engine(TEST_DATABASE_URL)
@@ -59,6 +63,13 @@ def database_url(tmp_path: Path) -> Iterator[str]:
         with admin.begin() as conn:
             conn.execute(sqlalchemy.text(f'DROP SCHEMA "{schema}" CASCADE'))
         admin.dispose()
+
+
+@pytest.fixture
+def database_url(tmp_path: Path) -> Iterator[str]:
+    """URL of a fresh, empty database for one test."""
+    with fresh_database_url(tmp_path) as url:
+        yield url
 
 
 @pytest.fixture

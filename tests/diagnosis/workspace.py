@@ -8,16 +8,14 @@ schema of ``TRAJECTOIRES_TEST_DATABASE_URL`` (PostgreSQL), dropped afterwards.
 
 from __future__ import annotations
 
-import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
-import sqlalchemy
 
-from tests.conftest import SHARED_DATA, TEST_DATABASE_URL
+from tests.conftest import SHARED_DATA, fresh_database_url
 from trajectoires.db import Database, create_database, migrate
 
 FR = SHARED_DATA / "fr"
@@ -55,31 +53,13 @@ def require_shared_data() -> None:
 
 
 @contextmanager
-def _database_url(folder: Path) -> Iterator[str]:
-    if not TEST_DATABASE_URL:
-        yield f"sqlite:///{folder / 'trajectoires.sqlite'}"
-        return
-    schema = f"t_{uuid.uuid4().hex[:12]}"
-    admin = sqlalchemy.create_engine(TEST_DATABASE_URL)
-    with admin.begin() as conn:
-        conn.execute(sqlalchemy.text(f'CREATE SCHEMA "{schema}"'))
-    separator = "&" if "?" in TEST_DATABASE_URL else "?"
-    try:
-        yield f"{TEST_DATABASE_URL}{separator}options=-csearch_path%3D{schema}"
-    finally:
-        with admin.begin() as conn:
-            conn.execute(sqlalchemy.text(f'DROP SCHEMA "{schema}" CASCADE'))
-        admin.dispose()
-
-
-@contextmanager
 def workspace(folder: Path, reference, *, load: bool) -> Iterator[Workspace]:
     """Create a workspace linked to the warm reference; import the real files if ``load``."""
     from trajectoires.indicators.store import import_file
 
     folder.mkdir(parents=True, exist_ok=True)
     (folder / "reference").symlink_to(reference.folder.parent, target_is_directory=True)
-    with _database_url(folder) as url:
+    with fresh_database_url(folder) as url:
         database = create_database(url)
         migrate(database)
         if load:

@@ -1,5 +1,7 @@
 """Declarative base shared by every model, with a naming convention for constraints."""
 
+from datetime import UTC, datetime
+
 from sqlalchemy import MetaData
 from sqlalchemy.orm import DeclarativeBase
 
@@ -16,3 +18,8 @@ class Base(DeclarativeBase):
     """Base class of all Trajectoires models."""
 
     metadata = MetaData(naming_convention=NAMING_CONVENTION)
+
+
+def utcnow() -> datetime:
+    """Return the current time, timezone-aware, in UTC (default of timestamp columns)."""
+    return datetime.now(UTC)

@@ -7,7 +7,7 @@ Counts of votes per statement are served by the ``(statement_id, value)`` index 
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import datetime
 
 from sqlalchemy import (
     Boolean,
@@ -22,7 +22,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column
 
-from trajectoires.db.base import Base
+from trajectoires.db.base import Base, utcnow
 
 __all__ = ["Facilitator", "Participant", "Statement", "Vote", "Workshop", "utcnow"]
 
@@ -31,10 +31,6 @@ QUESTION_MAX_LENGTH = 500
 TITLE_MAX_LENGTH = 120
 PSEUDONYM_MAX_LENGTH = 40
 
-
-def utcnow() -> datetime:
-    """Return the current time, timezone-aware, in UTC."""
-    return datetime.now(UTC)
 
 
 class Facilitator(Base):

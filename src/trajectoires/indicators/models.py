@@ -7,18 +7,15 @@ re-importing a dataset replaces all its rows in one transaction.
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import datetime
 
 from sqlalchemy import DateTime, Float, ForeignKey, Index, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
-from trajectoires.db.base import Base
+from trajectoires.db.base import Base, utcnow
 
 __all__ = ["Dataset", "IndicatorValue", "Place"]
 
-
-def _now() -> datetime:
-    return datetime.now(UTC)
 
 
 class Dataset(Base):
@@ -34,7 +31,7 @@ class Dataset(Base):
     period: Mapped[str] = mapped_column(String(20))
     licence: Mapped[str] = mapped_column(String(120))
     source_url: Mapped[str] = mapped_column(String(500))
-    imported_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=_now)
+    imported_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     rows_read: Mapped[int] = mapped_column(Integer, default=0)
     rows_matched: Mapped[int] = mapped_column(Integer, default=0)
     rows_folded: Mapped[int] = mapped_column(Integer, default=0)
