@@ -117,7 +117,7 @@ def _check(values: pd.DataFrame, level: str) -> None:
     missing = {"commune_code", "indicator", "period", "value"} - set(values.columns)
     if missing:
         raise ValueError(f"colonnes absentes des valeurs : {', '.join(sorted(missing))}")
-    present = set(values["indicator"])
+    present = set(pd.unique(values["indicator"].to_numpy(dtype=object)))
     for indicator_id in present:
         indicator = find(indicator_id)
         needed = {indicator.numerator, indicator.denominator} - {None} - present

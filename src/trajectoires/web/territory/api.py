@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, HTTPException, Query
+from fastapi import APIRouter, Depends, HTTPException, Query, Request
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel, Field
 
@@ -21,13 +21,18 @@ from trajectoires.territory import (
     unit_dict,
 )
 from trajectoires.territory.summary import base_indicators
-from trajectoires.web.territory.deps import reference_or_503
+from trajectoires.web.territory.deps import indicator_profile, reference_or_503
 from trajectoires.web.territory.pages import territory_url, unit_or_404
 
 __all__ = ["router"]
 
 router = APIRouter(prefix="/api/v1/territories", tags=["Territoires"])
 Ref = Annotated[Reference, Depends(reference_or_503)]
+AGGREGATION_RULE = (
+    "Somme des communes pour un effectif ; rapport des sommes du numérateur et du "
+    "dénominateur pour une part ; moyenne pondérée par la population quand seule la part "
+    "est publiée."
+)
 
 
 class UnitOut(BaseModel):
@@ -94,6 +99,37 @@ class IndicatorsOut(BaseModel):
 
     territory: UnitOut
     indicators: list[IndicatorOut]
+
+
+class ChainValueOut(BaseModel):
+    """The value of one indicator for one territory of the chain."""
+
+    kind: str
+    code: str
+    name: str
+    value: float | None = Field(description="None quand aucune commune n'a de valeur")
+
+
+class ComparedIndicatorOut(BaseModel):
+    """A loaded indicator for the territory and each territory containing it."""
+
+    id: str
+    label: str
+    unit: str
+    period: str | None
+    source: str
+    licence: str
+    note: str
+    values: list[ChainValueOut] = Field(
+        description="Le territoire, puis ses parents, France en dernier")
+
+
+class ComparedOut(BaseModel):
+    """Loaded indicators of a territory compared with its parents."""
+
+    territory: UnitOut
+    rule: str = Field(description="Règle d'agrégation des communes vers les territoires")
+    indicators: list[ComparedIndicatorOut]
 
 
 class CandidatesOut(BaseModel):
@@ -181,3 +217,23 @@ def get_indicators(ref: Ref, kind: str, code: str) -> IndicatorsOut:
     unit = unit_or_404(ref, kind, code)
     indicators = [IndicatorOut(**item) for item in base_indicators(unit)]
     return IndicatorsOut(territory=_out(unit), indicators=indicators)
+
+
+@router.get(
+    "/{kind}/{code}/indicators/parents",
+    response_model=ComparedOut,
+    responses={404: {"description": "Territoire inconnu"}},
+    summary="Indicateurs chargés comparés aux territoires englobants",
+)
+def get_compared_indicators(request: Request, ref: Ref, kind: str, code: str) -> ComparedOut:
+    """Headline indicators of the store for the territory, its EPCI, département, région, France."""
+    unit = unit_or_404(ref, kind, code)
+    rows = indicator_profile(request.app, ref).rows(unit)
+    fields = list(ChainValueOut.model_fields)
+    indicators = [
+        ComparedIndicatorOut(
+            **{k: v for k, v in row.items() if k != "values"},
+            values=[ChainValueOut(**{k: item[k] for k in fields}) for item in row["values"]])
+        for row in rows
+    ]
+    return ComparedOut(territory=_out(unit), rule=AGGREGATION_RULE, indicators=indicators)

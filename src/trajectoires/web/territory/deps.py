@@ -9,22 +9,28 @@ its thread pool, so the first (cold) load never blocks the event loop.
 from __future__ import annotations
 
 import threading
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from fastapi import HTTPException, Request
 
 from trajectoires.territory import Reference, SourceError, load_reference
 from trajectoires.web.territory.maps import MapCache
 
+if TYPE_CHECKING:
+    from trajectoires.indicators.profile import IndicatorProfile
+
 __all__ = [
     "get_map_cache",
     "get_reference",
+    "indicator_profile",
     "install_reference",
     "reference_for_app",
     "reference_or_503",
+    "store_fingerprint",
 ]
 
 _LOAD_LOCK = threading.Lock()
+_PROFILE_LOCK = threading.Lock()
 
 
 def reference_for_app(app: Any) -> Reference:
@@ -81,3 +87,32 @@ def get_map_cache(request: Request) -> MapCache:
                 cache = MapCache(reference)
                 state.territory_maps = cache
     return cache
+
+
+def store_fingerprint(app: Any) -> str:
+    """Return a key of the indicator store's state: loaded datasets and their import times."""
+    from trajectoires.indicators.store import list_datasets
+
+    with app.state.db.session() as session:
+        loaded = list_datasets(session)
+    return "|".join(f"{r.name}:{r.sha256}:{r.imported_at}" for r in loaded.itertuples())
+
+
+def indicator_profile(app: Any, reference: Reference) -> IndicatorProfile:
+    """Return the headline indicators of the store, read once per state of the store.
+
+    Reading every commune value takes a second or two on all of France; the
+    pages that follow a change of the store share the one profile.
+    """
+    from trajectoires.indicators.profile import load_profile
+
+    state = app.state
+    key = store_fingerprint(app)
+    with _PROFILE_LOCK:
+        cached = getattr(state, "indicator_profile", None)
+        if cached is not None and cached[0] == key and cached[1].reference is reference:
+            return cached[1]
+        with state.db.session() as session:
+            profile = load_profile(session, reference)
+        state.indicator_profile = (key, profile)
+        return profile

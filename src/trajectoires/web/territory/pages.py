@@ -25,7 +25,7 @@ from trajectoires.territory import (
     summarize,
 )
 from trajectoires.territory.summary import format_number
-from trajectoires.web.territory.deps import get_map_cache, reference_or_503
+from trajectoires.web.territory.deps import get_map_cache, indicator_profile, reference_or_503
 from trajectoires.web.territory.maps import INDICATORS, MAX_MAP_COMMUNES, MapCache
 
 __all__ = ["router", "territory_url", "unit_or_404"]
@@ -123,8 +123,10 @@ def territory_page(
     if indicateur not in INDICATORS:
         raise HTTPException(status_code=404, detail=f"Indicateur inconnu : « {indicateur} ».")
     summary = summarize(ref, unit)
+    profile = indicator_profile(request.app, ref).rows(unit)
     if unit.kind is UnitKind.COMMUNE:
-        return _render(request, "territory/commune.html", {"summary": summary, "unit": unit})
+        return _render(request, "territory/commune.html",
+                       {"summary": summary, "unit": unit, "profile": profile})
     communes = None
     if unit.commune_count <= MAX_MAP_COMMUNES:
         communes = _commune_rows(ref, unit)
@@ -136,5 +138,6 @@ def territory_page(
         "indicators": INDICATORS,
         "indicator": INDICATORS[indicateur],
         "max_map_communes": MAX_MAP_COMMUNES,
+        "profile": profile,
     }
     return _render(request, "territory/unit.html", context)
