@@ -132,6 +132,47 @@ def _arcep_debit() -> list[Indicator]:
     return rows
 
 
+_SURFACE_NOTE = (
+    "Part de la surface, pas de la population : approximation du critère national quand la "
+    "part de la population n'est pas chargée ; agrégats pondérés par la population"
+)
+_SITES_NOTE = (
+    "Indicateur indirect (proxy) tiré de la liste des sites mobiles : ce n'est PAS une "
+    "couverture ; un site compte une fois par opérateur ; 0 pour les communes sans site "
+    "des départements que couvre la liste"
+)
+
+
+def _mobile() -> list[Indicator]:
+    """4G coverage shares (``arcep-mobile``) and the site-count proxy (``arcep-mobile-sites``)."""
+    ds, sites = "arcep-mobile", "arcep-mobile-sites"
+    per_1000 = "sites pour 1 000 habitants"
+    return [
+        _share("arcep_part_pop_4g", "Part de la population couverte en 4G (au moins un "
+               "opérateur)", ds),
+        _share("arcep_taux_non_4g_pop", "Part de la population non couverte en 4G (aucun "
+               "opérateur)", ds, "100 − part de la population couverte"),
+        _share("arcep_part_surf_4g", "Part de la surface couverte en 4G (au moins un "
+               "opérateur)", ds, _SURFACE_NOTE),
+        _share("arcep_taux_non_4g_surf", "Part de la surface non couverte en 4G (aucun "
+               "opérateur)", ds, _SURFACE_NOTE),
+        _count("arcep_sites_mobiles", "Sites mobiles, toutes technologies (indicateur "
+               "indirect, pas une couverture)", sites, "sites", _SITES_NOTE),
+        _count("arcep_sites_4g", "Sites mobiles 4G (indicateur indirect, pas la couverture "
+               "4G)", sites, "sites", _SITES_NOTE),
+        _count("arcep_sites_5g", "Sites mobiles 5G (indicateur indirect, pas la couverture "
+               "5G)", sites, "sites", _SITES_NOTE),
+        _count("arcep_sites_pop", "Population des communes de la liste des sites "
+               "(populations légales du référentiel)", sites, "habitants"),
+        Indicator("arcep_sites_4g_1000hab", "Sites mobiles 4G pour 1 000 habitants "
+                  "(indicateur indirect, pas la couverture 4G)", per_1000, "ratio", sites,
+                  "arcep_sites_4g", "arcep_sites_pop", 1000.0, _SITES_NOTE),
+        Indicator("arcep_sites_5g_1000hab", "Sites mobiles 5G pour 1 000 habitants "
+                  "(indicateur indirect, pas la couverture 5G)", per_1000, "ratio", sites,
+                  "arcep_sites_5g", "arcep_sites_pop", 1000.0, _SITES_NOTE),
+    ]
+
+
 _CENSUS_NOTE = "INSEE, recensement de la population (exploitation principale ou complémentaire)"
 _DFG_NOTE = (
     "Tableau dérivé Data For Good × MedNum (2020) à partir du RP 2017 : "
@@ -190,6 +231,7 @@ _INDICATORS: list[Indicator] = [
            "référence ≤ 12 000 € (approximation, pas le taux de pauvreté)", "insee-poverty",
            "Tableau dérivé Data For Good (DGFiP IRCOM 2018) : approximation, ce n'est pas "
            "le taux de pauvreté Filosofi de l'INSEE"),
+    *_mobile(),
     _count("france_services_sites", "Sites France Services", "france-services", "sites"),
     _count("mediation_lieux", "Lieux de médiation numérique", "mediation-places", "lieux"),
     _count("bibliotheques", "Bibliothèques ouvertes au public", "libraries", "bibliothèques"),
@@ -216,6 +258,27 @@ DATASETS: dict[str, DatasetInfo] = {
             "deploiements/", LO2,
             "XLSX (feuille des communes) ou CSV ; une colonne par trimestre",
             note="Pas d'adresse stable du fichier : téléchargez-le depuis la page officielle.",
+        ),
+        DatasetInfo(
+            "arcep-mobile", "Couverture 4G par commune (part de la population et de la "
+            "surface couvertes par au moins un opérateur)",
+            "ARCEP (Mon réseau mobile) ; statistiques communales ARCEP-ANCT",
+            "https://www.data.gouv.fr/fr/datasets/mon-reseau-mobile/", LO2,
+            "CSV ; , ou tabulation : un code commune (code_insee, insee_com, CODGEO…) et "
+            "pct_pop_4g et/ou pct_surf_4g (en %)",
+            note="Pas de tableau communal officiel à adresse stable : l'export de "
+            "l'Observatoire des territoires (couverture 4G, ARCEP-ANCT) ou votre croisement "
+            "des cartes « Mon réseau mobile » avec les communes, aux colonnes ci-dessus.",
+        ),
+        DatasetInfo(
+            "arcep-mobile-sites", "Sites mobiles 2G/3G/4G (liste ARCEP ; indicateur "
+            "indirect, pas la couverture)", "ARCEP (Mon réseau mobile) et ANFR",
+            "https://www.data.gouv.fr/fr/datasets/mon-reseau-mobile/", LO2,
+            "CSV ; : métropole (insee_com, site_2g, site_3g, site_4g…) ou outre-mer "
+            "(Operateur;X;Y;C2G;C3G;C4G, WGS84)",
+            note="Un fichier par trimestre et par territoire (importez chaque territoire "
+            "d'outre-mer sous son propre --nom). Compte de sites : ce n'est pas une couverture "
+            "et il n'alimente pas le critère 4G de l'indice.",
         ),
         DatasetInfo(
             "insee-census", "Dossier complet (recensement, par commune)", "INSEE",

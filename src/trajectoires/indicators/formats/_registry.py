@@ -3,7 +3,7 @@
 Examples
 --------
 >>> sorted(PARSERS)[:4]
-['arcep-debit', 'arcep-ftth', 'france-services', 'insee-census']
+['arcep-debit', 'arcep-ftth', 'arcep-mobile', 'arcep-mobile-sites']
 
 """
 
@@ -15,6 +15,8 @@ from typing import TYPE_CHECKING
 from trajectoires.indicators.formats import (
     arcep_debit,
     arcep_ftth,
+    arcep_mobile,
+    arcep_mobile_sites,
     france_services,
     insee_census,
     insee_poverty,
@@ -32,6 +34,8 @@ __all__ = ["PARSERS", "parse_file"]
 PARSERS = {
     "arcep-debit": arcep_debit.parse,
     "arcep-ftth": arcep_ftth.parse,
+    "arcep-mobile": arcep_mobile.parse,
+    "arcep-mobile-sites": arcep_mobile_sites.parse,
     "insee-census": insee_census.parse,
     "insee-poverty": insee_poverty.parse,
     "mediation-places": mediation_places.parse,
