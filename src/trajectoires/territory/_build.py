@@ -100,6 +100,7 @@ def _communes(
             "code": com["code"].astype(str),
             "name": com["nom"].astype(str),
             "key": [normalize(n) for n in com["nom"]],
+            "tncc": pd.to_numeric(com["type_nom"]).astype("Int64"),
             "population": pd.to_numeric(com["population_municipale"]).astype("Int64"),
             "epci_code": com["epci_id"].map(epci_code),
             "departement_code": com["departement_id"].map(dep_code),
@@ -173,6 +174,7 @@ _UNIT_COLUMNS = [
     "epci_type",
     "chef_lieu_code",
     "metropolitan",
+    "tncc",
 ]
 
 
@@ -190,6 +192,7 @@ def _units(
     units = pd.concat(parts, ignore_index=True)
     units["name"] = units["nom"].astype(str)
     units["key"] = [normalize(n) for n in units["name"]]
+    units["tncc"] = pd.to_numeric(units["type_nom"]).astype("Int64")  # EPCI, France: none
     for column in ("commune_count", "population_missing", "area_missing"):
         units[column] = units[column].fillna(0).astype(int)
     units["metropolitan"] = units["metropolitan"].fillna(True).astype(bool)

@@ -31,7 +31,7 @@ __all__ = [
     "write_tables",
 ]
 
-FORMAT_VERSION = 2
+FORMAT_VERSION = 3  # 3: tncc (INSEE type de nom) of communes, départements, régions
 TABLES = ("communes", "units", "aliases")
 _MANIFEST = "manifest.json"
 

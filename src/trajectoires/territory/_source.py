@@ -31,6 +31,7 @@ COLUMNS = {
         "code",
         "type",
         "nom",
+        "type_nom",
         "population_municipale",
         "departement_id",
         "commune_parent_id",
@@ -38,8 +39,8 @@ COLUMNS = {
         "geometry",
     ],
     "epci": ["id", "code", "nom", "type"],
-    "departements": ["id", "code", "nom", "chef_lieu_id", "region_id"],
-    "regions": ["id", "code", "nom", "chef_lieu_id"],
+    "departements": ["id", "code", "nom", "type_nom", "chef_lieu_id", "region_id"],
+    "regions": ["id", "code", "nom", "type_nom", "chef_lieu_id"],
 }
 
 

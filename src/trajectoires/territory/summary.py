@@ -51,6 +51,7 @@ def unit_dict(unit: Unit) -> dict:
         "kind_label": unit.kind.label,
         "code": unit.code,
         "name": unit.name,
+        "of_name": unit.of_name,
         "ref": unit.ref,
         "population": unit.population,
         "population_missing": unit.population_missing,
