@@ -27,7 +27,7 @@ if TYPE_CHECKING:
 __all__ = ["FRAGILITY_SOURCES", "PLACE_KINDS", "Inputs", "Source", "load_inputs"]
 
 
-CACHE_VERSION = "diagnosis-inputs-2"
+CACHE_VERSION = "diagnosis-inputs-3"
 
 
 @dataclass(frozen=True)
@@ -40,7 +40,8 @@ class Source:
 
 FRAGILITY_SOURCES: dict[str, tuple[Source, ...]] = {
     "no_thd_coverage": (Source("arcep_taux_non_thd30"),),
-    "no_4g_coverage": (),
+    "no_4g_coverage": (Source("arcep_taux_non_4g_pop"),
+                       Source("arcep_taux_non_4g_surf", proxy=True)),
     "share_65_plus": (Source("insee_part_65p"), Source("dfg_part_65p_sur_15p", proxy=True)),
     "share_low_diploma": (Source("insee_part_peu_diplomes"),
                           Source("dfg_part_peu_diplomes", proxy=True)),
@@ -49,9 +50,10 @@ FRAGILITY_SOURCES: dict[str, tuple[Source, ...]] = {
 }
 """Store indicators of each criterion of the national index, preferred first.
 
-No open file of 4G non-coverage per commune is imported yet (ARCEP « Mon
-réseau mobile » publishes maps, not a commune table): that criterion is always
-reported missing."""
+4G non-coverage comes from the ``arcep-mobile`` table (share of the population
+not covered by any operator; the surface share is a flagged stand-in). The
+count of mobile sites (``arcep-mobile-sites``) is a proxy, not coverage: it
+never feeds this criterion."""
 
 PLACE_KINDS: dict[str, str] = {
     "france-services": "France Services",
