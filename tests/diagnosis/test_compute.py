@@ -23,12 +23,13 @@ def finistere(loaded, territory_reference):
 def test_inputs_flag_proxies_and_absent_criteria(loaded):
     with loaded.database.session() as session:
         inputs = load_inputs(session)
-    assert inputs.absent_criteria == ["no_4g_coverage"]  # no open commune table
+    assert inputs.absent_criteria == ["no_4g_coverage"]  # arcep-mobile is not loaded here
     assert set(inputs.proxies) == {"share_65_plus", "share_low_diploma", "poverty_rate"}
     assert inputs.chosen["no_thd_coverage"].indicator == "arcep_taux_non_thd30"
     assert not inputs.chosen["no_thd_coverage"].proxy
     assert set(inputs.places) == {"france-services", "mediation-places", "libraries"}
-    assert [kind for kind, _, _ in inputs.missing] == ["arcep-ftth"]
+    assert [kind for kind, _, _ in inputs.missing] == ["arcep-ftth", "arcep-mobile",
+                                                      "arcep-mobile-sites"]
 
 
 def test_cached_inputs_are_the_same(loaded, tmp_path):

@@ -170,10 +170,12 @@ def test_nothing_loaded_reports_missing_datasets(empty, tmp_path):
     assert result.exit_code == 0, result.output
     assert "Indice de fragilité non calculé" in result.output
     assert "trajectoires data fetch france-services --import" in result.output
+    assert "trajectoires data import arcep-mobile FICHIER" in result.output  # the 4G criterion
     html = (tmp_path / "diagnostic.html").read_text(encoding="utf-8")
     assert "ne peut pas être calculé" in html
     for kind in ("arcep-debit", "insee-census", "insee-poverty", "mediation-places",
-                 "france-services", "libraries", "arcep-ftth"):
+                 "france-services", "libraries", "arcep-ftth", "arcep-mobile",
+                 "arcep-mobile-sites"):
         assert f"<code>{kind}</code>" in html
     table = pd.read_csv(tmp_path / "communes.csv")
     assert len(table) == 277 and table["fragility_index"].isna().all()  # never zero
