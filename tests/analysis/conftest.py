@@ -25,7 +25,10 @@ def finistere(territory_reference):
 
 @pytest.fixture(scope="session")
 def pysal_finistere(finistere):
-    """libpysal Queen weights and esda statistics on Finistère (seed 12345, 999 permutations)."""
+    """libpysal Queen weights and esda statistics on Finistère (999 permutations).
+
+    Local statistics with seed 12345; the global Moran after ``numpy.random.seed(1)``.
+    """
     geopandas = pytest.importorskip("geopandas")
     esda = pytest.importorskip("esda")
     libpysal = pytest.importorskip("libpysal")
@@ -41,7 +44,12 @@ def pysal_finistere(finistere):
                              seed=12345, n_jobs=1)
         queen_m = libpysal.weights.Queen.from_dataframe(frame, use_index=False,
                                                         silence_warnings=True)
-        global_moran = esda.Moran(finistere.y, queen_m, permutations=999)
+        state = np.random.get_state()  # esda.Moran draws from numpy's global state
+        try:
+            np.random.seed(1)
+            global_moran = esda.Moran(finistere.y, queen_m, permutations=999)
+        finally:
+            np.random.set_state(state)
     return SimpleNamespace(queen=queen_m, lisa=lisa, gstar=gstar, moran=global_moran, esda=esda)
 
 

@@ -47,12 +47,38 @@ def test_quantiles_match_mapclassify(finistere):
     assert mine.classes.tolist() == theirs.yb.tolist()
 
 
-def test_compiled_and_numpy_fisher_jenks_agree():
-    from trajectoires.analysis import _kernels, _small
+def _quadratic_splits(x: np.ndarray, k: int) -> np.ndarray:
+    """Fisher's O(k·n²) dynamic programme, first split on ties (the kernel's former twin)."""
+    n = len(x)
+    d = x - np.cumsum(x)[-1] / n
+    s1, s2 = np.r_[0.0, np.cumsum(d)], np.r_[0.0, np.cumsum(d * d)]
+    ends = np.arange(n)
+    cost = s2[ends + 1] - s1[ends + 1] * s1[ends + 1] / (ends + 1)
+    splits = np.zeros((k, n), dtype=np.int64)
+    for q in range(1, k):
+        previous, cost = cost, np.full(n, np.inf)
+        for i in range(q, n):
+            j = np.arange(q, i + 1)
+            s = s1[i + 1] - s1[j]
+            values = previous[j - 1] + (s2[i + 1] - s2[j]) - s * s / (i - j + 1)
+            cost[i], splits[q, i] = values.min(), j[np.argmin(values)]
+    starts, end = np.zeros(k, dtype=np.int64), n - 1
+    for q in range(k - 1, 0, -1):
+        starts[q] = splits[q, end]
+        end = starts[q] - 1
+    return starts
 
-    x = np.sort(np.random.default_rng(0).lognormal(size=2000))
-    for k in (2, 5, 8):
-        assert np.array_equal(_kernels.fisher_jenks(x, k), _small.fisher_jenks(x, k))
+
+def test_divide_and_conquer_finds_the_quadratic_programme_splits():
+    from trajectoires.analysis import _kernels
+
+    rng = np.random.default_rng(0)
+    samples = [np.sort(rng.lognormal(size=1500)), np.sort(rng.integers(0, 9, 300) * 1.0),
+               np.arange(40.0), np.r_[np.zeros(20), np.ones(20)]]
+    for x in samples:
+        for k in (1, 2, 5, 8):
+            if k <= len(np.unique(x)):
+                assert np.array_equal(_kernels.fisher_jenks(x, k), _quadratic_splits(x, k))
 
 
 @settings(max_examples=40, deadline=None)

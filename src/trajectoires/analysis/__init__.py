@@ -2,7 +2,9 @@
 
 Pure functions over tables, arrays and outlines that return frozen dataclasses;
 no web framework, database or plotting import (a test checks that importing this
-package stays light: numba, scipy and shapely load only when a function needs them).
+package stays light: scipy and shapely load only when a function needs them).
+Everything is numpy and scipy: nothing is compiled, so no computation pays a
+compilation or kernel-loading cost, in the first process on a machine or later.
 
 - :mod:`~trajectoires.analysis.fragility`: the digital-fragility index (IFN).
 - :mod:`~trajectoires.analysis.access`: distances to help, 2SFCA.
@@ -41,12 +43,11 @@ from trajectoires.analysis.weights import Weights, queen_weights
 
 
 def warm_up(background: bool = False) -> None:
-    """Compile or load the numba kernels used above 3,000 units (a no-op for numbers).
+    """Import the modules the statistics use (scipy.sparse, scipy.spatial) ahead of a request.
 
-    The first call on a machine compiles them (a few seconds, written to the
-    numba cache); later processes load them. A server or ``make install`` can
-    call it once so that no user request pays the compilation; with
-    ``background=True`` it runs in a daemon thread.
+    Kept for the callers of the former compiled kernels: there is nothing to
+    compile any more, so this only moves the imports (a few tenths of a second)
+    out of the first request; with ``background=True`` it runs in a daemon thread.
 
     Examples
     --------
@@ -56,14 +57,14 @@ def warm_up(background: bool = False) -> None:
     import threading
 
     def work() -> None:
-        from trajectoires.analysis import _kernels
-
-        _kernels.warm_up()
+        import scipy.sparse  # noqa: F401
+        import scipy.spatial  # noqa: F401
 
     if background:
         threading.Thread(target=work, name="analysis-warm-up", daemon=True).start()
     else:
         work()
+
 
 __all__ = [
     "INDICATORS",

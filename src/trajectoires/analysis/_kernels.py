@@ -1,220 +1,242 @@
-"""Compiled kernels (numba, cached on disk): permutation inference and Fisher-Jenks.
+"""Numerical kernels in numpy: esda's permutation table, permutation inference, Fisher-Jenks.
 
-Imported lazily by the public modules, so that ``import trajectoires.analysis``
-stays light. Every kernel is compiled with ``cache=True``: the first process
-that uses a kernel compiles it (well under a second each) and writes the machine
-code next to this file (or under ``NUMBA_CACHE_DIR``); later processes load it
-in about a tenth of a second.
+There is nothing to compile: every computation pays only its own arithmetic, on
+the first call of a process as on the next ones (the numba kernels that were
+here cost 0.8 to 3.5 s per process to import and load, and 2.6 to 5.3 s to
+compile with an empty cache; see ``docs/analysis.md``). Memory is bounded:
+arrays of ``permutations × BLOCK`` values at most, per thread.
 """
 
 from __future__ import annotations
 
+import os
+from concurrent.futures import ThreadPoolExecutor
+from typing import NamedTuple
+
 import numpy as np
-from numba import njit
 
-from trajectoires.analysis._small import G_PLAIN, G_STAR, MORAN
-
-__all__ = ["G_PLAIN", "G_STAR", "MORAN"]
-
-
-_N = 624
-_M = 397
-_MASK32 = 0xFFFFFFFF
+MORAN = 0
+G_STAR = 1
+G_PLAIN = 2
+BLOCK = 1024  # observations per block: permutations × BLOCK floats (8 MB for 999)
 
 
-@njit(cache=True, nogil=True)
 def permutation_table(max_card: int, n: int, permutations: int, seed: int) -> np.ndarray:
     """Draw esda's shared table of neighbour ids (``esda.crand.vec_permutations``).
 
     esda seeds numba's Mersenne Twister with ``seed`` and takes, for each
-    permutation, ``np.random.choice(n - 1, max_card, replace=False)``, which numba
-    computes as the first ``max_card`` items of ``np.random.permutation(n - 1)``
-    (numpy's legacy algorithm: MT19937 seeded by ``init_genrand``, Fisher-Yates
-    from the end, ``random_interval`` by masked rejection). The same steps are
-    written out here in one function (one short compilation), so the table is
-    identical to esda's for a seed.
+    permutation, ``np.random.choice(n - 1, max_card, replace=False)``, which
+    numba computes as the first ``max_card`` items of ``np.random.permutation(n -
+    1)``: numpy's legacy algorithm, which ``numpy.random.RandomState`` runs in C.
     """
-    key = np.empty(_N, dtype=np.int64)
-    key[0] = seed & _MASK32
-    for pos in range(1, _N):
-        previous = key[pos - 1]
-        key[pos] = (1812433253 * (previous ^ (previous >> 30)) + pos) & _MASK32
-    pos = _N
-    result = np.empty((permutations, max_card), dtype=np.int64)
-    ids = np.empty(n - 1, dtype=np.int64)
-    for k in range(permutations):
-        for t in range(n - 1):
-            ids[t] = t
-        for i in range(n - 2, 0, -1):
-            mask = i | (i >> 1)
-            mask |= mask >> 2
-            mask |= mask >> 4
-            mask |= mask >> 8
-            mask |= mask >> 16
-            while True:
-                if pos >= _N:
-                    for m in range(_N):
-                        y = (key[m] & 0x80000000) | (key[(m + 1) % _N] & 0x7FFFFFFF)
-                        key[m] = key[(m + _M) % _N] ^ (y >> 1) ^ ((y & 1) * 0x9908B0DF)
-                    pos = 0
-                y = key[pos]
-                pos += 1
-                y ^= y >> 11
-                y ^= (y << 7) & 0x9D2C5680
-                y ^= (y << 15) & 0xEFC60000
-                y ^= y >> 18
-                value = y & mask
-                if value <= i:
-                    break
-            ids[i], ids[value] = ids[value], ids[i]
-        for t in range(max_card):
-            result[k, t] = ids[t]
-    return result
+    state = np.random.RandomState(seed)
+    max_card = min(max_card, max(n - 1, 0))
+    table = np.empty((permutations, max_card), dtype=np.int64)
+    for row in table:
+        row[:] = state.permutation(n - 1)[:max_card]
+    return table
 
 
-@njit(cache=True, nogil=True)
-def local_permutations(kind: int, inputs: tuple, graph: tuple, table: np.ndarray,
-                       outputs: tuple) -> None:
-    """Conditional permutations of a local statistic for observations ``start:stop``.
+class _Job(NamedTuple):
+    """One local statistic to permute: its inputs and the arrays its blocks fill."""
 
-    For observation ``i`` with ``k`` neighbours, permutation ``p`` takes the values
-    ``z_no_i[table[p, :k]]``, where ``z_no_i`` is ``z`` without ``i`` (read with the
-    index shift ``j + (j >= i)`` instead of esda's copy of ``z``), and computes the
-    statistic as esda's stat functions do. ``larger`` receives the count of
-    simulated values ``>=`` the observed one (-1 for observations without
-    neighbours); ``sim_mean`` and ``sim_std`` the moments of the simulated values.
-    ``inputs`` is ``(z, observed, self_weights, scaling)``, ``graph`` the CSR
-    ``(indptr, indices, data)``, ``outputs`` is ``(start, stop, larger,
-    sim_mean, sim_std)``.
+    kind: int
+    z: np.ndarray
+    observed: np.ndarray
+    self_weights: np.ndarray
+    scaling: float
+    table: np.ndarray
+    indptr: np.ndarray
+    data: np.ndarray
+    larger: np.ndarray
+    mean: np.ndarray
+    std: np.ndarray
+
+
+def _summarise(job: _Job, acc: np.ndarray, rows: np.ndarray) -> None:
+    """Esda's statistic from the neighbour sums ``acc`` (permutations × rows, overwritten).
+
+    Counts the values ``>=`` the observed one and takes their mean and spread.
+    The operations are esda's (and the former compiled kernel's), in the same
+    order, so ties with the observed value are decided by the same rounding.
     """
-    z, observed, self_weights, scaling = inputs
+    zi = job.z[rows]
+    stats = acc
+    if job.kind == MORAN:
+        stats += job.self_weights[rows] * zi
+        stats *= zi * job.scaling
+    elif job.kind == G_STAR:
+        stats += job.self_weights[rows] * zi
+        stats /= job.scaling
+    else:
+        stats /= job.scaling - zi
+    job.larger[rows] = np.count_nonzero(stats >= job.observed[rows], axis=0)
+    centre = stats.mean(axis=0)
+    job.mean[rows] = centre
+    stats -= centre
+    stats *= stats
+    job.std[rows] = np.sqrt(stats.mean(axis=0))
+
+
+def _uniform_rows(job: _Job, rows: np.ndarray, k: int, weight: float) -> None:
+    """Sorted observations with ``k`` neighbours, all weighted ``weight`` (row-standardised).
+
+    Observation ``i`` reads ``z_no_i[r] = z[r + (r >= i)]``: for permutation
+    ``p`` its neighbour sum depends on ``i`` only through ``c``, the number of
+    the ``k`` drawn ids below ``i``. The ``k + 1`` possible sums of each
+    permutation are computed once, in esda's order (``sums[p, c]``), and each
+    observation takes its own: O(P·k²) + O(P·N) work instead of O(P·k·N) gathers.
+    """
+    permutations = job.table.shape[0]
+    drawn = job.table[:, :k]
+    rank = np.argsort(np.argsort(drawn, axis=1), axis=1)
+    below = rank[:, None, :] < np.arange(k + 1)[None, :, None]  # (p, c, j): id j below i
+    values = np.where(below, job.z[drawn][:, None, :], job.z[drawn + 1][:, None, :])
+    sums = np.zeros((permutations, k + 1))
+    for j in range(k):
+        sums += values[:, :, j] * weight
+    # rows are sorted, so along a permutation c only grows: the sums come in
+    # k + 1 runs, which end where the sorted drawn ids fall among the rows
+    ends = np.searchsorted(rows, np.sort(drawn, axis=1), side="right")
+    runs = np.diff(ends, axis=1, prepend=0, append=len(rows))
+    _summarise(job, np.repeat(sums.ravel(), runs.ravel()).reshape(permutations, len(rows)), rows)
+
+
+def _general_rows(job: _Job, rows: np.ndarray, k: int) -> None:
+    """Observations with any weights, all with ``k`` neighbours: direct gathers."""
+    z, table = job.z, job.table
+    acc = np.zeros((table.shape[0], len(rows)))
+    for j in range(k):
+        drawn = table[:, j][:, None]
+        neighbour = np.where(drawn >= rows, z[drawn + 1], z[drawn])
+        acc += neighbour * job.data[job.indptr[rows] + j]
+    _summarise(job, acc, rows)
+
+
+def local_permutations(kind: int, inputs: tuple, graph: tuple, table: np.ndarray, *,
+                       threads: int | None = None,
+                       grouped: bool = True) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Conditional permutations of a local statistic for every observation.
+
+    For observation ``i`` with ``k`` neighbours, permutation ``p`` takes the
+    values ``z_no_i[table[p, :k]]`` (``z`` without ``i``, esda's
+    ``_prepare_univariate``) and computes the statistic as esda's stat
+    functions do. ``inputs`` is ``(z, observed, self_weights, scaling)``,
+    ``graph`` the CSR ``(indptr, indices, data)``. Returns ``larger``, the count
+    of simulated values ``>=`` the observed one (-1 for observations without
+    neighbours), and the mean and standard deviation of the simulated values.
+    Rows whose weights are all equal (row-standardised binary weights) take the
+    grouped path; ``grouped=False`` sends every row through the direct one
+    (same results, used by the tests). Blocks of at most ``BLOCK`` rows run in
+    ``threads`` threads (default: all cores); results do not depend on it.
+    """
     indptr, _, data = graph
-    start, stop, larger, sim_mean, sim_std = outputs
-    permutations = table.shape[0]
-    stats = np.empty(permutations)
-    for i in range(start, stop):
-        lo = indptr[i]
-        k = indptr[i + 1] - lo
-        if k == 0:
-            larger[i] = -1
-            sim_mean[i] = np.nan
-            sim_std[i] = np.nan
-            continue
-        zi = z[i]
-        factor = zi * scaling
-        count = 0
-        total = 0.0
-        for p in range(permutations):
-            acc = 0.0
-            for j in range(k):
-                r = table[p, j]
-                if r >= i:
-                    r += 1
-                acc += z[r] * data[lo + j]
-            if kind == MORAN:
-                stat = factor * (acc + self_weights[i] * zi)
-            elif kind == G_STAR:
-                stat = (acc + self_weights[i] * zi) / scaling
-            else:
-                stat = acc / (scaling - zi)
-            stats[p] = stat
-            if stat >= observed[i]:
-                count += 1
-            total += stat
-        mean = total / permutations
-        spread = 0.0
-        for p in range(permutations):
-            spread += (stats[p] - mean) * (stats[p] - mean)
-        larger[i] = count
-        sim_mean[i] = mean
-        sim_std[i] = np.sqrt(spread / permutations)
+    n = len(inputs[0])
+    job = _Job(kind, *inputs, table, indptr, data, np.full(n, -1, dtype=np.int64),
+               np.full(n, np.nan), np.full(n, np.nan))
+    cards = np.diff(indptr)
+    tested = np.flatnonzero(cards > 0)
+    if not len(tested):
+        return job.larger, job.mean, job.std
+    first = data[indptr[tested]]
+    uniform = np.zeros(len(tested), dtype=bool)
+    if grouped:
+        uniform = ((np.minimum.reduceat(data, indptr[tested]) == first)
+                   & (np.maximum.reduceat(data, indptr[tested]) == first))
+    order = np.lexsort((tested, first, ~uniform, cards[tested]))
+    rows, flags, weights = tested[order], uniform[order], first[order]
+    key = np.c_[cards[rows], flags, np.where(flags, weights, 0.0)]
+    cuts = np.r_[0, np.flatnonzero((np.diff(key, axis=0) != 0).any(axis=1)) + 1, len(rows)]
+    tasks = []  # blocks of rows sharing k (and the weight, when uniform), sorted
+    for a, b in zip(cuts[:-1], cuts[1:], strict=True):
+        k = int(cards[rows[a]])
+        for start in range(a, b, BLOCK):
+            block = rows[start:min(start + BLOCK, b)]
+            extra = (float(weights[a]),) if flags[a] else ()
+            tasks.append((_uniform_rows if flags[a] else _general_rows, (job, block, k, *extra)))
+    workers = max(1, min(threads or os.cpu_count() or 1, len(tasks)))
+    if workers == 1:
+        for function, arguments in tasks:
+            function(*arguments)
+    else:
+        with ThreadPoolExecutor(workers) as pool:
+            for done in [pool.submit(function, *arguments) for function, arguments in tasks]:
+                done.result()
+    return job.larger, job.mean, job.std
 
 
-@njit(cache=True)
+def moran_permutations(z: np.ndarray, matrix, permutations: int, seed: int,
+                       batch: int = 64) -> np.ndarray:
+    """``z_p' W z_p`` for ``permutations`` shuffles ``z_p`` of ``z``.
+
+    The shuffles are ``numpy.random.RandomState(seed).permutation(z)``, one after
+    the other: the draws of ``esda.Moran`` after ``numpy.random.seed(seed)``.
+    The sparse products of a batch run in a second thread while the next batch
+    is drawn (both release the GIL).
+    """
+    state = np.random.RandomState(seed)
+    sims = np.empty(permutations)
+
+    def products(start: int, shuffled: np.ndarray) -> None:
+        sims[start:start + len(shuffled)] = np.einsum("pi,ip->p", shuffled, matrix @ shuffled.T)
+
+    with ThreadPoolExecutor(1) as pool:
+        pending: list = []
+        for start in range(0, permutations, batch):
+            shuffled = np.empty((min(batch, permutations - start), len(z)))
+            for row in shuffled:
+                row[:] = z
+                state.shuffle(row)
+            if len(pending) > 1:  # at most two batches in memory
+                pending.pop(0).result()
+            pending.append(pool.submit(products, start, shuffled))
+        for job in pending:
+            job.result()
+    return sims
+
+
 def fisher_jenks(x: np.ndarray, k: int) -> np.ndarray:
     """Start index of each of the ``k`` optimal classes of sorted ``x`` (exact).
 
     Dynamic programme over the within-class sum of squares, each layer solved by
     divide and conquer on the monotone optimal split (the cost satisfies the
-    quadrangle inequality; Wang & Song 2011), O(k n log n) instead of O(k n^2).
+    quadrangle inequality; Wang & Song 2011): O(k·n·log n) instead of O(k·n²).
+    The subproblems of one depth of the recursion are independent and solved
+    together (about 16 numpy passes per layer for all French communes); ties go
+    to the first split, as a sequential scan would take it.
     """
-    n = x.shape[0]
-    mean = 0.0
-    for i in range(n):
-        mean += x[i]
-    mean /= n
-    s1 = np.zeros(n + 1)
-    s2 = np.zeros(n + 1)
-    for i in range(n):
-        d = x[i] - mean
-        s1[i + 1] = s1[i] + d
-        s2[i + 1] = s2[i] + d * d
-    cost = np.empty((k, n))
-    split = np.zeros((k, n), dtype=np.int64)
-    for i in range(n):
-        s = s1[i + 1]
-        cost[0, i] = s2[i + 1] - s * s / (i + 1)
-    stack = np.empty((4 * n + 64, 4), dtype=np.int64)
+    n = len(x)
+    d = x - np.cumsum(x)[-1] / n
+    s1 = np.r_[0.0, np.cumsum(d)]
+    s2 = np.r_[0.0, np.cumsum(d * d)]
+    ends = np.arange(n)
+    cost = s2[ends + 1] - s1[ends + 1] * s1[ends + 1] / (ends + 1)
+    splits = np.zeros((k, n), dtype=np.int64)
     for q in range(1, k):
-        top = 0
-        stack[0, 0], stack[0, 1], stack[0, 2], stack[0, 3] = q, n - 1, q, n - 1
-        top = 1
-        while top > 0:
-            top -= 1
-            lo, hi, jlo, jhi = stack[top, 0], stack[top, 1], stack[top, 2], stack[top, 3]
-            if lo > hi:
-                continue
+        previous, cost = cost, np.full(n, np.inf)
+        lo, hi, jlo, jhi = (np.array([value]) for value in (q, n - 1, q, n - 1))
+        while len(lo):
             mid = (lo + hi) // 2
-            best = np.inf
-            arg = max(jlo, q)
-            for j in range(max(jlo, q), min(mid, jhi) + 1):
-                m = mid - j + 1
-                s = s1[mid + 1] - s1[j]
-                value = cost[q - 1, j - 1] + (s2[mid + 1] - s2[j]) - s * s / m
-                if value < best:
-                    best = value
-                    arg = j
-            cost[q, mid] = best
-            split[q, mid] = arg
-            stack[top, 0], stack[top, 1], stack[top, 2], stack[top, 3] = lo, mid - 1, jlo, arg
-            stack[top + 1, 0], stack[top + 1, 1] = mid + 1, hi
-            stack[top + 1, 2], stack[top + 1, 3] = arg, jhi
-            top += 2
+            first = np.maximum(jlo, q)
+            sizes = np.minimum(mid, jhi) - first + 1  # never empty (jlo <= lo <= mid)
+            offsets = np.r_[0, np.cumsum(sizes)[:-1]]
+            task = np.repeat(np.arange(len(lo)), sizes)
+            position = np.arange(len(task))
+            j = first[task] + (position - offsets[task])
+            m = mid[task]
+            s = s1[m + 1] - s1[j]
+            values = previous[j - 1] + (s2[m + 1] - s2[j]) - s * s / (m - j + 1)
+            best = np.minimum.reduceat(values, offsets)
+            arg = j[np.minimum.reduceat(np.where(values == best[task], position, len(task)),
+                                        offsets)]
+            cost[mid] = best
+            splits[q, mid] = arg
+            left, right = lo < mid, mid < hi
+            lo, hi, jlo, jhi = (np.r_[lo[left], mid[right] + 1], np.r_[mid[left] - 1, hi[right]],
+                                np.r_[jlo[left], arg[right]], np.r_[arg[left], jhi[right]])
     starts = np.zeros(k, dtype=np.int64)
     end = n - 1
     for q in range(k - 1, 0, -1):
-        starts[q] = split[q, end]
+        starts[q] = splits[q, end]
         end = starts[q] - 1
     return starts
-
-
-@njit(cache=True, nogil=True)
-def global_permutations(z: np.ndarray, graph: tuple, orders: np.ndarray,
-                        sims: np.ndarray) -> None:
-    """``z_p' W z_p`` for each permutation ``z_p = z[orders[p]]`` (``sims[p]``)."""
-    indptr, indices, data = graph
-    n = z.shape[0]
-    shuffled = np.empty(n)
-    for p in range(orders.shape[0]):
-        for i in range(n):
-            shuffled[i] = z[orders[p, i]]
-        total = 0.0
-        for i in range(n):
-            acc = 0.0
-            for e in range(indptr[i], indptr[i + 1]):
-                acc += data[e] * shuffled[indices[e]]
-            total += shuffled[i] * acc
-        sims[p] = total
-
-
-def warm_up() -> None:
-    """Compile (first time on a machine) or load (later) every kernel on tiny inputs."""
-    n = 8
-    z = np.linspace(1.0, 2.0, n)
-    indptr = np.arange(n + 1, dtype=np.int64)
-    indices = ((np.arange(n) + 1) % n).astype(np.int64)
-    table = permutation_table(1, n, 3, 0)
-    outputs = (0, n, np.zeros(n, dtype=np.int64), np.zeros(n), np.zeros(n))
-    local_permutations(MORAN, (z, z, z, 1.0), (indptr, indices, z), table, outputs)
-    global_permutations(z, (indptr, indices, z), np.tile(np.arange(n), (2, 1)), np.zeros(2))
-    fisher_jenks(z, 2)

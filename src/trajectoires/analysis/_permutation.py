@@ -2,13 +2,11 @@
 
 from __future__ import annotations
 
-import os
-from concurrent.futures import ThreadPoolExecutor
 from functools import lru_cache
 
 import numpy as np
 
-from trajectoires.analysis import _small
+from trajectoires.analysis import _kernels
 from trajectoires.analysis.weights import Weights
 
 RandomLike = np.random.Generator | int | None
@@ -34,13 +32,9 @@ def resolve_seed(rng: RandomLike) -> int:
 
 @lru_cache(maxsize=4)
 def permutation_table(max_card: int, n: int, permutations: int, seed: int) -> np.ndarray:
-    """Return esda's table of neighbour ids for a seed (cached: LISA and Gi* share it)."""
-    if n <= _small.SMALL:
-        table = _small.permutation_table(max(int(max_card), 1), n, permutations, seed)
-    else:
-        from trajectoires.analysis import _kernels
-
-        table = _kernels.permutation_table(max(int(max_card), 1), n, permutations, seed)
+    """Return esda's table of neighbour ids for a seed (cached, read-only: shared by LISA, Gi*)."""
+    table = _kernels.permutation_table(max(int(max_card), 1), n, permutations, seed)
+    table.flags.writeable = False
     return table
 
 
@@ -57,32 +51,12 @@ def conditional_permutations(
     threads: int | None = None,
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Run the permutations of every observation; return (larger, sim mean, sim std)."""
-    n = weights.n
-    table = permutation_table(int(weights.cardinalities.max(initial=0)), n, permutations, seed)
-    larger = np.zeros(n, dtype=np.int64)
-    mean = np.zeros(n)
-    std = np.zeros(n)
+    table = permutation_table(int(weights.cardinalities.max(initial=0)), weights.n,
+                              permutations, seed)
     inputs = (np.ascontiguousarray(z, dtype=float), np.ascontiguousarray(observed, dtype=float),
               np.ascontiguousarray(self_weights, dtype=float), float(scaling))
     graph = (weights.indptr, weights.indices, weights.values)
-    if n <= _small.SMALL:
-        return _small.local_permutations(kind, inputs, graph, table)
-    from trajectoires.analysis import _kernels
-
-    workers = max(1, min(threads or os.cpu_count() or 1, n // 2000 + 1))
-    bounds = np.linspace(0, n, workers + 1).astype(int)
-    if workers == 1:
-        _kernels.local_permutations(kind, inputs, graph, table, (0, n, larger, mean, std))
-    else:
-        with ThreadPoolExecutor(workers) as pool:
-            jobs = [
-                pool.submit(_kernels.local_permutations, kind, inputs, graph, table,
-                            (int(a), int(b), larger, mean, std))
-                for a, b in zip(bounds[:-1], bounds[1:], strict=True)
-            ]
-            for job in jobs:
-                job.result()
-    return larger, mean, std
+    return _kernels.local_permutations(kind, inputs, graph, table, threads=threads)
 
 
 def folded_p_values(larger: np.ndarray, permutations: int) -> np.ndarray:

@@ -8,7 +8,7 @@ actually used is kept in the result, so any map can be reproduced.
 The local statistics reproduce esda's conditional randomisation exactly: the
 same shared table of neighbour ids (``esda.crand.vec_permutations``) for a
 seed, the same arithmetic, hence the same pseudo p-values, without esda's
-per-observation copy of the data and per-process compilation.
+per-observation copy of the data and per-process compilation (numpy only).
 """
 
 from __future__ import annotations
@@ -18,7 +18,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from trajectoires.analysis import _small
+from trajectoires.analysis import _kernels
 from trajectoires.analysis._permutation import (
     RandomLike,
     conditional_permutations,
@@ -142,9 +142,10 @@ def moran(values: object, weights: Weights, *, permutations: int = 999,
     Notes
     -----
     Moran (1950); moments under normality from Cliff & Ord (1981), as in
-    ``esda.Moran`` (same I, E[I], z_norm and p_norm). The permutations come from
-    ``numpy.random.default_rng(seed)`` (esda draws from numpy's global state), so
-    ``p_sim`` matches esda in distribution, not draw by draw.
+    ``esda.Moran`` (same I, E[I], z_norm and p_norm). The permutations are those
+    of ``numpy.random.RandomState(seed)``, which esda draws from numpy's global
+    state: after ``numpy.random.seed(seed)``, ``esda.Moran`` gives the same
+    ``p_sim``.
 
     Examples
     --------
@@ -184,29 +185,8 @@ def moran(values: object, weights: Weights, *, permutations: int = 999,
 
 def _global_permutations(z: np.ndarray, weights: Weights, scale: float, permutations: int,
                          seed: int) -> np.ndarray:
-    """Moran's I of ``permutations`` shuffles of ``z`` (numpy Generator, compiled products)."""
-    from concurrent.futures import ThreadPoolExecutor
-
-    generator = np.random.default_rng(seed)
-    if len(z) <= _small.SMALL:
-        orders = generator.permuted(np.tile(np.arange(len(z)), (permutations, 1)), axis=1)
-        shuffled = z[orders]
-        return scale * np.einsum("pi,ip->p", shuffled, weights.sparse @ shuffled.T)
-    from trajectoires.analysis import _kernels
-
-    sims = np.empty(permutations)
-    graph = (weights.indptr, weights.indices, weights.values)
-    batch = 50
-    with ThreadPoolExecutor(2) as pool:
-        jobs = []
-        for start in range(0, permutations, batch):
-            size = min(batch, permutations - start)
-            orders = generator.permuted(np.tile(np.arange(len(z)), (size, 1)), axis=1)
-            jobs.append(pool.submit(_kernels.global_permutations, z, graph, orders,
-                                    sims[start:start + size]))
-        for job in jobs:
-            job.result()
-    return scale * sims
+    """Moran's I of ``permutations`` shuffles of ``z`` (esda's draws for ``seed``)."""
+    return scale * _kernels.moran_permutations(z, weights.sparse, permutations, seed)
 
 
 def local_moran(values: object, weights: Weights, *, permutations: int = 999,
@@ -260,7 +240,7 @@ def local_moran(values: object, weights: Weights, *, permutations: int = 999,
                          [1, 2, 3], 4)
     seed = resolve_seed(rng)
     larger, mean, std = conditional_permutations(
-        _small.MORAN, z, w, self_weights=np.zeros(n), observed=observed, scaling=(n - 1) / den,
+        _kernels.MORAN, z, w, self_weights=np.zeros(n), observed=observed, scaling=(n - 1) / den,
         permutations=permutations, seed=seed, threads=threads,
     )
     p_sim = folded_p_values(larger, permutations)
@@ -324,7 +304,7 @@ def getis_ord(values: object, weights: Weights, *, star: bool = True, permutatio
     observed = _with_self(w, self_weight) @ y / (total - (0 if star else 1) * y)
     z_norm = _g_z_scores(y, cards + star, star, observed)
     seed = resolve_seed(rng)
-    kind = _small.G_STAR if star else _small.G_PLAIN
+    kind = _kernels.G_STAR if star else _kernels.G_PLAIN
     larger, mean, std = conditional_permutations(
         kind, y, w, self_weights=self_weight, observed=observed, scaling=total,
         permutations=permutations, seed=seed, threads=threads,

@@ -49,8 +49,8 @@ def classify(values: object, scheme: str = "quantiles", k: int = 5) -> Classes:
     Fisher, W. D. (1958), On grouping for maximum homogeneity, JASA 53; Jenks
     (1977). Solved exactly in O(k·n·log n) by a divide-and-conquer dynamic
     programme (Wang & Song 2011, Ckmeans.1d.dp) in float64: same optimum as
-    ``mapclassify.FisherJenks`` (O(k·n²), float32 accumulators) in milliseconds
-    on all French communes.
+    ``mapclassify.FisherJenks`` (O(k·n²), float32 accumulators) in tens of
+    milliseconds on all French communes.
 
     Examples
     --------
@@ -96,10 +96,6 @@ def _gvf(y: np.ndarray, classes: np.ndarray) -> float:
 
 
 def _fisher_jenks(x: np.ndarray, k: int) -> np.ndarray:
-    from trajectoires.analysis import _small
-
-    if len(x) <= _small.SMALL:
-        return _small.fisher_jenks(x, k)
     from trajectoires.analysis import _kernels
 
     return _kernels.fisher_jenks(x, k)
