@@ -17,7 +17,7 @@ import numpy as np
 import pandas as pd
 
 from trajectoires.diagnosis.compute import Diagnosis
-from trajectoires.diagnosis.maps import DiagnosisMaps, access_map, cluster_map, fragility_map
+from trajectoires.diagnosis.maps import DiagnosisMaps, build_maps
 from trajectoires.diagnosis.tables import dictionary, export_table, ranked_rows
 from trajectoires.territory import Reference
 
@@ -38,21 +38,6 @@ class ReportFiles:
     comparison: Path
     geojson: Path
     gpkg: Path
-
-
-def build_maps(ref: Reference, diagnosis: Diagnosis) -> DiagnosisMaps:
-    """Draw the fragility, cluster and access maps of ``diagnosis``."""
-    table, name = diagnosis.communes, diagnosis.unit.name
-    if len(table) < 2:
-        return DiagnosisMaps(None, None, {})
-    access = {}
-    empty = pd.DataFrame(columns=["x", "y"])
-    for item in diagnosis.access:
-        svg = access_map(ref, table, name, item.kind, label=item.label,
-                         places=diagnosis.places.get(item.kind, empty))
-        if svg:
-            access[item.kind] = svg
-    return DiagnosisMaps(fragility_map(ref, table, name), cluster_map(ref, table, name), access)
 
 
 def _environment():
@@ -113,12 +98,16 @@ def write_report(ref: Reference, diagnosis: Diagnosis, output: Path,
     output.mkdir(parents=True, exist_ok=True)
     step = progress or (lambda message, done: None)
     step("Cartes", 0.85)
-    maps = build_maps(ref, diagnosis)
+    # the outlines are read once: every map and both geographic exports use them
+    geometries = ref.commune_geometries(diagnosis.communes.index)
+    maps = build_maps(ref, diagnosis, geometries)
     html = render_html(diagnosis, maps)
     html_path = _atomic(output / "diagnostic.html",
                         lambda p: p.write_text(html, encoding="utf-8"))
     step("Exports CSV, GeoJSON, GeoPackage", 0.92)
     table = export_table(diagnosis)
+    by_code = dict(zip(diagnosis.communes.index, geometries, strict=True))
+    outlines = np.array([by_code.get(code) for code in table["code"]], dtype=object)
     csv_path = _atomic(output / "communes.csv",
                        lambda p: table.to_csv(p, index=False, encoding="utf-8"))
     _atomic(output / "dictionnaire.csv", lambda p: dictionary(table, diagnosis).to_csv(
@@ -127,8 +116,9 @@ def write_report(ref: Reference, diagnosis: Diagnosis, output: Path,
     comp_path = _atomic(output / "comparaison.csv",
                         lambda p: comparison.to_csv(p, index=False, encoding="utf-8"))
     geojson = _atomic(output / "communes.geojson",
-                      lambda p: write_geojson(ref, table, p))
-    gpkg = _atomic(output / "communes.gpkg", lambda p: write_geopackage(ref, table, p))
+                      lambda p: write_geojson(ref, table, p, outlines))
+    gpkg = _atomic(output / "communes.gpkg",
+                   lambda p: write_geopackage(ref, table, p, outlines))
     step("Terminé", 1.0)
     return ReportFiles(html_path, csv_path, comp_path, geojson, gpkg)
 
@@ -147,14 +137,26 @@ def _plain_columns(table: pd.DataFrame) -> dict[str, np.ndarray]:
     return columns
 
 
-def write_geojson(ref: Reference, table: pd.DataFrame, path: Path) -> None:
-    """Write ``table`` with the commune outlines as GeoJSON (WGS84, RFC 7946)."""
+def _lambert(ref: Reference, table: pd.DataFrame, geometries: np.ndarray | None) -> np.ndarray:
+    """Lambert-93 outlines of the rows of ``table`` (given, or read from ``ref``)."""
+    if geometries is None:
+        geometries = ref.commune_geometries(table["code"])
+    return np.asarray(geometries, dtype=object)
+
+
+def write_geojson(ref: Reference, table: pd.DataFrame, path: Path,
+                  geometries: np.ndarray | None = None) -> None:
+    """Write ``table`` with the commune outlines as GeoJSON (WGS84, RFC 7946).
+
+    ``geometries`` are the Lambert-93 outlines of the rows of ``table``, if
+    already read.
+    """
     import shapely
     from pyproj import Transformer
 
     # back from the Lambert-93 outlines the maps already read (one column read, not two)
     to_wgs84 = Transformer.from_crs("EPSG:2154", "EPSG:4326", always_xy=True)
-    geometries = np.asarray(ref.commune_geometries(table["code"]), dtype=object)
+    geometries = _lambert(ref, table, geometries)
     geometries = shapely.transform(geometries, lambda xy: np.column_stack(
         to_wgs84.transform(xy[:, 0], xy[:, 1])))
     texts = shapely.to_geojson(shapely.set_precision(geometries, 1e-6))
@@ -172,12 +174,17 @@ def write_geojson(ref: Reference, table: pd.DataFrame, path: Path) -> None:
     path.write_text(json.dumps(document, ensure_ascii=False), encoding="utf-8")
 
 
-def write_geopackage(ref: Reference, table: pd.DataFrame, path: Path) -> None:
-    """Write ``table`` with the commune outlines as a GeoPackage layer (Lambert-93)."""
+def write_geopackage(ref: Reference, table: pd.DataFrame, path: Path,
+                     geometries: np.ndarray | None = None) -> None:
+    """Write ``table`` with the commune outlines as a GeoPackage layer (Lambert-93).
+
+    ``geometries`` are the Lambert-93 outlines of the rows of ``table``, if
+    already read.
+    """
     import shapely
     from pyogrio.raw import write
 
-    geometries = np.asarray(ref.commune_geometries(table["code"]), dtype=object)
+    geometries = _lambert(ref, table, geometries)
     polygons = [None if g is None else (g if g.geom_type == "MultiPolygon"
                                         else shapely.MultiPolygon([g])) for g in geometries]
     wkb = np.array([None if g is None else shapely.to_wkb(g) for g in polygons], dtype=object)

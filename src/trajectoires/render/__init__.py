@@ -1,12 +1,23 @@
 """Server-side SVG maps: no tile server, no JavaScript, works offline.
 
 A pure library: it imports neither the web app, nor the database, nor
-matplotlib. The main entry point is :func:`choropleth_svg`.
+matplotlib. The main entry points are :func:`choropleth_svg` (classes of a
+numeric value) and :func:`categorical_svg` (named classes, points drawn over);
+:func:`prepare_outlines` lets several maps of the same communes share one
+simplification.
 """
 
 from trajectoires.render._classify import SCHEMES, Classification, classify, scheme_name
 from trajectoires.render._palette import PALETTES
+from trajectoires.render.categorical import (
+    CategoricalMap,
+    Category,
+    PointLayer,
+    categorical_svg,
+    render_categorical,
+)
 from trajectoires.render.choropleth import Choropleth, choropleth_svg, render_choropleth
+from trajectoires.render.outlines import Outlines, prepare_outlines
 from trajectoires.render.territory_map import (
     INDICATORS,
     MapIndicator,
@@ -19,13 +30,20 @@ __all__ = [
     "INDICATORS",
     "PALETTES",
     "SCHEMES",
+    "CategoricalMap",
+    "Category",
     "Choropleth",
     "Classification",
     "MapIndicator",
+    "Outlines",
+    "PointLayer",
     "UnknownIndicatorError",
+    "categorical_svg",
     "choropleth_svg",
     "classify",
     "find_indicator",
+    "prepare_outlines",
+    "render_categorical",
     "render_choropleth",
     "scheme_name",
     "territory_choropleth",

@@ -18,7 +18,8 @@ from trajectoires.render._palette import MISSING_FILL
 from trajectoires.render._paths import MapFrame
 from trajectoires.render._svg import SVG_NAMESPACE, element, escape, escape_many, text_block
 
-__all__ = ["DENSITY", "LEGEND_WIDTH", "MARGIN", "assemble", "commune_groups", "heading"]
+__all__ = ["DENSITY", "LEGEND_WIDTH", "MARGIN", "PATTERNS", "assemble", "commune_groups",
+           "heading", "motif"]
 
 MARGIN = 16
 LEGEND_WIDTH = 230
@@ -35,10 +36,12 @@ SOURCE_SIZE = 11
 
 def commune_groups(d: np.ndarray, codes: np.ndarray, titles: list[str], *,
                    links: np.ndarray | None, classes: np.ndarray, entries: list[LegendEntry],
-                   missing_fill: str) -> str:
+                   missing_fill: str, map_fills: dict[str, str] | None = None) -> str:
     """One ``<g>`` per class holding its communes' paths, with the class's fill.
 
     ``titles`` are already escaped; codes and links are escaped here.
+    ``map_fills`` (CSS class → fill) overrides the legend's fill on the map,
+    for patterns drawn at the map's scale.
     """
     names = ["cna" if index == MISSING_CLASS else f"c{index}" for index in classes.tolist()]
     paths = [
@@ -57,6 +60,7 @@ def commune_groups(d: np.ndarray, codes: np.ndarray, titles: list[str], *,
         members = elements[classes == index]
         if len(members):
             fill = missing_fill if index == MISSING_CLASS else entry.fill
+            fill = (map_fills or {}).get(entry.css_class, fill)
             groups.append(element("g", "\n".join(members.tolist()), fill=fill,
                                   class_=f"classe {entry.css_class}"))
     return "\n".join(groups)
@@ -68,6 +72,40 @@ def hatching(pattern_id: str, size: float) -> str:
     line = element("line", x1=0, y1=0, x2=0, y2=size, stroke="#737373", stroke_width=size / 4)
     return element("pattern", background + line, id=pattern_id, width=size, height=size,
                    patternUnits="userSpaceOnUse", patternTransform="rotate(45)")
+
+
+PATTERNS = ("hachures", "points")
+"""Textures that can be laid over a class's colour, so colour is not its only cue."""
+
+
+def _ink(fill: str) -> str:
+    """Colour of a texture drawn over ``fill``: white on dark colours, dark grey on light."""
+    red, green, blue = (int(fill[i:i + 2], 16) for i in (1, 3, 5))
+    return "#ffffff" if 0.299 * red + 0.587 * green + 0.114 * blue < 150 else "#404040"
+
+
+def motif(pattern_id: str, kind: str, fill: str, size: float) -> str:
+    """Draw a texture over a solid ``fill`` (``#rrggbb``): diagonal lines or dots.
+
+    Examples
+    --------
+    >>> motif("m", "points", "#b2182b", 6).count("<circle")
+    2
+
+    """
+    background = element("rect", width=size, height=size, fill=fill)
+    ink = _ink(fill)
+    if kind == "hachures":
+        mark = element("line", x1=0, y1=0, x2=0, y2=size, stroke=ink, stroke_width=size / 5)
+        return element("pattern", background + mark, id=pattern_id, width=size, height=size,
+                       patternUnits="userSpaceOnUse", patternTransform="rotate(-45)")
+    if kind == "points":
+        radius = round(size / 7, 2)
+        mark = (element("circle", cx=size / 4, cy=size / 4, r=radius, fill=ink)
+                + element("circle", cx=3 * size / 4, cy=3 * size / 4, r=radius, fill=ink))
+        return element("pattern", background + mark, id=pattern_id, width=size, height=size,
+                       patternUnits="userSpaceOnUse")
+    raise ValueError(f"pattern : motif inconnu {kind!r} ; disponibles : {', '.join(PATTERNS)}")
 
 
 def stroke_width(frame: MapFrame, drawn: int) -> float:
@@ -110,6 +148,8 @@ def assemble(
     source: str,
     width: int,
     interactive: bool,
+    defs: str = "",
+    css_class: str = "carte-choroplethe",
 ) -> str:
     """Put the parts together into one ``<svg>`` document.
 
@@ -117,7 +157,8 @@ def assemble(
     ``heading`` is the fragment and map top returned by :func:`heading`;
     ``legend`` is the fragment and bottom returned by ``draw_legend``;
     ``interactive`` (communes wrapped in links) makes the root a ``group``
-    rather than an ``img``, whose children assistive technologies would hide.
+    rather than an ``img``, whose children assistive technologies would hide;
+    ``defs`` holds extra patterns and ``css_class`` is the root's class.
     """
     title_text, top = heading
     fragment, legend_bottom = legend
@@ -125,7 +166,7 @@ def assemble(
         element("title", escape(title), id=f"{svg_id}-titre"),
         element("desc", escape(description), id=f"{svg_id}-desc"),
         element("defs", hatching(f"{svg_id}-hachures", HATCH_SIZE * DENSITY)
-                + hatching(f"{svg_id}-hachures-legende", HATCH_SIZE)),
+                + hatching(f"{svg_id}-hachures-legende", HATCH_SIZE) + defs),
         title_text,
         element("g", communes, class_="communes", stroke="#ffffff", stroke_linejoin="round",
                 stroke_width=stroke_width(frame, drawn), fill_rule="evenodd",
@@ -145,4 +186,4 @@ def assemble(
     return element("svg", content, xmlns=SVG_NAMESPACE, viewBox=f"0 0 {width} {height}",
                    width=width, height=height, role="group" if interactive else "img",
                    aria_labelledby=f"{svg_id}-titre {svg_id}-desc", font_family=FONT,
-                   class_="carte-choroplethe") + "\n"
+                   class_=css_class) + "\n"

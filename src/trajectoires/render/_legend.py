@@ -11,7 +11,7 @@ from dataclasses import dataclass
 
 from trajectoires.render._classify import Classification
 from trajectoires.render._french import bound_decimals, format_number
-from trajectoires.render._svg import element, escape, text_block
+from trajectoires.render._svg import element, text_block
 
 __all__ = ["LegendEntry", "draw_legend", "legend_entries"]
 
@@ -20,6 +20,8 @@ SWATCH_HEIGHT = 14
 ROW_HEIGHT = 22
 TITLE_LINE_HEIGHT = 17
 TITLE_CHARS = 26  # of 13-pixel bold text in the 230-pixel legend column
+LABEL_CHARS = 28  # of 12-pixel text beside a swatch
+LABEL_LINE_HEIGHT = 14
 
 
 @dataclass(frozen=True)
@@ -35,7 +37,11 @@ class LegendEntry:
     count : int
         Number of communes in the class.
     css_class : str
-        Class of the commune paths drawn with this entry (``c0``…, ``cna``).
+        Class of the commune paths drawn with this entry (``c0``…, ``cna``),
+        or of the layer of points (``lieux``).
+    shape : str, default "rect"
+        ``"rect"`` (a swatch of the class's fill) or ``"point"`` (a dot, for
+        a layer of points).
 
     """
 
@@ -43,6 +49,7 @@ class LegendEntry:
     fill: str
     count: int
     css_class: str
+    shape: str = "rect"
 
 
 def class_labels(classification: Classification) -> list[str]:
@@ -117,17 +124,18 @@ def draw_legend(
         parts.append(text)
     y += 6
     for entry in entries:
-        swatch = element(
-            "rect",
-            x=x,
-            y=y + (ROW_HEIGHT - SWATCH_HEIGHT) / 2,
-            width=SWATCH_WIDTH,
-            height=SWATCH_HEIGHT,
-            fill=entry.fill,
-            stroke="#737373",
-            stroke_width=0.5,
-        )
-        label = element("text", escape(entry.label), x=x + SWATCH_WIDTH + 8, y=y + 15, font_size=12)
-        parts.append(element("g", swatch + label, class_=f"legende-{entry.css_class}"))
-        y += ROW_HEIGHT
+        label, last = text_block(entry.label, x=x + SWATCH_WIDTH + 8, y=y + 15,
+                                 max_chars=LABEL_CHARS, line_height=LABEL_LINE_HEIGHT,
+                                 font_size=12)
+        parts.append(element("g", _swatch(entry, x, y) + label,
+                             class_=f"legende-{entry.css_class}"))
+        y = last - 15 + ROW_HEIGHT
     return element("g", "".join(parts), class_="legende"), y
+
+
+def _swatch(entry: LegendEntry, x: float, y: float) -> str:
+    if entry.shape == "point":
+        return element("circle", cx=x + SWATCH_WIDTH / 2, cy=y + ROW_HEIGHT / 2, r=4,
+                       fill=entry.fill, stroke="#ffffff", stroke_width=1)
+    return element("rect", x=x, y=y + (ROW_HEIGHT - SWATCH_HEIGHT) / 2, width=SWATCH_WIDTH,
+                   height=SWATCH_HEIGHT, fill=entry.fill, stroke="#737373", stroke_width=0.5)

@@ -12,22 +12,20 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
-import shapely
 
-from trajectoires.render import _paths
 from trajectoires.render._classify import Classification, classify
-from trajectoires.render._document import (
-    DENSITY,
-    LEGEND_WIDTH,
-    MARGIN,
-    assemble,
-    commune_groups,
-    heading,
-)
+from trajectoires.render._document import MARGIN, assemble, commune_groups, heading
 from trajectoires.render._french import bound_decimals, format_many, format_number
 from trajectoires.render._legend import LegendEntry, draw_legend, legend_entries
 from trajectoires.render._palette import colours
 from trajectoires.render._svg import escape_many
+from trajectoires.render.outlines import (
+    MIN_WIDTH,
+    Outlines,
+    check_geometries,
+    map_width,
+    outlines_for,
+)
 
 __all__ = ["Choropleth", "choropleth_svg", "render_choropleth"]
 
@@ -38,9 +36,6 @@ SCHEME_LABELS = {
     "natural_breaks": "par seuils naturels (k-moyennes)",
 }
 
-MIN_WIDTH = 400
-MAX_ASPECT = 1.25  # height / width of the map area: tall territories are drawn narrower
-_POLYGONAL = (shapely.GeometryType.POLYGON, shapely.GeometryType.MULTIPOLYGON)
 _ID = re.compile(r"[A-Za-z][A-Za-z0-9_-]*")
 
 
@@ -67,27 +62,12 @@ class Choropleth:
     missing_geometries: tuple[str, ...]
 
 
-def _column(name: str, column: Sequence | np.ndarray | None, size: int) -> np.ndarray | None:
+def column(name: str, column: Sequence | np.ndarray | None, size: int) -> np.ndarray | None:
     if column is None:
         return None
     array = np.asarray(column, dtype=object)
     if array.shape != (size,):
         raise ValueError(f"{name} : {size} éléments attendus (un par géométrie), reçu {len(array)}")
-    return array
-
-
-def _check_geometries(geometries: Sequence | np.ndarray) -> np.ndarray:
-    array = np.asarray(geometries, dtype=object)
-    if array.ndim != 1:
-        raise ValueError("geometries : séquence à une dimension de géométries shapely attendue")
-    kinds = shapely.get_type_id(array)
-    wrong = np.flatnonzero((kinds >= 0) & ~np.isin(kinds, _POLYGONAL))
-    if len(wrong):
-        kind = shapely.get_type_id(array[wrong[0]])
-        raise ValueError(
-            f"geometries : Polygon ou MultiPolygon attendus, reçu {shapely.GeometryType(kind).name}"
-            f" à la position {wrong[0]}"
-        )
     return array
 
 
@@ -137,8 +117,15 @@ def _description(entries: list[LegendEntry], classification: Classification, *, 
     return text
 
 
+def check_id(svg_id: str) -> str:
+    """Return ``svg_id`` if it can prefix XML ids, else raise a French error."""
+    if not _ID.fullmatch(svg_id):
+        raise ValueError(f"svg_id : identifiant XML attendu (une lettre d'abord), reçu {svg_id!r}")
+    return svg_id
+
+
 def _inputs(
-    geometries: Sequence | np.ndarray,
+    geometries: Sequence | np.ndarray | Outlines,
     values: Sequence[float] | np.ndarray,
     *,
     codes: Sequence[str] | np.ndarray,
@@ -146,10 +133,11 @@ def _inputs(
     links: Sequence[str | None] | np.ndarray | None,
     svg_id: str,
     width: int,
-) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray | None]:
+) -> tuple[Outlines, np.ndarray, np.ndarray, np.ndarray, np.ndarray | None]:
     """Check the columns once, at the public boundary."""
-    geoms = _check_geometries(geometries)
-    size = len(geoms)
+    if not isinstance(geometries, Outlines):
+        geometries = check_geometries(geometries)
+    size = len(geometries)
     values = np.asarray(values, dtype=float)
     if values.shape != (size,):
         raise ValueError(
@@ -157,19 +145,18 @@ def _inputs(
         )
     if width < MIN_WIDTH:
         raise ValueError(f"width : au moins {MIN_WIDTH} pixels attendus, reçu {width}")
-    if not _ID.fullmatch(svg_id):
-        raise ValueError(f"svg_id : identifiant XML attendu (une lettre d'abord), reçu {svg_id!r}")
+    check_id(svg_id)
     return (
-        geoms,
+        outlines_for(geometries, width),
         values,
-        _column("codes", codes, size),
-        _column("names", names, size),
-        _column("links", links, size),
+        column("codes", codes, size),
+        column("names", names, size),
+        column("links", links, size),
     )
 
 
 def render_choropleth(
-    geometries: Sequence | np.ndarray,
+    geometries: Sequence | np.ndarray | Outlines,
     values: Sequence[float] | np.ndarray,
     *,
     codes: Sequence[str] | np.ndarray,
@@ -210,14 +197,11 @@ def render_choropleth(
     (2, ('29003',), 1)
 
     """
-    geoms, values, codes, names, links = _inputs(
+    outlines, values, codes, names, links = _inputs(
         geometries, values, codes=codes, names=names, links=links, svg_id=svg_id, width=width
     )
-    present = ~(shapely.is_missing(geoms) | shapely.is_empty(geoms))
+    present, frame, d = outlines.present, outlines.frame, outlines.paths
     classification = classify(values[present], scheme=scheme, k=k, rng=rng)
-    map_width = width - 3 * MARGIN - LEGEND_WIDTH
-    frame = _paths.fit_frame(geoms[present], map_width, DENSITY, max_height=MAX_ASPECT * map_width)
-    d = _paths.encode_paths(_paths.simplify_for_frame(geoms[present], frame), frame)
     fills = colours(classification.k, palette) if classification.k else ()
     entries = legend_entries(classification, fills,
                              f"url(#{svg_id}-hachures-legende)", missing_label)
@@ -229,7 +213,7 @@ def render_choropleth(
                                classes=classification.classes, entries=entries,
                                missing_fill=f"url(#{svg_id}-hachures)")
     header = heading(title, width)
-    legend = draw_legend(entries, x=2 * MARGIN + map_width, y=header[1],
+    legend = draw_legend(entries, x=2 * MARGIN + map_width(width), y=header[1],
                          legend_title=legend_title, unit=unit)
     description = _description(entries, classification, drawn=int(present.sum()),
                                skipped=int((~present).sum()), legend_title=legend_title,
@@ -243,7 +227,7 @@ def render_choropleth(
 
 
 def choropleth_svg(
-    geometries: Sequence | np.ndarray,
+    geometries: Sequence | np.ndarray | Outlines,
     values: Sequence[float] | np.ndarray,
     *,
     codes: Sequence[str] | np.ndarray,
@@ -265,9 +249,12 @@ def choropleth_svg(
 
     Parameters
     ----------
-    geometries : sequence of shapely Polygon or MultiPolygon
+    geometries : sequence of shapely Polygon or MultiPolygon, or Outlines
         One geometry per commune, in Lambert-93 metres (EPSG:2154). ``None``
         or empty geometries are skipped and counted in the description.
+        Outlines already prepared by :func:`~trajectoires.render.prepare_outlines`
+        (for the same ``width``) are drawn as they are: several maps of the
+        same communes then simplify them once.
     values : sequence of float
         The indicator, one value per commune; NaN is a missing value, drawn
         hatched grey in the class ``missing_label``.
