@@ -42,8 +42,8 @@ def test_arcep_counts_are_summed_and_rates_recomputed(tmp_path, fixture_matcher)
     # Orée d'Anjou (49126) and two communes merged into it in 2015 (49069, 49040)
     path = write(tmp_path, "commune-debit-beta.csv", BETA_HEADER
                  + "49126;Drain;49;52;100;logloc;20;0;0;0;0;0;80;2019-09-30\n"
-                 + "49069;Liré;49;52;10;logloc;10;0;0;0;0;0;0;2019-09-30\n"
-                 + "49040;Bouzillé;49;52;40;logloc;0;0;0;10;30;0;0;2019-09-30\n"
+                 + "49069;Ancienne commune;49;52;10;logloc;10;0;0;0;0;0;0;2019-09-30\n"
+                 + "49040;Ancienne commune;49;52;40;logloc;0;0;0;10;30;0;0;2019-09-30\n"
                  + "98818;Nouméa;988;00;5;logloc;5;0;0;0;0;0;0;2019-09-30\n")
     parsed = parse_file("arcep-debit", path, fixture_matcher)
     report = parsed.report
@@ -61,7 +61,7 @@ def test_places_of_old_codes_count_in_their_commune(tmp_path, fixture_matcher):
     path = write(tmp_path, "bibliotheques.csv",
                  "Libelle1;INSEE;coordonnees_finales;code_bib;type_adresse\n"
                  "Médiathèque;29232;47.99,-4.10;1.0;Bibliothèque ouverte au public\n"
-                 "Annexe d'Ergué-Armel;29050;;2.0;Bibliothèque ouverte au public\n")
+                 "Annexe;29050;;2.0;Bibliothèque ouverte au public\n")
     parsed = parse_file("libraries", path, fixture_matcher, vintage="2019")
     assert parsed.places["commune_code"].tolist() == ["29232", "29232"]
     assert parsed.report.fold_reasons == {MERGED: 1}
@@ -75,7 +75,7 @@ def test_rates_without_counts_are_averaged_with_a_note(tmp_path, fixture_matcher
                  ",CODE_INSEE,LIBCOM,DEP,TX_NSCOL15P,TX_MENSEUL,TX_FAMMONO,TX_65ETPLUS,"
                  "TX_25ETMOINS,TX_DEMANDEURS_EMPLOI\n"
                  "0,49126,Drain,49,50,20,5,20,10,\n"
-                 "1,49069,Liré,49,30,40,5,30,10,\n")
+                 "1,49069,Ancienne commune,49,30,40,5,30,10,\n")
     parsed = parse_file("insee-census", path, fixture_matcher)
     assert parsed.report.fold_reasons == {MERGED: 1}
     values = parsed.values.set_index("indicator")["value"]

@@ -110,7 +110,7 @@ def test_old_code_folds_with_a_note(fixture_reference):
     unit = fixture_reference.resolve("49069")
     assert unit.code == "49126"
     assert unit.note == "49069 est l'ancien code d'une commune fusionnée dans Orée d'Anjou (49126)."
-    assert fixture_reference.get("commune", "29050").code == "29232"  # Ergué-Armel, 1960
+    assert fixture_reference.get("commune", "29050").code == "29232"
     assert fixture_reference.commune_fold("29050")["type"] == "MERGED"
 
 
