@@ -133,19 +133,19 @@ def test_table_is_read_on_first_use_only(tmp_path):
     from trajectoires.territory import FIXTURE_DIR
 
     ref = load_reference(tmp_path, data_dir=FIXTURE_DIR)
-    assert ref._old_codes is None
+    assert ref._old_codes.table is None
     ref.resolve("29232")
     ref.resolve("75101")
-    assert ref._old_codes is None
+    assert ref._old_codes.table is None
     ref.resolve("49069")
-    assert ref._old_codes is not None
+    assert ref._old_codes.table is not None
 
 
 def test_real_reference(territory_reference):
     ref = territory_reference
     table = read_old_codes()
     ref.commune_fold("00000")
-    resolved = ref._old_codes
+    resolved = ref._old_codes.table
     codes = {unit.code for unit in ref.units("commune")}
     assert not set(resolved) & codes
     assert set(resolved.values()) <= codes

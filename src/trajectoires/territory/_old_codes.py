@@ -40,10 +40,11 @@ commune nouvelle unknown to the reference, whose only current part is ``C1``;
 from __future__ import annotations
 
 import csv
+import threading
 from collections.abc import Collection, Mapping
 from pathlib import Path
 
-__all__ = ["ALIASES_FILE", "ALIASES_SOURCE", "read_old_codes", "resolve_old_codes"]
+__all__ = ["ALIASES_FILE", "ALIASES_SOURCE", "OldCodes", "read_old_codes", "resolve_old_codes"]
 
 ALIASES_FILE = Path(__file__).parent / "data" / "commune_aliases.csv"
 """Package data file ``old_code,current_code`` (4,240 rows)."""
@@ -102,3 +103,25 @@ def _chain(pairs: Mapping[str, str], code: str) -> list[str]:
     while chain[-1] in pairs and chain[-1] != code and chain[-1] not in chain[:-1]:
         chain.append(pairs[chain[-1]])
     return chain
+
+
+class OldCodes:
+    """The resolved table of a reference, read on the first :meth:`get` (thread-safe).
+
+    >>> codes = OldCodes({"49126", "29232"})
+    >>> codes.table is None, codes.get("49069"), codes.get("49126"), len(codes.table) > 1
+    (True, '49126', None, True)
+    """
+
+    def __init__(self, current: Collection[str], path: Path = ALIASES_FILE) -> None:
+        self._current = current
+        self._path = path
+        self._lock = threading.Lock()
+        self.table: dict[str, str] | None = None
+
+    def get(self, code: str) -> str | None:
+        """Commune of the reference that the old ``code`` now belongs to, or None."""
+        with self._lock:
+            if self.table is None:
+                self.table = resolve_old_codes(read_old_codes(self._path), set(self._current))
+        return self.table.get(code)

