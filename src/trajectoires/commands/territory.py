@@ -3,7 +3,9 @@
 Helpers shared by every sub-command of the group (loading the reference with a
 progress bar, resolving a query or exiting with a French message) come first;
 each command is a plain function registered on :data:`app` below them. The
-``map`` command (render) is appended after ``show``.
+``map`` command (render) is appended after ``show``; it imports the renderer
+when it runs, so that the other commands (and ``diagnose``, which shares the
+helpers) do not pay for it at start.
 
 Exit codes: 0 success, 1 unknown territory or missing data, 2 ambiguous name.
 """
@@ -20,7 +22,6 @@ from rich.progress import Progress
 from rich.table import Table
 
 from trajectoires.commands.server import WorkspaceOption
-from trajectoires.render import find_indicator, scheme_name, territory_choropleth
 from trajectoires.settings import Settings
 from trajectoires.territory import (
     AmbiguousTerritory,
@@ -188,6 +189,8 @@ def map_svg(
     workspace: Path | None = WorkspaceOption,
 ) -> None:
     """Dessiner la carte (SVG) d'un indicateur sur les communes d'un territoire."""
+    from trajectoires.render import find_indicator, scheme_name, territory_choropleth
+
     err = Console(stderr=True)
     try:
         find_indicator(indicator)

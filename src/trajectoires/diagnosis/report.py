@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 import math
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 
 import numpy as np
@@ -40,11 +41,23 @@ class ReportFiles:
     gpkg: Path
 
 
-def _environment():
-    from jinja2 import Environment, FileSystemLoader, select_autoescape
+@lru_cache(maxsize=1)
+def _environment():  # noqa: ANN202 (jinja2 is imported lazily)
+    """Make the Jinja environment of the report, once per process.
 
+    Compiled templates are kept in Jinja's bytecode cache (a private folder of
+    the user in the temporary directory, keyed by each template's checksum, so
+    an edited template is compiled again): compiling them costs more than
+    rendering a report.
+    """
+    from jinja2 import Environment, FileSystemBytecodeCache, FileSystemLoader, select_autoescape
+
+    try:
+        bytecode_cache = FileSystemBytecodeCache()
+    except (OSError, RuntimeError):  # no writable temporary directory: compile every time
+        bytecode_cache = None
     env = Environment(loader=FileSystemLoader(TEMPLATES), autoescape=select_autoescape(),
-                      trim_blocks=True, lstrip_blocks=True)
+                      trim_blocks=True, lstrip_blocks=True, bytecode_cache=bytecode_cache)
     env.filters["fr"] = french_number
     env.filters["pct"] = lambda v, d=1: "—" if v is None else f"{french_number(100 * v, d)} %"
     return env
@@ -144,12 +157,25 @@ def _lambert(ref: Reference, table: pd.DataFrame, geometries: np.ndarray | None)
     return np.asarray(geometries, dtype=object)
 
 
+def _rows(table: pd.DataFrame) -> tuple[list[str], list[tuple]]:
+    """Column names and rows of ``table`` as plain Python values (None when missing)."""
+    columns = _plain_columns(table)
+    values = []
+    for array in columns.values():
+        plain = array.astype(object)
+        if array.dtype.kind == "f":
+            plain[np.isnan(array)] = None
+        values.append(plain.tolist())
+    return list(columns), list(zip(*values, strict=True))
+
+
 def write_geojson(ref: Reference, table: pd.DataFrame, path: Path,
                   geometries: np.ndarray | None = None) -> None:
     """Write ``table`` with the commune outlines as GeoJSON (WGS84, RFC 7946).
 
     ``geometries`` are the Lambert-93 outlines of the rows of ``table``, if
-    already read.
+    already read. The geometries' text comes from GEOS as it is (no parsing
+    back into Python), at 10⁻⁶ degree precision.
     """
     import shapely
     from pyproj import Transformer
@@ -159,19 +185,53 @@ def write_geojson(ref: Reference, table: pd.DataFrame, path: Path,
     geometries = _lambert(ref, table, geometries)
     geometries = shapely.transform(geometries, lambda xy: np.column_stack(
         to_wgs84.transform(xy[:, 0], xy[:, 1])))
-    texts = shapely.to_geojson(shapely.set_precision(geometries, 1e-6))
-    columns = _plain_columns(table)
-    features = []
-    for i, text in enumerate(texts):
-        properties = {}
-        for name, values in columns.items():
-            value = values[i]
-            properties[name] = (None if value is None or (isinstance(value, float)
-                                                          and math.isnan(value)) else value)
-        features.append({"type": "Feature", "properties": properties,
-                         "geometry": None if text is None else json.loads(text)})
-    document = {"type": "FeatureCollection", "name": "communes", "features": features}
-    path.write_text(json.dumps(document, ensure_ascii=False), encoding="utf-8")
+    texts = shapely.to_geojson(shapely.set_precision(geometries, 1e-6)).tolist()
+    names, rows = _rows(table)
+    features = ",\n".join(
+        f'{{"type": "Feature", "properties": '
+        f"{json.dumps(dict(zip(names, row, strict=True)), ensure_ascii=False)}, "
+        f'"geometry": {"null" if text is None else text}}}'
+        for row, text in zip(rows, texts, strict=True))
+    path.write_text(f'{{"type": "FeatureCollection", "name": "communes", "features": [\n'
+                    f"{features}\n]}}\n", encoding="utf-8")
+
+
+_GPKG_APPLICATION_ID = 0x47504B47  # "GPKG"
+_GPKG_VERSION = 10300  # GeoPackage 1.3.0
+_GPKG_TABLES = """
+CREATE TABLE gpkg_spatial_ref_sys (srs_name TEXT NOT NULL, srs_id INTEGER PRIMARY KEY,
+  organization TEXT NOT NULL, organization_coordsys_id INTEGER NOT NULL,
+  definition TEXT NOT NULL, description TEXT);
+CREATE TABLE gpkg_contents (table_name TEXT NOT NULL PRIMARY KEY, data_type TEXT NOT NULL,
+  identifier TEXT UNIQUE, description TEXT DEFAULT '',
+  last_change DATETIME NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ','now')),
+  min_x DOUBLE, min_y DOUBLE, max_x DOUBLE, max_y DOUBLE, srs_id INTEGER,
+  CONSTRAINT fk_gc_r_srs_id FOREIGN KEY (srs_id) REFERENCES gpkg_spatial_ref_sys(srs_id));
+CREATE TABLE gpkg_geometry_columns (table_name TEXT NOT NULL, column_name TEXT NOT NULL,
+  geometry_type_name TEXT NOT NULL, srs_id INTEGER NOT NULL, z TINYINT NOT NULL,
+  m TINYINT NOT NULL, CONSTRAINT pk_geom_cols PRIMARY KEY (table_name, column_name),
+  CONSTRAINT fk_gc_tn FOREIGN KEY (table_name) REFERENCES gpkg_contents(table_name),
+  CONSTRAINT fk_gc_srs FOREIGN KEY (srs_id) REFERENCES gpkg_spatial_ref_sys (srs_id));
+"""
+
+
+def _geopackage_blobs(geometries: np.ndarray) -> tuple[list[bytes | None], np.ndarray]:
+    """GeoPackage geometry blobs (header with the envelope, then ISO WKB) and total bounds."""
+    import struct
+
+    import shapely
+
+    polygons = np.array([None if g is None else (g if g.geom_type == "MultiPolygon"
+                                                 else shapely.MultiPolygon([g]))
+                         for g in geometries], dtype=object)
+    wkb = shapely.to_wkb(polygons, byte_order=1, flavor="iso").tolist()
+    bounds = shapely.bounds(polygons)
+    # "GP", version 0, flags 0b011: little-endian header with an [x, x, y, y] envelope
+    header = struct.Struct("<2sBBi4d")
+    blobs = [None if data is None
+             else header.pack(b"GP", 0, 0b011, 2154, box[0], box[2], box[1], box[3]) + data
+             for data, box in zip(wkb, bounds.tolist(), strict=True)]
+    return blobs, shapely.total_bounds(polygons)
 
 
 def write_geopackage(ref: Reference, table: pd.DataFrame, path: Path,
@@ -179,15 +239,51 @@ def write_geopackage(ref: Reference, table: pd.DataFrame, path: Path,
     """Write ``table`` with the commune outlines as a GeoPackage layer (Lambert-93).
 
     ``geometries`` are the Lambert-93 outlines of the rows of ``table``, if
-    already read.
+    already read. The file is written with :mod:`sqlite3` following the OGC
+    GeoPackage 1.3 encoding standard (OGC 12-128r18): the required metadata
+    tables, layer ``communes`` of ``MULTIPOLYGON`` in EPSG:2154, numbers as
+    ``REAL`` and text as ``TEXT``; no spatial index (optional in the standard).
+    GDAL, QGIS and pyogrio read it; no GDAL is loaded to write it.
     """
-    import shapely
-    from pyogrio.raw import write
+    import sqlite3
 
-    geometries = _lambert(ref, table, geometries)
-    polygons = [None if g is None else (g if g.geom_type == "MultiPolygon"
-                                        else shapely.MultiPolygon([g])) for g in geometries]
-    wkb = np.array([None if g is None else shapely.to_wkb(g) for g in polygons], dtype=object)
-    columns = _plain_columns(table)
-    write(str(path), wkb, list(columns.values()), list(columns), layer="communes",
-          driver="GPKG", geometry_type="MultiPolygon", crs="EPSG:2154")
+    blobs, bounds = _geopackage_blobs(_lambert(ref, table, geometries))
+    names, rows = _rows(table)
+    kinds = ["REAL" if array.dtype.kind == "f" else "TEXT"
+             for array in _plain_columns(table).values()]
+    quoted = ['"' + name.replace('"', '""') + '"' for name in names]
+    path.unlink(missing_ok=True)
+    db = sqlite3.connect(path)
+    try:
+        with db:
+            _geopackage_metadata(db, bounds)
+            db.execute("CREATE TABLE communes (fid INTEGER PRIMARY KEY AUTOINCREMENT NOT NULL, "
+                       "geom MULTIPOLYGON" + "".join(
+                           f", {name} {kind}" for name, kind in zip(quoted, kinds, strict=True))
+                       + ")")
+            # fid (NULL: numbered by SQLite), geom, then the columns in order
+            marks = ", ".join(["NULL"] + ["?"] * (len(names) + 1))
+            db.executemany("INSERT INTO communes VALUES (" + marks + ")",  # noqa: S608 (only "?")
+                           [(blob, *row) for blob, row in zip(blobs, rows, strict=True)])
+    finally:
+        db.close()
+
+
+def _geopackage_metadata(db, bounds: np.ndarray) -> None:  # noqa: ANN001 (sqlite3.Connection)
+    """Write the required tables of a GeoPackage holding the layer ``communes``."""
+    from pyproj import CRS
+
+    wgs84, lambert = CRS.from_epsg(4326), CRS.from_epsg(2154)
+    db.execute(f"PRAGMA application_id = {_GPKG_APPLICATION_ID}")
+    db.execute(f"PRAGMA user_version = {_GPKG_VERSION}")
+    db.executescript(_GPKG_TABLES)
+    db.executemany("INSERT INTO gpkg_spatial_ref_sys VALUES (?, ?, ?, ?, ?, ?)", [
+        ("Undefined cartesian SRS", -1, "NONE", -1, "undefined", None),
+        ("Undefined geographic SRS", 0, "NONE", 0, "undefined", None),
+        (wgs84.name, 4326, "EPSG", 4326, wgs84.to_wkt("WKT1_GDAL"), None),
+        (lambert.name, 2154, "EPSG", 2154, lambert.to_wkt("WKT1_GDAL"), None)])
+    db.execute("INSERT INTO gpkg_contents (table_name, data_type, identifier, min_x, min_y, "
+               "max_x, max_y, srs_id) VALUES ('communes', 'features', 'communes', ?, ?, ?, ?, "
+               "2154)", [float(v) for v in bounds])
+    db.execute("INSERT INTO gpkg_geometry_columns VALUES "
+               "('communes', 'geom', 'MULTIPOLYGON', 2154, 0, 0)")
