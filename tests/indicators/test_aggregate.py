@@ -9,6 +9,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from trajectoires.indicators import INDICATORS, aggregate
+from trajectoires.indicators.catalogue import DATASETS
 
 
 def _long(rows):
@@ -61,10 +62,7 @@ def test_catalogue_ratios_point_to_counts():
         if indicator.rule == "ratio":
             assert INDICATORS[indicator.numerator].rule == "sum", indicator.id
             assert INDICATORS[indicator.denominator].rule == "sum", indicator.id
-        assert indicator.dataset in {
-            "arcep-debit", "arcep-ftth", "insee-census", "insee-poverty", "mediation-places",
-            "france-services", "libraries",
-        }
+        assert indicator.dataset in DATASETS, indicator.id
 
 
 def test_proxies_say_so():

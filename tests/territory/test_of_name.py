@@ -42,6 +42,8 @@ def test_folded_units_keep_their_tncc(fixture_reference):
     ("name", "tncc", "full", "of"),
     [
         ("Havre", 2, "Le Havre", "du Havre"),
+        ("Le Havre", 2, "Le Havre", "du Havre"),  # the reference's full name
+        ("L'Île-d'Yeu", 5, "L'Île-d'Yeu", "de l'Île-d'Yeu"),
         ("Rochelle", 3, "La Rochelle", "de la Rochelle"),
         ("Mureaux", 4, "Les Mureaux", "des Mureaux"),
         ("Île-d'Yeu", 5, "L'Île-d'Yeu", "de l'Île-d'Yeu"),
@@ -80,8 +82,8 @@ def test_departement_names_are_not_given_an_article():
 
 
 def test_cache_format_carries_tncc(fixture_reference):
-    # format 3 added the tncc column: caches of format 2 are not read, a new one is built
-    assert FORMAT_VERSION >= 3
+    # format 3 added the tncc column, 4 the articles: older caches are not read, a new one is built
+    assert FORMAT_VERSION >= 4
     assert f"-f{FORMAT_VERSION}-" in fixture_reference.folder.name
     assert fixture_reference.manifest["format_version"] == FORMAT_VERSION
 
@@ -89,7 +91,9 @@ def test_cache_format_carries_tncc(fixture_reference):
 def test_real_reference_articles(territory_reference):
     ref = territory_reference
     havre = ref.resolve("76351")
-    assert (havre.name, havre.full_name, havre.of_name) == ("Havre", "Le Havre", "du Havre")
+    assert (havre.name, havre.full_name, havre.of_name) == ("Le Havre", "Le Havre", "du Havre")
+    assert ref.resolve("Havre").code == "76351"  # the bare name still finds it
+    assert ref.resolve("dep:85").of_name == "de la Vendée"
     counts = {}
     for unit in ref.units("commune"):
         counts[unit.tncc] = counts.get(unit.tncc, 0) + 1

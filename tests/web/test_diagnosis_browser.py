@@ -62,7 +62,7 @@ def test_diagnosis_page_in_chromium(live_server, browser):
     page.on("response", lambda r: problems.append(f"{r.status} {r.url}")
             if r.status >= 400 and not r.url.endswith("/favicon.ico") else None)
     page.goto(live_server + "/territoires/departement/29")
-    page.get_by_role("link", name="Diagnostic numérique de Finistère").click()
+    page.get_by_role("link", name="Diagnostic numérique du Finistère").click()
     page.wait_for_url("**/diagnostic")
     assert "ne peut pas être calculé" in page.content()
     assert page.locator("svg[role=img]").count() >= 1  # the map it can draw (density)

@@ -24,6 +24,7 @@ import pyarrow as pa
 import shapely
 
 from trajectoires.territory import _geometry
+from trajectoires.territory._model import with_article
 from trajectoires.territory._names import normalize
 from trajectoires.territory._source import COLUMNS, SourceError
 
@@ -95,12 +96,15 @@ def _communes(
     dep_region = dict(zip(departements["id"], departements["region_id"], strict=True))
     reg_code = dict(zip(regions["id"], regions["code"], strict=True))
     epci_code = dict(zip(epci["id"], epci["code"], strict=True))
+    tncc = pd.to_numeric(com["type_nom"]).astype("Int64")
+    names = [with_article(str(n), None if pd.isna(t) else int(t))
+             for n, t in zip(com["nom"], tncc, strict=True)]
     out = pd.DataFrame(
         {
             "code": com["code"].astype(str),
-            "name": com["nom"].astype(str),
-            "key": [normalize(n) for n in com["nom"]],
-            "tncc": pd.to_numeric(com["type_nom"]).astype("Int64"),
+            "name": names,
+            "key": [normalize(n) for n in names],
+            "tncc": tncc,
             "population": pd.to_numeric(com["population_municipale"]).astype("Int64"),
             "epci_code": com["epci_id"].map(epci_code),
             "departement_code": com["departement_id"].map(dep_code),

@@ -31,7 +31,7 @@ __all__ = [
     "write_tables",
 ]
 
-FORMAT_VERSION = 3  # 3: tncc (INSEE type de nom) of communes, départements, régions
+FORMAT_VERSION = 4  # 3: tncc (INSEE type de nom); 4: commune names with their article
 TABLES = ("communes", "units", "aliases")
 _MANIFEST = "manifest.json"
 

