@@ -16,10 +16,8 @@ from typing import Annotated
 
 import typer
 from rich.console import Console
-from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 
 from trajectoires.commands.server import WorkspaceOption
-from trajectoires.commands.territory import load_for_cli, resolve_or_exit
 from trajectoires.settings import Settings
 
 __all__ = ["diagnose"]
@@ -37,6 +35,10 @@ def diagnose(
     workspace: Path | None = WorkspaceOption,
 ) -> None:
     """Produire le diagnostic numérique d'un territoire : rapport HTML, CSV, GeoJSON, GeoPackage."""
+    # imported here, not at start: the command line lists every command without loading them
+    from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
+
+    from trajectoires.commands.territory import load_for_cli, resolve_or_exit
     from trajectoires.db import create_database, migrate
     from trajectoires.diagnosis import diagnose as compute
     from trajectoires.diagnosis.report import write_report

@@ -208,18 +208,24 @@ def compare_units(ref: Reference, national: pd.DataFrame | None,
         return []
     weight = pd.to_numeric(national.attrs["population"], errors="coerce").astype(float)
     criteria = [c for c in national.columns if c in analysis.INDICATORS]
+    columns = ["fragility_index", *criteria]
+    # one matrix and one weight vector, then numpy per unit (no pandas reindexing per column)
+    matrix = national[columns].to_numpy(dtype=float, na_value=np.nan)
+    weights = weight.reindex(national.index).to_numpy(dtype=float)
     rows = []
     for member in units:
         codes = ref.communes_of(member).index if member.kind.value != "pays" else national.index
-        w = weight.reindex(codes)
+        position = national.index.get_indexer(codes)
+        position = position[position >= 0]
+        values, w = matrix[position], weights[position, None]
+        ok = ~np.isnan(values) & ~np.isnan(w)
+        with np.errstate(invalid="ignore", divide="ignore"):
+            means = np.where(ok, values * w, 0.0).sum(axis=0) / np.where(ok, w, 0.0).sum(axis=0)
         row = {"kind": member.kind.value, "kind_label": member.kind.label, "code": member.code,
                "name": member.name, "communes": len(codes),
-               "communes_known": int(national["fragility_index"].reindex(codes).notna().sum())}
-        for column in ["fragility_index", *criteria]:
-            values = national[column].reindex(codes)
-            ok = values.notna() & w.notna()
-            row[column] = (float((values[ok] * w[ok]).sum() / w[ok].sum())
-                           if ok.any() else None)
+               "communes_known": int((~np.isnan(values[:, 0])).sum())}
+        for j, column in enumerate(columns):
+            row[column] = float(means[j]) if ok[:, j].any() else None
         rows.append(row)
     return rows
 
