@@ -180,15 +180,16 @@ def moran_permutations(z: np.ndarray, matrix, permutations: int, seed: int,
     def products(start: int, shuffled: np.ndarray) -> None:
         sims[start:start + len(shuffled)] = np.einsum("pi,ip->p", shuffled, matrix @ shuffled.T)
 
+    buffers = np.empty((2, min(batch, permutations), len(z)))  # two batches in flight
     with ThreadPoolExecutor(1) as pool:
         pending: list = []
-        for start in range(0, permutations, batch):
-            shuffled = np.empty((min(batch, permutations - start), len(z)))
+        for index, start in enumerate(range(0, permutations, batch)):
+            if len(pending) == 2:
+                pending.pop(0).result()  # its buffer is the one refilled now
+            shuffled = buffers[index % 2, :min(batch, permutations - start)]
             for row in shuffled:
                 row[:] = z
                 state.shuffle(row)
-            if len(pending) > 1:  # at most two batches in memory
-                pending.pop(0).result()
             pending.append(pool.submit(products, start, shuffled))
         for job in pending:
             job.result()
