@@ -109,3 +109,23 @@ def test_small_and_unpopulated_territories(loaded, territory_reference, query):
     if query == "976":
         assert result.communes["population"].isna().all()
         assert all(math.isnan(a.share_beyond) for a in result.access)  # unknown, not 0
+
+
+def test_report_reads_the_outlines_once_for_every_map_and_export(finistere, territory_reference,
+                                                                 tmp_path, monkeypatch):
+    from trajectoires.diagnosis.report import write_report
+
+    ref = territory_reference
+    calls = []
+    read = type(ref).commune_geometries
+
+    def counted(self, codes, *args, **kwargs):
+        calls.append(len(list(codes)))
+        return read(self, codes, *args, **kwargs)
+
+    monkeypatch.setattr(type(ref), "commune_geometries", counted)
+    files = write_report(ref, finistere, tmp_path)
+    assert calls == [277]  # five maps, GeoJSON and GeoPackage share one read
+    html = files.html.read_text(encoding="utf-8")
+    assert html.count('class="carte-categories"') == 1 + len(finistere.access)
+    assert html.count('class="carte-choroplethe"') == 1

@@ -3,6 +3,10 @@
 from __future__ import annotations
 
 import json
+import re
+import sqlite3
+import xml.etree.ElementTree as ET
+from contextlib import closing
 from html.parser import HTMLParser
 from pathlib import Path
 
@@ -15,6 +19,7 @@ from trajectoires.commands import diagnose as diagnose_command
 
 pytestmark = pytest.mark.db
 runner = CliRunner()
+SVG = {"svg": "http://www.w3.org/2000/svg"}
 
 
 def cli() -> typer.Typer:
@@ -124,6 +129,43 @@ def test_html_report_maps_notes_and_licences(report):
                                              "France (Pays)"]
 
 
+def _maps(html: str) -> dict[str, ET.Element]:
+    """The SVG maps of the report, parsed as XML, by the prefix of their ids."""
+    maps = {}
+    for text in re.findall(r"<svg .*?</svg>", html, flags=re.S):
+        root = ET.fromstring(text)
+        if "carte" in (root.get("class") or ""):
+            maps[root.get("aria-labelledby").split("-titre")[0]] = root
+    return maps
+
+
+def test_report_maps_are_accessible_and_never_rely_on_colour_alone(report):
+    output, _ = report
+    html = (output / "diagnostic.html").read_text(encoding="utf-8")
+    maps = _maps(html)
+    assert set(maps) == {"carte-fragilite", "carte-lisa", "carte-acces-france-services",
+                         "carte-acces-mediation-places", "carte-acces-libraries"}
+    for svg_id, root in maps.items():
+        assert root.get("role") == "img" and root.find("svg:title", SVG).text
+        assert root.find("svg:desc", SVG).text.startswith("Carte")
+        paths = root.findall(".//svg:path", SVG)
+        assert len(paths) == 277 and all(p.get("data-code") for p in paths), svg_id
+        assert all(p.find("svg:title", SVG) is not None for p in paths)
+        assert ' style="' not in ET.tostring(root, encoding="unicode")
+    lisa = maps["carte-lisa"]
+    description = lisa.find("svg:desc", SVG).text
+    legend = " ".join(lisa.find(".//svg:g[@class='legende']", SVG).itertext())
+    for label in ("Foyer de fragilité", "Zone préservée", "Îlot fragile", "Îlot préservé",
+                  "Pas de regroupement significatif"):
+        assert label in description and label in legend
+    textured = {p.get("id") for p in lisa.iter(f"{{{SVG['svg']}}}pattern")}
+    assert {"carte-lisa-motif-2", "carte-lisa-motif-3", "carte-lisa-motif-5"} <= textured
+    access = maps["carte-acces-france-services"]
+    dots = access.findall(".//svg:g[@class='lieux']/svg:circle", SVG)
+    assert dots and all(d.find("svg:title", SVG) is not None for d in dots)  # place names
+    assert f"France Services ({len(dots)})" in " ".join(access.itertext())
+
+
 def test_csv_columns(report):
     output, _ = report
     table = pd.read_csv(output / "communes.csv", dtype={"code": str, "epci_code": str})
@@ -152,6 +194,11 @@ def test_geopackage_reads_back(report):
     assert "2154" in info["crs"]
     frame = pyogrio.read_dataframe(output / "communes.gpkg", layer="communes")
     assert len(frame) == 277 and frame.geometry.is_valid.all()
+    with closing(sqlite3.connect(output / "communes.gpkg")) as db:  # OGC 12-128 headers
+        assert db.execute("PRAGMA application_id").fetchone() == (0x47504B47,)
+        assert db.execute("PRAGMA user_version").fetchone() == (10300,)
+        assert db.execute("SELECT substr(geom, 1, 2) FROM communes LIMIT 1").fetchone() == (
+            b"GP",)
 
 
 def test_geojson_is_valid(report):
