@@ -29,6 +29,7 @@ __all__ = ["ACCESS_RADIUS_KM", "BEYOND_KM", "Access", "Diagnosis", "Progress", "
 Progress = Callable[[str, float], None]
 BEYOND_KM = 10.0
 """Distance beyond which inhabitants are counted as far from a place of help."""
+_POPULATION = "_population"  # column of the cached national index, moved to its attrs
 
 
 @dataclass(frozen=True)
@@ -96,17 +97,19 @@ def _step(progress: Progress | None, message: str, done: float) -> None:
 def _fragility(ref: Reference, inputs: Inputs) -> pd.DataFrame:
     """National index of every commune (scores by national deciles), or an empty frame.
 
-    Cached next to the national inputs (per reference version) when they are.
+    Cached next to the national inputs (per reference version) when they are,
+    with the population of every commune (the weights of :func:`compare_units`),
+    so that a warm diagnosis does not build the table of all French communes.
     """
     keys = list(inputs.chosen)
     if not keys:
         return pd.DataFrame(index=pd.Index([], name="code"))
-    national = ref.communes_of(ref.france)
     path = (None if inputs.folder is None
-            else inputs.folder / f"fragility-{ref.folder.name}.parquet")
+            else inputs.folder / f"fragility-{ref.folder.name}-population.parquet")
     if path is not None and path.exists():
         frame = pd.read_parquet(path)
     else:
+        national = ref.communes_of(ref.france)
         values = inputs.values.reindex(national.index)
         result = analysis.fragility_index(
             values[keys], indicators=keys, reference="departement", territories=national,
@@ -115,11 +118,12 @@ def _fragility(ref: Reference, inputs: Inputs) -> pd.DataFrame:
         frame["fragility_index"] = result.index
         frame["fragility_inputs"] = (~result.missing).sum(axis=1)
         frame["relative_departement"] = result.relative
+        frame[_POPULATION] = national["population"]
         if path is not None:
             partial = path.with_name(f".partiel-{path.name}")
             frame.to_parquet(partial)
             partial.replace(path)
-    frame.attrs["population"] = national["population"]
+    frame.attrs["population"] = frame.pop(_POPULATION)
     return frame
 
 
