@@ -36,6 +36,8 @@ def diagnose(
 ) -> None:
     """Produire le diagnostic numérique d'un territoire : rapport HTML, CSV, GeoJSON, GeoPackage."""
     # imported here, not at start: the command line lists every command without loading them
+    from concurrent.futures import ThreadPoolExecutor
+
     from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 
     from trajectoires.commands.territory import load_for_cli, resolve_or_exit
@@ -51,16 +53,19 @@ def diagnose(
     database = create_database(settings.database_url)
     migrate(database)
     columns = (TextColumn("{task.description}"), BarColumn(), TimeElapsedColumn())
-    with Progress(*columns, console=err, transient=True) as bar:
+    with Progress(*columns, console=err, transient=True) as bar, \
+            ThreadPoolExecutor(max_workers=1) as pool:
         task = bar.add_task("Diagnostic", total=1.0)
 
         def report(message: str, done: float) -> None:
             bar.update(task, completed=done, description=message)
 
+        # the outlines are read from disk while the diagnosis is computed
+        outlines = pool.submit(ref.commune_geometries, ref.communes_of(unit).index)
         with database.session() as session:
             result = compute(session, ref, unit, cache_dir=settings.workspace / "analysis",
                              seed=seed, permutations=permutations, progress=report)
-        files = write_report(ref, result, output, progress=report)
+        files = write_report(ref, result, output, progress=report, geometries=outlines.result())
     database.engine.dispose()
     _summary(Console(), result, files)
 

@@ -104,15 +104,23 @@ def _atomic(path: Path, write) -> Path:
     return path
 
 
-def write_report(ref: Reference, diagnosis: Diagnosis, output: Path,
-                 progress=None) -> ReportFiles:
-    """Write the report and the exports of ``diagnosis`` into ``output``."""
+def write_report(ref: Reference, diagnosis: Diagnosis, output: Path, progress=None,
+                 geometries: np.ndarray | None = None) -> ReportFiles:
+    """Write the report and the exports of ``diagnosis`` into ``output``.
+
+    The outlines (Lambert-93, aligned with ``diagnosis.communes``) are read
+    once, unless given as ``geometries``: every map and both geographic
+    exports use them.
+    """
     output = Path(output)
     output.mkdir(parents=True, exist_ok=True)
     step = progress or (lambda message, done: None)
     step("Cartes", 0.85)
-    # the outlines are read once: every map and both geographic exports use them
-    geometries = ref.commune_geometries(diagnosis.communes.index)
+    if geometries is None:
+        geometries = ref.commune_geometries(diagnosis.communes.index)
+    elif len(geometries) != len(diagnosis.communes):
+        raise ValueError(f"geometries : {len(diagnosis.communes)} contours attendus (un par "
+                         f"commune du diagnostic), reçu {len(geometries)}")
     maps = build_maps(ref, diagnosis, geometries)
     html = render_html(diagnosis, maps)
     html_path = _atomic(output / "diagnostic.html",
