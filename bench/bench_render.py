@@ -14,6 +14,11 @@ References measured in the same run, on the same geometries and values:
 - size: geopandas' plain ``GeoSeries.to_json()`` of the same geometries, what a
   client-side map would have to download before drawing anything.
 
+Also measured: the five maps of a diagnosis of the Finistère (one choropleth and
+four categorical maps of six named classes, three with 40 places drawn) from
+outlines prepared once with :func:`trajectoires.render.prepare_outlines`,
+against the same five maps each simplifying its own outlines.
+
 The reference of places is built once in ``<tmp>/trajectoires-bench-reference``.
 """
 
@@ -28,7 +33,14 @@ import geopandas
 import numpy as np
 import shapely
 
-from trajectoires.render import classify, render_choropleth
+from trajectoires.render import (
+    Category,
+    PointLayer,
+    classify,
+    prepare_outlines,
+    render_categorical,
+    render_choropleth,
+)
 from trajectoires.render._paths import fit_frame
 from trajectoires.territory import load_reference
 
@@ -115,13 +127,50 @@ def _rows(label: str, table, geometries: np.ndarray) -> list[dict]:
     ]
 
 
+CLASSES = [Category(key, key, colour, pattern) for key, colour, pattern in (
+    ("high-high", "#ca0020", None), ("low-low", "#0571b0", None),
+    ("high-low", "#f4a582", "hachures"), ("low-high", "#92c5de", "hachures"),
+    ("not significant", "#f0f0f0", None), ("no neighbours", "#ffffff", "points"))]
+
+
+def _diagnosis_maps_row(table, geometries: np.ndarray) -> dict:
+    """Five maps of one territory: outlines shared, against each map preparing its own."""
+    rng = np.random.default_rng(0)
+    values = table["density"].to_numpy(dtype=float, na_value=np.nan)
+    labels = rng.choice([c.key for c in CLASSES], size=len(table)).tolist()
+    codes, names = table.index.to_list(), table["name"].to_list()
+    centres = shapely.get_coordinates(shapely.centroid(geometries[rng.choice(len(table), 40)]))
+    points = PointLayer(centres, "Lieux", [f"Lieu {i}" for i in range(len(centres))])
+
+    def five(outlines) -> list[str]:
+        svgs = [render_choropleth(outlines, values, codes=codes, names=names, title="Densité",
+                                  legend_title="Densité", unit="hab./km²", source="").svg]
+        for i in range(4):
+            svgs.append(render_categorical(
+                outlines, labels, codes=codes, names=names, classes=CLASSES, title="Classes",
+                legend_title="Classes", source="", points=points if i else None,
+                svg_id=f"carte-{i}").svg)
+        return svgs
+
+    race = _race(lambda: five(prepare_outlines(geometries)), lambda: five(geometries))
+    assert race["results"]["ours"] == race["results"]["naive"]  # the same documents
+    best = race["best"]
+    return {"name": f"five diagnosis maps of Finistère ({len(table)} communes), outlines "
+                    "prepared once: wall time", "value": best["ours", "wall"], "unit": "s",
+            "goal": "instant (< 0.1 s)", "reference": best["naive", "wall"],
+            "reference_name": "each map simplifying its own outlines",
+            "ratio": best["naive", "wall"] / best["ours", "wall"]}
+
+
 def run() -> list[dict]:
     ref = load_reference(WORKSPACE, progress=True)
     france = ref.metropolitan_communes()
     finistere = ref.communes_of(ref.resolve("29"))
+    outlines = ref.commune_geometries(finistere.index.to_list())
     return [
         *_rows("France", france, ref.commune_geometries(france.index.to_list())),
-        *_rows("Finistère", finistere, ref.commune_geometries(finistere.index.to_list())),
+        *_rows("Finistère", finistere, outlines),
+        _diagnosis_maps_row(finistere, outlines),
     ]
 
 
