@@ -337,5 +337,17 @@ def render_categorical(
 
 def categorical_svg(geometries: Sequence | np.ndarray | Outlines, categories: Sequence,
                     **options: object) -> str:
-    """Return only the SVG text of :func:`render_categorical` (same arguments)."""
+    """Return only the SVG text of :func:`render_categorical` (same arguments).
+
+    Examples
+    --------
+    >>> import shapely
+    >>> square = shapely.box(140_000, 6_800_000, 141_000, 6_801_000)
+    >>> svg = categorical_svg([square], ["far"], codes=["29001"], names=["Argol"],
+    ...                       classes=[Category("far", "plus de 15 km", "#d7301f")],
+    ...                       title="Distance", legend_title="Distance", source="")
+    >>> "Argol (29001)\u00a0: plus de 15 km" in svg, 'class="carte-categories"' in svg
+    (True, True)
+
+    """
     return render_categorical(geometries, categories, **options).svg
