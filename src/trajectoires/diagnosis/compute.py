@@ -101,7 +101,7 @@ def _fragility(ref: Reference, inputs: Inputs) -> pd.DataFrame:
     with the population of every commune (the weights of :func:`compare_units`),
     so that a warm diagnosis does not build the table of all French communes.
     """
-    keys = list(inputs.chosen)
+    keys = inputs.criteria
     if not keys:
         return pd.DataFrame(index=pd.Index([], name="code"))
     path = (None if inputs.folder is None

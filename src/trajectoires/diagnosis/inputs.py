@@ -24,10 +24,10 @@ from trajectoires.indicators.catalogue import DATASETS, INDICATORS
 if TYPE_CHECKING:
     from sqlalchemy.orm import Session
 
-__all__ = ["FRAGILITY_SOURCES", "PLACE_KINDS", "Inputs", "Source", "load_inputs"]
+__all__ = ["CONTEXT_SOURCES", "FRAGILITY_SOURCES", "PLACE_KINDS", "Inputs", "Source", "load_inputs"]
 
 
-CACHE_VERSION = "diagnosis-inputs-3"
+CACHE_VERSION = "diagnosis-inputs-4"
 
 
 @dataclass(frozen=True)
@@ -54,6 +54,17 @@ FRAGILITY_SOURCES: dict[str, tuple[Source, ...]] = {
 not covered by any operator; the surface share is a flagged stand-in). The
 count of mobile sites (``arcep-mobile-sites``) is a proxy, not coverage: it
 never feeds this criterion."""
+
+CONTEXT_SOURCES: dict[str, tuple[Source, ...]] = {
+    "share_single_person": (Source("insee_part_men_seul"),
+                            Source("dfg_part_men_seul", proxy=True)),
+    "share_single_parent": (Source("insee_part_men_fammono"),
+                            Source("dfg_part_men_fammono", proxy=True)),
+    "unemployment_rate": (Source("insee_taux_chomage"),),
+}
+"""Store indicators a user may add to the index (``diagnose --criteres``), preferred first.
+
+They are not criteria of the national method: a diagnosis uses them only when asked."""
 
 PLACE_KINDS: dict[str, str] = {
     "france-services": "France Services",
@@ -98,13 +109,18 @@ class Inputs:
 
     @property
     def absent_criteria(self) -> list[str]:
-        """Criteria of the index without any value in the store."""
+        """Criteria of the national index without any value in the store."""
         return [key for key in FRAGILITY_SOURCES if key not in self.chosen]
 
     @property
     def proxies(self) -> list[str]:
-        """Criteria computed from a stand-in rather than the official indicator."""
-        return [key for key, source in self.chosen.items() if source.proxy]
+        """Criteria of the national index read from a stand-in, not the official indicator."""
+        return [key for key in self.criteria if self.chosen[key].proxy]
+
+    @property
+    def criteria(self) -> list[str]:
+        """Criteria of the national index that have values, in the method's order."""
+        return [key for key in FRAGILITY_SOURCES if key in self.chosen]
 
 
 def load_inputs(session: Session, cache_dir: Path | None = None) -> Inputs:
@@ -143,12 +159,13 @@ def load_inputs(session: Session, cache_dir: Path | None = None) -> Inputs:
 def _read_store(session: Session, loaded_kinds: set[str]) -> tuple:
     from trajectoires.indicators.store import commune_values, places
 
-    wanted = [s.indicator for sources in FRAGILITY_SOURCES.values() for s in sources
+    every = {**FRAGILITY_SOURCES, **CONTEXT_SOURCES}
+    wanted = [s.indicator for sources in every.values() for s in sources
               if INDICATORS[s.indicator].dataset in loaded_kinds]
     wide = commune_values(session, wanted) if wanted else pd.DataFrame()
     periods_by_id = wide.attrs.get("periods", {}) if wanted else {}
     columns, chosen, periods = {}, {}, {}
-    for key, sources in FRAGILITY_SOURCES.items():
+    for key, sources in every.items():
         for source in sources:
             if source.indicator in wide.columns and wide[source.indicator].notna().any():
                 columns[key] = wide[source.indicator].astype(float)
