@@ -3,8 +3,9 @@
 There is nothing to compile: every computation pays only its own arithmetic, on
 the first call of a process as on the next ones (the numba kernels that were
 here cost 0.8 to 3.5 s per process to import and load, and 2.6 to 5.3 s to
-compile with an empty cache; see ``docs/analysis.md``). Memory is bounded:
-arrays of ``permutations × BLOCK`` values at most, per thread.
+compile with an empty cache; see ``docs/analysis.md``). Memory is bounded: a
+few arrays of ``permutations × BLOCK`` values per thread for the local
+statistics, two batches of 64 shuffles for the global Moran.
 """
 
 from __future__ import annotations
@@ -90,11 +91,11 @@ def _uniform_rows(job: _Job, rows: np.ndarray, k: int, weight: float) -> None:
     permutations = job.table.shape[0]
     drawn = job.table[:, :k]
     rank = np.argsort(np.argsort(drawn, axis=1), axis=1)
-    below = rank[:, None, :] < np.arange(k + 1)[None, :, None]  # (p, c, j): id j below i
-    values = np.where(below, job.z[drawn][:, None, :], job.z[drawn + 1][:, None, :])
+    below, above = job.z[drawn], job.z[drawn + 1]
+    counts = np.arange(k + 1)
     sums = np.zeros((permutations, k + 1))
-    for j in range(k):
-        sums += values[:, :, j] * weight
+    for j in range(k):  # id j is below i when its rank is below c
+        sums += np.where(rank[:, j, None] < counts, below[:, j, None], above[:, j, None]) * weight
     # rows are sorted, so along a permutation c only grows: the sums come in
     # k + 1 runs, which end where the sorted drawn ids fall among the rows
     ends = np.searchsorted(rows, np.sort(drawn, axis=1), side="right")
@@ -126,7 +127,8 @@ def local_permutations(kind: int, inputs: tuple, graph: tuple, table: np.ndarray
     of simulated values ``>=`` the observed one (-1 for observations without
     neighbours), and the mean and standard deviation of the simulated values.
     Rows whose weights are all equal (row-standardised binary weights) take the
-    grouped path; ``grouped=False`` sends every row through the direct one
+    grouped path when more than ``k`` of them share ``k`` and the weight (the
+    sums cost O(P·k²) per group); ``grouped=False`` sends every row through the direct one
     (same results, used by the tests). Blocks of at most ``BLOCK`` rows run in
     ``threads`` threads (default: all cores); results do not depend on it.
     """
@@ -150,10 +152,11 @@ def local_permutations(kind: int, inputs: tuple, graph: tuple, table: np.ndarray
     tasks = []  # blocks of rows sharing k (and the weight, when uniform), sorted
     for a, b in zip(cuts[:-1], cuts[1:], strict=True):
         k = int(cards[rows[a]])
+        shared = flags[a] and b - a > k  # sharing the sums pays with more rows than k
         for start in range(a, b, BLOCK):
             block = rows[start:min(start + BLOCK, b)]
-            extra = (float(weights[a]),) if flags[a] else ()
-            tasks.append((_uniform_rows if flags[a] else _general_rows, (job, block, k, *extra)))
+            extra = (float(weights[a]),) if shared else ()
+            tasks.append((_uniform_rows if shared else _general_rows, (job, block, k, *extra)))
     workers = max(1, min(threads or os.cpu_count() or 1, len(tasks)))
     if workers == 1:
         for function, arguments in tasks:
