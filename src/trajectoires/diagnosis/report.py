@@ -262,6 +262,10 @@ def write_geopackage(ref: Reference, table: pd.DataFrame, path: Path,
     quoted = ['"' + name.replace('"', '""') + '"' for name in names]
     path.unlink(missing_ok=True)
     db = sqlite3.connect(path)
+    # a new file under a temporary name, renamed into place once complete: no journal
+    # and no sync per statement are needed (the standard's tables are created in one go)
+    db.execute("PRAGMA journal_mode = OFF")
+    db.execute("PRAGMA synchronous = OFF")
     try:
         with db:
             _geopackage_metadata(db, bounds)
