@@ -56,7 +56,7 @@ def _race(ours: Callable[[], object], naive: Callable[[], object]) -> dict[str, 
     CPU time (``time.process_time``, both sides single-threaded) is reported
     beside wall time because it does not count the time spent waiting for a CPU.
     """
-    results = {"ours": ours(), "naive": naive()}  # warm-up (imports mapclassify)
+    results = {"ours": ours(), "naive": naive()}  # warm-up (first imports, number tables)
     best = {(side, clock): float("inf") for side in results for clock in ("wall", "cpu")}
     for _ in range(REPEAT):
         for side, function in (("ours", ours), ("naive", naive)):
