@@ -128,7 +128,7 @@ def write_report(ref: Reference, diagnosis: Diagnosis, output: Path, progress=No
     step("Exports CSV, GeoJSON, GeoPackage", 0.92)
     table = export_table(diagnosis)
     by_code = dict(zip(diagnosis.communes.index, geometries, strict=True))
-    outlines = np.array([by_code.get(code) for code in table["code"]], dtype=object)
+    ranked_outlines = np.array([by_code.get(code) for code in table["code"]], dtype=object)
     csv_path = _atomic(output / "communes.csv",
                        lambda p: table.to_csv(p, index=False, encoding="utf-8"))
     _atomic(output / "dictionnaire.csv", lambda p: dictionary(table, diagnosis).to_csv(
@@ -137,9 +137,9 @@ def write_report(ref: Reference, diagnosis: Diagnosis, output: Path, progress=No
     comp_path = _atomic(output / "comparaison.csv",
                         lambda p: comparison.to_csv(p, index=False, encoding="utf-8"))
     geojson = _atomic(output / "communes.geojson",
-                      lambda p: write_geojson(ref, table, p, outlines))
+                      lambda p: write_geojson(ref, table, p, ranked_outlines))
     gpkg = _atomic(output / "communes.gpkg",
-                   lambda p: write_geopackage(ref, table, p, outlines))
+                   lambda p: write_geopackage(ref, table, p, ranked_outlines))
     step("Terminé", 1.0)
     return ReportFiles(html_path, csv_path, comp_path, geojson, gpkg)
 
