@@ -129,3 +129,49 @@ def test_report_reads_the_outlines_once_for_every_map_and_export(finistere, terr
     html = files.html.read_text(encoding="utf-8")
     assert html.count('class="carte-categories"') == 1 + len(finistere.access)
     assert html.count('class="carte-choroplethe"') == 1
+
+
+def test_user_drops_and_adds_criteria_with_another_reference(loaded, territory_reference):
+    ref = territory_reference
+    chosen = ["share_65_plus", "share_single_person", "unemployment_rate"]
+    with loaded.database.session() as session:
+        result = diagnose(session, ref, ref.resolve("29"), cache_dir=loaded.path / "analysis",
+                          criteria=chosen, reference="region", beyond_km=5)
+    assert [c["key"] for c in result.criteria] == chosen and result.custom_criteria
+    assert result.absent_criteria == ["unemployment_rate"]  # asked for, not loaded: reported
+    assert result.proxies == ["share_65_plus", "share_single_person"]  # DFG stand-ins
+    table = result.communes
+    assert "score_no_thd_coverage" not in table and "score_share_single_person" in table
+    expected = table[["score_share_65_plus", "score_share_single_person"]].mean(axis=1)
+    assert np.allclose(table["fragility_index"], expected)
+    # 100 = Bretagne's population-weighted mean index, over all its communes
+    national = result.national
+    bretagne = ref.communes_of(ref.resolve("reg:53")).index
+    known = national.loc[bretagne].dropna(subset=["fragility_index"])
+    weights = national.attrs["population"].reindex(known.index).astype(float)
+    mean = np.average(known["fragility_index"], weights=weights.fillna(0))
+    assert np.allclose(known["relative"], 100 * known["fragility_index"] / mean)
+
+
+def test_distance_threshold_changes_population_beyond(loaded, territory_reference, finistere):
+    ref = territory_reference
+    with loaded.database.session() as session:
+        near = diagnose(session, ref, ref.resolve("29"), cache_dir=loaded.path / "analysis",
+                        beyond_km=3)
+    far = {a.kind: a.population_beyond for a in finistere.access}  # default 10 km
+    assert near.beyond_km == 3 and finistere.beyond_km == 10
+    for access in near.access:
+        assert access.population_beyond >= far[access.kind]
+    assert any(a.population_beyond > far[a.kind] for a in near.access)
+
+
+@pytest.mark.parametrize(("options", "message"), [
+    ({"criteria": ["age"]}, "critère inconnu « age »"),
+    ({"criteria": []}, "aucun critère choisi"),
+    ({"reference": "commune"}, "territoire de référence inconnu « commune »"),
+    ({"beyond_km": 0}, "attendu un nombre de km positif"),
+])
+def test_wrong_options_are_refused_in_french(loaded, territory_reference, options, message):
+    ref = territory_reference
+    with loaded.database.session() as session, pytest.raises(ValueError, match=message):
+        diagnose(session, ref, ref.resolve("29"), **options)

@@ -172,7 +172,7 @@ def test_csv_columns(report):
     assert len(table) == 277
     for column in ("code", "name", "population", "fragility_index", "fragility_inputs", "rank",
                    "lisa", "no_thd_coverage", "score_no_thd_coverage",
-                   "dist_france-services", "access_france-services", "relative_departement"):
+                   "dist_france-services", "access_france-services", "relative"):
         assert column in table.columns, column
     assert table["fragility_index"].between(1, 10).all()
     assert table["rank"].min() == 1
@@ -238,3 +238,19 @@ def test_unknown_code_is_a_french_error(empty, tmp_path):
 def test_ambiguous_name_exits_2(empty, tmp_path):
     result = run(empty, "Sainte-Marie", "--output", str(tmp_path))
     assert result.exit_code == 2 and "ambigu" in result.output
+
+
+def test_options_reach_the_report_and_wrong_ones_exit_2(loaded, tmp_path):
+    out = tmp_path / "choisi"
+    result = run(loaded, "29", "--output", str(out), "--criteres",
+                 "share_65_plus, share_low_diploma", "--reference", "france", "--distance", "5")
+    assert result.exit_code == 0, result.output
+    assert "Diagnostic du Finistère" in result.output
+    html = (out / "diagnostic.html").read_text(encoding="utf-8")
+    assert "Critères de l'indice, choisis pour ce diagnostic" in html
+    assert "seuil d'éloignement : 5 km" in html
+    table = pd.read_csv(out / "communes.csv", dtype={"code": str})
+    assert "score_poverty_rate" not in table and "relative" in table
+    wrong = run(loaded, "29", "--output", str(tmp_path / "x"), "--criteres", "age")
+    assert wrong.exit_code == 2 and "critère inconnu « age »" in wrong.output
+    assert not (tmp_path / "x").exists()

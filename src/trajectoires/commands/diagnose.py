@@ -6,7 +6,8 @@ and the API) and writes the HTML report with CSV, GeoJSON and GeoPackage
 exports, with a progress bar. Missing datasets are listed with the command that
 brings each; the report says what could not be computed.
 
-Exit codes: 0 success, 1 unknown territory or missing data, 2 ambiguous name.
+Exit codes: 0 success, 1 unknown territory or missing data, 2 ambiguous name or
+invalid option.
 """
 
 from __future__ import annotations
@@ -32,6 +33,16 @@ def diagnose(
     seed: Annotated[int, typer.Option(help="Graine des permutations (reproductible).")] = 12345,
     permutations: Annotated[int, typer.Option(min=0, max=9999,
                                               help="Permutations des tests spatiaux.")] = 999,
+    criteres: Annotated[str | None, typer.Option(
+        "--criteres", help="Critères de l'indice, séparés par des virgules (par défaut les cinq de "
+        "la méthode nationale) : no_thd_coverage, no_4g_coverage, share_65_plus, "
+        "share_low_diploma, poverty_rate, share_single_person, share_single_parent, "
+        "unemployment_rate.")] = None,
+    reference: Annotated[str, typer.Option(
+        "--reference", help="Territoire de référence de l'indice relatif (= 100) : epci, "
+        "departement, region ou france.")] = "departement",
+    distance: Annotated[float, typer.Option(
+        "--distance", help="Seuil d'éloignement des lieux d'aide, en km.")] = 10.0,
     workspace: Path | None = WorkspaceOption,
 ) -> None:
     """Produire le diagnostic numérique d'un territoire : rapport HTML, CSV, GeoJSON, GeoPackage."""
@@ -46,6 +57,13 @@ def diagnose(
     from trajectoires.diagnosis.report import write_report
 
     err = Console(stderr=True)
+    criteria = None if criteres is None else [c.strip() for c in criteres.split(",") if c.strip()]
+    options = {"criteria": criteria, "reference": reference, "beyond_km": distance}
+    try:
+        _check(options)
+    except ValueError as exc:
+        err.print(f"[red]Option invalide :[/red] {exc}", highlight=False)
+        raise typer.Exit(2) from None
     settings = Settings.from_env(workspace=str(workspace) if workspace else None)
     ref = load_for_cli(settings.workspace, err)
     unit = resolve_or_exit(ref, query, err)
@@ -64,16 +82,24 @@ def diagnose(
         outlines = pool.submit(ref.commune_geometries, ref.communes_of(unit).index)
         with database.session() as session:
             result = compute(session, ref, unit, cache_dir=settings.workspace / "analysis",
-                             seed=seed, permutations=permutations, progress=report)
+                             seed=seed, permutations=permutations, progress=report, **options)
         files = write_report(ref, result, output, progress=report, geometries=outlines.result())
     database.engine.dispose()
     _summary(Console(), result, files)
 
 
+def _check(options: dict) -> None:
+    """Refuse wrong options before any work (French message)."""
+    from trajectoires.diagnosis.compute import check_options, requested_criteria
+
+    requested_criteria(options["criteria"])
+    check_options(options["reference"], options["beyond_km"])
+
+
 def _summary(console: Console, result, files) -> None:
     """Print what was written, and what is missing."""
     unit = result.unit
-    console.print(f"Diagnostic de [bold]{unit.name}[/bold] ({unit.kind.label} {unit.code}) : "
+    console.print(f"Diagnostic [bold]{unit.of_name}[/bold] ({unit.kind.label} {unit.code}) : "
                   f"{len(result.communes)} communes.", highlight=False, soft_wrap=True)
     if result.has_index:
         state = "partiel" if result.partial else "complet"

@@ -7,7 +7,8 @@ templates and the JSON models all read.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import hashlib
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -17,14 +18,21 @@ import pandas as pd
 
 from trajectoires import analysis
 from trajectoires.diagnosis._access import ACCESS_RADIUS_KM, national_access
-from trajectoires.diagnosis.inputs import PLACE_KINDS, Inputs, dataset_rows, load_inputs
+from trajectoires.diagnosis.inputs import (
+    CONTEXT_SOURCES,
+    FRAGILITY_SOURCES,
+    PLACE_KINDS,
+    Inputs,
+    dataset_rows,
+    load_inputs,
+)
 from trajectoires.territory import GEOMETRY_SOURCE, POPULATION_VINTAGE, Reference, Unit
 
 if TYPE_CHECKING:
     from sqlalchemy.orm import Session
 
-__all__ = ["ACCESS_RADIUS_KM", "BEYOND_KM", "Access", "Diagnosis", "Progress", "compare_units",
-           "diagnose"]
+__all__ = ["ACCESS_RADIUS_KM", "BEYOND_KM", "REFERENCES", "Access", "Diagnosis", "Progress",
+           "check_options", "compare_units", "diagnose", "requested_criteria"]
 
 Progress = Callable[[str, float], None]
 BEYOND_KM = 10.0
@@ -52,7 +60,8 @@ class Diagnosis:
 
     ``communes`` has one row per commune of the territory (index: code): name,
     population, density, EPCI, each criterion value and score, ``fragility_index``,
-    ``fragility_inputs`` (criteria known), ``relative_departement``, ``rank``,
+    ``fragility_inputs`` (criteria known), ``relative`` (100 = the commune's
+    reference territory, :attr:`reference`), ``rank``,
     ``lisa`` (local cluster label, or None when not computed), ``dist_<kind>``
     (km to the nearest place) and ``access_<kind>`` (2SFCA, places per 10,000
     inhabitants).
@@ -77,6 +86,9 @@ class Diagnosis:
     permutations: int
     sources: dict[str, str] = field(default_factory=dict)
     national: pd.DataFrame | None = field(default=None, repr=False)
+    reference: str = "departement"
+    beyond_km: float = BEYOND_KM
+    custom_criteria: bool = False
 
     @property
     def has_index(self) -> bool:
@@ -94,30 +106,35 @@ def _step(progress: Progress | None, message: str, done: float) -> None:
         progress(message, done)
 
 
-def _fragility(ref: Reference, inputs: Inputs) -> pd.DataFrame:
+def _fragility(ref: Reference, inputs: Inputs, requested: list[str],
+               reference: str) -> pd.DataFrame:
     """National index of every commune (scores by national deciles), or an empty frame.
 
-    Cached next to the national inputs (per reference version) when they are,
-    with the population of every commune (the weights of :func:`compare_units`),
-    so that a warm diagnosis does not build the table of all French communes.
+    ``requested`` are the criteria asked for (those without values are left
+    out and reported); ``reference`` the level of the « = 100 » comparison.
+    Cached next to the national inputs (per reference version and choice of
+    criteria) when they are, with the population of every commune (the weights
+    of :func:`compare_units`), so that a warm diagnosis does not build the
+    table of all French communes.
     """
-    keys = inputs.criteria
+    keys = [key for key in requested if key in inputs.chosen]
     if not keys:
         return pd.DataFrame(index=pd.Index([], name="code"))
+    choice = hashlib.sha256("|".join([*keys, reference]).encode()).hexdigest()[:10]
     path = (None if inputs.folder is None
-            else inputs.folder / f"fragility-{ref.folder.name}-population.parquet")
+            else inputs.folder / f"fragility-{ref.folder.name}-{choice}.parquet")
     if path is not None and path.exists():
         frame = pd.read_parquet(path)
     else:
         national = ref.communes_of(ref.france)
         values = inputs.values.reindex(national.index)
         result = analysis.fragility_index(
-            values[keys], indicators=keys, reference="departement", territories=national,
+            values[keys], indicators=keys, reference=reference, territories=national,
             population=national["population"], partial=True)
         frame = pd.concat([values[keys], result.scores.add_prefix("score_")], axis=1)
         frame["fragility_index"] = result.index
         frame["fragility_inputs"] = (~result.missing).sum(axis=1)
-        frame["relative_departement"] = result.relative
+        frame["relative"] = result.relative
         frame[_POPULATION] = national["population"]
         if path is not None:
             partial = path.with_name(f".partiel-{path.name}")
@@ -127,12 +144,47 @@ def _fragility(ref: Reference, inputs: Inputs) -> pd.DataFrame:
     return frame
 
 
-def _criteria(inputs: Inputs, table: pd.DataFrame) -> list[dict]:
-    """One row per criterion of the method: label, source, store indicator, coverage."""
+REFERENCES = {"epci": "l'EPCI", "departement": "le département", "region": "la région",
+              "france": "la France"}
+"""Levels of the « = 100 » comparison, with the French words of the report."""
+
+
+def check_options(reference: str, beyond_km: float) -> None:
+    """Refuse an unknown reference level or a distance that is not a positive number."""
+    if reference not in REFERENCES:
+        raise ValueError(f"territoire de référence inconnu « {reference} » : attendu l'un de "
+                         f"{', '.join(REFERENCES)}")
+    if not (beyond_km > 0 and np.isfinite(beyond_km)):
+        raise ValueError(f"distance « {beyond_km} » : attendu un nombre de km positif")
+
+
+def requested_criteria(criteria: Sequence[str] | None) -> list[str]:
+    """Check a choice of criteria (None: the national method's five); French error if wrong.
+
+    >>> requested_criteria(["share_65_plus", "unemployment_rate"])
+    ['share_65_plus', 'unemployment_rate']
+    >>> requested_criteria(["age"])  # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+    ValueError: critère inconnu « age » : attendu l'un de no_thd_coverage, ..., unemployment_rate
+    """
+    if criteria is None:
+        return list(FRAGILITY_SOURCES)
+    allowed = [*FRAGILITY_SOURCES, *CONTEXT_SOURCES]
+    keys = list(dict.fromkeys(criteria))
+    for key in keys:
+        if key not in allowed:
+            raise ValueError(f"critère inconnu « {key} » : attendu l'un de {', '.join(allowed)}")
+    if not keys:
+        raise ValueError("aucun critère choisi : il en faut au moins un")
+    return keys
+
+
+def _criteria(inputs: Inputs, table: pd.DataFrame, requested: list[str]) -> list[dict]:
+    """One row per criterion asked for: label, source, store indicator, coverage."""
     from trajectoires.indicators.catalogue import INDICATORS as STORE
 
     rows = []
-    for key in analysis.METHODS["national-2023"].indicators:
+    for key in requested:
         info = analysis.INDICATORS[key]
         source = inputs.chosen.get(key)
         rows.append({
@@ -168,7 +220,7 @@ def _spatial(table: pd.DataFrame, geometries: Callable, *, cache_dir: Path | Non
 
 
 def _access(table: pd.DataFrame, national: pd.DataFrame, places: dict[str, pd.DataFrame],
-            ) -> list[Access]:
+            beyond_km: float = BEYOND_KM) -> list[Access]:
     """Copy the national access columns to the territory; population beyond, places inside."""
     results = []
     population = pd.to_numeric(table["population"], errors="coerce").astype(float)
@@ -181,7 +233,7 @@ def _access(table: pd.DataFrame, national: pd.DataFrame, places: dict[str, pd.Da
         distance = table[column]
         known = distance.notna() & population.notna()
         beyond = analysis.population_beyond(distance[known].to_numpy(),
-                                            population[known].to_numpy(), BEYOND_KM)
+                                            population[known].to_numpy(), beyond_km)
         inside = int(frame["commune_code"].isin(table.index).sum())
         results.append(Access(kind, PLACE_KINDS[kind], inside, len(frame), beyond.population,
                               beyond.share, beyond.units, float(distance.mean())))
@@ -254,6 +306,9 @@ def diagnose(
     seed: int = 12345,
     permutations: int = 999,
     progress: Progress | None = None,
+    criteria: Sequence[str] | None = None,
+    reference: str = "departement",
+    beyond_km: float = BEYOND_KM,
 ) -> Diagnosis:
     """Compute the diagnosis of ``unit`` from what the store holds.
 
@@ -275,10 +330,24 @@ def diagnose(
         Permutations of Moran's I and the local clusters.
     progress : callable, optional
         Called with a French message and the fraction done.
+    criteria : sequence of str, optional
+        Criteria of the index (default: the five of the national method); drop
+        some, or add ``share_single_person``, ``share_single_parent``,
+        ``unemployment_rate`` (:data:`CONTEXT_SOURCES`).
+    reference : {"epci", "departement", "region", "france"}
+        Territory of each commune whose index is 100 in the ``relative`` column.
+    beyond_km : float
+        Distance beyond which inhabitants count as far from a place of help.
 
     Returns
     -------
     Diagnosis
+
+    Raises
+    ------
+    ValueError
+        Unknown criterion or reference, or a distance that is not positive
+        (French message naming the value and what is expected).
 
     Notes
     -----
@@ -288,10 +357,12 @@ def diagnose(
     report says so). Local clusters: Anselin (1995), FDR correction.
 
     """
+    requested = requested_criteria(criteria)
+    check_options(reference, beyond_km)
     _step(progress, "Lecture des données chargées", 0.05)
     inputs = load_inputs(session, None if cache_dir is None else cache_dir / "diagnosis")
     _step(progress, "Indice de fragilité numérique (national)", 0.25)
-    national = _fragility(ref, inputs)
+    national = _fragility(ref, inputs, requested, reference)
     table = _territory_table(ref, unit, national)
     _step(progress, "Voisinages et agrégats spatiaux", 0.45)
     _, global_i, local = _spatial(
@@ -300,20 +371,25 @@ def diagnose(
     if local is not None:
         table.loc[local.ids, "lisa"] = local.labels
     _step(progress, "Accès aux lieux d'aide", 0.65)
-    access = _access(table, national_access(ref, inputs.places, inputs.folder), inputs.places)
+    access = _access(table, national_access(ref, inputs.places, inputs.folder), inputs.places,
+                     beyond_km)
     _step(progress, "Inégalités et comparaisons", 0.8)
     theil_t, gini_g = _inequality(table)
     parents = ref.parents(unit)
     return Diagnosis(
-        unit=unit, parents=parents, communes=table, criteria=_criteria(inputs, national),
-        absent_criteria=inputs.absent_criteria, proxies=inputs.proxies, moran=global_i,
+        unit=unit, parents=parents, communes=table,
+        criteria=_criteria(inputs, national, requested),
+        absent_criteria=[key for key in requested if key not in inputs.chosen],
+        proxies=[key for key in requested if key in inputs.chosen and inputs.chosen[key].proxy],
+        moran=global_i,
         lisa_counts=local.counts() if local is not None else {}, theil=theil_t, gini=gini_g,
         access=access, comparison=compare_units(ref, national, [unit, *parents]),
         datasets=dataset_rows(inputs), missing=inputs.missing,
         places={k: v[v["commune_code"].isin(table.index)] for k, v in inputs.places.items()},
         seed=seed, permutations=permutations,
         sources={"population": POPULATION_VINTAGE, "geometry": GEOMETRY_SOURCE},
-        national=national,
+        national=national, reference=reference, beyond_km=beyond_km,
+        custom_criteria=requested != list(FRAGILITY_SOURCES),
     )
 
 

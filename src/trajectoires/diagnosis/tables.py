@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from trajectoires.diagnosis.compute import Diagnosis
+from trajectoires.diagnosis.compute import REFERENCES, Diagnosis
 from trajectoires.diagnosis.inputs import PLACE_KINDS
 
 __all__ = ["COLUMNS", "LISA_LABELS", "dictionary", "export_table", "map_choices",
@@ -28,7 +28,7 @@ COLUMNS: dict[str, str] = {
     "fragility_index": "Indice de fragilité numérique (1 à 10, 10 = le plus fragile)",
     "fragility_inputs": "Nombre de critères connus dans l'indice",
     "rank": "Rang dans le territoire (1 = le plus fragile)",
-    "relative_departement": "Indice relatif au département (100 = moyenne du département)",
+    "relative": "Indice relatif au territoire de référence de la commune (100 = son indice moyen)",
     "lisa": "Regroupement local (LISA, Moran local, FDR 5 %)",
 }
 
@@ -38,6 +38,9 @@ def dictionary(table: pd.DataFrame, diagnosis: Diagnosis) -> pd.DataFrame:
     from trajectoires.analysis import INDICATORS
 
     described = dict(COLUMNS, area_km2="Superficie (km²)")
+    where = REFERENCES.get(diagnosis.reference, diagnosis.reference)
+    described["relative"] = (f"Indice relatif à {where} de la commune (100 = indice moyen de "
+                             f"{where}, pondéré par la population)")
     for criterion in diagnosis.criteria:
         key = criterion["key"]
         source = (f"{criterion['indicator_label']} ({criterion['indicator']}, "

@@ -65,7 +65,7 @@ class AccessOut(BaseModel):
     label: str
     places_in_territory: int
     population_beyond: float | None = Field(
-        description="Habitants à plus de 10 km du plus proche lieu")
+        description="Habitants au-delà du seuil (10 km par défaut) du plus proche lieu")
     share_beyond: float | None = Field(description="Part des habitants (0 à 1)")
     communes_beyond: int
     mean_distance_km: float | None
