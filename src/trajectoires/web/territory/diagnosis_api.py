@@ -17,6 +17,7 @@ from trajectoires.diagnosis import Diagnosis, compare_units
 from trajectoires.diagnosis.tables import LISA_LABELS
 from trajectoires.territory import Reference
 from trajectoires.web.territory.deps import reference_or_503
+from trajectoires.web.territory.diagnosis_options import DiagnosisOptions, options_from_query
 from trajectoires.web.territory.diagnosis_pages import diagnosis_for, resolve_other
 from trajectoires.web.territory.pages import unit_or_404
 
@@ -24,6 +25,7 @@ __all__ = ["router"]
 
 router = APIRouter(prefix="/api/v1/territories", tags=["Diagnostic"])
 Ref = Annotated[Reference, Depends(reference_or_503)]
+Options = Annotated[DiagnosisOptions, Depends(options_from_query)]
 
 
 class CriterionOut(BaseModel):
@@ -92,6 +94,8 @@ class CommuneOut(BaseModel):
     fragility_index: float | None = Field(description="1 à 10, 10 = le plus fragile")
     rank: int | None = Field(description="1 = la plus fragile du territoire")
     criteria_known: int | None
+    relative: float | None = Field(
+        description="Indice relatif au territoire de référence (100 = son indice moyen)")
     cluster: str | None = Field(description="Regroupement local (LISA), en français")
     values: dict[str, float | None]
     distances_km: dict[str, float | None]
@@ -114,6 +118,9 @@ class DiagnosisOut(BaseModel):
     code: str
     name: str
     partial: bool = Field(description="Critère absent ou approximation utilisée")
+    custom_criteria: bool = Field(description="Critères choisis, autres que la méthode nationale")
+    reference: str = Field(description="Niveau du territoire de référence de l'indice relatif")
+    beyond_km: float = Field(description="Seuil d'éloignement des lieux d'aide (km)")
     absent_criteria: list[str]
     proxies: list[str]
     criteria: list[CriterionOut]
@@ -158,6 +165,7 @@ def _communes(result: Diagnosis) -> list[CommuneOut]:
             fragility_index=_number(row["fragility_index"]),
             rank=None if rank is None else int(rank),
             criteria_known=None if inputs is None else int(inputs),
+            relative=_number(row.get("relative")),
             cluster=LISA_LABELS.get(row["lisa"]) if isinstance(row["lisa"], str) else None,
             values={k: _number(row[k]) for k in keys},
             distances_km={k: _number(row.get(f"dist_{k}")) for k in kinds}))
@@ -173,6 +181,8 @@ def _out(result: Diagnosis) -> DiagnosisOut:
               for kind, frame in result.places.items() for p in frame.itertuples()]
     return DiagnosisOut(
         kind=unit.kind.value, code=unit.code, name=unit.name, partial=result.partial,
+        custom_criteria=result.custom_criteria, reference=result.reference,
+        beyond_km=result.beyond_km,
         absent_criteria=result.absent_criteria, proxies=result.proxies,
         criteria=[CriterionOut(**{k: c[k] for k in CriterionOut.model_fields})
                   for c in result.criteria],
@@ -197,23 +207,24 @@ def _out(result: Diagnosis) -> DiagnosisOut:
 
 @router.get("/{kind}/{code}/diagnosis", response_model=DiagnosisOut,
             summary="Diagnostic numérique d'un territoire")
-def get_diagnosis(request: Request, ref: Ref, kind: str, code: str) -> DiagnosisOut:
+def get_diagnosis(request: Request, ref: Ref, kind: str, code: str,
+                  options: Options) -> DiagnosisOut:
     """Fragility index, local clusters, access to help, comparison, missing datasets."""
     unit = unit_or_404(ref, kind, code)
-    result, _ = diagnosis_for(request, ref, unit)
+    result, _ = diagnosis_for(request, ref, unit, options)
     return _out(result)
 
 
 @router.get("/{kind}/{code}/diagnosis/compare", response_model=list[ComparisonOut],
             summary="Comparer l'indice avec un autre territoire")
-def compare(request: Request, ref: Ref, kind: str, code: str,
-            avec: Annotated[str, Query(max_length=200, description="Code ou nom")]
-            ) -> list[ComparisonOut]:
+def compare(request: Request, ref: Ref, kind: str, code: str, *,
+            avec: Annotated[str, Query(max_length=200, description="Code ou nom")],
+            options: Options) -> list[ComparisonOut]:
     """Compare the territory with another one (« avec »): mean index and criteria."""
     unit = unit_or_404(ref, kind, code)
     other, message = resolve_other(ref, avec)
     if other is None:
         raise HTTPException(status_code=404, detail=message or "Territoire à comparer manquant.")
-    result, _ = diagnosis_for(request, ref, unit)
+    result, _ = diagnosis_for(request, ref, unit, options)
     keys = [c["key"] for c in result.criteria if c["indicator"]]
     return _comparison(compare_units(ref, result.national, [unit, other]), keys)

@@ -15,11 +15,17 @@ from fastapi import APIRouter, Depends, HTTPException, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from trajectoires.diagnosis import Diagnosis, compare_units, diagnose
+from trajectoires.diagnosis.compute import REFERENCES
 from trajectoires.diagnosis.maps import DiagnosisMaps, classed_map
 from trajectoires.diagnosis.report import build_maps, render_body
 from trajectoires.diagnosis.tables import map_choices
 from trajectoires.territory import AmbiguousTerritory, Reference, TerritoryNotFound, Unit
-from trajectoires.web.territory.deps import reference_or_503
+from trajectoires.web.territory.deps import reference_or_503, store_fingerprint
+from trajectoires.web.territory.diagnosis_options import (
+    DiagnosisOptions,
+    criterion_choices,
+    options_from_query,
+)
 from trajectoires.web.territory.maps import MAX_MAP_COMMUNES
 from trajectoires.web.territory.pages import territory_url, unit_or_404
 
@@ -27,21 +33,16 @@ __all__ = ["diagnosis_for", "router"]
 
 router = APIRouter(include_in_schema=False)
 Ref = Annotated[Reference, Depends(reference_or_503)]
+Options = Annotated[DiagnosisOptions, Depends(options_from_query)]
+_DEFAULT = DiagnosisOptions()
+REFERENCE_LABELS = {key: f"{words[0].upper()}{words[1:]}" for key, words in REFERENCES.items()}
 _LOCK = threading.Lock()
 _CACHE_SIZE = 8
 
 
-def _fingerprint(request: Request) -> str:
-    from trajectoires.indicators.store import list_datasets
-
-    with request.app.state.db.session() as session:
-        loaded = list_datasets(session)
-    return "|".join(f"{r.name}:{r.sha256}:{r.imported_at}" for r in loaded.itertuples())
-
-
-def diagnosis_for(request: Request, ref: Reference,
-                  unit: Unit) -> tuple[Diagnosis, DiagnosisMaps]:
-    """Return the diagnosis of ``unit`` and its maps (cached per state of the store).
+def diagnosis_for(request: Request, ref: Reference, unit: Unit,
+                  options: DiagnosisOptions = _DEFAULT) -> tuple[Diagnosis, DiagnosisMaps]:
+    """Return the diagnosis of ``unit`` and its maps (cached per choices and state of the store).
 
     Raises a French 422 for territories too large for a web page (all of France).
     """
@@ -51,7 +52,7 @@ def diagnosis_for(request: Request, ref: Reference,
             f"{unit.name} compte {unit.commune_count} communes : trop pour une page web. "
             f"Produisez son diagnostic avec « trajectoires diagnose {query} »."))
     state = request.app.state
-    key = (unit.ref, _fingerprint(request))
+    key = (unit.ref, options, store_fingerprint(request.app))
     with _LOCK:
         cache = getattr(state, "diagnoses", None)
         if cache is None:
@@ -61,7 +62,8 @@ def diagnosis_for(request: Request, ref: Reference,
             return cache[key]
     settings = state.settings
     with state.db.session() as session:
-        result = diagnose(session, ref, unit, cache_dir=settings.workspace / "analysis")
+        result = diagnose(session, ref, unit, cache_dir=settings.workspace / "analysis",
+                          **options.keywords())
     entry = (result, build_maps(ref, result))
     with _LOCK:
         cache[key] = entry
@@ -94,12 +96,13 @@ def diagnosis_page(
     ref: Ref,
     indicateur: Annotated[str, Query(max_length=80)] = "fragility_index",
     comparer: Annotated[str, Query(max_length=200)] = "",
+    options: Options,
 ) -> Response:
     """Diagnosis of a territory: picker, maps, clusters, access, rankings, comparison."""
     unit = unit_or_404(ref, kind, code)
     if unit.path != f"{kind}/{code}":
         return RedirectResponse(f"{territory_url(unit)}/diagnostic", status_code=308)
-    result, maps = diagnosis_for(request, ref, unit)
+    result, maps = diagnosis_for(request, ref, unit, options)
     choices = map_choices(result)
     if indicateur not in choices:
         indicateur = "fragility_index" if "fragility_index" in choices else "density"
@@ -114,6 +117,8 @@ def diagnosis_page(
         "unit": unit, "d": result, "body": render_body(result, maps), "choices": choices,
         "indicator": indicateur, "picked_map": picked, "comparer": comparer,
         "compared": compared, "compare_message": message, "territory_url": territory_url,
+        "options": options, "criterion_choices": criterion_choices(),
+        "references": REFERENCE_LABELS,
     }
     templates = request.app.state.templates
     return templates.TemplateResponse(request, "territory/diagnosis.html", context)

@@ -1,0 +1,91 @@
+"""The user's choices of a diagnosis in the web app: criteria, reference territory, distance.
+
+The same choices as ``trajectoires diagnose --criteres --reference --distance``,
+read from the query string (``?criteres=share_65_plus&criteres=…&reference=region
+&distance=5``) so that a chosen diagnosis has its own address, can be shared and
+is cached on its own.
+
+Examples
+--------
+>>> options = DiagnosisOptions.from_query(["share_65_plus"], "region", 5)
+>>> options.criteria, options.fields()
+(('share_65_plus',), [('criteres', 'share_65_plus'), ('reference', 'region'), ('distance', '5')])
+>>> DiagnosisOptions().is_default
+True
+
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Annotated
+
+from fastapi import HTTPException, Query
+
+from trajectoires.analysis import INDICATORS
+from trajectoires.diagnosis.compute import (
+    BEYOND_KM,
+    REFERENCES,
+    check_options,
+    requested_criteria,
+)
+from trajectoires.diagnosis.inputs import CONTEXT_SOURCES, FRAGILITY_SOURCES
+
+__all__ = ["DiagnosisOptions", "criterion_choices", "options_from_query"]
+
+_NATIONAL = tuple(FRAGILITY_SOURCES)
+
+
+@dataclass(frozen=True)
+class DiagnosisOptions:
+    """Criteria of the index, « = 100 » reference level and distance threshold (km)."""
+
+    criteria: tuple[str, ...] = _NATIONAL
+    reference: str = "departement"
+    beyond_km: float = BEYOND_KM
+
+    @classmethod
+    def from_query(cls, criteria: list[str] | None, reference: str,
+                   beyond_km: float) -> DiagnosisOptions:
+        """Check the choices (ValueError with a French message when one is wrong)."""
+        chosen = tuple(requested_criteria(criteria if criteria else None))
+        check_options(reference, beyond_km)
+        return cls(chosen, reference, float(beyond_km))
+
+    @property
+    def is_default(self) -> bool:
+        """True for the national method, département reference and 10 km."""
+        return self == DiagnosisOptions()
+
+    def keywords(self) -> dict:
+        """Keyword arguments of :func:`trajectoires.diagnosis.diagnose`."""
+        return {"criteria": list(self.criteria), "reference": self.reference,
+                "beyond_km": self.beyond_km}
+
+    def fields(self) -> list[tuple[str, str]]:
+        """Query-string fields that reproduce these choices (none for the defaults)."""
+        if self.is_default:
+            return []
+        distance = f"{self.beyond_km:g}"
+        return [*(("criteres", key) for key in self.criteria),
+                ("reference", self.reference), ("distance", distance)]
+
+
+def criterion_choices() -> list[tuple[str, str, bool]]:
+    """Each criterion a user can choose: key, French label, whether the national method has it."""
+    return [(key, INDICATORS[key].label, key in FRAGILITY_SOURCES)
+            for key in [*FRAGILITY_SOURCES, *CONTEXT_SOURCES]]
+
+
+def options_from_query(
+    criteres: Annotated[list[str] | None, Query(max_length=40, description=(
+        "Critères de l'indice (par défaut les cinq de la méthode nationale)"))] = None,
+    reference: Annotated[str, Query(max_length=20, description=(
+        "Territoire de référence de l'indice relatif : " + ", ".join(REFERENCES)))] = "departement",
+    distance: Annotated[float, Query(description="Seuil d'éloignement en km")] = BEYOND_KM,
+) -> DiagnosisOptions:
+    """FastAPI dependency: the choices of the query string, or a French 422."""
+    try:
+        return DiagnosisOptions.from_query(criteres, reference, distance)
+    except ValueError as exc:
+        raise HTTPException(status_code=422, detail=f"Choix invalide : {exc}") from None
