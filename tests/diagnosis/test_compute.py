@@ -170,8 +170,26 @@ def test_distance_threshold_changes_population_beyond(loaded, territory_referenc
     ({"criteria": []}, "aucun critère choisi"),
     ({"reference": "commune"}, "territoire de référence inconnu « commune »"),
     ({"beyond_km": 0}, "attendu un nombre de km positif"),
+    ({"correction": "holm"}, "correction inconnue « holm »"),
 ])
 def test_wrong_options_are_refused_in_french(loaded, territory_reference, options, message):
     ref = territory_reference
     with loaded.database.session() as session, pytest.raises(ValueError, match=message):
         diagnose(session, ref, ref.resolve("29"), **options)
+
+
+def test_correction_of_local_clusters(loaded, territory_reference, finistere):
+    ref = territory_reference
+    with loaded.database.session() as session:
+        plain = diagnose(session, ref, ref.resolve("29"), cache_dir=loaded.path / "analysis",
+                         correction="none")
+        strict = diagnose(session, ref, ref.resolve("29"), cache_dir=loaded.path / "analysis",
+                          correction="bonferroni")
+
+    def significant(result):
+        return sum(n for label, n in result.lisa_counts.items()
+                   if label in {"high-high", "low-low", "high-low", "low-high"})
+
+    assert significant(plain) >= significant(finistere) >= significant(strict)
+    assert significant(plain) > significant(strict)
+    assert finistere.correction == "fdr" and strict.correction == "bonferroni"

@@ -157,17 +157,19 @@ def test_territory_page_without_data_says_how_to_load_it(empty_client):
 
 def test_user_chooses_criteria_reference_and_distance(client):
     params = [("criteres", "share_65_plus"), ("criteres", "share_single_person"),
-              ("reference", "region"), ("distance", "5")]
+              ("reference", "region"), ("distance", "5"), ("correction", "bonferroni")]
     html = client.get("/territoires/departement/29/diagnostic", params=params).text
     assert 'id="critere-share_single_person" name="criteres" value="share_single_person" checked' \
         in html
     assert 'id="critere-poverty_rate" name="criteres" value="poverty_rate">' in html  # unchecked
     assert '<option value="region" selected>' in html
     assert "seuil d'éloignement : 5 km" in html
+    assert "Moran local, correction de Bonferroni à 5 %" in html
     assert "l'indice n'est pas celui de la méthode nationale" in html
     assert '<input type="hidden" name="reference" value="region">' in html  # kept by other forms
     data = client.get("/api/v1/territories/departement/29/diagnosis", params=params).json()
     assert data["custom_criteria"] and data["reference"] == "region" and data["beyond_km"] == 5
+    assert data["correction"] == "bonferroni"
     assert [c["key"] for c in data["criteria"]] == ["share_65_plus", "share_single_person"]
     assert all(set(c["values"]) == {"share_65_plus", "share_single_person"}
                for c in data["communes"])
@@ -180,6 +182,7 @@ def test_user_chooses_criteria_reference_and_distance(client):
     ({"criteres": "age"}, "critère inconnu « age »"),
     ({"reference": "canton"}, "territoire de référence inconnu « canton »"),
     ({"distance": "-2"}, "attendu un nombre de km positif"),
+    ({"correction": "holm"}, "correction inconnue « holm »"),
 ])
 def test_wrong_choices_get_a_french_422(client, params, message):
     api = client.get("/api/v1/territories/departement/29/diagnosis", params=params)

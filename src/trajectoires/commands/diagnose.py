@@ -43,6 +43,9 @@ def diagnose(
         "departement, region ou france.")] = "departement",
     distance: Annotated[float, typer.Option(
         "--distance", help="Seuil d'éloignement des lieux d'aide, en km.")] = 10.0,
+    correction: Annotated[str, typer.Option(
+        "--correction", help="Correction des tests multiples des regroupements locaux : "
+        "fdr, bonferroni ou none.")] = "fdr",
     workspace: Path | None = WorkspaceOption,
 ) -> None:
     """Produire le diagnostic numérique d'un territoire : rapport HTML, CSV, GeoJSON, GeoPackage."""
@@ -58,7 +61,8 @@ def diagnose(
 
     err = Console(stderr=True)
     criteria = None if criteres is None else [c.strip() for c in criteres.split(",") if c.strip()]
-    options = {"criteria": criteria, "reference": reference, "beyond_km": distance}
+    options = {"criteria": criteria, "reference": reference, "beyond_km": distance,
+               "correction": correction}
     try:
         _check(options)
     except ValueError as exc:
@@ -93,7 +97,7 @@ def _check(options: dict) -> None:
     from trajectoires.diagnosis.compute import check_options, requested_criteria
 
     requested_criteria(options["criteria"])
-    check_options(options["reference"], options["beyond_km"])
+    check_options(options["reference"], options["beyond_km"], options["correction"])
 
 
 def _summary(console: Console, result, files) -> None:

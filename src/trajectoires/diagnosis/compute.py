@@ -31,8 +31,8 @@ from trajectoires.territory import GEOMETRY_SOURCE, POPULATION_VINTAGE, Referenc
 if TYPE_CHECKING:
     from sqlalchemy.orm import Session
 
-__all__ = ["ACCESS_RADIUS_KM", "BEYOND_KM", "REFERENCES", "Access", "Diagnosis", "Progress",
-           "check_options", "compare_units", "diagnose", "requested_criteria"]
+__all__ = ["ACCESS_RADIUS_KM", "BEYOND_KM", "CORRECTIONS", "REFERENCES", "Access", "Diagnosis",
+           "Progress", "check_options", "compare_units", "diagnose", "requested_criteria"]
 
 Progress = Callable[[str, float], None]
 BEYOND_KM = 10.0
@@ -89,6 +89,7 @@ class Diagnosis:
     reference: str = "departement"
     beyond_km: float = BEYOND_KM
     custom_criteria: bool = False
+    correction: str = "fdr"
 
     @property
     def has_index(self) -> bool:
@@ -149,8 +150,17 @@ REFERENCES = {"epci": "l'EPCI", "departement": "le département", "region": "la 
 """Levels of the « = 100 » comparison, with the French words of the report."""
 
 
-def check_options(reference: str, beyond_km: float) -> None:
-    """Refuse an unknown reference level or a distance that is not a positive number."""
+CORRECTIONS = {"fdr": "correction FDR (Benjamini-Hochberg) à 5 %",
+               "bonferroni": "correction de Bonferroni à 5 %",
+               "none": "sans correction des tests multiples, seuil 5 %"}
+"""Multiple-testing corrections of the local clusters, with the French words of the report."""
+
+
+def check_options(reference: str, beyond_km: float, correction: str = "fdr") -> None:
+    """Refuse an unknown reference level or correction, or a distance that is not positive."""
+    if correction not in CORRECTIONS:
+        raise ValueError(f"correction inconnue « {correction} » : attendu l'un de "
+                         f"{', '.join(CORRECTIONS)}")
     if reference not in REFERENCES:
         raise ValueError(f"territoire de référence inconnu « {reference} » : attendu l'un de "
                          f"{', '.join(REFERENCES)}")
@@ -200,7 +210,7 @@ def _criteria(inputs: Inputs, table: pd.DataFrame, requested: list[str]) -> list
 
 
 def _spatial(table: pd.DataFrame, geometries: Callable, *, cache_dir: Path | None,
-             cache_key: str, seed: int, permutations: int) -> tuple:
+             cache_key: str, seed: int, permutations: int, correction: str = "fdr") -> tuple:
     """Weights over the communes with an outline, Moran and LISA of the index."""
     drawable = table.index[table["area_km2"].notna()]  # an outline (Mayotte: no population)
     if len(drawable) == 0:
@@ -215,7 +225,8 @@ def _spatial(table: pd.DataFrame, geometries: Callable, *, cache_dir: Path | Non
         return weights, None, None
     y = table.loc[sub.ids, "fragility_index"].to_numpy(dtype=float)
     global_i = analysis.moran(y, sub, permutations=permutations, rng=seed)
-    local = analysis.local_moran(y, sub, permutations=permutations, rng=seed, correction="fdr")
+    local = analysis.local_moran(y, sub, permutations=permutations, rng=seed,
+                                 correction=correction)
     return weights, global_i, local
 
 
@@ -309,6 +320,7 @@ def diagnose(
     criteria: Sequence[str] | None = None,
     reference: str = "departement",
     beyond_km: float = BEYOND_KM,
+    correction: str = "fdr",
 ) -> Diagnosis:
     """Compute the diagnosis of ``unit`` from what the store holds.
 
@@ -338,6 +350,8 @@ def diagnose(
         Territory of each commune whose index is 100 in the ``relative`` column.
     beyond_km : float
         Distance beyond which inhabitants count as far from a place of help.
+    correction : {"fdr", "bonferroni", "none"}
+        Multiple-testing correction of the local clusters (:data:`CORRECTIONS`).
 
     Returns
     -------
@@ -346,7 +360,7 @@ def diagnose(
     Raises
     ------
     ValueError
-        Unknown criterion or reference, or a distance that is not positive
+        Unknown criterion, reference or correction, or a distance that is not positive
         (French message naming the value and what is expected).
 
     Notes
@@ -354,11 +368,11 @@ def diagnose(
     The index follows ``trajectoires.analysis.fragility_index`` (method
     national-2023, deciles over all French communes, ``partial=True``: a
     commune missing a criterion gets the mean of its known scores, and the
-    report says so). Local clusters: Anselin (1995), FDR correction.
+    report says so). Local clusters: Anselin (1995), FDR correction by default.
 
     """
     requested = requested_criteria(criteria)
-    check_options(reference, beyond_km)
+    check_options(reference, beyond_km, correction)
     _step(progress, "Lecture des données chargées", 0.05)
     inputs = load_inputs(session, None if cache_dir is None else cache_dir / "diagnosis")
     _step(progress, "Indice de fragilité numérique (national)", 0.25)
@@ -367,7 +381,7 @@ def diagnose(
     _step(progress, "Voisinages et agrégats spatiaux", 0.45)
     _, global_i, local = _spatial(
         table, ref.commune_geometries, cache_dir=cache_dir, cache_key=GEOMETRY_SOURCE,
-        seed=seed, permutations=permutations)
+        seed=seed, permutations=permutations, correction=correction)
     if local is not None:
         table.loc[local.ids, "lisa"] = local.labels
     _step(progress, "Accès aux lieux d'aide", 0.65)
@@ -388,7 +402,7 @@ def diagnose(
         places={k: v[v["commune_code"].isin(table.index)] for k, v in inputs.places.items()},
         seed=seed, permutations=permutations,
         sources={"population": POPULATION_VINTAGE, "geometry": GEOMETRY_SOURCE},
-        national=national, reference=reference, beyond_km=beyond_km,
+        national=national, reference=reference, beyond_km=beyond_km, correction=correction,
         custom_criteria=requested != list(FRAGILITY_SOURCES),
     )
 

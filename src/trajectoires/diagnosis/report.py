@@ -17,7 +17,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from trajectoires.diagnosis.compute import Diagnosis
+from trajectoires.diagnosis.compute import CORRECTIONS, Diagnosis
 from trajectoires.diagnosis.maps import DiagnosisMaps, build_maps
 from trajectoires.diagnosis.tables import dictionary, export_table, ranked_rows
 from trajectoires.territory import Reference
@@ -60,6 +60,7 @@ def _environment():  # noqa: ANN202 (jinja2 is imported lazily)
                       trim_blocks=True, lstrip_blocks=True, bytecode_cache=bytecode_cache)
     env.filters["fr"] = french_number
     env.filters["pct"] = lambda v, d=1: "—" if v is None else f"{french_number(100 * v, d)} %"
+    env.globals["corrections"] = CORRECTIONS
     return env
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from trajectoires.diagnosis.compute import REFERENCES, Diagnosis
+from trajectoires.diagnosis.compute import CORRECTIONS, REFERENCES, Diagnosis
 from trajectoires.diagnosis.inputs import PLACE_KINDS
 
 __all__ = ["COLUMNS", "LISA_LABELS", "dictionary", "export_table", "map_choices",
@@ -29,7 +29,7 @@ COLUMNS: dict[str, str] = {
     "fragility_inputs": "Nombre de critères connus dans l'indice",
     "rank": "Rang dans le territoire (1 = le plus fragile)",
     "relative": "Indice relatif au territoire de référence de la commune (100 = son indice moyen)",
-    "lisa": "Regroupement local (LISA, Moran local, FDR 5 %)",
+    "lisa": "Regroupement local (LISA, Moran local)",
 }
 
 
@@ -41,6 +41,8 @@ def dictionary(table: pd.DataFrame, diagnosis: Diagnosis) -> pd.DataFrame:
     where = REFERENCES.get(diagnosis.reference, diagnosis.reference)
     described["relative"] = (f"Indice relatif à {where} de la commune (100 = indice moyen de "
                              f"{where}, pondéré par la population)")
+    described["lisa"] = (f"Regroupement local (LISA, Moran local, "
+                         f"{CORRECTIONS.get(diagnosis.correction, diagnosis.correction)})")
     for criterion in diagnosis.criteria:
         key = criterion["key"]
         source = (f"{criterion['indicator_label']} ({criterion['indicator']}, "

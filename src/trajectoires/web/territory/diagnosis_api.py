@@ -121,6 +121,7 @@ class DiagnosisOut(BaseModel):
     custom_criteria: bool = Field(description="Critères choisis, autres que la méthode nationale")
     reference: str = Field(description="Niveau du territoire de référence de l'indice relatif")
     beyond_km: float = Field(description="Seuil d'éloignement des lieux d'aide (km)")
+    correction: str = Field(description="Correction des tests multiples des regroupements")
     absent_criteria: list[str]
     proxies: list[str]
     criteria: list[CriterionOut]
@@ -182,7 +183,7 @@ def _out(result: Diagnosis) -> DiagnosisOut:
     return DiagnosisOut(
         kind=unit.kind.value, code=unit.code, name=unit.name, partial=result.partial,
         custom_criteria=result.custom_criteria, reference=result.reference,
-        beyond_km=result.beyond_km,
+        beyond_km=result.beyond_km, correction=result.correction,
         absent_criteria=result.absent_criteria, proxies=result.proxies,
         criteria=[CriterionOut(**{k: c[k] for k in CriterionOut.model_fields})
                   for c in result.criteria],

@@ -9,7 +9,8 @@ Examples
 --------
 >>> options = DiagnosisOptions.from_query(["share_65_plus"], "region", 5)
 >>> options.criteria, options.fields()
-(('share_65_plus',), [('criteres', 'share_65_plus'), ('reference', 'region'), ('distance', '5')])
+(('share_65_plus',), [('criteres', 'share_65_plus'), ('reference', 'region'), \
+('distance', '5'), ('correction', 'fdr')])
 >>> DiagnosisOptions().is_default
 True
 
@@ -25,6 +26,7 @@ from fastapi import HTTPException, Query
 from trajectoires.analysis import INDICATORS
 from trajectoires.diagnosis.compute import (
     BEYOND_KM,
+    CORRECTIONS,
     REFERENCES,
     check_options,
     requested_criteria,
@@ -38,29 +40,30 @@ _NATIONAL = tuple(FRAGILITY_SOURCES)
 
 @dataclass(frozen=True)
 class DiagnosisOptions:
-    """Criteria of the index, « = 100 » reference level and distance threshold (km)."""
+    """Criteria, « = 100 » reference level, distance threshold (km), multiple-testing correction."""
 
     criteria: tuple[str, ...] = _NATIONAL
     reference: str = "departement"
     beyond_km: float = BEYOND_KM
+    correction: str = "fdr"
 
     @classmethod
     def from_query(cls, criteria: list[str] | None, reference: str,
-                   beyond_km: float) -> DiagnosisOptions:
+                   beyond_km: float, correction: str = "fdr") -> DiagnosisOptions:
         """Check the choices (ValueError with a French message when one is wrong)."""
         chosen = tuple(requested_criteria(criteria if criteria else None))
-        check_options(reference, beyond_km)
-        return cls(chosen, reference, float(beyond_km))
+        check_options(reference, beyond_km, correction)
+        return cls(chosen, reference, float(beyond_km), correction)
 
     @property
     def is_default(self) -> bool:
-        """True for the national method, département reference and 10 km."""
+        """True for the national method, département reference, 10 km and FDR."""
         return self == DiagnosisOptions()
 
     def keywords(self) -> dict:
         """Keyword arguments of :func:`trajectoires.diagnosis.diagnose`."""
         return {"criteria": list(self.criteria), "reference": self.reference,
-                "beyond_km": self.beyond_km}
+                "beyond_km": self.beyond_km, "correction": self.correction}
 
     def fields(self) -> list[tuple[str, str]]:
         """Query-string fields that reproduce these choices (none for the defaults)."""
@@ -68,7 +71,8 @@ class DiagnosisOptions:
             return []
         distance = f"{self.beyond_km:g}"
         return [*(("criteres", key) for key in self.criteria),
-                ("reference", self.reference), ("distance", distance)]
+                ("reference", self.reference), ("distance", distance),
+                ("correction", self.correction)]
 
 
 def criterion_choices() -> list[tuple[str, str, bool]]:
@@ -83,9 +87,11 @@ def options_from_query(
     reference: Annotated[str, Query(max_length=20, description=(
         "Territoire de référence de l'indice relatif : " + ", ".join(REFERENCES)))] = "departement",
     distance: Annotated[float, Query(description="Seuil d'éloignement en km")] = BEYOND_KM,
+    correction: Annotated[str, Query(max_length=20, description=(
+        "Correction des tests multiples : " + ", ".join(CORRECTIONS)))] = "fdr",
 ) -> DiagnosisOptions:
     """FastAPI dependency: the choices of the query string, or a French 422."""
     try:
-        return DiagnosisOptions.from_query(criteres, reference, distance)
+        return DiagnosisOptions.from_query(criteres, reference, distance, correction)
     except ValueError as exc:
         raise HTTPException(status_code=422, detail=f"Choix invalide : {exc}") from None

@@ -15,7 +15,7 @@ from fastapi import APIRouter, Depends, HTTPException, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from trajectoires.diagnosis import Diagnosis, compare_units, diagnose
-from trajectoires.diagnosis.compute import REFERENCES
+from trajectoires.diagnosis.compute import CORRECTIONS, REFERENCES
 from trajectoires.diagnosis.maps import DiagnosisMaps, classed_map
 from trajectoires.diagnosis.report import build_maps, render_body
 from trajectoires.diagnosis.tables import map_choices
@@ -118,7 +118,7 @@ def diagnosis_page(
         "indicator": indicateur, "picked_map": picked, "comparer": comparer,
         "compared": compared, "compare_message": message, "territory_url": territory_url,
         "options": options, "criterion_choices": criterion_choices(),
-        "references": REFERENCE_LABELS,
+        "references": REFERENCE_LABELS, "corrections": CORRECTIONS,
     }
     templates = request.app.state.templates
     return templates.TemplateResponse(request, "territory/diagnosis.html", context)
