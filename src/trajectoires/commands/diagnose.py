@@ -94,7 +94,7 @@ def diagnose(
 
 def _check(options: dict) -> None:
     """Refuse wrong options before any work (French message)."""
-    from trajectoires.diagnosis.compute import check_options, requested_criteria
+    from trajectoires.diagnosis.options import check_options, requested_criteria
 
     requested_criteria(options["criteria"])
     check_options(options["reference"], options["beyond_km"], options["correction"])

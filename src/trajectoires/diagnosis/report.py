@@ -17,8 +17,9 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from trajectoires.diagnosis.compute import CORRECTIONS, Diagnosis
+from trajectoires.diagnosis.compute import Diagnosis
 from trajectoires.diagnosis.maps import DiagnosisMaps, build_maps
+from trajectoires.diagnosis.options import CORRECTIONS
 from trajectoires.diagnosis.tables import dictionary, export_table, ranked_rows
 from trajectoires.territory import Reference
 

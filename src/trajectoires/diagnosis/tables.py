@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import pandas as pd
 
-from trajectoires.diagnosis.compute import CORRECTIONS, REFERENCES, Diagnosis
+from trajectoires.diagnosis.compute import Diagnosis
 from trajectoires.diagnosis.inputs import PLACE_KINDS
+from trajectoires.diagnosis.options import CORRECTIONS, REFERENCES
 
 __all__ = ["COLUMNS", "LISA_LABELS", "dictionary", "export_table", "map_choices",
            "ranked_rows"]

@@ -24,14 +24,14 @@ from typing import Annotated
 from fastapi import HTTPException, Query
 
 from trajectoires.analysis import INDICATORS
-from trajectoires.diagnosis.compute import (
+from trajectoires.diagnosis.inputs import CONTEXT_SOURCES, FRAGILITY_SOURCES
+from trajectoires.diagnosis.options import (
     BEYOND_KM,
     CORRECTIONS,
     REFERENCES,
     check_options,
     requested_criteria,
 )
-from trajectoires.diagnosis.inputs import CONTEXT_SOURCES, FRAGILITY_SOURCES
 
 __all__ = ["DiagnosisOptions", "criterion_choices", "options_from_query"]
 

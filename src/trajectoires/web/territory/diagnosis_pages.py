@@ -15,8 +15,8 @@ from fastapi import APIRouter, Depends, HTTPException, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from trajectoires.diagnosis import Diagnosis, compare_units, diagnose
-from trajectoires.diagnosis.compute import CORRECTIONS, REFERENCES
 from trajectoires.diagnosis.maps import DiagnosisMaps, classed_map
+from trajectoires.diagnosis.options import CORRECTIONS, REFERENCES
 from trajectoires.diagnosis.report import build_maps, render_body
 from trajectoires.diagnosis.tables import map_choices
 from trajectoires.territory import AmbiguousTerritory, Reference, TerritoryNotFound, Unit
