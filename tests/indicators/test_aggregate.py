@@ -102,3 +102,13 @@ def test_levels_add_up(fixture_reference, data):
     share = aggregate(values, fixture_reference, "pays").set_index("indicator")["value"]
     if total_den > 0:
         assert share["insee_part_men_seul"] == pytest.approx(100 * total_num / total_den)
+
+
+def test_aggregate_stays_a_function_after_its_module_is_imported():
+    import importlib
+
+    import trajectoires.indicators as package
+
+    importlib.import_module("trajectoires.indicators.aggregation")
+    importlib.import_module("trajectoires.indicators.profile")
+    assert callable(package.aggregate) and package.aggregate.__name__ == "aggregate"

@@ -20,10 +20,11 @@ from trajectoires.indicators.catalogue import (
 )
 
 # Names whose modules import pandas are loaded on first access (PEP 562), so that
-# the command line and the catalogue stay quick to import.
+# the command line and the catalogue stay quick to import. A module never shares the
+# name of a function exported here: importing it would replace the function on the package.
 _LAZY = {
-    "LEVELS": "aggregate",
-    "aggregate": "aggregate",
+    "LEVELS": "aggregation",
+    "aggregate": "aggregation",
     "CommuneMatcher": "folding",
     "Parsed": "formats",
     "parse_file": "formats",

@@ -32,7 +32,7 @@ from typing import TYPE_CHECKING
 
 import pandas as pd
 
-from trajectoires.indicators.aggregate import aggregate
+from trajectoires.indicators.aggregation import aggregate
 from trajectoires.indicators.catalogue import DATASETS, INDICATORS
 
 if TYPE_CHECKING:

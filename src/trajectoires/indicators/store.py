@@ -45,7 +45,7 @@ import pandas as pd
 from sqlalchemy import delete, insert, select
 from sqlalchemy.orm import Session
 
-from trajectoires.indicators.aggregate import aggregate
+from trajectoires.indicators.aggregation import aggregate
 from trajectoires.indicators.catalogue import DATASETS, INDICATORS, components, find
 from trajectoires.indicators.folding import CommuneMatcher
 from trajectoires.indicators.formats import PLACE_COLUMNS, VALUE_COLUMNS, parse_file
