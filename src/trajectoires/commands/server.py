@@ -8,17 +8,27 @@ from pathlib import Path
 import typer
 from rich.console import Console
 
-from trajectoires.settings import Settings
+from trajectoires.settings import Settings, SettingsError
 
 console = Console()
+error_console = Console(stderr=True)
 
 WorkspaceOption = typer.Option(
     None, "--workspace", "-w", help="Dossier de travail (base SQLite, cache du référentiel)."
 )
 HostOption = typer.Option(
-    "127.0.0.1", help="Adresse d'écoute ; 0.0.0.0 pour accueillir les téléphones du réseau local."
+    "127.0.0.1",
+    help="Adresse d'écoute. Par défaut 127.0.0.1 : seul cet ordinateur accède à l'application ; "
+    "0.0.0.0 pour accueillir les téléphones des participants sur le réseau local.",
 )
 PortOption = typer.Option(8000, help="Port d'écoute.")
+ForwardedOption = typer.Option(
+    None,
+    "--forwarded-allow-ips",
+    help="Adresses (ou réseaux, ou *) des mandataires inverses dont on croit les en-têtes "
+    "X-Forwarded-For et X-Forwarded-Proto. Par défaut : TRAJECTOIRES_FORWARDED_ALLOW_IPS, "
+    "sinon aucun.",
+)
 
 
 def _local_addresses() -> list[str]:
@@ -30,11 +40,75 @@ def _local_addresses() -> list[str]:
     return sorted({info[4][0] for info in infos if not info[4][0].startswith("127.")})
 
 
-def _announce(host: str, port: int) -> None:
-    console.print(f"Trajectoires sur [bold]http://{host}:{port}[/bold] (Ctrl+C pour arrêter)")
-    if host in ("0.0.0.0", "::"):  # noqa: S104 (the facilitator asked for the local network)
-        for address in _local_addresses():
-            console.print(f"  sur le réseau local : [bold]http://{address}:{port}[/bold]")
+def _url(host: str, port: int) -> str:
+    return f"http://[{host}]:{port}" if ":" in host else f"http://{host}:{port}"
+
+
+def lan_urls(host: str, port: int) -> list[str]:
+    """Addresses at which other machines reach a server listening on ``host``.
+
+    Examples
+    --------
+    >>> lan_urls("127.0.0.1", 8000)
+    []
+    >>> lan_urls("192.168.1.20", 8000)
+    ['http://192.168.1.20:8000']
+
+    """
+    from trajectoires.web.workshops.links import ALL_INTERFACES, is_loopback
+
+    if host in ALL_INTERFACES:
+        return [_url(address, port) for address in _local_addresses()]
+    return [] if is_loopback(host) else [_url(host, port)]
+
+
+def _announce(settings: Settings, host: str, port: int, urls: list[str]) -> None:
+    from trajectoires.web.workshops.links import ALL_INTERFACES, is_loopback
+
+    console.print(f"Trajectoires sur [bold]{_url(host, port)}[/bold] (Ctrl+C pour arrêter)")
+    if host in ALL_INTERFACES:
+        for url in urls:
+            console.print(f"  sur le réseau local : [bold]{url}[/bold]")
+        if not urls:
+            console.print("  aucune adresse de réseau local trouvée : l'ordinateur est-il "
+                          "connecté au Wi-Fi ?")
+    if settings.public_url:
+        console.print(f"  adresse donnée aux participants : [bold]{settings.public_url}[/bold]")
+    elif is_loopback(host):
+        console.print("  les téléphones des participants ne peuvent pas joindre cette adresse ; "
+                      "pour les accueillir : [bold]trajectoires serve --host 0.0.0.0[/bold]")
+    if settings.forwarded_allow_ips:
+        console.print(f"  mandataires de confiance : {settings.forwarded_allow_ips}")
+
+
+def uvicorn_options(settings: Settings) -> dict[str, object]:
+    """Uvicorn's proxy options: trust ``X-Forwarded-*`` only from the configured proxies.
+
+    Uvicorn trusts 127.0.0.1 by default; Trajectoires trusts no proxy unless told.
+
+    Examples
+    --------
+    >>> uvicorn_options(Settings.from_env({}))
+    {'proxy_headers': False, 'forwarded_allow_ips': None}
+    >>> uvicorn_options(Settings.from_env({}, forwarded_allow_ips="127.0.0.1"))
+    {'proxy_headers': True, 'forwarded_allow_ips': '127.0.0.1'}
+
+    """
+    proxies = settings.forwarded_allow_ips
+    return {"proxy_headers": proxies is not None, "forwarded_allow_ips": proxies}
+
+
+def _settings(workspace: Path | None, forwarded_allow_ips: str | None) -> Settings:
+    """Resolve the settings, or print the French error and exit with code 2."""
+    try:
+        settings = Settings.from_env(
+            workspace=str(workspace) if workspace else None,
+            forwarded_allow_ips=forwarded_allow_ips,
+        )
+    except SettingsError as error:
+        error_console.print(f"[red]Erreur de configuration[/red] : {error}")
+        raise typer.Exit(2) from None
+    return settings.ensure_workspace()
 
 
 def _prepare(settings: Settings):  # noqa: ANN202
@@ -56,18 +130,21 @@ def _run(settings: Settings, reference, database, host: str, port: int) -> None:
 
     app = create_app(settings, database)
     install_reference(app, reference)
-    _announce(host, port)
-    uvicorn.run(app, host=host, port=port, log_level="warning")
+    urls = lan_urls(host, port)
+    app.state.listen_host = host
+    app.state.lan_urls = urls
+    _announce(settings, host, port, urls)
+    uvicorn.run(app, host=host, port=port, log_level="warning", **uvicorn_options(settings))
 
 
 def serve(
     host: str = HostOption,
     port: int = PortOption,
     workspace: Path | None = WorkspaceOption,
+    forwarded_allow_ips: str | None = ForwardedOption,
 ) -> None:
     """Démarrer l'application web."""
-    settings = Settings.from_env(workspace=str(workspace) if workspace else None)
-    settings = settings.ensure_workspace()
+    settings = _settings(workspace, forwarded_allow_ips)
     reference, database = _prepare(settings)
     _run(settings, reference, database, host, port)
 
@@ -76,13 +153,13 @@ def demo(
     host: str = HostOption,
     port: int = PortOption,
     workspace: Path | None = WorkspaceOption,
+    forwarded_allow_ips: str | None = ForwardedOption,
 ) -> None:
     """Préparer l'espace de démonstration (référentiel, base, compte animateur) et démarrer."""
     from trajectoires.commands.data import print_missing
     from trajectoires.foresight.facilitators import ensure_demo_facilitator
 
-    settings = Settings.from_env(workspace=str(workspace) if workspace else None)
-    settings = settings.ensure_workspace()
+    settings = _settings(workspace, forwarded_allow_ips)
     console.print(f"Espace de démonstration : [bold]{settings.workspace.absolute()}[/bold]")
     reference, database = _prepare(settings)
     with database.sessionmaker() as session:

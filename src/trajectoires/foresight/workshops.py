@@ -36,6 +36,7 @@ __all__ = [
     "create_workshop",
     "find_by_join_code",
     "generate_join_code",
+    "get_visible_workshop",
     "get_workshop",
     "list_workshops",
     "normalize_join_code",
@@ -45,6 +46,8 @@ __all__ = [
 
 JOIN_CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, no 1/I
 JOIN_CODE_LENGTH = 6
+DRAFT = "draft"
+"""Status of a workshop in preparation: seen by its facilitator only, not joinable."""
 _CODE_SEPARATORS = re.compile(r"[\s\-_.]")
 _CREATE_ATTEMPTS = 5
 
@@ -78,6 +81,11 @@ class WorkshopView:
     def manifest(self) -> WorkshopKind:
         """The manifest of this workshop's kind."""
         return get_kind(self.kind)
+
+    @property
+    def is_draft(self) -> bool:
+        """Whether the workshop is still in preparation (hidden from all but its facilitator)."""
+        return self.status == DRAFT
 
     @property
     def phase_label(self) -> str:
@@ -189,6 +197,26 @@ def get_workshop(session: Session, slug: str) -> WorkshopView:
         return view(row)
 
 
+def get_visible_workshop(
+    session: Session, slug: str, facilitator_id: int | None
+) -> WorkshopView:
+    """Return the workshop ``slug`` if the caller may see it.
+
+    A draft is visible to its facilitator only; to anyone else it does not exist,
+    so that drafts cannot be discovered by their slug.
+
+    Raises
+    ------
+    NotFoundError
+        No workshop has this slug, or it is a draft of another facilitator.
+
+    """
+    workshop = get_workshop(session, slug)
+    if workshop.is_draft and workshop.facilitator_id != facilitator_id:
+        raise NotFoundError("workshop_not_found")
+    return workshop
+
+
 def find_by_join_code(session: Session, text: str) -> WorkshopView:
     """Return the workshop whose join code is ``text`` (normalized).
 
@@ -230,7 +258,7 @@ def set_phase(session: Session, facilitator_id: int, slug: str, status: str) -> 
 
 def list_workshops(session: Session, facilitator_id: int | None = None) -> list[WorkshopView]:
     """Workshops visible to the caller, newest first: every non-draft one, plus own drafts."""
-    visible = Workshop.status != "draft"
+    visible = Workshop.status != DRAFT
     if facilitator_id is not None:
         visible = or_(visible, Workshop.facilitator_id == facilitator_id)
     with session.begin():

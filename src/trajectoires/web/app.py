@@ -56,13 +56,15 @@ def create_app(settings: Settings | None = None, database: Database | None = Non
     app.state.db = database
     app.state.templates = make_templates()
     app.state.live = LiveHub()
+    app.state.listen_host = None  # set by ``trajectoires serve``, with the addresses below
+    app.state.lan_urls = None
     app.add_middleware(security.SecurityHeadersMiddleware)
     app.add_middleware(
         SessionMiddleware,
         secret_key=settings.secret_key,
         session_cookie="trajectoires_session",
         same_site="lax",
-        https_only=False,
+        https_only=settings.secure_cookies,
         max_age=14 * 24 * 3600,
     )
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")

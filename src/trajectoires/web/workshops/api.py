@@ -1,6 +1,7 @@
 """Workshop JSON API under ``/api/v1/workshops`` (documented in the OpenAPI schema).
 
-Reading is public. Writing needs the participant cookie set when joining
+Reading is public, except drafts, which only their facilitator sees (others get
+the 404 of an unknown workshop). Writing needs the participant cookie set when joining
 (``POST /rejoindre``) and the session's CSRF token in the ``X-CSRF-Token`` header.
 Errors are ``{"detail": "<message en français>"}`` with the matching status.
 """
@@ -13,7 +14,7 @@ from fastapi import APIRouter, Depends, HTTPException, Request
 from pydantic import BaseModel, Field
 from sqlalchemy.orm import Session
 
-from trajectoires.foresight.errors import ForesightError
+from trajectoires.foresight.errors import ForesightError, NotAllowedError
 from trajectoires.foresight.participation import (
     BoardStatement,
     ParticipantView,
@@ -21,17 +22,18 @@ from trajectoires.foresight.participation import (
     workshop_board,
 )
 from trajectoires.foresight.voting import vote_as
-from trajectoires.foresight.workshops import WorkshopView, get_workshop
 from trajectoires.web.workshops import opinion_api
 from trajectoires.web.workshops.csrf import require_csrf_header
 from trajectoires.web.workshops.deps import (
     DbSession,
+    FacilitatorId,
     Hub,
     StatementId,
     current_participant,
     http_error,
     identify,
     participant_tokens,
+    visible_workshop,
 )
 from trajectoires.web.workshops.events import counts_payload, publish_statement, publish_vote
 
@@ -110,16 +112,12 @@ class VoteOut(BaseModel):
     counts: CountsOut
 
 
-def _workshop(session: Session, slug: str) -> WorkshopView:
-    try:
-        return get_workshop(session, slug)
-    except ForesightError as error:
-        raise http_error(error) from error
-
-
-def _participant(request: Request, session: Session, slug: str) -> ParticipantView:
-    _workshop_view, me = identify(request, session, slug)
+def _participant(
+    request: Request, session: Session, slug: str, facilitator: int | None
+) -> ParticipantView:
+    _workshop, me = identify(request, session, slug)
     if me is None:
+        visible_workshop(session, slug, facilitator)  # a draft of another: 404, not 403
         raise HTTPException(403, "Rejoignez l'atelier pour participer.")
     return me
 
@@ -135,9 +133,9 @@ def _statement_out(
 
 
 @router.get("/{slug}", response_model=WorkshopOut, responses={404: ERRORS[404]})
-def read_workshop(slug: str, session: DbSession) -> WorkshopOut:
-    """Public information on a workshop."""
-    w = _workshop(session, slug)
+def read_workshop(slug: str, session: DbSession, facilitator: FacilitatorId) -> WorkshopOut:
+    """Public information on a workshop (a draft: for its facilitator only)."""
+    w = visible_workshop(session, slug, facilitator)
     return WorkshopOut(
         slug=w.slug, join_code=w.join_code, title=w.title, question=w.question, kind=w.kind,
         status=w.status, phase_label=w.phase_label, created_at=w.created_at,
@@ -146,9 +144,11 @@ def read_workshop(slug: str, session: DbSession) -> WorkshopOut:
 
 
 @router.get("/{slug}/statements", response_model=list[StatementOut], responses={404: ERRORS[404]})
-def read_statements(slug: str, request: Request, session: DbSession) -> list[StatementOut]:
+def read_statements(
+    slug: str, request: Request, session: DbSession, facilitator: FacilitatorId
+) -> list[StatementOut]:
     """Visible statements of the workshop with their counts, oldest first."""
-    workshop = _workshop(session, slug)
+    workshop = visible_workshop(session, slug, facilitator)
     me = current_participant(request, session, workshop)
     board = workshop_board(session, workshop, viewer=me)
     return [_statement_out(s, me, board.my_votes.get(s.id)) for s in board.statements]
@@ -162,10 +162,16 @@ def read_statements(slug: str, request: Request, session: DbSession) -> list[Sta
     responses={k: ERRORS[k] for k in (403, 404, 409, 422)},
 )
 def create_statement(
-    slug: str, body: StatementIn, request: Request, session: DbSession, hub: Hub
+    slug: str,
+    body: StatementIn,
+    *,
+    request: Request,
+    session: DbSession,
+    hub: Hub,
+    facilitator: FacilitatorId,
 ) -> StatementOut:
     """Post a statement as the participant of this browser (cookie)."""
-    me = _participant(request, session, slug)
+    me = _participant(request, session, slug, facilitator)
     try:
         statement = post_statement(session, me, body.text)
     except ForesightError as error:
@@ -188,10 +194,14 @@ def create_vote(
     request: Request,
     session: DbSession,
     hub: Hub,
+    facilitator: FacilitatorId,
 ) -> VoteOut:
     """Vote on a statement; the latest vote of a participant wins."""
     try:
         outcome = vote_as(session, slug, participant_tokens(request), statement_id, body.value)
+    except NotAllowedError as error:  # not a participant: a draft of another is a 404
+        visible_workshop(session, slug, facilitator)
+        raise http_error(error) from error
     except ForesightError as error:
         raise http_error(error) from error
     publish_vote(hub, outcome)

@@ -23,7 +23,7 @@ from trajectoires.foresight.errors import (
 )
 from trajectoires.foresight.participation import ParticipantView, participant_for_token
 from trajectoires.foresight.voting import participant_in_workshop, vote_counts
-from trajectoires.foresight.workshops import TerritoryLike, WorkshopView
+from trajectoires.foresight.workshops import TerritoryLike, WorkshopView, get_visible_workshop
 from trajectoires.territory import AmbiguousTerritoryError, Reference, TerritoryNotFoundError
 from trajectoires.web.territory.deps import reference_or_503
 from trajectoires.web.workshops.live import LiveHub
@@ -48,7 +48,9 @@ __all__ = [
     "live_hub",
     "opinion_service",
     "participant_cookie",
+    "secure_cookies",
     "set_participant_cookie",
+    "visible_workshop",
     "territory_reference",
     "territory_resolver",
 ]
@@ -98,12 +100,30 @@ def participant_cookie(workshop: WorkshopView) -> str:
     return f"{PARTICIPANT_COOKIE_PREFIX}{workshop.id}"
 
 
-def set_participant_cookie(response: Response, workshop: WorkshopView, token: str) -> None:
-    """Store the participant token: HttpOnly, SameSite=Lax, 30 days."""
+def secure_cookies(request: Request) -> bool:
+    """Whether cookies get ``Secure`` (the ``public_url`` setting is an https:// address)."""
+    return request.app.state.settings.secure_cookies
+
+
+def set_participant_cookie(
+    response: Response, workshop: WorkshopView, token: str, *, secure: bool = False
+) -> None:
+    """Store the participant token: HttpOnly, SameSite=Lax, 30 days, ``Secure`` if asked."""
     response.set_cookie(
         participant_cookie(workshop), token, max_age=PARTICIPANT_COOKIE_AGE, httponly=True,
-        samesite="lax", path="/",
+        samesite="lax", path="/", secure=secure,
     )
+
+
+def visible_workshop(session: Session, slug: str, me: int | None) -> WorkshopView:
+    """Return the workshop ``slug`` if facilitator ``me`` (or anyone) may see it, else 404.
+
+    Drafts are shown to their facilitator only: others get the 404 of an unknown workshop.
+    """
+    try:
+        return get_visible_workshop(session, slug, me)
+    except ForesightError as error:
+        raise http_error(error) from error
 
 
 def current_participant(

@@ -1,4 +1,8 @@
-"""Facilitator pages: create a workshop, run it (join code, board, phases, moderation)."""
+"""Facilitator pages: create a workshop, run it (join code, board, phases, moderation).
+
+The join link and its QR code come from :mod:`trajectoires.web.workshops.links`;
+``/ateliers/{slug}/projection`` shows only them, large, for the projector.
+"""
 
 from __future__ import annotations
 
@@ -7,7 +11,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Depends, Form, HTTPException, Request
 from fastapi.responses import RedirectResponse, Response
 
-from trajectoires.foresight.errors import ForesightError
+from trajectoires.foresight.errors import ForesightError, NotAllowedError, NotFoundError
 from trajectoires.foresight.kinds import get_kind
 from trajectoires.foresight.participation import (
     BoardStatement,
@@ -31,6 +35,7 @@ from trajectoires.web.workshops.deps import (
     http_error,
 )
 from trajectoires.web.workshops.events import publish_status, publish_visibility
+from trajectoires.web.workshops.links import join_links, qr_svg
 from trajectoires.web.workshops.opinion_pages import opinions_context
 
 __all__ = ["router"]
@@ -84,26 +89,52 @@ def new_workshop(
     return RedirectResponse(f"/ateliers/{workshop.slug}/animer", status_code=303)
 
 
-@router.get("/ateliers/{slug}/animer")
-def facilitate(
-    request: Request, slug: str, session: DbSession, me: FacilitatorId, opinions: Opinions
-) -> Response:
-    """Show the join code, the join link and the whole board, with phase and moderation."""
-    if me is None:
-        return _login_redirect(f"/ateliers/{slug}/animer")
+def _own_workshop(session: DbSession, slug: str, me: int) -> WorkshopView:
+    """Return the workshop ``slug`` if ``me`` runs it; 404 if unknown, 403 if another's.
+
+    Another facilitator's draft gets the 404 of an unknown workshop (drafts are not
+    discoverable); an open or closed workshop of another facilitator gets a 403.
+    """
     try:
         workshop = get_workshop(session, slug)
     except ForesightError as error:
         raise http_error(error) from error
     if workshop.facilitator_id != me:
+        if workshop.is_draft:
+            raise http_error(NotFoundError("workshop_not_found"))
         raise HTTPException(403, "Seul l'animateur de cet atelier peut l'animer.")
+    return workshop
+
+
+def _join_context(request: Request, workshop: WorkshopView) -> dict[str, Any]:
+    """Return the join links of ``workshop`` and the function drawing their QR codes."""
+    return {"links": join_links(request, workshop.join_code), "qr_svg": qr_svg}
+
+
+@router.get("/ateliers/{slug}/animer")
+def facilitate(
+    request: Request, slug: str, session: DbSession, me: FacilitatorId, opinions: Opinions
+) -> Response:
+    """Show the join code, link and QR code, and the whole board, with phase and moderation."""
+    if me is None:
+        return _login_redirect(f"/ateliers/{slug}/animer")
+    workshop = _own_workshop(session, slug, me)
     board = workshop_board(session, workshop, include_hidden=True)
-    join_url = str(request.base_url).rstrip("/") + f"/rejoindre/{workshop.join_code}"
-    context = {"workshop": workshop, "board": board, "join_url": join_url,
+    context = {"workshop": workshop, "board": board, **_join_context(request, workshop),
                "phases": workshop.manifest.phases,
                "template_statement": placeholder_statement(workshop),
                **opinions_context(request.app, opinions, workshop)}
     return _render(request, "workshops/facilitate.html", context)
+
+
+@router.get("/ateliers/{slug}/projection")
+def projection(request: Request, slug: str, session: DbSession, me: FacilitatorId) -> Response:
+    """Show only the join code, link and QR code, large, for the projector."""
+    if me is None:
+        return _login_redirect(f"/ateliers/{slug}/projection")
+    workshop = _own_workshop(session, slug, me)
+    context = {"workshop": workshop, **_join_context(request, workshop)}
+    return _render(request, "workshops/projection.html", context)
 
 
 @router.post("/ateliers/{slug}/phase", dependencies=[Depends(require_csrf)])
@@ -115,6 +146,9 @@ def change_phase(
         return _login_redirect(f"/ateliers/{slug}/animer")
     try:
         workshop = set_phase(session, me, slug, phase)
+    except NotAllowedError as error:
+        _own_workshop(session, slug, me)  # another's draft: the 404 of an unknown workshop
+        raise http_error(error) from error
     except ForesightError as error:
         raise http_error(error) from error
     publish_status(hub, workshop)

@@ -11,9 +11,7 @@ from datetime import datetime
 from fastapi import APIRouter
 from pydantic import BaseModel, Field
 
-from trajectoires.foresight.errors import ForesightError
-from trajectoires.foresight.workshops import get_workshop
-from trajectoires.web.workshops.deps import DbSession, Opinions, http_error
+from trajectoires.web.workshops.deps import DbSession, FacilitatorId, Opinions, visible_workshop
 
 __all__ = ["OpinionsOut", "router"]
 
@@ -73,12 +71,11 @@ class OpinionsOut(BaseModel):
 
 @router.get("/{slug}/opinions", response_model=OpinionsOut,
             responses={404: {"description": "Atelier introuvable"}})
-def read_opinions(slug: str, session: DbSession, opinions: Opinions) -> OpinionsOut:
+def read_opinions(
+    slug: str, session: DbSession, opinions: Opinions, facilitator: FacilitatorId
+) -> OpinionsOut:
     """Opinion map, groups, consensus, divisive and uncertain statements of the debate."""
-    try:
-        workshop = get_workshop(session, slug)
-    except ForesightError as error:
-        raise http_error(error) from error
+    workshop = visible_workshop(session, slug, facilitator)
     snap = opinions.latest(workshop.id)
     return OpinionsOut(
         version=snap.version, computed_at=snap.computed_at, duration_ms=snap.duration_ms,

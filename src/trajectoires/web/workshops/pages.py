@@ -21,7 +21,7 @@ from trajectoires.foresight.participation import (
     workshop_board,
 )
 from trajectoires.foresight.voting import vote
-from trajectoires.foresight.workshops import WorkshopView, get_workshop, list_workshops
+from trajectoires.foresight.workshops import WorkshopView, find_by_join_code, list_workshops
 from trajectoires.web.security import require_csrf
 from trajectoires.web.workshops import facilitation, opinion_pages
 from trajectoires.web.workshops.deps import (
@@ -32,7 +32,9 @@ from trajectoires.web.workshops.deps import (
     Opinions,
     current_participant,
     http_error,
+    secure_cookies,
     set_participant_cookie,
+    visible_workshop,
 )
 from trajectoires.web.workshops.events import publish_statement, publish_vote
 from trajectoires.web.workshops.facilitation import placeholder_statement
@@ -53,12 +55,20 @@ def render(request: Request, name: str, context: dict[str, Any], status: int = 2
     return templates.TemplateResponse(request, name, context, status_code=status)
 
 
-def load_workshop(session: Session, slug: str) -> WorkshopView:
-    """Return the workshop ``slug`` or raise a 404 with the French message."""
+def load_workshop(session: Session, slug: str, me: int | None) -> WorkshopView:
+    """Return the workshop ``slug`` or raise a 404 with the French message.
+
+    A draft is shown to its facilitator ``me`` only; anyone else gets the same 404.
+    """
+    return visible_workshop(session, slug, me)
+
+
+def _is_draft_code(session: Session, code: str) -> bool:
+    """Whether ``code`` is the join code of a workshop still in preparation."""
     try:
-        return get_workshop(session, slug)
-    except ForesightError as error:
-        raise http_error(error) from error
+        return find_by_join_code(session, code).is_draft
+    except ForesightError:
+        return False  # malformed or unknown: ``join_workshop`` says so
 
 
 @router.get("/ateliers")
@@ -83,9 +93,10 @@ def join_form(request: Request) -> Response:
 
 
 @router.get("/rejoindre/{code}")
-def join_link(request: Request, code: str) -> Response:
-    """Show the join form with the code of the link filled in."""
-    return _join_page(request, code=code.upper()[:12])
+def join_link(request: Request, code: str, session: DbSession) -> Response:
+    """Show the join form with the code of the link filled in (and if it is not open yet)."""
+    code = code.upper()[:12]
+    return _join_page(request, code=code, not_open=_is_draft_code(session, code))
 
 
 @router.post("/rejoindre", dependencies=[Depends(require_csrf)])
@@ -96,14 +107,20 @@ def join(
     code: Annotated[str, Form()] = "",
     pseudonym: Annotated[str, Form()] = "",
 ) -> Response:
-    """Join the workshop; the participant token goes into an HttpOnly cookie."""
+    """Join the workshop; the participant token goes into an HttpOnly cookie.
+
+    A workshop in preparation (draft) cannot be joined yet: the form says so (409).
+    """
+    if _is_draft_code(session, code):
+        return _join_page(request, code, pseudonym, not_open=True, status=409)
     try:
         joined = join_workshop(session, code, pseudonym)
     except ForesightError as error:
         status = http_error(error).status_code
         return _join_page(request, code, pseudonym, error=error.message, status=status)
     response = RedirectResponse(f"/ateliers/{joined.workshop.slug}", status_code=303)
-    set_participant_cookie(response, joined.workshop, joined.token)
+    secure = secure_cookies(request)
+    set_participant_cookie(response, joined.workshop, joined.token, secure=secure)
     return response
 
 
@@ -124,18 +141,24 @@ def participant_page(
 
 @router.get("/ateliers/{slug}")
 def workshop_page(
-    request: Request, slug: str, session: DbSession, _opinions: Opinions
+    request: Request, slug: str, session: DbSession, _opinions: Opinions, facilitator: FacilitatorId
 ) -> Response:
     """Show the workshop: question, statements with counts, forms to post and vote, opinions."""
-    return participant_page(request, session, load_workshop(session, slug))
+    return participant_page(request, session, load_workshop(session, slug, facilitator))
 
 
 @router.post("/ateliers/{slug}/propositions", dependencies=[Depends(require_csrf)])
 def post_statement_form(
-    request: Request, slug: str, session: DbSession, hub: Hub, text: Annotated[str, Form()] = ""
+    request: Request,
+    slug: str,
+    session: DbSession,
+    hub: Hub,
+    *,
+    facilitator: FacilitatorId,
+    text: Annotated[str, Form()] = "",
 ) -> Response:
     """Post a statement (form fallback of the API); redirect back to the workshop."""
-    workshop = load_workshop(session, slug)
+    workshop = load_workshop(session, slug, facilitator)
     me = current_participant(request, session, workshop)
     if me is None:
         return RedirectResponse(f"/rejoindre/{workshop.join_code}", status_code=303)
@@ -156,12 +179,13 @@ def vote_form(
     slug: str,
     session: DbSession,
     hub: Hub,
+    facilitator: FacilitatorId,
     *,
     statement_id: Annotated[int, Form(ge=1, le=MAX_ID)],
     value: Annotated[str, Form()] = "",
 ) -> Response:
     """Vote on a statement (form fallback of the API); redirect back to the statement."""
-    workshop = load_workshop(session, slug)
+    workshop = load_workshop(session, slug, facilitator)
     me = current_participant(request, session, workshop)
     if me is None:
         return RedirectResponse(f"/rejoindre/{workshop.join_code}", status_code=303)
@@ -180,6 +204,7 @@ async def stream(
     request: Request,
     hub: Hub,
     _opinions: Opinions,
+    facilitator: FacilitatorId,
     last_event_id: Annotated[str | None, Header()] = None,
 ) -> StreamingResponse:
     """Stream the workshop's live events (Server-Sent Events)."""
@@ -187,7 +212,7 @@ async def stream(
 
     def lookup() -> WorkshopView:
         with db.sessionmaker() as session:
-            return load_workshop(session, slug)
+            return load_workshop(session, slug, facilitator)
 
     workshop = await run_in_threadpool(lookup)
     last = None
