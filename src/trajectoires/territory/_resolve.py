@@ -74,7 +74,7 @@ def fold_alias(ref: Reference, alias: dict) -> Unit:
                 f"{commune.name} ({commune.code}).")
     else:
         what = _ALIAS_LABELS.get(alias["type"], "un ancien code")
-        note = f"{alias['name']} ({alias['code']}) est {what} de {commune.name} ({commune.code})."
+        note = f"{alias['name']} ({alias['code']}) est {what} {commune.of_name} ({commune.code})."
     return replace(commune, note=note)
 
 
