@@ -40,6 +40,35 @@ def test_weighted_mean_uses_population(fixture_reference):
     assert out["unit_code"].iloc[0] == "FR"
 
 
+def test_surface_shares_are_weighted_by_area(fixture_reference):
+    # Brest 100 % of its 49 km², Ouessant 50 % of its 16 km²: 87.7 % of the surface
+    # (by population, 140,064 against 835 inhabitants, it would be 99.7 %)
+    table = fixture_reference.communes_of(fixture_reference.france)
+    brest, ouessant = (float(table.loc[c, "area_km2"]) for c in ("29019", "29155"))
+    values = _long([
+        (code, indicator, "2023", value)
+        for code, share in (("29019", 100.0), ("29155", 50.0))
+        for indicator, value in (("arcep_part_surf_4g", share),
+                                 ("arcep_taux_non_4g_surf", 100 - share),
+                                 ("arcep_part_pop_4g", share))
+    ])
+    out = aggregate(values, fixture_reference, "departement").set_index("indicator")["value"]
+    by_area = (100 * brest + 50 * ouessant) / (brest + ouessant)
+    assert out["arcep_part_surf_4g"] == pytest.approx(by_area)
+    assert round(out["arcep_part_surf_4g"], 1) == 87.7
+    assert out["arcep_taux_non_4g_surf"] == pytest.approx(100 - by_area)
+    assert round(out["arcep_part_pop_4g"], 1) == 99.7  # a share of people: by population
+
+
+def test_catalogue_weights_are_declared():
+    weights = {i.id: i.weight for i in INDICATORS.values() if i.rule == "weighted_mean"}
+    assert {i for i, w in weights.items() if w == "area"} == {
+        "arcep_part_surf_4g", "arcep_taux_non_4g_surf"}
+    with pytest.raises(ValueError, match="weight"):
+        type(INDICATORS["arcep_part_pop_4g"])("x", "x", "%", "weighted_mean", "arcep-mobile",
+                                              weight="surface")
+
+
 def test_each_level_and_missing_values(fixture_reference):
     values = _long([("29232", "bibliotheques", "2019", 3.0),
                     ("29019", "bibliotheques", "2019", float("nan"))])

@@ -4,7 +4,9 @@ The catalogue's rule of each indicator decides how (see
 :mod:`trajectoires.indicators.catalogue`): counts are summed; ratios are
 recomputed from their summed numerator and denominator, over the communes
 where both are known; shares published without counts are averaged, weighted
-by the reference population (populations légales 2017).
+by the commune weight the catalogue gives them: the reference population
+(populations légales 2017) for shares of people, the commune area (``area_km2``)
+for shares of the surface (``arcep_part_surf_4g``, ``arcep_taux_non_4g_surf``).
 
 Examples
 --------
@@ -34,7 +36,7 @@ from typing import TYPE_CHECKING
 
 import pandas as pd
 
-from trajectoires.indicators.catalogue import INDICATORS, find
+from trajectoires.indicators.catalogue import INDICATORS, WEIGHTS, find
 
 if TYPE_CHECKING:
     from trajectoires.territory import Reference
@@ -62,7 +64,7 @@ def aggregate(
         Long format: ``commune_code``, ``indicator``, ``period``, ``value``.
         A ratio indicator needs its numerator and denominator in ``values``.
     reference : trajectoires.territory.Reference
-        Gives each commune's EPCI, département, région and population.
+        Gives each commune's EPCI, département, région, population and area.
     level : str
         One of :data:`LEVELS` (``"pays"`` is France, code ``FR``).
     communes : pandas.DataFrame, optional
@@ -101,7 +103,8 @@ def aggregate(
     parts = [
         _sums(frame[rules == "sum"]),
         _ratios(frame, sorted(set(frame.loc[rules == "ratio", "indicator"]))),
-        _weighted(frame[rules == "weighted_mean"], table["population"]),
+        *(_weighted(frame[frame["indicator"].isin(ids)], table[WEIGHTS[weight]])
+          for weight, ids in _by_weight(frame[rules == "weighted_mean"]).items()),
     ]
     parts = [p for p in parts if len(p)]
     if not parts:
@@ -150,8 +153,17 @@ def _ratios(frame: pd.DataFrame, ratio_ids: list[str]) -> pd.DataFrame:
     return pd.concat(parts, ignore_index=True) if parts else pd.DataFrame(columns=COLUMNS)
 
 
-def _weighted(frame: pd.DataFrame, population: pd.Series) -> pd.DataFrame:
-    weights = frame["commune_code"].map(population).astype(float)
+def _by_weight(frame: pd.DataFrame) -> dict[str, list[str]]:
+    """Ids of the weighted means present in ``frame``, grouped by their catalogue weight."""
+    groups: dict[str, list[str]] = {}
+    for indicator_id in pd.unique(frame["indicator"]):
+        groups.setdefault(INDICATORS[indicator_id].weight, []).append(indicator_id)
+    return groups
+
+
+def _weighted(frame: pd.DataFrame, weight: pd.Series) -> pd.DataFrame:
+    """Mean of each unit's values weighted by ``weight`` (by commune; unknown or 0 left out)."""
+    weights = frame["commune_code"].map(weight).astype(float)
     frame = frame.assign(weight=weights, product=frame["value"] * weights)
     frame = frame[frame["weight"] > 0]
     grouped = frame.groupby(_KEYS, sort=False)

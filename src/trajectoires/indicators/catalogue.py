@@ -3,8 +3,9 @@
 An :class:`Indicator` says how its commune values add up to larger units
 (``rule``): ``"sum"`` for counts, ``"ratio"`` for shares recomputed from two
 summed counts (``numerator`` / ``denominator`` × ``scale``), ``"weighted_mean"``
-(weighted by the reference population) for shares published without their
-counts. A :class:`DatasetInfo` names an official dataset: producer, page,
+for shares published without their counts, weighted by the commune ``weight``:
+``"population"`` (populations légales of the reference) for shares of people or
+households, ``"area"`` (``area_km2`` of the reference) for shares of the surface. A :class:`DatasetInfo` names an official dataset: producer, page,
 download address (for ``trajectoires data fetch``), licence and format.
 
 Examples
@@ -13,6 +14,8 @@ Examples
 'arcep_locaux_thd30'
 >>> INDICATORS["france_services_sites"].rule
 'sum'
+>>> INDICATORS["arcep_part_surf_4g"].weight, INDICATORS["arcep_part_pop_4g"].weight
+('area', 'population')
 >>> DATASETS["france-services"].licence
 'Licence Ouverte 2.0 (Etalab)'
 >>> components(["arcep_taux_thd30"])
@@ -30,6 +33,7 @@ __all__ = [
     "INDICATORS",
     "KINDS",
     "DatasetInfo",
+    "WEIGHTS",
     "Indicator",
     "UnknownIndicatorError",
     "components",
@@ -38,6 +42,8 @@ __all__ = [
 
 LO2 = "Licence Ouverte 2.0 (Etalab)"
 RULES = ("sum", "ratio", "weighted_mean")
+WEIGHTS = {"population": "population", "area": "area_km2"}
+"""Weight of a ``weighted_mean`` → column of ``Reference.communes_of`` holding it."""
 
 
 @dataclass(frozen=True)
@@ -53,10 +59,13 @@ class Indicator:
     denominator: str | None = None
     scale: float = 100.0
     note: str = ""
+    weight: str = "population"
 
     def __post_init__(self) -> None:
         if self.rule not in RULES:
             raise ValueError(f"{self.id}: rule {self.rule!r} not in {RULES}")
+        if self.weight not in WEIGHTS:
+            raise ValueError(f"{self.id}: weight {self.weight!r} not in {tuple(WEIGHTS)}")
         if (self.rule == "ratio") != bool(self.numerator and self.denominator):
             raise ValueError(f"{self.id}: a ratio needs a numerator and a denominator")
 
@@ -84,8 +93,9 @@ def _ratio(id_: str, label: str, dataset: str, num: str, den: str) -> Indicator:
     return Indicator(id_, label, "%", "ratio", dataset, numerator=num, denominator=den)
 
 
-def _share(id_: str, label: str, dataset: str, note: str = "") -> Indicator:
-    return Indicator(id_, label, "%", "weighted_mean", dataset, note=note)
+def _share(id_: str, label: str, dataset: str, note: str = "",
+           weight: str = "population") -> Indicator:
+    return Indicator(id_, label, "%", "weighted_mean", dataset, note=note, weight=weight)
 
 
 ARCEP_VARIANTS = {
@@ -134,7 +144,8 @@ def _arcep_debit() -> list[Indicator]:
 
 _SURFACE_NOTE = (
     "Part de la surface, pas de la population : approximation du critère national quand la "
-    "part de la population n'est pas chargée ; agrégats pondérés par la population"
+    "part de la population n'est pas chargée ; agrégats pondérés par la superficie des "
+    "communes"
 )
 _SITES_NOTE = (
     "Indicateur indirect (proxy) tiré de la liste des sites mobiles : ce n'est PAS une "
@@ -153,9 +164,9 @@ def _mobile() -> list[Indicator]:
         _share("arcep_taux_non_4g_pop", "Part de la population non couverte en 4G (aucun "
                "opérateur)", ds, "100 − part de la population couverte"),
         _share("arcep_part_surf_4g", "Part de la surface couverte en 4G (au moins un "
-               "opérateur)", ds, _SURFACE_NOTE),
+               "opérateur)", ds, _SURFACE_NOTE, weight="area"),
         _share("arcep_taux_non_4g_surf", "Part de la surface non couverte en 4G (aucun "
-               "opérateur)", ds, _SURFACE_NOTE),
+               "opérateur)", ds, _SURFACE_NOTE, weight="area"),
         _count("arcep_sites_mobiles", "Sites mobiles, toutes technologies (indicateur "
                "indirect, pas une couverture)", sites, "sites", _SITES_NOTE),
         _count("arcep_sites_4g", "Sites mobiles 4G (indicateur indirect, pas la couverture "
