@@ -297,3 +297,41 @@ def test_cli_names_the_command_for_the_4g_table(tmp_path, runner_env):
     assert result.exit_code == 1
     assert "Fichier refusé, rien n'a été importé" in result.output
     assert "c.csv, ligne 2, colonne « pct_pop_4g »" in result.output
+
+
+@pytest.mark.parametrize(("kind", "name", "text"), [
+    ("arcep-mobile", "couverture_4g.csv", "code_insee;pct_pop_4g\n29232;99\n"),
+    ("arcep-mobile-sites", "sites_metropole.csv",
+     "insee_com;site_2g;site_3g;site_4g\n29232;1;1;1\n"),
+])
+def test_undated_mobile_files_are_refused(tmp_path, fixture_matcher, kind, name, text):
+    # an undated file used to be stored as "non daté", which sorts after "2023" and hid
+    # every dated import of the same indicators
+    path = write(tmp_path, name, text)
+    with pytest.raises(FormatError) as refused:
+        parse_file(kind, path, fixture_matcher)
+    assert str(refused.value).startswith(f"{name} : millésime introuvable")
+    assert "--millesime" in str(refused.value)
+    assert parse_file(kind, path, fixture_matcher, vintage="2023").period == "2023"
+    assert parse_file(kind, write(tmp_path, f"2022_{name}", text), fixture_matcher).period \
+        == "2022"
+
+
+def test_a_year_column_dates_a_table_without_a_date_in_its_name(tmp_path, fixture_matcher):
+    path = write(tmp_path, "couverture.csv", "code_insee;annee;pct_pop_4g\n29232;2021;99\n")
+    assert parse_file("arcep-mobile", path, fixture_matcher).period == "2021"
+
+
+@pytest.mark.db
+def test_cli_names_the_option_for_an_undated_table(tmp_path, runner_env):
+    path = write(tmp_path, "couverture.csv", "code_insee;pct_pop_4g\n29232;99\n")
+    runner = CliRunner()
+    result = runner.invoke(runner_env, ["data", "import", "arcep-mobile", str(path)],
+                           env={"COLUMNS": "250"})
+    assert result.exit_code == 1
+    assert "couverture.csv : millésime introuvable" in result.output
+    assert "--millesime" in result.output
+    result = runner.invoke(runner_env, ["data", "import", "arcep-mobile", str(path),
+                                        "--millesime", "2023"])
+    assert result.exit_code == 0, result.output
+    assert "(millésime 2023)" in result.output

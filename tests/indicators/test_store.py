@@ -72,6 +72,21 @@ def test_new_file_replaces_the_dataset(tmp_path, database, fixture_reference):
         assert "france-services" not in [m[0] for m in missing_datasets(session)]
 
 
+def test_an_undated_list_never_hides_a_dated_one(tmp_path, database, fixture_reference):
+    # "non daté" sorts after "2024-08-01" as a string: it used to win as the latest period
+    dated = write(tmp_path, "liste-fs-20240801.csv", FS_HEADER + FS_ROWS)
+    undated = write(tmp_path, "liste-fs.csv", FS_HEADER + FS_ROWS.splitlines(True)[0])
+    with database.session() as session:
+        import_file(session, "france-services", undated, fixture_reference, name="sans-date")
+        wide = commune_values(session, ["france_services_sites"])
+        assert wide.attrs["periods"] == {"france_services_sites": "non daté"}  # alone: shown
+        import_file(session, "france-services", dated, fixture_reference, name="fs-2024")
+    with database.session() as session:
+        wide = commune_values(session, ["france_services_sites"])
+    assert wide.attrs["periods"] == {"france_services_sites": "2024-08-01"}
+    assert wide["france_services_sites"].to_dict() == {"29019": 1.0, "29232": 1.0, "75056": 1.0}
+
+
 def test_reads_and_comparison(tmp_path, database, fixture_reference):
     beta = write(tmp_path, "commune-debit-beta.csv",
                  "Version beta\ncode_insee;nbr;type;inel_hd;elig_hd05;elig_hd3;elig_hd8;"

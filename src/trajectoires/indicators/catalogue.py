@@ -5,8 +5,9 @@ An :class:`Indicator` says how its commune values add up to larger units
 summed counts (``numerator`` / ``denominator`` × ``scale``), ``"weighted_mean"``
 for shares published without their counts, weighted by the commune ``weight``:
 ``"population"`` (populations légales of the reference) for shares of people or
-households, ``"area"`` (``area_km2`` of the reference) for shares of the surface. A :class:`DatasetInfo` names an official dataset: producer, page,
-download address (for ``trajectoires data fetch``), licence and format.
+households, ``"area"`` (``area_km2`` of the reference) for shares of the surface.
+A :class:`DatasetInfo` names an official dataset: producer, page, download address
+(for ``trajectoires data fetch``), licence and format.
 
 Examples
 --------

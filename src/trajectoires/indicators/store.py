@@ -49,7 +49,7 @@ from trajectoires.indicators.aggregation import aggregate
 from trajectoires.indicators.catalogue import DATASETS, INDICATORS, components, find
 from trajectoires.indicators.folding import CommuneMatcher
 from trajectoires.indicators.formats import PLACE_COLUMNS, VALUE_COLUMNS, parse_file
-from trajectoires.indicators.formats._parsed import with_ratios
+from trajectoires.indicators.formats._parsed import UNDATED, with_ratios
 from trajectoires.indicators.models import Dataset, IndicatorValue, Place
 from trajectoires.indicators.report import ImportReport
 
@@ -222,8 +222,10 @@ def indicator_values(
 ) -> pd.DataFrame:
     """Long commune values (:data:`VALUE_COLUMNS`) of ``indicators``, ratios recomputed.
 
-    ``period=None`` keeps, for each indicator, its most recent period. When two
-    datasets hold the same indicator, commune and period, the latest import wins.
+    ``period=None`` keeps, for each indicator, its most recent period; a place
+    list imported without a date (period ``"non daté"``) is never taken for more
+    recent than a dated one. When two datasets hold the same indicator, commune and
+    period, the latest import wins.
     """
     needed = components(indicators)
     stored = [i for i in needed if INDICATORS[i].rule != "ratio"]
@@ -240,8 +242,13 @@ def indicator_values(
         ["commune_code", "indicator", "period"], keep="last")
     long = with_ratios(frame[VALUE_COLUMNS].astype({"value": float}))
     long = long[long["indicator"].isin(needed)]
-    latest = long.groupby("indicator")["period"].transform("max")
-    return long[long["period"] == latest].reset_index(drop=True)
+    return long[long["period"] == _latest_periods(long)].reset_index(drop=True)
+
+
+def _latest_periods(long: pd.DataFrame) -> pd.Series:
+    """Most recent period of each row's indicator; :data:`UNDATED` only when nothing is dated."""
+    dated = long["period"].where(long["period"] != UNDATED)
+    return dated.groupby(long["indicator"]).transform("max").fillna(UNDATED)
 
 
 def commune_values(

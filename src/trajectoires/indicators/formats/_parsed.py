@@ -27,6 +27,7 @@ if TYPE_CHECKING:
 
 __all__ = [
     "PLACE_COLUMNS",
+    "UNDATED",
     "VALUE_COLUMNS",
     "Parsed",
     "attach",
@@ -37,6 +38,10 @@ __all__ = [
 
 VALUE_COLUMNS = ["commune_code", "indicator", "period", "value"]
 PLACE_COLUMNS = ["id", "name", "commune_code", "lat", "lon", "kind", "attributes"]
+UNDATED = "non daté"
+"""Period of a place list whose file gives no date and whose import gave no ``--millesime``.
+It is not a date: the store never takes it for the latest period of an indicator when a
+dated one is loaded (``store.indicator_values``); the mobile importers refuse such files."""
 
 
 @dataclass

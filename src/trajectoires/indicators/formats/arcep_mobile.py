@@ -10,7 +10,10 @@ intersection). This parser reads such a table (``FORMATS.md`` §3.2, importer A)
 - at least one of ``pct_pop_4g`` / ``pct_surf_4g``: share (%) of the population /
   of the surface covered in 4G by at least one operator, decimal point or comma,
   between 0 and 100; empty, ``s``, ``nd`` = not computed (row counted, not stored);
-- optionally a year column (``an``, ``annee``, ``millesime``): one period per row.
+- optionally a year column (``an``, ``annee``, ``millesime``): one period per row;
+  without it, the period is the vintage given (``--millesime``), else the date,
+  ``AAAA_Tn`` quarter or year in the file name, else the file is refused (an
+  undated table would pass for the latest one).
 
 The header row is searched in the first 20 lines (exports may start with
 metadata lines); ``;``, ``,`` or tab; UTF-8 or Windows-1252. Stored: the shares
@@ -74,7 +77,7 @@ from trajectoires.indicators.report import FormatError, ImportReport
 if TYPE_CHECKING:
     from trajectoires.indicators.folding import CommuneMatcher
 
-__all__ = ["CODE_COLUMNS", "SHARES", "YEAR_COLUMNS", "parse", "period_from_name"]
+__all__ = ["CODE_COLUMNS", "SHARES", "YEAR_COLUMNS", "parse", "period_from_name", "undated"]
 
 CODE_COLUMNS = ("code_insee", "insee_com", "codgeo", "code_commune", "depcom", "com")
 """Accepted names of the commune code column (case-insensitive), preferred first."""
@@ -110,6 +113,18 @@ def period_from_name(name: str) -> str | None:
     return year.group(1) if year else None
 
 
+def undated(file: str, missing: str) -> FormatError:
+    """Return the refusal of a file whose period cannot be found, naming the option to pass.
+
+    >>> print(undated("couverture.csv", ""))  # doctest: +NORMALIZE_WHITESPACE
+    couverture.csv : millésime introuvable : ni année, trimestre ou date dans le nom du
+    fichier ; précisez-le avec --millesime (ex. trajectoires data import … --millesime 2023)
+    """
+    return FormatError(file, f"millésime introuvable : {missing}ni année, trimestre ou date "
+                       "dans le nom du fichier ; précisez-le avec --millesime "
+                       "(ex. trajectoires data import … --millesime 2023)")
+
+
 def parse(path: Path, matcher: CommuneMatcher, vintage: str | None = None) -> Parsed:
     """Validate and read a table of 4G coverage shares per commune."""
     table = _read(path)
@@ -119,9 +134,12 @@ def parse(path: Path, matcher: CommuneMatcher, vintage: str | None = None) -> Pa
     year_column = next((columns[n] for n in YEAR_COLUMNS if n in columns), None)
     report = ImportReport("arcep-mobile", path.name, read=len(table.frame))
     codes = commune_codes(table, code_column)
-    periods = _periods(table, year_column, vintage or period_from_name(path.name) or "non daté")
-    _check_unique(table, codes, periods, code_column)
     wide = pd.DataFrame({column: _percent(table, column) for column in shares})
+    default = vintage or period_from_name(path.name)
+    periods = _periods(table, year_column, default or "")
+    _check_unique(table, codes, periods, code_column)
+    if year_column is None and default is None:
+        raise undated(path.name, "ni colonne d'année (an, annee, millesime), ")
     empty = wide.isna().all(axis=1)
     distinct = drop_arrondissement_duplicates(codes, report)
     report.reject(int((empty & distinct).sum()), NOT_COMPUTED)
@@ -140,7 +158,9 @@ def parse(path: Path, matcher: CommuneMatcher, vintage: str | None = None) -> Pa
         report.notes.append(FOLDED_MEAN)
     used = ", ".join(f"{c} → {ids[0]}" for c, ids in shares.items())
     report.notes.append(f"parts lues : {used} ; non-couverture = 100 − part couverte")
-    period = max(periods.unique()) if len(periods) else (vintage or "non daté")
+    period = max(periods.unique()) if len(periods) else default
+    if period is None:
+        raise undated(path.name, "aucune ligne, ")
     report.period, report.values = period, len(values)
     return Parsed("arcep-mobile", values, report, period)
 

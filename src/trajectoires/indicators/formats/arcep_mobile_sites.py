@@ -58,7 +58,7 @@ from trajectoires.indicators.formats._common import (
 )
 from trajectoires.indicators.formats._parsed import VALUE_COLUMNS, Parsed, attach, with_ratios
 from trajectoires.indicators.formats._places import check_coordinates
-from trajectoires.indicators.formats.arcep_mobile import period_from_name
+from trajectoires.indicators.formats.arcep_mobile import period_from_name, undated
 from trajectoires.indicators.report import FormatError, ImportReport
 
 if TYPE_CHECKING:
@@ -105,7 +105,9 @@ def parse(path: Path, matcher: CommuneMatcher, vintage: str | None = None) -> Pa
         frame = attach(wide[keep], codes[keep], matcher, report)
     else:
         frame = _located(table, columns, wide, matcher=matcher, report=report)
-    period = vintage or period_from_name(path.name) or "non daté"
+    period = vintage or period_from_name(path.name)
+    if period is None:
+        raise undated(path.name, "")
     values = _counts(frame, matcher, period, report)
     report.notes.append(PROXY_NOTE)
     report.period, report.values = period, len(values)

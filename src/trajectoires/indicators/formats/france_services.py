@@ -34,7 +34,7 @@ from trajectoires.indicators.formats._common import (
     read_csv,
     require_columns,
 )
-from trajectoires.indicators.formats._parsed import Parsed, count_places
+from trajectoires.indicators.formats._parsed import UNDATED, Parsed, count_places
 from trajectoires.indicators.formats._places import (
     check_coordinates,
     locate_places,
@@ -70,7 +70,7 @@ def parse(path: Path, matcher: CommuneMatcher, vintage: str | None = None) -> Pa
     attributes = frame[[c for c in ATTRIBUTES if c in frame.columns]]
     places = place_table(ids, frame["lib_fs"], communes, lat, lon, kind="france-services",
                          attributes=attributes)
-    period = vintage or vintage_from_name(path.name) or "non daté"
+    period = vintage or vintage_from_name(path.name) or UNDATED
     values = count_places(places, "france_services_sites", period)
     report.period, report.places, report.values = period, len(places), len(values)
     return Parsed("france-services", values, report, period, places)

@@ -33,7 +33,7 @@ import numpy as np
 import pandas as pd
 
 from trajectoires.indicators.formats._common import Table, commune_codes, read_csv, require_columns
-from trajectoires.indicators.formats._parsed import Parsed, count_places
+from trajectoires.indicators.formats._parsed import UNDATED, Parsed, count_places
 from trajectoires.indicators.formats._places import (
     check_coordinates,
     locate_places,
@@ -72,10 +72,10 @@ def parse(path: Path, matcher: CommuneMatcher, vintage: str | None = None) -> Pa
         ids[public], kept["Libelle1"], communes, lat[public], lon[public], kind="libraries",
         attributes=kept[[c for c in ATTRIBUTES if c in kept.columns]],
     )
-    period = vintage or vintage_from_name(path.name) or "non daté"
+    period = vintage or vintage_from_name(path.name) or UNDATED
     values = count_places(places, "bibliotheques", period)
     report.period, report.places, report.values = period, len(places), len(values)
-    if period == "non daté":
+    if period == UNDATED:
         report.notes.append("millésime absent du fichier : précisez-le avec --millesime")
     return Parsed("libraries", values, report, period, places)
 

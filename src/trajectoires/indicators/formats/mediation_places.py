@@ -45,7 +45,7 @@ from trajectoires.indicators.formats._common import (
     read_csv,
     require_columns,
 )
-from trajectoires.indicators.formats._parsed import Parsed, count_places
+from trajectoires.indicators.formats._parsed import UNDATED, Parsed, count_places
 from trajectoires.indicators.formats._places import (
     check_coordinates,
     locate_places,
@@ -141,7 +141,7 @@ def _version(frame: pd.DataFrame) -> str:
 
 def _latest_update(frame: pd.DataFrame) -> str:
     if "date_maj" not in frame.columns:
-        return "non daté"
+        return UNDATED
     dates = frame["date_maj"].str.slice(0, 10)
     dates = dates[dates.str.fullmatch(r"\d{4}-\d{2}-\d{2}") & ~dates.isin(PLACEHOLDER_DATES)]
-    return str(dates.max()) if len(dates) else "non daté"
+    return str(dates.max()) if len(dates) else UNDATED
