@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import math
+import threading
+from concurrent.futures import ThreadPoolExecutor
 
 import numpy as np
+import pandas as pd
 import pytest
 
 from trajectoires.diagnosis import compare_units, diagnose, load_inputs
@@ -148,7 +151,7 @@ def test_user_drops_and_adds_criteria_with_another_reference(loaded, territory_r
     national = result.national
     bretagne = ref.communes_of(ref.resolve("reg:53")).index
     known = national.loc[bretagne].dropna(subset=["fragility_index"])
-    weights = national.attrs["population"].reindex(known.index).astype(float)
+    weights = result.national_population.reindex(known.index).astype(float)
     mean = np.average(known["fragility_index"], weights=weights.fillna(0))
     assert np.allclose(known["relative"], 100 * known["fragility_index"] / mean)
 
@@ -169,7 +172,13 @@ def test_distance_threshold_changes_population_beyond(loaded, territory_referenc
     ({"criteria": ["age"]}, "critère inconnu « age »"),
     ({"criteria": []}, "aucun critère choisi"),
     ({"reference": "commune"}, "territoire de référence inconnu « commune »"),
-    ({"beyond_km": 0}, "attendu un nombre de km positif"),
+    ({"beyond_km": 0}, "attendu un nombre de km de 0,5 à 200"),
+    ({"beyond_km": 0.44}, "distance « 0.44 » : attendu un nombre de km de 0,5 à 200"),
+    ({"beyond_km": 200.06}, "attendu un nombre de km de 0,5 à 200"),
+    ({"beyond_km": 1e308}, "distance « 1e\\+308 »"),
+    ({"beyond_km": float("nan")}, "distance « nan »"),
+    ({"seed": -1}, "graine « -1 » : attendu un entier de 0 à 4294967295"),
+    ({"seed": 2**32}, "graine « 4294967296 »"),
     ({"correction": "holm"}, "correction inconnue « holm »"),
 ])
 def test_wrong_options_are_refused_in_french(loaded, territory_reference, options, message):
@@ -193,3 +202,65 @@ def test_correction_of_local_clusters(loaded, territory_reference, finistere):
     assert significant(plain) >= significant(finistere) >= significant(strict)
     assert significant(plain) > significant(strict)
     assert finistere.correction == "fdr" and strict.correction == "bonferroni"
+
+
+def _fragility_files(folder) -> list:
+    return sorted(folder.glob("inputs-*/fragility-*.parquet"))
+
+
+def test_criteria_in_any_order_are_one_choice(loaded, territory_reference, finistere):
+    ref = territory_reference
+    folder = loaded.path / "analysis" / "diagnosis"
+    before = _fragility_files(folder)
+    national = ["poverty_rate", "share_low_diploma", "share_65_plus", "no_4g_coverage",
+                "no_thd_coverage"]
+    with loaded.database.session() as session:
+        shuffled = diagnose(session, ref, ref.resolve("29"), cache_dir=loaded.path / "analysis",
+                            criteria=national)
+        custom = diagnose(session, ref, ref.resolve("29"), cache_dir=loaded.path / "analysis",
+                          criteria=["unemployment_rate", "poverty_rate", "share_65_plus"],
+                          beyond_km=12.34)
+    assert not shuffled.custom_criteria
+    assert [c["key"] for c in shuffled.criteria] == [c["key"] for c in finistere.criteria]
+    assert shuffled.communes["fragility_index"].equals(finistere.communes["fragility_index"])
+    assert [c["key"] for c in custom.criteria] == [
+        "share_65_plus", "poverty_rate", "unemployment_rate"]  # canonical order
+    assert custom.custom_criteria and custom.beyond_km == 12.3
+    # only the national criteria's index is kept on disk (one file per reference level)
+    assert _fragility_files(folder) == before
+
+
+def test_national_table_keeps_no_series_in_attrs(finistere):
+    national = finistere.national
+    assert national.attrs == {}
+    both = pd.concat([national.iloc[:10], national.iloc[10:20]])  # pandas 3: no ambiguous truth
+    assert len(both) == 20
+    population = finistere.national_population
+    assert population.index.equals(national.index) and population.notna().sum() > 30_000
+
+
+def test_concurrent_writers_of_the_national_caches(loaded, territory_reference):
+    """Threads computing the same national tables at once all succeed (unique temporary files)."""
+    from trajectoires.diagnosis._access import national_access
+    from trajectoires.diagnosis.compute import _fragility
+
+    ref = territory_reference
+    with loaded.database.session() as session:
+        inputs = load_inputs(session, loaded.path / "analysis" / "diagnosis")
+    for path in _fragility_files(inputs.folder.parent) + list(inputs.folder.glob("access-*")):
+        path.unlink()
+    national = ["no_thd_coverage", "no_4g_coverage", "share_65_plus", "share_low_diploma",
+                "poverty_rate"]
+    barrier = threading.Barrier(4)
+
+    def work(i: int):
+        barrier.wait()
+        if i % 2:
+            return national_access(ref, inputs.places, inputs.folder)
+        return _fragility(ref, inputs, national, "epci")[0]
+
+    with ThreadPoolExecutor(4) as pool:
+        tables = list(pool.map(work, range(4)))
+    assert tables[0].equals(tables[2]) and tables[1].equals(tables[3])
+    assert not list(inputs.folder.glob(".partiel-*"))  # no temporary file left behind
+    assert len(list(inputs.folder.glob("fragility-*"))) == 1

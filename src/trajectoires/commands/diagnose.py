@@ -30,7 +30,8 @@ def diagnose(
     output: Annotated[Path, typer.Option("--output", "-o", file_okay=False,
                                          help="Dossier du rapport (créé au besoin).")] = Path(
         "diagnostic"),
-    seed: Annotated[int, typer.Option(help="Graine des permutations (reproductible).")] = 12345,
+    seed: Annotated[int, typer.Option(min=0, max=2**32 - 1, help=(
+        "Graine des permutations (reproductible), de 0 à 4294967295."))] = 12345,
     permutations: Annotated[int, typer.Option(min=0, max=9999,
                                               help="Permutations des tests spatiaux.")] = 999,
     criteres: Annotated[str | None, typer.Option(
@@ -42,7 +43,8 @@ def diagnose(
         "--reference", help="Territoire de référence de l'indice relatif (= 100) : epci, "
         "departement, region ou france.")] = "departement",
     distance: Annotated[float, typer.Option(
-        "--distance", help="Seuil d'éloignement des lieux d'aide, en km.")] = 10.0,
+        "--distance", help="Seuil d'éloignement des lieux d'aide, en km (de 0,5 à 200, "
+        "arrondi au dixième).")] = 10.0,
     correction: Annotated[str, typer.Option(
         "--correction", help="Correction des tests multiples des regroupements locaux : "
         "fdr, bonferroni ou none.")] = "fdr",
@@ -57,14 +59,13 @@ def diagnose(
     from trajectoires.commands.territory import load_for_cli, resolve_or_exit
     from trajectoires.db import create_database, migrate
     from trajectoires.diagnosis import diagnose as compute
+    from trajectoires.diagnosis.options import checked_options
     from trajectoires.diagnosis.report import write_report
 
     err = Console(stderr=True)
     criteria = None if criteres is None else [c.strip() for c in criteres.split(",") if c.strip()]
-    options = {"criteria": criteria, "reference": reference, "beyond_km": distance,
-               "correction": correction}
-    try:
-        _check(options)
+    try:  # the same checks as diagnose(), before any work
+        options = checked_options(criteria, reference, distance, correction, seed)
     except ValueError as exc:
         err.print(f"[red]Option invalide :[/red] {exc}", highlight=False)
         raise typer.Exit(2) from None
@@ -90,14 +91,6 @@ def diagnose(
         files = write_report(ref, result, output, progress=report, geometries=outlines.result())
     database.engine.dispose()
     _summary(Console(), result, files)
-
-
-def _check(options: dict) -> None:
-    """Refuse wrong options before any work (French message)."""
-    from trajectoires.diagnosis.options import check_options, requested_criteria
-
-    requested_criteria(options["criteria"])
-    check_options(options["reference"], options["beyond_km"], options["correction"])
 
 
 def _summary(console: Console, result, files) -> None:

@@ -14,6 +14,7 @@ import numpy as np
 import pandas as pd
 
 from trajectoires import analysis
+from trajectoires.diagnosis.inputs import write_parquet
 from trajectoires.territory import Reference
 
 __all__ = ["ACCESS_RADIUS_KM", "national_access"]
@@ -82,7 +83,5 @@ def national_access(ref: Reference, places: dict[str, pd.DataFrame],
         return pd.read_parquet(path)
     table = _compute(ref, places)
     if path is not None and path.parent.exists():
-        partial = path.with_name(f".partiel-{path.name}")
-        table.to_parquet(partial)
-        partial.replace(path)
+        write_parquet(table, path)
     return table

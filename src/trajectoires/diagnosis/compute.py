@@ -19,17 +19,19 @@ import pandas as pd
 from trajectoires import analysis
 from trajectoires.diagnosis._access import ACCESS_RADIUS_KM, national_access
 from trajectoires.diagnosis.inputs import (
-    FRAGILITY_SOURCES,
     PLACE_KINDS,
     Inputs,
     dataset_rows,
     load_inputs,
+    write_parquet,
 )
 from trajectoires.diagnosis.options import (
     BEYOND_KM,
     CORRECTIONS,
     REFERENCES,
     check_options,
+    checked_options,
+    is_national,
     requested_criteria,
 )
 from trajectoires.territory import GEOMETRY_SOURCE, POPULATION_VINTAGE, Reference, Unit
@@ -38,10 +40,11 @@ if TYPE_CHECKING:
     from sqlalchemy.orm import Session
 
 __all__ = ["ACCESS_RADIUS_KM", "BEYOND_KM", "CORRECTIONS", "REFERENCES", "Access", "Diagnosis",
-           "Progress", "check_options", "compare_units", "diagnose", "requested_criteria"]
+           "Progress", "check_options", "checked_options", "compare_units", "diagnose",
+           "requested_criteria"]
 
 Progress = Callable[[str, float], None]
-_POPULATION = "_population"  # column of the cached national index, moved to its attrs
+_POPULATION = "_population"  # column of the cached national index, moved to its own Series
 
 
 @dataclass(frozen=True)
@@ -68,7 +71,9 @@ class Diagnosis:
     reference territory, :attr:`reference`), ``rank``,
     ``lisa`` (local cluster label, or None when not computed), ``dist_<kind>``
     (km to the nearest place) and ``access_<kind>`` (2SFCA, places per 10,000
-    inhabitants).
+    inhabitants). ``national`` is the index of every French commune and
+    ``national_population`` their populations (the weights of
+    :func:`compare_units`).
     """
 
     unit: Unit
@@ -90,6 +95,7 @@ class Diagnosis:
     permutations: int
     sources: dict[str, str] = field(default_factory=dict)
     national: pd.DataFrame | None = field(default=None, repr=False)
+    national_population: pd.Series | None = field(default=None, repr=False)
     reference: str = "departement"
     beyond_km: float = BEYOND_KM
     custom_criteria: bool = False
@@ -112,21 +118,24 @@ def _step(progress: Progress | None, message: str, done: float) -> None:
 
 
 def _fragility(ref: Reference, inputs: Inputs, requested: list[str],
-               reference: str) -> pd.DataFrame:
-    """National index of every commune (scores by national deciles), or an empty frame.
+               reference: str) -> tuple[pd.DataFrame, pd.Series | None]:
+    """National index of every commune (scores by national deciles), and their populations.
 
-    ``requested`` are the criteria asked for (those without values are left
-    out and reported); ``reference`` the level of the « = 100 » comparison.
-    Cached next to the national inputs (per reference version and choice of
-    criteria) when they are, with the population of every commune (the weights
-    of :func:`compare_units`), so that a warm diagnosis does not build the
-    table of all French communes.
+    ``requested`` are the criteria asked for, in the canonical order (those
+    without values are left out and reported); ``reference`` the level of the
+    « = 100 » comparison. The national criteria's index is cached next to the
+    national inputs (one file per reference level and version of the
+    reference of places: at most four) when they are, with the population of
+    every commune (the weights of :func:`compare_units`), so that a warm
+    diagnosis does not build the table of all French communes. Other choices
+    of criteria are computed each time (about 0.5 s over the 35,000 communes):
+    a user cannot fill the disk with one file per choice.
     """
     keys = [key for key in requested if key in inputs.chosen]
     if not keys:
-        return pd.DataFrame(index=pd.Index([], name="code"))
+        return pd.DataFrame(index=pd.Index([], name="code")), None
     choice = hashlib.sha256("|".join([*keys, reference]).encode()).hexdigest()[:10]
-    path = (None if inputs.folder is None
+    path = (None if inputs.folder is None or not is_national(requested)
             else inputs.folder / f"fragility-{ref.folder.name}-{choice}.parquet")
     if path is not None and path.exists():
         frame = pd.read_parquet(path)
@@ -142,11 +151,9 @@ def _fragility(ref: Reference, inputs: Inputs, requested: list[str],
         frame["relative"] = result.relative
         frame[_POPULATION] = national["population"]
         if path is not None:
-            partial = path.with_name(f".partiel-{path.name}")
-            frame.to_parquet(partial)
-            partial.replace(path)
-    frame.attrs["population"] = frame.pop(_POPULATION)
-    return frame
+            write_parquet(frame, path)
+    population = frame.pop(_POPULATION)
+    return frame, population
 
 
 def _criteria(inputs: Inputs, table: pd.DataFrame, requested: list[str]) -> list[dict]:
@@ -211,8 +218,8 @@ def _access(table: pd.DataFrame, national: pd.DataFrame, places: dict[str, pd.Da
     return results
 
 
-def compare_units(ref: Reference, national: pd.DataFrame | None,
-                  units: list[Unit]) -> list[dict]:
+def compare_units(ref: Reference, national: pd.DataFrame | None, units: list[Unit],
+                  population: pd.Series | None = None) -> list[dict]:
     """Population-weighted mean index (and criteria) of each unit, from the national table.
 
     Parameters
@@ -223,6 +230,9 @@ def compare_units(ref: Reference, national: pd.DataFrame | None,
         ``Diagnosis.national`` (empty or None when no criterion is loaded).
     units : list of Unit
         Territories to compare (any kind, France included).
+    population : pandas.Series, optional
+        Population of each commune (index: code), the weights:
+        ``Diagnosis.national_population``; read from ``ref`` when not given.
 
     Returns
     -------
@@ -233,7 +243,9 @@ def compare_units(ref: Reference, national: pd.DataFrame | None,
     """
     if national is None or national.empty:
         return []
-    weight = pd.to_numeric(national.attrs["population"], errors="coerce").astype(float)
+    if population is None:
+        population = ref.communes_of(ref.france)["population"]
+    weight = pd.to_numeric(population, errors="coerce").astype(float)
     criteria = [c for c in national.columns if c in analysis.INDICATORS]
     columns = ["fragility_index", *criteria]
     # one matrix and one weight vector, then numpy per unit (no pandas reindexing per column)
@@ -320,8 +332,10 @@ def diagnose(
     Raises
     ------
     ValueError
-        Unknown criterion, reference or correction, or a distance that is not positive
-        (French message naming the value and what is expected).
+        Unknown criterion, reference or correction, a distance outside 0.5–200 km or a
+        seed outside 0 to 2³² − 1 (French message naming the value and what is
+        expected; :func:`checked_options`). The criteria are taken in the
+        canonical order and the distance rounded to 0.1 km.
 
     Notes
     -----
@@ -331,12 +345,12 @@ def diagnose(
     report says so). Local clusters: Anselin (1995), FDR correction by default.
 
     """
-    requested = requested_criteria(criteria)
-    check_options(reference, beyond_km, correction)
+    choices = checked_options(criteria, reference, beyond_km, correction, seed)
+    requested, beyond_km = choices["criteria"], choices["beyond_km"]
     _step(progress, "Lecture des données chargées", 0.05)
     inputs = load_inputs(session, None if cache_dir is None else cache_dir / "diagnosis")
     _step(progress, "Indice de fragilité numérique (national)", 0.25)
-    national = _fragility(ref, inputs, requested, reference)
+    national, population = _fragility(ref, inputs, requested, reference)
     table = _territory_table(ref, unit, national)
     _step(progress, "Voisinages et agrégats spatiaux", 0.45)
     _, global_i, local = _spatial(
@@ -357,13 +371,13 @@ def diagnose(
         proxies=[key for key in requested if key in inputs.chosen and inputs.chosen[key].proxy],
         moran=global_i,
         lisa_counts=local.counts() if local is not None else {}, theil=theil_t, gini=gini_g,
-        access=access, comparison=compare_units(ref, national, [unit, *parents]),
+        access=access, comparison=compare_units(ref, national, [unit, *parents], population),
         datasets=dataset_rows(inputs), missing=inputs.missing,
         places={k: v[v["commune_code"].isin(table.index)] for k, v in inputs.places.items()},
         seed=seed, permutations=permutations,
         sources={"population": POPULATION_VINTAGE, "geometry": GEOMETRY_SOURCE},
-        national=national, reference=reference, beyond_km=beyond_km, correction=correction,
-        custom_criteria=requested != list(FRAGILITY_SOURCES),
+        national=national, national_population=population, reference=reference,
+        beyond_km=beyond_km, correction=correction, custom_criteria=not is_national(requested),
     )
 
 

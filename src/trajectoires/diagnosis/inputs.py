@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 import shutil
 import tempfile
 from dataclasses import dataclass, field
@@ -24,7 +25,8 @@ from trajectoires.indicators.catalogue import DATASETS, INDICATORS
 if TYPE_CHECKING:
     from sqlalchemy.orm import Session
 
-__all__ = ["CONTEXT_SOURCES", "FRAGILITY_SOURCES", "PLACE_KINDS", "Inputs", "Source", "load_inputs"]
+__all__ = ["CONTEXT_SOURCES", "FRAGILITY_SOURCES", "PLACE_KINDS", "Inputs", "Source", "load_inputs",
+           "write_parquet"]
 
 
 CACHE_VERSION = "diagnosis-inputs-4"
@@ -214,6 +216,24 @@ def _write_cache(folder: Path, inputs: Inputs) -> None:
         partial.rename(folder)
     except OSError:  # another process wrote it first
         shutil.rmtree(partial, ignore_errors=True)
+
+
+def write_parquet(frame: pd.DataFrame, path: Path) -> None:
+    """Write a cached table atomically, safe with other threads and processes writing it.
+
+    The table goes to a unique temporary file of the same folder, then replaces
+    ``path`` (:func:`os.replace`); two writers of the same table both succeed
+    and the last one wins (they write the same content).
+    """
+    handle, name = tempfile.mkstemp(prefix=f".partiel-{path.stem}-", suffix=".parquet",
+                                    dir=path.parent)
+    os.close(handle)
+    try:
+        frame.to_parquet(name)
+        os.replace(name, path)
+    except BaseException:
+        Path(name).unlink(missing_ok=True)
+        raise
 
 
 def _read_cache(folder: Path, datasets: pd.DataFrame, missing: list) -> Inputs:

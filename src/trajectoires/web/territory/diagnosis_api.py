@@ -228,4 +228,5 @@ def compare(request: Request, ref: Ref, kind: str, code: str, *,
         raise HTTPException(status_code=404, detail=message or "Territoire à comparer manquant.")
     result, _ = diagnosis_for(request, ref, unit, options)
     keys = [c["key"] for c in result.criteria if c["indicator"]]
-    return _comparison(compare_units(ref, result.national, [unit, other]), keys)
+    rows = compare_units(ref, result.national, [unit, other], result.national_population)
+    return _comparison(rows, keys)

@@ -3,7 +3,11 @@
 The same choices as ``trajectoires diagnose --criteres --reference --distance``,
 read from the query string (``?criteres=share_65_plus&criteres=…&reference=region
 &distance=5``) so that a chosen diagnosis has its own address, can be shared and
-is cached on its own.
+is cached on its own. The choices are checked and made canonical by
+:func:`trajectoires.diagnosis.options.checked_options`, as the command line's
+(criteria in the national order, distance rounded to 0.1 km). The form sends a
+marker field ``choix=1``: a form with no criterion ticked is refused, while an
+address without criteria keeps the national method's five.
 
 Examples
 --------
@@ -13,6 +17,9 @@ Examples
 ('distance', '5'), ('correction', 'fdr')])
 >>> DiagnosisOptions().is_default
 True
+>>> DiagnosisOptions.from_query(["poverty_rate", "share_65_plus"], "departement", 12.34).fields()
+[('criteres', 'share_65_plus'), ('criteres', 'poverty_rate'), ('reference', 'departement'), \
+('distance', '12.3'), ('correction', 'fdr')]
 
 """
 
@@ -25,13 +32,7 @@ from fastapi import HTTPException, Query
 
 from trajectoires.analysis import INDICATORS
 from trajectoires.diagnosis.inputs import CONTEXT_SOURCES, FRAGILITY_SOURCES
-from trajectoires.diagnosis.options import (
-    BEYOND_KM,
-    CORRECTIONS,
-    REFERENCES,
-    check_options,
-    requested_criteria,
-)
+from trajectoires.diagnosis.options import BEYOND_KM, CORRECTIONS, REFERENCES, checked_options
 
 __all__ = ["DiagnosisOptions", "criterion_choices", "options_from_query"]
 
@@ -50,10 +51,12 @@ class DiagnosisOptions:
     @classmethod
     def from_query(cls, criteria: list[str] | None, reference: str,
                    beyond_km: float, correction: str = "fdr") -> DiagnosisOptions:
-        """Check the choices (ValueError with a French message when one is wrong)."""
-        chosen = tuple(requested_criteria(criteria if criteria else None))
-        check_options(reference, beyond_km, correction)
-        return cls(chosen, reference, float(beyond_km), correction)
+        """Check the choices (ValueError with a French message when one is wrong).
+
+        ``criteria`` None: the national method's five; an empty list is refused.
+        """
+        checked = checked_options(criteria, reference, beyond_km, correction)
+        return cls(tuple(checked["criteria"]), reference, checked["beyond_km"], correction)
 
     @property
     def is_default(self) -> bool:
@@ -89,9 +92,13 @@ def options_from_query(
     distance: Annotated[float, Query(description="Seuil d'éloignement en km")] = BEYOND_KM,
     correction: Annotated[str, Query(max_length=20, description=(
         "Correction des tests multiples : " + ", ".join(CORRECTIONS)))] = "fdr",
+    choix: Annotated[str | None, Query(max_length=1, description=(
+        "Envoyé par le formulaire des choix : sans critère coché, la demande est refusée "
+        "(sans ce champ, les critères absents sont ceux de la méthode nationale)"))] = None,
 ) -> DiagnosisOptions:
     """FastAPI dependency: the choices of the query string, or a French 422."""
+    criteria = (criteres or []) if choix else criteres  # the form: nothing ticked is refused
     try:
-        return DiagnosisOptions.from_query(criteres, reference, distance, correction)
+        return DiagnosisOptions.from_query(criteria, reference, distance, correction)
     except ValueError as exc:
         raise HTTPException(status_code=422, detail=f"Choix invalide : {exc}") from None

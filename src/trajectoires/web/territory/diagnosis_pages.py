@@ -1,14 +1,17 @@
 """Diagnosis page of a territory: ``/territoires/{kind}/{code}/diagnostic``.
 
 A thin layer over :mod:`trajectoires.diagnosis`: the page and the API read the
-same :class:`~trajectoires.diagnosis.Diagnosis`, computed once per territory and
-state of the indicator store, and kept in a small in-memory cache.
+same :class:`~trajectoires.diagnosis.Diagnosis`, computed once per territory,
+choices and state of the indicator store, and kept in a small in-memory cache.
+Concurrent requests for the same diagnosis wait for the one in flight; different
+diagnoses are computed in parallel.
 """
 
 from __future__ import annotations
 
 import threading
 from collections import OrderedDict
+from concurrent.futures import Future
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, HTTPException, Query, Request
@@ -57,19 +60,41 @@ def diagnosis_for(request: Request, ref: Reference, unit: Unit,
         cache = getattr(state, "diagnoses", None)
         if cache is None:
             cache = state.diagnoses = OrderedDict()
+            state.diagnoses_running = {}
         if key in cache:
             cache.move_to_end(key)
             return cache[key]
-    settings = state.settings
-    with state.db.session() as session:
-        result = diagnose(session, ref, unit, cache_dir=settings.workspace / "analysis",
-                          **options.keywords())
-    entry = (result, build_maps(ref, result))
+        running: dict[tuple, Future] = state.diagnoses_running
+        pending = running.get(key)
+        if pending is None:  # this request computes it; the same ones meanwhile wait
+            pending = running[key] = Future()
+            owner = True
+        else:
+            owner = False
+    if not owner:
+        return pending.result()  # the computing request's result, or its exception
+    try:
+        entry = _compute(state, ref, unit, options)
+    except BaseException as exc:  # not cached: the next request tries again
+        with _LOCK:
+            del running[key]
+        pending.set_exception(exc)
+        raise
     with _LOCK:
         cache[key] = entry
         while len(cache) > _CACHE_SIZE:
             cache.popitem(last=False)
+        del running[key]
+    pending.set_result(entry)
     return entry
+
+
+def _compute(state, ref: Reference, unit: Unit,  # noqa: ANN001 (starlette State)
+             options: DiagnosisOptions) -> tuple[Diagnosis, DiagnosisMaps]:
+    with state.db.session() as session:
+        result = diagnose(session, ref, unit, cache_dir=state.settings.workspace / "analysis",
+                          **options.keywords())
+    return result, build_maps(ref, result)
 
 
 def resolve_other(ref: Reference, query: str) -> tuple[Unit | None, str | None]:
@@ -107,7 +132,8 @@ def diagnosis_page(
     if indicateur not in choices:
         indicateur = "fragility_index" if "fragility_index" in choices else "density"
     other, message = resolve_other(ref, comparer)
-    compared = compare_units(ref, result.national, [unit, other]) if other else []
+    compared = (compare_units(ref, result.national, [unit, other], result.national_population)
+                if other else [])
     label, map_unit = choices.get(indicateur, ("Densité de population", "hab./km²"))
     picked = None
     if len(result.communes) > 1:
