@@ -335,3 +335,22 @@ def test_cli_names_the_option_for_an_undated_table(tmp_path, runner_env):
                                         "--millesime", "2023"])
     assert result.exit_code == 0, result.output
     assert "(millésime 2023)" in result.output
+
+
+def test_columns_differing_only_by_case_are_refused(tmp_path, fixture_matcher):
+    # the last of the two used to win silently
+    path = write(tmp_path, "couv_2023.csv", "code_insee;pct_pop_4g;PCT_POP_4G\n29232;99;12\n")
+    with pytest.raises(FormatError) as refused:
+        parse_file("arcep-mobile", path, fixture_matcher)
+    assert str(refused.value) == (
+        "couv_2023.csv, ligne 1, colonne « PCT_POP_4G » : colonnes « pct_pop_4g » et "
+        "« PCT_POP_4G » : un même nom à la casse près ; gardez-en une seule")
+
+
+def test_header_separator_is_sniffed_on_the_header_line(tmp_path, fixture_matcher):
+    # the metadata line names pct_pop_4g with commas: the separator was guessed on it
+    text = ("Export de test, colonnes : code_insee, pct_pop_4g, pct_surf_4g\n"
+            "code_insee;pct_pop_4g;pct_surf_4g\n29232;99,5;97\n29019;100;98,5\n")
+    parsed = parse_file("arcep-mobile", write(tmp_path, "couv_2023.csv", text), fixture_matcher)
+    assert _values(parsed, "arcep_part_pop_4g") == {"29232": 99.5, "29019": 100.0}
+    assert _values(parsed, "arcep_part_surf_4g") == {"29232": 97.0, "29019": 98.5}

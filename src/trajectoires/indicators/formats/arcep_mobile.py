@@ -53,7 +53,6 @@ fragility index (fragilite-numerique.fr, MedNum-ANSA-CRÉDOC, 2023).
 from __future__ import annotations
 
 import csv
-import io
 import re
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -93,6 +92,7 @@ YEAR_COLUMNS = ("an", "annee", "année", "millesime", "millésime")
 
 NOT_COMPUTED = "part non renseignée (vide, « s » ou « nd »)"
 FOLDED_MEAN = "lignes repliées sur une même commune : moyenne simple des parts (non additives)"
+_SEPARATORS = (";", ",", "\t")
 _QUARTER = re.compile(r"(?<!\d)(20\d\d)[_-]?T([1-4])(?!\d)", re.IGNORECASE)
 _YEAR = re.compile(r"(?<!\d)(20\d\d)(?!\d)")
 
@@ -166,30 +166,48 @@ def parse(path: Path, matcher: CommuneMatcher, vintage: str | None = None) -> Pa
 
 
 def _read(path: Path) -> Table:
-    """Read the table from its header row (searched in the first 20 lines), or refuse it."""
+    """Read the table from its header row (searched in the first 20 lines), or refuse it.
+
+    The header is the first line that, split on ``;``, ``,`` or tab, names a commune
+    code column and a share column; its separator is the file's (a metadata line
+    before it may use another one). Two columns read by this parser whose names
+    differ only by case are refused (which one holds the data would be a guess).
+    """
     text = open_text(path, ("utf-8-sig", "cp1252"))
-    sep = sniff_separator(_header_candidate(text))
-
-    def is_header(row: list[str]) -> bool:
-        names = {c.strip().lower() for c in row}
-        return bool(names & set(CODE_COLUMNS)) and bool(names & set(SHARES))
-
-    rows = list(csv.reader(io.StringIO("\n".join(text.splitlines()[:20])), delimiter=sep))
-    if not any(is_header(row) for row in rows):
-        first = ", ".join(c.strip() for c in rows[0]) if rows else "(fichier vide)"
+    lines = text.splitlines()[:20]
+    found = next(((number, sep) for number, line in enumerate(lines, 1)
+                  for sep in _SEPARATORS if _is_header(_split(line, sep))), None)
+    if found is None:
+        first = ", ".join(c.strip() for c in _split(lines[0], sniff_separator(lines[0]))) \
+            if lines else "(fichier vide)"
         raise FormatError(
             path.name, "en-tête attendu dans les 20 premières lignes : une colonne de code "
             f"commune ({', '.join(CODE_COLUMNS)} ; casse indifférente) et au moins une de "
             f"{', '.join(SHARES)} ; colonnes lues en ligne 1 : {first}", 1)
-    return read_csv(path, sep, header=is_header, text=text)
+    number, sep = found
+    _check_case_duplicates(path.name, _split(lines[number - 1], sep), number)
+    return read_csv(path, sep, header=_is_header, text=text)
 
 
-def _header_candidate(text: str) -> str:
-    """Return the first line naming a share column (metadata lines may come before it)."""
-    for line in text.splitlines()[:20]:
-        if any(name in line.lower() for name in SHARES):
-            return line
-    return text.split("\n", 1)[0]
+def _split(line: str, sep: str) -> list[str]:
+    return next(csv.reader([line], delimiter=sep), [])
+
+
+def _is_header(row: list[str]) -> bool:
+    names = {c.strip().lower() for c in row}
+    return bool(names & set(CODE_COLUMNS)) and bool(names & set(SHARES))
+
+
+def _check_case_duplicates(file: str, header: list[str], line: int) -> None:
+    """Refuse two columns read by the parser whose names differ only by case."""
+    read = {*CODE_COLUMNS, *SHARES, *YEAR_COLUMNS}
+    seen: dict[str, str] = {}
+    for column in (c.strip() for c in header):
+        key = column.lower()
+        if key in read and key in seen:
+            raise FormatError(file, f"colonnes « {seen[key]} » et « {column} » : un même nom "
+                              "à la casse près ; gardez-en une seule", line, column)
+        seen.setdefault(key, column)
 
 
 def _percent(table: Table, column: str) -> pd.Series:
