@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+import dataclasses
+
 import pytest
+import uvicorn
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
 
 from tests.foresight import factories as f
+from trajectoires.commands.server import uvicorn_options
 from trajectoires.db import Database
 from trajectoires.settings import Settings
 from trajectoires.web.auth import LoginThrottle, safe_next
@@ -71,3 +75,37 @@ def test_throttle_window_slides() -> None:
     throttle.failed(keys, now=1.0)
     assert throttle.retry_after(keys, now=2.0) == 8
     assert throttle.retry_after(keys, now=10.5) == 0
+
+
+# -- login throttling behind a reverse proxy --------------------------------------------------
+def _served_app(settings: Settings, database: Database) -> TestClient:
+    """The application as ``trajectoires serve`` hands it to uvicorn (proxy middleware included)."""
+    config = uvicorn.Config(f.make_app(settings, database), **uvicorn_options(settings))
+    config.load()
+    return TestClient(config.loaded_app)
+
+
+def _failed_login(client: TestClient, forwarded_for: str, email: str) -> int:
+    token = f.csrf(client, "/connexion")
+    return client.post(
+        "/connexion", data={"email": email, "password": "faux", "csrf_token": token},
+        headers={"X-Forwarded-For": forwarded_for}, follow_redirects=False,
+    ).status_code
+
+
+def test_trusted_proxy_gives_the_throttle_the_real_client(
+    settings: Settings, database: Database
+) -> None:
+    client = _served_app(dataclasses.replace(settings, forwarded_allow_ips="*"), database)
+    for n in range(5):
+        assert _failed_login(client, "203.0.113.7", f"a{n}@example.org") == 401
+    assert _failed_login(client, "203.0.113.7", "z@example.org") == 429
+    assert _failed_login(client, "198.51.100.2", "y@example.org") == 401  # another client
+
+
+def test_no_proxy_is_trusted_by_default(settings: Settings, database: Database) -> None:
+    assert uvicorn_options(settings) == {"proxy_headers": False, "forwarded_allow_ips": None}
+    client = _served_app(settings, database)
+    for n in range(5):  # a spoofed X-Forwarded-For does not escape the per-address count
+        assert _failed_login(client, f"203.0.113.{n}", f"a{n}@example.org") == 401
+    assert _failed_login(client, "198.51.100.2", "y@example.org") == 429

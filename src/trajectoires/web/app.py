@@ -55,6 +55,7 @@ def create_app(settings: Settings | None = None, database: Database | None = Non
     app.state.settings = settings
     app.state.db = database
     app.state.templates = make_templates()
+    app.state.templates.env.globals["url_for"] = security.path_url_for  # no Host in pages
     app.state.live = LiveHub()
     app.state.listen_host = None  # set by ``trajectoires serve``, with the addresses below
     app.state.lan_urls = None

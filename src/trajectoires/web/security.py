@@ -1,7 +1,9 @@
 """Security basics: Content-Security-Policy and other headers, CSRF tokens for forms.
 
 CSRF uses a per-session synchronizer token: every form carries ``csrf_token``,
-checked by :func:`require_csrf` on POST.
+checked by :func:`require_csrf` on POST. Pages link to their assets with
+:func:`path_url_for` (a path, not an absolute URL), so no ``Host`` header sent by a
+client ever appears in a page.
 """
 
 from __future__ import annotations
@@ -10,6 +12,7 @@ import hmac
 import secrets
 
 from fastapi import Form, HTTPException, Request
+from jinja2 import pass_context
 from starlette.datastructures import MutableHeaders
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
@@ -53,6 +56,18 @@ class SecurityHeadersMiddleware:
             await send(message)
 
         await self.app(scope, receive, send_with_headers)
+
+
+@pass_context
+def path_url_for(context: dict, name: str, /, **path_params: object) -> str:
+    """Jinja2 ``url_for`` returning a path (``/static/style.css``), never an absolute URL.
+
+    Starlette's ``url_for`` builds absolute URLs from the request's ``Host`` header,
+    which a client chooses; a path needs no host at all.
+    """
+    request: Request = context["request"]
+    root = request.scope.get("root_path", "").rstrip("/")
+    return root + str(request.app.url_path_for(name, **path_params))
 
 
 def csrf_token(request: Request) -> str:
