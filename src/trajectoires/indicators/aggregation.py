@@ -36,12 +36,12 @@ from typing import TYPE_CHECKING
 
 import pandas as pd
 
-from trajectoires.indicators.catalogue import INDICATORS, WEIGHTS, find
+from trajectoires.indicators.catalogue import INDICATORS, UNDATED, WEIGHTS, find
 
 if TYPE_CHECKING:
     from trajectoires.territory import Reference
 
-__all__ = ["COLUMNS", "LEVELS", "aggregate"]
+__all__ = ["COLUMNS", "LEVELS", "aggregate", "latest_values"]
 
 LEVELS = ("commune", "epci", "departement", "region", "pays")
 """Levels of :func:`aggregate` (the values of ``trajectoires.territory.UnitKind``)."""
@@ -112,6 +112,33 @@ def aggregate(
     out = pd.concat(parts, ignore_index=True)
     out["communes"] = out["communes"].astype(int)
     return out.sort_values(_KEYS, ignore_index=True)[COLUMNS]
+
+
+def latest_values(values: pd.DataFrame) -> pd.DataFrame:
+    """Keep, for each indicator, the rows of its most recent period.
+
+    A period :data:`~trajectoires.indicators.catalogue.UNDATED` is kept only when the
+    indicator has no dated one (as a string it would sort after every date). The
+    numerator and denominator of a ratio follow the ratio's period, so that it can
+    still be recomputed from them.
+
+    >>> import pandas as pd
+    >>> values = pd.DataFrame({"commune_code": "29232", "indicator": "bibliotheques",
+    ...                        "period": ["2023", "non daté", "2022"], "value": [3.0, 9.0, 2.0]})
+    >>> latest_values(values)["period"].tolist()
+    ['2023']
+    """
+    periods = values["period"]
+    dated = periods.where(periods != UNDATED)
+    latest = dated.groupby(values["indicator"]).max().to_dict()
+    latest = {i: UNDATED if pd.isna(p) else p for i, p in latest.items()}
+    for indicator_id, period in list(latest.items()):
+        indicator = find(indicator_id)
+        for component in (indicator.numerator, indicator.denominator):
+            if component in latest:
+                latest[component] = period
+    keep = periods == values["indicator"].map(latest)
+    return values[keep].reset_index(drop=True)
 
 
 def _check(values: pd.DataFrame, level: str) -> None:

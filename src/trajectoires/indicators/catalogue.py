@@ -33,6 +33,7 @@ __all__ = [
     "DATASETS",
     "INDICATORS",
     "KINDS",
+    "UNDATED",
     "DatasetInfo",
     "WEIGHTS",
     "Indicator",
@@ -43,6 +44,10 @@ __all__ = [
 
 LO2 = "Licence Ouverte 2.0 (Etalab)"
 RULES = ("sum", "ratio", "weighted_mean")
+UNDATED = "non daté"
+"""Period of a place list whose file gives no date and whose import gave no ``--millesime``.
+It is not a date: a dated period of the same indicator is always taken as more recent
+(``aggregation.latest_values``); the mobile importers refuse undated files instead."""
 WEIGHTS = {"population": "population", "area": "area_km2"}
 """Weight of a ``weighted_mean`` → column of ``Reference.communes_of`` holding it."""
 

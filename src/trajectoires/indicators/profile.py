@@ -3,9 +3,17 @@
 The territory pages and the API show, for each headline indicator the store
 holds, the value of the territory and of every territory containing it,
 aggregated from the communes by the catalogue's rule (sums for counts, ratio of
-sums for shares with counts, population-weighted mean otherwise). The commune
-values are read once per state of the store; a territory's values are
-aggregated from its own communes on first use (all of France once), then kept.
+sums for shares with counts, mean weighted by population or area otherwise).
+An official indicator and its stand-ins (:data:`STAND_INS`: Data For Good
+derived tables, the IRCOM proxy) make one row: the official one when it is
+loaded, else the first stand-in loaded, with its own label. Each indicator keeps
+its most recent period. A count of places (France Services, mediation places,
+libraries) is 0, not unknown, for a commune without a place in a département
+the list covers (the importers store only communes with places).
+The commune values are read once per state of the store; a territory's values
+are aggregated from its own communes on first use (all of France once), then kept.
+:func:`trajectoires.indicators.store.compare_with_parents` gives the same chain
+as a table, for any indicators.
 
 Examples
 --------
@@ -22,6 +30,8 @@ Examples
 [('Quimper', 2.0), ("Communauté d'agglomération Quimper Bretagne Occidentale", 2.0)]
 >>> rows[0]["values"][2]["name"], rows[0]["values"][2]["value"]
 ('Finistère', 5.0)
+>>> profile.rows(ref.resolve("29155"))[0]["values"][0]["value"]  # Ouessant: none, so 0
+0.0
 
 """
 
@@ -32,15 +42,18 @@ from typing import TYPE_CHECKING
 
 import pandas as pd
 
-from trajectoires.indicators.aggregation import aggregate
+from trajectoires.indicators.aggregation import aggregate, latest_values
 from trajectoires.indicators.catalogue import DATASETS, INDICATORS
 
 if TYPE_CHECKING:
+    from collections.abc import Iterable
+
     from sqlalchemy.orm import Session
 
     from trajectoires.territory import Reference, Unit
 
-__all__ = ["HEADLINE", "IndicatorProfile", "load_profile"]
+__all__ = ["HEADLINE", "PLACE_COUNTS", "STAND_INS", "IndicatorProfile", "ProfileRows",
+           "load_profile"]
 
 _CACHED_UNITS = 512
 
@@ -48,47 +61,90 @@ HEADLINE: tuple[str, ...] = (
     "arcep_taux_thd30",
     "arcep_taux_inel_hd",
     "ftth_taux",
+    "arcep_part_pop_4g",
+    "arcep_part_surf_4g",
+    "arcep_sites_4g_1000hab",
     "insee_part_65p",
-    "dfg_part_65p_sur_15p",
     "insee_part_peu_diplomes",
-    "dfg_part_peu_diplomes",
     "insee_part_men_seul",
-    "dfg_part_men_seul",
     "insee_part_men_fammono",
-    "dfg_part_men_fammono",
     "insee_taux_chomage",
     "insee_taux_pauvrete",
-    "ircom_part_foyers_rfr_12000",
     "france_services_sites",
     "mediation_lieux",
     "bibliotheques",
 )
 """Indicators a territory page compares with the parents, in this order, when loaded.
 
-Stand-ins (``dfg_…``, ``ircom_…``) carry their own label and note saying what
-they are; a page shows them only when they are what the store holds."""
+The 4G shares of the population and of the surface both come from the
+``arcep-mobile`` table and are both shown; the site count per 1,000 inhabitants
+is labelled as a proxy (« indicateur indirect »), never as coverage."""
+
+STAND_INS: dict[str, tuple[str, ...]] = {
+    "insee_part_65p": ("dfg_part_65p_sur_15p",),
+    "insee_part_peu_diplomes": ("dfg_part_peu_diplomes",),
+    "insee_part_men_seul": ("dfg_part_men_seul",),
+    "insee_part_men_fammono": ("dfg_part_men_fammono",),
+    "insee_taux_pauvrete": ("ircom_part_foyers_rfr_12000",),
+}
+"""Official indicator → its stand-ins, preferred first (the pairs of the fragility
+index inputs, ``diagnosis.inputs``). A stand-in carries its own label and note saying
+what it is; a page shows it only when the official indicator is not loaded."""
+
+PLACE_COUNTS: tuple[str, ...] = ("france_services_sites", "mediation_lieux", "bibliotheques")
+"""Counts of places per commune: a list is exhaustive for the départements it covers,
+so a commune of those départements without a place counts 0."""
+
+
+class ProfileRows(list):
+    """The rows of :meth:`IndicatorProfile.rows`, with the datasets loaded (``loaded``).
+
+    ``loaded`` lets a page tell "nothing is loaded" from "what is loaded holds none
+    of the headline indicators".
+    """
+
+    def __init__(self, rows: Iterable[dict], loaded: tuple[str, ...] = ()) -> None:
+        super().__init__(rows)
+        self.loaded = loaded
 
 
 class IndicatorProfile:
-    """Headline indicators of any territory and its parents, from commune values.
+    """Indicators of any territory and its parents, from commune values.
 
     Parameters
     ----------
     reference : trajectoires.territory.Reference
-        The reference of places (hierarchy and populations).
+        The reference of places (hierarchy, populations and areas).
     values : pandas.DataFrame
         Long commune values (``commune_code``, ``indicator``, ``period``,
         ``value``), ratio components included (``store.indicator_values``).
+        Only the most recent period of each indicator is kept.
+    indicators : list of str, optional
+        Indicators to compare, in this order. Default: :data:`HEADLINE`, each
+        official indicator replaced by its first loaded stand-in when it is not
+        loaded itself.
+    datasets : iterable of str, optional
+        Labels of the datasets loaded in the store (``ProfileRows.loaded``).
 
     """
 
-    def __init__(self, reference: Reference, values: pd.DataFrame) -> None:
+    def __init__(
+        self,
+        reference: Reference,
+        values: pd.DataFrame,
+        indicators: Iterable[str] | None = None,
+        *,
+        datasets: Iterable[str] = (),
+    ) -> None:
         self.reference = reference
-        self.values = values
-        present = set(values["indicator"])
-        self.indicators = [i for i in HEADLINE if i in present]
-        self.periods = values.groupby("indicator")["period"].first().to_dict()
         self._communes = reference.communes_of(reference.france)
+        values = latest_values(values)
+        present = set(values["indicator"])
+        self.indicators = _headline(present) if indicators is None else list(indicators)
+        self.values = _with_zero_counts(values, self._communes)
+        self.periods: dict[str, str] = (
+            values.groupby("indicator")["period"].first().to_dict())
+        self.datasets = tuple(datasets)
         self._units: dict[str, pd.Series] = {}
         self._lock = threading.Lock()
 
@@ -109,35 +165,94 @@ class IndicatorProfile:
                 self._units[unit.ref] = table.set_index("indicator")["value"]
             return self._units[unit.ref]
 
-    def rows(self, unit: Unit) -> list[dict]:
-        """One row per loaded headline indicator: its description and the chain's values.
+    def _chain(self, unit: Unit) -> list[tuple[Unit, pd.Series]]:
+        """Return ``unit`` then each parent, France last, each with its values by indicator."""
+        return [(m, self._unit_values(m)) for m in [unit, *self.reference.parents(unit)]]
 
-        Each row has ``id``, ``label``, ``unit``, ``period``, ``source``,
-        ``licence``, ``note`` and ``values``: a list of ``kind``, ``code``,
-        ``name``, ``territory`` (the :class:`Unit`) and ``value`` (None when
-        unknown) for ``unit`` then each parent.
+    def rows(self, unit: Unit) -> ProfileRows:
+        """One row per loaded indicator: its description and the chain's values.
+
+        Each row has ``id``, ``label``, ``unit``, ``period`` (the most recent
+        one, the only one compared), ``source``, ``licence``, ``note``,
+        ``stands_in_for`` (the official indicator a stand-in replaces, else
+        None) and ``values``: a list of ``kind``, ``code``, ``name``,
+        ``territory`` (the :class:`Unit`) and ``value`` (None when unknown) for
+        ``unit`` then each parent.
         """
-        chain = [unit, *self.reference.parents(unit)]
-        tables = {member.ref: self._unit_values(member) for member in chain}
+        chain = self._chain(unit)
+        replaced = {s: official for official, subs in STAND_INS.items() for s in subs}
         rows = []
         for indicator_id in self.indicators:
+            if indicator_id not in self.periods:
+                continue
             indicator = INDICATORS[indicator_id]
             dataset = DATASETS[indicator.dataset]
             values = []
-            for member in chain:
-                value = tables[member.ref].get(indicator_id)
+            for member, table in chain:
+                value = table.get(indicator_id)
                 values.append({"kind": member.kind.value, "kind_label": member.kind.label,
                                "code": member.code, "name": member.name, "territory": member,
                                "value": None if value is None else float(value)})
             rows.append({"id": indicator_id, "label": indicator.label, "unit": indicator.unit,
-                         "period": self.periods.get(indicator_id), "source": dataset.label,
-                         "licence": dataset.licence, "note": indicator.note, "values": values})
-        return rows
+                         "period": self.periods[indicator_id], "source": dataset.label,
+                         "licence": dataset.licence, "note": indicator.note,
+                         "stands_in_for": replaced.get(indicator_id), "values": values})
+        return ProfileRows(rows, self.datasets)
+
+    def table(self, unit: Unit) -> pd.DataFrame:
+        """One row per unit of the chain (``kind``, ``code``, ``name``, one column per indicator).
+
+        The unit first, France last; None where a unit has no value. The period
+        of each indicator is in ``frame.attrs["periods"]``.
+        """
+        rows = []
+        for member, table in self._chain(unit):
+            row = {"kind": member.kind.value, "code": member.code, "name": member.name}
+            for indicator_id in self.indicators:
+                value = table.get(indicator_id)
+                row[indicator_id] = None if value is None else float(value)
+            rows.append(row)
+        frame = pd.DataFrame(rows, columns=["kind", "code", "name", *self.indicators])
+        frame.attrs["periods"] = dict(self.periods)
+        return frame
+
+
+def _headline(present: set[str]) -> list[str]:
+    """Each headline indicator loaded, or else its first stand-in loaded."""
+    chosen = []
+    for official in HEADLINE:
+        loaded = [i for i in (official, *STAND_INS.get(official, ())) if i in present]
+        chosen += loaded[:1]
+    return chosen
+
+
+def _with_zero_counts(values: pd.DataFrame, communes: pd.DataFrame) -> pd.DataFrame:
+    """Add a 0 for each commune without a place in the départements a place list covers."""
+    zeros = []
+    departements = communes["departement_code"]
+    for indicator_id in PLACE_COUNTS:
+        rows = values[values["indicator"] == indicator_id]
+        if rows.empty:
+            continue
+        covered = set(departements.reindex(rows["commune_code"]).dropna())
+        missing = communes.index[departements.isin(covered) & ~communes.index.isin(
+            rows["commune_code"])]
+        zeros.append(pd.DataFrame({"commune_code": missing, "indicator": indicator_id,
+                                   "period": rows["period"].iloc[0], "value": 0.0}))
+    if not zeros:
+        return values
+    return pd.concat([values, *zeros], ignore_index=True)
 
 
 def load_profile(session: Session, reference: Reference) -> IndicatorProfile:
-    """Read the store's commune values of :data:`HEADLINE` into an :class:`IndicatorProfile`."""
-    from trajectoires.indicators.store import indicator_values
+    """Read the store's commune values of :data:`HEADLINE` into an :class:`IndicatorProfile`.
 
-    known = [i for i in HEADLINE if i in INDICATORS]
-    return IndicatorProfile(reference, indicator_values(session, known))
+    Stand-ins are read too (the profile keeps the official indicator when both are
+    loaded); the labels of the datasets loaded go to ``datasets``.
+    """
+    from trajectoires.indicators.store import indicator_values, list_datasets
+
+    wanted = [*HEADLINE, *(s for subs in STAND_INS.values() for s in subs)]
+    loaded = list_datasets(session)
+    datasets = [f"{row.label} ({row.name})" for row in loaded.itertuples()]
+    return IndicatorProfile(reference, indicator_values(session, wanted), datasets=datasets)

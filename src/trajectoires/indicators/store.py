@@ -45,11 +45,11 @@ import pandas as pd
 from sqlalchemy import delete, insert, select
 from sqlalchemy.orm import Session
 
-from trajectoires.indicators.aggregation import aggregate
+from trajectoires.indicators.aggregation import latest_values
 from trajectoires.indicators.catalogue import DATASETS, INDICATORS, components, find
 from trajectoires.indicators.folding import CommuneMatcher
 from trajectoires.indicators.formats import PLACE_COLUMNS, VALUE_COLUMNS, parse_file
-from trajectoires.indicators.formats._parsed import UNDATED, with_ratios
+from trajectoires.indicators.formats._parsed import with_ratios
 from trajectoires.indicators.models import Dataset, IndicatorValue, Place
 from trajectoires.indicators.report import ImportReport
 
@@ -242,13 +242,7 @@ def indicator_values(
         ["commune_code", "indicator", "period"], keep="last")
     long = with_ratios(frame[VALUE_COLUMNS].astype({"value": float}))
     long = long[long["indicator"].isin(needed)]
-    return long[long["period"] == _latest_periods(long)].reset_index(drop=True)
-
-
-def _latest_periods(long: pd.DataFrame) -> pd.Series:
-    """Most recent period of each row's indicator; :data:`UNDATED` only when nothing is dated."""
-    dated = long["period"].where(long["period"] != UNDATED)
-    return dated.groupby(long["indicator"]).transform("max").fillna(UNDATED)
+    return latest_values(long)
 
 
 def commune_values(
@@ -292,24 +286,10 @@ def compare_with_parents(
 
     One row per unit (``kind``, ``code``, ``name``, then one column per indicator),
     the unit first; aggregates follow the catalogue's rules. The period of each
-    indicator is in ``frame.attrs["periods"]``.
+    indicator is in ``frame.attrs["periods"]``. The same chain as the territory
+    pages (:class:`~trajectoires.indicators.profile.IndicatorProfile`).
     """
+    from trajectoires.indicators.profile import IndicatorProfile
+
     long = indicator_values(session, indicators)
-    chain = [unit, *reference.parents(unit)]
-    communes = reference.communes_of(reference.france)
-    rows = []
-    cache: dict[str, pd.DataFrame] = {}
-    for member in chain:
-        level = member.kind.value
-        if level not in cache:
-            cache[level] = aggregate(long, reference, level, communes=communes).set_index(
-                ["unit_code", "indicator"])
-        table = cache[level]
-        row = {"kind": level, "code": member.code, "name": member.name}
-        for indicator in indicators:
-            key = (member.code, indicator)
-            row[indicator] = float(table.loc[key, "value"]) if key in table.index else None
-        rows.append(row)
-    frame = pd.DataFrame(rows, columns=["kind", "code", "name", *indicators])
-    frame.attrs["periods"] = long.groupby("indicator")["period"].first().to_dict()
-    return frame
+    return IndicatorProfile(reference, long, indicators).table(unit)

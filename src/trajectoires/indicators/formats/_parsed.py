@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING
 
 import pandas as pd
 
-from trajectoires.indicators.catalogue import INDICATORS
+from trajectoires.indicators.catalogue import INDICATORS, UNDATED
 from trajectoires.indicators.report import ImportReport
 
 if TYPE_CHECKING:
@@ -38,10 +38,6 @@ __all__ = [
 
 VALUE_COLUMNS = ["commune_code", "indicator", "period", "value"]
 PLACE_COLUMNS = ["id", "name", "commune_code", "lat", "lon", "kind", "attributes"]
-UNDATED = "non daté"
-"""Period of a place list whose file gives no date and whose import gave no ``--millesime``.
-It is not a date: the store never takes it for the latest period of an indicator when a
-dated one is loaded (``store.indicator_values``); the mobile importers refuse such files."""
 
 
 @dataclass
