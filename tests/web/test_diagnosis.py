@@ -109,52 +109,6 @@ def test_nothing_loaded_says_what_is_missing(empty_client):
     assert all(c["fragility_index"] is None for c in data["communes"])
 
 
-def _raw_arcep_finistere() -> float:
-    """Share of premises ≥ 30 Mbit/s in Finistère, straight from the ARCEP file (exclusive)."""
-    import pandas as pd
-
-    from tests.diagnosis.workspace import FR
-
-    raw = pd.read_csv(FR / "arcep/commune-debit-beta.csv", sep=";", skiprows=1,
-                      dtype={"code_insee": str, "code_dep": str})
-    dep = raw[raw["code_dep"] == "29"]
-    thd = dep[["elig_thd30", "elig_thd100", "elig_thd1g"]].sum().sum()
-    return 100 * thd / dep["nbr"].sum()
-
-
-def test_territory_page_compares_loaded_indicators_with_parents(client):
-    html = client.get("/territoires/departement/29").text
-    assert 'aria-labelledby="indicateurs-titre"' in html
-    assert "Sites France Services" in html
-    assert "(dérivé DFG, RP 2017)" in html  # a stand-in says what it is
-    assert '<a href="/territoires/region/53">Bretagne</a>' in html
-    commune = client.get("/territoires/commune/29232").text
-    assert "Indicateurs chargés, comparés aux territoires englobants" in commune
-
-
-def test_compared_indicators_api_follows_the_aggregation_rules(client):
-    body = client.get("/api/v1/territories/departement/29/indicators/parents").json()
-    assert [v["name"] for v in body["indicators"][0]["values"]] == [
-        "Finistère", "Bretagne", "France"]
-    by_id = {row["id"]: row for row in body["indicators"]}
-    sites = [v["value"] for v in by_id["france_services_sites"]["values"]]
-    assert sites[0] < sites[1] < sites[2] == 2843  # sums; matched sites of the whole file
-    thd = by_id["arcep_taux_thd30"]
-    assert thd["values"][0]["value"] == pytest.approx(_raw_arcep_finistere(), rel=1e-9)
-    assert thd["period"] == "2019-09-30" and thd["licence"]
-    quimper = client.get("/api/v1/territories/commune/29232/indicators/parents").json()
-    kinds = [v["kind"] for v in quimper["indicators"][0]["values"]]
-    assert kinds == ["commune", "epci", "departement", "region", "pays"]
-    assert client.get("/api/v1/territories/departement/00/indicators/parents").status_code == 404
-
-
-def test_territory_page_without_data_says_how_to_load_it(empty_client):
-    html = empty_client.get("/territoires/departement/29").text
-    assert "Aucun jeu de données n'est chargé" in html
-    body = empty_client.get("/api/v1/territories/departement/29/indicators/parents").json()
-    assert body["indicators"] == []
-
-
 def test_user_chooses_criteria_reference_and_distance(client):
     params = [("criteres", "share_65_plus"), ("criteres", "share_single_person"),
               ("reference", "region"), ("distance", "5"), ("correction", "bonferroni")]

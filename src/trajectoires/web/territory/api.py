@@ -30,8 +30,10 @@ router = APIRouter(prefix="/api/v1/territories", tags=["Territoires"])
 Ref = Annotated[Reference, Depends(reference_or_503)]
 AGGREGATION_RULE = (
     "Somme des communes pour un effectif ; rapport des sommes du numérateur et du "
-    "dénominateur pour une part ; moyenne pondérée par la population quand seule la part "
-    "est publiée."
+    "dénominateur pour une part ; moyenne pondérée par la population (par la superficie "
+    "pour une part de surface) quand seule la part est publiée ; une part officielle "
+    "remplacée, quand elle n'est pas chargée, par son substitut (stands_in_for) ; 0 lieu "
+    "pour une commune sans lieu d'un département que la liste couvre."
 )
 
 
@@ -116,10 +118,12 @@ class ComparedIndicatorOut(BaseModel):
     id: str
     label: str
     unit: str
-    period: str | None
+    period: str | None = Field(description="Millésime comparé : le plus récent chargé")
     source: str
     licence: str
     note: str
+    stands_in_for: str | None = Field(
+        None, description="Indicateur officiel que ce substitut remplace, faute d'être chargé")
     values: list[ChainValueOut] = Field(
         description="Le territoire, puis ses parents, France en dernier")
 

@@ -1,0 +1,166 @@
+"""The table « Indicateurs chargés, comparés aux territoires englobants » of the territory pages
+and its API (``/api/v1/territories/{kind}/{code}/indicators/parents``).
+
+The first tests run on the real shared files (the client of ``tests/web/test_diagnosis.py``);
+the others on small files imported into a fresh database with the built-in fixture reference.
+"""
+
+from __future__ import annotations
+
+import pytest
+from fastapi.testclient import TestClient
+
+from tests.diagnosis.workspace import require_shared_data, workspace
+from tests.indicators import write
+from trajectoires.indicators.store import import_file
+from trajectoires.settings import Settings
+from trajectoires.web.app import create_app
+from trajectoires.web.territory.deps import install_reference
+
+pytestmark = pytest.mark.db
+
+API = "/api/v1/territories/{}/indicators/parents"
+
+
+def client_for(ws, reference) -> TestClient:
+    settings = Settings.from_env({}, workspace=str(ws.path), database_url=ws.database_url)
+    app = create_app(settings, ws.database)
+    install_reference(app, reference)
+    return TestClient(app)
+
+
+@pytest.fixture(scope="module")
+def client(territory_reference, tmp_path_factory):
+    require_shared_data()
+    with workspace(tmp_path_factory.mktemp("web-profile"), territory_reference, load=True) as ws:
+        yield client_for(ws, territory_reference)
+
+
+@pytest.fixture(scope="module")
+def empty_client(territory_reference, tmp_path_factory):
+    with workspace(tmp_path_factory.mktemp("web-profile-empty"), territory_reference,
+                   load=False) as ws:
+        yield client_for(ws, territory_reference)
+
+
+@pytest.fixture
+def small(fixture_reference, tmp_path):
+    """A client on a fresh database and the fixture reference, and how to import a file."""
+    with workspace(tmp_path / "ws", fixture_reference, load=False) as ws:
+        def load(kind, name, text, dataset=None):
+            with ws.database.session() as session:
+                import_file(session, kind, write(tmp_path, name, text), fixture_reference,
+                            name=dataset)
+        yield client_for(ws, fixture_reference), load
+
+
+def _rows(client, path):
+    return {row["id"]: row for row in client.get(API.format(path)).json()["indicators"]}
+
+
+def _raw_arcep_finistere() -> float:
+    """Share of premises ≥ 30 Mbit/s in Finistère, straight from the ARCEP file (exclusive)."""
+    import pandas as pd
+
+    from tests.diagnosis.workspace import FR
+
+    raw = pd.read_csv(FR / "arcep/commune-debit-beta.csv", sep=";", skiprows=1,
+                      dtype={"code_insee": str, "code_dep": str})
+    dep = raw[raw["code_dep"] == "29"]
+    thd = dep[["elig_thd30", "elig_thd100", "elig_thd1g"]].sum().sum()
+    return 100 * thd / dep["nbr"].sum()
+
+
+def test_territory_page_compares_loaded_indicators_with_parents(client):
+    html = client.get("/territoires/departement/29").text
+    assert 'aria-labelledby="indicateurs-titre"' in html
+    assert "Sites France Services" in html
+    assert "(dérivé DFG, RP 2017)" in html  # a stand-in says what it is
+    assert '<a href="/territoires/region/53">Bretagne</a>' in html
+    commune = client.get("/territoires/commune/29232").text
+    assert "Indicateurs chargés, comparés aux territoires englobants" in commune
+
+
+def test_compared_indicators_api_follows_the_aggregation_rules(client):
+    body = client.get("/api/v1/territories/departement/29/indicators/parents").json()
+    assert [v["name"] for v in body["indicators"][0]["values"]] == [
+        "Finistère", "Bretagne", "France"]
+    by_id = {row["id"]: row for row in body["indicators"]}
+    sites = [v["value"] for v in by_id["france_services_sites"]["values"]]
+    assert sites[0] < sites[1] < sites[2] == 2843  # sums; matched sites of the whole file
+    thd = by_id["arcep_taux_thd30"]
+    assert thd["values"][0]["value"] == pytest.approx(_raw_arcep_finistere(), rel=1e-9)
+    assert thd["period"] == "2019-09-30" and thd["licence"]
+    quimper = client.get("/api/v1/territories/commune/29232/indicators/parents").json()
+    kinds = [v["kind"] for v in quimper["indicators"][0]["values"]]
+    assert kinds == ["commune", "epci", "departement", "region", "pays"]
+    assert client.get("/api/v1/territories/departement/00/indicators/parents").status_code == 404
+
+
+def test_territory_page_without_data_says_how_to_load_it(empty_client):
+    html = empty_client.get("/territoires/departement/29").text
+    assert "Aucun jeu de données n'est chargé" in html
+    body = empty_client.get("/api/v1/territories/departement/29/indicators/parents").json()
+    assert body["indicators"] == []
+
+
+# -- small files on the fixture reference ------------------------------------------------
+
+FILOSOFI = "CODGEO;TP6021\n29232;14,2\n29019;16,0\n"
+IRCOM = "CODE_INSEE,LIBCOM,TX_POVERTY\n29232,Quimper,20.5\n29019,Brest,22.0\n"
+LIBRARIES = ("Libelle1;INSEE;coordonnees_finales;code_bib;type_adresse\n"
+             "Médiathèque;29232;47.99,-4.10;1;Bibliothèque ouverte au public\n"
+             "Bibliothèque;29019;48.39,-4.49;2;Bibliothèque ouverte au public\n")
+
+
+def test_official_indicator_replaces_its_stand_in_when_both_are_loaded(small):
+    client, load = small
+    load("insee-poverty", "taux_pauvrete.csv", IRCOM, "ircom")
+    rows = _rows(client, "departement/29")
+    assert rows["ircom_part_foyers_rfr_12000"]["stands_in_for"] == "insee_taux_pauvrete"
+    html = client.get("/territoires/departement/29").text
+    assert "(approximation, pas le taux de pauvreté)" in html
+    assert "remplace l'indicateur officiel, non chargé" in html
+    load("insee-poverty", "FILO2021_DISP_PAUVRES_COM.csv", FILOSOFI, "filosofi")
+    rows = _rows(client, "departement/29")
+    assert "insee_taux_pauvrete" in rows and "ircom_part_foyers_rfr_12000" not in rows
+    html = client.get("/territoires/departement/29").text
+    assert "Taux de pauvreté (seuil à 60 % du niveau de vie médian)" in html
+    assert "(approximation, pas le taux de pauvreté)" not in html  # used to show both
+
+
+def test_loaded_datasets_without_a_compared_indicator_say_so(small):
+    client, load = small
+    load("insee-census", "base_pop.csv", "CODGEO;P21_POP\n29232;63000\n")  # population only
+    html = client.get("/territoires/commune/29232").text
+    assert "Aucun jeu de données n'est chargé" not in html
+    assert "Aucun des indicateurs comparés ici" in html
+    assert "Dossier complet (recensement, par commune) (insee-census)" in html
+    assert _rows(client, "commune/29232") == {}
+
+
+def test_commune_without_a_library_counts_zero(small):
+    client, load = small
+    load("libraries", "bibliotheques_20230101.csv", LIBRARIES)
+    ouessant = _rows(client, "commune/29155")["bibliotheques"]
+    assert [v["value"] for v in ouessant["values"]] == [0.0, 2.0, 2.0, 2.0]
+    html = client.get("/territoires/commune/29155").text
+    row = html[html.index("Bibliothèques ouvertes au public"):]
+    cells = row[:row.index("</tr>")]
+    assert '<td class="num">0</td>' in cells and "—" not in cells
+    ajaccio = _rows(client, "commune/2A004")["bibliotheques"]["values"]
+    assert ajaccio[0]["value"] is None  # Corse-du-Sud: outside the list's départements
+
+
+def test_4g_table_and_site_proxy_are_compared(small):
+    client, load = small
+    load("arcep-mobile", "couverture_4g_2023.csv",
+         "code_insee;pct_pop_4g;pct_surf_4g\n29019;100;100\n29155;90;50\n")
+    load("arcep-mobile-sites", "sites_2020_T2.csv",
+         "code_op;num_site;insee_com;site_2g;site_3g;site_4g\n20801;A1;29232;1;1;1\n")
+    rows = _rows(client, "departement/29")
+    ids = list(rows)
+    assert ids[:3] == ["arcep_part_pop_4g", "arcep_part_surf_4g", "arcep_sites_4g_1000hab"]
+    assert round(rows["arcep_part_surf_4g"]["values"][0]["value"], 1) == 87.7  # by area
+    assert "indicateur indirect" in rows["arcep_sites_4g_1000hab"]["label"]
+    assert rows["arcep_part_pop_4g"]["period"] == "2023"
