@@ -197,8 +197,55 @@ def test_geopackage_reads_back(report):
     with closing(sqlite3.connect(output / "communes.gpkg")) as db:  # OGC 12-128 headers
         assert db.execute("PRAGMA application_id").fetchone() == (0x47504B47,)
         assert db.execute("PRAGMA user_version").fetchone() == (10300,)
-        assert db.execute("SELECT substr(geom, 1, 2) FROM communes LIMIT 1").fetchone() == (
-            b"GP",)
+        assert db.execute("SELECT table_name, column_name, geometry_type_name, srs_id "
+                          "FROM gpkg_geometry_columns").fetchall() == [
+            ("communes", "geom", "MULTIPOLYGON", 2154)]
+        with pytest.raises(sqlite3.IntegrityError):  # the standard's uk_gc_table_name
+            db.execute("INSERT INTO gpkg_geometry_columns VALUES "
+                       "('communes', 'geom2', 'POINT', 2154, 0, 0)")
+        blobs = [blob for (blob,) in db.execute("SELECT geom FROM communes ORDER BY fid")]
+    assert len(blobs) == 277
+    for blob in blobs:
+        _check_gpkg_header(blob)
+
+
+def _check_gpkg_header(blob: bytes) -> None:
+    """OGC 12-128 § 2.1.3: magic, version 0, flags, SRS 2154, envelope = the WKB's bounds."""
+    import struct
+
+    shapely = pytest.importorskip("shapely")
+    magic, version, flags, srs_id = struct.unpack_from("<2sBBi", blob)
+    assert (magic, version, srs_id) == (b"GP", 0, 2154)
+    assert flags & 0b1 and not flags & 0b100000  # little-endian, standard (not extended)
+    envelope = (flags >> 1) & 0b111
+    geometry = shapely.from_wkb(blob[8 + 32 * (envelope == 1):])
+    assert geometry.geom_type == "MultiPolygon"
+    if flags & 0b10000:  # empty: no envelope
+        assert envelope == 0 and geometry.is_empty
+        return
+    assert envelope == 1 and not geometry.is_empty
+    min_x, max_x, min_y, max_y = struct.unpack_from("<4d", blob, 8)
+    assert (min_x, min_y, max_x, max_y) == geometry.bounds
+
+
+def test_geopackage_empty_outline_has_the_empty_flag(territory_reference, tmp_path):
+    pyogrio = pytest.importorskip("pyogrio")
+    shapely = pytest.importorskip("shapely")
+    from trajectoires.diagnosis.report import write_geopackage
+
+    table = pd.DataFrame({"code": ["a", "b", "c"], "value": [1.0, 2.0, None]})
+    outlines = [shapely.box(100_000, 6_000_000, 101_000, 6_001_000), shapely.MultiPolygon(),
+                None]
+    path = tmp_path / "vide.gpkg"
+    write_geopackage(territory_reference, table, path, geometries=outlines)
+    with closing(sqlite3.connect(path)) as db:
+        blobs = [blob for (blob,) in db.execute("SELECT geom FROM communes ORDER BY fid")]
+    assert blobs[2] is None and blobs[1][3] == 0b10001 and len(blobs[1]) == 8 + 9
+    for blob in blobs[:2]:
+        _check_gpkg_header(blob)
+    frame = pyogrio.read_dataframe(path, layer="communes")
+    assert frame.geometry.iloc[0].bounds == (100_000, 6_000_000, 101_000, 6_001_000)
+    assert frame.geometry.iloc[1] is None or frame.geometry.iloc[1].is_empty
 
 
 def test_geojson_is_valid(report):
@@ -254,3 +301,25 @@ def test_options_reach_the_report_and_wrong_ones_exit_2(loaded, tmp_path):
     wrong = run(loaded, "29", "--output", str(tmp_path / "x"), "--criteres", "age")
     assert wrong.exit_code == 2 and "critère inconnu « age »" in wrong.output
     assert not (tmp_path / "x").exists()
+
+
+@pytest.mark.parametrize(("options", "message"), [
+    (["--seed", "-1"], "--seed"),
+    (["--seed", "4294967296"], "--seed"),
+    (["--distance", "1e308"], "distance « 1e+308 » : attendu un nombre de km de 0,5 à 200"),
+    (["--distance", "0.4"], "attendu un nombre de km de 0,5 à 200"),
+    (["--criteres", ""], "aucun critère choisi"),
+])
+def test_out_of_range_options_exit_2_before_any_work(empty, tmp_path, options, message):
+    result = run(empty, "29", "--output", str(tmp_path / "x"), *options)
+    assert result.exit_code == 2, result.output
+    assert message in " ".join(result.output.split())  # rich wraps long lines
+    assert "Traceback" not in result.output and not (tmp_path / "x").exists()
+
+
+def test_distance_is_rounded_to_a_tenth_of_a_km(loaded, tmp_path):
+    result = run(loaded, "29", "--output", str(tmp_path / "r"), "--distance", "7.26",
+                 "--seed", "4294967295", "--permutations", "99")
+    assert result.exit_code == 0, result.output
+    html = (tmp_path / "r" / "diagnostic.html").read_text(encoding="utf-8")
+    assert "seuil d'éloignement : 7,3 km" in html

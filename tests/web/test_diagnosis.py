@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import re
+import threading
+from collections import Counter
+from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 from fastapi.testclient import TestClient
@@ -135,7 +138,10 @@ def test_user_chooses_criteria_reference_and_distance(client):
 @pytest.mark.parametrize(("params", "message"), [
     ({"criteres": "age"}, "critère inconnu « age »"),
     ({"reference": "canton"}, "territoire de référence inconnu « canton »"),
-    ({"distance": "-2"}, "attendu un nombre de km positif"),
+    ({"distance": "-2"}, "attendu un nombre de km de 0,5 à 200"),
+    ({"distance": "1e308"}, "distance « 1e+308 » : attendu un nombre de km de 0,5 à 200"),
+    ({"distance": "nan"}, "distance « nan »"),
+    ({"choix": "1"}, "aucun critère choisi"),  # the form with every criterion unticked
     ({"correction": "holm"}, "correction inconnue « holm »"),
 ])
 def test_wrong_choices_get_a_french_422(client, params, message):
@@ -143,3 +149,79 @@ def test_wrong_choices_get_a_french_422(client, params, message):
     assert api.status_code == 422 and message in api.json()["detail"]
     page = client.get("/territoires/departement/29/diagnostic", params=params)
     assert page.status_code == 422 and message in page.text
+
+
+def test_criteria_order_and_distance_are_canonical(client):
+    national = ["poverty_rate", "share_low_diploma", "share_65_plus", "no_4g_coverage",
+                "no_thd_coverage"]
+    api = "/api/v1/territories/departement/29/diagnosis"
+    data = client.get(api, params={"criteres": national}).json()
+    assert not data["custom_criteria"]
+    assert [c["key"] for c in data["criteria"]] == national[::-1]
+    cached = set(client.app.state.diagnoses)
+    client.get(api, params={"criteres": national[::-1]})  # the same diagnosis, the same entry
+    assert set(client.app.state.diagnoses) == cached
+    html = client.get("/territoires/departement/29/diagnostic",
+                      params={"criteres": ["poverty_rate", "share_65_plus"],
+                              "distance": "12.34"}).text
+    assert 'name="distance" type="number" min="0.5" max="200" step="0.1" value="12.3"' in html
+    assert '<input type="hidden" name="distance" value="12.3">' in html
+    assert html.index('name="criteres" value="share_65_plus">') < html.index(
+        'name="criteres" value="poverty_rate">')  # hidden fields in the national order
+    assert "seuil d'éloignement : 12,3 km" in html
+    assert '<input type="hidden" name="choix" value="1">' in html
+    assert client.get(api, params={"distance": "12.34"}).json()["beyond_km"] == 12.3
+    default = client.get("/territoires/departement/29/diagnostic")  # an address without criteria
+    assert default.status_code == 200 and 'value="poverty_rate" checked' in default.text
+
+
+def test_concurrent_requests_compute_each_diagnosis_once(client, monkeypatch):
+    """Identical requests wait for the one in flight; the national caches are written safely."""
+    from trajectoires.web.territory import diagnosis_pages
+
+    folder = client.app.state.settings.workspace / "analysis" / "diagnosis"
+    for path in [*folder.glob("inputs-*/fragility-*"), *folder.glob("inputs-*/access-*")]:
+        path.unlink()  # rebuilt by the concurrent requests: same files, written at once
+    calls, lock, real = Counter(), threading.Lock(), diagnosis_pages.diagnose
+
+    def counting(session, ref, unit, **keywords):
+        with lock:
+            calls[keywords["reference"], keywords["beyond_km"]] += 1
+        return real(session, ref, unit, **keywords)
+
+    monkeypatch.setattr(diagnosis_pages, "diagnose", counting)
+    choices = [(reference, distance) for reference in ("epci", "region", "france")
+               for distance in (7, 8)]
+    requests = [choice for choice in choices for _ in range(3)]
+    barrier = threading.Barrier(len(requests))
+
+    def get(choice):
+        barrier.wait()
+        return client.get("/api/v1/territories/departement/29/diagnosis",
+                          params={"reference": choice[0], "distance": choice[1]})
+
+    with ThreadPoolExecutor(len(requests)) as pool:
+        responses = list(pool.map(get, requests))
+    assert [r.status_code for r in responses] == [200] * len(requests)
+    assert calls == Counter({(reference, float(distance)): 1 for reference, distance in choices})
+    assert not list(folder.glob("inputs-*/.partiel-*"))
+
+
+def test_a_failed_diagnosis_is_not_cached(client, monkeypatch):
+    from trajectoires.web.territory import diagnosis_pages
+
+    real, failures = diagnosis_pages.diagnose, []
+
+    def failing_once(session, ref, unit, **keywords):
+        if not failures:
+            failures.append(unit.ref)
+            raise OSError("disque plein")
+        return real(session, ref, unit, **keywords)
+
+    monkeypatch.setattr(diagnosis_pages, "diagnose", failing_once)
+    params = {"distance": "9.9"}
+    with pytest.raises(OSError, match="disque plein"):
+        client.get("/api/v1/territories/departement/29/diagnosis", params=params)
+    again = client.get("/api/v1/territories/departement/29/diagnosis", params=params)
+    assert again.status_code == 200 and again.json()["beyond_km"] == 9.9
+    assert not client.app.state.diagnoses_running

@@ -220,13 +220,18 @@ CREATE TABLE gpkg_contents (table_name TEXT NOT NULL PRIMARY KEY, data_type TEXT
 CREATE TABLE gpkg_geometry_columns (table_name TEXT NOT NULL, column_name TEXT NOT NULL,
   geometry_type_name TEXT NOT NULL, srs_id INTEGER NOT NULL, z TINYINT NOT NULL,
   m TINYINT NOT NULL, CONSTRAINT pk_geom_cols PRIMARY KEY (table_name, column_name),
+  CONSTRAINT uk_gc_table_name UNIQUE (table_name),
   CONSTRAINT fk_gc_tn FOREIGN KEY (table_name) REFERENCES gpkg_contents(table_name),
   CONSTRAINT fk_gc_srs FOREIGN KEY (srs_id) REFERENCES gpkg_spatial_ref_sys (srs_id));
 """
 
 
 def _geopackage_blobs(geometries: np.ndarray) -> tuple[list[bytes | None], np.ndarray]:
-    """GeoPackage geometry blobs (header with the envelope, then ISO WKB) and total bounds."""
+    """GeoPackage geometry blobs (header with the envelope, then ISO WKB) and total bounds.
+
+    An empty outline gets the header's empty flag and no envelope (OGC 12-128,
+    § 2.1.3.1.1: never a NaN envelope); a missing one is NULL.
+    """
     import struct
 
     import shapely
@@ -236,9 +241,11 @@ def _geopackage_blobs(geometries: np.ndarray) -> tuple[list[bytes | None], np.nd
                          for g in geometries], dtype=object)
     wkb = shapely.to_wkb(polygons, byte_order=1, flavor="iso").tolist()
     bounds = shapely.bounds(polygons)
-    # "GP", version 0, flags 0b011: little-endian header with an [x, x, y, y] envelope
-    header = struct.Struct("<2sBBi4d")
+    # "GP", version 0, flags 0b011: little-endian header with an [x, x, y, y] envelope;
+    # flags 0b10001: empty geometry (bit 4), no envelope, little-endian
+    header, empty = struct.Struct("<2sBBi4d"), struct.pack("<2sBBi", b"GP", 0, 0b10001, 2154)
     blobs = [None if data is None
+             else empty + data if math.isnan(box[0])
              else header.pack(b"GP", 0, 0b011, 2154, box[0], box[2], box[1], box[3]) + data
              for data, box in zip(wkb, bounds.tolist(), strict=True)]
     return blobs, shapely.total_bounds(polygons)

@@ -41,6 +41,7 @@ _DEFAULT = DiagnosisOptions()
 REFERENCE_LABELS = {key: f"{words[0].upper()}{words[1:]}" for key, words in REFERENCES.items()}
 _LOCK = threading.Lock()
 _CACHE_SIZE = 8
+_PARALLEL = threading.BoundedSemaphore(4)  # diagnoses computed at once (CPU, memory, sessions)
 
 
 def diagnosis_for(request: Request, ref: Reference, unit: Unit,
@@ -91,10 +92,11 @@ def diagnosis_for(request: Request, ref: Reference, unit: Unit,
 
 def _compute(state, ref: Reference, unit: Unit,  # noqa: ANN001 (starlette State)
              options: DiagnosisOptions) -> tuple[Diagnosis, DiagnosisMaps]:
-    with state.db.session() as session:
-        result = diagnose(session, ref, unit, cache_dir=state.settings.workspace / "analysis",
-                          **options.keywords())
-    return result, build_maps(ref, result)
+    with _PARALLEL:
+        with state.db.session() as session:
+            result = diagnose(session, ref, unit, cache_dir=state.settings.workspace / "analysis",
+                              **options.keywords())
+        return result, build_maps(ref, result)
 
 
 def resolve_other(ref: Reference, query: str) -> tuple[Unit | None, str | None]:
