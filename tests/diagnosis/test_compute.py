@@ -166,6 +166,12 @@ def test_distance_threshold_changes_population_beyond(loaded, territory_referenc
     for access in near.access:
         assert access.population_beyond >= far[access.kind]
     assert any(a.population_beyond > far[a.kind] for a in near.access)
+    # the access maps' bands meet the chosen threshold
+    from trajectoires.diagnosis.maps import build_maps
+
+    svg = build_maps(ref, near).access["libraries"]
+    assert "de 1,5 à 3 km" in svg and "de 3 à 4,5 km" in svg and "plus de 4,5 km" in svg
+    assert "seuil : 3 km" in svg
 
 
 @pytest.mark.parametrize(("options", "message"), [

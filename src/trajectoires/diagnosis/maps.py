@@ -22,7 +22,7 @@ if TYPE_CHECKING:
     from trajectoires.render import Category, Outlines
 
 __all__ = ["DISTANCE_BANDS", "LISA_CLASSES", "DiagnosisMaps", "access_map", "build_maps",
-           "classed_map", "cluster_map", "fragility_map"]
+           "classed_map", "cluster_map", "distance_bands", "fragility_map"]
 
 LISA_CLASSES: dict[str, tuple[str, str, str | None]] = {
     "high-high": ("#ca0020", "Foyer de fragilité (fort entouré de fort)", None),
@@ -39,14 +39,30 @@ its absence, dark for clusters and light for outliers; the outliers are also
 hatched and the untested communes dotted, so no class is told by colour alone.
 """
 
-DISTANCE_BANDS: tuple[tuple[float, float, str, str | None], ...] = (
-    (0, 5, "#fef0d9", None), (5, 10, "#fdcc8a", None), (10, 15, "#fc8d59", None),
-    (15, float("inf"), "#d7301f", "hachures"))
-"""Distance bands (km): lower and upper bound, ColorBrewer OrRd colour, texture.
+_BAND_STYLES = (("#fef0d9", None), ("#fdcc8a", None), ("#fc8d59", None),
+                ("#d7301f", "hachures"))
 
-The colours go from light to dark, so the bands keep their order in grey or
-for any colour vision; the farthest band is also hatched.
-"""
+
+def distance_bands(beyond_km: float = 10.0) -> tuple[tuple[float, float, str, str | None], ...]:
+    """Distance bands (km) around the threshold: lower and upper bound, colour, texture.
+
+    The bounds are half the threshold, the threshold and one and a half times
+    it, so that the map's bands meet the access table's « à plus de … km ».
+    Colours are ColorBrewer OrRd, from light to dark, so the bands keep their
+    order in grey or for any colour vision; the farthest band is also hatched.
+
+    >>> [high for _, high, _, _ in distance_bands(30)]
+    [15.0, 30, 45.0, inf]
+    >>> [high for _, high, _, _ in distance_bands(10)]
+    [5.0, 10, 15.0, inf]
+    """
+    bounds = (0, beyond_km / 2, beyond_km, beyond_km * 1.5, float("inf"))
+    return tuple((low, high, colour, pattern) for low, high, (colour, pattern)
+                 in zip(bounds[:-1], bounds[1:], _BAND_STYLES, strict=True))
+
+
+DISTANCE_BANDS = distance_bands(10.0)
+"""The distance bands of the default threshold (10 km): 0–5, 5–10, 10–15, over 15 km."""
 
 SOURCE = f"calcul Trajectoires ; contours : {GEOMETRY_SOURCE}"
 
@@ -136,10 +152,18 @@ def _band_key(low: float, high: float) -> str:
     return f"{low:g}-{high:g}"
 
 
+def _km(value: float) -> str:
+    """French writing of a band bound: 2,5 ; 10 ; 7,35 → 7,35."""
+    return f"{value:g}".replace(".", ",")
+
+
 def access_map(ref: Reference, table: pd.DataFrame, unit_name: str, kind: str, *,
-               label: str, places: pd.DataFrame,
-               outlines: Outlines | None = None) -> str | None:
-    """Distance bands to the nearest place of ``kind``, the places drawn as dots."""
+               label: str, places: pd.DataFrame, outlines: Outlines | None = None,
+               beyond_km: float = 10.0) -> str | None:
+    """Distance bands to the nearest place of ``kind``, the places drawn as dots.
+
+    The bands (:func:`distance_bands`) have the threshold ``beyond_km`` as a bound.
+    """
     from trajectoires.render import Category, PointLayer
 
     column = f"dist_{kind}"
@@ -148,17 +172,18 @@ def access_map(ref: Reference, table: pd.DataFrame, unit_name: str, kind: str, *
     distance = pd.to_numeric(table[column], errors="coerce").to_numpy(dtype=float)
     bands = np.full(len(table), None, dtype=object)
     classes = []
-    for low, high, colour, pattern in DISTANCE_BANDS:
+    for low, high, colour, pattern in distance_bands(beyond_km):
         inside = ((distance > low) | ((low == 0) & (distance == 0))) & (distance <= high)
         bands[inside] = _band_key(low, high)
-        text = f"plus de {low:g} km" if high == float("inf") else f"de {low:g} à {high:g} km"
+        text = (f"plus de {_km(low)} km" if high == float("inf")
+                else f"de {_km(low)} à {_km(high)} km")
         classes.append(Category(_band_key(low, high), text, colour, pattern))
     located = places.dropna(subset=["x", "y"])
     names = located["name"].astype(str).to_list() if "name" in located else None
     points = PointLayer(located[["x", "y"]].to_numpy(dtype=float), label, names)
     return _categorical(ref, table, bands.tolist(), classes=classes, outlines=outlines,
                         svg_id=f"carte-acces-{kind}", points=points,
-                        legend_title="Distance au plus proche lieu",
+                        legend_title=f"Distance au plus proche lieu (seuil : {_km(beyond_km)} km)",
                         missing_label="Distance non calculée",
                         title=f"Distance au plus proche lieu ({label}) — {unit_name}")
 
@@ -185,7 +210,8 @@ def build_maps(ref: Reference, diagnosis: Diagnosis,
     empty = pd.DataFrame(columns=["x", "y"])
     for item in diagnosis.access:
         svg = access_map(ref, table, name, item.kind, label=item.label, outlines=outlines,
-                         places=diagnosis.places.get(item.kind, empty))
+                         places=diagnosis.places.get(item.kind, empty),
+                         beyond_km=diagnosis.beyond_km)
         if svg:
             access[item.kind] = svg
     return DiagnosisMaps(fragility_map(ref, table, name, outlines=outlines),
