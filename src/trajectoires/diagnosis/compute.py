@@ -128,7 +128,8 @@ def _fragility(ref: Reference, inputs: Inputs, requested: list[str],
     reference of places: at most four) when they are, with the population of
     every commune (the weights of :func:`compare_units`), so that a warm
     diagnosis does not build the table of all French communes. Other choices
-    of criteria are computed each time (about 0.5 s over the 35,000 communes):
+    of criteria are computed each time (about 0.1 s over the 35,000 communes,
+    against 0.015 s to read the 1.3 MB file):
     a user cannot fill the disk with one file per choice.
     """
     keys = [key for key in requested if key in inputs.chosen]
