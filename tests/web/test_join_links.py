@@ -204,7 +204,9 @@ def test_no_local_address_found(settings: Settings, database: Database) -> None:
 def test_lan_urls_of_the_listening_address() -> None:
     assert lan_urls("127.0.0.1", 8000) == [] and lan_urls("localhost", 8000) == []
     assert lan_urls("192.168.1.20", 9000) == ["http://192.168.1.20:9000"]
-    assert all(url.startswith("http://") for url in lan_urls("0.0.0.0", 8000))  # noqa: S104
+    everywhere = lan_urls("0.0.0.0", 8000)  # noqa: S104
+    assert all(url.startswith("http://") and url.endswith(":8000") for url in everywhere)
+    assert not [url for url in everywhere if url.startswith(("http://127.", "http://169.254."))]
 
 
 # -- the public_url and forwarded_allow_ips settings ------------------------------------------

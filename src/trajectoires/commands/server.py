@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import socket
 from pathlib import Path
 
@@ -31,13 +32,51 @@ ForwardedOption = typer.Option(
 )
 
 
-def _local_addresses() -> list[str]:
-    """IPv4 addresses of this machine on its local networks (no traffic is sent)."""
+def _route_address() -> str | None:
+    """Source address of the default route (a UDP "connect" sends no packet)."""
+    with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as probe:
+        try:
+            probe.connect(("192.0.2.1", 9))  # TEST-NET-1: never reached, only routed
+            return probe.getsockname()[0]
+        except OSError:
+            return None
+
+
+def _interface_addresses() -> set[str]:
+    """IPv4 address of each network interface (Linux ioctl; empty elsewhere)."""
     try:
+        import fcntl
+        import struct
+    except ImportError:  # Windows
+        return set()
+    found = set()
+    with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as probe:
+        for _index, name in socket.if_nameindex():
+            request = struct.pack("256s", name.encode()[:15])
+            try:
+                answer = fcntl.ioctl(probe.fileno(), 0x8915, request)  # SIOCGIFADDR
+            except OSError:  # no IPv4 address, or not Linux
+                continue
+            found.add(socket.inet_ntoa(answer[20:24]))
+    return found
+
+
+def _local_addresses() -> list[str]:
+    """IPv4 addresses of this machine on its local networks (no traffic is sent).
+
+    The default route's address comes first (the hall's Wi-Fi, usually); then the
+    addresses of the other interfaces (a hotspot the laptop runs) and of the host name.
+    Loopback and link-local (169.254.x.x) addresses are left out.
+    """
+    found = _interface_addresses()
+    with contextlib.suppress(OSError):
         infos = socket.getaddrinfo(socket.gethostname(), None, socket.AF_INET)
-    except OSError:
-        return []
-    return sorted({info[4][0] for info in infos if not info[4][0].startswith("127.")})
+        found |= {info[4][0] for info in infos}
+    route = _route_address()
+    if route:
+        found.add(route)
+    usable = {a for a in found if not a.startswith(("127.", "169.254."))}
+    return sorted(usable, key=lambda address: (address != route, address))
 
 
 def _url(host: str, port: int) -> str:
