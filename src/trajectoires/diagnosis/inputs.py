@@ -14,6 +14,7 @@ import json
 import os
 import shutil
 import tempfile
+import uuid
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -221,13 +222,13 @@ def _write_cache(folder: Path, inputs: Inputs) -> None:
 def write_parquet(frame: pd.DataFrame, path: Path) -> None:
     """Write a cached table atomically, safe with other threads and processes writing it.
 
-    The table goes to a unique temporary file of the same folder, then replaces
-    ``path`` (:func:`os.replace`); two writers of the same table both succeed
-    and the last one wins (they write the same content).
+    The table goes to a temporary file of the same folder with a unique name
+    (a random UUID: the file is created by Parquet with the usual permissions,
+    where :func:`tempfile.mkstemp` would make it private to its owner), then
+    replaces ``path`` (:func:`os.replace`); two writers of the same table both
+    succeed and the last one wins (they write the same content).
     """
-    handle, name = tempfile.mkstemp(prefix=f".partiel-{path.stem}-", suffix=".parquet",
-                                    dir=path.parent)
-    os.close(handle)
+    name = path.with_name(f".partiel-{uuid.uuid4().hex}-{path.name}")
     try:
         frame.to_parquet(name)
         os.replace(name, path)
