@@ -197,3 +197,12 @@ def test_vote_as_identifies_and_votes_in_one_call(database: Database) -> None:
             voting.vote_as(s, ws.slug, ["inconnu"], statement.id, 1)
         with pytest.raises(NotFoundError, match="Atelier introuvable"):
             voting.vote_as(s, "pas-un-atelier", [bob.token], statement.id, 1)
+
+
+def test_a_draft_workshop_cannot_be_joined_yet(database: Database) -> None:
+    ws = f.workshop(database, status="draft")
+    with database.sessionmaker() as s, pytest.raises(ConflictError, match="pas encore ouvert"):
+        participation.join_workshop(s, ws.join_code, "Lou")
+    with database.sessionmaker() as s:
+        workshops.set_phase(s, ws.facilitator_id, ws.slug, "open")
+        assert participation.join_workshop(s, ws.join_code, "Lou").participant.pseudonym == "Lou"

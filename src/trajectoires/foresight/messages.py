@@ -13,6 +13,8 @@ MESSAGES: dict[str, str] = {
     "unknown_join_code": "Aucun atelier ouvert ne correspond au code « {code} ».",
     "workshop_not_found": "Atelier introuvable.",
     "workshop_closed": "Cet atelier est clos : il n'accepte plus de participants.",
+    "workshop_not_open": ("L'atelier {code} n'est pas encore ouvert : attendez que l'animation "
+                          "l'ouvre, puis réessayez."),
     "phase_refuses_statements": "L'atelier n'accepte pas de propositions en ce moment ({phase}).",
     "phase_refuses_votes": "L'atelier n'accepte pas de votes en ce moment ({phase}).",
     "empty_pseudonym": "Le pseudonyme est vide.",

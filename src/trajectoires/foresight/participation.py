@@ -137,7 +137,8 @@ def join_workshop(session: Session, code: str, pseudonym: str) -> Joined:
     NotFoundError
         No workshop has this code.
     ConflictError
-        The workshop is closed, or the pseudonym is taken (case-insensitively).
+        The workshop is not open yet or closed, or the pseudonym is taken
+        (case-insensitively).
 
     """
     name = " ".join(pseudonym.split())
@@ -147,6 +148,8 @@ def join_workshop(session: Session, code: str, pseudonym: str) -> Joined:
         raise InvalidInputError("pseudonym_too_long", limit=PSEUDONYM_MAX_LENGTH, length=len(name))
     workshop = find_by_join_code(session, code)
     if not workshop.manifest.phase(workshop.status).accepts_participants:
+        if workshop.status == "draft":
+            raise ConflictError("workshop_not_open", code=workshop.join_code)
         raise ConflictError("workshop_closed")
     token = secrets.token_urlsafe(32)
     row = Participant(

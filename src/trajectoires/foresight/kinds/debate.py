@@ -18,7 +18,7 @@ DEBATE = register(
             "sur celles des autres."
         ),
         phases=(
-            Phase("draft", "En préparation", True, False, False),
+            Phase("draft", "En préparation", False, False, False),
             Phase("open", "Ouvert", True, True, True),
             Phase("closed", "Clos", False, False, False),
         ),
