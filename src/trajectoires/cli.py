@@ -26,5 +26,17 @@ app.add_typer(data.app, name="data")
 
 
 def main() -> None:
-    """Entry point of the ``trajectoires`` script."""
-    app()
+    """Entry point of the ``trajectoires`` script.
+
+    A setting that cannot be used (``TRAJECTOIRES_PUBLIC_URL`` that is not an
+    address, say) is reported in one line, exit 2, whatever the command.
+    """
+    from rich.console import Console
+
+    from trajectoires.settings import SettingsError
+
+    try:
+        app()
+    except SettingsError as exc:
+        Console(stderr=True).print(f"[red]Réglage invalide :[/red] {exc}", highlight=False)
+        raise SystemExit(2) from None
