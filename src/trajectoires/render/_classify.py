@@ -149,8 +149,8 @@ def classify(
         Number of classes, from 2 to 9. Fewer classes are formed when there
         are fewer distinct values.
     rng : numpy.random.Generator, int or None
-        Randomness for the sampled and k-means schemes (``fisher_jenks`` on more
-        than 1,000 values, ``natural_breaks``).
+        Randomness of the k-means scheme (``natural_breaks``); the other
+        schemes are deterministic (``fisher_jenks`` is exact, no sampling).
 
     Returns
     -------
