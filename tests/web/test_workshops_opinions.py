@@ -192,29 +192,31 @@ def _big_debate(db: Database, participants: int = 1500, statements: int = 60) ->
 
 
 def test_computation_does_not_block_the_event_loop(server, database: Database) -> None:  # noqa: F811
+    """Requests sent during a long computation are answered before it ends.
+
+    An order of events, not a duration: with the computation on the event loop,
+    every request sent meanwhile would wait for it and be answered after it.
+    """
     base, _app_ = server
     slug = _big_debate(database)
     done: dict[str, float] = {}
 
     def compute() -> None:
-        started = time.perf_counter()
         reply = httpx.get(f"{base}/api/v1/workshops/{slug}/opinions", timeout=60)
+        done["at"] = time.perf_counter()
         assert reply.status_code == 200 and reply.json()["n_participants"] > 1000
-        done["opinions"] = time.perf_counter() - started
 
     worker = threading.Thread(target=compute)
     worker.start()
-    latencies = []
-    with httpx.Client(base_url=base, timeout=10) as client:
+    answered = []
+    with httpx.Client(base_url=base, timeout=30) as client:
         while worker.is_alive():
-            started = time.perf_counter()
             assert client.get(f"/api/v1/workshops/{slug}").status_code == 200
-            latencies.append(time.perf_counter() - started)
+            answered.append(time.perf_counter())
     worker.join()
-    print(f"opinions {done['opinions']:.3f} s; {len(latencies)} GETs meanwhile, "
-          f"max {max(latencies):.3f} s")
-    assert len(latencies) >= 3, f"only {len(latencies)} requests during {done}"
-    assert max(latencies[:-1]) < done["opinions"] / 2, (latencies, done)
+    before = sum(at < done["at"] for at in answered)
+    print(f"{before} of {len(answered)} GETs answered before the computation ended")
+    assert before >= 3, (before, len(answered))
 
 
 @pytest.fixture(autouse=True)
