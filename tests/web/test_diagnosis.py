@@ -8,35 +8,8 @@ from collections import Counter
 from concurrent.futures import ThreadPoolExecutor
 
 import pytest
-from fastapi.testclient import TestClient
-
-from tests.diagnosis.workspace import require_shared_data, workspace
-from trajectoires.settings import Settings
-from trajectoires.web.app import create_app
-from trajectoires.web.territory.deps import install_reference
 
 pytestmark = pytest.mark.db
-
-
-def client_for(ws, reference) -> TestClient:
-    settings = Settings.from_env({}, workspace=str(ws.path), database_url=ws.database_url)
-    app = create_app(settings, ws.database)
-    install_reference(app, reference)
-    return TestClient(app)
-
-
-@pytest.fixture(scope="module")
-def client(territory_reference, tmp_path_factory):
-    require_shared_data()
-    with workspace(tmp_path_factory.mktemp("web-diag"), territory_reference, load=True) as ws:
-        yield client_for(ws, territory_reference)
-
-
-@pytest.fixture(scope="module")
-def empty_client(territory_reference, tmp_path_factory):
-    with workspace(tmp_path_factory.mktemp("web-diag-empty"), territory_reference,
-                   load=False) as ws:
-        yield client_for(ws, territory_reference)
 
 
 def test_page_has_picker_maps_rankings(client):

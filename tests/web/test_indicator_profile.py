@@ -1,46 +1,22 @@
 """The table « Indicateurs chargés, comparés aux territoires englobants » of the territory pages
 and its API (``/api/v1/territories/{kind}/{code}/indicators/parents``).
 
-The first tests run on the real shared files (the client of ``tests/web/test_diagnosis.py``);
+The first tests run on the real shared files (``client`` of ``tests/web/conftest.py``);
 the others on small files imported into a fresh database with the built-in fixture reference.
 """
 
 from __future__ import annotations
 
 import pytest
-from fastapi.testclient import TestClient
 
-from tests.diagnosis.workspace import require_shared_data, workspace
+from tests.diagnosis.workspace import workspace
 from tests.indicators import write
+from tests.web.conftest import client_for
 from trajectoires.indicators.store import import_file
-from trajectoires.settings import Settings
-from trajectoires.web.app import create_app
-from trajectoires.web.territory.deps import install_reference
 
 pytestmark = pytest.mark.db
 
 API = "/api/v1/territories/{}/indicators/parents"
-
-
-def client_for(ws, reference) -> TestClient:
-    settings = Settings.from_env({}, workspace=str(ws.path), database_url=ws.database_url)
-    app = create_app(settings, ws.database)
-    install_reference(app, reference)
-    return TestClient(app)
-
-
-@pytest.fixture(scope="module")
-def client(territory_reference, tmp_path_factory):
-    require_shared_data()
-    with workspace(tmp_path_factory.mktemp("web-profile"), territory_reference, load=True) as ws:
-        yield client_for(ws, territory_reference)
-
-
-@pytest.fixture(scope="module")
-def empty_client(territory_reference, tmp_path_factory):
-    with workspace(tmp_path_factory.mktemp("web-profile-empty"), territory_reference,
-                   load=False) as ws:
-        yield client_for(ws, territory_reference)
 
 
 @pytest.fixture
