@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import argparse
 import csv
+import io
 import json
 import sys
 from pathlib import Path
@@ -47,6 +48,8 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("communes_json", type=Path, help="data/communes.json of the package")
     parser.add_argument("--output", type=Path, default=OUTPUT, help=f"default: {OUTPUT}")
+    parser.add_argument("--check", action="store_true",
+                        help="write nothing; exit 1 if the committed table differs from a rebuild")
     args = parser.parse_args(argv)
     communes = json.loads(args.communes_json.read_text(encoding="utf-8"))
     rows = alias_rows(communes)
@@ -54,10 +57,17 @@ def main(argv: list[str] | None = None) -> int:
     if package.is_file():
         meta = json.loads(package.read_text(encoding="utf-8"))
         print(f"{meta.get('name')} {meta.get('version')} ({meta.get('license')})", file=sys.stderr)
-    with args.output.open("w", encoding="utf-8", newline="") as stream:
-        writer = csv.writer(stream, lineterminator="\n")
-        writer.writerow(["old_code", "current_code"])
-        writer.writerows(rows)
+    stream = io.StringIO(newline="")
+    writer = csv.writer(stream, lineterminator="\n")
+    writer.writerow(["old_code", "current_code"])
+    writer.writerows(rows)
+    text = stream.getvalue()
+    if args.check:
+        same = args.output.is_file() and args.output.read_text(encoding="utf-8") == text
+        print(f"{args.output} : {'identique' if same else 'DIFFÉRENT'} de la reconstruction",
+              file=sys.stderr)
+        return 0 if same else 1
+    args.output.write_text(text, encoding="utf-8", newline="")
     print(f"{len(rows)} anciens codes écrits dans {args.output}", file=sys.stderr)
     return 0
 

@@ -13,7 +13,6 @@ from trajectoires.territory._old_codes import ALIASES_FILE, read_old_codes, reso
 
 ROOT = Path(__file__).resolve().parents[2]
 CODE = re.compile(r"^(?:\d\d|2[AB])\d{3}$")  # old Corsican codes are 20xxx
-DECOUPAGE = Path("/tmp/da/package/data/communes.json")
 
 
 def _script():
@@ -65,14 +64,6 @@ def test_script_refuses_an_old_code_with_two_communes():
     ]
     with pytest.raises(ValueError, match="00001"):
         _script().alias_rows(communes)
-
-
-def test_committed_table_matches_decoupage_administratif(tmp_path):
-    if not DECOUPAGE.is_file():
-        pytest.skip(f"decoupage-administratif 6.0.0 not unpacked at {DECOUPAGE} (see the script)")
-    output = tmp_path / "aliases.csv"
-    _script().main([str(DECOUPAGE), "--output", str(output)])
-    assert output.read_bytes() == ALIASES_FILE.read_bytes()
 
 
 # -- resolution against the reference ------------------------------------------------
