@@ -140,3 +140,15 @@ def test_4g_table_and_site_proxy_are_compared(small):
     assert round(rows["arcep_part_surf_4g"]["values"][0]["value"], 1) == 87.7  # by area
     assert "indicateur indirect" in rows["arcep_sites_4g_1000hab"]["label"]
     assert rows["arcep_part_pop_4g"]["period"] == "2023"
+
+
+def test_server_warms_the_profile_in_the_background(client):
+    from trajectoires.web.territory.deps import warm_up_in_background
+
+    app = client.app
+    app.state.indicator_profile = None
+    warm_up_in_background(app).join(timeout=120)
+    key, profile = app.state.indicator_profile
+    assert "france_services_sites" in profile.indicators
+    assert client.get("/territoires/departement/29").status_code == 200
+    assert app.state.indicator_profile[1] is profile  # the page used the warmed profile

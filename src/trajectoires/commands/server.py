@@ -165,10 +165,11 @@ def _run(settings: Settings, reference, database, host: str, port: int) -> None:
     import uvicorn
 
     from trajectoires.web import create_app
-    from trajectoires.web.territory.deps import install_reference
+    from trajectoires.web.territory.deps import install_reference, warm_up_in_background
 
     app = create_app(settings, database)
     install_reference(app, reference)
+    warm_up_in_background(app)
     urls = lan_urls(host, port)
     app.state.listen_host = host
     app.state.lan_urls = urls

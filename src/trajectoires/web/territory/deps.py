@@ -8,6 +8,7 @@ its thread pool, so the first (cold) load never blocks the event loop.
 
 from __future__ import annotations
 
+import logging
 import threading
 from typing import TYPE_CHECKING, Any
 
@@ -27,8 +28,10 @@ __all__ = [
     "reference_for_app",
     "reference_or_503",
     "store_fingerprint",
+    "warm_up_in_background",
 ]
 
+logger = logging.getLogger(__name__)
 _LOAD_LOCK = threading.Lock()
 _PROFILE_LOCK = threading.Lock()
 
@@ -46,6 +49,27 @@ def reference_for_app(app: Any) -> Reference:
                 state.territory_reference = reference
                 threading.Thread(target=reference.warm_up, name="warm-up", daemon=True).start()
     return reference
+
+
+def warm_up_in_background(app: Any) -> threading.Thread:
+    """Prepare, in a background thread, what the first territory pages need.
+
+    The reference's derived tables, then the headline indicators of the store
+    (a second or two on all the shared files): the first visitor does not wait
+    for them. A failure here is logged; the page computes it again on demand.
+    """
+
+    def work() -> None:
+        try:
+            reference = reference_for_app(app)
+            reference.warm_up()
+            indicator_profile(app, reference)
+        except Exception:  # the pages will report it themselves, in French
+            logger.warning("warm-up of the territory pages failed", exc_info=True)
+
+    thread = threading.Thread(target=work, name="warm-up", daemon=True)
+    thread.start()
+    return thread
 
 
 def install_reference(app: Any, reference: Reference) -> None:
