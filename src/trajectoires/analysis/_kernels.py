@@ -140,6 +140,14 @@ def local_permutations(kind: int, inputs: tuple, graph: tuple, table: np.ndarray
     tested = np.flatnonzero(cards > 0)
     if not len(tested):
         return job.larger, job.mean, job.std
+    _run_tasks(_row_tasks(job, cards, tested, data, grouped=grouped), threads)
+    return job.larger, job.mean, job.std
+
+
+def _row_tasks(job: _Job, cards: np.ndarray, tested: np.ndarray, data: np.ndarray, *,
+               grouped: bool) -> list[tuple]:
+    """Blocks of rows sharing k (and the weight, when uniform), sorted, with their function."""
+    indptr = job.indptr
     first = data[indptr[tested]]
     uniform = np.zeros(len(tested), dtype=bool)
     if grouped:
@@ -149,7 +157,7 @@ def local_permutations(kind: int, inputs: tuple, graph: tuple, table: np.ndarray
     rows, flags, weights = tested[order], uniform[order], first[order]
     key = np.c_[cards[rows], flags, np.where(flags, weights, 0.0)]
     cuts = np.r_[0, np.flatnonzero((np.diff(key, axis=0) != 0).any(axis=1)) + 1, len(rows)]
-    tasks = []  # blocks of rows sharing k (and the weight, when uniform), sorted
+    tasks = []
     for a, b in zip(cuts[:-1], cuts[1:], strict=True):
         k = int(cards[rows[a]])
         shared = flags[a] and b - a > k  # sharing the sums pays with more rows than k
@@ -157,6 +165,11 @@ def local_permutations(kind: int, inputs: tuple, graph: tuple, table: np.ndarray
             block = rows[start:min(start + BLOCK, b)]
             extra = (float(weights[a]),) if shared else ()
             tasks.append((_uniform_rows if shared else _general_rows, (job, block, k, *extra)))
+    return tasks
+
+
+def _run_tasks(tasks: list[tuple], threads: int | None) -> None:
+    """Run ``(function, arguments)`` tasks in up to ``threads`` threads (default: all cores)."""
     workers = max(1, min(threads or os.cpu_count() or 1, len(tasks)))
     if workers == 1:
         for function, arguments in tasks:
@@ -165,7 +178,6 @@ def local_permutations(kind: int, inputs: tuple, graph: tuple, table: np.ndarray
         with ThreadPoolExecutor(workers) as pool:
             for done in [pool.submit(function, *arguments) for function, arguments in tasks]:
                 done.result()
-    return job.larger, job.mean, job.std
 
 
 def moran_permutations(z: np.ndarray, matrix, permutations: int, seed: int,

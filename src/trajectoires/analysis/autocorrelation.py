@@ -232,26 +232,25 @@ def local_moran(values: object, weights: Weights, *, permutations: int = 999,
     y = _values(values, weights)
     w = weights.row_standardised()
     n = len(y)
-    z = (y - y.mean()) / y.std()
-    den = float((z * z).sum())
-    lag = w.lag(z)
+    z, lag, den = _moran_parts(y, w)
     observed = (n - 1) * z * lag / den
     quadrant = np.select([(z > 0) & (lag > 0), (z <= 0) & (lag > 0), (z <= 0) & (lag <= 0)],
                          [1, 2, 3], 4)
-    seed = resolve_seed(rng)
-    larger, mean, std = conditional_permutations(
+    inference = _local_inference(
         _kernels.MORAN, z, w, self_weights=np.zeros(n), observed=observed, scaling=(n - 1) / den,
-        permutations=permutations, seed=seed, threads=threads,
+        permutations=permutations, rng=rng, alpha=alpha, correction=correction, threads=threads,
     )
-    p_sim = folded_p_values(larger, permutations)
-    with np.errstate(divide="ignore", invalid="ignore"):
-        z_sim = (observed - mean) / std
-    flags, cutoff = significance(p_sim, alpha, correction)
-    labels = np.array([QUADRANTS[q] for q in range(1, 5)], dtype=object)[quadrant - 1]
-    labels = np.where(flags, labels, NOT_SIGNIFICANT)
-    labels = np.where(np.isnan(p_sim), NO_NEIGHBOURS, labels).astype(object)
-    return LocalClusters(w.ids, observed, quadrant, p_sim, z_sim, flags, labels, alpha,
-                         correction, cutoff, permutations, seed)
+    quadrant_labels = np.array([QUADRANTS[q] for q in range(1, 5)], dtype=object)[quadrant - 1]
+    labels = inference.labels(quadrant_labels)
+    return LocalClusters(w.ids, observed, quadrant, inference.p_sim, inference.z_sim,
+                         inference.flags, labels, alpha, correction, inference.cutoff,
+                         permutations, inference.seed)
+
+
+def _moran_parts(y: np.ndarray, w: Weights) -> tuple[np.ndarray, np.ndarray, float]:
+    """Standardised values, their spatial lag and the sum of their squares."""
+    z = (y - y.mean()) / y.std()
+    return z, w.lag(z), float((z * z).sum())
 
 
 def getis_ord(values: object, weights: Weights, *, star: bool = True, permutations: int = 999,
@@ -292,32 +291,64 @@ def getis_ord(values: object, weights: Weights, *, star: bool = True, permutatio
     y = _values(values, weights)
     if (y < 0).any():
         raise ValueError("values: Getis-Ord G needs non-negative values")
-    n = len(y)
     cards = weights.cardinalities.astype(float)
-    w = weights.row_standardised()
-    self_weight = np.zeros(n)
-    if star:  # islands keep a zero self-weight, as in esda (they are not tested)
-        self_weight = np.where(cards > 0, 1.0 / (cards + 1.0), 0.0)
-        w = Weights(w.ids, w.indptr, w.indices, np.repeat(self_weight, weights.cardinalities),
-                    "r", w.points)
+    w, self_weight = _g_weights(weights, star)
     total = float(y.sum())
     observed = _with_self(w, self_weight) @ y / (total - (0 if star else 1) * y)
     z_norm = _g_z_scores(y, cards + star, star, observed)
+    inference = _local_inference(
+        _kernels.G_STAR if star else _kernels.G_PLAIN, y, w, self_weights=self_weight,
+        observed=observed, scaling=total,
+        permutations=permutations, rng=rng, alpha=alpha, correction=correction, threads=threads,
+    )
+    labels = inference.labels(np.where(z_norm > 0, "hot spot", "cold spot"))
+    return HotSpots(w.ids, observed, z_norm, inference.p_sim, inference.z_sim, inference.flags,
+                    labels, star, alpha, correction, inference.cutoff, permutations,
+                    inference.seed)
+
+
+def _g_weights(weights: Weights, star: bool) -> tuple[Weights, np.ndarray]:
+    """Row-standardised weights and self-weights of G_i* (each unit its own neighbour) or G_i."""
+    w = weights.row_standardised()
+    self_weight = np.zeros(len(weights.ids))
+    if star:  # islands keep a zero self-weight, as in esda (they are not tested)
+        cards = weights.cardinalities.astype(float)
+        self_weight = np.where(cards > 0, 1.0 / (cards + 1.0), 0.0)
+        w = Weights(w.ids, w.indptr, w.indices, np.repeat(self_weight, weights.cardinalities),
+                    "r", w.points)
+    return w, self_weight
+
+
+@dataclass(frozen=True, eq=False)
+class _LocalInference:
+    """Outcome of the conditional permutations shared by the local statistics."""
+
+    p_sim: np.ndarray
+    z_sim: np.ndarray
+    flags: np.ndarray
+    cutoff: float
+    seed: int
+
+    def labels(self, significant_labels: np.ndarray) -> np.ndarray:
+        """Keep ``significant_labels`` where significant; mark the others and the islands."""
+        labels = np.where(self.flags, significant_labels, NOT_SIGNIFICANT)
+        return np.where(np.isnan(self.p_sim), NO_NEIGHBOURS, labels).astype(object)
+
+
+def _local_inference(kind: int, values: np.ndarray, w: Weights, *, self_weights: np.ndarray,
+                     observed: np.ndarray, scaling: float, permutations: int, rng: RandomLike,
+                     alpha: float, correction: str, threads: int | None) -> _LocalInference:
+    """Run the conditional permutations of a local statistic; p-values, z-scores, flags."""
     seed = resolve_seed(rng)
-    kind = _kernels.G_STAR if star else _kernels.G_PLAIN
     larger, mean, std = conditional_permutations(
-        kind, y, w, self_weights=self_weight, observed=observed, scaling=total,
+        kind, values, w, self_weights=self_weights, observed=observed, scaling=scaling,
         permutations=permutations, seed=seed, threads=threads,
     )
     p_sim = folded_p_values(larger, permutations)
     with np.errstate(divide="ignore", invalid="ignore"):
         z_sim = (observed - mean) / std
     flags, cutoff = significance(p_sim, alpha, correction)
-    labels = np.where(z_norm > 0, "hot spot", "cold spot")
-    labels = np.where(flags, labels, NOT_SIGNIFICANT)
-    labels = np.where(np.isnan(p_sim), NO_NEIGHBOURS, labels).astype(object)
-    return HotSpots(w.ids, observed, z_norm, p_sim, z_sim, flags, labels, star, alpha,
-                    correction, cutoff, permutations, seed)
+    return _LocalInference(p_sim, z_sim, flags, cutoff, seed)
 
 
 def _g_z_scores(y: np.ndarray, cardinality: np.ndarray, star: bool,
