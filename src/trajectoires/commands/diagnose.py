@@ -52,27 +52,43 @@ def diagnose(
 ) -> None:
     """Produire le diagnostic numérique d'un territoire : rapport HTML, CSV, GeoJSON, GeoPackage."""
     # imported here, not at start: the command line lists every command without loading them
+    from trajectoires.commands.territory import load_for_cli, resolve_or_exit
+
+    err = Console(stderr=True)
+    options = _options_or_exit(err, criteres, reference=reference, distance=distance,
+                               correction=correction, seed=seed)
+    settings = Settings.from_env(workspace=str(workspace) if workspace else None)
+    ref = load_for_cli(settings.workspace, err)
+    unit = resolve_or_exit(ref, query, err)
+    result, files = _compute_and_write(err, settings.ensure_workspace(), ref, unit, output,
+                                       seed=seed, permutations=permutations, options=options)
+    _summary(Console(), result, files)
+
+
+def _options_or_exit(err: Console, criteres: str | None, *, reference: str, distance: float,
+                     correction: str, seed: int) -> dict:
+    """Check the options as diagnose() does, before any work; exit with code 2 when invalid."""
+    from trajectoires.diagnosis.options import checked_options
+
+    criteria = None if criteres is None else [c.strip() for c in criteres.split(",") if c.strip()]
+    try:
+        return checked_options(criteria, reference, distance, correction, seed)
+    except ValueError as exc:
+        err.print(f"[red]Option invalide :[/red] {exc}", highlight=False)
+        raise typer.Exit(2) from None
+
+
+def _compute_and_write(err: Console, settings: Settings, ref, unit, output: Path, *, seed: int,
+                       permutations: int, options: dict):
+    """Compute the diagnosis and write the report, with a progress bar on ``err``."""
     from concurrent.futures import ThreadPoolExecutor
 
     from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 
-    from trajectoires.commands.territory import load_for_cli, resolve_or_exit
     from trajectoires.db import create_database, migrate
     from trajectoires.diagnosis import diagnose as compute
-    from trajectoires.diagnosis.options import checked_options
     from trajectoires.diagnosis.report import write_report
 
-    err = Console(stderr=True)
-    criteria = None if criteres is None else [c.strip() for c in criteres.split(",") if c.strip()]
-    try:  # the same checks as diagnose(), before any work
-        options = checked_options(criteria, reference, distance, correction, seed)
-    except ValueError as exc:
-        err.print(f"[red]Option invalide :[/red] {exc}", highlight=False)
-        raise typer.Exit(2) from None
-    settings = Settings.from_env(workspace=str(workspace) if workspace else None)
-    ref = load_for_cli(settings.workspace, err)
-    unit = resolve_or_exit(ref, query, err)
-    settings = settings.ensure_workspace()
     database = create_database(settings.database_url)
     migrate(database)
     columns = (TextColumn("{task.description}"), BarColumn(), TimeElapsedColumn())
@@ -90,7 +106,7 @@ def diagnose(
                              seed=seed, permutations=permutations, progress=report, **options)
         files = write_report(ref, result, output, progress=report, geometries=outlines.result())
     database.engine.dispose()
-    _summary(Console(), result, files)
+    return result, files
 
 
 def _summary(console: Console, result, files) -> None:

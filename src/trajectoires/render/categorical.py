@@ -305,20 +305,13 @@ def render_categorical(
     missing = int((drawn == MISSING_CLASS).sum())
     entries, map_fills, defs = _legend_rows(classes, counts, missing, svg_id=svg_id,
                                             missing_label=missing_label)
-    labels = [missing_label if i == MISSING_CLASS else classes[i].label for i in drawn.tolist()]
-    titles = escape_many([f"{name} ({code})\u00a0: {label}" for name, code, label
-                          in zip(names[present], codes[present], labels, strict=True)])
-    communes = commune_groups(outlines.paths, codes[present], titles,
-                              links=None if links is None else links[present], classes=drawn,
-                              entries=entries, missing_fill=f"url(#{svg_id}-hachures)",
-                              map_fills=map_fills)
+    communes = _commune_layer(outlines, drawn, classes, codes=codes, names=names, links=links,
+                              entries=entries, map_fills=map_fills, svg_id=svg_id,
+                              missing_label=missing_label)
     shown = None
     if points is not None:
-        layer, points_drawn = _points(points, outlines)
+        layer, entries, shown = _point_layer(points, outlines, entries)
         communes += "\n" + layer
-        shown = (points.label, points_drawn)
-        entries = [*entries, LegendEntry(f"{points.label} ({format_number(points_drawn)})",
-                                         "#000000", points_drawn, "lieux", shape="point")]
     description = _description(classes, counts, missing, drawn=int(present.sum()),
                                skipped=int((~present).sum()), legend_title=legend_title,
                                missing_label=missing_label, source=source, points=shown)
@@ -333,6 +326,30 @@ def render_categorical(
                           missing, int(present.sum()),
                           tuple(str(code) for code in codes[~present]),
                           0 if shown is None else shown[1])
+
+
+def _commune_layer(outlines: Outlines, drawn: np.ndarray, classes: list[Category], *,
+                   codes: np.ndarray, names: np.ndarray, links: np.ndarray | None,
+                   entries: list[LegendEntry], map_fills: dict[str, str], svg_id: str,
+                   missing_label: str) -> str:
+    """Group of the communes drawn, each filled by its class, titled with its name and class."""
+    present = outlines.present
+    labels = [missing_label if i == MISSING_CLASS else classes[i].label for i in drawn.tolist()]
+    titles = escape_many([f"{name} ({code})\u00a0: {label}" for name, code, label
+                          in zip(names[present], codes[present], labels, strict=True)])
+    return commune_groups(outlines.paths, codes[present], titles,
+                          links=None if links is None else links[present], classes=drawn,
+                          entries=entries, missing_fill=f"url(#{svg_id}-hachures)",
+                          map_fills=map_fills)
+
+
+def _point_layer(points: PointLayer, outlines: Outlines, entries: list[LegendEntry]
+                 ) -> tuple[str, list[LegendEntry], tuple[str, int]]:
+    """Layer of the points, the legend entries with theirs, and (label, number drawn)."""
+    layer, points_drawn = _points(points, outlines)
+    entries = [*entries, LegendEntry(f"{points.label} ({format_number(points_drawn)})",
+                                     "#000000", points_drawn, "lieux", shape="point")]
+    return layer, entries, (points.label, points_drawn)
 
 
 def categorical_svg(geometries: Sequence | np.ndarray | Outlines, categories: Sequence,
