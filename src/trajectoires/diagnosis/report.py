@@ -22,6 +22,7 @@ from trajectoires.diagnosis.maps import DiagnosisMaps, build_maps
 from trajectoires.diagnosis.options import CORRECTIONS
 from trajectoires.diagnosis.tables import dictionary, export_table, ranked_rows
 from trajectoires.territory import Reference
+from trajectoires.territory.summary import format_number
 
 __all__ = ["REPORT_FILES", "ReportFiles", "build_maps", "render_body", "render_html",
            "write_geojson", "write_geopackage", "write_report"]
@@ -74,13 +75,9 @@ def french_number(value: object, decimals: int = 1) -> str:
     ('1\u202f234,6', '—', '—')
 
     """
-    if value is None or value is pd.NA:
+    if value is pd.NA:
         return "—"
-    number = float(value)
-    if math.isnan(number):
-        return "—"
-    text = f"{number:,.{decimals}f}".replace(",", "\u202f").replace(".", ",")
-    return text
+    return format_number(None if value is None else float(value), decimals)
 
 
 def render_html(diagnosis: Diagnosis, maps: DiagnosisMaps, *, standalone: bool = True) -> str:

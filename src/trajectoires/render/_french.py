@@ -2,13 +2,17 @@
 
 The thousands separator is U+202F NARROW NO-BREAK SPACE, the thin space the
 Imprimerie nationale's *Lexique des règles typographiques* asks for, which
-also keeps a number from breaking across lines.
+also keeps a number from breaking across lines. The formatting itself is
+:func:`trajectoires.territory.summary.format_number`'s, shared with the pages
+and the diagnosis report; maps write ``NaN`` and never ``-0``.
 """
 
 from __future__ import annotations
 
 import math
 from collections.abc import Sequence
+
+from trajectoires.territory.summary import format_number as _french_or_dash
 
 __all__ = ["THIN_SPACE", "bound_decimals", "format_many", "format_number"]
 
@@ -32,10 +36,8 @@ def format_number(value: float, decimals: int = 0) -> str:
     """
     if not math.isfinite(value):
         return "NaN"
-    text = f"{value:,.{decimals}f}"
-    if text in {"-0", "-0." + "0" * decimals}:
-        text = text[1:]
-    return text.replace(",", THIN_SPACE).replace(".", ",")
+    text = _french_or_dash(value, decimals)
+    return text[1:] if text in {"-0", "-0," + "0" * decimals} else text
 
 
 def format_many(values: Sequence[float], decimals: int = 0) -> list[str]:

@@ -29,7 +29,10 @@ __all__ = ["Summary", "base_indicators", "format_number", "summarize", "unit_dic
 
 
 def format_number(value: float | None, digits: int = 0) -> str:
-    """Format a number the French way: narrow no-break spaces, decimal comma.
+    """Format a number the French way: narrow no-break spaces, decimal comma; — when missing.
+
+    The one implementation: the maps (:mod:`trajectoires.render`), the
+    diagnosis report and the web filter ``num_fr`` forward to it.
 
     >>> format_number(909028), format_number(6769.54, 1), format_number(None)
     ('909\u202f028', '6\u202f769,5', '—')
