@@ -6,6 +6,7 @@ import socket
 import threading
 import time
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -40,11 +41,9 @@ def _free_port() -> int:
         return sock.getsockname()[1]
 
 
-@pytest.fixture
-def live_server(settings: Settings, database: Database, territory_reference) -> Iterator[str]:
-    """Serve the app on a free loopback port for the duration of one test."""
-    app = create_app(settings, database)
-    install_reference(app, territory_reference)
+@contextmanager
+def serving(app) -> Iterator[str]:  # noqa: ANN001 (a FastAPI app)
+    """Serve ``app`` on a free loopback port while the block runs; yield its base URL."""
     port = _free_port()
     config = uvicorn.Config(
         app, host="127.0.0.1", port=port, log_level="warning", timeout_graceful_shutdown=2
@@ -57,9 +56,20 @@ def live_server(settings: Settings, database: Database, territory_reference) -> 
         if time.monotonic() > deadline or not thread.is_alive():
             raise RuntimeError("the test server did not start")
         time.sleep(0.05)
-    yield f"http://127.0.0.1:{port}"
-    server.should_exit = True
-    thread.join(timeout=10)
+    try:
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        server.should_exit = True
+        thread.join(timeout=10)
+
+
+@pytest.fixture
+def live_server(settings: Settings, database: Database, territory_reference) -> Iterator[str]:
+    """Serve the app on a free loopback port for the duration of one test."""
+    app = create_app(settings, database)
+    install_reference(app, territory_reference)
+    with serving(app) as base:
+        yield base
 
 
 @pytest.fixture(scope="module")

@@ -3,15 +3,12 @@
 from __future__ import annotations
 
 import re
-import threading
-import time
 from collections.abc import Iterator
 
 import pytest
-import uvicorn
 from playwright.sync_api import Browser, Page, expect
 
-from tests.browser.conftest import _free_port
+from tests.browser.conftest import serving
 from trajectoires.db import Database
 from trajectoires.foresight.facilitators import create_facilitator
 from trajectoires.settings import Settings
@@ -48,18 +45,8 @@ def hall_server(settings: Settings, database: Database, territory_reference) -> 
     app = create_app(settings, database)
     install_reference(app, territory_reference)
     app.state.listen_host, app.state.lan_urls = "0.0.0.0", ["http://192.168.1.20:8000"]  # noqa: S104
-    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=_free_port(),
-                                           log_level="warning", timeout_graceful_shutdown=2))
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 20
-    while not server.started:
-        if time.monotonic() > deadline or not thread.is_alive():
-            raise RuntimeError("the test server did not start")
-        time.sleep(0.05)
-    yield f"http://127.0.0.1:{server.config.port}"
-    server.should_exit = True
-    thread.join(timeout=10)
+    with serving(app) as base:
+        yield base
 
 
 def _sign_in_and_create(browser: Browser, base: str, facilitator: str) -> Page:

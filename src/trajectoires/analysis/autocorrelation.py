@@ -55,8 +55,19 @@ class Moran:
     n: int
 
 
+class _Labelled:
+    """Results that give each unit a label (cluster, hot spot…)."""
+
+    labels: np.ndarray
+
+    def counts(self) -> dict[str, int]:
+        """Count the units of each label."""
+        names, counts = np.unique(self.labels, return_counts=True)
+        return {str(k): int(v) for k, v in zip(names, counts, strict=True)}
+
+
 @dataclass(frozen=True, eq=False)
-class LocalClusters:
+class LocalClusters(_Labelled):
     """Local Moran (LISA): clusters and outliers of each unit.
 
     ``labels`` is one of ``high-high``, ``low-low`` (clusters), ``high-low``,
@@ -79,14 +90,9 @@ class LocalClusters:
     permutations: int
     seed: int
 
-    def counts(self) -> dict[str, int]:
-        """Count the units of each label."""
-        names, counts = np.unique(self.labels, return_counts=True)
-        return {str(k): int(v) for k, v in zip(names, counts, strict=True)}
-
 
 @dataclass(frozen=True, eq=False)
-class HotSpots:
+class HotSpots(_Labelled):
     """Getis-Ord Gi* (or Gi): hot and cold spots of each unit.
 
     ``statistic`` is G_i; ``z_norm`` its analytical z-score; ``labels`` is
@@ -106,11 +112,6 @@ class HotSpots:
     cutoff: float
     permutations: int
     seed: int
-
-    def counts(self) -> dict[str, int]:
-        """Count the units of each label."""
-        names, counts = np.unique(self.labels, return_counts=True)
-        return {str(k): int(v) for k, v in zip(names, counts, strict=True)}
 
 
 def _values(values: object, weights: Weights) -> np.ndarray:
