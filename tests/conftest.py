@@ -17,9 +17,16 @@ from pathlib import Path
 
 import pytest
 import sqlalchemy
+from hypothesis import settings as hypothesis_settings
 
 from trajectoires.db import Database, create_database, migrate
 from trajectoires.settings import Settings
+
+# Property tests draw the same examples in every run: a CI run is the run seen here. Set
+# HYPOTHESIS_PROFILE=explore to draw new ones (and add what they find as explicit tests).
+hypothesis_settings.register_profile("repeatable", derandomize=True)
+hypothesis_settings.register_profile("explore", derandomize=False, max_examples=200)
+hypothesis_settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "repeatable"))
 
 TEST_DATABASE_URL = os.environ.get("TRAJECTOIRES_TEST_DATABASE_URL", "")
 SHARED_DATA = Path(__file__).resolve().parents[2] / "shared" / "data"
