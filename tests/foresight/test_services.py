@@ -89,11 +89,11 @@ def test_statement_length_is_checked(database: Database) -> None:
     ws = f.workshop(database)
     who = f.join(database, ws, "Camille").participant
     with database.sessionmaker() as s:
-        with pytest.raises(InvalidInputError, match="proposition est vide"):
+        with pytest.raises(InvalidInputError, match="« Proposition » est vide"):
             participation.post_statement(s, who, " \n ")
         with pytest.raises(InvalidInputError) as error:
             participation.post_statement(s, who, "x" * 281)
-    assert error.value.message == "La proposition dépasse 280 caractères (281 reçus)."
+    assert error.value.message == "« Proposition » dépasse 280 caractères (281 reçus)."
     assert f.post(database, who, "  " + "x" * 280 + " ").text == "x" * 280
 
 
@@ -140,7 +140,7 @@ def test_closed_workshop_refuses_statements_and_participants(database: Database)
     alice = f.join(database, ws, "Alice").participant
     with database.sessionmaker() as s:
         workshops.set_phase(s, ws.facilitator_id, ws.slug, "closed")
-        with pytest.raises(ConflictError, match="n'accepte pas de propositions"):
+        with pytest.raises(ConflictError, match="atelier est clos"):
             participation.post_statement(s, alice, "Trop tard")
         with pytest.raises(ConflictError, match="clos"):
             participation.join_workshop(s, ws.join_code, "Retardataire")

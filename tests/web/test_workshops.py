@@ -95,10 +95,10 @@ def test_bad_input_messages(app: FastAPI, facilitator_client: TestClient) -> Non
     alice = f.join_via_web(app, code, "Alice")
     api = f"/api/v1/workshops/{slug}/statements"
     empty = alice.post(api, json={"text": "   "})
-    assert (empty.status_code, empty.json()) == (422, {"detail": "La proposition est vide."})
+    assert (empty.status_code, empty.json()) == (422, {"detail": "« Proposition » est vide."})
     long = alice.post(api, json={"text": "é" * 300})
     assert long.status_code == 422
-    assert long.json()["detail"] == "La proposition dépasse 280 caractères (300 reçus)."
+    assert long.json()["detail"] == "« Proposition » dépasse 280 caractères (300 reçus)."
     form = alice.post(
         f"/ateliers/{slug}/propositions", data={"text": "x" * 281, "csrf_token": token}
     )

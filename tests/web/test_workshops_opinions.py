@@ -20,7 +20,7 @@ from tests.foresight import factories as f
 from tests.web.test_workshops_live import _events, _join, server  # noqa: F401 (fixture)
 from trajectoires.collective import read_polis
 from trajectoires.db import Database
-from trajectoires.foresight.models import Participant, Statement, Vote, utcnow
+from trajectoires.foresight.models import Contribution, Participant, Vote, utcnow
 from trajectoires.settings import Settings
 from trajectoires.web.workshops.live import LiveHub
 from trajectoires.web.workshops.opinion_pages import install_opinions
@@ -177,15 +177,17 @@ def _big_debate(db: Database, participants: int = 1500, statements: int = 60) ->
             {"id": 100_000 + i, "workshop_id": ws.id, "pseudonym": f"p{i}",
              "pseudonym_key": f"p{i}", "token_hash": f"h{ws.id}-{i}", "created_at": now}
             for i in range(participants)])
-        s.execute(insert(Statement), [
+        s.execute(insert(Contribution), [
             {"id": 100_000 + j, "workshop_id": ws.id, "participant_id": 100_000, "text": f"s{j}",
-             "hidden": False, "created_at": now} for j in range(statements)])
+             "type": "statement", "payload": {"text": f"s{j}"}, "status": "visible",
+             "on_paper": False, "created_at": now, "updated_at": now}
+            for j in range(statements)])
         bloc = rng.integers(0, 2, participants)
         rows = []
         for i in range(1, participants):
             for j in np.flatnonzero(rng.random(statements) < 0.7):
                 value = 1 if (j % 2 == bloc[i]) else -1
-                rows.append({"participant_id": 100_000 + i, "statement_id": 100_000 + int(j),
+                rows.append({"participant_id": 100_000 + i, "contribution_id": 100_000 + int(j),
                              "value": value if rng.random() > 0.1 else 0, "updated_at": now})
         s.execute(insert(Vote), rows)
     return ws.slug

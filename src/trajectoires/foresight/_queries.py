@@ -10,7 +10,7 @@ from sqlalchemy import bindparam, func, select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.sql.dml import Insert
 
-from trajectoires.foresight.models import Participant, Statement, Vote, Workshop
+from trajectoires.foresight.models import Contribution, Participant, Vote, Workshop
 
 __all__ = ["PARTICIPANT_IN_WORKSHOP", "STATEMENT_COUNTS", "UPSERT_VOTE", "VOTE_TARGET"]
 
@@ -30,17 +30,20 @@ PARTICIPANT_IN_WORKSHOP = (
 )
 
 VOTE_TARGET = (
-    select(Statement.participant_id, Statement.hidden, Workshop.kind, Workshop.status)
-    .join(Workshop, Workshop.id == Statement.workshop_id)
+    select(
+        Contribution.participant_id, Contribution.status, Contribution.type, Workshop.kind,
+        Workshop.status,
+    )
+    .join(Workshop, Workshop.id == Contribution.workshop_id)
     .where(
-        Statement.id == bindparam("statement_id"),
-        Statement.workshop_id == bindparam("workshop_id"),
+        Contribution.id == bindparam("statement_id"),
+        Contribution.workshop_id == bindparam("workshop_id"),
     )
 )
 
 STATEMENT_COUNTS = (
     select(Vote.value, func.count())
-    .where(Vote.statement_id == bindparam("statement_id"))
+    .where(Vote.contribution_id == bindparam("statement_id"))
     .group_by(Vote.value)
 )
 
@@ -48,12 +51,12 @@ STATEMENT_COUNTS = (
 def _upsert(insert: Insert) -> Insert:
     statement = insert.values(
         participant_id=bindparam("p_participant"),
-        statement_id=bindparam("p_statement"),
+        contribution_id=bindparam("p_statement"),
         value=bindparam("p_value"),
         updated_at=bindparam("p_updated"),
     )
     return statement.on_conflict_do_update(
-        index_elements=[Vote.participant_id, Vote.statement_id],
+        index_elements=[Vote.participant_id, Vote.contribution_id],
         set_={"value": statement.excluded.value, "updated_at": statement.excluded.updated_at},
     )
 

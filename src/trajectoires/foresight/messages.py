@@ -46,4 +46,64 @@ MESSAGES: dict[str, str] = {
     "too_many_attempts": (
         "Trop de tentatives de connexion. Réessayez dans {seconds} secondes."
     ),
+    # The generic contribution store: fields of a payload ({field} is the field's label).
+    "field_required": "« {field} » est vide.",
+    "field_not_text": "« {field} » doit être un texte.",
+    "field_too_long": "« {field} » dépasse {limit} caractères ({length} reçus).",
+    "field_not_number": "« {field} » : « {value} » n'est pas un nombre.",
+    "field_below_minimum": "« {field} » doit valoir au moins {minimum} ({value} reçu).",
+    "field_above_maximum": "« {field} » doit valoir au plus {maximum} ({value} reçu).",
+    "field_not_month": (
+        "« {field} » : « {value} » n'est pas un mois (AAAA-MM, par exemple 2030-10)."
+    ),
+    "field_bad_choice": "« {field} » : « {value} » n'est pas un choix possible ({allowed}).",
+    "field_too_many_refs": "« {field} » : au plus {limit} éléments liés.",
+    "field_bad_ref": "« {field} » : « {value} » n'est pas un numéro de contribution.",
+    "field_ref_not_found": (
+        "« {field} » : la contribution n° {value} n'existe pas dans cet atelier."
+    ),
+    "field_ref_wrong_type": "« {field} » : la contribution n° {value} n'est pas du type attendu.",
+    "payload_not_object": "Le contenu de la contribution doit être un objet de champs.",
+    "unknown_fields": "Champs inconnus pour ce type de contribution : {fields}.",
+    "unknown_contribution_type": (
+        "Type de contribution inconnu : « {type} ». Types possibles : {allowed}."
+    ),
+    "workshop_closed_contributions": "L'atelier est clos : il n'accepte plus de contributions.",
+    "type_not_for_facilitator": "L'animation ne publie pas de « {type} ».",
+    "type_facilitator_only": "Seule l'animation publie des « {type} ».",
+    "phase_refuses_type": "L'atelier n'accepte pas de {type} en ce moment ({phase}).",
+    "contributions_locked": (
+        "L'animation a verrouillé les contributions : attendez qu'elle les rouvre."
+    ),
+    "unknown_table": "Table inconnue dans cet atelier (n° {table}).",
+    "not_your_table": "Vous ne pouvez contribuer que pour votre table.",
+    "paper_by_facilitator": "Seule l'animation saisit les contributions faites sur papier.",
+    "unknown_parent": "La contribution n° {parent} n'existe pas dans cet atelier.",
+    "contribution_not_found": "Contribution introuvable dans cet atelier.",
+    "not_your_contribution": "Vous ne pouvez modifier que vos propres contributions.",
+    "contribution_merged": "Cette contribution a été fusionnée avec une autre.",
+    "contribution_not_visible": "Cette contribution est masquée.",
+    # Moderation and facilitation.
+    "reason_too_long": "Le motif dépasse {limit} caractères ({length} reçus).",
+    "merge_needs_duplicates": "Choisissez de 1 à {limit} doublons à fusionner.",
+    "merge_other_type": (
+        "La contribution n° {id} n'est pas du même type ou du même atelier : fusion impossible."
+    ),
+    "timer_out_of_range": "La minuterie va de 0 à {limit} minutes.",
+    "table_name_too_long": "Un nom de table dépasse {limit} caractères.",
+    "no_table_name": "Donnez au moins un nom de table.",
+    "too_many_tables": "Au plus {limit} tables par atelier.",
+    "participant_not_found": "Participant introuvable dans cet atelier.",
+    "unknown_setting": "Réglages inconnus pour ce type d'atelier : {names}.",
+    "invalid_setting": "Réglage « {name} » : {detail}",
+    "organisation_too_long": "L'organisation dépasse {limit} caractères ({length} reçus).",
+    "unknown_role": "Rôle inconnu : « {role} ». Rôles possibles : {allowed}.",
+    # Votes and dot voting.
+    "type_not_votable": "On ne vote pas pour ou contre ce type de contribution.",
+    "invalid_points": "Nombre de points invalide : « {value} » (un entier, 0 ou plus).",
+    "points_over_budget": (
+        "Vous disposez de {budget} points en tout : il vous en reste {left} à répartir."
+    ),
+    "phase_refuses_points": "L'atelier ne recueille pas de points en ce moment ({phase}).",
+    "type_not_prioritizable": "Ce type de contribution ne reçoit pas de points.",
 }

@@ -1,15 +1,22 @@
-"""Models of the foresight domain: facilitators, workshops, participants, statements, votes.
+"""Models of the foresight domain: workshops, participants and their contributions.
 
-The schema is created by the Alembic migration ``0001_workshops``; keep both in step.
-Counts of votes per statement are served by the ``(statement_id, value)`` index of
-:class:`Vote`; the board of a workshop by the ``(workshop_id, id)`` index of :class:`Statement`.
+Facilitators, workshops, tables, participants, contributions (the generic store of
+every kind), votes and priority points.
+
+The schema is created by the Alembic migrations ``0001_workshops`` and
+``0003_contributions``; keep both in step. A workshop's phase is a key of its
+kind's manifest, checked by the services, not by the database. Counts of votes per
+statement are served by the ``(contribution_id, value)`` index of :class:`Vote`; the
+board of a workshop by the ``(workshop_id, id)`` index of :class:`Contribution`.
 """
 
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy import (
+    JSON,
     Boolean,
     CheckConstraint,
     DateTime,
@@ -18,19 +25,40 @@ from sqlalchemy import (
     Integer,
     SmallInteger,
     String,
+    Text,
     UniqueConstraint,
 )
+from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.orm import Mapped, mapped_column
 
 from trajectoires.db.base import Base, utcnow
 
-__all__ = ["Facilitator", "Participant", "Statement", "Vote", "Workshop", "utcnow"]
+__all__ = [
+    "Contribution",
+    "Facilitator",
+    "Participant",
+    "PriorityPoints",
+    "Vote",
+    "Workshop",
+    "WorkshopTable",
+    "utcnow",
+]
 
 STATEMENT_MAX_LENGTH = 280
 QUESTION_MAX_LENGTH = 500
 TITLE_MAX_LENGTH = 120
 PSEUDONYM_MAX_LENGTH = 40
+ORGANISATION_MAX_LENGTH = 120
+TABLE_NAME_MAX_LENGTH = 60
+REASON_MAX_LENGTH = 280
+TEXT_MAX_LENGTH = 4000
+PAYLOAD = JSON().with_variant(JSONB(), "postgresql")
 
+VISIBLE = "visible"
+HIDDEN = "hidden"
+PENDING = "pending"
+MERGED = "merged"
+CONTRIBUTION_STATUSES = (VISIBLE, HIDDEN, PENDING, MERGED)
 
 
 class Facilitator(Base):
@@ -46,13 +74,16 @@ class Facilitator(Base):
 
 
 class Workshop(Base):
-    """One workshop of a given kind about a territory, joined with a short code."""
+    """One workshop of a given kind about a territory, joined with a short code.
+
+    ``status`` is the key of the current phase of the kind's manifest; ``settings``
+    holds the per-workshop options of the kind (horizon, points, pre-moderation…);
+    ``locked`` freezes participants' contributions; ``timer_ends_at`` is the end of
+    the countdown shown to everyone (``None``: no timer).
+    """
 
     __tablename__ = "workshop"
-    __table_args__ = (
-        CheckConstraint("status in ('draft', 'open', 'closed')", name="status"),
-        Index("ix_workshop_facilitator", "facilitator_id"),
-    )
+    __table_args__ = (Index("ix_workshop_facilitator", "facilitator_id"),)
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     slug: Mapped[str] = mapped_column(String(80), unique=True)
@@ -63,15 +94,37 @@ class Workshop(Base):
     territory_code: Mapped[str] = mapped_column(String(20))
     territory_name: Mapped[str] = mapped_column(String(200))
     kind: Mapped[str] = mapped_column(String(40), default="debate")
-    status: Mapped[str] = mapped_column(String(10), default="draft")
+    status: Mapped[str] = mapped_column(String(40), default="draft")
     facilitator_id: Mapped[int] = mapped_column(
         ForeignKey("facilitator.id", ondelete="RESTRICT")
     )
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    settings: Mapped[dict[str, Any]] = mapped_column(PAYLOAD, default=dict)
+    locked: Mapped[bool] = mapped_column(Boolean, default=False)
+    timer_ends_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    timer_label: Mapped[str | None] = mapped_column(String(80))
+    example: Mapped[bool] = mapped_column(Boolean, default=False)
+
+
+class WorkshopTable(Base):
+    """A small group of participants (a table) that builds its own contributions."""
+
+    __tablename__ = "workshop_table"
+    __table_args__ = (UniqueConstraint("workshop_id", "name"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    workshop_id: Mapped[int] = mapped_column(ForeignKey("workshop.id", ondelete="CASCADE"))
+    name: Mapped[str] = mapped_column(String(TABLE_NAME_MAX_LENGTH))
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
 
 
 class Participant(Base):
-    """Someone who joined a workshop under a pseudonym; recognised by a cookie token."""
+    """Someone who joined a workshop under a pseudonym; recognised by a cookie token.
+
+    ``organisation`` and ``role`` are optional and never published with the name;
+    ``actor_id`` is the actor (a contribution of a Construire 2030 workshop) the
+    participant speaks for, if any.
+    """
 
     __tablename__ = "participant"
     __table_args__ = (UniqueConstraint("workshop_id", "pseudonym_key"),)
@@ -82,25 +135,61 @@ class Participant(Base):
     pseudonym_key: Mapped[str] = mapped_column(String(PSEUDONYM_MAX_LENGTH))
     token_hash: Mapped[str] = mapped_column(String(64), unique=True)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    organisation: Mapped[str | None] = mapped_column(String(ORGANISATION_MAX_LENGTH))
+    role: Mapped[str | None] = mapped_column(String(20))
+    table_id: Mapped[int | None] = mapped_column(
+        ForeignKey("workshop_table.id", ondelete="SET NULL")
+    )
+    actor_id: Mapped[int | None] = mapped_column(Integer)  # no FK: contribution -> participant
 
 
-class Statement(Base):
-    """A short statement posted by a participant; the facilitator may hide it."""
+class Contribution(Base):
+    """One contribution of any kind: a statement, a headline, a milestone, an action.
 
-    __tablename__ = "statement"
+    ``type`` is a contribution type of the workshop's kind and ``payload`` its typed
+    fields, validated by the kind; ``text`` repeats the title field for lists and
+    search. ``participant_id`` is ``None`` for what the facilitator entered;
+    ``on_paper`` marks contributions made on paper and entered on a table's behalf.
+    ``status`` is visible, hidden (with a reason), pending (pre-moderation) or merged
+    (into ``merged_into_id``).
+    """
+
+    __tablename__ = "contribution"
     __table_args__ = (
-        Index("ix_statement_workshop_id_id", "workshop_id", "id"),
-        Index("ix_statement_participant", "participant_id"),
+        CheckConstraint(
+            "status in ('visible', 'hidden', 'pending', 'merged')", name="status"
+        ),
+        Index("ix_contribution_workshop_id_id", "workshop_id", "id"),
+        Index("ix_contribution_participant", "participant_id"),
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     workshop_id: Mapped[int] = mapped_column(ForeignKey("workshop.id", ondelete="CASCADE"))
-    participant_id: Mapped[int] = mapped_column(
+    participant_id: Mapped[int | None] = mapped_column(
         ForeignKey("participant.id", ondelete="CASCADE")
     )
-    text: Mapped[str] = mapped_column(String(STATEMENT_MAX_LENGTH))
-    hidden: Mapped[bool] = mapped_column(Boolean, default=False)
+    type: Mapped[str] = mapped_column(String(40), default="statement")
+    parent_id: Mapped[int | None] = mapped_column(
+        ForeignKey("contribution.id", ondelete="CASCADE")
+    )
+    table_id: Mapped[int | None] = mapped_column(
+        ForeignKey("workshop_table.id", ondelete="SET NULL")
+    )
+    text: Mapped[str] = mapped_column(Text)
+    payload: Mapped[dict[str, Any]] = mapped_column(PAYLOAD, default=dict)
+    status: Mapped[str] = mapped_column(String(10), default=VISIBLE)
+    reason: Mapped[str | None] = mapped_column(String(REASON_MAX_LENGTH))
+    merged_into_id: Mapped[int | None] = mapped_column(
+        ForeignKey("contribution.id", ondelete="SET NULL")
+    )
+    on_paper: Mapped[bool] = mapped_column(Boolean, default=False)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+    @property
+    def hidden(self) -> bool:
+        """Whether participants no longer see it (hidden, pending or merged)."""
+        return self.status != VISIBLE
 
 
 class Vote(Base):
@@ -109,14 +198,33 @@ class Vote(Base):
     __tablename__ = "vote"
     __table_args__ = (
         CheckConstraint("value in (-1, 0, 1)", name="value"),
-        Index("ix_vote_statement_value", "statement_id", "value"),
+        Index("ix_vote_contribution_value", "contribution_id", "value"),
     )
 
     participant_id: Mapped[int] = mapped_column(
         ForeignKey("participant.id", ondelete="CASCADE"), primary_key=True
     )
-    statement_id: Mapped[int] = mapped_column(
-        ForeignKey("statement.id", ondelete="CASCADE"), primary_key=True
+    contribution_id: Mapped[int] = mapped_column(
+        ForeignKey("contribution.id", ondelete="CASCADE"), primary_key=True
     )
     value: Mapped[int] = mapped_column(SmallInteger)
+    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+class PriorityPoints(Base):
+    """Points a participant put on a contribution in a dot vote (at most their budget)."""
+
+    __tablename__ = "priority_points"
+    __table_args__ = (
+        CheckConstraint("points > 0", name="points"),
+        Index("ix_priority_points_contribution", "contribution_id"),
+    )
+
+    participant_id: Mapped[int] = mapped_column(
+        ForeignKey("participant.id", ondelete="CASCADE"), primary_key=True
+    )
+    contribution_id: Mapped[int] = mapped_column(
+        ForeignKey("contribution.id", ondelete="CASCADE"), primary_key=True
+    )
+    points: Mapped[int] = mapped_column(SmallInteger)
     updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)

@@ -30,7 +30,7 @@ from trajectoires.collective import Params, Pick, Result, VoteTable, analyse, wr
 from trajectoires.collective._polis import Comment
 from trajectoires.collective._svg import group_letter
 from trajectoires.foresight.errors import ConflictError
-from trajectoires.foresight.models import Statement, Vote, Workshop, utcnow
+from trajectoires.foresight.models import VISIBLE, Contribution, Vote, Workshop, utcnow
 
 __all__ = [
     "DebateVotes",
@@ -98,16 +98,16 @@ def load_debate(session: Session, workshop_id: int, *, since: float | None = Non
     then; the statements are always all read.
     """
     votes = (
-        select(Vote.participant_id, Vote.statement_id, Vote.value, Vote.updated_at)
-        .join(Statement, Statement.id == Vote.statement_id)
-        .where(Statement.workshop_id == workshop_id)
+        select(Vote.participant_id, Vote.contribution_id, Vote.value, Vote.updated_at)
+        .join(Contribution, Contribution.id == Vote.contribution_id)
+        .where(Contribution.workshop_id == workshop_id)
     )
     if since is not None:
         votes = votes.where(Vote.updated_at >= datetime.fromtimestamp(since / 1000, UTC))
     statements = select(
-        Statement.id, Statement.text, Statement.hidden, Statement.participant_id,
-        Statement.created_at,
-    ).where(Statement.workshop_id == workshop_id)
+        Contribution.id, Contribution.text, Contribution.status != VISIBLE,
+        Contribution.participant_id, Contribution.created_at,
+    ).where(Contribution.workshop_id == workshop_id, Contribution.type == "statement")
     with session.begin():
         rows = session.execute(votes).all()
         found = session.execute(statements).all()
@@ -117,10 +117,10 @@ def load_debate(session: Session, workshop_id: int, *, since: float | None = Non
         np.array([r[1] for r in rows], dtype=np.int64),
         np.array([r[2] for r in rows], dtype=np.int8),
         np.array([_millis(r[3]) for r in rows], dtype=float),
-        tuple(s.id for s in found if s.hidden),
-        {s.id: s.text for s in found},
-        {s.id: s.participant_id for s in found},
-        {s.id: _millis(s.created_at) for s in found},
+        tuple(s[0] for s in found if s[2]),
+        {s[0]: s[1] for s in found},
+        {s[0]: s[3] for s in found},
+        {s[0]: _millis(s[4]) for s in found},
         since,
     )
 

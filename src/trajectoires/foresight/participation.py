@@ -22,25 +22,25 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from trajectoires.foresight._retry import retry_when_locked
+from trajectoires.foresight.contributions import Author, post_contribution
 from trajectoires.foresight.errors import (
     ConflictError,
     InvalidInputError,
-    NotAllowedError,
     NotFoundError,
 )
-from trajectoires.foresight.kinds import Phase, get_kind
 from trajectoires.foresight.models import (
+    ORGANISATION_MAX_LENGTH,
     PSEUDONYM_MAX_LENGTH,
-    STATEMENT_MAX_LENGTH,
+    VISIBLE,
+    Contribution,
     Participant,
-    Statement,
     Vote,
-    Workshop,
-    utcnow,
 )
+from trajectoires.foresight.moderation import set_visibility
 from trajectoires.foresight.workshops import WorkshopView, find_by_join_code
 
 __all__ = [
+    "ROLES",
     "Board",
     "BoardStatement",
     "Counts",
@@ -55,6 +55,18 @@ __all__ = [
     "post_statement",
     "workshop_board",
 ]
+
+ROLES = (
+    ("elu", "Élu·e"),
+    ("agent", "Agent d'une collectivité ou de l'État"),
+    ("association", "Association"),
+    ("entreprise", "Entreprise"),
+    ("habitant", "Habitant·e"),
+    ("chercheur", "Chercheur·e"),
+    ("etudiant", "Étudiant·e"),
+)
+"""Roles a participant may give when joining: (key, French label)."""
+
 
 @dataclass(frozen=True)
 class ParticipantView:
@@ -126,14 +138,33 @@ def hash_token(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
 
+def _profile(organisation: str | None, role: str | None) -> tuple[str | None, str | None]:
+    org = " ".join((organisation or "").split()) or None
+    if org is not None and len(org) > ORGANISATION_MAX_LENGTH:
+        raise InvalidInputError(
+            "organisation_too_long", limit=ORGANISATION_MAX_LENGTH, length=len(org)
+        )
+    role = (role or "").strip() or None
+    if role is not None and role not in dict(ROLES):
+        raise InvalidInputError("unknown_role", role=role[:20],
+                                allowed=", ".join(label for _key, label in ROLES))
+    return org, role
+
+
 @retry_when_locked
-def join_workshop(session: Session, code: str, pseudonym: str) -> Joined:
+def join_workshop(
+    session: Session, code: str, pseudonym: str, *, organisation: str | None = None,
+    role: str | None = None,
+) -> Joined:
     """Join the workshop whose join code is ``code`` under ``pseudonym``.
+
+    ``organisation`` and ``role`` (a key of :data:`ROLES`) are optional; they are
+    counted in reports, never published next to the pseudonym.
 
     Raises
     ------
     InvalidInputError
-        Malformed code, empty or over-long pseudonym.
+        Malformed code, empty or over-long pseudonym, over-long organisation, unknown role.
     NotFoundError
         No workshop has this code.
     ConflictError
@@ -146,6 +177,7 @@ def join_workshop(session: Session, code: str, pseudonym: str) -> Joined:
         raise InvalidInputError("empty_pseudonym")
     if len(name) > PSEUDONYM_MAX_LENGTH:
         raise InvalidInputError("pseudonym_too_long", limit=PSEUDONYM_MAX_LENGTH, length=len(name))
+    org, role = _profile(organisation, role)
     workshop = find_by_join_code(session, code)
     if not workshop.manifest.phase(workshop.status).accepts_participants:
         if workshop.status == "draft":
@@ -154,7 +186,7 @@ def join_workshop(session: Session, code: str, pseudonym: str) -> Joined:
     token = secrets.token_urlsafe(32)
     row = Participant(
         workshop_id=workshop.id, pseudonym=name, pseudonym_key=name.casefold(),
-        token_hash=hash_token(token),
+        token_hash=hash_token(token), organisation=org, role=role,
     )
     try:
         with session.begin():
@@ -179,16 +211,11 @@ def participant_for_token(
         return ParticipantView(row.id, row.workshop_id, row.pseudonym) if row else None
 
 
-def _phase_of(session: Session, workshop_id: int) -> Phase:
-    row = session.get(Workshop, workshop_id)
-    if row is None:
-        raise NotFoundError("workshop_not_found")
-    return get_kind(row.kind).phase(row.status)
-
-
-@retry_when_locked
 def post_statement(session: Session, participant: ParticipantView, text: str) -> BoardStatement:
     """Post a statement of at most 280 characters in the participant's workshop.
+
+    A statement is the debate's contribution type ``statement`` in the generic store
+    (:func:`~trajectoires.foresight.contributions.post_contribution`).
 
     Raises
     ------
@@ -198,27 +225,13 @@ def post_statement(session: Session, participant: ParticipantView, text: str) ->
         The workshop's current phase does not accept statements.
 
     """
-    cleaned = text.strip()
-    if not cleaned:
-        raise InvalidInputError("empty_statement")
-    if len(cleaned) > STATEMENT_MAX_LENGTH:
-        raise InvalidInputError(
-            "statement_too_long", limit=STATEMENT_MAX_LENGTH, length=len(cleaned)
-        )
-    with session.begin():
-        phase = _phase_of(session, participant.workshop_id)
-        if not phase.accepts_contributions:
-            raise ConflictError("phase_refuses_statements", phase=phase.label)
-        row = Statement(
-            workshop_id=participant.workshop_id, participant_id=participant.id, text=cleaned,
-            hidden=False, created_at=utcnow(),
-        )
-        session.add(row)
-        session.flush()
-        return BoardStatement(
-            row.id, row.workshop_id, participant.id, participant.pseudonym, row.text, False,
-            row.created_at,
-        )
+    author = Author(participant_id=participant.id, workshop_id=participant.workshop_id)
+    posted = post_contribution(session, participant.workshop_id, author, "statement",
+                               {"text": text})
+    return BoardStatement(
+        posted.id, posted.workshop_id, participant.id, participant.pseudonym, posted.text,
+        posted.hidden, posted.created_at,
+    )
 
 
 def count_votes(
@@ -228,14 +241,14 @@ def count_votes(
 
     Runs inside the caller's transaction.
     """
-    query = select(Vote.statement_id, Vote.value, func.count()).group_by(
-        Vote.statement_id, Vote.value
+    query = select(Vote.contribution_id, Vote.value, func.count()).group_by(
+        Vote.contribution_id, Vote.value
     )
     if statement_ids is not None:
-        query = query.where(Vote.statement_id.in_(statement_ids))
+        query = query.where(Vote.contribution_id.in_(statement_ids))
     else:
-        query = query.join(Statement, Statement.id == Vote.statement_id).where(
-            Statement.workshop_id == workshop_id
+        query = query.join(Contribution, Contribution.id == Vote.contribution_id).where(
+            Contribution.workshop_id == workshop_id
         )
     tallies: dict[int, dict[int, int]] = {}
     for statement_id, value, count in session.execute(query):
@@ -245,9 +258,9 @@ def count_votes(
     }
 
 
-@retry_when_locked
 def hide_statement(
-    session: Session, facilitator_id: int, statement_id: int, *, hidden: bool = True
+    session: Session, facilitator_id: int, statement_id: int, *, hidden: bool = True,
+    reason: str | None = None,
 ) -> BoardStatement:
     """Hide (or show again) a statement; only the workshop's facilitator may.
 
@@ -257,19 +270,15 @@ def hide_statement(
         Unknown statement, or the caller does not run its workshop.
 
     """
-    with session.begin():
-        row = session.get(Statement, statement_id)
-        if row is None:
-            raise NotFoundError("statement_not_found")
-        workshop = session.get(Workshop, row.workshop_id)
-        if workshop is None or workshop.facilitator_id != facilitator_id:
-            raise NotAllowedError("not_owner")
-        row.hidden = hidden
-        author = session.get(Participant, row.participant_id)
-        return BoardStatement(
-            row.id, row.workshop_id, row.participant_id, author.pseudonym if author else "",
-            row.text, row.hidden, row.created_at,
-        )
+    try:
+        done = set_visibility(session, facilitator_id, statement_id, hidden=hidden,
+                              reason=reason)
+    except NotFoundError:
+        raise NotFoundError("statement_not_found") from None
+    return BoardStatement(
+        done.id, done.workshop_id, done.participant_id or 0, done.author, done.text,
+        done.hidden, done.created_at,
+    )
 
 
 def workshop_board(
@@ -285,13 +294,13 @@ def workshop_board(
     ``my_votes`` maps statement ids to the viewer's vote.
     """
     query = (
-        select(Statement, Participant.pseudonym)
-        .join(Participant, Participant.id == Statement.participant_id)
-        .where(Statement.workshop_id == workshop.id)
-        .order_by(Statement.id)
+        select(Contribution, Participant.pseudonym)
+        .join(Participant, Participant.id == Contribution.participant_id)
+        .where(Contribution.workshop_id == workshop.id, Contribution.type == "statement")
+        .order_by(Contribution.id)
     )
     if not include_hidden:
-        query = query.where(Statement.hidden.is_(False))
+        query = query.where(Contribution.status == VISIBLE)
     with session.begin():
         counts = count_votes(session, None, workshop.id)
         statements = [
@@ -304,7 +313,7 @@ def workshop_board(
         my_votes: dict[int, int] = {}
         if viewer is not None:
             rows = session.execute(
-                select(Vote.statement_id, Vote.value).where(Vote.participant_id == viewer.id)
+                select(Vote.contribution_id, Vote.value).where(Vote.participant_id == viewer.id)
             )
             my_votes = {sid: value for sid, value in rows}
     return Board(workshop, statements, my_votes)

@@ -30,7 +30,7 @@ from trajectoires.foresight.errors import (
     NotFoundError,
 )
 from trajectoires.foresight.kinds import get_kind
-from trajectoires.foresight.models import utcnow
+from trajectoires.foresight.models import VISIBLE, utcnow
 from trajectoires.foresight.participation import (
     Counts,
     ParticipantView,
@@ -99,12 +99,15 @@ def _record(
     ).first()
     if found is None:
         raise NotFoundError("statement_not_found")
-    author_id, hidden, kind, status = found
-    if hidden:
+    author_id, visibility, type_key, kind_key, status = found
+    if visibility != VISIBLE:
         raise ConflictError("statement_hidden")
     if author_id == participant.id:
         raise ConflictError("own_statement")
-    phase = get_kind(kind).phase(status)
+    kind = get_kind(kind_key)
+    if not kind.contribution_type(type_key).votable:
+        raise ConflictError("type_not_votable")
+    phase = kind.phase(status)
     if not phase.accepts_votes:
         raise ConflictError("phase_refuses_votes", phase=phase.label)
     connection.execute(

@@ -1,29 +1,48 @@
 """The open debate: participants post short statements and vote agree / disagree / pass.
 
-This is the Pol.is-style kind of workshop; opinion groups will be computed from its
-vote matrix by ``trajectoires.collective``.
+This is the Pol.is-style kind of workshop; opinion groups are computed from its vote
+matrix by :mod:`trajectoires.collective` (:mod:`trajectoires.foresight.opinions`), and
+it exports the four Pol.is files.
 """
 
-from trajectoires.foresight.kinds.manifest import ContributionType, Phase, WorkshopKind, register
+from trajectoires.foresight.kinds.manifest import (
+    CLOSED,
+    DRAFT,
+    ContributionType,
+    Export,
+    Field,
+    Phase,
+    WorkshopKind,
+)
 from trajectoires.foresight.models import STATEMENT_MAX_LENGTH
 
-__all__ = ["DEBATE"]
+__all__ = ["KIND"]
 
-DEBATE = register(
-    WorkshopKind(
-        key="debate",
-        label="Débat ouvert",
-        description=(
-            "Chacun publie de courtes propositions et vote pour, contre ou passe "
-            "sur celles des autres."
-        ),
-        phases=(
-            Phase("draft", "En préparation", False, False, False),
-            Phase("open", "Ouvert", True, True, True),
-            Phase("closed", "Clos", False, False, False),
-        ),
-        contribution_types=(
-            ContributionType("statement", "Proposition", STATEMENT_MAX_LENGTH, votable=True),
-        ),
-    )
+STATEMENT = ContributionType(
+    "statement",
+    "Proposition",
+    (Field("text", "Proposition", "longtext", required=True, max_length=STATEMENT_MAX_LENGTH),),
+    title_field="text",
+    plural="propositions",
+    votable=True,
+)
+
+KIND = WorkshopKind(
+    key="debate",
+    label="Débat ouvert",
+    description=(
+        "Chacun publie de courtes propositions et vote pour, contre ou passe "
+        "sur celles des autres."
+    ),
+    phases=(
+        DRAFT,
+        Phase("open", "Ouvert", contribution_types=("statement",), votes=True,
+              shows=("statements", "opinions"),
+              prompt="Publiez de courtes propositions et votez sur celles des autres."),
+        CLOSED,
+    ),
+    contribution_types=(STATEMENT,),
+    exports=(Export("polis", "Export Pol.is (CSV)", "polis.zip", "application/zip"),),
+    settings={"premoderation": False},
+    order=30,
 )

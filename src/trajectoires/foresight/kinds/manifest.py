@@ -1,44 +1,337 @@
-"""Workshop kind manifests and their registry (see :mod:`trajectoires.foresight.kinds`)."""
+"""Workshop kind manifests: phases, contribution types with their fields, exports, demo.
+
+A :class:`WorkshopKind` is the manifest of a kind of workshop, in the spirit of
+Decidim's component manifest. It declares:
+
+- its **phases**, in order, each saying whether participants may join, which
+  contribution types may be posted, whether statements are voted on (agree /
+  disagree / pass) or points are spread (dot voting), and which views it shows;
+- its **contribution types**, each with typed :class:`Field` declarations: the generic
+  store (:mod:`trajectoires.foresight.contributions`) validates every payload against
+  them and then calls the type's ``check`` hook for rules across fields or rows;
+- its **permissions** (who may post a type), **exports** and **demo content**.
+
+Every kind starts in the ``draft`` phase (:data:`DRAFT`) and ends in ``closed``
+(:data:`CLOSED`); phases are checked against the manifest, never by the database.
+
+Examples
+--------
+>>> phase = Phase("vision", "Vision", contribution_types=("headline",), shows=("wall",))
+>>> phase.accepts_contributions, phase.accepts_votes
+(True, False)
+>>> Field("title", "Titre", "text", max_length=10).clean("  Un   titre ")
+'Un titre'
+
+"""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import math
+import re
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from datetime import date
+from typing import TYPE_CHECKING, Any
 
 from trajectoires.foresight.errors import InvalidInputError
 
-__all__ = ["ContributionType", "Phase", "WorkshopKind", "get_kind", "kinds", "register"]
+if TYPE_CHECKING:
+    from trajectoires.foresight.contributions import CheckContext
+
+__all__ = [
+    "CLOSED",
+    "DRAFT",
+    "FIELD_KINDS",
+    "ContributionType",
+    "Export",
+    "Field",
+    "Phase",
+    "WorkshopKind",
+]
+
+FIELD_KINDS = ("text", "longtext", "integer", "number", "month", "choice", "choices", "ref", "refs")
+"""Kinds of field: short and long text, whole and decimal numbers, a month
+(``YYYY-MM``), one or several choices among declared values, one or several
+references to other contributions of the same workshop (by id)."""
+
+_MONTH = re.compile(r"^(\d{4})-(\d{2})$")
+_MAX_REFS = 50
 
 
 @dataclass(frozen=True)
 class Phase:
-    """A phase of a workshop and what participants may do during it."""
+    """A phase of a workshop: what participants may do during it and what it shows.
+
+    ``contribution_types`` lists the types participants may post in this phase;
+    ``votes`` enables agree / disagree / pass votes, ``points`` the dot voting;
+    ``shows`` names the views the pages display (``wall``, ``timeline``, ``targets``,
+    ``ranking``, ``roadmap``, ``opinions``…); ``prompt`` is the question put to
+    participants during the phase.
+    """
 
     key: str
     label: str
-    accepts_participants: bool
-    accepts_contributions: bool
-    accepts_votes: bool
+    accepts_participants: bool = True
+    contribution_types: tuple[str, ...] = ()
+    votes: bool = False
+    points: bool = False
+    shows: tuple[str, ...] = ()
+    prompt: str = ""
+
+    @property
+    def accepts_contributions(self) -> bool:
+        """Whether participants may post some type of contribution now."""
+        return bool(self.contribution_types)
+
+    @property
+    def accepts_votes(self) -> bool:
+        """Whether statements may be voted on (agree / disagree / pass) now."""
+        return self.votes
+
+
+DRAFT = Phase("draft", "En préparation", accepts_participants=False)
+"""The first phase of every kind: seen by its facilitator only, not joinable."""
+CLOSED = Phase("closed", "Clos", accepts_participants=False, shows=("wall",))
+"""The last phase of every kind: read-only."""
+
+
+@dataclass(frozen=True)
+class Field:
+    """One typed field of a contribution's payload.
+
+    ``kind`` is one of :data:`FIELD_KINDS`; ``choices`` are ``(value, label)`` pairs
+    for ``choice`` / ``choices``; ``ref_types`` the contribution types a ``ref`` /
+    ``refs`` field may point to; ``minimum`` / ``maximum`` bound numbers.
+    """
+
+    name: str
+    label: str
+    kind: str = "text"
+    required: bool = False
+    max_length: int = 280
+    choices: tuple[tuple[str, str], ...] = ()
+    ref_types: tuple[str, ...] = ()
+    minimum: float | None = None
+    maximum: float | None = None
+    help: str = ""
+
+    def __post_init__(self) -> None:
+        if self.kind not in FIELD_KINDS:
+            raise ValueError(f"field {self.name!r}: unknown kind {self.kind!r}")
+
+    def fail(self, code: str, **params: object) -> InvalidInputError:
+        """Return the error naming this field for the message ``code``."""
+        return InvalidInputError(code, field=self.label, **params)
+
+    def clean(self, value: Any) -> Any:  # noqa: ANN401 (payload values are JSON)
+        """Return ``value`` checked and normalised for this field, or ``None`` if empty.
+
+        Raises
+        ------
+        InvalidInputError
+            A required field is empty, or the value does not fit the field.
+
+        """
+        if value is None or value in ("", []):
+            if self.required:
+                raise self.fail("field_required")
+            return [] if self.kind in ("choices", "refs") else None
+        cleaner = _CLEANERS[self.kind]
+        return cleaner(self, value)
+
+    def choice_label(self, value: str) -> str:
+        """Return the French label of the choice ``value`` (the value itself if unknown)."""
+        return dict(self.choices).get(value, value)
+
+
+def _clean_text(spec: Field, value: Any) -> str:  # noqa: ANN401
+    if not isinstance(value, str):
+        raise spec.fail("field_not_text")
+    text = " ".join(value.split()) if spec.kind == "text" else value.strip()
+    if not text:
+        if spec.required:
+            raise spec.fail("field_required")
+        return ""
+    if len(text) > spec.max_length:
+        raise spec.fail("field_too_long", limit=spec.max_length, length=len(text))
+    return text
+
+
+def _clean_number(spec: Field, value: Any) -> float | int:  # noqa: ANN401
+    text = str(value).strip().replace("\u202f", "").replace(" ", "").replace(",", ".")
+    try:
+        number = int(text) if spec.kind == "integer" else float(text)
+    except ValueError:
+        raise spec.fail("field_not_number", value=str(value)[:20]) from None
+    if not math.isfinite(number):
+        raise spec.fail("field_not_number", value=str(value)[:20])
+    if spec.minimum is not None and number < spec.minimum:
+        raise spec.fail("field_below_minimum", minimum=spec.minimum, value=number)
+    if spec.maximum is not None and number > spec.maximum:
+        raise spec.fail("field_above_maximum", maximum=spec.maximum, value=number)
+    return number
+
+
+def _clean_month(spec: Field, value: Any) -> str:  # noqa: ANN401
+    match = _MONTH.match(str(value).strip())
+    if not match or not 1 <= int(match.group(2)) <= 12 or not 1900 < int(match.group(1)) < 2200:
+        raise spec.fail("field_not_month", value=str(value)[:20])
+    return match.group(0)
+
+
+def _clean_choice(spec: Field, value: Any) -> str:  # noqa: ANN401
+    allowed = [key for key, _label in spec.choices]
+    if value not in allowed:
+        labels = ", ".join(label for _key, label in spec.choices)
+        raise spec.fail("field_bad_choice", value=str(value)[:40], allowed=labels)
+    return value
+
+
+def _clean_choices(spec: Field, value: Any) -> list[str]:  # noqa: ANN401
+    values = value if isinstance(value, list) else [value]
+    return sorted({_clean_choice(spec, v) for v in values}, key=[k for k, _ in spec.choices].index)
+
+
+def _clean_refs(spec: Field, value: Any) -> list[int] | int:  # noqa: ANN401
+    values = value if isinstance(value, list) else [value]
+    if len(values) > _MAX_REFS:
+        raise spec.fail("field_too_many_refs", limit=_MAX_REFS)
+    ids = []
+    for item in values:
+        try:
+            number = int(str(item).strip())
+        except ValueError:
+            raise spec.fail("field_bad_ref", value=str(item)[:20]) from None
+        if not 1 <= number < 2**31:
+            raise spec.fail("field_bad_ref", value=str(item)[:20])
+        ids.append(number)
+    if spec.kind == "ref":
+        if len(ids) != 1:
+            raise spec.fail("field_bad_ref", value=str(value)[:20])
+        return ids[0]
+    return sorted(set(ids))
+
+
+_CLEANERS: dict[str, Callable[[Field, Any], Any]] = {
+    "text": _clean_text,
+    "longtext": _clean_text,
+    "integer": _clean_number,
+    "number": _clean_number,
+    "month": _clean_month,
+    "choice": _clean_choice,
+    "choices": _clean_choices,
+    "ref": _clean_refs,
+    "refs": _clean_refs,
+}
+
+
+def month_date(value: str) -> date:
+    """Return the first day of the month ``YYYY-MM``.
+
+    >>> month_date("2030-10")
+    datetime.date(2030, 10, 1)
+    """
+    year, month = value.split("-")
+    return date(int(year), int(month), 1)
+
+
+CheckHook = Callable[["CheckContext", dict[str, Any]], None]
 
 
 @dataclass(frozen=True)
 class ContributionType:
-    """A type of contribution participants post (e.g. a statement of the open debate)."""
+    """A type of contribution: its typed fields and the rules the store applies.
+
+    ``title_field`` names the field stored as the contribution's text (searched and
+    shown in lists); ``posted_by`` who may post it (``participant`` and/or
+    ``facilitator``); ``votable`` allows agree / disagree / pass votes on it,
+    ``prioritizable`` the dot voting; ``check`` is called with the cleaned payload
+    for rules across fields or rows and raises :class:`InvalidInputError`.
+    """
 
     key: str
     label: str
-    max_length: int
-    votable: bool
+    fields: tuple[Field, ...]
+    title_field: str
+    plural: str = ""
+    votable: bool = False
+    prioritizable: bool = False
+    posted_by: tuple[str, ...] = ("participant", "facilitator")
+    check: CheckHook | None = None
+
+    def __post_init__(self) -> None:
+        if self.title_field not in {f.name for f in self.fields}:
+            raise ValueError(f"{self.key}: title_field {self.title_field!r} is not a field")
+
+    @property
+    def max_length(self) -> int:
+        """The length limit of the title field."""
+        return self.field(self.title_field).max_length
+
+    def field(self, name: str) -> Field:
+        """Return the field ``name`` (``KeyError`` if it is not declared)."""
+        for spec in self.fields:
+            if spec.name == name:
+                return spec
+        raise KeyError(name)
+
+    def clean(self, payload: Mapping[str, Any]) -> dict[str, Any]:
+        """Check every declared field of ``payload``; refuse undeclared ones.
+
+        >>> t = ContributionType("note", "Note", (Field("text", "Texte", required=True),), "text")
+        >>> t.clean({"text": " Bonjour "})
+        {'text': 'Bonjour'}
+        """
+        if not isinstance(payload, Mapping):
+            raise InvalidInputError("payload_not_object")
+        unknown = sorted(set(payload) - {f.name for f in self.fields})
+        if unknown:
+            raise InvalidInputError("unknown_fields", fields=", ".join(unknown)[:200])
+        return {spec.name: spec.clean(payload.get(spec.name)) for spec in self.fields}
+
+
+@dataclass(frozen=True)
+class Export:
+    """A download a kind offers for a workshop: ``path`` under ``/ateliers/{slug}/export/``."""
+
+    key: str
+    label: str
+    path: str
+    media_type: str
+
+
+DemoBuilder = Callable[..., Any]
+SettingsCleaner = Callable[[Mapping[str, Any]], dict[str, Any]]
 
 
 @dataclass(frozen=True)
 class WorkshopKind:
-    """Manifest of one kind of workshop."""
+    """Manifest of one kind of workshop.
+
+    ``settings`` are the kind's defaults for per-workshop options (e.g. the horizon
+    or the points each participant spreads), ``clean_settings`` checks new values of
+    them; ``demo`` builds the kind's example workshop; ``order`` sorts kinds in lists.
+    """
 
     key: str
     label: str
     description: str
     phases: tuple[Phase, ...]
     contribution_types: tuple[ContributionType, ...]
+    exports: tuple[Export, ...] = ()
+    settings: Mapping[str, Any] = field(default_factory=dict)
+    demo: DemoBuilder | None = None
+    clean_settings: SettingsCleaner | None = None
+    order: int = 100
+
+    def __post_init__(self) -> None:
+        keys = [p.key for p in self.phases]
+        if keys[0] != DRAFT.key or keys[-1] != CLOSED.key or len(set(keys)) != len(keys):
+            raise ValueError(f"{self.key}: phases must run from 'draft' to 'closed', once each")
+        types = {t.key for t in self.contribution_types}
+        for phase in self.phases:
+            if set(phase.contribution_types) - types:
+                raise ValueError(f"{self.key}: phase {phase.key!r} names an undeclared type")
 
     def phase(self, key: str) -> Phase:
         """Return the phase named ``key``; raise :class:`InvalidInputError` if unknown."""
@@ -48,33 +341,27 @@ class WorkshopKind:
         allowed = ", ".join(p.key for p in self.phases)
         raise InvalidInputError("unknown_status", status=key, allowed=allowed)
 
+    def contribution_type(self, key: str) -> ContributionType:
+        """Return the contribution type ``key``; raise :class:`InvalidInputError` if unknown."""
+        for kind in self.contribution_types:
+            if kind.key == key:
+                return kind
+        allowed = ", ".join(t.key for t in self.contribution_types)
+        raise InvalidInputError("unknown_contribution_type", type=key[:40], allowed=allowed)
+
     @property
     def initial_phase(self) -> Phase:
         """The phase a new workshop starts in."""
         return self.phases[0]
 
+    def next_phase(self, key: str) -> Phase | None:
+        """Return the phase after ``key``, or ``None`` after the last one."""
+        keys = [p.key for p in self.phases]
+        index = keys.index(self.phase(key).key)
+        return self.phases[index + 1] if index + 1 < len(keys) else None
 
-_REGISTRY: dict[str, WorkshopKind] = {}
-
-
-def register(kind: WorkshopKind) -> WorkshopKind:
-    """Add ``kind`` to the registry (idempotent for the same manifest) and return it."""
-    existing = _REGISTRY.get(kind.key)
-    if existing is not None and existing != kind:
-        raise ValueError(f"workshop kind {kind.key!r} is already registered")
-    _REGISTRY[kind.key] = kind
-    return kind
-
-
-def kinds() -> tuple[WorkshopKind, ...]:
-    """Every registered kind, in registration order."""
-    return tuple(_REGISTRY.values())
-
-
-def get_kind(key: str) -> WorkshopKind:
-    """Return the kind named ``key``; raise :class:`InvalidInputError` if unknown."""
-    try:
-        return _REGISTRY[key]
-    except KeyError:
-        raise InvalidInputError("unknown_kind", kind=key) from None
-
+    def setting(self, settings: Mapping[str, Any] | None, name: str) -> Any:  # noqa: ANN401
+        """Return a workshop's option ``name``, else this kind's default."""
+        if settings and name in settings:
+            return settings[name]
+        return self.settings.get(name)
