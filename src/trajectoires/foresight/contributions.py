@@ -23,7 +23,7 @@ True
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, replace
 from datetime import date, datetime
 from typing import Any
@@ -52,7 +52,9 @@ from trajectoires.foresight.models import (
 
 __all__ = [
     "Author",
+    "Baseline",
     "CheckContext",
+    "Lookups",
     "ContributionView",
     "contribution_view",
     "edit_contribution",
@@ -115,8 +117,36 @@ def contribution_view(row: Contribution, author: str | None) -> ContributionView
 
 
 @dataclass(frozen=True)
+class Baseline:
+    """The value of an indicator on a territory, as the data give it."""
+
+    value: float
+    period: str
+    source: str
+    unit: str = ""
+
+
+BaselineLookup = Callable[[str, str, str], "Baseline | None"]
+"""``lookup(territory_kind, territory_code, indicator_id)``: the latest value, or ``None``."""
+
+
+@dataclass(frozen=True)
+class Lookups:
+    """What the services may read outside the workshop tables, given by the caller.
+
+    The web application builds them once (from the territory reference and the
+    indicator store); without them, baselines are « non disponible ».
+    """
+
+    baseline: BaselineLookup | None = None
+
+
+@dataclass(frozen=True)
 class CheckContext:
-    """What a contribution type's ``check`` hook may read, in the caller's transaction."""
+    """What a contribution type's ``check`` hook may read, in the caller's transaction.
+
+    The hook may also fill the type's computed fields in the payload it is given.
+    """
 
     session: Session
     workshop: Workshop
@@ -125,6 +155,16 @@ class CheckContext:
     author: Author
     today: date
     editing_id: int | None = None
+    lookups: Lookups = Lookups()
+
+    def baseline(self, indicator_id: str) -> Baseline | None:
+        """Return the indicator's latest value on the workshop's territory, if known."""
+        if self.lookups.baseline is None:
+            return None
+        workshop = self.workshop
+        return self.lookups.baseline(
+            workshop.territory_kind, workshop.territory_code, indicator_id
+        )
 
     def setting(self, name: str) -> Any:  # noqa: ANN401 (settings are JSON values)
         """Return the workshop's option ``name``, else the kind's default."""
@@ -233,6 +273,7 @@ def post_contribution(  # noqa: PLR0913 (one use case, its keyword options)
     table_id: int | None = None,
     parent_id: int | None = None,
     on_paper: bool = False,
+    lookups: Lookups = Lookups(),
 ) -> ContributionView:
     """Post a contribution of type ``type_key`` in the workshop ``workshop_id``.
 
@@ -258,7 +299,7 @@ def post_contribution(  # noqa: PLR0913 (one use case, its keyword options)
         _authorize_post(row, kind, ctype, author)
         if on_paper and not author.is_facilitator:
             raise NotAllowedError("paper_by_facilitator")
-        context = CheckContext(session, row, kind, ctype, author, date.today())
+        context = CheckContext(session, row, kind, ctype, author, date.today(), lookups=lookups)
         cleaned = _validated(context, payload)
         if parent_id is not None and context.contribution(parent_id) is None:
             raise InvalidInputError("unknown_parent", parent=parent_id)
@@ -273,12 +314,15 @@ def post_contribution(  # noqa: PLR0913 (one use case, its keyword options)
         )
         session.add(contribution)
         session.flush()
+        if ctype.after_post is not None:
+            ctype.after_post(context, contribution)
         return contribution_view(contribution, _author_name(session, author.participant_id))
 
 
 @retry_when_locked
 def edit_contribution(
-    session: Session, contribution_id: int, author: Author, changes: Mapping[str, Any]
+    session: Session, contribution_id: int, author: Author, changes: Mapping[str, Any],
+    *, lookups: Lookups = Lookups(),
 ) -> ContributionView:
     """Change some fields of a contribution; its author or the facilitator may.
 
@@ -305,7 +349,8 @@ def edit_contribution(
         if not isinstance(changes, Mapping):
             raise InvalidInputError("payload_not_object")
         context = CheckContext(
-            session, workshop, kind, ctype, author, date.today(), editing_id=row.id
+            session, workshop, kind, ctype, author, date.today(), editing_id=row.id,
+            lookups=lookups,
         )
         cleaned = _validated(context, {**(row.payload or {}), **changes})
         row.payload, row.text, row.updated_at = cleaned, str(cleaned[ctype.title_field]), utcnow()

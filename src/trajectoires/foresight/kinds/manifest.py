@@ -114,6 +114,7 @@ class Field:
     minimum: float | None = None
     maximum: float | None = None
     help: str = ""
+    computed: bool = False
 
     def __post_init__(self) -> None:
         if self.kind not in FIELD_KINDS:
@@ -132,6 +133,8 @@ class Field:
             A required field is empty, or the value does not fit the field.
 
         """
+        if self.computed:
+            return None
         if value is None or value in ("", []):
             if self.required:
                 raise self.fail("field_required")
@@ -236,6 +239,7 @@ def month_date(value: str) -> date:
 
 
 CheckHook = Callable[["CheckContext", dict[str, Any]], None]
+AfterPostHook = Callable[["CheckContext", Any], None]
 
 
 @dataclass(frozen=True)
@@ -246,7 +250,8 @@ class ContributionType:
     shown in lists); ``posted_by`` who may post it (``participant`` and/or
     ``facilitator``); ``votable`` allows agree / disagree / pass votes on it,
     ``prioritizable`` the dot voting; ``check`` is called with the cleaned payload
-    for rules across fields or rows and raises :class:`InvalidInputError`.
+    for rules across fields or rows and raises :class:`InvalidInputError`;
+    ``after_post`` runs in the same transaction once the new row has its id.
     """
 
     key: str
@@ -258,6 +263,7 @@ class ContributionType:
     prioritizable: bool = False
     posted_by: tuple[str, ...] = ("participant", "facilitator")
     check: CheckHook | None = None
+    after_post: AfterPostHook | None = None
 
     def __post_init__(self) -> None:
         if self.title_field not in {f.name for f in self.fields}:
