@@ -71,7 +71,9 @@ MESSAGES: dict[str, str] = {
     "workshop_closed_contributions": "L'atelier est clos : il n'accepte plus de contributions.",
     "type_not_for_facilitator": "L'animation ne publie pas de « {type} ».",
     "type_facilitator_only": "Seule l'animation publie des « {type} ».",
-    "phase_refuses_type": "L'atelier n'accepte pas de {type} en ce moment ({phase}).",
+    "phase_refuses_type": (
+        "L'atelier n'accepte pas de contribution « {type} » en ce moment ({phase})."
+    ),
     "contributions_locked": (
         "L'animation a verrouillé les contributions : attendez qu'elle les rouvre."
     ),
@@ -107,3 +109,68 @@ MESSAGES: dict[str, str] = {
     "phase_refuses_points": "L'atelier ne recueille pas de points en ce moment ({phase}).",
     "type_not_prioritizable": "Ce type de contribution ne reçoit pas de points.",
 }
+
+# Construire 2030 (kind ``construire-2030``): actions, commitments, roadmap, starting point.
+MESSAGES.update({
+    "construire_bad_horizon": (
+        "Horizon invalide : « {value} ». Donnez un mois au format AAAA-MM, par exemple 2030-10."
+    ),
+    "construire_bad_premoderation": "La pré-modération est activée ou non (oui / non).",
+    "construire_bad_source": "Atelier de départ invalide : « {value} » n'est pas un identifiant.",
+    "construire_end_before_start": "La fin ({end}) précède le début ({start}).",
+    "construire_after_horizon": "« {field} » ({value}) dépasse l'horizon de l'atelier ({horizon}).",
+    "construire_not_speaker": (
+        "Seule une personne qui parle pour « {actor} », ou l'animation, peut engager cet acteur."
+    ),
+    "construire_dependency_self": "Une action ne dépend pas d'elle-même (« {action} »).",
+    "construire_dependency_exists": "Cette dépendance existe déjà : {before} → {after}.",
+    "construire_dependency_cycle": (
+        "Cycle de dépendances : {cycle}. Retirez l'une de ces dépendances avant d'ajouter celle-ci."
+    ),
+    "construire_not_construire": "Cet atelier n'est pas un atelier Construire 2030.",
+    "construire_not_actor": "La contribution n° {actor} n'est pas un acteur de cet atelier.",
+    "construire_source_not_found": "Aucun atelier « {slug} » à reprendre.",
+    "construire_source_wrong_kind": (
+        "L'atelier « {title} » n'est pas un atelier Imaginer 2030 : on ne peut pas en partir."
+    ),
+    "construire_source_other_territory": (
+        "L'atelier « {title} » porte sur {source}, pas sur {here} : choisissez un atelier "
+        "Imaginer 2030 du même territoire."
+    ),
+    "construire_already_started": (
+        "Cet atelier part déjà de l'atelier « {title} » : ses contributions ont été reprises."
+    ),
+})
+
+# Imaginer 2030 (kind ``imaginer-2030``): settings, dates within the horizon, targets.
+MESSAGES.update({
+    "imaginer_bad_horizon": (
+        "Horizon invalide : « {value} ». Donnez un mois au format AAAA-MM, par exemple 2030-10."
+    ),
+    "imaginer_horizon_out_of_range": (
+        "Horizon : {value} doit être après le mois en cours ({today}) et au plus tard en {limit}."
+    ),
+    "imaginer_bad_points": (
+        "Points par participant : un nombre entier de {minimum} à {maximum} (« {value} » reçu)."
+    ),
+    "imaginer_bad_premoderation": "La pré-modération est activée ou non (oui / non).",
+    "imaginer_headline_year": (
+        "« {field} » : un titre du futur est daté de l'année de l'horizon, de janvier {year} "
+        "à {horizon} ({value} reçu)."
+    ),
+    "imaginer_after_horizon": (
+        "« {field} » : {value} est après l'horizon de l'atelier ({horizon}). "
+        "Choisissez un mois de {today} à {horizon}."
+    ),
+    "imaginer_before_today": (
+        "« {field} » : {value} est déjà passé. Choisissez un mois de {today} à {horizon}."
+    ),
+    "imaginer_precedes_earlier": (
+        "« {field} » : le jalon « {title} » ({value}) vient avant celui-ci ({date}) ; "
+        "un jalon ne rend possible que ce qui vient après lui."
+    ),
+    "imaginer_unknown_indicator": (
+        "« {field} » : « {value} » n'est pas un indicateur du catalogue. Choisissez-en un dans "
+        "la liste (par exemple « {example} »)."
+    ),
+})

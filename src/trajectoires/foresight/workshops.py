@@ -16,9 +16,10 @@ from __future__ import annotations
 import re
 import secrets
 import unicodedata
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Protocol
+from typing import Any, Protocol
 
 from sqlalchemy import Row, or_, select
 from sqlalchemy.exc import IntegrityError
@@ -76,6 +77,9 @@ class WorkshopView:
     status: str
     facilitator_id: int
     created_at: datetime
+    settings: Mapping[str, Any] = field(default_factory=dict)
+    example: bool = False
+    locked: bool = False
 
     @property
     def manifest(self) -> WorkshopKind:
@@ -92,13 +96,18 @@ class WorkshopView:
         """The French label of the current phase."""
         return self.manifest.phase(self.status).label
 
+    def setting(self, name: str) -> Any:  # noqa: ANN401 (settings are JSON values)
+        """Return this workshop's option ``name``, else its kind's default."""
+        return self.manifest.setting(self.settings, name)
+
 
 def view(row: Workshop | Row) -> WorkshopView:
     """Copy a workshop (ORM object or Core row of its columns) into a :class:`WorkshopView`."""
     return WorkshopView(
         row.id, row.slug, row.join_code, row.title, row.question, row.territory_kind,
         row.territory_code, row.territory_name, row.kind, row.status, row.facilitator_id,
-        row.created_at,
+        row.created_at, dict(getattr(row, "settings", None) or {}),
+        bool(getattr(row, "example", False)), bool(getattr(row, "locked", False)),
     )
 
 
@@ -140,6 +149,8 @@ def create_workshop(
     question: str,
     *,
     kind: str = "debate",
+    settings: Mapping[str, Any] | None = None,
+    example: bool = False,
 ) -> WorkshopView:
     """Create a workshop in the first phase of its kind, with a fresh slug and join code.
 
@@ -155,14 +166,25 @@ def create_workshop(
         Shown to participants; at most 120 and 500 characters.
     kind
         Key of a registered :class:`~trajectoires.foresight.kinds.WorkshopKind`.
+    settings
+        Options of the kind (horizon, points…), checked by the kind; others keep
+        the kind's defaults.
+    example
+        Marks demo content, said so wherever the workshop is shown.
 
     Raises
     ------
     InvalidInputError
-        Empty or over-long title or question, unknown kind.
+        Empty or over-long title or question, unknown kind or setting.
 
     """
     manifest = get_kind(kind)
+    options = dict(settings or {})
+    unknown = sorted(set(options) - set(manifest.settings))
+    if unknown:
+        raise InvalidInputError("unknown_setting", names=", ".join(unknown)[:120])
+    if manifest.clean_settings is not None and options:
+        options = manifest.clean_settings(options)
     title = _clean(title, TITLE_MAX_LENGTH, "title")
     question = _clean(question, QUESTION_MAX_LENGTH, "question")
     for attempt in range(_CREATE_ATTEMPTS):
@@ -177,6 +199,8 @@ def create_workshop(
             kind=manifest.key,
             status=manifest.initial_phase.key,
             facilitator_id=facilitator_id,
+            settings=options,
+            example=example,
         )
         try:
             with session.begin():
