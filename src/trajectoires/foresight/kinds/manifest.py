@@ -101,7 +101,9 @@ class Field:
 
     ``kind`` is one of :data:`FIELD_KINDS`; ``choices`` are ``(value, label)`` pairs
     for ``choice`` / ``choices``; ``ref_types`` the contribution types a ``ref`` /
-    ``refs`` field may point to; ``minimum`` / ``maximum`` bound numbers.
+    ``refs`` field may point to; ``minimum`` / ``maximum`` bound numbers;
+    ``choice_error`` is the message code of a value not among the choices (a long
+    list names an ``{example}`` rather than every choice).
     """
 
     name: str
@@ -115,6 +117,7 @@ class Field:
     maximum: float | None = None
     help: str = ""
     computed: bool = False
+    choice_error: str = "field_bad_choice"
 
     def __post_init__(self) -> None:
         if self.kind not in FIELD_KINDS:
@@ -186,7 +189,8 @@ def _clean_choice(spec: Field, value: Any) -> str:  # noqa: ANN401
     allowed = [key for key, _label in spec.choices]
     if value not in allowed:
         labels = ", ".join(label for _key, label in spec.choices)
-        raise spec.fail("field_bad_choice", value=str(value)[:40], allowed=labels)
+        raise spec.fail(spec.choice_error, value=str(value)[:40], allowed=labels,
+                        example=spec.choices[0][1] if spec.choices else "")
     return value
 
 
