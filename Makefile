@@ -3,6 +3,8 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
+# axe-core (accessibility checks of the browser tests), pinned by package-lock.json.
+NODE_STAMP := node_modules/.installed
 PG_TEST_URL ?= postgresql+psycopg://postgres@127.0.0.1:5432/test
 
 .PHONY: demo test test-sqlite test-postgres lint bench install chromium clean
@@ -15,7 +17,12 @@ $(STAMP): pyproject.toml
 	$(BIN)/pip install -q -e ".[dev]"
 	touch $@
 
-install: $(STAMP)
+$(NODE_STAMP): package.json package-lock.json
+	@command -v npm >/dev/null || { echo "npm is missing: install Node.js 18+ and npm (Debian: apt-get install nodejs npm)" >&2; exit 1; }
+	npm ci --no-audit --no-fund
+	touch $@
+
+install: $(STAMP) $(NODE_STAMP)
 
 demo: $(STAMP)
 	$(BIN)/trajectoires demo
@@ -30,11 +37,11 @@ chromium:
 lint: $(STAMP)
 	$(BIN)/ruff check src tests bench
 
-test-sqlite: $(STAMP) chromium
+test-sqlite: $(STAMP) $(NODE_STAMP) chromium
 	$(BIN)/pytest
 
 # Every test that touches the database runs again on PostgreSQL; a skipped one fails the run.
-test-postgres: $(STAMP) chromium
+test-postgres: $(STAMP) $(NODE_STAMP) chromium
 	TRAJECTOIRES_TEST_DATABASE_URL=$(PG_TEST_URL) $(BIN)/pytest -o addopts="" -ra --strict-markers -m db --no-db-skips tests
 
 test: lint test-sqlite test-postgres
@@ -45,4 +52,4 @@ bench: $(STAMP)
 	$(BIN)/python -m bench
 
 clean:
-	rm -rf $(VENV) workspace .pytest_cache
+	rm -rf $(VENV) node_modules workspace .pytest_cache
