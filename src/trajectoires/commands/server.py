@@ -189,6 +189,16 @@ def serve(
     _run(settings, reference, database, host, port)
 
 
+def _print_examples(session, facilitator_id: int, reference, host: str, port: int) -> None:  # noqa: ANN001
+    """Create the example workshops (once) and print their addresses."""
+    from trajectoires.foresight.demo import ensure_demo_workshops
+
+    examples = ensure_demo_workshops(session, facilitator_id, reference.resolve("29"))
+    console.print("Ateliers d'exemple (contenu simulé, signalé comme tel) :")
+    for workshop in examples:
+        console.print(f"  {workshop.manifest.label} : http://{host}:{port}/ateliers/{workshop.slug}")
+
+
 def demo(
     host: str = HostOption,
     port: int = PortOption,
@@ -197,13 +207,15 @@ def demo(
 ) -> None:
     """Préparer l'espace de démonstration (référentiel, base, compte animateur) et démarrer."""
     from trajectoires.commands.data import print_missing
-    from trajectoires.foresight.facilitators import ensure_demo_facilitator
+    from trajectoires.foresight.facilitators import authenticate, ensure_demo_facilitator
 
     settings = _settings(workspace, forwarded_allow_ips)
     console.print(f"Espace de démonstration : [bold]{settings.workspace.absolute()}[/bold]")
     reference, database = _prepare(settings)
     with database.sessionmaker() as session:
         email, password = ensure_demo_facilitator(session)
+        facilitator = authenticate(session, email, password)
+        _print_examples(session, facilitator.id, reference, host, port)
         print_missing(session, console)
     console.print(
         "Compte animateur de démonstration (mot de passe public, pour la démo seulement) : "

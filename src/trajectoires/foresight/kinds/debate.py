@@ -18,6 +18,13 @@ from trajectoires.foresight.models import STATEMENT_MAX_LENGTH
 
 __all__ = ["KIND"]
 
+
+def _build_example(session, facilitator_id, territory):  # noqa: ANN001, ANN202
+    """Build the example debate (:func:`trajectoires.foresight.demo.build_debate_example`)."""
+    from trajectoires.foresight.demo import build_debate_example
+
+    return build_debate_example(session, facilitator_id, territory)
+
 STATEMENT = ContributionType(
     "statement",
     "Proposition",
@@ -44,5 +51,6 @@ KIND = WorkshopKind(
     contribution_types=(STATEMENT,),
     exports=(Export("polis", "Export Pol.is (CSV)", "polis.zip", "application/zip"),),
     settings={"premoderation": False},
+    demo=_build_example,
     order=30,
 )
