@@ -4,7 +4,8 @@ A pure library: it imports neither the web app, nor the database, nor
 matplotlib. The main entry points are :func:`choropleth_svg` (classes of a
 numeric value) and :func:`categorical_svg` (named classes, points drawn over);
 :func:`prepare_outlines` lets several maps of the same communes share one
-simplification.
+simplification. The foresight workshops draw with it too: :func:`timeline_svg`
+(the backcasting timeline) and :func:`roadmap_svg` (the roadmap of actors).
 """
 
 from trajectoires.render._classify import SCHEMES, Classification, classify, scheme_name
@@ -18,6 +19,7 @@ from trajectoires.render.categorical import (
 )
 from trajectoires.render.choropleth import Choropleth, choropleth_svg, render_choropleth
 from trajectoires.render.outlines import Outlines, prepare_outlines
+from trajectoires.render.roadmap import RoadmapAction, RoadmapLane, RoadmapMilestone, roadmap_svg
 from trajectoires.render.territory_map import (
     INDICATORS,
     MapIndicator,
@@ -25,6 +27,7 @@ from trajectoires.render.territory_map import (
     find_indicator,
     territory_choropleth,
 )
+from trajectoires.render.timeline import TimelineHeadline, TimelineMilestone, timeline_svg
 
 __all__ = [
     "INDICATORS",
@@ -37,6 +40,11 @@ __all__ = [
     "MapIndicator",
     "Outlines",
     "PointLayer",
+    "RoadmapAction",
+    "RoadmapLane",
+    "RoadmapMilestone",
+    "TimelineHeadline",
+    "TimelineMilestone",
     "UnknownIndicatorError",
     "categorical_svg",
     "choropleth_svg",
@@ -45,6 +53,8 @@ __all__ = [
     "prepare_outlines",
     "render_categorical",
     "render_choropleth",
+    "roadmap_svg",
     "scheme_name",
     "territory_choropleth",
+    "timeline_svg",
 ]
