@@ -165,3 +165,73 @@ def debate_with_blocs(
                     voting.vote(s, person, sid, bloc_vote(b, index))
         blocs.append(people)
     return Debate(ws, author, tuple(blocs), ids)
+
+
+# -- Construire 2030 ---------------------------------------------------------------------------
+MORLAIX = Unit("epci", "242900645", "Morlaix Communauté")
+
+
+def kind_workshop(db: Database, kind: str, owner=None, status: str | None = None,
+                  territory: Unit = FINISTERE, **settings) -> workshops.WorkshopView:
+    """A workshop of ``kind`` (its first phase, or ``status``) with these settings."""
+    owner = owner or facilitator(db)
+    with session(db) as s:
+        created = workshops.create_workshop(
+            s, owner.id, territory, f"Atelier {kind}", "Comment y arriver ?", kind=kind,
+            settings=settings or None,
+        )
+        if status is not None and status != created.status:
+            created = workshops.set_phase(s, owner.id, created.slug, status)
+        return created
+
+
+def post_as(db: Database, ws: workshops.WorkshopView, who, type_key: str, **payload):
+    """Post a contribution as ``who``: a participant view, or a facilitator view (by its id)."""
+    from trajectoires.foresight.contributions import Author, post_contribution
+
+    if isinstance(who, participation.ParticipantView):
+        author = Author(participant_id=who.id, workshop_id=who.workshop_id)
+    else:
+        author = Author(facilitator_id=who.id)
+    with session(db) as s:
+        return post_contribution(s, ws.id, author, type_key, payload)
+
+
+# -- Imaginer 2030 --------------------------------------------------------------------------
+def months_from_now(months: int) -> str:
+    """The month ``months`` after the current one, as ``YYYY-MM`` (negative: before)."""
+    from datetime import date
+
+    today = date.today()
+    index = today.year * 12 + today.month - 1 + months
+    return f"{index // 12:04d}-{index % 12 + 1:02d}"
+
+
+def imaginer(
+    db: Database, owner: facilitators.FacilitatorView | None = None, status: str = "vision",
+    settings: dict | None = None,
+) -> workshops.WorkshopView:
+    """An Imaginer 2030 workshop in the phase ``status``, its horizon in October four years on."""
+    from datetime import date
+
+    owner = owner or facilitator(db)
+    options = {"horizon": f"{date.today().year + 4}-10", **(settings or {})}
+    with session(db) as s:
+        created = workshops.create_workshop(
+            s, owner.id, FINISTERE, "Imaginer le Finistère", "Comment sommes-nous arrivés là ?",
+            kind="imaginer-2030", settings=options,
+        )
+        if status != created.status:
+            created = workshops.set_phase(s, owner.id, created.slug, status)
+        return created
+
+
+def contribute(db: Database, who: participation.ParticipantView, type_key: str, payload: dict,
+               lookups=None):
+    """Post a contribution as the participant ``who`` (with ``lookups`` if given)."""
+    from trajectoires.foresight.contributions import Author, Lookups, post_contribution
+
+    author = Author(participant_id=who.id, workshop_id=who.workshop_id)
+    with session(db) as s:
+        return post_contribution(s, who.workshop_id, author, type_key, payload,
+                                 lookups=lookups or Lookups())
