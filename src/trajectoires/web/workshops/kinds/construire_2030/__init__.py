@@ -1,0 +1,36 @@
+"""Web module of Construire 2030: the roadmap, the actors' means, commitments, starting point.
+
+- :mod:`.pages`: the sections of the participant, facilitation and projection pages
+  (templates ``kinds/construire-2030/``), ``GET /ateliers/{slug}/feuille-de-route.svg``
+  and the facilitator's forms (« Partir d'un atelier Imaginer 2030 », speakers);
+- :mod:`.api`: ``GET /api/v1/workshops/{slug}/roadmap``.
+
+Contribution forms, lists, moderation and the generic JSON API of the actors, actions,
+commitments and dependencies are the shared workshop pages' (:mod:`trajectoires.web.workshops`).
+"""
+
+from fastapi import APIRouter
+
+from trajectoires.foresight.kinds.construire_2030 import KEY
+from trajectoires.web.workshops.kinds import KindPage, KindWeb
+from trajectoires.web.workshops.kinds.construire_2030 import api, pages
+
+__all__ = ["WEB_KIND"]
+
+TEMPLATES = "kinds/construire-2030"
+STYLES = f"{TEMPLATES}/_styles.html"
+SECTIONS = (STYLES, f"{TEMPLATES}/_actors.html", f"{TEMPLATES}/_roadmap.html")
+
+router = APIRouter()
+router.include_router(pages.router)
+router.include_router(api.router)
+
+WEB_KIND = KindWeb(
+    key=KEY,
+    router=router,
+    participant=KindPage(context=pages.participant_context, sections=SECTIONS),
+    facilitator=KindPage(context=pages.facilitator_context,
+                         sections=(STYLES, f"{TEMPLATES}/_facilitation.html", *SECTIONS[1:])),
+    projection=KindPage(context=pages.projection_context,
+                        sections=(STYLES, f"{TEMPLATES}/_roadmap.html")),
+)

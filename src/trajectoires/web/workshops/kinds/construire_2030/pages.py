@@ -1,0 +1,155 @@
+"""Sections and routes of Construire 2030 pages: roadmap, actors and means, starting point.
+
+Every page of a Construire 2030 shows the actors with their means (and the totals),
+the commitments per actor and the roadmap (the SVG in a container that scrolls
+sideways on a phone, then the same in words: each actor's actions with their dates
+and dependencies). The facilitation page adds the « Partir d'un atelier Imaginer 2030 »
+form and the designation of who speaks for each actor.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Depends, Form, Request
+from fastapi.responses import RedirectResponse, Response
+
+from trajectoires.foresight import access
+from trajectoires.foresight.errors import InvalidInputError
+from trajectoires.foresight.kinds._construire_roadmap import Roadmap, roadmap
+from trajectoires.foresight.kinds._construire_service import (
+    COPIED_FROM,
+    imaginer_sources,
+    set_speaker,
+    speakers,
+    start_from,
+)
+from trajectoires.foresight.kinds._imaginer_checks import french_month, french_number
+from trajectoires.foresight.kinds.construire_2030 import KEY
+from trajectoires.foresight.kinds.manifest import month_date
+from trajectoires.foresight.participation import ParticipantView
+from trajectoires.foresight.workshops import WorkshopView
+from trajectoires.render import RoadmapAction, RoadmapLane, RoadmapMilestone, roadmap_svg
+from trajectoires.web.security import require_csrf
+from trajectoires.web.workshops.deps import MAX_ID, DbSession, FacilitatorId
+
+__all__ = [
+    "facilitator_context",
+    "participant_context",
+    "projection_context",
+    "roadmap_drawing",
+    "router",
+]
+
+router = APIRouter(include_in_schema=False)
+
+
+def roadmap_drawing(plan: Roadmap, svg_id: str = "feuille-de-route") -> str:
+    """Draw the roadmap: a lane per actor, actions as bars, milestones, dependencies."""
+    lanes = [RoadmapLane(actor.id, actor.name) for actor in plan.actors]
+    actions = [RoadmapAction(a.id, a.title, a.owner_id, a.start_date, a.end_date)
+               for a in plan.actions]
+    milestones = [RoadmapMilestone(m.id, m.title, month_date(m.date))
+                  for m in plan.milestones]
+    title = f"Feuille de route de « {plan.workshop.title} »"
+    return roadmap_svg(lanes, actions, milestones, plan.dependencies, start=plan.start,
+                       horizon=plan.end, title=title, svg_id=svg_id)
+
+
+def _euros(value: float) -> str:
+    return f"{french_number(round(value, 2))}\u202f€"
+
+
+def _context(request: Request, workshop: WorkshopView, svg_id: str) -> dict[str, Any]:
+    with request.app.state.db.sessionmaker() as session:
+        plan = roadmap(session, workshop)
+    return {
+        "construire": plan,
+        "construire_svg": roadmap_drawing(plan, svg_id),
+        "construire_month": french_month,
+        "construire_number": french_number,
+        "construire_euros": _euros,
+        "construire_svg_url": f"/ateliers/{workshop.slug}/feuille-de-route.svg",
+    }
+
+
+def participant_context(
+    request: Request, workshop: WorkshopView, participant: ParticipantView | None
+) -> dict[str, Any]:
+    """Context of the sections on the participant page: the roadmap, and who I speak for."""
+    context = _context(request, workshop, "feuille-de-route")
+    speaking = None
+    if participant is not None:
+        with request.app.state.db.sessionmaker() as session:
+            mine = next((s for s in speakers(session, workshop.id)
+                         if s.participant_id == participant.id), None)
+        speaking = mine.actor_id if mine is not None else None
+    return {**context, "construire_speaking": speaking, "construire_facilitator": False}
+
+
+def facilitator_context(
+    request: Request, workshop: WorkshopView, _participant: ParticipantView | None
+) -> dict[str, Any]:
+    """Context of the facilitation page: the roadmap, the sources, the speakers."""
+    context = _context(request, workshop, "feuille-de-route")
+    with request.app.state.db.sessionmaker() as session:
+        sources = imaginer_sources(session, workshop)
+        people = speakers(session, workshop.id)
+    copied = workshop.settings.get(COPIED_FROM)
+    return {**context, "construire_facilitator": True, "construire_sources": sources,
+            "construire_copied": copied, "construire_speakers": people,
+            "construire_speaking": None}
+
+
+def projection_context(
+    request: Request, workshop: WorkshopView, _participant: ParticipantView | None
+) -> dict[str, Any]:
+    """Context of the projection page: the roadmap, large."""
+    return {**_context(request, workshop, "feuille-de-route-projection"),
+            "construire_facilitator": False, "construire_speaking": None}
+
+
+@router.get("/ateliers/{slug}/feuille-de-route.svg")
+def roadmap_svg_file(slug: str, session: DbSession, me: FacilitatorId) -> Response:
+    """Serve the roadmap as an SVG document (whoever may see the workshop)."""
+    workshop = access.visible_workshop(session, slug, me, kind=KEY)
+    svg = roadmap_drawing(roadmap(session, workshop))
+    headers = {"Content-Disposition": f'inline; filename="{slug}-feuille-de-route.svg"'}
+    return Response(svg, media_type="image/svg+xml", headers=headers)
+
+
+def _back(slug: str, anchor: str) -> Response:
+    return RedirectResponse(f"/ateliers/{slug}/animer#{anchor}", status_code=303)
+
+
+def _login(slug: str) -> Response:
+    return RedirectResponse(f"/connexion?suivant=/ateliers/{slug}/animer", status_code=303)
+
+
+@router.post("/ateliers/{slug}/construire/depart", dependencies=[Depends(require_csrf)])
+def start_from_form(
+    slug: str, session: DbSession, me: FacilitatorId, source: Annotated[str, Form()] = "",
+) -> Response:
+    """Copy the headlines, milestones and targets of an Imaginer 2030 (facilitator only)."""
+    if me is None:
+        return _login(slug)
+    workshop = access.own_workshop(session, slug, me, kind=KEY)
+    start_from(session, me, workshop.id, source)
+    return _back(slug, "construire-depart")
+
+
+@router.post("/ateliers/{slug}/construire/porte-parole", dependencies=[Depends(require_csrf)])
+def speaker_form(
+    slug: str, session: DbSession, me: FacilitatorId,
+    participant: Annotated[int, Form(ge=1, le=MAX_ID)], actor: Annotated[str, Form()] = "",
+) -> Response:
+    """Designate who speaks for an actor (empty ``actor``: for none; facilitator only)."""
+    if me is None:
+        return _login(slug)
+    workshop = access.own_workshop(session, slug, me, kind=KEY)
+    text = actor.strip()
+    actor_id = int(text) if text.isdigit() and len(text) < 10 else None
+    if text and actor_id is None:
+        raise InvalidInputError("construire_not_actor", actor=text[:20])
+    set_speaker(session, me, workshop.id, participant, actor_id)
+    return _back(slug, "construire-porte-parole")
