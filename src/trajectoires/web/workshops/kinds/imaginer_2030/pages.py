@@ -1,0 +1,100 @@
+"""The Imaginer 2030 sections of the workshop pages, their live fragments and the timeline image.
+
+- On the participant and projection pages, the sections the current phase shows
+  (``Phase.shows``: headline wall, timeline, targets, ranking); on the facilitation
+  page, all four.
+- ``GET /ateliers/{slug}/frise.svg``: the timeline as an SVG image (projector,
+  download).
+- ``GET /ateliers/{slug}/imaginer/{view}``: the body of one section, which
+  ``static/kinds/imaginer-2030.js`` fetches again to keep it live.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Literal
+
+from fastapi import APIRouter, Request
+from fastapi.responses import HTMLResponse, Response
+
+from trajectoires.foresight import access
+from trajectoires.foresight.participation import ParticipantView
+from trajectoires.foresight.workshops import WorkshopView
+from trajectoires.web.workshops.deps import DbSession, FacilitatorId, current_participant
+from trajectoires.web.workshops.kinds.imaginer_2030.views import (
+    KEY,
+    VIEWS,
+    ImaginerBoard,
+    board,
+    timeline_image,
+)
+
+__all__ = [
+    "facilitator_context",
+    "participant_context",
+    "projection_context",
+    "router",
+]
+
+router = APIRouter(include_in_schema=False)
+
+View = Literal["wall", "timeline", "targets", "ranking"]
+REFRESH_SECONDS = 10
+
+
+def _context(request: Request, workshop: WorkshopView, participant_id: int | None,
+             shows: tuple[str, ...], page: str) -> dict[str, Any]:
+    with request.app.state.db.sessionmaker() as session:
+        data = board(session, workshop, participant_id)
+    return {"imaginer": data, "imaginer_shows": shows, "imaginer_page": page,
+            "imaginer_svg": timeline_image(data) if "timeline" in shows else "",
+            "imaginer_refresh": REFRESH_SECONDS}
+
+
+def _phase_views(workshop: WorkshopView) -> tuple[str, ...]:
+    return tuple(v for v in VIEWS if v in workshop.manifest.phase(workshop.status).shows)
+
+
+def participant_context(
+    request: Request, workshop: WorkshopView, participant: ParticipantView | None
+) -> dict[str, Any]:
+    """Return the context of the participant page's sections: what the phase shows."""
+    viewer = participant.id if participant is not None else None
+    return _context(request, workshop, viewer, _phase_views(workshop), "participant")
+
+
+def facilitator_context(
+    request: Request, workshop: WorkshopView, _participant: ParticipantView | None
+) -> dict[str, Any]:
+    """Return the context of the facilitation page's sections: every view, any phase."""
+    return _context(request, workshop, None, VIEWS, "facilitator")
+
+
+def projection_context(
+    request: Request, workshop: WorkshopView, _participant: ParticipantView | None
+) -> dict[str, Any]:
+    """Return the context of the projection page's sections: what the phase shows."""
+    return _context(request, workshop, None, _phase_views(workshop), "projection")
+
+
+@router.get("/ateliers/{slug}/frise.svg")
+def timeline_svg_image(slug: str, session: DbSession, me: FacilitatorId) -> Response:
+    """Draw the workshop's timeline as an SVG image (readable on a phone and a projector)."""
+    workshop = access.visible_workshop(session, slug, me, kind=KEY)
+    svg = timeline_image(board(session, workshop))
+    return Response(svg, media_type="image/svg+xml",
+                    headers={"Cache-Control": "no-cache",
+                             "Content-Disposition": f'inline; filename="{slug}-frise.svg"'})
+
+
+@router.get("/ateliers/{slug}/imaginer/{view}", response_class=HTMLResponse)
+def section_fragment(request: Request, slug: str, view: View, session: DbSession,
+                     me: FacilitatorId) -> Response:
+    """Render the body of one section (``wall``, ``timeline``…), for live updates."""
+    workshop = access.visible_workshop(session, slug, me, kind=KEY)
+    participant = current_participant(request, session, workshop)
+    data: ImaginerBoard = board(session, workshop, participant.id if participant else None)
+    context = {"workshop": workshop, "imaginer": data, "imaginer_page": "fragment",
+               "imaginer_svg": timeline_image(data) if view == "timeline" else ""}
+    return request.app.state.templates.TemplateResponse(
+        request, f"kinds/imaginer-2030/_{view}_body.html", context,
+        headers={"Cache-Control": "no-store"})
