@@ -108,6 +108,9 @@ def test_roadmap_svg_and_json(app, database, built) -> None:
     first, second, _ = built["actions"]
     assert {"before": first, "after": second} in data["dependencies"]
     assert next(a for a in data["actions"] if a["id"] == second)["after"] == [first]
+    export = client.get(f"/ateliers/{slug}/export/feuille-de-route.svg")
+    assert export.text == response.text
+    assert export.headers["content-disposition"].startswith("attachment")
     debate = f.workshop(database, built["owner"])
     assert client.get(f"/ateliers/{debate.slug}/feuille-de-route.svg").status_code == 404
     assert client.get(f"/api/v1/workshops/{debate.slug}/roadmap").status_code == 404

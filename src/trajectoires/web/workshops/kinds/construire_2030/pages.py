@@ -109,13 +109,23 @@ def projection_context(
             "construire_facilitator": False, "construire_speaking": None}
 
 
+def _svg_response(session: DbSession, slug: str, me: int | None, disposition: str) -> Response:
+    workshop = access.visible_workshop(session, slug, me, kind=KEY)
+    svg = roadmap_drawing(roadmap(session, workshop))
+    headers = {"Content-Disposition": f'{disposition}; filename="{slug}-feuille-de-route.svg"'}
+    return Response(svg, media_type="image/svg+xml", headers=headers)
+
+
 @router.get("/ateliers/{slug}/feuille-de-route.svg")
 def roadmap_svg_file(slug: str, session: DbSession, me: FacilitatorId) -> Response:
     """Serve the roadmap as an SVG document (whoever may see the workshop)."""
-    workshop = access.visible_workshop(session, slug, me, kind=KEY)
-    svg = roadmap_drawing(roadmap(session, workshop))
-    headers = {"Content-Disposition": f'inline; filename="{slug}-feuille-de-route.svg"'}
-    return Response(svg, media_type="image/svg+xml", headers=headers)
+    return _svg_response(session, slug, me, "inline")
+
+
+@router.get("/ateliers/{slug}/export/feuille-de-route.svg")
+def roadmap_svg_export(slug: str, session: DbSession, me: FacilitatorId) -> Response:
+    """Download the roadmap (the kind's export): the same drawing, as an attachment."""
+    return _svg_response(session, slug, me, "attachment")
 
 
 def _back(slug: str, anchor: str) -> Response:
