@@ -51,7 +51,8 @@ def _context(request: Request, workshop: WorkshopView, participant_id: int | Non
 
 
 def _phase_views(workshop: WorkshopView) -> tuple[str, ...]:
-    return tuple(v for v in VIEWS if v in workshop.manifest.phase(workshop.status).shows)
+    """Return the views the current phase shows, in the phase's order."""
+    return tuple(v for v in workshop.manifest.phase(workshop.status).shows if v in VIEWS)
 
 
 def participant_context(
