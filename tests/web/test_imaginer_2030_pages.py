@@ -217,3 +217,22 @@ def test_target_posted_with_the_app_lookups(app, database):
                                  lookups=build_lookups(app))
     assert view.payload["baseline_value"] == 63000.0
     assert view.payload["baseline_period"] == "2021"
+
+
+def test_fragments_carry_the_digest_of_the_page(app, database, filled):
+    client = as_participant(app, database, filled.lea)
+    page = client.get(f"/ateliers/{filled.ws.slug}").text
+    digests = dict(re.findall(r'data-imaginer-view="(\w+)"[^>]*\s+data-imaginer-digest="(\w+)"',
+                              page))
+    assert set(digests) == {"ranking", "wall", "targets"}
+    url = f"/ateliers/{filled.ws.slug}/imaginer?vues=ranking,wall,nimporte"
+    fragments = client.get(url).json()
+    assert set(fragments) == {"ranking", "wall"}
+    assert {v: fragments[v]["digest"] for v in fragments} == {
+        v: digests[v] for v in ("ranking", "wall")}  # nothing changed: nothing to swap
+    with f.session(database) as s:
+        allocate_points(s, filled.ws.id, filled.yann.id, filled.m_early, 2)
+    after = client.get(url).json()
+    assert after["ranking"]["digest"] != digests["ranking"]
+    assert after["wall"]["digest"] == digests["wall"]
+    assert "Le schéma est voté" in after["ranking"]["html"]

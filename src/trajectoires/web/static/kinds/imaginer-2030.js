@@ -1,8 +1,8 @@
 /* Imaginer 2030: keep the sections live. Every few seconds, while the page is shown,
- * each section body ([data-imaginer-view]) is fetched again from
- * /ateliers/{slug}/imaginer/{view} and replaced when it changed; a polite live region
- * names the sections that changed. A page may also dispatch "trajectoires:changed" on
- * document to refresh at once (after a post). */
+ * the bodies of the sections ([data-imaginer-view]) are fetched again in one request
+ * (/ateliers/{slug}/imaginer?vues=…) and replaced when their digest changed; a polite live
+ * region names the sections that changed. A page may also dispatch
+ * "trajectoires:changed" on document to refresh at once (after a post, on a live event). */
 (function () {
   "use strict";
   var root = document.querySelector("[data-imaginer-slug]");
@@ -10,40 +10,44 @@
   var slug = root.getAttribute("data-imaginer-slug");
   var every = Math.max(3, parseInt(root.getAttribute("data-imaginer-every"), 10) || 10) * 1000;
   var announcer = root.querySelector("[data-imaginer-announcer]");
-  var last = {};
   var busy = false;
 
-  function update(body, html, changed) {
-    var view = body.getAttribute("data-imaginer-view");
-    var text = html.trim();
-    if (last[view] === undefined) { last[view] = body.innerHTML.trim(); }
-    if (text === last[view]) { return; }
-    last[view] = text;
-    body.innerHTML = html;
-    changed.push(body.getAttribute("data-imaginer-title"));
+  function bodies() {
+    var found = {};
+    Array.prototype.forEach.call(root.querySelectorAll("[data-imaginer-view]"), function (body) {
+      found[body.getAttribute("data-imaginer-view")] = body;
+    });
+    return found;
+  }
+
+  function apply(found, fragments) {
+    var changed = [];
+    Object.keys(fragments).forEach(function (view) {
+      var body = found[view];
+      var fragment = fragments[view];
+      if (!body || !fragment || fragment.digest === body.getAttribute("data-imaginer-digest")) {
+        return;
+      }
+      body.setAttribute("data-imaginer-digest", fragment.digest);
+      body.innerHTML = fragment.html;
+      changed.push(body.getAttribute("data-imaginer-title"));
+    });
+    if (changed.length && announcer) {
+      announcer.textContent = "Mis à jour : " + changed.join(", ") + ".";
+    }
   }
 
   function refresh() {
-    if (busy || document.hidden) { return; }
-    var bodies = root.querySelectorAll("[data-imaginer-view]");
-    if (!bodies.length) { return; }
+    var found = bodies();
+    var views = Object.keys(found);
+    if (busy || document.hidden || !views.length) { return; }
     busy = true;
-    var pending = bodies.length;
-    var changed = [];
-    Array.prototype.forEach.call(bodies, function (body) {
-      var url = "/ateliers/" + encodeURIComponent(slug) + "/imaginer/" +
-        body.getAttribute("data-imaginer-view");
-      fetch(url, { credentials: "same-origin", headers: { "Accept": "text/html" } })
-        .then(function (r) { return r.ok ? r.text() : null; })
-        .then(function (html) { if (html !== null) { update(body, html, changed); } })
-        .catch(function () { /* offline for a moment: the next round retries */ })
-        .then(function () {
-          pending -= 1;
-          if (pending) { return; }
-          busy = false;
-          if (changed.length && announcer) { announcer.textContent = "Mis à jour : " + changed.join(", ") + "."; }
-        });
-    });
+    var url = "/ateliers/" + encodeURIComponent(slug) + "/imaginer?vues=" + views.join(",");
+    fetch(url, { credentials: "same-origin", headers: { "Accept": "application/json" } })
+      .then(function (r) { return r.ok ? r.json() : {}; })
+      .then(function (fragments) { apply(found, fragments); })
+      .catch(function () { /* offline for a moment: the next round retries */ })
+      .then(function () { busy = false; });
   }
 
   window.setInterval(refresh, every);

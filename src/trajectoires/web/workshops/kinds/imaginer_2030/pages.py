@@ -5,16 +5,19 @@
   page, all four.
 - ``GET /ateliers/{slug}/frise.svg``: the timeline as an SVG image (projector,
   download).
-- ``GET /ateliers/{slug}/imaginer/{view}``: the body of one section, which
-  ``static/kinds/imaginer-2030.js`` fetches again to keep it live.
+- ``GET /ateliers/{slug}/imaginer?vues=wall,ranking``: the bodies of the sections
+  shown, as JSON, which ``static/kinds/imaginer-2030.js`` fetches again to keep
+  them live; ``GET /ateliers/{slug}/imaginer/{view}``: one body, as HTML.
 """
 
 from __future__ import annotations
 
+import hashlib
 from typing import Any, Literal
 
 from fastapi import APIRouter, Request
-from fastapi.responses import HTMLResponse, Response
+from fastapi.responses import HTMLResponse, JSONResponse, Response
+from sqlalchemy.orm import Session
 
 from trajectoires.foresight import access
 from trajectoires.foresight.participation import ParticipantView
@@ -41,12 +44,26 @@ View = Literal["wall", "timeline", "targets", "ranking"]
 REFRESH_SECONDS = 10
 
 
+def _bodies(request: Request, workshop: WorkshopView, data: ImaginerBoard,
+            views: tuple[str, ...] | list[str], page: str) -> dict[str, dict[str, str]]:
+    """Render the bodies of ``views``, each with a digest that tells the page it changed."""
+    context = {"workshop": workshop, "imaginer": data, "imaginer_page": page,
+               "imaginer_svg": timeline_image(data) if "timeline" in views else ""}
+    env = request.app.state.templates.env
+    bodies = {}
+    for view in views:
+        html = env.get_template(f"kinds/imaginer-2030/_{view}_body.html").render(context)
+        digest = hashlib.blake2b(html.encode(), digest_size=8).hexdigest()
+        bodies[view] = {"html": html, "digest": digest}
+    return bodies
+
+
 def _context(request: Request, workshop: WorkshopView, participant_id: int | None,
              shows: tuple[str, ...], page: str) -> dict[str, Any]:
     with request.app.state.db.sessionmaker() as session:
         data = board(session, workshop, participant_id)
     return {"imaginer": data, "imaginer_shows": shows, "imaginer_page": page,
-            "imaginer_svg": timeline_image(data) if "timeline" in shows else "",
+            "imaginer_bodies": _bodies(request, workshop, data, shows, page),
             "imaginer_refresh": REFRESH_SECONDS}
 
 
@@ -87,15 +104,34 @@ def timeline_svg_image(slug: str, session: DbSession, me: FacilitatorId) -> Resp
                              "Content-Disposition": f'inline; filename="{slug}-frise.svg"'})
 
 
+def _fragments(request: Request, session: Session, workshop: WorkshopView,
+               views: list[str]) -> dict[str, dict[str, str]]:
+    """Render the bodies of ``views`` for the viewer of ``request`` (one read of the board)."""
+    participant = current_participant(request, session, workshop)
+    data = board(session, workshop, participant.id if participant else None)
+    page = "participant" if participant else "fragment"
+    return _bodies(request, workshop, data, views, page)
+
+
 @router.get("/ateliers/{slug}/imaginer/{view}", response_class=HTMLResponse)
 def section_fragment(request: Request, slug: str, view: View, session: DbSession,
                      me: FacilitatorId) -> Response:
-    """Render the body of one section (``wall``, ``timeline``…), for live updates."""
+    """Render the body of one section (``wall``, ``timeline``, ``targets``, ``ranking``)."""
     workshop = access.visible_workshop(session, slug, me, kind=KEY)
-    participant = current_participant(request, session, workshop)
-    data: ImaginerBoard = board(session, workshop, participant.id if participant else None)
-    context = {"workshop": workshop, "imaginer": data, "imaginer_page": "fragment",
-               "imaginer_svg": timeline_image(data) if view == "timeline" else ""}
-    return request.app.state.templates.TemplateResponse(
-        request, f"kinds/imaginer-2030/_{view}_body.html", context,
-        headers={"Cache-Control": "no-store"})
+    body = _fragments(request, session, workshop, [view])[view]
+    return HTMLResponse(body["html"], headers={"Cache-Control": "no-store"})
+
+
+@router.get("/ateliers/{slug}/imaginer")
+def section_fragments(request: Request, slug: str, session: DbSession, me: FacilitatorId,
+                      vues: str = "") -> Response:
+    """Render the bodies of several sections at once (``?vues=wall,ranking``), as JSON.
+
+    Each view gives ``html`` and ``digest`` (the page's sections carry theirs): what
+    ``static/kinds/imaginer-2030.js`` fetches to keep the page live. Unknown names
+    are ignored.
+    """
+    workshop = access.visible_workshop(session, slug, me, kind=KEY)
+    views = [v for v in dict.fromkeys(vues.split(",")) if v in VIEWS]
+    return JSONResponse(_fragments(request, session, workshop, views),
+                        headers={"Cache-Control": "no-store"})
