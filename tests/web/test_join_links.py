@@ -339,7 +339,7 @@ def test_draft_cannot_be_joined_until_opened(settings: Settings, database: Datab
         follow_redirects=False,
     )
     assert refused.status_code == 409
-    assert f"L'atelier {code} n'est pas encore ouvert" in refused.text
+    assert f"L'atelier {code} n'est pas encore ouvert" in html.unescape(refused.text)
     assert 'role="alert"' in refused.text and "set-cookie" not in refused.headers
 
     owner.post(f"/ateliers/{slug}/phase", data={"phase": "open", "csrf_token": token_of(owner)})

@@ -28,8 +28,8 @@ def _run(coroutine):
 
 def test_publish_reaches_every_subscriber() -> None:
     async def scenario():
-        hub = LiveHub()
-        hub.attach(lambda ids: {})
+        hub = LiveHub(counts=lambda ids: {})
+        hub.start()
         with hub.subscribe(1) as first, hub.subscribe(1) as second, hub.subscribe(2) as other:
             hub.publish(1, "statement", {"id": 7, "text": "Bonjour"})
             a, b = await first.queue.get(), await second.queue.get()
@@ -43,8 +43,8 @@ def test_publish_reaches_every_subscriber() -> None:
 
 def test_slow_subscriber_is_dropped_not_the_others() -> None:
     async def scenario():
-        hub = LiveHub(queue_size=3)
-        hub.attach(lambda ids: {})
+        hub = LiveHub(queue_size=3, counts=lambda ids: {})
+        hub.start()
         with hub.subscribe(1) as slow, hub.subscribe(1) as fast:
             for i in range(5):
                 hub.publish(1, "statement", {"id": i})
@@ -65,8 +65,8 @@ def test_votes_are_coalesced() -> None:
         return {i: {"agree": 1, "disagree": 0, "pass": 0} for i in ids}
 
     async def scenario():
-        hub = LiveHub(vote_interval=0.1)
-        hub.attach(load)
+        hub = LiveHub(vote_interval=0.1, counts=load)
+        hub.start()
         with hub.subscribe(1) as sub:
             threads = [
                 threading.Thread(target=hub.votes_changed, args=(1, [i % 3])) for i in range(200)
@@ -87,7 +87,7 @@ def test_votes_are_coalesced() -> None:
 def test_last_event_id_replays_or_resets() -> None:
     async def scenario():
         hub = LiveHub(replay=3)
-        hub.attach(lambda ids: {})
+        hub.start()
         for i in range(5):
             hub.publish(1, "statement", {"id": i})
         await asyncio.sleep(0.01)
@@ -102,7 +102,7 @@ def test_last_event_id_replays_or_resets() -> None:
 def test_stream_sends_keepalive_comments() -> None:
     async def scenario():
         hub = LiveHub(keepalive=0.05)
-        hub.attach(lambda ids: {})
+        hub.start()
         chunks = hub.stream(1)
         assert (await anext(chunks)).startswith("retry: 3000")
         assert await anext(chunks) == ": keep-alive\n\n"
@@ -200,10 +200,11 @@ def test_postgres_bus_fans_out_between_processes(database: Database) -> None:
         return {i: {"agree": 2, "disagree": 0, "pass": 1} for i in ids}
 
     async def scenario():
-        first = LiveHub(PostgresBus(database.engine.url, channel), vote_interval=0.05)
-        second = LiveHub(PostgresBus(database.engine.url, channel))
-        first.attach(loader)
-        second.attach(loader)
+        first = LiveHub(PostgresBus(database.engine.url, channel), vote_interval=0.05,
+                        counts=loader)
+        second = LiveHub(PostgresBus(database.engine.url, channel), counts=loader)
+        first.start()
+        second.start()
         try:
             with second.subscribe(5) as sub:
                 await asyncio.to_thread(first.publish, 5, "statement", {"id": 1, "text": "Été"})

@@ -7,6 +7,7 @@ import io
 import threading
 import time
 import zipfile
+from functools import partial
 from pathlib import Path
 
 import httpx
@@ -22,13 +23,18 @@ from trajectoires.collective import read_polis
 from trajectoires.db import Database
 from trajectoires.foresight.models import Contribution, Participant, Vote, utcnow
 from trajectoires.settings import Settings
+from trajectoires.web.workshops.kinds.debate.pages import render_body
+from trajectoires.web.workshops.kinds.debate.service import OpinionService, opinion_key
 from trajectoires.web.workshops.live import LiveHub
-from trajectoires.web.workshops.opinion_pages import install_opinions
+
+
+def _service(app: FastAPI) -> OpinionService:
+    return app.state.kind_services["debate"]
 
 
 def _app(settings: Settings, database: Database, interval: float = 0.1) -> FastAPI:
     app = f.make_app(settings, database)
-    install_opinions(app, interval=interval)
+    _service(app).interval = interval
     return app
 
 
@@ -81,7 +87,7 @@ def test_participant_sees_own_dot_group_and_statements(
     app = _app(settings, database)
     me = debate.blocs[1][2]
     html = " ".join(_as(app, database, me).get(f"/ateliers/{debate.workshop.slug}").text.split())
-    service = app.state.opinions
+    service = _service(app)
     oid = service.viewer_id(debate.workshop.id, me.id)
     group = service.latest(debate.workshop.id).result.group_of(me.id)
     letter = "AB"[group]
@@ -118,14 +124,14 @@ def test_facilitator_sees_meta_and_exports_polis(
 
 def test_service_coalesces_and_publishes(settings: Settings, database: Database) -> None:
     debate = f.debate_with_blocs(database)
-    app = _app(settings, database, interval=0.3)
-    service = app.state.opinions
+    app = _app(settings, database)
+    hub = LiveHub(counts=lambda ids: {})
+    render = partial(render_body, app.state.templates)
+    service = OpinionService(database, hub, opinion_key("secret"), render, interval=0.3)
     wid = debate.workshop.id
 
     async def scenario() -> None:
-        hub = LiveHub()
-        hub.attach(lambda ids: {})
-        service.attach(hub)
+        hub.start()
         with hub.subscribe(wid) as sub:
             for _ in range(50):  # a burst of vote messages
                 service.changed(wid, "votes")
@@ -145,13 +151,16 @@ def test_service_coalesces_and_publishes(settings: Settings, database: Database)
         await asyncio.sleep(0.4)
         assert service.computations == 2
 
-    asyncio.run(asyncio.wait_for(scenario(), 30))
+    try:
+        asyncio.run(asyncio.wait_for(scenario(), 30))
+    finally:
+        service.close()
     assert service.latest(wid).version == 3
 
 
 def test_sse_opinions_event_after_votes(server, database: Database) -> None:  # noqa: F811
     base, app = server
-    install_opinions(app, interval=0.1)
+    _service(app).interval = 0.1
     debate = f.debate_with_blocs(database)
     newcomer = _join(base, debate.workshop.join_code, "Nouvelle")
     slug = debate.workshop.slug

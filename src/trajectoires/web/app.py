@@ -1,11 +1,22 @@
 """Application factory: ``create_app(settings)`` builds a configured FastAPI app.
 
-Nothing is built at import time; the web layer reads the settings, opens the
-database, runs pending migrations and mounts the routers of each domain.
+Nothing is built at import time. ``create_app`` is the composition root of the web
+layer: it reads the settings, opens the database (and runs pending migrations), builds
+everything the requests share on ``app.state`` in one place (:func:`build_state`),
+mounts the routers of each domain and of each workshop kind
+(:mod:`trajectoires.web.workshops.kinds`) and registers the error handlers.
+
+The app's lifespan (:func:`lifespan`) starts what needs the running event loop (the
+live hub and its bus, the kinds' services) and closes all of it at shutdown, so no
+thread of the app outlives it.
 """
 
 from __future__ import annotations
 
+import logging
+from collections import OrderedDict
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from pathlib import Path
 
 from fastapi import FastAPI
@@ -21,9 +32,12 @@ from trajectoires.web.territory import diagnosis_api, diagnosis_pages
 from trajectoires.web.territory import pages as territory_pages
 from trajectoires.web.workshops import api as workshop_api
 from trajectoires.web.workshops import pages as workshop_pages
-from trajectoires.web.workshops.live import LiveHub
+from trajectoires.web.workshops.events import make_hub
+from trajectoires.web.workshops.kinds import discover
 
-__all__ = ["create_app"]
+__all__ = ["build_state", "create_app", "lifespan"]
+
+logger = logging.getLogger(__name__)
 
 STATIC_DIR = Path(__file__).parent / "static"
 
@@ -51,14 +65,9 @@ def create_app(settings: Settings | None = None, database: Database | None = Non
         docs_url="/api/docs",
         redoc_url=None,
         openapi_url="/api/v1/openapi.json",
+        lifespan=lifespan,
     )
-    app.state.settings = settings
-    app.state.db = database
-    app.state.templates = make_templates()
-    app.state.templates.env.globals["url_for"] = security.path_url_for  # no Host in pages
-    app.state.live = LiveHub()
-    app.state.listen_host = None  # set by ``trajectoires serve``, with the addresses below
-    app.state.lan_urls = None
+    build_state(app, settings, database)
     app.add_middleware(security.SecurityHeadersMiddleware)
     app.add_middleware(
         SessionMiddleware,
@@ -72,5 +81,57 @@ def create_app(settings: Settings | None = None, database: Database | None = Non
     for module in (territory_pages, territory_api, diagnosis_pages, diagnosis_api, auth,
                    workshop_pages, workshop_api):
         app.include_router(module.router)
+    for kind in app.state.web_kinds.values():
+        if kind.router is not None:
+            app.include_router(kind.router)
     errors.install(app)
     return app
+
+
+def build_state(app: FastAPI, settings: Settings, database: Database) -> None:
+    """Build what the requests share, once, on ``app.state`` (dependencies only read it).
+
+    ``territory_reference`` and the caches derived from it start empty: the reference
+    is loaded on first use (or given by ``install_reference``), because its first
+    build takes minutes and may fail with a message the pages show.
+    """
+    state = app.state
+    state.settings = settings
+    state.db = database
+    state.templates = make_templates()
+    state.templates.env.globals["url_for"] = security.path_url_for  # no Host in pages
+    state.live = make_hub(database)
+    state.login_throttle = auth.LoginThrottle()
+    state.territory_reference = None  # web/territory/deps.py: loaded on first use
+    state.territory_maps = None  # the map cache of that reference
+    state.indicator_profile = None  # (state of the store, headline indicators)
+    state.diagnoses = OrderedDict()  # web/territory/diagnosis_pages.py: recent diagnoses
+    state.diagnoses_running = {}  # the diagnoses being computed, by key
+    state.listen_host = None  # set by ``trajectoires serve``, with the addresses below
+    state.lan_urls = None
+    state.web_kinds = {kind.key: kind for kind in discover()}
+    state.kind_services = {
+        key: kind.service(app) for key, kind in state.web_kinds.items() if kind.service
+    }
+
+
+@asynccontextmanager
+async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+    """Start the live hub and the kinds' services on the loop; close them all at shutdown.
+
+    Closing stops the hub's bus (the PostgreSQL listener thread ends) and the kinds'
+    services (their worker threads end); it waits for a computation in progress.
+    """
+    state = app.state
+    state.live.start()
+    for service in state.kind_services.values():
+        service.start()
+    try:
+        yield
+    finally:
+        for key, service in state.kind_services.items():
+            try:
+                service.close()
+            except Exception:  # the others and the hub must still close
+                logger.exception("the service of workshop kind %s failed to close", key)
+        state.live.close()

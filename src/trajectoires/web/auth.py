@@ -81,12 +81,9 @@ class LoginThrottle:
                     self._failures.pop(key, None)
 
 
-def login_throttle(request: Request) -> LoginThrottle:
-    """Return the application's throttle, created on first use."""
-    state = request.app.state
-    if not hasattr(state, "login_throttle"):
-        state.login_throttle = LoginThrottle()
-    return state.login_throttle
+async def login_throttle(request: Request) -> LoginThrottle:
+    """Return the application's throttle (built by ``create_app``)."""
+    return request.app.state.login_throttle
 
 
 def safe_next(target: str | None) -> str:

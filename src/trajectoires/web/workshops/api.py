@@ -10,11 +10,10 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from fastapi import APIRouter, Depends, HTTPException, Request
+from fastapi import APIRouter, Depends, Request
 from pydantic import BaseModel, Field
-from sqlalchemy.orm import Session
 
-from trajectoires.foresight.errors import ForesightError, NotAllowedError
+from trajectoires.foresight import access
 from trajectoires.foresight.participation import (
     BoardStatement,
     ParticipantView,
@@ -22,7 +21,6 @@ from trajectoires.foresight.participation import (
     workshop_board,
 )
 from trajectoires.foresight.voting import vote_as
-from trajectoires.web.workshops import opinion_api
 from trajectoires.web.workshops.csrf import require_csrf_header
 from trajectoires.web.workshops.deps import (
     DbSession,
@@ -30,17 +28,13 @@ from trajectoires.web.workshops.deps import (
     Hub,
     StatementId,
     current_participant,
-    http_error,
-    identify,
     participant_tokens,
-    visible_workshop,
 )
 from trajectoires.web.workshops.events import counts_payload, publish_statement, publish_vote
 
 __all__ = ["router"]
 
 router = APIRouter(prefix="/api/v1/workshops", tags=["ateliers"])
-router.include_router(opinion_api.router)
 ERRORS = {
     403: {"description": "Non participant, ou jeton CSRF absent"},
     404: {"description": "Atelier ou proposition introuvable"},
@@ -112,16 +106,6 @@ class VoteOut(BaseModel):
     counts: CountsOut
 
 
-def _participant(
-    request: Request, session: Session, slug: str, facilitator: int | None
-) -> ParticipantView:
-    _workshop, me = identify(request, session, slug)
-    if me is None:
-        visible_workshop(session, slug, facilitator)  # a draft of another: 404, not 403
-        raise HTTPException(403, "Rejoignez l'atelier pour participer.")
-    return me
-
-
 def _statement_out(
     s: BoardStatement, me: ParticipantView | None, my_vote: int | None
 ) -> StatementOut:
@@ -135,7 +119,7 @@ def _statement_out(
 @router.get("/{slug}", response_model=WorkshopOut, responses={404: ERRORS[404]})
 def read_workshop(slug: str, session: DbSession, facilitator: FacilitatorId) -> WorkshopOut:
     """Public information on a workshop (a draft: for its facilitator only)."""
-    w = visible_workshop(session, slug, facilitator)
+    w = access.visible_workshop(session, slug, facilitator)
     return WorkshopOut(
         slug=w.slug, join_code=w.join_code, title=w.title, question=w.question, kind=w.kind,
         status=w.status, phase_label=w.phase_label, created_at=w.created_at,
@@ -148,7 +132,7 @@ def read_statements(
     slug: str, request: Request, session: DbSession, facilitator: FacilitatorId
 ) -> list[StatementOut]:
     """Visible statements of the workshop with their counts, oldest first."""
-    workshop = visible_workshop(session, slug, facilitator)
+    workshop = access.visible_workshop(session, slug, facilitator)
     me = current_participant(request, session, workshop)
     board = workshop_board(session, workshop, viewer=me)
     return [_statement_out(s, me, board.my_votes.get(s.id)) for s in board.statements]
@@ -171,11 +155,8 @@ def create_statement(
     facilitator: FacilitatorId,
 ) -> StatementOut:
     """Post a statement as the participant of this browser (cookie)."""
-    me = _participant(request, session, slug, facilitator)
-    try:
-        statement = post_statement(session, me, body.text)
-    except ForesightError as error:
-        raise http_error(error) from error
+    _workshop, me = access.participant_of(session, slug, participant_tokens(request), facilitator)
+    statement = post_statement(session, me, body.text)
     publish_statement(hub, statement)
     return _statement_out(statement, me, None)
 
@@ -197,13 +178,8 @@ def create_vote(
     facilitator: FacilitatorId,
 ) -> VoteOut:
     """Vote on a statement; the latest vote of a participant wins."""
-    try:
+    with access.drafts_hidden(session, slug, facilitator):  # not joined: 403, or 404 for a draft
         outcome = vote_as(session, slug, participant_tokens(request), statement_id, body.value)
-    except NotAllowedError as error:  # not a participant: a draft of another is a 404
-        visible_workshop(session, slug, facilitator)
-        raise http_error(error) from error
-    except ForesightError as error:
-        raise http_error(error) from error
     publish_vote(hub, outcome)
     return VoteOut(
         statement_id=outcome.statement_id, value=outcome.value,

@@ -2,18 +2,24 @@
 
 The payloads are the JSON the browser receives in the ``statement``, ``hidden``,
 ``status`` and ``votes`` events of ``GET /ateliers/{slug}/flux`` (see docs/workshops.md).
+:func:`make_hub` builds the application's hub on its database.
 """
 
 from __future__ import annotations
 
 from typing import Any
 
+from trajectoires.db import Database
 from trajectoires.foresight.participation import BoardStatement, Counts, VoteOutcome
+from trajectoires.foresight.voting import vote_counts
 from trajectoires.foresight.workshops import WorkshopView
-from trajectoires.web.workshops.live import LiveHub
+from trajectoires.web.workshops.live import CountsLoader, LiveHub
+from trajectoires.web.workshops.live_pg import PostgresBus
 
 __all__ = [
+    "counts_loader",
     "counts_payload",
+    "make_hub",
     "publish_statement",
     "publish_status",
     "publish_vote",
@@ -25,6 +31,29 @@ __all__ = [
 def counts_payload(counts: Counts) -> dict[str, int]:
     """Return ``{"agree", "disagree", "pass"}`` for ``counts``."""
     return {"agree": counts.agree, "disagree": counts.disagree, "pass": counts.passed}
+
+
+def counts_loader(database: Database) -> CountsLoader:
+    """Return ``load(statement_ids)``: the counts the hub broadcasts in ``votes`` events."""
+
+    def load(ids: list[int]) -> dict[int, dict[str, int]]:
+        with database.sessionmaker() as session:
+            counts = vote_counts(session, ids)
+        return {sid: counts_payload(c) for sid, c in counts.items()}
+
+    return load
+
+
+def make_hub(database: Database) -> LiveHub:
+    """Build the live hub of an application on ``database``.
+
+    With PostgreSQL, messages go through ``LISTEN``/``NOTIFY``
+    (:class:`~trajectoires.web.workshops.live_pg.PostgresBus`), so several server
+    processes share them; with SQLite (one process), through the in-process bus.
+    Nothing starts here: the application's lifespan starts and closes the hub.
+    """
+    bus = None if database.is_sqlite else PostgresBus(database.engine.url)
+    return LiveHub(bus, counts=counts_loader(database))
 
 
 def statement_payload(statement: BoardStatement) -> dict[str, Any]:

@@ -8,35 +8,30 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, Form, HTTPException, Request
+from fastapi import APIRouter, Depends, Form, Request
 from fastapi.responses import RedirectResponse, Response
 
-from trajectoires.foresight.errors import ForesightError, NotAllowedError, NotFoundError
+from trajectoires.foresight import access
+from trajectoires.foresight.errors import ForesightError
 from trajectoires.foresight.kinds import get_kind
 from trajectoires.foresight.participation import (
     BoardStatement,
     hide_statement,
     workshop_board,
 )
-from trajectoires.foresight.workshops import (
-    WorkshopView,
-    create_workshop,
-    get_workshop,
-    set_phase,
-)
+from trajectoires.foresight.workshops import WorkshopView, create_workshop, set_phase
+from trajectoires.web.errors import render_form_error
 from trajectoires.web.security import require_csrf
 from trajectoires.web.workshops.deps import (
     DbSession,
     FacilitatorId,
     Hub,
-    Opinions,
     Resolver,
     StatementId,
-    http_error,
 )
 from trajectoires.web.workshops.events import publish_status, publish_visibility
+from trajectoires.web.workshops.kinds import page_context
 from trajectoires.web.workshops.links import join_links, qr_svg
-from trajectoires.web.workshops.opinion_pages import opinions_context
 
 __all__ = ["router"]
 
@@ -81,29 +76,11 @@ def new_workshop(
         return _login_redirect("/ateliers/nouveau")
     form = {"territory": territory, "title": title, "question": question}
     try:
-        unit = resolve(territory)
-        workshop = create_workshop(session, me, unit, title, question)
+        workshop = create_workshop(session, me, resolve(territory), title, question)
     except ForesightError as error:
-        context = {"form": form, "error": error.message, "kind": get_kind("debate")}
-        return _render(request, "workshops/new.html", context, http_error(error).status_code)
+        context = {"form": form, "kind": get_kind("debate")}
+        return render_form_error(request, "workshops/new.html", context, error)
     return RedirectResponse(f"/ateliers/{workshop.slug}/animer", status_code=303)
-
-
-def _own_workshop(session: DbSession, slug: str, me: int) -> WorkshopView:
-    """Return the workshop ``slug`` if ``me`` runs it; 404 if unknown, 403 if another's.
-
-    Another facilitator's draft gets the 404 of an unknown workshop (drafts are not
-    discoverable); an open or closed workshop of another facilitator gets a 403.
-    """
-    try:
-        workshop = get_workshop(session, slug)
-    except ForesightError as error:
-        raise http_error(error) from error
-    if workshop.facilitator_id != me:
-        if workshop.is_draft:
-            raise http_error(NotFoundError("workshop_not_found"))
-        raise HTTPException(403, "Seul l'animateur de cet atelier peut l'animer.")
-    return workshop
 
 
 def _join_context(request: Request, workshop: WorkshopView) -> dict[str, Any]:
@@ -113,17 +90,17 @@ def _join_context(request: Request, workshop: WorkshopView) -> dict[str, Any]:
 
 @router.get("/ateliers/{slug}/animer")
 def facilitate(
-    request: Request, slug: str, session: DbSession, me: FacilitatorId, opinions: Opinions
+    request: Request, slug: str, session: DbSession, me: FacilitatorId
 ) -> Response:
-    """Show the join code, link and QR code, and the whole board, with phase and moderation."""
+    """Show the join code, link and QR code, the whole board, phases, moderation, kind sections."""
     if me is None:
         return _login_redirect(f"/ateliers/{slug}/animer")
-    workshop = _own_workshop(session, slug, me)
+    workshop = access.own_workshop(session, slug, me)
     board = workshop_board(session, workshop, include_hidden=True)
     context = {"workshop": workshop, "board": board, **_join_context(request, workshop),
                "phases": workshop.manifest.phases,
                "template_statement": placeholder_statement(workshop),
-               **opinions_context(request.app, opinions, workshop)}
+               **page_context(request, "facilitator", workshop)}
     return _render(request, "workshops/facilitate.html", context)
 
 
@@ -132,8 +109,9 @@ def projection(request: Request, slug: str, session: DbSession, me: FacilitatorI
     """Show only the join code, link and QR code, large, for the projector."""
     if me is None:
         return _login_redirect(f"/ateliers/{slug}/projection")
-    workshop = _own_workshop(session, slug, me)
-    context = {"workshop": workshop, **_join_context(request, workshop)}
+    workshop = access.own_workshop(session, slug, me)
+    context = {"workshop": workshop, **_join_context(request, workshop),
+               **page_context(request, "projection", workshop)}
     return _render(request, "workshops/projection.html", context)
 
 
@@ -144,13 +122,8 @@ def change_phase(
     """Move the workshop to another phase (open, close…)."""
     if me is None:
         return _login_redirect(f"/ateliers/{slug}/animer")
-    try:
+    with access.drafts_hidden(session, slug, me):
         workshop = set_phase(session, me, slug, phase)
-    except NotAllowedError as error:
-        _own_workshop(session, slug, me)  # another's draft: the 404 of an unknown workshop
-        raise http_error(error) from error
-    except ForesightError as error:
-        raise http_error(error) from error
     publish_status(hub, workshop)
     return RedirectResponse(f"/ateliers/{slug}/animer", status_code=303)
 
@@ -171,9 +144,7 @@ def moderate(
     """Hide a statement (``hidden=1``) or show it again (``hidden=0``)."""
     if me is None:
         return _login_redirect(f"/ateliers/{slug}/animer")
-    try:
+    with access.drafts_hidden(session, slug, me):
         statement = hide_statement(session, me, statement_id, hidden=hidden != "0")
-    except ForesightError as error:
-        raise http_error(error) from error
     publish_visibility(hub, statement)
     return RedirectResponse(f"/ateliers/{slug}/animer#statement-{statement_id}", status_code=303)

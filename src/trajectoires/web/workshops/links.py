@@ -80,13 +80,13 @@ def join_links(request: Request, code: str) -> JoinLinks:
     public_url = state.settings.public_url
     if public_url:
         return JoinLinks((public_url + path,))
-    lan_urls: list[str] | None = getattr(state, "lan_urls", None)
+    lan_urls: list[str] | None = state.lan_urls
     current = str(request.base_url).rstrip("/")
     if lan_urls:
         ordered = sorted(lan_urls, key=lambda url: url != current)
         return JoinLinks(tuple(url + path for url in ordered))
     problem = None
-    if lan_urls is not None and getattr(state, "listen_host", None) in ALL_INTERFACES:
+    if lan_urls is not None and state.listen_host in ALL_INTERFACES:
         problem = "no_lan_address"
     elif is_loopback(request.base_url.hostname):
         problem = "loopback"

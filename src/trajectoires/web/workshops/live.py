@@ -22,6 +22,10 @@ not 200 broadcasts.
 Event ids are increasing per process; a reconnecting browser sends
 ``Last-Event-ID`` and gets the events it missed from a small replay buffer, or
 a ``reset`` event (reload the board) when they are no longer there.
+
+The application builds one hub in ``create_app``; its lifespan calls
+:meth:`LiveHub.start` on the running loop (the bus starts listening) and
+:meth:`LiveHub.close` at shutdown (the bus stops, its thread ends).
 """
 
 from __future__ import annotations
@@ -39,7 +43,7 @@ from typing import Any, Protocol
 
 import anyio.to_thread
 
-__all__ = ["Bus", "LiveEvent", "LiveHub", "LocalBus", "Subscription"]
+__all__ = ["Bus", "CountsLoader", "LiveEvent", "LiveHub", "LocalBus", "Subscription"]
 
 logger = logging.getLogger(__name__)
 
@@ -124,6 +128,10 @@ class LiveHub:
     ----------
     bus
         How messages reach every process; default: :class:`LocalBus`.
+    counts
+        ``counts(statement_ids)`` returns ``{id: {"agree", "disagree", "pass"}}``; it
+        runs in a worker thread when a ``votes`` message is delivered. Without it,
+        ``votes`` messages reach the listeners only.
     queue_size
         Events buffered per subscriber before it is dropped.
     vote_interval
@@ -139,6 +147,7 @@ class LiveHub:
         self,
         bus: Bus | None = None,
         *,
+        counts: CountsLoader | None = None,
         queue_size: int = 64,
         vote_interval: float = 0.2,
         keepalive: float = 15.0,
@@ -150,7 +159,7 @@ class LiveHub:
         self.keepalive = keepalive
         self._replay_size = replay
         self._loop: asyncio.AbstractEventLoop | None = None
-        self._counts_loader: CountsLoader | None = None
+        self._counts_loader = counts
         self._subscribers: dict[int, set[Subscription]] = {}
         self._replay: dict[int, deque[LiveEvent]] = {}
         self._next_id = 0
@@ -161,26 +170,22 @@ class LiveHub:
         self._listeners: list[Callable[[int, str], None]] = []
 
     # -- wiring -------------------------------------------------------------------------
-    def attach(
-        self, counts_loader: CountsLoader, bus_factory: Callable[[], Bus] | None = None
-    ) -> None:
-        """Bind the hub to the running event loop; call from the loop (idempotent).
+    def start(self) -> None:
+        """Bind the hub to the running event loop and start the bus (idempotent).
 
-        ``counts_loader(statement_ids)`` returns ``{id: {"agree", "disagree", "pass"}}``
-        and runs in a worker thread. ``bus_factory`` builds the bus at the first call.
+        The application's lifespan calls it at startup. Publishing from worker threads
+        needs the loop: before ``start``, messages are dropped (nobody can listen).
         """
         loop = asyncio.get_running_loop()
-        self._counts_loader = counts_loader
         if loop is self._loop:
             return
-        if bus_factory is not None and self._loop is None:
-            self.bus = bus_factory()
         self._loop = loop
         self._flush_scheduled = False
         self.bus.start(self._deliver, loop)
 
     def close(self) -> None:
-        """Stop the bus (at application shutdown)."""
+        """Stop the bus (its listener thread ends) and forget the loop (at shutdown)."""
+        self._loop = None
         self.bus.close()
 
     @property

@@ -66,9 +66,11 @@ class PostgresBus:
         self._thread: threading.Thread | None = None
 
     def start(self, deliver: Callable[[Message], None], loop: asyncio.AbstractEventLoop) -> None:
-        """Deliver notifications with ``deliver`` on ``loop``; start listening once."""
+        """Deliver notifications with ``deliver`` on ``loop``; start listening if not yet."""
         self._deliver, self._loop = deliver, loop
-        if self._thread is None:
+        if self._thread is None or not self._thread.is_alive():
+            self._stop.clear()
+            self._listening.clear()
             self._thread = threading.Thread(
                 target=self._listen, name="trajectoires-live-listen", daemon=True
             )
@@ -88,13 +90,15 @@ class PostgresBus:
                 raise
 
     def close(self) -> None:
-        """Stop listening and close both connections."""
+        """Stop listening and close both connections; ``start`` may listen again later."""
         self._stop.set()
         if self._thread is not None:
             self._thread.join(5)
+            self._thread = None
         with self._send_lock:
             if self._sender is not None:
                 self._sender.close()
+                self._sender = None
 
     def _listen(self) -> None:
         while not self._stop.is_set():

@@ -14,6 +14,7 @@ from fastapi.responses import RedirectResponse, Response, StreamingResponse
 from sqlalchemy.orm import Session
 from starlette.concurrency import run_in_threadpool
 
+from trajectoires.foresight import access
 from trajectoires.foresight.errors import ForesightError
 from trajectoires.foresight.participation import (
     join_workshop,
@@ -21,54 +22,37 @@ from trajectoires.foresight.participation import (
     workshop_board,
 )
 from trajectoires.foresight.voting import vote
-from trajectoires.foresight.workshops import WorkshopView, find_by_join_code, list_workshops
+from trajectoires.foresight.workshops import WorkshopView, list_workshops
+from trajectoires.web.errors import render_form_error
 from trajectoires.web.security import require_csrf
-from trajectoires.web.workshops import facilitation, opinion_pages
+from trajectoires.web.workshops import facilitation
 from trajectoires.web.workshops.deps import (
     MAX_ID,
     DbSession,
     FacilitatorId,
     Hub,
-    Opinions,
     current_participant,
-    http_error,
     secure_cookies,
     set_participant_cookie,
-    visible_workshop,
 )
 from trajectoires.web.workshops.events import publish_statement, publish_vote
 from trajectoires.web.workshops.facilitation import placeholder_statement
-from trajectoires.web.workshops.opinion_pages import install_opinions, opinions_context
+from trajectoires.web.workshops.kinds import page_context
 
 __all__ = ["router"]
 
 router = APIRouter(include_in_schema=False)
 router.include_router(facilitation.router)
-router.include_router(opinion_pages.router)
 
 NO_BUFFERING = {"Cache-Control": "no-cache", "X-Accel-Buffering": "no"}
+JOIN_FORM = "workshops/join.html"
+PARTICIPANT_PAGE = "workshops/participate.html"
 
 
 def render(request: Request, name: str, context: dict[str, Any], status: int = 200) -> Response:
     """Render the template ``name`` with ``context``."""
     templates = request.app.state.templates
     return templates.TemplateResponse(request, name, context, status_code=status)
-
-
-def load_workshop(session: Session, slug: str, me: int | None) -> WorkshopView:
-    """Return the workshop ``slug`` or raise a 404 with the French message.
-
-    A draft is shown to its facilitator ``me`` only; anyone else gets the same 404.
-    """
-    return visible_workshop(session, slug, me)
-
-
-def _is_draft_code(session: Session, code: str) -> bool:
-    """Whether ``code`` is the join code of a workshop still in preparation."""
-    try:
-        return find_by_join_code(session, code).is_draft
-    except ForesightError:
-        return False  # malformed or unknown: ``join_workshop`` says so
 
 
 @router.get("/ateliers")
@@ -80,23 +64,18 @@ def workshop_list(request: Request, session: DbSession, me: FacilitatorId) -> Re
     )
 
 
-def _join_page(request: Request, code: str = "", pseudonym: str = "", **extra: Any) -> Response:
-    status = extra.pop("status", 200)
-    context = {"code": code, "pseudonym": pseudonym, **extra}
-    return render(request, "workshops/join.html", context, status)
-
-
 @router.get("/rejoindre")
 def join_form(request: Request) -> Response:
     """Show the join form (code and pseudonym)."""
-    return _join_page(request)
+    return render(request, JOIN_FORM, {"code": "", "pseudonym": ""})
 
 
 @router.get("/rejoindre/{code}")
 def join_link(request: Request, code: str, session: DbSession) -> Response:
     """Show the join form with the code of the link filled in (and if it is not open yet)."""
     code = code.upper()[:12]
-    return _join_page(request, code=code, not_open=_is_draft_code(session, code))
+    context = {"code": code, "pseudonym": "", "not_open": access.awaiting_opening(session, code)}
+    return render(request, JOIN_FORM, context)
 
 
 @router.post("/rejoindre", dependencies=[Depends(require_csrf)])
@@ -109,42 +88,38 @@ def join(
 ) -> Response:
     """Join the workshop; the participant token goes into an HttpOnly cookie.
 
-    A workshop in preparation (draft) cannot be joined yet: the form says so (409).
+    Refusals (unknown code, pseudonym taken, workshop not open yet) show the form again
+    with the message.
     """
-    if _is_draft_code(session, code):
-        return _join_page(request, code, pseudonym, not_open=True, status=409)
     try:
         joined = join_workshop(session, code, pseudonym)
     except ForesightError as error:
-        status = http_error(error).status_code
-        return _join_page(request, code, pseudonym, error=error.message, status=status)
+        return render_form_error(request, JOIN_FORM, {"code": code, "pseudonym": pseudonym}, error)
     response = RedirectResponse(f"/ateliers/{joined.workshop.slug}", status_code=303)
     secure = secure_cookies(request)
     set_participant_cookie(response, joined.workshop, joined.token, secure=secure)
     return response
 
 
-def participant_page(
-    request: Request, session: Session, workshop: WorkshopView, **extra: Any
-) -> Response:
-    """Render the participant view of ``workshop`` (read-only if not joined)."""
-    status = extra.pop("status", 200)
+def participant_context(
+    request: Request, session: Session, workshop: WorkshopView
+) -> dict[str, Any]:
+    """Context of the participant view of ``workshop`` (read-only if not joined)."""
     me = current_participant(request, session, workshop)
     board = workshop_board(session, workshop, viewer=me)
     phase = workshop.manifest.phase(workshop.status)
-    service = getattr(request.app.state, "opinions", None) or install_opinions(request.app)
-    context = {"workshop": workshop, "board": board, "me": me, "phase": phase, **extra,
-               "template_statement": placeholder_statement(workshop),
-               **opinions_context(request.app, service, workshop, me.id if me else None)}
-    return render(request, "workshops/participate.html", context, status)
+    return {"workshop": workshop, "board": board, "me": me, "phase": phase,
+            "template_statement": placeholder_statement(workshop),
+            **page_context(request, "participant", workshop, me)}
 
 
 @router.get("/ateliers/{slug}")
 def workshop_page(
-    request: Request, slug: str, session: DbSession, _opinions: Opinions, facilitator: FacilitatorId
+    request: Request, slug: str, session: DbSession, facilitator: FacilitatorId
 ) -> Response:
-    """Show the workshop: question, statements with counts, forms to post and vote, opinions."""
-    return participant_page(request, session, load_workshop(session, slug, facilitator))
+    """Show the workshop: question, statements, forms to post and vote, its kind's sections."""
+    workshop = access.visible_workshop(session, slug, facilitator)
+    return render(request, PARTICIPANT_PAGE, participant_context(request, session, workshop))
 
 
 @router.post("/ateliers/{slug}/propositions", dependencies=[Depends(require_csrf)])
@@ -158,17 +133,15 @@ def post_statement_form(
     text: Annotated[str, Form()] = "",
 ) -> Response:
     """Post a statement (form fallback of the API); redirect back to the workshop."""
-    workshop = load_workshop(session, slug, facilitator)
+    workshop = access.visible_workshop(session, slug, facilitator)
     me = current_participant(request, session, workshop)
     if me is None:
         return RedirectResponse(f"/rejoindre/{workshop.join_code}", status_code=303)
     try:
         statement = post_statement(session, me, text)
     except ForesightError as error:
-        status = http_error(error).status_code
-        return participant_page(
-            request, session, workshop, error=error.message, text=text, status=status
-        )
+        context = {**participant_context(request, session, workshop), "text": text}
+        return render_form_error(request, PARTICIPANT_PAGE, context, error)
     publish_statement(hub, statement)
     return RedirectResponse(f"/ateliers/{slug}#statement-{statement.id}", status_code=303)
 
@@ -185,15 +158,15 @@ def vote_form(
     value: Annotated[str, Form()] = "",
 ) -> Response:
     """Vote on a statement (form fallback of the API); redirect back to the statement."""
-    workshop = load_workshop(session, slug, facilitator)
+    workshop = access.visible_workshop(session, slug, facilitator)
     me = current_participant(request, session, workshop)
     if me is None:
         return RedirectResponse(f"/rejoindre/{workshop.join_code}", status_code=303)
     try:
         outcome = vote(session, me, statement_id, value)
-    except ForesightError as error:
-        status = http_error(error).status_code
-        return participant_page(request, session, workshop, error=error.message, status=status)
+    except ForesightError as error:  # the page again, the refusal above the statements
+        context = participant_context(request, session, workshop)
+        return render_form_error(request, PARTICIPANT_PAGE, context, error)
     publish_vote(hub, outcome)
     return RedirectResponse(f"/ateliers/{slug}#statement-{statement_id}", status_code=303)
 
@@ -203,7 +176,6 @@ async def stream(
     slug: str,
     request: Request,
     hub: Hub,
-    _opinions: Opinions,
     facilitator: FacilitatorId,
     last_event_id: Annotated[str | None, Header()] = None,
 ) -> StreamingResponse:
@@ -212,7 +184,7 @@ async def stream(
 
     def lookup() -> WorkshopView:
         with db.sessionmaker() as session:
-            return load_workshop(session, slug, facilitator)
+            return access.visible_workshop(session, slug, facilitator)
 
     workshop = await run_in_threadpool(lookup)
     last = None

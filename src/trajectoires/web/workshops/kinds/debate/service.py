@@ -14,8 +14,8 @@ statements or moderation change:
   computation of 0.5 s the next one waits 5 s); votes that arrive meanwhile make the
   next one;
 - the work (reading the votes, ``analyse`` warm-started from the previous result,
-  rendering the section) runs in a worker thread (``anyio.to_thread``): voting and
-  the other requests are served meanwhile. The vote table is kept and only the votes
+  rendering the section) runs in the service's own worker threads (two at most):
+  voting and the other requests are served meanwhile. The vote table is kept and only the votes
   changed since the last read (minus a 10 s margin) are read and merged in; every
   ``FULL_READ_EVERY`` computations, and when a hidden statement is shown again, all
   the votes are read again;
@@ -25,6 +25,10 @@ statements or moderation change:
 Proactive computations only happen for workshops with a live subscriber in this
 process; otherwise the next reader (page or API) computes, in its worker thread. After
 a restart the state is empty and the first reader rebuilds it from the database.
+
+``create_app`` builds the service (it listens to the hub from then on); the
+application's lifespan calls :meth:`OpinionService.close` at shutdown, which cancels
+the pending computations and stops the worker threads.
 """
 
 from __future__ import annotations
@@ -34,10 +38,11 @@ import hashlib
 import logging
 import threading
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Annotated, Any
 
-import anyio.to_thread
+from fastapi import Depends, Request
 
 from trajectoires.collective import Params
 from trajectoires.db import Database
@@ -49,7 +54,7 @@ from trajectoires.foresight.opinions import (
 )
 from trajectoires.web.workshops.live import LiveHub
 
-__all__ = ["OpinionService", "opinion_key"]
+__all__ = ["OpinionService", "Opinions", "opinion_key", "opinion_service"]
 
 logger = logging.getLogger(__name__)
 
@@ -90,6 +95,8 @@ class OpinionService:
     ----------
     database
         Where the votes are read.
+    hub
+        The live hub: the service listens to its messages and sends it ``opinions`` events.
     key
         Key of the opaque participant ids (:func:`opinion_key`).
     render
@@ -99,33 +106,56 @@ class OpinionService:
         Minimum seconds between two computations of one workshop.
     params
         Parameters of the engine.
+    workers
+        Threads computing in the background (for different workshops at once).
 
     """
 
     def __init__(
-        self, database: Database, key: bytes, render: Renderer, *, interval: float = 2.0,
-        params: Params | None = None,
+        self, database: Database, hub: LiveHub, key: bytes, render: Renderer, *,
+        interval: float = 2.0, params: Params | None = None, workers: int = 2,
     ) -> None:
         self.database = database
         self.key = key
         self.render = render
         self.interval = interval
         self.params = params or Params()
+        self.workers = workers
         self.computations = 0
         self._debates: dict[int, _Debate] = {}
         self._registry_lock = threading.Lock()
-        self._hub: LiveHub | None = None
-        self._loop: asyncio.AbstractEventLoop | None = None
+        self._hub = hub
+        self._executor: ThreadPoolExecutor | None = None
         self._tasks: set[asyncio.Task[None]] = set()
-
-    # -- wiring (event loop) ------------------------------------------------------------------
-    def attach(self, hub: LiveHub) -> None:
-        """Listen to the hub's messages on the running loop (idempotent)."""
-        loop = asyncio.get_running_loop()
-        if self._hub is hub and self._loop is loop:
-            return
-        self._hub, self._loop = hub, loop
+        self._closed = False
         hub.add_listener(self.changed)
+
+    # -- lifecycle --------------------------------------------------------------------------
+    def _pool(self) -> ThreadPoolExecutor:
+        if self._executor is None:
+            self._executor = ThreadPoolExecutor(self.workers, "trajectoires-opinions")
+        return self._executor
+
+    def start(self) -> None:
+        """Compute in the background again after :meth:`close` (a new lifespan)."""
+        self._closed = False
+
+    def close(self) -> None:
+        """Cancel the scheduled and running computations and stop the worker threads.
+
+        Call it on the event loop at shutdown; it waits for a computation in progress.
+        Readers still get snapshots (computed in their own thread) until :meth:`start`.
+        """
+        self._closed = True
+        for debate in list(self._debates.values()):
+            if debate.timer is not None:
+                debate.timer.cancel()
+                debate.timer = None
+        for task in list(self._tasks):
+            task.cancel()
+        executor, self._executor = self._executor, None
+        if executor is not None:
+            executor.shutdown(wait=True, cancel_futures=True)
 
     def viewer_id(self, workshop_id: int, participant_id: int) -> str:
         """Opaque id of a participant on the workshop's map (to highlight "Vous")."""
@@ -148,9 +178,9 @@ class OpinionService:
         self._schedule(debate)
 
     def _schedule(self, debate: _Debate) -> None:
-        loop, hub = self._loop, self._hub
-        if loop is None or hub is None or loop.is_closed():
+        if self._closed:
             return
+        loop, hub = asyncio.get_running_loop(), self._hub
         if debate.running or debate.timer is not None or not debate.dirty:
             return
         if not hub.has_subscribers(debate.workshop_id):
@@ -164,22 +194,22 @@ class OpinionService:
     def _start(self, debate: _Debate) -> None:
         debate.timer = None
         debate.running = True
-        assert self._loop is not None
-        debate.last_start = self._loop.time()
+        debate.last_start = asyncio.get_running_loop().time()
         task = asyncio.ensure_future(self._run(debate))
         self._tasks.add(task)
         task.add_done_callback(self._tasks.discard)
 
     async def _run(self, debate: _Debate) -> None:
+        loop = asyncio.get_running_loop()
         try:
-            snapshot = await anyio.to_thread.run_sync(self._compute, debate)
+            snapshot = await loop.run_in_executor(self._pool(), self._compute, debate)
         except Exception:
             logger.exception("opinion computation failed for workshop %s", debate.workshop_id)
             snapshot = None
         finally:
             debate.running = False
-            debate.last_duration = self._loop.time() - debate.last_start if self._loop else 0.0
-        if snapshot is not None and self._hub is not None:
+            debate.last_duration = loop.time() - debate.last_start
+        if snapshot is not None:
             self._hub.broadcast_local(debate.workshop_id, "opinions", self.event_data(debate))
         self._schedule(debate)
 
@@ -233,3 +263,11 @@ class OpinionService:
                 "groups": len(snapshot.data["groups"]), "n_votes": snapshot.n_votes,
                 "n_participants": snapshot.n_participants,
                 "computed_at": snapshot.computed_at.isoformat(), "html": html}
+
+
+async def opinion_service(request: Request) -> OpinionService:
+    """FastAPI dependency: the application's opinion service (built by ``create_app``)."""
+    return request.app.state.kind_services["debate"]
+
+
+Opinions = Annotated[OpinionService, Depends(opinion_service)]

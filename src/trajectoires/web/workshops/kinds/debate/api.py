@@ -11,11 +11,13 @@ from datetime import datetime
 from fastapi import APIRouter
 from pydantic import BaseModel, Field
 
-from trajectoires.web.workshops.deps import DbSession, FacilitatorId, Opinions, visible_workshop
+from trajectoires.foresight import access
+from trajectoires.web.workshops.deps import DbSession, FacilitatorId
+from trajectoires.web.workshops.kinds.debate.service import Opinions
 
 __all__ = ["OpinionsOut", "router"]
 
-router = APIRouter()
+router = APIRouter(prefix="/api/v1/workshops", tags=["ateliers"])
 
 
 class PositionOut(BaseModel):
@@ -75,7 +77,7 @@ def read_opinions(
     slug: str, session: DbSession, opinions: Opinions, facilitator: FacilitatorId
 ) -> OpinionsOut:
     """Opinion map, groups, consensus, divisive and uncertain statements of the debate."""
-    workshop = visible_workshop(session, slug, facilitator)
+    workshop = access.visible_workshop(session, slug, facilitator, kind="debate")
     snap = opinions.latest(workshop.id)
     return OpinionsOut(
         version=snap.version, computed_at=snap.computed_at, duration_ms=snap.duration_ms,

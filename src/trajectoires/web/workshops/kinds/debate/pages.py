@@ -1,7 +1,7 @@
-"""The "Carte des opinions" section of the workshop pages, and the Pol.is export.
+"""The "Carte des opinions" section of the debate's pages, and the Pol.is export.
 
-The section's body is one template (``workshops/_opinions_body.html``) rendered in two
-ways: in the page, for its viewer (their dot marked "Vous", their group named), and
+The section's body is one template (``kinds/debate/_opinions_body.html``) rendered in
+two ways: in the page, for its viewer (their dot marked "Vous", their group named), and
 without a viewer for the live ``opinions`` event, where ``static/workshop.js`` marks
 the viewer's dot itself (it knows its opaque id from ``data-opinion-id``).
 """
@@ -15,34 +15,41 @@ from functools import partial
 from pathlib import Path
 from typing import Any
 
-from fastapi import APIRouter, FastAPI, HTTPException
+from fastapi import APIRouter, FastAPI, Request
 from fastapi.responses import RedirectResponse, Response
 from fastapi.templating import Jinja2Templates
 
 from trajectoires.collective import opinion_map_svg
-from trajectoires.foresight.errors import ForesightError
+from trajectoires.foresight import access
 from trajectoires.foresight.opinions import OpinionSnapshot, export_polis
-from trajectoires.foresight.workshops import WorkshopView, get_workshop
-from trajectoires.web.workshops.deps import DbSession, FacilitatorId, http_error
-from trajectoires.web.workshops.opinions import OpinionService, opinion_key
+from trajectoires.foresight.participation import ParticipantView
+from trajectoires.foresight.workshops import WorkshopView
+from trajectoires.web.workshops.deps import DbSession, FacilitatorId
+from trajectoires.web.workshops.kinds.debate.service import OpinionService, opinion_key
 
-__all__ = ["install_opinions", "opinions_context", "render_body", "router"]
+__all__ = [
+    "build_opinions",
+    "facilitator_context",
+    "opinions_context",
+    "participant_context",
+    "render_body",
+    "router",
+]
 
 router = APIRouter(include_in_schema=False)
 
+KIND = "debate"
 SHAPE_NAMES = ("rond", "carré", "triangle", "losange", "croix", "étoile")
 COLOUR_NAMES = ("bleu", "vermillon", "vert", "rose", "orange", "bleu ciel")
 
 
-def install_opinions(app: FastAPI, *, interval: float = 2.0) -> OpinionService:
-    """Create the app's :class:`OpinionService` (``app.state.opinions``) and return it."""
-    templates: Jinja2Templates = app.state.templates
-    service = OpinionService(
-        app.state.db, opinion_key(app.state.settings.secret_key),
-        partial(render_body, templates), interval=interval,
+def build_opinions(app: FastAPI) -> OpinionService:
+    """Build the app's :class:`OpinionService` on its database, hub, secret and templates."""
+    state = app.state
+    return OpinionService(
+        state.db, state.live, opinion_key(state.settings.secret_key),
+        partial(render_body, state.templates),
     )
-    app.state.opinions = service
-    return service
 
 
 def _svg(snapshot: OpinionSnapshot, viewer_pid: int | None) -> str:
@@ -74,19 +81,34 @@ def body_context(
 def render_body(templates: Jinja2Templates, snapshot: OpinionSnapshot,
                 viewer_pid: int | None = None, viewer_oid: str | None = None) -> str:
     """HTML of the section's body (thread-safe: usable from the worker thread)."""
-    template = templates.env.get_template("workshops/_opinions_body.html")
+    template = templates.env.get_template("kinds/debate/_opinions_body.html")
     return template.render(**body_context(snapshot, viewer_pid, viewer_oid))
 
 
 def opinions_context(
-    request_app: FastAPI, service: OpinionService, workshop: WorkshopView,
-    viewer_pid: int | None = None,
+    app: FastAPI, workshop: WorkshopView, viewer_pid: int | None = None
 ) -> dict[str, Any]:
-    """Context of the section in a page (sync: call from a worker thread)."""
+    """Context of the section in a page (blocking: call it from a worker thread)."""
+    service: OpinionService = app.state.kind_services[KIND]
     snapshot = service.latest(workshop.id)
     viewer_oid = service.viewer_id(workshop.id, viewer_pid) if viewer_pid is not None else None
-    html = render_body(request_app.state.templates, snapshot, viewer_pid, viewer_oid)
+    html = render_body(app.state.templates, snapshot, viewer_pid, viewer_oid)
     return {"opinions": snapshot, "opinions_html": html, "opinion_viewer": viewer_oid or ""}
+
+
+def participant_context(
+    request: Request, workshop: WorkshopView, participant: ParticipantView | None
+) -> dict[str, Any]:
+    """Context of the section on the participant page (the viewer's own dot and group)."""
+    viewer = participant.id if participant is not None else None
+    return {**opinions_context(request.app, workshop, viewer), "facilitator_view": False}
+
+
+def facilitator_context(
+    request: Request, workshop: WorkshopView, _participant: ParticipantView | None
+) -> dict[str, Any]:
+    """Context of the section on the facilitation page (computation details, export)."""
+    return {**opinions_context(request.app, workshop), "facilitator_view": True}
 
 
 @router.get("/ateliers/{slug}/export/polis.zip")
@@ -94,17 +116,12 @@ def export_polis_zip(slug: str, session: DbSession, me: FacilitatorId) -> Respon
     """Download the debate as a Pol.is export (four CSV files in a zip; facilitator only)."""
     if me is None:
         return RedirectResponse(f"/connexion?suivant=/ateliers/{slug}/animer", status_code=303)
-    try:
-        workshop = get_workshop(session, slug)
-        if workshop.facilitator_id != me:
-            raise HTTPException(403, "Seul l'animateur de cet atelier peut l'exporter.")
-        with tempfile.TemporaryDirectory() as folder:
-            export_polis(session, workshop.id, Path(folder))
-            buffer = io.BytesIO()
-            with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
-                for path in sorted(Path(folder).iterdir()):
-                    archive.write(path, path.name)
-    except ForesightError as error:
-        raise http_error(error) from error
+    workshop = access.own_workshop(session, slug, me, kind=KIND)
+    buffer = io.BytesIO()
+    with tempfile.TemporaryDirectory() as folder:
+        export_polis(session, workshop.id, Path(folder))
+        with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+            for path in sorted(Path(folder).iterdir()):
+                archive.write(path, path.name)
     headers = {"Content-Disposition": f'attachment; filename="{slug}-polis.zip"'}
     return Response(buffer.getvalue(), media_type="application/zip", headers=headers)
