@@ -34,6 +34,7 @@ from trajectoires.web.workshops import api as workshop_api
 from trajectoires.web.workshops import pages as workshop_pages
 from trajectoires.web.workshops.events import make_hub
 from trajectoires.web.workshops.kinds import discover
+from trajectoires.web.workshops.lookups import build_lookups
 
 __all__ = ["build_state", "create_app", "lifespan"]
 
@@ -109,6 +110,7 @@ def build_state(app: FastAPI, settings: Settings, database: Database) -> None:
     state.diagnoses_running = {}  # the diagnoses being computed, by key
     state.listen_host = None  # set by ``trajectoires serve``, with the addresses below
     state.lan_urls = None
+    state.lookups = build_lookups(app)  # what the contribution services read elsewhere
     state.web_kinds = {kind.key: kind for kind in discover()}
     state.kind_services = {
         key: kind.service(app) for key, kind in state.web_kinds.items() if kind.service
