@@ -1,7 +1,15 @@
 """Live events of a workshop, published after the service's transaction committed.
 
-The payloads are the JSON the browser receives in the ``statement``, ``hidden``,
-``status`` and ``votes`` events of ``GET /ateliers/{slug}/flux`` (see docs/workshops.md).
+The payloads are the JSON the browser receives in the events of
+``GET /ateliers/{slug}/flux`` (see docs/workshops.md):
+
+- the open debate's ``statement``, ``hidden`` and ``votes`` (counts, coalesced);
+- every kind's ``status`` (the phase changed: pages reload), ``contribution`` (one
+  was posted, edited, hidden, shown, merged: pages refresh their lists), ``state``
+  (lock, timer, tables) and ``ranking`` (points changed).
+
+The generic events carry ids and statuses, never text: a page refreshes what it
+shows from the server, which applies who may see what.
 :func:`make_hub` builds the application's hub on its database.
 """
 
@@ -10,6 +18,8 @@ from __future__ import annotations
 from typing import Any
 
 from trajectoires.db import Database
+from trajectoires.foresight.contributions import ContributionView
+from trajectoires.foresight.facilitation import SessionState
 from trajectoires.foresight.participation import BoardStatement, Counts, VoteOutcome
 from trajectoires.foresight.voting import vote_counts
 from trajectoires.foresight.workshops import WorkshopView
@@ -17,9 +27,13 @@ from trajectoires.web.workshops.live import CountsLoader, LiveHub
 from trajectoires.web.workshops.live_pg import PostgresBus
 
 __all__ = [
+    "contribution_payload",
     "counts_loader",
     "counts_payload",
     "make_hub",
+    "publish_contribution",
+    "publish_ranking",
+    "publish_state",
     "publish_statement",
     "publish_status",
     "publish_vote",
@@ -89,3 +103,35 @@ def publish_vote(hub: LiveHub, outcome: VoteOutcome) -> None:
 def publish_status(hub: LiveHub, workshop: WorkshopView) -> None:
     """Announce a phase change."""
     hub.publish(workshop.id, "status", {"status": workshop.status, "label": workshop.phase_label})
+
+
+def contribution_payload(contribution: ContributionView) -> dict[str, Any]:
+    """Return the ids and status of a contribution (no text: pages fetch what they may see)."""
+    return {
+        "id": contribution.id,
+        "type": contribution.type,
+        "status": contribution.status,
+        "table_id": contribution.table_id,
+        "merged_into_id": contribution.merged_into_id,
+        "updated_at": contribution.updated_at.isoformat(),
+    }
+
+
+def publish_contribution(hub: LiveHub, contribution: ContributionView) -> None:
+    """Announce that a contribution was posted, edited, hidden, shown or merged."""
+    hub.publish(contribution.workshop_id, "contribution", contribution_payload(contribution))
+
+
+def publish_state(hub: LiveHub, state: SessionState) -> None:
+    """Announce the lock, the timer and the tables of a workshop."""
+    ends = state.timer_ends_at.isoformat() if state.timer_ends_at else None
+    hub.publish(state.workshop_id, "state", {
+        "locked": state.locked, "timer_ends_at": ends, "timer_label": state.timer_label,
+        "tables": [{"id": t.id, "name": t.name, "participants": t.participants}
+                   for t in state.tables],
+    })
+
+
+def publish_ranking(hub: LiveHub, workshop_id: int) -> None:
+    """Announce that priority points changed (pages refresh the ranking)."""
+    hub.publish(workshop_id, "ranking", {})
