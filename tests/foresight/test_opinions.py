@@ -11,7 +11,7 @@ from trajectoires.collective import read_polis
 from trajectoires.db import Database
 from trajectoires.foresight import participation, voting
 from trajectoires.foresight.errors import ConflictError
-from trajectoires.foresight.opinions import (
+from trajectoires.foresight.kinds.debate.opinions import (
     analyse_debate,
     export_polis,
     load_debate,

@@ -1,11 +1,20 @@
 """Foresight workshops: the domain (models and one function per use case).
 
-- :mod:`~trajectoires.foresight.facilitators`: accounts, password check, demo account;
+- :mod:`~trajectoires.foresight.kinds`: the workshop kinds, each a manifest in one
+  module, discovered (open debate, Imaginer 2030, Construire 2030);
 - :mod:`~trajectoires.foresight.workshops`: creation, join codes, phases, listing;
-- :mod:`~trajectoires.foresight.participation`: joining, statements, votes, moderation, board;
-- :mod:`~trajectoires.foresight.opinions`: opinion groups of a debate (votes read from the
-  database, analysed by :mod:`trajectoires.collective`), Pol.is export;
-- :mod:`~trajectoires.foresight.kinds`: the registry of workshop kinds (open debate, …).
+- :mod:`~trajectoires.foresight.access`: who sees and runs a workshop (drafts);
+- :mod:`~trajectoires.foresight.participation`: joining, the debate's statements and board;
+- :mod:`~trajectoires.foresight.contributions`: the generic contribution store of every kind;
+- :mod:`~trajectoires.foresight.moderation`: hide and restore with a reason, merge duplicates;
+- :mod:`~trajectoires.foresight.facilitation`: lock, timer, tables, per-workshop settings;
+- :mod:`~trajectoires.foresight.priorities`: dot voting and its ranking;
+- :mod:`~trajectoires.foresight.voting`: the debate's agree / disagree / pass votes;
+- :mod:`~trajectoires.foresight.demo`: one example workshop of each kind;
+- :mod:`~trajectoires.foresight.facilitators`: accounts, password check, demo account.
+
+The debate's opinion groups and Pol.is export live with its kind
+(:mod:`trajectoires.foresight.kinds.debate.opinions`).
 
 Every service takes a SQLAlchemy session with no transaction in progress, owns its
 transaction, and returns a frozen dataclass or raises a

@@ -1,7 +1,7 @@
 """``GET /api/v1/workshops/{slug}/opinions``: the opinion groups of a debate, as JSON.
 
 Participants appear under an opaque id per workshop (not their pseudonym nor their
-database id): see :mod:`trajectoires.foresight.opinions`.
+database id): see :mod:`trajectoires.foresight.kinds.debate.opinions`.
 """
 
 from __future__ import annotations

@@ -21,7 +21,7 @@ from fastapi.templating import Jinja2Templates
 
 from trajectoires.collective import opinion_map_svg
 from trajectoires.foresight import access
-from trajectoires.foresight.opinions import OpinionSnapshot, export_polis
+from trajectoires.foresight.kinds.debate.opinions import OpinionSnapshot, export_polis
 from trajectoires.foresight.participation import ParticipantView
 from trajectoires.foresight.workshops import WorkshopView
 from trajectoires.web.workshops.deps import DbSession, FacilitatorId

@@ -1,7 +1,7 @@
 """Opinion groups of the live debate, recomputed after batches of votes, off the event loop.
 
 :class:`OpinionService` keeps, per workshop, the latest
-:class:`~trajectoires.foresight.opinions.OpinionSnapshot` (with the engine's
+:class:`~trajectoires.foresight.kinds.debate.opinions.OpinionSnapshot` (with the engine's
 :class:`~trajectoires.collective.Result` and vote table) and recomputes it when votes,
 statements or moderation change:
 
@@ -46,7 +46,7 @@ from fastapi import Depends, Request
 
 from trajectoires.collective import Params
 from trajectoires.db import Database
-from trajectoires.foresight.opinions import (
+from trajectoires.foresight.kinds.debate.opinions import (
     OpinionSnapshot,
     analyse_debate,
     load_votes,

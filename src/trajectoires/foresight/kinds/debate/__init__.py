@@ -1,8 +1,8 @@
 """The open debate: participants post short statements and vote agree / disagree / pass.
 
 This is the Pol.is-style kind of workshop; opinion groups are computed from its vote
-matrix by :mod:`trajectoires.collective` (:mod:`trajectoires.foresight.opinions`), and
-it exports the four Pol.is files.
+matrix by :mod:`trajectoires.collective` in :mod:`.opinions` (imported on use: the
+manifest stays light), which also exports the four Pol.is files.
 """
 
 from trajectoires.foresight.kinds.manifest import (
