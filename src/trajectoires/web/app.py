@@ -31,10 +31,13 @@ from trajectoires.web.territory import api as territory_api
 from trajectoires.web.territory import diagnosis_api, diagnosis_pages
 from trajectoires.web.territory import pages as territory_pages
 from trajectoires.web.workshops import api as workshop_api
+from trajectoires.web.workshops import contributions_api, kinds_api, session_api
 from trajectoires.web.workshops import pages as workshop_pages
+from trajectoires.web.workshops.contribution_schemas import install_openapi
 from trajectoires.web.workshops.events import make_hub
 from trajectoires.web.workshops.kinds import discover
 from trajectoires.web.workshops.lookups import build_lookups
+from trajectoires.web.workshops.throttle import build_write_throttle
 
 __all__ = ["build_state", "create_app", "lifespan"]
 
@@ -80,12 +83,13 @@ def create_app(settings: Settings | None = None, database: Database | None = Non
     )
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
     for module in (territory_pages, territory_api, diagnosis_pages, diagnosis_api, auth,
-                   workshop_pages, workshop_api):
+                   workshop_pages, workshop_api, kinds_api, contributions_api, session_api):
         app.include_router(module.router)
     for kind in app.state.web_kinds.values():
         if kind.router is not None:
             app.include_router(kind.router)
     errors.install(app)
+    install_openapi(app)  # the body of POST contributions, per kind and type
     return app
 
 
@@ -103,6 +107,7 @@ def build_state(app: FastAPI, settings: Settings, database: Database) -> None:
     state.templates.env.globals["url_for"] = security.path_url_for  # no Host in pages
     state.live = make_hub(database)
     state.login_throttle = auth.LoginThrottle()
+    state.write_throttle = build_write_throttle(settings)  # web/workshops/throttle.py
     state.territory_reference = None  # web/territory/deps.py: loaded on first use
     state.territory_maps = None  # the map cache of that reference
     state.indicator_profile = None  # (state of the store, headline indicators)

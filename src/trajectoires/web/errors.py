@@ -112,7 +112,9 @@ def install(app: FastAPI) -> None:
         message = exc.detail if isinstance(exc.detail, str) else None
         if not message or message in ("Not Found", "Method Not Allowed"):
             message = GENERIC_MESSAGES.get(exc.status_code, "Erreur.")
-        return render_error(request, exc.status_code, message)
+        response = render_error(request, exc.status_code, message)
+        response.headers.update(exc.headers or {})  # Retry-After of a throttled write
+        return response
 
     @app.exception_handler(ForesightError)
     async def domain_error(request: Request, exc: ForesightError) -> Response:

@@ -1,22 +1,40 @@
-"""``GET /api/v1/workshops/{slug}/roadmap``: the roadmap of a Construire 2030, as JSON.
+"""The JSON API of Construire 2030: its roadmap, speakers and starting point.
 
-Actors with their means and speakers' pseudonyms, actions with owner, partners, dates
-and instrument, milestones, commitments and dependencies: visible contributions only.
+- ``GET /api/v1/workshops/{slug}/roadmap``: actors with their means and speakers'
+  pseudonyms, actions with owner, partners, dates and instrument, milestones,
+  commitments and dependencies (visible contributions only);
+- ``POST …/speakers`` and ``POST …/start-from`` (the facilitator, ``X-CSRF-Token``):
+  who speaks for an actor (and so may commit it), and the copy of an Imaginer 2030 of
+  the same territory (:mod:`trajectoires.foresight.kinds._construire_service`).
 """
 
 from __future__ import annotations
 
-from fastapi import APIRouter
+from typing import Annotated
+
+from fastapi import APIRouter, Depends
 from pydantic import BaseModel, Field
 
 from trajectoires.foresight import access
 from trajectoires.foresight.kinds._construire_roadmap import Means, roadmap
+from trajectoires.foresight.kinds._construire_service import set_speaker, start_from
 from trajectoires.foresight.kinds.construire_2030 import KEY
-from trajectoires.web.workshops.deps import DbSession, FacilitatorId
+from trajectoires.foresight.workshops import WorkshopView
+from trajectoires.web.workshops.csrf import require_csrf_header
+from trajectoires.web.workshops.deps import MAX_ID, DbSession, FacilitatorId, Hub
+from trajectoires.web.workshops.events import publish_status
 
-__all__ = ["RoadmapOut", "router"]
+__all__ = ["RoadmapOut", "SpeakerOut", "StartOut", "router"]
 
 router = APIRouter(prefix="/api/v1/workshops", tags=["ateliers"])
+WRITE = [Depends(require_csrf_header)]
+ERRORS = {
+    403: {"description": "Pas l'animateur de l'atelier, ou jeton CSRF absent"},
+    404: {"description": "Atelier, participant ou atelier de départ introuvable"},
+    409: {"description": "Atelier clos, ou déjà parti d'un atelier"},
+    422: {"description": "Donnée invalide (message en français)"},
+}
+RowId = Annotated[int, Field(ge=1, le=MAX_ID)]
 
 
 class MeansOut(BaseModel):
@@ -123,3 +141,59 @@ def read_roadmap(slug: str, session: DbSession, facilitator: FacilitatorId) -> R
         dependencies=[DependencyOut(before=b, after=a) for b, a in plan.dependencies],
         svg=f"/ateliers/{workshop.slug}/feuille-de-route.svg",
     )
+
+
+class SpeakerIn(BaseModel):
+    """The participant who speaks for an actor (null: for none)."""
+
+    participant_id: RowId
+    actor_id: RowId | None
+
+
+class SpeakerOut(BaseModel):
+    """A participant and the actor they speak for."""
+
+    participant_id: int
+    pseudonym: str
+    actor_id: int | None
+
+
+class StartIn(BaseModel):
+    """The Imaginer 2030 (its slug) of the same territory to start from."""
+
+    source: str = Field(max_length=200, examples=["imaginer-le-finistere"])
+
+
+class StartOut(BaseModel):
+    """The copy: the source and how many contributions of each type were copied."""
+
+    source: str
+    counts: dict[str, int] = Field(examples=[{"headline": 3, "milestone": 5, "target": 2}])
+    copied: dict[int, int] = Field(description="Id de chaque copie, par id d'origine")
+
+
+def _owned(session: DbSession, slug: str, facilitator: int | None) -> WorkshopView:
+    return access.own_workshop(session, slug, facilitator, kind=KEY)  # type: ignore[arg-type]
+
+
+@router.post("/{slug}/speakers", response_model=SpeakerOut, dependencies=WRITE,
+             responses=ERRORS)
+def designate_speaker(slug: str, body: SpeakerIn, *, session: DbSession,
+                      facilitator: FacilitatorId) -> SpeakerOut:
+    """Designate who speaks for an actor, and so may commit it (the facilitator only)."""
+    workshop = _owned(session, slug, facilitator)
+    speaker = set_speaker(session, workshop.facilitator_id, workshop.id, body.participant_id,
+                          body.actor_id)
+    return SpeakerOut(participant_id=speaker.participant_id, pseudonym=speaker.pseudonym,
+                      actor_id=speaker.actor_id)
+
+
+@router.post("/{slug}/start-from", response_model=StartOut, dependencies=WRITE,
+             responses=ERRORS)
+def start_from_imaginer(slug: str, body: StartIn, *, session: DbSession, hub: Hub,
+                        facilitator: FacilitatorId) -> StartOut:
+    """Copy the headlines, milestones and targets of an Imaginer 2030 (the facilitator only)."""
+    workshop = _owned(session, slug, facilitator)
+    outcome = start_from(session, workshop.facilitator_id, workshop.id, body.source)
+    publish_status(hub, outcome.workshop)  # pages reload with the copies
+    return StartOut(source=outcome.source.slug, counts=outcome.counts, copied=outcome.copied)
