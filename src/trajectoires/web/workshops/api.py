@@ -2,7 +2,8 @@
 
 Reading is public, except drafts, which only their facilitator sees (others get
 the 404 of an unknown workshop). Writing needs the participant cookie set when joining
-(``POST /rejoindre``) and the session's CSRF token in the ``X-CSRF-Token`` header.
+(``POST /rejoindre``) and the session's CSRF token in the ``X-CSRF-Token`` header;
+statements and votes are throttled (:mod:`trajectoires.web.workshops.throttle`).
 Errors are ``{"detail": "<message en français>"}`` with the matching status.
 """
 
@@ -31,6 +32,7 @@ from trajectoires.web.workshops.deps import (
     participant_tokens,
 )
 from trajectoires.web.workshops.events import counts_payload, publish_statement, publish_vote
+from trajectoires.web.workshops.throttle import throttle_writes
 
 __all__ = ["router"]
 
@@ -40,6 +42,7 @@ ERRORS = {
     404: {"description": "Atelier ou proposition introuvable"},
     409: {"description": "Phase ou proposition qui refuse l'action"},
     422: {"description": "Donnée invalide (message en français)"},
+    429: {"description": "Trop d'écritures en peu de temps (en-tête Retry-After)"},
 }
 
 
@@ -142,8 +145,8 @@ def read_statements(
     "/{slug}/statements",
     status_code=201,
     response_model=StatementOut,
-    dependencies=[Depends(require_csrf_header)],
-    responses={k: ERRORS[k] for k in (403, 404, 409, 422)},
+    dependencies=[Depends(require_csrf_header), Depends(throttle_writes)],
+    responses={k: ERRORS[k] for k in (403, 404, 409, 422, 429)},
 )
 def create_statement(
     slug: str,
@@ -164,8 +167,8 @@ def create_statement(
 @router.post(
     "/{slug}/statements/{statement_id}/vote",
     response_model=VoteOut,
-    dependencies=[Depends(require_csrf_header)],
-    responses={k: ERRORS[k] for k in (403, 404, 409, 422)},
+    dependencies=[Depends(require_csrf_header), Depends(throttle_writes)],
+    responses={k: ERRORS[k] for k in (403, 404, 409, 422, 429)},
 )
 def create_vote(
     slug: str,
