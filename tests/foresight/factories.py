@@ -235,3 +235,26 @@ def contribute(db: Database, who: participation.ParticipantView, type_key: str, 
     with session(db) as s:
         return post_contribution(s, who.workshop_id, author, type_key, payload,
                                  lookups=lookups or Lookups())
+
+
+# -- JSON API clients ------------------------------------------------------------------------
+def api_visitor(app: FastAPI) -> TestClient:
+    """A browser with a session and its CSRF token in the ``X-CSRF-Token`` header."""
+    client = TestClient(app)
+    client.headers["X-CSRF-Token"] = csrf(client)
+    return client
+
+
+def api_participant(app: FastAPI, joined: participation.Joined) -> TestClient:
+    """A browser holding the participant cookie of ``joined`` (from :func:`join`)."""
+    client = api_visitor(app)
+    client.cookies.set(f"trajectoires_participant_{joined.workshop.id}", joined.token)
+    return client
+
+
+def api_facilitator(app: FastAPI, email: str = "anne@example.org") -> TestClient:
+    """A browser where the facilitator ``email`` logged in (create them first)."""
+    client = TestClient(app)
+    assert login(client, email).status_code == 303
+    client.headers["X-CSRF-Token"] = csrf(client)
+    return client
