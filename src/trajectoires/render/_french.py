@@ -1,24 +1,29 @@
-"""Numbers written the French way: decimal comma, thin spaces between thousands.
+"""Numbers and dates written the French way: decimal comma, thin spaces, « 1er mars ».
 
 The thousands separator is U+202F NARROW NO-BREAK SPACE, the thin space the
 Imprimerie nationale's *Lexique des règles typographiques* asks for, which
 also keeps a number from breaking across lines. The formatting itself is
 :func:`trajectoires.territory.summary.format_number`'s, shared with the pages
-and the diagnosis report; maps write ``NaN`` and never ``-0``.
+and the diagnosis report; maps write ``NaN`` and never ``-0``. Dates and
+counted words (« 3 jalons ») are written for the workshop drawings.
 """
 
 from __future__ import annotations
 
+import datetime
 import math
 from collections.abc import Sequence
 
 from trajectoires.territory.summary import format_number as _french_or_dash
 
-__all__ = ["THIN_SPACE", "bound_decimals", "format_many", "format_number"]
+__all__ = ["MONTHS", "THIN_SPACE", "bound_decimals", "count", "format_many", "format_number",
+           "french_date", "french_month"]
 
 THIN_SPACE = "\u202f"
 
 _MAX_DECIMALS = 4
+MONTHS = ("janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août",
+          "septembre", "octobre", "novembre", "décembre")
 
 
 def format_number(value: float, decimals: int = 0) -> str:
@@ -91,3 +96,40 @@ def bound_decimals(bounds: Sequence[float]) -> int:
         if all(low[1] < high[1] or low[0] == high[0] for low, high in pairs):
             return decimals
     return _MAX_DECIMALS
+
+
+def french_month(when: datetime.date) -> str:
+    """Write the month and year of ``when`` in French.
+
+    Examples
+    --------
+    >>> french_month(datetime.date(2027, 8, 15))
+    'août 2027'
+
+    """
+    return f"{MONTHS[when.month - 1]} {when.year}"
+
+
+def french_date(when: datetime.date) -> str:
+    """Write ``when`` in French, with « 1er » for the first of the month.
+
+    Examples
+    --------
+    >>> french_date(datetime.date(2030, 1, 1)), french_date(datetime.date(2026, 3, 12))
+    ('1er janvier 2030', '12 mars 2026')
+
+    """
+    day = "1er" if when.day == 1 else str(when.day)
+    return f"{day} {french_month(when)}"
+
+
+def count(number: int, word: str) -> str:
+    """Write ``number`` and ``word``, plural from 2 on as French does.
+
+    Examples
+    --------
+    >>> count(1, "jalon"), count(0, "action"), count(3, "acteur")
+    ('1 jalon', '0 action', '3 acteurs')
+
+    """
+    return f"{number} {word}{'s' if number > 1 else ''}"

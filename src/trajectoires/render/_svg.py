@@ -1,4 +1,4 @@
-"""Small helpers to write SVG text safely: escaping, attributes, elements.
+"""Small helpers to write SVG text safely: escaping, attributes, elements, wrapped lines.
 
 Every piece of text that reaches the document goes through :func:`escape`
 (or :func:`escape_many` for whole columns), which also drops the control
@@ -13,7 +13,7 @@ from collections.abc import Sequence
 
 import numpy as np
 
-__all__ = ["SVG_NAMESPACE", "element", "escape", "escape_many", "text_block"]
+__all__ = ["SVG_NAMESPACE", "element", "escape", "escape_many", "text_block", "text_lines", "wrap"]
 
 SVG_NAMESPACE = "http://www.w3.org/2000/svg"
 
@@ -111,3 +111,38 @@ def text_block(
         for index, line in enumerate(lines)
     )
     return element("text", spans, x=x, y=y, **attributes), y + (len(lines) - 1) * line_height
+
+
+def wrap(text: str, chars: int, max_lines: int | None = None) -> list[str]:
+    """Split ``text`` into lines of at most ``chars`` characters (at least 8).
+
+    With ``max_lines``, the last line kept ends with « … ».
+
+    Examples
+    --------
+    >>> wrap("Une navette autonome dessert les hameaux", 16, max_lines=2)
+    ['Une navette', 'autonome …']
+
+    """
+    return textwrap.wrap(text, max(chars, 8), break_on_hyphens=False, max_lines=max_lines,
+                         placeholder=" …") or [""]
+
+
+def text_lines(lines: Sequence[str], *, x: float, y: float, line_height: float,
+               **attributes: object) -> str:
+    """Write lines (not escaped) as one ``<text>``, first baseline at ``y``.
+
+    Unlike :func:`text_block`, the lines are already wrapped (see :func:`wrap`)
+    and the baselines are rounded to a tenth.
+
+    Examples
+    --------
+    >>> text_lines(["a <b>", "c"], x=0, y=10, line_height=12).count("<tspan")
+    2
+
+    """
+    if len(lines) == 1:
+        return element("text", escape(lines[0]), x=x, y=y, **attributes)
+    spans = "".join(element("tspan", escape(line), x=x, y=round(y + index * line_height, 1))
+                    for index, line in enumerate(lines))
+    return element("text", spans, x=x, y=y, **attributes)

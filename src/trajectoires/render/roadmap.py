@@ -22,22 +22,26 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from trajectoires.render._document import heading
-from trajectoires.render._svg import element, escape
-from trajectoires.render.choropleth import check_id
-from trajectoires.render.timeline import (
-    count,
-    french_date,
-    french_month,
+from trajectoires.render._drawing import (
+    GREY,
+    INK,
+    MARGIN,
+    TimeAxis,
+    arrow_path,
+    arrowhead,
+    check_period,
+    empty_note,
     legend_row,
+    pack_rows,
     svg_document,
-    text_lines,
-    wrap,
 )
+from trajectoires.render._french import count, french_date, french_month
+from trajectoires.render._svg import element, escape, text_lines, wrap
+from trajectoires.render.choropleth import check_id
 
 __all__ = ["RoadmapAction", "RoadmapLane", "RoadmapMilestone", "roadmap_svg"]
 
 WIDTH = 960
-MARGIN = 16
 NAME_WIDTH = 150
 PLOT_LEFT = MARGIN + NAME_WIDTH + 14
 PLOT_RIGHT = WIDTH - MARGIN - 8
@@ -49,8 +53,6 @@ GLYPH = 0.62 * TEXT_SIZE  # average width of a character, a little generous
 ITEM_GAP = 12
 POINT_R = 6
 DIAMOND = 9
-INK = "#1a1a1a"
-GREY = "#4d4d4d"
 BAR_FILL = "#dbe7f3"
 BAR_STROKE = "#1f4e79"
 MILESTONE_FILL = "#b35806"
@@ -58,20 +60,6 @@ MILESTONE_FILL = "#b35806"
 _HALO = {anchor: {"text_anchor": "end" if anchor == "end" else None, "stroke": "#ffffff",
                   "stroke_width": 3, "stroke_linejoin": "round", "paint_order": "stroke"}
          for anchor in ("start", "end")}
-
-
-@dataclass(frozen=True)
-class _Time:
-    """The time axis: dates from ``start`` to ``horizon`` across the plot."""
-
-    start: datetime.date
-    horizon: datetime.date
-
-    def x(self, when: datetime.date) -> float:
-        """Abscissa of ``when``, clamped to the axis."""
-        days = (min(max(when, self.start), self.horizon) - self.start).days
-        return round(PLOT_LEFT + days * (PLOT_RIGHT - PLOT_LEFT)
-                     / (self.horizon - self.start).days, 1)
 
 
 @dataclass(frozen=True)
@@ -165,8 +153,7 @@ class _Item:
 def _check(lanes: Sequence[RoadmapLane], actions: Sequence[RoadmapAction],
            milestones: Sequence[RoadmapMilestone], start: datetime.date,
            horizon: datetime.date) -> None:
-    if horizon <= start:
-        raise ValueError(f"horizon : date postérieure à start ({start}) attendue, reçu {horizon}")
+    check_period(start, horizon, "start")
     known = {lane.id for lane in lanes}
     if len(known) < len(lanes):
         ids = [lane.id for lane in lanes]
@@ -188,7 +175,7 @@ def _beside(kind: str, key: int, title: str, span: tuple[float, float], hover: s
     return _Item(kind, key, x0, x1, lines, round(x0 - 6, 1), "end", hover)
 
 
-def _action_item(action: RoadmapAction, lane: str, time: _Time) -> _Item:
+def _action_item(action: RoadmapAction, lane: str, time: TimeAxis) -> _Item:
     first, last = time.x(action.start), time.x(action.end)
     if last - first < 1:  # ends before it starts, or lies wholly outside the axis
         when = french_date(action.start)
@@ -211,24 +198,10 @@ def _action_item(action: RoadmapAction, lane: str, time: _Time) -> _Item:
     return _beside("action", action.id, action.title, (first, last), hover)
 
 
-def _milestone_item(milestone: RoadmapMilestone, lane: str, time: _Time) -> _Item:
+def _milestone_item(milestone: RoadmapMilestone, lane: str, time: TimeAxis) -> _Item:
     x = time.x(milestone.when)
     hover = f"Jalon : {milestone.title} — {lane}, {french_date(milestone.when)}"
     return _beside("jalon", milestone.id, milestone.title, (x - DIAMOND, x + DIAMOND), hover)
-
-
-def _pack(items: Sequence[_Item]) -> list[int]:
-    """Sub-row of each item: the first one where it and its label fit (greedy, by start)."""
-    ends: list[float] = []
-    rows = [0] * len(items)
-    for index in sorted(range(len(items)), key=lambda i: (items[i].extent, items[i].key)):
-        left, right = items[index].extent
-        row = next((r for r, end in enumerate(ends) if end + ITEM_GAP <= left), len(ends))
-        if row == len(ends):
-            ends.append(right)
-        ends[row] = right
-        rows[index] = row
-    return rows
 
 
 def _item_svg(item: _Item, top: float) -> str:
@@ -258,7 +231,7 @@ def _lane(name: str, items: list[_Item], *, top: float, shade: bool, css: dict[s
 
     Returns the background, the items and the bottom of the lane.
     """
-    rows = _pack(items)
+    rows = pack_rows([item.extent for item in items], [item.key for item in items], ITEM_GAP)
     name_lines = wrap(name, int(NAME_WIDTH / (14 * 0.68)), max_lines=3)
     height = max(2 * LANE_PAD + BAR + max(rows, default=0) * ROW,
                  2 * LANE_PAD + 17 * len(name_lines) + 6)
@@ -280,46 +253,14 @@ def _lane(name: str, items: list[_Item], *, top: float, shade: bool, css: dict[s
     return background, "\n".join(drawn), top + height
 
 
-def _years(top: float, bottom: float, time: _Time) -> str:
-    """Years at the top, centred in their span, and a line at each new year."""
-    parts = [element("line", x1=x, y1=top, x2=x, y2=bottom, stroke="#8c8c8c")
-             for x in (PLOT_LEFT, PLOT_RIGHT)]
-    for year in range(time.start.year, time.horizon.year + 1):
-        left = time.x(datetime.date(year, 1, 1))
-        right = time.x(datetime.date(year, 12, 31))
-        if right - left >= 40:
-            parts.append(element("text", str(year), x=round((left + right) / 2, 1), y=top + 18,
-                                 text_anchor="middle", font_size=14, font_weight="bold",
-                                 fill=GREY))
-        if time.start < datetime.date(year, 1, 1):
-            parts.append(element("line", x1=left, y1=top, x2=left, y2=bottom, stroke="#bdbdbd",
-                                 stroke_dasharray="4 3"))
-    return element("g", "\n".join(parts), class_="annees")
-
-
-def _arrow_path(xa: float, ya: float, xb: float, yb: float) -> str:
-    """Join the end of one action to the start of the next.
-
-    A curve when the second starts well after the first ends; otherwise a path
-    that turns back through the gap between the rows rather than across bars.
-    """
-    if xb - xa >= 24:
-        dx = max(12.0, (xb - xa) / 2)
-        return (f"M{xa:.1f} {ya:.1f}C{xa + dx:.1f} {ya:.1f} {xb - dx:.1f} {yb:.1f} "
-                f"{xb:.1f} {yb:.1f}")
-    gap = ya + ROW / 2 * (1 if yb > ya else -1)  # middle of the gap below or above
-    return (f"M{xa:.1f} {ya:.1f}H{xa + 4:.1f}V{gap:.1f}H{xb - 10:.1f}V{yb:.1f}"
-            f"L{xb:.1f} {yb:.1f}")
-
-
 def _arrows(dependencies: Sequence[tuple[int, int]],
             ends: dict[int, tuple[float, float, float]], marker_id: str) -> str:
     parts = []
     for before, after in dict.fromkeys(tuple(pair) for pair in dependencies):
         if before == after or before not in ends or after not in ends:
             continue
-        path = _arrow_path(ends[before][1], ends[before][2], ends[after][0] - 1,
-                           ends[after][2])
+        path = arrow_path(ends[before][1], ends[before][2], ends[after][0] - 1,
+                          ends[after][2], detour=ROW / 2)
         parts.append(element("path", d=path, class_="dependance", data_avant=before,
                              data_apres=after, marker_end=f"url(#{marker_id})"))
     return element("g", "\n".join(parts), class_="dependances", fill="none", stroke=GREY,
@@ -356,7 +297,7 @@ def _description(lanes: Sequence[RoadmapLane], actions: Sequence[RoadmapAction],
 
 def _items_by_lane(lanes: Sequence[RoadmapLane], actions: Sequence[RoadmapAction],
                    milestones: Sequence[RoadmapMilestone],
-                   time: _Time) -> dict[int | None, list[_Item]]:
+                   time: TimeAxis) -> dict[int | None, list[_Item]]:
     names = {lane.id: lane.name for lane in lanes}
     items: dict[int | None, list[_Item]] = {None: []} | {key: [] for key in names}
     for action in actions:
@@ -440,7 +381,7 @@ def roadmap_svg(lanes: Sequence[RoadmapLane], actions: Sequence[RoadmapAction],
     lanes, actions, milestones = tuple(lanes), tuple(actions), tuple(milestones)
     check_id(svg_id)
     _check(lanes, actions, milestones, start, horizon)
-    time, marker_id = _Time(start, horizon), f"{svg_id}-fleche"
+    time, marker_id = TimeAxis(start, horizon, PLOT_LEFT, PLOT_RIGHT), f"{svg_id}-fleche"
     title_text, y = heading(title, WIDTH)
     legend = _legend(y + 4, marker_id, start, horizon)
     axis_top = y + 24
@@ -448,14 +389,10 @@ def roadmap_svg(lanes: Sequence[RoadmapLane], actions: Sequence[RoadmapAction],
         lanes, _items_by_lane(lanes, actions, milestones, time), axis_top + 28)
     arrows = _arrows(dependencies, ends, marker_id)
     if not actions and not milestones:
-        drawn += element("text", escape("Aucune action pour l'instant"), x=PLOT_LEFT + 12,
-                         y=round((axis_top + 28 + bottom) / 2 + 5, 1), font_size=14,
-                         font_style="italic", fill=GREY, class_="vide")
-    arrowhead = element("marker", element("path", d="M0 0L10 5L0 10z", fill=GREY),
-                        id=marker_id, viewBox="0 0 10 10", refX=10, refY=5, markerWidth=9,
-                        markerHeight=9, markerUnits="userSpaceOnUse", orient="auto")
-    body = [element("defs", arrowhead), title_text, legend, backgrounds,
-            _years(axis_top, bottom, time), arrows, element("g", drawn, class_="elements")]
+        drawn += empty_note("Aucune action pour l'instant", x=PLOT_LEFT + 12,
+                            y=round((axis_top + 28 + bottom) / 2 + 5, 1), font_size=14)
+    body = [element("defs", arrowhead(marker_id)), title_text, legend, backgrounds,
+            time.years(axis_top, bottom), arrows, element("g", drawn, class_="elements")]
     description = _description(lanes, actions, milestones, arrows.count("<path"),
                                (start, horizon))
     return svg_document(body, svg_id=svg_id, title=title, description=description,

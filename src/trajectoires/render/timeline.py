@@ -10,28 +10,36 @@ The document is narrow (420 units wide, as tall as its content) and has no
 fixed size: it fills its container, a 390-pixel phone included, with text of
 12 units or more. Categories differ by shape and colour (WCAG 1.4.1), and the
 ``<title>``/``<desc>`` pair and each milestone's ``<title>`` say in words what
-the drawing shows. The small helpers for French dates and wrapped text are
-shared with :mod:`trajectoires.render.roadmap`.
+the drawing shows. The helpers it shares with :mod:`trajectoires.render.roadmap`
+(French dates, wrapped text, the document and the legend row) are in private
+modules.
 """
 
 from __future__ import annotations
 
 import bisect
 import datetime
-import textwrap
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-from trajectoires.render._document import FONT, heading
-from trajectoires.render._svg import SVG_NAMESPACE, element, escape
+from trajectoires.render._document import heading
+from trajectoires.render._drawing import (
+    GREY,
+    INK,
+    MARGIN,
+    REGULAR_EM,
+    check_period,
+    empty_note,
+    legend_row,
+    svg_document,
+)
+from trajectoires.render._french import count, french_date, french_month
+from trajectoires.render._svg import element, escape, text_lines, wrap
 from trajectoires.render.choropleth import check_id
 
-__all__ = ["CATEGORIES", "TimelineHeadline", "TimelineMilestone", "count", "french_date",
-           "french_month", "legend_row", "marker", "svg_document", "text_lines", "timeline_svg",
-           "wrap"]
+__all__ = ["CATEGORIES", "TimelineHeadline", "TimelineMilestone", "marker", "timeline_svg"]
 
 WIDTH = 420
-MARGIN = 16
 YEAR_RIGHT = 46  # year labels end here
 GUTTER_LEFT = 60  # column of the first headline's links
 GUTTER_WIDTH = 72  # at most, for all the columns
@@ -41,13 +49,10 @@ SMALL_SIZE = 12
 TEXT_LINE = 17
 SMALL_LINE = 15
 LABEL_GAP = 8
-REGULAR_EM = 0.6  # average glyph width of a sans-serif font, in em
 BOLD_EM = 0.68
 PX_PER_YEAR = 72
 MIN_AXIS = 240
 MARKER = 7
-INK = "#1a1a1a"
-GREY = "#4d4d4d"
 LINK = "#1f4e79"
 
 CATEGORIES: dict[str | None, tuple[str, str, str]] = {
@@ -63,8 +68,6 @@ _CORNERS = {  # of each shape but the circle, in units of the marker's size
     "triangle": ((0, -1.05), (1.2, 1.05), (-1.2, 1.05)),
     "losange": ((0, -1.2), (1.2, 0), (0, 1.2), (-1.2, 0)),
 }
-MONTHS = ("janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août",
-          "septembre", "octobre", "novembre", "décembre")
 
 
 @dataclass(frozen=True)
@@ -114,91 +117,6 @@ class TimelineMilestone:
     category: str | None = None
     leads_to: tuple[int, ...] = ()
     tags: tuple[str, ...] = ()
-
-
-def french_month(when: datetime.date) -> str:
-    """Write the month and year of ``when`` in French.
-
-    Examples
-    --------
-    >>> french_month(datetime.date(2027, 8, 15))
-    'août 2027'
-
-    """
-    return f"{MONTHS[when.month - 1]} {when.year}"
-
-
-def french_date(when: datetime.date) -> str:
-    """Write ``when`` in French, with « 1er » for the first of the month.
-
-    Examples
-    --------
-    >>> french_date(datetime.date(2030, 1, 1)), french_date(datetime.date(2026, 3, 12))
-    ('1er janvier 2030', '12 mars 2026')
-
-    """
-    day = "1er" if when.day == 1 else str(when.day)
-    return f"{day} {french_month(when)}"
-
-
-def count(number: int, word: str) -> str:
-    """Write ``number`` and ``word``, plural from 2 on as French does.
-
-    Examples
-    --------
-    >>> count(1, "jalon"), count(0, "action"), count(3, "acteur")
-    ('1 jalon', '0 action', '3 acteurs')
-
-    """
-    return f"{number} {word}{'s' if number > 1 else ''}"
-
-
-def wrap(text: str, chars: int, max_lines: int | None = None) -> list[str]:
-    """Split ``text`` into lines of at most ``chars`` characters (at least 8).
-
-    With ``max_lines``, the last line kept ends with « … ».
-
-    Examples
-    --------
-    >>> wrap("Une navette autonome dessert les hameaux", 16, max_lines=2)
-    ['Une navette', 'autonome …']
-
-    """
-    return textwrap.wrap(text, max(chars, 8), break_on_hyphens=False, max_lines=max_lines,
-                         placeholder=" …") or [""]
-
-
-def text_lines(lines: Sequence[str], *, x: float, y: float, line_height: float,
-               **attributes: object) -> str:
-    """Write lines (not escaped) as one ``<text>``, first baseline at ``y``.
-
-    Examples
-    --------
-    >>> text_lines(["a <b>", "c"], x=0, y=10, line_height=12).count("<tspan")
-    2
-
-    """
-    if len(lines) == 1:
-        return element("text", escape(lines[0]), x=x, y=y, **attributes)
-    spans = "".join(element("tspan", escape(line), x=x, y=round(y + index * line_height, 1))
-                    for index, line in enumerate(lines))
-    return element("text", spans, x=x, y=y, **attributes)
-
-
-def svg_document(body: Sequence[str], *, svg_id: str, title: str, description: str,
-                 width: int, height: float, css_class: str, fixed_size: bool) -> str:
-    """Wrap ``body`` in an accessible ``<svg>`` root with its ``<title>`` and ``<desc>``.
-
-    ``fixed_size`` writes ``width`` and ``height``; otherwise only the
-    ``viewBox``, and the drawing fills the width of its container.
-    """
-    height = round(height)
-    size = {"width": width, "height": height} if fixed_size else {}
-    content = "\n".join(["", element("title", escape(title), id=f"{svg_id}-titre"),
-                         element("desc", escape(description), id=f"{svg_id}-desc"), *body, ""])
-    return element("svg", content, xmlns=SVG_NAMESPACE, viewBox=f"0 0 {width} {height}",
-                   **size, role="img", aria_labelledby=f"{svg_id}-titre {svg_id}-desc",
-                   font_family=FONT, class_=css_class) + "\n"
 
 
 def marker(category: str | None, x: float, y: float, size: float = MARKER) -> str:
@@ -257,8 +175,7 @@ class _Placed:
 def _check(milestones: Sequence[TimelineMilestone], today: datetime.date,
            horizon: datetime.date, svg_id: str) -> None:
     check_id(svg_id)
-    if horizon <= today:
-        raise ValueError(f"horizon : date postérieure à today ({today}) attendue, reçu {horizon}")
+    check_period(today, horizon, "today")
     for milestone in milestones:
         if milestone.category not in CATEGORIES:
             expected = ", ".join(repr(key) for key in CATEGORIES)
@@ -275,32 +192,6 @@ def _legend(y: float, milestones: Sequence[TimelineMilestone]) -> tuple[str, flo
         sample = element("line", x1=-9, y1=0, x2=9, y2=0, stroke=LINK, stroke_width=1.5)
         items.append((sample, "mène à la une", "lien"))
     return legend_row(items, y=y, width=WIDTH, font_size=SMALL_SIZE)
-
-
-def legend_row(items: Sequence[tuple[str, str, str]], *, y: float, width: float,
-               font_size: float) -> tuple[str, float]:
-    """Lay legend items out from left to right, wrapping to ``width``.
-
-    Each item is a sample drawn within 10 units of (0, 0), its label (not
-    escaped) and a CSS class suffix. Returns the ``<g>`` and the y below it.
-
-    Examples
-    --------
-    >>> legend_row([("", "a", "a"), ("", "b", "b")], y=0, width=60, font_size=12)[1]
-    54
-
-    """
-    parts, x, row = [], MARGIN, y + 10
-    for sample, label, name in items:
-        step = 23 + len(label) * font_size * REGULAR_EM + 16
-        if x > MARGIN and x + step > width - MARGIN:
-            x, row = MARGIN, row + font_size + 10
-        text = element("text", escape(label), x=14, y=round(font_size / 3, 1),
-                       font_size=font_size, fill=INK)
-        parts.append(element("g", sample + text, class_=f"legende-{name}",
-                             transform=f"translate({x + 10:g} {row:g})"))
-        x += step
-    return element("g", "".join(parts), class_="legende"), row + font_size + 10
 
 
 def _columns(count: int) -> list[float]:
@@ -495,10 +386,8 @@ def timeline_svg(headlines: Sequence[TimelineHeadline],
             element("g", "\n".join(_milestone(item, axis_x, titles) for item in placed),
                     class_="jalons")]
     if not milestones:
-        body.append(element("text", escape("Aucun jalon pour l'instant"),
-                            x=axis_x + AXIS_GAP, y=round((scale.top + bottom) / 2, 1),
-                            font_size=TEXT_SIZE, font_style="italic", fill=GREY,
-                            class_="vide"))
+        body.append(empty_note("Aucun jalon pour l'instant", x=axis_x + AXIS_GAP,
+                               y=round((scale.top + bottom) / 2, 1), font_size=TEXT_SIZE))
     return svg_document(body, svg_id=svg_id, title=title,
                         description=_description(headlines, milestones, today, horizon),
                         width=WIDTH, height=bottom + 30, css_class="frise-rebours",
