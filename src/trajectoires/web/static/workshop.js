@@ -10,6 +10,8 @@
  *   section (without a viewer): it replaces #opinions-body, then this script marks the
  *   viewer's own dot ("Vous") and group, and announces "Les groupes ont été recalculés"
  *   in #opinions-announcer only when the groups changed (not on every computation).
+ * - `contribution`, `ranking` and `state` events are passed on to workshop-live.js as
+ *   "trajectoires:sse" events on document (timer, lock, tables: one stream per page).
  * User text is only ever inserted with textContent.
  */
 (function () {
@@ -201,6 +203,12 @@
     source.addEventListener("status", function (e) { setStatus(JSON.parse(e.data)); });
     source.addEventListener("reset", reload);
     source.addEventListener("opinions", function (e) { showOpinions(JSON.parse(e.data)); });
+    // workshop-live.js handles these for every kind: pass them on rather than open a 2nd stream
+    ["contribution", "ranking", "state"].forEach(function (type) {
+      source.addEventListener(type, function (e) {
+        document.dispatchEvent(new CustomEvent("trajectoires:sse", { detail: { type: type, data: JSON.parse(e.data || "{}") } }));
+      });
+    });
   }
 
   var opinions = document.getElementById("opinions");

@@ -11,21 +11,22 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Form, Header, Request
 from fastapi.responses import RedirectResponse, Response, StreamingResponse
-from sqlalchemy.orm import Session
 from starlette.concurrency import run_in_threadpool
 
 from trajectoires.foresight import access
 from trajectoires.foresight.errors import ForesightError
-from trajectoires.foresight.participation import (
-    join_workshop,
-    post_statement,
-    workshop_board,
-)
+from trajectoires.foresight.participation import ROLES, join_workshop, post_statement
 from trajectoires.foresight.voting import vote
 from trajectoires.foresight.workshops import WorkshopView, list_workshops
 from trajectoires.web.errors import render_form_error
 from trajectoires.web.security import require_csrf
-from trajectoires.web.workshops import facilitation
+from trajectoires.web.workshops import (
+    contribution_pages,
+    facilitation,
+    facilitation_pages,
+    fragments,
+)
+from trajectoires.web.workshops.contexts import PARTICIPANT_PAGE, participant_context, render
 from trajectoires.web.workshops.deps import (
     MAX_ID,
     DbSession,
@@ -36,23 +37,21 @@ from trajectoires.web.workshops.deps import (
     set_participant_cookie,
 )
 from trajectoires.web.workshops.events import publish_statement, publish_vote
-from trajectoires.web.workshops.facilitation import placeholder_statement
-from trajectoires.web.workshops.kinds import page_context
 
 __all__ = ["router"]
 
 router = APIRouter(include_in_schema=False)
-router.include_router(facilitation.router)
+for module in (facilitation, facilitation_pages, contribution_pages, fragments):
+    router.include_router(module.router)
 
 NO_BUFFERING = {"Cache-Control": "no-cache", "X-Accel-Buffering": "no"}
 JOIN_FORM = "workshops/join.html"
-PARTICIPANT_PAGE = "workshops/participate.html"
 
 
-def render(request: Request, name: str, context: dict[str, Any], status: int = 200) -> Response:
-    """Render the template ``name`` with ``context``."""
-    templates = request.app.state.templates
-    return templates.TemplateResponse(request, name, context, status_code=status)
+def _join_page(code: str, **values: Any) -> dict[str, Any]:  # noqa: ANN401
+    """Context of the join form: the code, what was typed, the roles to choose from."""
+    return {"code": code, "pseudonym": "", "organisation": "", "role": "", "roles": ROLES,
+            **values}
 
 
 @router.get("/ateliers")
@@ -67,15 +66,15 @@ def workshop_list(request: Request, session: DbSession, me: FacilitatorId) -> Re
 @router.get("/rejoindre")
 def join_form(request: Request) -> Response:
     """Show the join form (code and pseudonym)."""
-    return render(request, JOIN_FORM, {"code": "", "pseudonym": ""})
+    return render(request, JOIN_FORM, _join_page(""))
 
 
 @router.get("/rejoindre/{code}")
 def join_link(request: Request, code: str, session: DbSession) -> Response:
     """Show the join form with the code of the link filled in (and if it is not open yet)."""
     code = code.upper()[:12]
-    context = {"code": code, "pseudonym": "", "not_open": access.awaiting_opening(session, code)}
-    return render(request, JOIN_FORM, context)
+    return render(request, JOIN_FORM,
+                  _join_page(code, not_open=access.awaiting_opening(session, code)))
 
 
 @router.post("/rejoindre", dependencies=[Depends(require_csrf)])
@@ -85,32 +84,23 @@ def join(
     *,
     code: Annotated[str, Form()] = "",
     pseudonym: Annotated[str, Form()] = "",
+    organisation: Annotated[str, Form()] = "",
+    role: Annotated[str, Form()] = "",
 ) -> Response:
-    """Join the workshop; the participant token goes into an HttpOnly cookie.
+    """Join the workshop (pseudonym, optional organisation and role); the token goes into a cookie.
 
     Refusals (unknown code, pseudonym taken, workshop not open yet) show the form again
     with the message.
     """
     try:
-        joined = join_workshop(session, code, pseudonym)
+        joined = join_workshop(session, code, pseudonym, organisation=organisation, role=role)
     except ForesightError as error:
-        return render_form_error(request, JOIN_FORM, {"code": code, "pseudonym": pseudonym}, error)
+        typed = _join_page(code, pseudonym=pseudonym, organisation=organisation, role=role)
+        return render_form_error(request, JOIN_FORM, typed, error)
     response = RedirectResponse(f"/ateliers/{joined.workshop.slug}", status_code=303)
     secure = secure_cookies(request)
     set_participant_cookie(response, joined.workshop, joined.token, secure=secure)
     return response
-
-
-def participant_context(
-    request: Request, session: Session, workshop: WorkshopView
-) -> dict[str, Any]:
-    """Context of the participant view of ``workshop`` (read-only if not joined)."""
-    me = current_participant(request, session, workshop)
-    board = workshop_board(session, workshop, viewer=me)
-    phase = workshop.manifest.phase(workshop.status)
-    return {"workshop": workshop, "board": board, "me": me, "phase": phase,
-            "template_statement": placeholder_statement(workshop),
-            **page_context(request, "participant", workshop, me)}
 
 
 @router.get("/ateliers/{slug}")
