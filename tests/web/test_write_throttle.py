@@ -126,3 +126,20 @@ def test_zero_disables_the_limits(settings, database) -> None:
     lea = f.api_participant(app, f.join(database, ws, "Léa"))
     for i in range(PER_ADDRESS + 2):
         assert headline(lea, ws.slug, f"Titre {i}").status_code == 201
+
+
+def test_page_forms_are_throttled_too(app, database) -> None:
+    ws = f.imaginer(database)
+    lea = f.api_participant(app, f.join(database, ws, "Léa"))
+    token = lea.headers["X-CSRF-Token"]
+    for i in range(PER_PARTICIPANT):
+        response = lea.post(f"/ateliers/{ws.slug}/contributions/headline",
+                            data={"title": f"Titre {i}", "csrf_token": token},
+                            follow_redirects=False)
+        assert response.status_code == 303, response.text[:300]
+    page = lea.post(f"/ateliers/{ws.slug}/contributions/headline",
+                    data={"title": "Un de trop", "csrf_token": token},
+                    headers={"Accept": "text/html", "X-CSRF-Token": ""}, follow_redirects=False)
+    assert page.status_code == 429 and "Retry-After" in page.headers
+    assert "Trop de contributions ou de votes en peu de temps" in page.text
+    assert count(database, Contribution) == PER_PARTICIPANT

@@ -46,6 +46,7 @@ from trajectoires.web.workshops.events import (
     publish_state,
 )
 from trajectoires.web.workshops.generic import FailedForm, form_values
+from trajectoires.web.workshops.throttle import THROTTLED_FORM
 
 __all__ = ["Submitted", "done", "optional_id", "router", "submitted_form"]
 
@@ -101,7 +102,7 @@ def _field_of(error: ForesightError) -> str | None:
     return str(field) if field is not None else None
 
 
-@router.post("/ateliers/{slug}/contributions/{type_key}", dependencies=[Depends(require_csrf)])
+@router.post("/ateliers/{slug}/contributions/{type_key}", dependencies=THROTTLED_FORM)
 def post_form(request: Request, slug: str, *, type_key: str, session: DbSession, hub: Hub,
               facilitator: FacilitatorId, form: Submitted) -> Response:
     """Post a contribution of the type ``type_key`` from its generated form."""
@@ -122,7 +123,7 @@ def post_form(request: Request, slug: str, *, type_key: str, session: DbSession,
 
 
 @router.post("/ateliers/{slug}/contributions/{contribution_id}/modifier",
-             dependencies=[Depends(require_csrf)])
+             dependencies=THROTTLED_FORM)
 def edit_form(request: Request, slug: str, *, contribution_id: StatementId, session: DbSession,
               hub: Hub, facilitator: FacilitatorId, form: Submitted) -> Response:
     """Edit one's own contribution from its generated form."""
@@ -146,7 +147,7 @@ def edit_form(request: Request, slug: str, *, contribution_id: StatementId, sess
     return done(request, f"/ateliers/{slug}#contribution-{edited.id}", _posted(edited))
 
 
-@router.post("/ateliers/{slug}/points", dependencies=[Depends(require_csrf)])
+@router.post("/ateliers/{slug}/points", dependencies=THROTTLED_FORM)
 def points_form(request: Request, slug: str, session: DbSession, hub: Hub,
                 facilitator: FacilitatorId, *,
                 contribution_id: Annotated[int, Form(ge=1, le=MAX_ID)],

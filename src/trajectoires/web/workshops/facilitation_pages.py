@@ -36,6 +36,7 @@ from trajectoires.web.workshops.deps import MAX_ID, DbSession, FacilitatorId, Hu
 from trajectoires.web.workshops.events import publish_contribution, publish_state
 from trajectoires.web.workshops.facilitation import login_redirect, settings_from_form
 from trajectoires.web.workshops.generic import FailedForm, form_values
+from trajectoires.web.workshops.throttle import THROTTLED_FORM
 
 __all__ = ["router"]
 
@@ -164,7 +165,7 @@ def merge_form(request: Request, slug: str, *, contribution_id: StatementId,
                 {"id": kept.id, "merged": merged})
 
 
-@router.post("/ateliers/{slug}/animer/papier/{type_key}", dependencies=[Depends(require_csrf)])
+@router.post("/ateliers/{slug}/animer/papier/{type_key}", dependencies=THROTTLED_FORM)
 def paper_form(request: Request, slug: str, *, type_key: str, session: DbSession,
                me: FacilitatorId, hub: Hub, submitted: Submitted) -> Response:
     """Enter a contribution made on paper, on behalf of a table (marked ``on_paper``)."""

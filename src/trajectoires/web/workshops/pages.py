@@ -37,6 +37,7 @@ from trajectoires.web.workshops.deps import (
     set_participant_cookie,
 )
 from trajectoires.web.workshops.events import publish_statement, publish_vote
+from trajectoires.web.workshops.throttle import THROTTLED_FORM
 
 __all__ = ["router"]
 
@@ -112,7 +113,7 @@ def workshop_page(
     return render(request, PARTICIPANT_PAGE, participant_context(request, session, workshop))
 
 
-@router.post("/ateliers/{slug}/propositions", dependencies=[Depends(require_csrf)])
+@router.post("/ateliers/{slug}/propositions", dependencies=THROTTLED_FORM)
 def post_statement_form(
     request: Request,
     slug: str,
@@ -136,7 +137,7 @@ def post_statement_form(
     return RedirectResponse(f"/ateliers/{slug}#statement-{statement.id}", status_code=303)
 
 
-@router.post("/ateliers/{slug}/votes", dependencies=[Depends(require_csrf)])
+@router.post("/ateliers/{slug}/votes", dependencies=THROTTLED_FORM)
 def vote_form(
     request: Request,
     slug: str,

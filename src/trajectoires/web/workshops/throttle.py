@@ -21,12 +21,19 @@ import threading
 import time
 from collections import deque
 
-from fastapi import HTTPException, Request
+from fastapi import Depends, HTTPException, Request
 
 from trajectoires.settings import Settings
+from trajectoires.web.security import require_csrf
 from trajectoires.web.workshops.deps import participant_tokens
 
-__all__ = ["WINDOW_SECONDS", "WriteThrottle", "build_write_throttle", "throttle_writes"]
+__all__ = [
+    "THROTTLED_FORM",
+    "WINDOW_SECONDS",
+    "WriteThrottle",
+    "build_write_throttle",
+    "throttle_writes",
+]
 
 WINDOW_SECONDS = 60.0
 TOO_MANY_WRITES = (
@@ -132,3 +139,7 @@ async def throttle_writes(request: Request) -> None:
     if wait:
         raise HTTPException(status_code=429, detail=TOO_MANY_WRITES.format(seconds=wait),
                             headers={"Retry-After": str(wait)})
+
+
+THROTTLED_FORM = [Depends(require_csrf), Depends(throttle_writes)]
+"""Dependencies of a form that writes a contribution, a vote or points: CSRF, then throttle."""
