@@ -195,8 +195,9 @@ def _print_examples(session, facilitator_id: int, reference, host: str, port: in
 
     examples = ensure_demo_workshops(session, facilitator_id, reference.resolve("29"))
     console.print("Ateliers d'exemple (contenu simulé, signalé comme tel) :")
-    for workshop in examples:
-        console.print(f"  {workshop.manifest.label} : http://{host}:{port}/ateliers/{workshop.slug}")
+    for workshop in examples:  # soft wrap: an address must never be cut in two
+        console.print(f"  {workshop.manifest.label} : http://{host}:{port}/ateliers/{workshop.slug}",
+                      soft_wrap=True)
 
 
 def demo(
