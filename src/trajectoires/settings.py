@@ -94,7 +94,7 @@ SETTINGS: tuple[Setting, ...] = (
     Setting(
         "throttle_writes_per_address_per_minute",
         "TRAJECTOIRES_THROTTLE_WRITES_PER_ADDRESS_PER_MINUTE",
-        "1200",
+        "12000",
         "The same writes from one client address in any 60 seconds, all participants "
         "together: higher, since a hall's phones share one address behind its Wi-Fi. "
         "0 disables this limit.",
@@ -173,7 +173,7 @@ class Settings:
     public_url: str | None = None
     forwarded_allow_ips: str | None = None
     throttle_writes_per_minute: int = 60
-    throttle_writes_per_address_per_minute: int = 1200
+    throttle_writes_per_address_per_minute: int = 12000
 
     @property
     def secure_cookies(self) -> bool:
