@@ -96,7 +96,14 @@ class RawClient:
     """A minimal HTTP/1.1 keep-alive client on asyncio streams, with its own cookies.
 
     ``request`` returns ``(status, body)``; ``location`` keeps the last redirect target.
+    When a reused connection is closed before any byte of the answer (the server ended
+    it while idle, at the very moment the request left), the request is sent again on a
+    new connection, once, as browsers do; ``RawClient.retries`` counts these (a write
+    retried that the server had in fact stored would show as a row no acknowledged write
+    accounts for).
     """
+
+    retries = 0
 
     def __init__(self, port: int, headers: dict[str, str] | None = None) -> None:
         self.port = port
@@ -117,18 +124,33 @@ class RawClient:
 
     async def request(self, method: str, path: str, payload: object = None, *,
                       form: dict[str, str] | None = None) -> tuple[int, bytes]:
-        if self.reader is not None and self.reader.at_eof():  # the server closed it while idle
-            await self.close()
-        if self.writer is None:
-            self.reader, self.writer = await asyncio.open_connection("127.0.0.1", self.port)
         if form is not None:
             body, content_type = urlencode(form).encode(), "application/x-www-form-urlencoded"
         else:
             body = b"" if payload is None else json.dumps(payload).encode()
             content_type = "application/json"
-        self.writer.write(self._head(method, path, body, content_type) + body)
+        message = self._head(method, path, body, content_type) + body
+        if self.reader is not None and self.reader.at_eof():  # the server closed it while idle
+            await self.close()
+        reused = self.writer is not None
+        try:
+            head = await self._send(message)
+        except (asyncio.IncompleteReadError, ConnectionError) as error:
+            if not reused or getattr(error, "partial", b""):
+                raise
+            await self.close()
+            RawClient.retries += 1
+            head = await self._send(message)
+        return await self._answer(head)
+
+    async def _send(self, message: bytes) -> str:
+        if self.writer is None:
+            self.reader, self.writer = await asyncio.open_connection("127.0.0.1", self.port)
+        self.writer.write(message)
         await self.writer.drain()
-        head = (await self.reader.readuntil(b"\r\n\r\n")).decode("latin-1")
+        return (await self.reader.readuntil(b"\r\n\r\n")).decode("latin-1")
+
+    async def _answer(self, head: str) -> tuple[int, bytes]:
         status = int(head.split(" ", 2)[1])
         for name, value in re.findall(r"(?im)^(set-cookie|location): ([^\r\n]*)", head):
             if name.lower() == "location":

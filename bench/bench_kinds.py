@@ -111,6 +111,7 @@ class Tally:
     statuses: Counter = field(default_factory=Counter)
     seconds: dict[str, float] = field(default_factory=dict)
     events: Counter = field(default_factory=Counter)
+    retries: int = 0
 
 
 @dataclass
@@ -254,7 +255,7 @@ class Run:
         self.tally.seconds["join"] = time.perf_counter() - started
 
     async def run(self, code: str) -> float:
-        stop = asyncio.Event()
+        stop, retried = asyncio.Event(), RawClient.retries
         listeners = [asyncio.create_task(listen(self.port, self.slug, self.tally.events, stop))
                      for _ in range(self.plan.listeners)]
         owner = await login(self.port, *OWNER)
@@ -278,6 +279,7 @@ class Run:
             task.cancel()
         await asyncio.gather(*listeners, return_exceptions=True)
         await asyncio.gather(owner.close(), *(p.client.close() for p in self.people))
+        self.tally.retries = RawClient.retries - retried
         return reference
 
 
@@ -372,7 +374,9 @@ def rows(label: str, result: Result, plan: Plan) -> list[dict]:
              detail=f"acknowledged {acked}; lost {lost}; in the database but not "
                     f"acknowledged {result.unacknowledged}"),
         _row(f"responses other than 2xx ({label})", sum(tally.statuses.values()), "responses",
-             "0 (no 5xx)", detail=f"by status {dict(tally.statuses)}; 5xx {errors}"),
+             "0 (no 5xx)", detail=f"by status {dict(tally.statuses)}; 5xx {errors}; "
+                                  f"{tally.retries} requests sent again on a new connection "
+                                  "(idle keep-alive closed by the server as they left)"),
         _row(f"SSE events received by {plan.listeners} listeners ({label})",
              tally.events.total() - tally.events["drops"], "events", "report",
              detail=f"{dict(tally.events)}; drops = a listener too slow dropped, reconnected"),
