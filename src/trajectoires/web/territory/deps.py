@@ -115,12 +115,18 @@ def get_map_cache(request: Request) -> MapCache:
 
 
 def store_fingerprint(app: Any) -> str:
-    """Return a key of the indicator store's state: loaded datasets and their import times."""
-    from trajectoires.indicators.store import list_datasets
+    """Return a key of the indicator store's state: loaded datasets and their import times.
 
+    One small indexed read, no data frame: every target posted in a workshop asks for it.
+    """
+    from sqlalchemy import select
+
+    from trajectoires.indicators.models import Dataset
+
+    query = select(Dataset.name, Dataset.sha256, Dataset.imported_at).order_by(Dataset.name)
     with app.state.db.session() as session:
-        loaded = list_datasets(session)
-    return "|".join(f"{r.name}:{r.sha256}:{r.imported_at}" for r in loaded.itertuples())
+        loaded = session.execute(query).all()
+    return "|".join(f"{name}:{sha}:{imported}" for name, sha, imported in loaded)
 
 
 def indicator_profile(app: Any, reference: Reference) -> IndicatorProfile:
