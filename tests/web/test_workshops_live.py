@@ -84,6 +84,51 @@ def test_votes_are_coalesced() -> None:
     _run(scenario())
 
 
+def test_changes_are_coalesced_per_kind_and_key() -> None:
+    """300 contributions of two types from many threads make one event per type."""
+
+    async def scenario():
+        hub = LiveHub(vote_interval=0.1)
+        hub.start()
+        with hub.subscribe(1) as sub:
+            threads = [
+                threading.Thread(target=hub.changed, args=(
+                    1, "contribution", "headline" if i % 2 else "milestone",
+                    {"id": i, "type": "headline" if i % 2 else "milestone"}))
+                for i in range(300)
+            ] + [threading.Thread(target=hub.changed, args=(1, "ranking", "", {}))
+                 for _ in range(50)]
+            for t in threads:
+                t.start()
+            for t in threads:
+                t.join()
+            events = [await sub.queue.get() for _ in range(3)]
+            await asyncio.sleep(0.3)
+            assert sub.queue.empty()
+        by_type = {e.data.get("type", e.kind): e for e in events}
+        assert sorted(by_type) == ["headline", "milestone", "ranking"]
+        assert sorted(by_type["headline"].data["ids"]) == list(range(1, 300, 2))
+        assert sorted(by_type["milestone"].data["ids"]) == list(range(0, 300, 2))
+
+    _run(scenario())
+
+
+def test_a_stream_sends_queued_events_in_one_chunk() -> None:
+    async def scenario():
+        hub = LiveHub()
+        hub.start()
+        stream = hub.stream(1)
+        assert (await stream.__anext__()).startswith("retry:")
+        for i in range(5):
+            hub.publish(1, "statement", {"id": i})
+        await asyncio.sleep(0.05)
+        chunk = await stream.__anext__()
+        await stream.aclose()
+        assert chunk.count("event: statement") == 5
+
+    _run(scenario())
+
+
 def test_last_event_id_replays_or_resets() -> None:
     async def scenario():
         hub = LiveHub(replay=3)

@@ -118,8 +118,13 @@ def contribution_payload(contribution: ContributionView) -> dict[str, Any]:
 
 
 def publish_contribution(hub: LiveHub, contribution: ContributionView) -> None:
-    """Announce that a contribution was posted, edited, hidden, shown or merged."""
-    hub.publish(contribution.workshop_id, "contribution", contribution_payload(contribution))
+    """Announce that a contribution was posted, edited, hidden, shown or merged.
+
+    Coalesced per type (:meth:`LiveHub.changed`): the event carries the latest change
+    and the ``ids`` of all those it stands for.
+    """
+    hub.changed(contribution.workshop_id, "contribution", contribution.type,
+                contribution_payload(contribution))
 
 
 def publish_state(hub: LiveHub, state: SessionState) -> None:
@@ -133,5 +138,5 @@ def publish_state(hub: LiveHub, state: SessionState) -> None:
 
 
 def publish_ranking(hub: LiveHub, workshop_id: int) -> None:
-    """Announce that priority points changed (pages refresh the ranking)."""
-    hub.publish(workshop_id, "ranking", {})
+    """Announce that priority points changed (pages refresh the ranking); coalesced."""
+    hub.changed(workshop_id, "ranking", "", {})
