@@ -34,6 +34,12 @@ starting with ``_`` are skipped) that defines ``WEB_KIND``, a :class:`KindWeb`::
   computation). Its ``sections`` are template names included, in order, at the end of
   the page, with the page's whole context. Prefix the context's names with the kind
   to avoid clashing with the page's own (``workshop``, ``board``, ``me``, ``phase``).
+- **Live regions.** ``regions=KindRegions(names, render)`` names the parts of its
+  sections that pages refresh live (``"construire.roadmap"``…: the kind's prefix, a dot,
+  a name) and ``render(request, session, workshop, *, participant, page, names)`` returns
+  ``{name: html}``, each body rendered exactly as the page ``page`` shows it (its digest
+  tells a page it changed). ``GET /ateliers/{slug}/fragments`` serves them with the
+  shared regions (:mod:`trajectoires.web.workshops.fragments`), after its access checks.
 - **Templates** live under ``web/templates/kinds/<key>/`` (packaged with the others).
 - **Service.** ``service(app)`` is called once by ``create_app``, after the shared
   state is built (``app.state.settings``, ``db``, ``templates``, ``live``); the result
@@ -64,10 +70,20 @@ from trajectoires.foresight.errors import ForesightError
 from trajectoires.foresight.kinds import get_kind
 
 if TYPE_CHECKING:
+    from sqlalchemy.orm import Session
+
     from trajectoires.foresight.participation import ParticipantView
     from trajectoires.foresight.workshops import WorkshopView
 
-__all__ = ["KindPage", "KindService", "KindWeb", "PageName", "discover", "page_context"]
+__all__ = [
+    "KindPage",
+    "KindRegions",
+    "KindService",
+    "KindWeb",
+    "PageName",
+    "discover",
+    "page_context",
+]
 
 PageName = Literal["participant", "facilitator", "projection"]
 PageContext = Callable[[Request, "WorkshopView", "ParticipantView | None"], Mapping[str, Any]]
@@ -98,6 +114,23 @@ class KindPage:
         return {**extra, "kind_sections": self.sections}
 
 
+class RegionRenderer(Protocol):
+    """Renders some live regions of a kind's sections for one viewer of one page."""
+
+    def __call__(self, request: Request, session: Session, workshop: WorkshopView, *,
+                 participant: ParticipantView | None, page: PageName,
+                 names: tuple[str, ...]) -> Mapping[str, str]:
+        """Return ``{name: html}`` for ``names``, as the page ``page`` shows them."""
+
+
+@dataclass(frozen=True)
+class KindRegions:
+    """The live regions of a kind's sections: their names and how to render their bodies."""
+
+    names: tuple[str, ...]
+    render: RegionRenderer
+
+
 @dataclass(frozen=True)
 class KindWeb:
     """The web module of a workshop kind (the contract is in the module docstring)."""
@@ -108,6 +141,7 @@ class KindWeb:
     facilitator: KindPage = field(default_factory=KindPage)
     projection: KindPage = field(default_factory=KindPage)
     service: Callable[[FastAPI], KindService] | None = None
+    regions: KindRegions | None = None
 
     def page(self, name: PageName) -> KindPage:
         """Return what this kind adds to the page ``name``."""

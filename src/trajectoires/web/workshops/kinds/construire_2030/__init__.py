@@ -12,7 +12,7 @@ commitments and dependencies are the shared workshop pages' (:mod:`trajectoires.
 from fastapi import APIRouter
 
 from trajectoires.foresight.kinds.construire_2030 import KEY
-from trajectoires.web.workshops.kinds import KindPage, KindWeb
+from trajectoires.web.workshops.kinds import KindPage, KindRegions, KindWeb
 from trajectoires.web.workshops.kinds.construire_2030 import api, pages
 
 __all__ = ["WEB_KIND"]
@@ -33,4 +33,5 @@ WEB_KIND = KindWeb(
                          sections=(STYLES, f"{TEMPLATES}/_facilitation.html", *SECTIONS[1:])),
     projection=KindPage(context=pages.projection_context,
                         sections=(STYLES, f"{TEMPLATES}/_roadmap.html")),
+    regions=KindRegions(names=pages.REGIONS, render=pages.render_regions),
 )

@@ -5,6 +5,10 @@ the commitments per actor and the roadmap (the SVG in a container that scrolls
 sideways on a phone, then the same in words: each actor's actions with their dates
 and dependencies). The facilitation page adds the « Partir d'un atelier Imaginer 2030 »
 form and the designation of who speaks for each actor.
+
+The roadmap, the actors and the commitments are live regions (:data:`REGIONS`):
+their bodies are rendered here, with their digests, for the page and for the shared
+``GET /ateliers/{slug}/fragments``, which the pages fetch again on live events.
 """
 
 from __future__ import annotations
@@ -13,6 +17,7 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Form, Request
 from fastapi.responses import RedirectResponse, Response
+from sqlalchemy.orm import Session
 
 from trajectoires.foresight import access
 from trajectoires.foresight.errors import InvalidInputError
@@ -31,17 +36,27 @@ from trajectoires.foresight.participation import ParticipantView
 from trajectoires.foresight.workshops import WorkshopView
 from trajectoires.render import RoadmapAction, RoadmapLane, RoadmapMilestone, roadmap_svg
 from trajectoires.web.security import require_csrf
-from trajectoires.web.workshops.deps import MAX_ID, DbSession, FacilitatorId
+from trajectoires.web.workshops.deps import MAX_ID, DbSession, FacilitatorId, Hub
+from trajectoires.web.workshops.events import publish_status
+from trajectoires.web.workshops.fragments import region_digest
+from trajectoires.web.workshops.kinds import PageName
 
 __all__ = [
+    "REGIONS",
     "facilitator_context",
     "participant_context",
     "projection_context",
+    "render_regions",
     "roadmap_drawing",
     "router",
 ]
 
 router = APIRouter(include_in_schema=False)
+
+TEMPLATES = "kinds/construire-2030"
+REGIONS = ("construire.roadmap", "construire.actors", "construire.commitments")
+"""The live regions: the roadmap (drawing and text), the actors' means, the commitments."""
+SVG_IDS: dict[str, str] = {"projection": "feuille-de-route-projection"}
 
 
 def roadmap_drawing(plan: Roadmap, svg_id: str = "feuille-de-route") -> str:
@@ -60,53 +75,78 @@ def _euros(value: float) -> str:
     return f"{french_number(round(value, 2))}\u202f€"
 
 
-def _context(request: Request, workshop: WorkshopView, svg_id: str) -> dict[str, Any]:
-    with request.app.state.db.sessionmaker() as session:
-        plan = roadmap(session, workshop)
+def _plan_context(session: Session, workshop: WorkshopView, page: PageName,
+                  participant: ParticipantView | None) -> dict[str, Any]:
+    """Return what the sections' bodies of the page ``page`` need, read in ``session``."""
+    plan = roadmap(session, workshop)
+    speaking = None
+    if participant is not None:
+        mine = next((s for s in speakers(session, workshop.id)
+                     if s.participant_id == participant.id), None)
+        speaking = mine.actor_id if mine is not None else None
     return {
         "construire": plan,
-        "construire_svg": roadmap_drawing(plan, svg_id),
+        "construire_svg": roadmap_drawing(plan, SVG_IDS.get(page, "feuille-de-route")),
         "construire_month": french_month,
         "construire_number": french_number,
         "construire_euros": _euros,
         "construire_svg_url": f"/ateliers/{workshop.slug}/feuille-de-route.svg",
+        "construire_speaking": speaking,
+        "construire_facilitator": page == "facilitator",
     }
+
+
+def _bodies(request: Request, context: dict[str, Any],
+            names: tuple[str, ...]) -> dict[str, dict[str, str]]:
+    """Render the bodies of the regions ``names``, each with its digest."""
+    env = request.app.state.templates.env
+    bodies = {}
+    for name in names:
+        html = env.get_template(f"{TEMPLATES}/_{name.partition('.')[2]}_body.html").render(context)
+        bodies[name] = {"html": html, "digest": region_digest(html)}
+    return bodies
+
+
+def _page(request: Request, workshop: WorkshopView, page: PageName,
+          participant: ParticipantView | None = None) -> dict[str, Any]:
+    with request.app.state.db.sessionmaker() as session:
+        context = _plan_context(session, workshop, page, participant)
+    return {**context, "construire_bodies": _bodies(request, context, REGIONS)}
+
+
+def render_regions(request: Request, session: Session, workshop: WorkshopView, *,
+                   participant: ParticipantView | None, page: PageName,
+                   names: tuple[str, ...]) -> dict[str, str]:
+    """Render the regions ``names`` (``construire.<name>``) as the page ``page`` shows them."""
+    context = _plan_context(session, workshop, page, participant)
+    return {name: body["html"] for name, body in _bodies(request, context, names).items()}
 
 
 def participant_context(
     request: Request, workshop: WorkshopView, participant: ParticipantView | None
 ) -> dict[str, Any]:
     """Context of the sections on the participant page: the roadmap, and who I speak for."""
-    context = _context(request, workshop, "feuille-de-route")
-    speaking = None
-    if participant is not None:
-        with request.app.state.db.sessionmaker() as session:
-            mine = next((s for s in speakers(session, workshop.id)
-                         if s.participant_id == participant.id), None)
-        speaking = mine.actor_id if mine is not None else None
-    return {**context, "construire_speaking": speaking, "construire_facilitator": False}
+    return _page(request, workshop, "participant", participant)
 
 
 def facilitator_context(
     request: Request, workshop: WorkshopView, _participant: ParticipantView | None
 ) -> dict[str, Any]:
     """Context of the facilitation page: the roadmap, the sources, the speakers."""
-    context = _context(request, workshop, "feuille-de-route")
+    context = _page(request, workshop, "facilitator")
     with request.app.state.db.sessionmaker() as session:
         sources = imaginer_sources(session, workshop)
         people = speakers(session, workshop.id)
     copied = workshop.settings.get(COPIED_FROM)
-    return {**context, "construire_facilitator": True, "construire_sources": sources,
-            "construire_copied": copied, "construire_speakers": people,
-            "construire_speaking": None}
+    return {**context, "construire_sources": sources, "construire_copied": copied,
+            "construire_speakers": people}
 
 
 def projection_context(
     request: Request, workshop: WorkshopView, _participant: ParticipantView | None
 ) -> dict[str, Any]:
     """Context of the projection page: the roadmap, large."""
-    return {**_context(request, workshop, "feuille-de-route-projection"),
-            "construire_facilitator": False, "construire_speaking": None}
+    return _page(request, workshop, "projection")
 
 
 def _svg_response(session: DbSession, slug: str, me: int | None, disposition: str) -> Response:
@@ -138,13 +178,15 @@ def _login(slug: str) -> Response:
 
 @router.post("/ateliers/{slug}/construire/depart", dependencies=[Depends(require_csrf)])
 def start_from_form(
-    slug: str, session: DbSession, me: FacilitatorId, source: Annotated[str, Form()] = "",
+    slug: str, session: DbSession, me: FacilitatorId, hub: Hub,
+    source: Annotated[str, Form()] = "",
 ) -> Response:
     """Copy the headlines, milestones and targets of an Imaginer 2030 (facilitator only)."""
     if me is None:
         return _login(slug)
     workshop = access.own_workshop(session, slug, me, kind=KEY)
-    start_from(session, me, workshop.id, source)
+    outcome = start_from(session, me, workshop.id, source)
+    publish_status(hub, outcome.workshop)  # pages reload with the copies, as from the API
     return _back(slug, "construire-depart")
 
 

@@ -12,7 +12,7 @@ workshop pages' (:mod:`trajectoires.web.workshops`), built from the manifest.
 
 from fastapi import APIRouter
 
-from trajectoires.web.workshops.kinds import KindPage, KindWeb
+from trajectoires.web.workshops.kinds import KindPage, KindRegions, KindWeb
 from trajectoires.web.workshops.kinds.imaginer_2030 import api, pages
 
 __all__ = ["WEB_KIND"]
@@ -29,4 +29,5 @@ WEB_KIND = KindWeb(
     participant=KindPage(context=pages.participant_context, sections=SECTIONS),
     facilitator=KindPage(context=pages.facilitator_context, sections=SECTIONS),
     projection=KindPage(context=pages.projection_context, sections=SECTIONS),
+    regions=KindRegions(names=pages.REGIONS, render=pages.render_regions),
 )

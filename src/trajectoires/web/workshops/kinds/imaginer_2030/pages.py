@@ -5,14 +5,16 @@
   page, all four.
 - ``GET /ateliers/{slug}/frise.svg``: the timeline as an SVG image (projector,
   download).
+- Live regions ``imaginer.wall``, ``imaginer.timeline``, ``imaginer.targets``,
+  ``imaginer.ranking`` (:data:`REGIONS`): the pages refresh the sections' bodies through
+  the shared ``GET /ateliers/{slug}/fragments`` (``static/kinds/imaginer-2030.js``
+  registers them); their digests are the page's.
 - ``GET /ateliers/{slug}/imaginer?vues=wall,ranking``: the bodies of the sections
-  shown, as JSON, which ``static/kinds/imaginer-2030.js`` fetches again to keep
-  them live; ``GET /ateliers/{slug}/imaginer/{view}``: one body, as HTML.
+  as JSON; ``GET /ateliers/{slug}/imaginer/{view}``: one body, as HTML.
 """
 
 from __future__ import annotations
 
-import hashlib
 from typing import Any, Literal
 
 from fastapi import APIRouter, Request
@@ -23,6 +25,8 @@ from trajectoires.foresight import access
 from trajectoires.foresight.participation import ParticipantView
 from trajectoires.foresight.workshops import WorkshopView
 from trajectoires.web.workshops.deps import DbSession, FacilitatorId, current_participant
+from trajectoires.web.workshops.fragments import region_digest
+from trajectoires.web.workshops.kinds import PageName
 from trajectoires.web.workshops.kinds.imaginer_2030.views import (
     KEY,
     VIEWS,
@@ -32,16 +36,18 @@ from trajectoires.web.workshops.kinds.imaginer_2030.views import (
 )
 
 __all__ = [
+    "REGIONS",
     "facilitator_context",
     "participant_context",
     "projection_context",
+    "render_regions",
     "router",
 ]
 
 router = APIRouter(include_in_schema=False)
 
 View = Literal["wall", "timeline", "targets", "ranking"]
-REFRESH_SECONDS = 10
+REGIONS = tuple(f"imaginer.{view}" for view in VIEWS)
 
 
 def _bodies(request: Request, workshop: WorkshopView, data: ImaginerBoard,
@@ -53,8 +59,7 @@ def _bodies(request: Request, workshop: WorkshopView, data: ImaginerBoard,
     bodies = {}
     for view in views:
         html = env.get_template(f"kinds/imaginer-2030/_{view}_body.html").render(context)
-        digest = hashlib.blake2b(html.encode(), digest_size=8).hexdigest()
-        bodies[view] = {"html": html, "digest": digest}
+        bodies[view] = {"html": html, "digest": region_digest(html)}
     return bodies
 
 
@@ -63,8 +68,7 @@ def _context(request: Request, workshop: WorkshopView, participant_id: int | Non
     with request.app.state.db.sessionmaker() as session:
         data = board(session, workshop, participant_id)
     return {"imaginer": data, "imaginer_shows": shows, "imaginer_page": page,
-            "imaginer_bodies": _bodies(request, workshop, data, shows, page),
-            "imaginer_refresh": REFRESH_SECONDS}
+            "imaginer_bodies": _bodies(request, workshop, data, shows, page)}
 
 
 def _phase_views(workshop: WorkshopView) -> tuple[str, ...]:
@@ -92,6 +96,16 @@ def projection_context(
 ) -> dict[str, Any]:
     """Return the context of the projection page's sections: what the phase shows."""
     return _context(request, workshop, None, _phase_views(workshop), "projection")
+
+
+def render_regions(request: Request, session: Session, workshop: WorkshopView, *,
+                   participant: ParticipantView | None, page: PageName,
+                   names: tuple[str, ...]) -> dict[str, str]:
+    """Render the regions ``names`` (``imaginer.<view>``) as the page ``page`` shows them."""
+    data = board(session, workshop, participant.id if participant is not None else None)
+    views = [name.partition(".")[2] for name in names]
+    return {f"imaginer.{view}": body["html"]
+            for view, body in _bodies(request, workshop, data, views, page).items()}
 
 
 @router.get("/ateliers/{slug}/frise.svg")
