@@ -236,3 +236,10 @@ def test_fragments_carry_the_digest_of_the_page(app, database, filled):
     assert after["ranking"]["digest"] != digests["ranking"]
     assert after["wall"]["digest"] == digests["wall"]
     assert "Le schéma est voté" in after["ranking"]["html"]
+
+
+def test_a_visitor_is_not_told_about_points_of_their_own(app, database, filled):
+    page = TestClient(app).get(f"/ateliers/{filled.ws.slug}").text
+    assert 'class="imaginer-ranking"' in page and "Vos points" not in page
+    joined = as_participant(app, database, filled.yann).get(f"/ateliers/{filled.ws.slug}").text
+    assert "il vous en reste <strong>7</strong>" in joined

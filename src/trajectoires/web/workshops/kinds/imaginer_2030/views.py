@@ -59,6 +59,7 @@ class ImaginerBoard:
     ranking: list[dict[str, Any]] = field(default_factory=list)
     my_points: dict[int, int] = field(default_factory=dict)
     budget: int = 10
+    viewer_id: int | None = None
 
     @property
     def horizon_label(self) -> str:
@@ -147,7 +148,7 @@ def board(session: Session, workshop: WorkshopView, participant_id: int | None =
         factors=factors, targets=[_target(v) for v in by_type.get("target", [])],
         ranking=_ranked(session, workshop),
         my_points=my_points(session, participant_id) if participant_id else {},
-        budget=int(workshop.setting("points") or 10),
+        budget=int(workshop.setting("points") or 10), viewer_id=participant_id,
     )
 
 
