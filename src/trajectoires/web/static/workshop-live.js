@@ -332,7 +332,7 @@
 
   // -- forms sent with fetch --------------------------------------------------------------------
   function send(form) {
-    return fetch(form.action, {
+    return fetch(form.getAttribute("action"), {  // not form.action: a field may be named « action »
       method: "POST", credentials: "same-origin", body: new FormData(form),
       headers: { "Accept": "application/json" }
     }).then(function (response) {
@@ -374,7 +374,13 @@
 
   function pointsSent(result) {
     var left = document.querySelector("[data-points-left]");
-    if (left) { left.textContent = String(result.left); }
+    if (left) {
+      left.textContent = String(result.left);
+      var rest = left.nextSibling, budget = left.parentNode.getAttribute("data-budget");
+      if (rest && rest.nodeType === 3 && budget) {
+        rest.textContent = " point" + (result.left > 1 ? "s" : "") + " sur " + budget + " à répartir.";
+      }
+    }
     announce("Il vous reste " + result.left + " point" + (result.left > 1 ? "s" : "") + " à répartir.");
   }
 

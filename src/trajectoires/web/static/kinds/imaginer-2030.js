@@ -33,5 +33,7 @@
   }
 
   // workshop-live.js comes later in the page: register once every deferred script ran.
-  if (document.readyState === "loading") { document.addEventListener("DOMContentLoaded", start); } else { start(); }
+  // A deferred script runs while readyState is already "interactive", before workshop-live.js
+  // (deferred too, later in the page) has defined window.Trajectoires: wait for the DOM.
+  if (document.readyState !== "complete") { document.addEventListener("DOMContentLoaded", start); } else { start(); }
 }());
