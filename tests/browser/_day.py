@@ -13,7 +13,9 @@ from datetime import date
 import pytest
 from playwright.sync_api import Locator, Page, expect
 
-PASSWORD = "un mot de passe solide"
+from tests.foresight import factories as f
+
+PASSWORD = f.PASSWORD  # the factories' facilitator password, for every browser test
 LIVE = 15_000
 """Milliseconds a live update may take on a busy machine (events are debounced 1.5 s)."""
 
@@ -176,3 +178,11 @@ def give_points(page: Page, type_key: str, title: str, points: int, *, left: int
     target.get_by_label("Vos points").fill(str(points))
     target.get_by_role("button", name="Attribuer").click()
     expect(page.locator("#points-left strong")).to_have_text(str(left))
+
+
+def join_by_link(page: Page, base: str, code: str, pseudonym: str) -> None:
+    """Join with the join link and a pseudonym only; wait for the live stream."""
+    page.goto(f"{base}/rejoindre/{code}")
+    page.get_by_label("Pseudonyme").fill(pseudonym)
+    page.get_by_role("button", name="Rejoindre").click()
+    expect(page.locator("#live-status")).to_contain_text("active")

@@ -11,6 +11,7 @@ from collections.abc import Iterator
 import pytest
 from playwright.sync_api import Browser, BrowserContext, Page, expect
 
+from tests.browser._day import join_by_link, sign_in
 from tests.browser.axe import assert_accessible
 from tests.foresight import factories as f
 from trajectoires.db import Database
@@ -75,18 +76,8 @@ def construire_workshop(db: Database):
 BUILDERS = {"imaginer-2030": imaginer_workshop, "construire-2030": construire_workshop}
 
 
-def _join(page: Page, base: str, code: str, name: str) -> None:
-    page.goto(f"{base}/rejoindre/{code}")
-    page.get_by_label("Pseudonyme").fill(name)
-    page.get_by_role("button", name="Rejoindre").click()
-    expect(page.locator("#live-status")).to_contain_text("active")
 
 
-def _login(page: Page, base: str) -> None:
-    page.goto(base + "/connexion")
-    page.get_by_label("Adresse e-mail").fill("anne@example.org")
-    page.get_by_label("Mot de passe").fill(f.PASSWORD)
-    page.get_by_role("button", name=re.compile("connecter", re.I)).click()
 
 
 def _fits(page: Page, what: str) -> None:
@@ -101,14 +92,14 @@ def test_pages_of_each_kind_are_accessible_on_a_phone(
 ) -> None:
     _owner, ws = BUILDERS[kind](database)
     participant = new_page()
-    _join(participant, live_server, ws.join_code, "Chloé")
+    join_by_link(participant, live_server, ws.join_code, "Chloé")
     expect(participant.locator("#timer")).to_contain_text(re.compile(r"\d+ min \d\d s"))
     expect(participant.locator("form.contribution-form").first).to_be_visible()
     _fits(participant, f"{kind} participant page")
     assert_accessible(participant, f"{kind} participant page")
 
     host = new_page()
-    _login(host, live_server)
+    sign_in(host, live_server, "anne@example.org")
     host.goto(f"{live_server}/ateliers/{ws.slug}/animer")
     expect(host.locator("#live-status")).to_contain_text("active")
     _fits(host, f"{kind} facilitation page")
@@ -125,7 +116,7 @@ def test_projection_of_each_kind_on_a_projector(
 ) -> None:
     _owner, ws = BUILDERS[kind](database)
     host = new_page(PROJECTOR)
-    _login(host, live_server)
+    sign_in(host, live_server, "anne@example.org")
     host.goto(f"{live_server}/ateliers/{ws.slug}/projection")
     expect(host.locator("#workshop-phase")).to_be_visible()
     _fits(host, f"{kind} projection page")
@@ -137,8 +128,8 @@ def test_a_contribution_appears_live_and_typed_text_is_kept(
 ) -> None:
     _owner, ws = imaginer_workshop(database)
     lea, yann = new_page(), new_page()
-    _join(lea, live_server, ws.join_code, "Léa2")
-    _join(yann, live_server, ws.join_code, "Yann")
+    join_by_link(lea, live_server, ws.join_code, "Léa2")
+    join_by_link(yann, live_server, ws.join_code, "Yann")
     draft = yann.locator("#nouveau-factor-title")
     draft.fill("Un frein en cours d'écriture")
 

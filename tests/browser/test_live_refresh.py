@@ -4,15 +4,14 @@ a participant was typing survives the phase changes (the page reloads) until it 
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterator
 from urllib.parse import parse_qs, urlparse
 
 import pytest
 from playwright.sync_api import Browser, BrowserContext, Page, expect
 
+from tests.browser._day import join_by_link, sign_in
 from tests.browser.test_kinds_accessibility import construire_workshop
-from tests.foresight import factories as f
 from trajectoires.db import Database
 
 PHONE = {"width": 390, "height": 844}
@@ -32,18 +31,8 @@ def new_page(browser: Browser) -> Iterator:
         context.close()
 
 
-def join(page: Page, base: str, code: str, name: str) -> None:
-    page.goto(f"{base}/rejoindre/{code}")
-    page.get_by_label("Pseudonyme").fill(name)
-    page.get_by_role("button", name="Rejoindre").click()
-    expect(page.locator("#live-status")).to_contain_text("active")
 
 
-def login(page: Page, base: str) -> None:
-    page.goto(base + "/connexion")
-    page.get_by_label("Adresse e-mail").fill("anne@example.org")
-    page.get_by_label("Mot de passe").fill(f.PASSWORD)
-    page.get_by_role("button", name=re.compile("connecter", re.I)).click()
 
 
 def go_to_phase(host: Page, base: str, slug: str, key: str) -> None:
@@ -68,8 +57,8 @@ def test_an_action_appears_in_the_roadmap_with_one_request(
 ) -> None:
     _owner, ws = construire_workshop(database)
     chloe, yann = new_page(), new_page()
-    join(chloe, live_server, ws.join_code, "Chloé")
-    join(yann, live_server, ws.join_code, "Yann")
+    join_by_link(chloe, live_server, ws.join_code, "Chloé")
+    join_by_link(yann, live_server, ws.join_code, "Yann")
     roadmap = chloe.locator('[data-region="construire.roadmap"]')
     expect(roadmap).to_contain_text("Diagnostic")
     chloe.evaluate("window.sameDocument = true")
@@ -99,8 +88,8 @@ def test_typed_text_survives_phase_changes_until_posted(
 ) -> None:
     _owner, ws = construire_workshop(database)
     chloe, host = new_page(), new_page()
-    join(chloe, live_server, ws.join_code, "Chloé")
-    login(host, live_server)
+    join_by_link(chloe, live_server, ws.join_code, "Chloé")
+    sign_in(host, live_server, "anne@example.org")
     title = chloe.locator("#nouveau-action-title")
     title.fill("Un tiers-lieu à moitié écrit")
     chloe.locator("#form-nouveau-action").get_by_label("Mairie").check()

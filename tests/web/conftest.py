@@ -7,9 +7,12 @@ them gets its own workspace; a module defining its own ``client`` overrides them
 from __future__ import annotations
 
 import pytest
+from fastapi import FastAPI
 from fastapi.testclient import TestClient
 
 from tests.diagnosis.workspace import require_shared_data, workspace
+from tests.foresight import factories as f
+from trajectoires.db import Database
 from trajectoires.settings import Settings
 from trajectoires.web.app import create_app
 from trajectoires.web.territory.deps import install_reference
@@ -38,3 +41,9 @@ def empty_client(territory_reference, tmp_path_factory):
     with workspace(tmp_path_factory.mktemp("web-empty"), territory_reference,
                    load=False) as ws:
         yield client_for(ws, territory_reference)
+
+
+@pytest.fixture
+def app(settings: Settings, database: Database) -> FastAPI:
+    """The application on a fresh database, with the small fixture reference of places."""
+    return f.make_app(settings, database)

@@ -7,20 +7,13 @@ workshop are compared before and after).
 from __future__ import annotations
 
 import pytest
-from fastapi import FastAPI
 from sqlalchemy import func, select
 
 from tests.foresight import factories as f
 from trajectoires.db import Database
 from trajectoires.foresight.models import Contribution, PriorityPoints, Workshop
-from trajectoires.settings import Settings
 
 API = "/api/v1/workshops"
-
-
-@pytest.fixture
-def app(settings: Settings, database: Database) -> FastAPI:
-    return f.make_app(settings, database)
 
 
 @pytest.fixture

@@ -11,7 +11,6 @@ import re
 
 import pytest
 from bs4 import BeautifulSoup
-from fastapi import FastAPI
 from fastapi.testclient import TestClient
 
 from tests.foresight import factories as f
@@ -19,14 +18,8 @@ from trajectoires.db import Database
 from trajectoires.foresight import facilitation
 from trajectoires.foresight.priorities import allocate_points
 from trajectoires.foresight.workshops import set_phase
-from trajectoires.settings import Settings
 
 JSON = {"Accept": "application/json"}
-
-
-@pytest.fixture
-def app(settings: Settings, database: Database) -> FastAPI:
-    return f.make_app(settings, database)
 
 
 class Construire:

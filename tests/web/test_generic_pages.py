@@ -18,14 +18,8 @@ from tests.foresight import factories as f
 from trajectoires.db import Database
 from trajectoires.foresight.kinds import get_kind
 from trajectoires.foresight.models import Contribution, Participant, Workshop
-from trajectoires.settings import Settings
 
 IMAGINER, CONSTRUIRE = "imaginer-2030", "construire-2030"
-
-
-@pytest.fixture
-def app(settings: Settings, database: Database) -> FastAPI:
-    return f.make_app(settings, database)
 
 
 @pytest.fixture

@@ -19,7 +19,6 @@ from trajectoires.foresight.priorities import allocate_points
 from trajectoires.foresight.workshops import set_phase
 from trajectoires.indicators.catalogue import DATASETS, INDICATORS
 from trajectoires.indicators.models import Dataset, IndicatorValue
-from trajectoires.settings import Settings
 from trajectoires.web.workshops.lookups import build_lookups
 
 
@@ -74,11 +73,6 @@ class Filled:
         with f.session(db) as s:
             allocate_points(s, self.ws.id, self.lea.id, self.m_late, 7)
             allocate_points(s, self.ws.id, self.yann.id, self.h1, 3)
-
-
-@pytest.fixture
-def app(settings: Settings, database: Database) -> FastAPI:
-    return f.make_app(settings, database)
 
 
 @pytest.fixture

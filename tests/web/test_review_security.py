@@ -3,21 +3,14 @@
 from __future__ import annotations
 
 import httpx
-import pytest
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
 
 from tests.foresight import factories as f
 from tests.web.test_workshops_live import server  # noqa: F401  (fixture: a live uvicorn)
 from trajectoires.db import Database
-from trajectoires.settings import Settings
 
 HUGE_ID = 10**30
-
-
-@pytest.fixture
-def app(settings: Settings, database: Database) -> FastAPI:
-    return f.make_app(settings, database)
 
 
 def _participant(app: FastAPI, workshop, joined) -> TestClient:

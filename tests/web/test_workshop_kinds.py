@@ -14,7 +14,6 @@ from tests.foresight import factories as f
 from trajectoires.db import Database
 from trajectoires.foresight.kinds import kinds
 from trajectoires.foresight.workshops import create_workshop
-from trajectoires.settings import Settings
 from trajectoires.web.workshops import kinds as web_kinds
 from trajectoires.web.workshops.kinds import KindPage, KindWeb, discover, page_context
 
@@ -81,11 +80,6 @@ def test_page_context_merges_the_kind_context_and_names_its_sections() -> None:
     assert page_context(request, "facilitator", workshop) == {"kind_sections": ()}
     other = SimpleNamespace(kind="sans-module-web", slug="s-2")
     assert page_context(request, "participant", other) == {"kind_sections": ()}
-
-
-@pytest.fixture
-def app(settings: Settings, database: Database) -> FastAPI:
-    return f.make_app(settings, database)
 
 
 def test_debate_routes_serve_debates_only(app: FastAPI, database: Database) -> None:

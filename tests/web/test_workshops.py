@@ -10,12 +10,6 @@ from fastapi.testclient import TestClient
 
 from tests.foresight import factories as f
 from trajectoires.db import Database
-from trajectoires.settings import Settings
-
-
-@pytest.fixture
-def app(settings: Settings, database: Database) -> FastAPI:
-    return f.make_app(settings, database)
 
 
 @pytest.fixture
