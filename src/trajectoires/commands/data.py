@@ -62,7 +62,7 @@ def _database(settings: Settings) -> Database:
 
 
 def _check_kind(kind: str) -> None:
-    if kind not in DATASETS:
+    if kind not in KINDS:
         Console(stderr=True).print(
             f"[red]Type inconnu :[/red] « {kind} » ; attendu l'un de : {', '.join(KINDS)}."
         )

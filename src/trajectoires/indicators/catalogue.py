@@ -33,6 +33,7 @@ __all__ = [
     "DATASETS",
     "INDICATORS",
     "KINDS",
+    "PARSERS",
     "UNDATED",
     "DatasetInfo",
     "WEIGHTS",
@@ -89,6 +90,14 @@ class DatasetInfo:
     download_url: str | None = None
     file_name: str | None = None
     note: str = ""
+
+    @property
+    def parser(self) -> str | None:
+        """Module of :mod:`trajectoires.indicators.formats` reading its files (:data:`PARSERS`).
+
+        None for a dataset that is not imported from a file.
+        """
+        return PARSERS.get(self.kind)
 
 
 def _count(id_: str, label: str, dataset: str, unit: str = "locaux", note: str = "") -> Indicator:
@@ -337,7 +346,24 @@ DATASETS: dict[str, DatasetInfo] = {
 }
 """Every dataset kind, by the name used on the command line."""
 
-KINDS: tuple[str, ...] = tuple(DATASETS)
+PARSERS: dict[str, str] = {
+    "arcep-debit": "arcep_debit",
+    "arcep-ftth": "arcep_ftth",
+    "arcep-mobile": "arcep_mobile",
+    "arcep-mobile-sites": "arcep_mobile_sites",
+    "insee-census": "insee_census",
+    "insee-poverty": "insee_poverty",
+    "mediation-places": "mediation_places",
+    "france-services": "france_services",
+    "libraries": "libraries",
+}
+"""Dataset kind → the module of :mod:`trajectoires.indicators.formats` whose ``parse``
+reads its files: one line per importable dataset (``data import KIND`` offers exactly
+these kinds). Datasets without a line (the reference of places, derived values) are
+not imported from a file."""
+
+KINDS: tuple[str, ...] = tuple(kind for kind in DATASETS if kind in PARSERS)
+"""Kinds ``trajectoires data import`` accepts: the datasets that have a parser."""
 
 
 class UnknownIndicatorError(KeyError):

@@ -1,28 +1,22 @@
-"""Which parser reads which kind of file.
+"""Which parser reads which kind of file: the catalogue's table ``catalogue.PARSERS``.
 
 Examples
 --------
 >>> sorted(PARSERS)[:4]
 ['arcep-debit', 'arcep-ftth', 'arcep-mobile', 'arcep-mobile-sites']
+>>> PARSERS["libraries"].__module__
+'trajectoires.indicators.formats.libraries'
 
 """
 
 from __future__ import annotations
 
+import importlib
+from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from trajectoires.indicators.formats import (
-    arcep_debit,
-    arcep_ftth,
-    arcep_mobile,
-    arcep_mobile_sites,
-    france_services,
-    insee_census,
-    insee_poverty,
-    libraries,
-    mediation_places,
-)
+from trajectoires.indicators import catalogue
 from trajectoires.indicators.formats._parsed import Parsed
 from trajectoires.indicators.report import FormatError
 
@@ -31,17 +25,11 @@ if TYPE_CHECKING:
 
 __all__ = ["PARSERS", "parse_file"]
 
-PARSERS = {
-    "arcep-debit": arcep_debit.parse,
-    "arcep-ftth": arcep_ftth.parse,
-    "arcep-mobile": arcep_mobile.parse,
-    "arcep-mobile-sites": arcep_mobile_sites.parse,
-    "insee-census": insee_census.parse,
-    "insee-poverty": insee_poverty.parse,
-    "mediation-places": mediation_places.parse,
-    "france-services": france_services.parse,
-    "libraries": libraries.parse,
+PARSERS: dict[str, Callable[..., Parsed]] = {
+    kind: importlib.import_module(f"trajectoires.indicators.formats.{module}").parse
+    for kind, module in catalogue.PARSERS.items()
 }
+"""Dataset kind → its ``parse(path, matcher, vintage)``, from the catalogue's table."""
 
 
 def parse_file(
