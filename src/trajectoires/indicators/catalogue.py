@@ -27,7 +27,15 @@ Examples
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass
+
+from trajectoires.indicators import _derived
+from trajectoires.indicators._types import (
+    LO2,
+    UNDATED,
+    WEIGHTS,
+    DatasetInfo,
+    Indicator,
+)
 
 __all__ = [
     "DATASETS",
@@ -41,63 +49,8 @@ __all__ = [
     "UnknownIndicatorError",
     "components",
     "find",
+    "source_line",
 ]
-
-LO2 = "Licence Ouverte 2.0 (Etalab)"
-RULES = ("sum", "ratio", "weighted_mean")
-UNDATED = "non daté"
-"""Period of a place list whose file gives no date and whose import gave no ``--millesime``.
-It is not a date: a dated period of the same indicator is always taken as more recent
-(``aggregation.latest_values``); the mobile importers refuse undated files instead."""
-WEIGHTS = {"population": "population", "area": "area_km2"}
-"""Weight of a ``weighted_mean`` → column of ``Reference.communes_of`` holding it."""
-
-
-@dataclass(frozen=True)
-class Indicator:
-    """One indicator: identifier, French label, unit, aggregation rule and source."""
-
-    id: str
-    label: str
-    unit: str
-    rule: str
-    dataset: str
-    numerator: str | None = None
-    denominator: str | None = None
-    scale: float = 100.0
-    note: str = ""
-    weight: str = "population"
-
-    def __post_init__(self) -> None:
-        if self.rule not in RULES:
-            raise ValueError(f"{self.id}: rule {self.rule!r} not in {RULES}")
-        if self.weight not in WEIGHTS:
-            raise ValueError(f"{self.id}: weight {self.weight!r} not in {tuple(WEIGHTS)}")
-        if (self.rule == "ratio") != bool(self.numerator and self.denominator):
-            raise ValueError(f"{self.id}: a ratio needs a numerator and a denominator")
-
-
-@dataclass(frozen=True)
-class DatasetInfo:
-    """An official dataset: what ``data import KIND`` reads and ``data fetch NAME`` downloads."""
-
-    kind: str
-    label: str
-    producer: str
-    page_url: str
-    licence: str
-    file_format: str
-    download_url: str | None = None
-    file_name: str | None = None
-    note: str = ""
-
-    @property
-    def parser(self) -> str | None:
-        """Module of :mod:`trajectoires.indicators.formats` reading its files (:data:`PARSERS`).
-
-        None for a dataset that is not imported from a file.
-        """
-        return PARSERS.get(self.kind)
 
 
 def _count(id_: str, label: str, dataset: str, unit: str = "locaux", note: str = "") -> Indicator:
@@ -263,8 +216,19 @@ _INDICATORS: list[Indicator] = [
     _count("bibliotheques", "Bibliothèques ouvertes au public", "libraries", "bibliothèques"),
 ]
 
-INDICATORS: dict[str, Indicator] = {i.id: i for i in _INDICATORS}
-"""Every indicator, by id."""
+def _by_id(entries: Iterable[Indicator]) -> dict[str, Indicator]:
+    registry: dict[str, Indicator] = {}
+    for entry in entries:
+        if entry.id in registry:
+            raise ValueError(f"{entry.id}: declared twice in the catalogue")
+        registry[entry.id] = entry
+    return registry
+
+
+INDICATORS: dict[str, Indicator] = _by_id([*_INDICATORS, *_derived.INDICATORS])
+"""Every indicator, by id: those of the imported datasets, then those of the reference
+of places (``population``, ``area_km2``, ``density``) and the derived values (the
+fragility criteria and ``fragility_index``), whose dataset has no parser."""
 
 DATASETS: dict[str, DatasetInfo] = {
     d.kind: d
@@ -344,7 +308,9 @@ DATASETS: dict[str, DatasetInfo] = {
         ),
     )
 }
-"""Every dataset kind, by the name used on the command line."""
+DATASETS.update({d.kind: d for d in _derived.DATASETS})
+"""Every dataset kind, by the name used on the command line; ``reference`` and
+``derived`` (no file: see ``indicators._derived``) last."""
 
 PARSERS: dict[str, str] = {
     "arcep-debit": "arcep_debit",
@@ -387,6 +353,28 @@ def find(indicator_id: str) -> Indicator:
         return INDICATORS[indicator_id]
     except KeyError:
         raise UnknownIndicatorError(f"Indicateur inconnu : « {indicator_id} ».") from None
+
+
+def source_line(indicator_id: str, vintage: str | None = None) -> str:
+    """French source of an indicator's values: who, which dataset, which vintage.
+
+    ``vintage`` is the period of the values shown (the store's, or the reference's
+    population vintage); without one the line says « non daté ».
+
+    >>> source_line("ftth_taux", "2024-T2")
+    'ARCEP, Déploiements du haut et très haut débit fixe (FttH par commune), 2024-T2'
+    >>> source_line("france_services_sites")
+    'ANCT et Banque des Territoires, Liste des structures France services, non daté'
+    >>> print(source_line("share_65_plus", "2021"))
+    calcul Trajectoires d'après INSEE, recensement (RP), 2021
+    """
+    indicator = find(indicator_id)
+    dataset = DATASETS[indicator.dataset]
+    if indicator.dataset == _derived.DERIVED and not indicator.source.startswith("calcul"):
+        origin = f"calcul Trajectoires d'après {indicator.source}"
+    else:
+        origin = indicator.source or f"{dataset.producer}, {dataset.label}"
+    return f"{origin}, {vintage or UNDATED}"
 
 
 def components(indicator_ids: Iterable[str]) -> list[str]:

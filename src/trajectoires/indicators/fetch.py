@@ -27,7 +27,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import urlparse
 
-from trajectoires.indicators.catalogue import DATASETS
+from trajectoires.indicators.catalogue import DATASETS, KINDS
 
 __all__ = ["FetchError", "Fetched", "cached_file", "fetch"]
 
@@ -92,9 +92,9 @@ def fetch(
         Unknown dataset, no stable address, network unreachable, or HTTP error.
 
     """
-    if kind not in DATASETS:
+    if kind not in KINDS:
         raise FetchError(f"Jeu de données inconnu « {kind} » : attendu l'un de "
-                         f"{', '.join(DATASETS)}.")
+                         f"{', '.join(KINDS)}.")
     info = DATASETS[kind]
     url = url or info.download_url
     if not url:

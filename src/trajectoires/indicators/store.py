@@ -207,7 +207,7 @@ def missing_datasets(session: Session) -> list[tuple[str, str, str]]:
     loaded = set(session.scalars(select(Dataset.kind)))
     missing = []
     for kind, info in DATASETS.items():
-        if kind in loaded:
+        if kind in loaded or info.parser is None:
             continue
         if info.download_url:
             command = f"trajectoires data fetch {kind} --import"

@@ -45,7 +45,7 @@ from trajectoires.foresight.kinds.manifest import (
     Phase,
     WorkshopKind,
 )
-from trajectoires.indicators.catalogue import INDICATORS
+from trajectoires.indicators.catalogue import DATASETS, INDICATORS
 
 __all__ = [
     "CATEGORIES",
@@ -68,10 +68,12 @@ PESTLE = (("politique", "Politique"), ("économique", "Économique"), ("social",
           ("juridique", "Juridique"))
 """The six PESTLE categories of drivers and obstacles."""
 INDICATOR_CHOICES = tuple(sorted(
-    ((key, indicator.label) for key, indicator in INDICATORS.items()),
+    ((key, indicator.label) for key, indicator in INDICATORS.items()
+     if DATASETS[indicator.dataset].parser is not None),
     key=lambda choice: INDICATORS[choice[0]].unit != "%",
 ))
-"""Indicators of the catalogue, shares first (the usual targets), then counts."""
+"""Indicators of the catalogue's imported datasets (a target's baseline is read from the
+store), by key, shares first (the usual targets), then counts."""
 
 HEADLINE = ContributionType(
     "headline",
