@@ -168,6 +168,9 @@ _INDICATORS: list[Indicator] = [
            "ftth_raccordables", "ftth_locaux"),
     _count("insee_pop", "Population (recensement)", "insee-census", "habitants", _CENSUS_NOTE),
     _count("insee_pop65p", "Personnes de 65 ans ou plus", "insee-census", "habitants"),
+    _count("insee_pop_legale", "Population légale (population municipale)", "populations",
+           "habitants", "INSEE, populations légales ; période = année du recensement (COG Y → "
+           "recensement Y − 2) ; anciens codes repliés et additionnés sur les communes actuelles"),
     _ratio("insee_part_65p", "Part des 65 ans ou plus", "insee-census", "insee_pop65p",
            "insee_pop"),
     _count("insee_nscol15p", "Personnes de 15 ans ou plus non scolarisées", "insee-census",
@@ -284,6 +287,16 @@ DATASETS: dict[str, DatasetInfo] = {
             note="Pas d'adresse stable du fichier : téléchargez-le depuis la page officielle.",
         ),
         DatasetInfo(
+            "populations", "Populations légales des communes, par millésime du COG "
+            "(série des recensements)", "INSEE (table du paquet R COGugaison)",
+            "https://www.insee.fr/fr/information/2008354",
+            "Licence Ouverte 2.0 (INSEE) ; table COGugaison sous ODbL",
+            "CSV , ou ; : cog, code_commune, libelle, population (une ligne par commune et "
+            "millésime du COG)",
+            note="Table COGugaison : https://github.com/antuki/COGugaison (COG.RData) ; "
+            "recensement = millésime du COG − 2.",
+        ),
+        DatasetInfo(
             "mediation-places", "Lieux de médiation numérique (schéma national 0.1.x et 1.0)",
             "ANCT, cartographie nationale",
             "https://www.data.gouv.fr/fr/organizations/cartographie-nationale-des-lieux-de-"
@@ -319,6 +332,7 @@ PARSERS: dict[str, str] = {
     "arcep-mobile-sites": "arcep_mobile_sites",
     "insee-census": "insee_census",
     "insee-poverty": "insee_poverty",
+    "populations": "populations",
     "mediation-places": "mediation_places",
     "france-services": "france_services",
     "libraries": "libraries",
