@@ -112,7 +112,10 @@ def import_file(
         session.delete(existing)
         session.flush()
     report = parsed.report
-    stored = parsed.values[parsed.values["indicator"].map(lambda i: find(i).rule != "ratio")]
+    # a boolean mask even when no row is left (an empty map is not boolean, and pandas
+    # would then select columns: every row rejected gave KeyError 'commune_code')
+    kept = parsed.values["indicator"].map(lambda i: find(i).rule != "ratio").astype(bool)
+    stored = parsed.values[kept]
     report.values = len(stored)
     dataset = Dataset(
         name=name, kind=kind, file_name=path.name, sha256=checksum, period=parsed.period,
