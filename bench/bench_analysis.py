@@ -97,7 +97,7 @@ plain = A.theil(communes["density"].to_numpy(), groups=groups)
 inequality = A.gini(communes["density"].to_numpy(), population)
 t = step("theil_gini", t)
 total = time.perf_counter() - T0
-np.savez({out!r}, lisa_p=lisa.p_sim, g_p=gstar.p_sim, bins=classes.bins,
+np.savez({out!r}, lisa_p=lisa.p_sim, g_p=gstar.p_sim, bins=classes.bounds[1:],
          access=catchment.accessibility)
 print(json.dumps({{"steps": STEPS, "total": total, "n": len(codes), "numba": "numba" in sys.modules,
     "peak_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,

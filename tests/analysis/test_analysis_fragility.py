@@ -2,7 +2,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from trajectoires.analysis import INDICATORS, Indicator, fragility_index
+from trajectoires.analysis import CRITERIA, Criterion, fragility_index
 from trajectoires.analysis.fragility import decile_scores
 
 
@@ -38,17 +38,17 @@ def test_reference_territory_equals_one_hundred(territory_reference, shared_data
 
 def test_user_can_add_an_indicator():
     values = pd.DataFrame({"share_65_plus": np.arange(20.0), "my_rate": np.arange(20.0)[::-1]})
-    mine = Indicator("my_rate", "Mon indicateur", "ma source", higher_is_fragile=False)
+    mine = Criterion("my_rate", higher_is_fragile=False)
     result = fragility_index(values, indicators=["share_65_plus", mine])
     assert result.scores["my_rate"].tolist() == result.scores["share_65_plus"].tolist()
-    with pytest.raises(ValueError, match="unknown indicator 'nope'"):
+    with pytest.raises(ValueError, match="unknown criterion 'nope'"):
         fragility_index(values, indicators=["nope"])
 
 
 def test_deciles_and_catalogue():
     assert decile_scores(pd.Series(np.arange(100.0))).value_counts().tolist() == [10] * 10
     assert {"no_thd_coverage", "no_4g_coverage", "share_65_plus", "share_low_diploma",
-            "poverty_rate"} <= set(INDICATORS)
+            "poverty_rate"} <= set(CRITERIA)
     with pytest.raises(ValueError, match="reference"):
         fragility_index(pd.DataFrame({"share_65_plus": [1.0]}), indicators=["share_65_plus"],
                         reference="canton")

@@ -10,7 +10,7 @@ compilation or kernel-loading cost, in the first process on a machine or later.
 - :mod:`~trajectoires.analysis.access`: distances to help, 2SFCA.
 - :mod:`~trajectoires.analysis.weights`: Queen contiguity weights.
 - :mod:`~trajectoires.analysis.autocorrelation`: Moran's I, LISA, Getis-Ord Gi*.
-- :mod:`~trajectoires.analysis.classes`: quantiles, exact Fisher-Jenks.
+- :mod:`~trajectoires.analysis.classes`: map classes (quantiles, exact Fisher-Jenks…).
 - :mod:`~trajectoires.analysis.inequality`: population-weighted Theil and Gini.
 """
 
@@ -30,12 +30,12 @@ from trajectoires.analysis.autocorrelation import (
     local_moran,
     moran,
 )
-from trajectoires.analysis.classes import Classes, classify
+from trajectoires.analysis.classes import Classification, classify
 from trajectoires.analysis.fragility import (
-    INDICATORS,
+    CRITERIA,
     METHODS,
+    Criterion,
     FragilityIndex,
-    Indicator,
     fragility_index,
 )
 from trajectoires.analysis.inequality import Gini, Theil, gini, theil
@@ -67,14 +67,14 @@ def warm_up(background: bool = False) -> None:
 
 
 __all__ = [
-    "INDICATORS",
+    "CRITERIA",
     "METHODS",
     "Catchment",
-    "Classes",
+    "Classification",
     "FragilityIndex",
     "Gini",
     "HotSpots",
-    "Indicator",
+    "Criterion",
     "LocalClusters",
     "Moran",
     "NearestPlaces",

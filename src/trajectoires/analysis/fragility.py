@@ -15,45 +15,57 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-__all__ = ["INDICATORS", "METHODS", "REFERENCE_LEVELS", "FragilityIndex", "Indicator",
+from trajectoires.indicators.catalogue import INDICATORS
+
+__all__ = ["CRITERIA", "METHODS", "REFERENCE_LEVELS", "Criterion", "FragilityIndex",
            "fragility_index"]
 
 
 @dataclass(frozen=True)
-class Indicator:
-    """An input of the index: a column of the values table, with its source.
+class Criterion:
+    """An input of the index: a column of the values table and its direction.
 
-    ``higher_is_fragile`` is False for indicators where a higher value means
-    less risk (the score is then computed on the opposite).
+    ``key`` is a key of the indicator catalogue (``trajectoires.indicators.INDICATORS``,
+    dataset « derived »), which gives the label, unit and source; any other column
+    of ``values`` can be a criterion too (its label is then its key).
+    ``higher_is_fragile`` is False when a higher value means less risk (the score
+    is then computed on the opposite).
+
+    >>> CRITERIA["poverty_rate"].label, CRITERIA["library_distance_km"].unit
+    ('Taux de pauvreté', 'km')
+    >>> Criterion("my_rate", higher_is_fragile=False).label
+    'my_rate'
     """
 
     key: str
-    label: str
-    source: str
-    unit: str = "%"
     higher_is_fragile: bool = True
 
+    @property
+    def label(self) -> str:
+        """French label, from the catalogue (the key for a column it does not know)."""
+        entry = INDICATORS.get(self.key)
+        return entry.label if entry else self.key
 
-INDICATORS: dict[str, Indicator] = {
-    i.key: i
-    for i in (
-        Indicator("no_thd_coverage", "Taux de non-couverture Très Haut Débit (≥ 30 Mbit/s)",
-                  "ARCEP, Ma connexion internet (locaux non éligibles au THD)"),
-        Indicator("no_4g_coverage", "Taux de non-couverture 4G",
-                  "ARCEP, Mon réseau mobile (couverture 4G)"),
-        Indicator("share_65_plus", "Part des 65 ans et plus", "INSEE, recensement (RP)"),
-        Indicator("share_low_diploma", "Part des pas ou peu diplômés (15 ans et plus non "
-                  "scolarisés)", "INSEE, recensement (RP), base diplômes-formation"),
-        Indicator("poverty_rate", "Taux de pauvreté", "INSEE, Filosofi"),
-        Indicator("share_single_person", "Part des ménages d'une personne", "INSEE, RP"),
-        Indicator("share_single_parent", "Part des familles monoparentales", "INSEE, RP"),
-        Indicator("unemployment_rate", "Taux de chômage", "INSEE, RP"),
-        Indicator("library_distance_km", "Distance à la bibliothèque la plus proche",
-                  "Ministère de la Culture, bibliothèques publiques", "km"),
-        Indicator("france_services_distance_km", "Distance au France Services le plus proche",
-                  "ANCT, liste des France Services", "km"),
-    )
+    @property
+    def unit(self) -> str:
+        """Unit of the values, from the catalogue (``%`` for a column it does not know)."""
+        entry = INDICATORS.get(self.key)
+        return entry.unit if entry else "%"
+
+    @property
+    def source(self) -> str:
+        """Where the values come from, from the catalogue (empty when it does not know)."""
+        entry = INDICATORS.get(self.key)
+        return entry.source if entry else ""
+
+
+CRITERIA: dict[str, Criterion] = {
+    key: Criterion(key)
+    for key in ("no_thd_coverage", "no_4g_coverage", "share_65_plus", "share_low_diploma",
+                "poverty_rate", "share_single_person", "share_single_parent",
+                "unemployment_rate", "library_distance_km", "france_services_distance_km")
 }
+"""The criteria the methods can use, by catalogue key (higher is more fragile for all)."""
 
 
 @dataclass(frozen=True)
@@ -105,7 +117,7 @@ class FragilityIndex:
     """
 
     method: Method
-    indicators: tuple[Indicator, ...]
+    indicators: tuple[Criterion, ...]
     index: pd.Series
     scores: pd.DataFrame
     missing: pd.DataFrame
@@ -119,17 +131,17 @@ class FragilityIndex:
         return self.missing.sum().astype(int)
 
 
-def _indicators(method: Method, indicators: object) -> tuple[Indicator, ...]:
+def _indicators(method: Method, indicators: object) -> tuple[Criterion, ...]:
     chosen = method.indicators if indicators is None else indicators
     result = []
     for item in chosen:
-        if isinstance(item, Indicator):
+        if isinstance(item, Criterion):
             result.append(item)
-        elif item in INDICATORS:
-            result.append(INDICATORS[item])
+        elif item in CRITERIA:
+            result.append(CRITERIA[item])
         else:
-            raise ValueError(f"indicators: unknown indicator {item!r}; known: "
-                             f"{sorted(INDICATORS)} (or pass an Indicator for a new column)")
+            raise ValueError(f"indicators: unknown criterion {item!r}; known: "
+                             f"{sorted(CRITERIA)} (or pass a Criterion for a new column)")
     if not result:
         raise ValueError("indicators: at least one indicator is needed")
     return tuple(result)
@@ -168,9 +180,9 @@ def fragility_index(
         key (``no_thd_coverage``, ``share_65_plus``...), NaN when unknown.
     method : str
         A key of :data:`METHODS`; ``national-2023`` (the current national index).
-    indicators : sequence of str or Indicator, optional
-        Replaces the method's indicators: drop some, or add an :class:`Indicator`
-        for another column of ``values``.
+    indicators : sequence of str or Criterion, optional
+        Replaces the method's criteria (keys of :data:`CRITERIA`): drop some, or add
+        a :class:`Criterion` for another column of ``values``.
     reference : {"epci", "departement", "region", "france"}, optional
         Also express the index relative to each commune's reference territory
         (= 100), the 2019 IFN's comparison mode.

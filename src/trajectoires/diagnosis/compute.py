@@ -163,7 +163,7 @@ def _criteria(inputs: Inputs, table: pd.DataFrame, requested: list[str]) -> list
 
     rows = []
     for key in requested:
-        info = analysis.INDICATORS[key]
+        info = analysis.CRITERIA[key]
         source = inputs.chosen.get(key)
         rows.append({
             "key": key, "label": info.label, "source": info.source,
@@ -247,7 +247,7 @@ def compare_units(ref: Reference, national: pd.DataFrame | None, units: list[Uni
     if population is None:
         population = ref.communes_of(ref.france)["population"]
     weight = pd.to_numeric(population, errors="coerce").astype(float)
-    criteria = [c for c in national.columns if c in analysis.INDICATORS]
+    criteria = [c for c in national.columns if c in analysis.CRITERIA]
     columns = ["fragility_index", *criteria]
     # one matrix and one weight vector, then numpy per unit (no pandas reindexing per column)
     matrix = national[columns].to_numpy(dtype=float, na_value=np.nan)

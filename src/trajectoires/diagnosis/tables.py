@@ -36,7 +36,7 @@ COLUMNS: dict[str, str] = {
 
 def dictionary(table: pd.DataFrame, diagnosis: Diagnosis) -> pd.DataFrame:
     """Describe each column of the export (``column``, ``description``), in French."""
-    from trajectoires.analysis import INDICATORS
+    from trajectoires.analysis import CRITERIA
 
     described = dict(COLUMNS, area_km2="Superficie (km²)")
     where = REFERENCES.get(diagnosis.reference, diagnosis.reference)
@@ -48,8 +48,8 @@ def dictionary(table: pd.DataFrame, diagnosis: Diagnosis) -> pd.DataFrame:
         key = criterion["key"]
         source = (f"{criterion['indicator_label']} ({criterion['indicator']}, "
                   f"{criterion['period']})" if criterion["indicator"] else "")
-        described[key] = f"{INDICATORS[key].label} (%) ; donnée : {source}"
-        described[f"score_{key}"] = f"Score de 1 à 10 (déciles nationaux) : {INDICATORS[key].label}"
+        described[key] = f"{CRITERIA[key].label} ({CRITERIA[key].unit}) ; donnée : {source}"
+        described[f"score_{key}"] = f"Score de 1 à 10 (déciles nationaux) : {CRITERIA[key].label}"
     for kind, label in PLACE_KINDS.items():
         described[f"dist_{kind}"] = f"Distance à vol d'oiseau au plus proche lieu ({label}), km"
         described[f"access_{kind}"] = (f"Accessibilité 2SFCA ({label}), lieux pour 10 000 "
@@ -87,16 +87,16 @@ def ranked_rows(diagnosis: Diagnosis) -> list[dict]:
 
 def map_choices(diagnosis: Diagnosis) -> dict[str, tuple[str, str]]:
     """Columns that can be mapped: column → (French label, unit); only those with values."""
-    from trajectoires.analysis import INDICATORS
+    from trajectoires.analysis import CRITERIA
 
     table = diagnosis.communes
     choices = {"fragility_index": ("Indice de fragilité numérique (1 à 10)", "")}
     for criterion in diagnosis.criteria:
         key = criterion["key"]
         if key in table:
-            choices[key] = (INDICATORS[key].label + (" (approximation)" if criterion["proxy"]
-                                                      else ""), "%")
-            choices[f"score_{key}"] = (f"Score : {INDICATORS[key].label}", "")
+            choices[key] = (CRITERIA[key].label + (" (approximation)" if criterion["proxy"]
+                                                    else ""), CRITERIA[key].unit)
+            choices[f"score_{key}"] = (f"Score : {CRITERIA[key].label}", "")
     for item in diagnosis.access:
         choices[f"dist_{item.kind}"] = (f"Distance au plus proche lieu ({item.label})", "km")
         choices[f"access_{item.kind}"] = (

@@ -8,7 +8,7 @@ simplification. The foresight workshops draw with it too: :func:`timeline_svg`
 (the backcasting timeline) and :func:`roadmap_svg` (the roadmap of actors).
 """
 
-from trajectoires.render._classify import SCHEMES, Classification, classify, scheme_name
+from trajectoires.analysis.classes import SCHEMES, Classification, classify, scheme_name
 from trajectoires.render._palette import PALETTES
 from trajectoires.render.categorical import (
     CategoricalMap,

@@ -12,7 +12,7 @@ import math
 
 import numpy as np
 
-from trajectoires.render._classify import MISSING_CLASS
+from trajectoires.analysis.classes import MISSING_CLASS
 from trajectoires.render._legend import LegendEntry
 from trajectoires.render._palette import MISSING_FILL
 from trajectoires.render._paths import MapFrame

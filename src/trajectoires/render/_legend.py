@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from trajectoires.render._classify import Classification
+from trajectoires.analysis.classes import Classification
 from trajectoires.render._french import bound_decimals, format_number
 from trajectoires.render._svg import element, text_block
 
@@ -59,7 +59,7 @@ def class_labels(classification: Classification) -> list[str]:
 
     Examples
     --------
-    >>> from trajectoires.render._classify import classify
+    >>> from trajectoires.analysis.classes import classify
     >>> class_labels(classify([0.5, 1.2, 2.4, 1500.0], k=2))
     ['de 0 à 2', 'de 2 à 1\u202f500']
     >>> class_labels(classify([1.0, 2.0, 2.0, 1.0], k=5))

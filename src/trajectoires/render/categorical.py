@@ -17,7 +17,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from trajectoires.render._classify import MISSING_CLASS
+from trajectoires.analysis.classes import MISSING_CLASS
 from trajectoires.render._document import (
     DENSITY,
     HATCH_SIZE,

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from trajectoires.render._classify import Classification, classify
+from trajectoires.analysis.classes import Classification, classify
 from trajectoires.render._document import MARGIN, assemble, commune_groups, heading
 from trajectoires.render._french import bound_decimals, format_many, format_number
 from trajectoires.render._legend import LegendEntry, draw_legend, legend_entries

@@ -30,7 +30,7 @@ from typing import Annotated
 
 from fastapi import HTTPException, Query
 
-from trajectoires.analysis import INDICATORS
+from trajectoires.analysis import CRITERIA
 from trajectoires.diagnosis.inputs import CONTEXT_SOURCES, FRAGILITY_SOURCES
 from trajectoires.diagnosis.options import BEYOND_KM, CORRECTIONS, REFERENCES, checked_options
 
@@ -80,7 +80,7 @@ class DiagnosisOptions:
 
 def criterion_choices() -> list[tuple[str, str, bool]]:
     """Each criterion a user can choose: key, French label, whether the national method has it."""
-    return [(key, INDICATORS[key].label, key in FRAGILITY_SOURCES)
+    return [(key, CRITERIA[key].label, key in FRAGILITY_SOURCES)
             for key in [*FRAGILITY_SOURCES, *CONTEXT_SOURCES]]
 
 
