@@ -36,7 +36,7 @@ from trajectoires.territory import (
 )
 from trajectoires.territory.summary import format_number
 
-__all__ = ["app", "load_for_cli", "resolve_or_exit", "show"]
+__all__ = ["app", "load_for_cli", "resolve_or_exit", "show", "with_store_populations"]
 
 EXIT_NOT_FOUND = 1
 EXIT_AMBIGUOUS = 2
@@ -53,6 +53,30 @@ def load_for_cli(workspace: Path | None, console: Console | None = None) -> Refe
     except SourceError as exc:
         (console or Console(stderr=True)).print(f"[red]Erreur :[/red] {exc}")
         raise typer.Exit(EXIT_NOT_FOUND) from None
+
+
+def with_store_populations(ref: Reference, workspace: Path | None) -> Reference:
+    """Return ``ref`` with the legal populations imported in the workspace's store, if any.
+
+    No database yet (or one never migrated): the reference's own populations.
+    """
+    settings = Settings.from_env(workspace=str(workspace) if workspace else None)
+    url = settings.database_url
+    if url.startswith("sqlite") and not Path(url.split("///", 1)[-1]).is_file():
+        return ref
+    from sqlalchemy.exc import DBAPIError
+
+    from trajectoires.db import create_database
+    from trajectoires.indicators.populations import current_reference
+
+    database = create_database(url)
+    try:
+        with database.session() as session:
+            return current_reference(session, ref)
+    except DBAPIError:  # no indicator table: nothing imported
+        return ref
+    finally:
+        database.engine.dispose()
 
 
 def resolve_or_exit(ref: Reference, query: str, console: Console | None = None) -> Unit:
@@ -158,7 +182,7 @@ def show(
 ) -> None:
     """Afficher un territoire : chiffres clés, appartenances, plus grandes communes."""
     console = Console()
-    ref = load_for_cli(workspace)
+    ref = with_store_populations(load_for_cli(workspace), workspace)
     unit = resolve_or_exit(ref, query)
     summary = summarize(ref, unit)
     if as_json:
@@ -198,7 +222,7 @@ def map_svg(
     except ValueError as exc:  # UnknownIndicatorError too: both list what is available
         err.print(f"[red]Erreur :[/red] {exc}")
         raise typer.Exit(2) from None
-    ref = load_for_cli(workspace, err)
+    ref = with_store_populations(load_for_cli(workspace, err), workspace)
     unit = resolve_or_exit(ref, query, err)
     with Progress(console=err, transient=True) as bar:
         task = bar.add_task("Carte", total=1.0)

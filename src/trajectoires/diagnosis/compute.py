@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -34,7 +34,7 @@ from trajectoires.diagnosis.options import (
     is_national,
     requested_criteria,
 )
-from trajectoires.territory import GEOMETRY_SOURCE, POPULATION_VINTAGE, Reference, Unit
+from trajectoires.territory import GEOMETRY_SOURCE, Reference, Unit
 
 if TYPE_CHECKING:
     from sqlalchemy.orm import Session
@@ -349,6 +349,7 @@ def diagnose(
     choices = checked_options(criteria, reference, beyond_km, correction, seed)
     requested, beyond_km = choices["criteria"], choices["beyond_km"]
     _step(progress, "Lecture des données chargées", 0.05)
+    ref, unit = _with_current_populations(session, ref, unit)
     inputs = load_inputs(session, None if cache_dir is None else cache_dir / "diagnosis")
     _step(progress, "Indice de fragilité numérique (national)", 0.25)
     national, population = _fragility(ref, inputs, requested, reference)
@@ -376,10 +377,27 @@ def diagnose(
         datasets=dataset_rows(inputs), missing=inputs.missing,
         places={k: v[v["commune_code"].isin(table.index)] for k, v in inputs.places.items()},
         seed=seed, permutations=permutations,
-        sources={"population": POPULATION_VINTAGE, "geometry": GEOMETRY_SOURCE},
+        sources={"population": ref.population_vintage, "geometry": GEOMETRY_SOURCE},
         national=national, national_population=population, reference=reference,
         beyond_km=beyond_km, correction=correction, custom_criteria=not is_national(requested),
     )
+
+
+def _with_current_populations(session: Session, ref: Reference,
+                              unit: Unit) -> tuple[Reference, Unit]:
+    """Return the reference and unit with the latest imported legal populations (if any).
+
+    Every population of the diagnosis (weights of the index and of the comparisons,
+    inhabitants far from help, 2SFCA demand, the report's figures) comes from here.
+    """
+    from trajectoires.indicators.populations import current_reference
+
+    current = current_reference(session, ref)
+    if current is ref:
+        return ref, unit
+    fresh = current.get(unit.kind, unit.code)
+    return current, replace(unit, population=fresh.population,
+                            population_missing=fresh.population_missing)
 
 
 def _inequality(table: pd.DataFrame) -> tuple[analysis.Theil | None, analysis.Gini | None]:

