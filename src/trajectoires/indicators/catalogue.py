@@ -28,7 +28,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from trajectoires.indicators import _derived
+from trajectoires.indicators import _derived, _series
 from trajectoires.indicators._types import (
     LO2,
     UNDATED,
@@ -228,7 +228,8 @@ def _by_id(entries: Iterable[Indicator]) -> dict[str, Indicator]:
     return registry
 
 
-INDICATORS: dict[str, Indicator] = _by_id([*_INDICATORS, *_derived.INDICATORS])
+INDICATORS: dict[str, Indicator] = _by_id([*_INDICATORS, *_series.INDICATORS,
+                                            *_derived.INDICATORS])
 """Every indicator, by id: those of the imported datasets, then those of the reference
 of places (``population``, ``area_km2``, ``density``) and the derived values (the
 fragility criteria and ``fragility_index``), whose dataset has no parser."""
@@ -321,6 +322,7 @@ DATASETS: dict[str, DatasetInfo] = {
         ),
     )
 }
+DATASETS.update({d.kind: d for d in _series.DATASETS})
 DATASETS.update({d.kind: d for d in _derived.DATASETS})
 """Every dataset kind, by the name used on the command line; ``reference`` and
 ``derived`` (no file: see ``indicators._derived``) last."""
@@ -336,6 +338,7 @@ PARSERS: dict[str, str] = {
     "mediation-places": "mediation_places",
     "france-services": "france_services",
     "libraries": "libraries",
+    **_series.PARSERS,
 }
 """Dataset kind → the module of :mod:`trajectoires.indicators.formats` whose ``parse``
 reads its files: one line per importable dataset (``data import KIND`` offers exactly

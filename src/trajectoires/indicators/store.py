@@ -48,7 +48,13 @@ from sqlalchemy.orm import Session
 from trajectoires.indicators.aggregation import latest_values
 from trajectoires.indicators.catalogue import DATASETS, INDICATORS, components, find
 from trajectoires.indicators.folding import CommuneMatcher
-from trajectoires.indicators.formats import PLACE_COLUMNS, VALUE_COLUMNS, parse_file
+from trajectoires.indicators.formats import (
+    PARSERS,
+    PLACE_COLUMNS,
+    VALUE_COLUMNS,
+    default_name,
+    parse_file,
+)
 from trajectoires.indicators.formats._parsed import with_ratios
 from trajectoires.indicators.models import Dataset, IndicatorValue, Place
 from trajectoires.indicators.report import ImportReport
@@ -90,13 +96,15 @@ def import_file(
 ) -> ImportReport:
     """Validate ``path`` as a file of ``kind`` and replace the rows of its dataset.
 
-    ``name`` (default: ``kind``) identifies the dataset: importing another file
-    under the same name replaces the previous one. Raises
+    ``name`` identifies the dataset: importing another file under the same name
+    replaces the previous one. Its default is the kind, or the name the format gives
+    a layout that must not replace the kind's others (``formats.default_name``: one
+    Filosofi income file per year, the FttH zoning, the overseas 4G per operator). Raises
     :class:`~trajectoires.indicators.report.FormatError` (nothing written) when
     the file does not follow its format.
     """
     path = Path(path)
-    name = name or kind
+    name = name or (default_name(kind, path) if kind in PARSERS else kind)
     checksum = sha256_of(path) if path.is_file() else ""
     existing = session.scalars(select(Dataset).where(Dataset.name == name)).one_or_none()
     if existing is not None and existing.sha256 == checksum and existing.kind == kind and (

@@ -10,6 +10,9 @@ The quarterly file of the "observatoire du haut et très haut débit"
 - the CSV export is latin-1 or UTF-8, with thousands separated by spaces
   (U+202F, U+00A0).
 
+The 2018 layout (``ftthCommunes.csv`` with a ``Champ`` column, and the zoning
+file ``communes.csv``) is read by :mod:`.arcep_ftth_2018`.
+
 Values: ``ftth_raccordables`` per quarter (period ``AAAA-Tn``), ``ftth_locaux``
 (the estimate at date, repeated for every quarter: ARCEP publishes no
 historical denominator) and the share ``ftth_taux``.
@@ -41,6 +44,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 import pandas as pd
 
+from trajectoires.indicators.formats import arcep_ftth_2018
 from trajectoires.indicators.formats._common import (
     Table,
     commune_codes,
@@ -55,7 +59,7 @@ from trajectoires.indicators.report import FormatError, ImportReport
 if TYPE_CHECKING:
     from trajectoires.indicators.folding import CommuneMatcher
 
-__all__ = ["CODE_COLUMN", "parse"]
+__all__ = ["CODE_COLUMN", "default_name", "parse"]
 
 CODE_COLUMN = "Code commune"
 PREMISES_PREFIX = "Meilleure estimation des locaux"
@@ -65,6 +69,10 @@ _QUARTER = re.compile(r"^T([1-4])\s+(\d{4})$")
 def parse(path: Path, matcher: CommuneMatcher, vintage: str | None = None) -> Parsed:
     """Validate and read an ARCEP deployment file (XLSX or CSV)."""
     table = _read_xlsx(path) if path.suffix.lower() in (".xlsx", ".xlsm") else _read_csv(path)
+    if arcep_ftth_2018.is_quarterly(table):
+        return arcep_ftth_2018.quarterly(table, path, matcher, vintage)
+    if arcep_ftth_2018.is_zoning(table):
+        return arcep_ftth_2018.zoning(table, path, matcher, vintage)
     columns = list(table.frame.columns)
     premises = [c for c in columns if c.startswith(PREMISES_PREFIX)]
     quarters = {c: f"{m.group(2)}-T{m.group(1)}" for c in columns if (m := _QUARTER.match(c))}
@@ -89,6 +97,20 @@ def parse(path: Path, matcher: CommuneMatcher, vintage: str | None = None) -> Pa
     report.notes.append(f"{len(quarters)} trimestres, de {min(quarters.values())} à "
                         f"{max(quarters.values())}")
     return Parsed("arcep-ftth", values, report, period)
+
+
+def default_name(path: Path) -> str | None:
+    """Return ``arcep-ftth-zones`` for the 2018 zoning file, else None (the kind's name).
+
+    The zoning must not replace the series of premises imported under the kind's name.
+    """
+    if path.suffix.lower() in (".xlsx", ".xlsm"):
+        return None
+    try:
+        head = open_text(path, ("utf-8-sig", "cp1252", "latin-1")).splitlines()[:20]
+    except FormatError:
+        return None
+    return "arcep-ftth-zones" if any("Zones très denses" in line for line in head) else None
 
 
 def _is_header(row: list[str]) -> bool:

@@ -21,6 +21,9 @@ metadata lines); ``;``, ``,`` or tab; UTF-8 or Windows-1252. Stored: the shares
 ``arcep_taux_non_4g_pop`` / ``arcep_taux_non_4g_surf`` = 100 − share, the
 ``no_4g_coverage`` criterion of the fragility index (population preferred).
 
+The overseas table **per operator** (``CODE_INSEE,techno,OPE,…,pct.superficie``)
+is read by :mod:`.arcep_mobile_operators`.
+
 Shares cannot be summed: as for the other share-only tables (Filosofi, Data For
 Good), an arrondissement row whose commune has its own row is ignored, and rows
 folded into one commune (arrondissements only, old codes) get the simple mean,
@@ -60,9 +63,11 @@ from typing import TYPE_CHECKING
 import numpy as np
 import pandas as pd
 
+from trajectoires.indicators.formats import arcep_mobile_operators
 from trajectoires.indicators.formats._common import (
     Table,
     commune_codes,
+    first_line,
     numbers,
     open_text,
     read_csv,
@@ -76,7 +81,8 @@ from trajectoires.indicators.report import FormatError, ImportReport
 if TYPE_CHECKING:
     from trajectoires.indicators.folding import CommuneMatcher
 
-__all__ = ["CODE_COLUMNS", "SHARES", "YEAR_COLUMNS", "parse", "period_from_name", "undated"]
+__all__ = ["CODE_COLUMNS", "SHARES", "YEAR_COLUMNS", "default_name", "parse", "period_from_name",
+           "undated"]
 
 CODE_COLUMNS = ("code_insee", "insee_com", "codgeo", "code_commune", "depcom", "com")
 """Accepted names of the commune code column (case-insensitive), preferred first."""
@@ -125,8 +131,15 @@ def undated(file: str, missing: str) -> FormatError:
                        "(ex. trajectoires data import … --millesime 2023)")
 
 
+def default_name(path: Path) -> str | None:
+    """Name of a per-operator overseas table (one per vintage), else None (the kind)."""
+    return arcep_mobile_operators.default_name(path)
+
+
 def parse(path: Path, matcher: CommuneMatcher, vintage: str | None = None) -> Parsed:
     """Validate and read a table of 4G coverage shares per commune."""
+    if arcep_mobile_operators.is_operator_table(first_line(path)):
+        return arcep_mobile_operators.parse(path, matcher, vintage)
     table = _read(path)
     columns = {c.strip().lower(): c for c in table.frame.columns}
     code_column = next(columns[n] for n in CODE_COLUMNS if n in columns)

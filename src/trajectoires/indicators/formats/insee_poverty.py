@@ -12,6 +12,10 @@ LIBCOM, TX_POVERTY``): *not* the Filosofi rate but the share of tax households
 with a reference income ≤ 12,000 € (DGFiP IRCOM 2018); stored as
 ``ircom_part_foyers_rfr_12000``, labelled as an approximation.
 
+**Filosofi income** (``FILO20AA_DISP_COM.csv``: ``CODGEO`` and ``Q2AA``, the
+median income per consumption unit) → ``insee_revenu_median``, and the refusal
+of the **IRIS** files: :mod:`.filosofi`.
+
 Examples
 --------
 >>> import tempfile, pathlib
@@ -38,6 +42,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 import pandas as pd
 
+from trajectoires.indicators.formats import filosofi
 from trajectoires.indicators.formats._common import (
     Table,
     commune_codes,
@@ -53,27 +58,40 @@ from trajectoires.indicators.report import FormatError, ImportReport
 if TYPE_CHECKING:
     from trajectoires.indicators.folding import CommuneMatcher
 
-__all__ = ["parse"]
+__all__ = ["default_name", "parse"]
 
 _RATE = re.compile(r"^TP60(\d\d)$")
 IRCOM_PROXY = "ircom_part_foyers_rfr_12000"
 NOT_PUBLISHED = "taux non publié (secret statistique ou petite commune)"
 
 
+def default_name(path: Path) -> str | None:
+    """``insee-revenus-20AA`` for a Filosofi income file (one dataset per year), else None."""
+    return filosofi.default_name(path)
+
+
 def parse(path: Path, matcher: CommuneMatcher, vintage: str | None = None) -> Parsed:
     """Validate and read a Filosofi commune file, or the Data For Good IRCOM table."""
-    table = read_csv(path, sniff_separator(first_line(path)),
+    header = first_line(path)
+    if filosofi.is_iris(header):
+        raise filosofi.refuse_iris(path)
+    table = read_csv(path, sniff_separator(header),
                      keep=lambda c: c in ("CODGEO", "CODE_INSEE", "TX_POVERTY") or bool(
-                         _RATE.match(c)))
+                         _RATE.match(c) or filosofi.MEDIAN.match(c)))
     columns = list(table.frame.columns)
+    rates = [c for c in columns if _RATE.match(c)]
+    if "CODGEO" in columns and not rates and any(filosofi.MEDIAN.match(c) for c in columns):
+        return filosofi.median_income(table, path, matcher, vintage)
     if "CODE_INSEE" in columns and "TX_POVERTY" in columns:
         code_column, rate_column, indicator = "CODE_INSEE", "TX_POVERTY", IRCOM_PROXY
         period = vintage or "2018"
     else:
-        rates = sorted(c for c in columns if _RATE.match(c))
+        rates = sorted(rates)
         if "CODGEO" not in columns or not rates:
             raise FormatError(path.name, "colonnes CODGEO et TP60AA (taux de pauvreté Filosofi, "
-                              f"ex. TP6021) attendues ; colonnes lues : {', '.join(columns)}", 1)
+                              "ex. TP6021) ou Q2AA (revenu médian, ex. Q219) attendues ; "
+                              f"colonnes lues : {', '.join(columns) or '(aucune de ces colonnes)'}",
+                              1)
         code_column, rate_column, indicator = "CODGEO", rates[-1], "insee_taux_pauvrete"
         period = vintage or f"20{_RATE.match(rate_column).group(1)}"
     report = ImportReport("insee-poverty", path.name, read=len(table.frame))
