@@ -99,6 +99,13 @@ SETTINGS: tuple[Setting, ...] = (
         "together: higher, since a hall's phones share one address behind its Wi-Fi. "
         "0 disables this limit.",
     ),
+    Setting(
+        "max_request_kib",
+        "TRAJECTOIRES_MAX_REQUEST_KIB",
+        "1024",
+        "Largest request body accepted, in KiB (1024 = 1 MiB); a larger one gets 413 before "
+        "it is read, whoever sends it. 0 disables this limit.",
+    ),
 )
 
 
@@ -159,7 +166,8 @@ def _check_limit(name: str, value: str | int | None) -> int:
     return int(text)
 
 
-_LIMITS = ("throttle_writes_per_minute", "throttle_writes_per_address_per_minute")
+_LIMITS = ("throttle_writes_per_minute", "throttle_writes_per_address_per_minute",
+           "max_request_kib")
 
 
 @dataclass(frozen=True)
@@ -174,11 +182,21 @@ class Settings:
     forwarded_allow_ips: str | None = None
     throttle_writes_per_minute: int = 60
     throttle_writes_per_address_per_minute: int = 12000
+    max_request_kib: int = 1024
 
     @property
     def secure_cookies(self) -> bool:
         """Whether cookies get ``Secure``: the public address is served over HTTPS."""
         return bool(self.public_url and self.public_url.startswith("https://"))
+
+    @property
+    def max_request_bytes(self) -> int | None:
+        """Largest request body in bytes, or ``None`` when the limit is disabled (0).
+
+        >>> Settings.from_env({}).max_request_bytes
+        1048576
+        """
+        return self.max_request_kib * 1024 or None
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None, **overrides: str) -> Settings:

@@ -13,8 +13,10 @@ import secrets
 
 from fastapi import Form, HTTPException, Request
 from jinja2 import pass_context
-from starlette.datastructures import MutableHeaders
+from starlette.datastructures import Headers, MutableHeaders
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from trajectoires.web.errors import render_error
 
 CONTENT_SECURITY_POLICY = (
     "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
@@ -56,6 +58,45 @@ class SecurityHeadersMiddleware:
             await send(message)
 
         await self.app(scope, receive, send_with_headers)
+
+
+TOO_LARGE = "La demande est trop volumineuse : elle dépasse la taille maximale acceptée."
+
+
+class BodyLimitMiddleware:
+    """Pure ASGI middleware refusing request bodies larger than ``max_bytes`` with 413.
+
+    A declared ``Content-Length`` over the cap is answered before a byte is read,
+    whoever sends it (no login or CSRF check runs first); a body streamed without
+    one stops being read as soon as it passes the cap. ``max_bytes=None``: no cap.
+    """
+
+    def __init__(self, app: ASGIApp, max_bytes: int | None) -> None:
+        self.app = app
+        self.max_bytes = max_bytes
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:  # noqa: D102
+        if scope["type"] != "http" or self.max_bytes is None:
+            await self.app(scope, receive, send)
+            return
+        declared = Headers(scope=scope).get("content-length", "")
+        if declared.strip().isdigit() and int(declared) > self.max_bytes:
+            response = render_error(Request(scope), 413, TOO_LARGE)
+            response.headers["Connection"] = "close"  # the unread body is not drained
+            await response(scope, receive, send)
+            return
+        received = 0
+
+        async def receive_capped() -> Message:
+            nonlocal received
+            message = await receive()
+            if message["type"] == "http.request":
+                received += len(message.get("body", b""))
+                if received > self.max_bytes:
+                    raise HTTPException(413, TOO_LARGE)
+            return message
+
+        await self.app(scope, receive_capped, send)
 
 
 @pass_context
