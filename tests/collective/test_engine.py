@@ -3,7 +3,6 @@ import subprocess
 import sys
 
 import numpy as np
-import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from sklearn.metrics import adjusted_rand_score
@@ -52,14 +51,23 @@ def test_two_opposed_blocs_give_two_groups(seed, a, b, m) -> None:
     assert adjusted_rand_score(truth[clear], result.labels[clear]) == 1.0
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "known: Pol.is starts k-means from the first distinct points; when the first two "
-    "participants are of the same bloc, Lloyd's iterations can stop at {13, 2} instead of "
-    "the two blocs {8, 7} (a local optimum Pol.is would reach too)"))
-def test_first_participants_of_one_bloc_can_trap_the_pol_is_start() -> None:
+def test_first_participants_of_one_bloc_no_longer_trap_the_groups() -> None:
+    """Pol.is's start alone (first distinct points) stops at {13, 2}; the greedy start
+    finds the two blocs {8, 7}, and later updates keep them and their numbers."""
     rows, truth = blocs((8, 7), 8, noise=0.05, seed=545)
-    result = analyse(table(rows), rng=545)
+    votes = table(rows)
+    pol_is = analyse(votes, params=Params(second_start_ratio=0), rng=545)
+    assert sorted(g.size for g in pol_is.groups) == [2, 13]
+    result = analyse(votes, rng=545)
     assert sorted(g.size for g in result.groups) == [7, 8]
+    assert adjusted_rand_score(truth, result.labels) == 1.0
+    newcomer = [(99, s, v, 1e9 + s) for p, s, v, _ in rows if p == 0]
+    for params in (Params(), Params(warm_clusters=True)):
+        previous = result
+        for extra in ([], newcomer):
+            again = analyse(votes.extend(extra), previous=previous, params=params, rng=545)
+            assert again.labels[:len(truth)].tolist() == result.labels.tolist()
+            previous = again
 
 
 @FAST

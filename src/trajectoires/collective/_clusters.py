@@ -4,7 +4,9 @@ Pol.is clusters in two levels: k-means with 100 base clusters on the participant
 2-D positions, then weighted k-means on the base centres for k = 2..5, k chosen by
 silhouette on the base centres and only changed after winning several updates in a
 row. Everything here is deterministic: k-means starts from the first distinct points
-in join order (as Pol.is does) or from the previous update's centres.
+in join order (as Pol.is does) or from the previous update's centres; the group
+k-means also runs from a greedy k-means++ start, whose result is kept only when it is
+much better (a weighted inertia under half: the first start had merged two blocs).
 """
 
 from __future__ import annotations
@@ -13,8 +15,12 @@ from dataclasses import dataclass
 
 import numpy as np
 
-__all__ = ["BaseClusters", "GroupClustering", "base_clusters", "first_distinct",
-           "group_clusterings", "in_conversation", "silhouette", "smooth_k"]
+__all__ = ["SECOND_START_RATIO", "BaseClusters", "GroupClustering", "base_clusters",
+           "first_distinct", "greedy_start", "group_clusterings", "in_conversation",
+           "silhouette", "smooth_k"]
+
+SECOND_START_RATIO = 0.5
+"""The greedy start's groups replace the first start's below this ratio of inertias."""
 
 
 @dataclass(frozen=True, eq=False)
@@ -114,7 +120,7 @@ def _lloyd(points: np.ndarray, weights: np.ndarray, centers: np.ndarray,
                                      minlength=len(centers)) for d in range(points.shape[1])],
                         axis=1)
         moved = np.where(mass[:, None] > 0, sums / np.maximum(mass, 1e-300)[:, None], centers)
-        if np.allclose(moved, centers, rtol=0, atol=1e-12):
+        if np.abs(moved - centers).max() <= 1e-12:
             break
         centers = moved
     dist = ((points[:, None, :] - centers[None, :, :]) ** 2).sum(axis=2)
@@ -139,23 +145,92 @@ def silhouette(points: np.ndarray, labels: np.ndarray) -> float:
     return float(score.mean())
 
 
+def greedy_start(points: np.ndarray, weights: np.ndarray, k: int) -> np.ndarray:
+    """``k`` starting centres among ``points``, chosen greedily on k-means++'s potential.
+
+    The potential is the weighted sum of squared distances from each point to its
+    nearest chosen centre. k-means++ draws each new centre with probability ∝ weight ·
+    D²; here each new centre is the point whose choice lowers the potential most (the
+    first: the weighted medoid), so there is no randomness and a centre in a bloc counts
+    all of the bloc's members. Ties go to the earlier point. The first ``j`` centres
+    do not depend on ``k``: one call serves every k up to it.
+
+    Examples
+    --------
+    >>> points = np.array([[0.0, 0.0], [0.2, 0.0], [0.1, 0.1], [6.0, 0.0], [6.1, 0.1]])
+    >>> greedy_start(points, np.array([1, 1, 3, 2, 1]), 2).tolist()
+    [[0.2, 0.0], [6.0, 0.0]]
+
+    """
+    d2 = ((points[:, None, :] - points[None, :, :]) ** 2).sum(axis=2)
+    weights = np.asarray(weights, dtype=float)
+    nearest = np.full(len(points), np.inf)
+    chosen: list[int] = []
+    for _ in range(k):
+        potential = weights @ np.minimum(nearest[:, None], d2)
+        potential[chosen] = np.inf
+        chosen.append(int(np.argmin(potential)))
+        nearest = np.minimum(nearest, d2[:, chosen[-1]])
+    return points[chosen]
+
+
+def _kmeans_two_starts(
+    centers: np.ndarray, mass: np.ndarray, first: np.ndarray, second: np.ndarray | None, *,
+    max_iter: int, ratio: float,
+) -> tuple[np.ndarray, np.ndarray]:
+    """Weighted k-means from ``first``, unless ``second`` (the greedy start) does far better.
+
+    The second start's result is kept only when its inertia is below ``ratio`` times
+    the first start's: a gain of that size means the first start put two of its
+    centres in one bloc and Lloyd's iterations could not separate them (a local
+    optimum); a smaller gain (moving a few participants at the edge, isolating one
+    far-away participant) does not override Pol.is's start, nor the previous update's.
+    """
+    labels, found, inertia = _lloyd(centers, mass, first, max_iter)
+    if second is not None:
+        other_labels, other, other_inertia = _lloyd(centers, mass, second, max_iter)
+        if other_inertia < ratio * inertia:
+            return other_labels, other
+    return labels, found
+
+
 def group_clusterings(
     centers: np.ndarray, weights: np.ndarray, max_k: int,
-    starts: dict[int, np.ndarray] | None = None, max_iter: int = 20,
+    starts: dict[int, np.ndarray] | None = None, max_iter: int = 20, *,
+    second_start_ratio: float = SECOND_START_RATIO,
 ) -> dict[int, GroupClustering]:
     """Weighted k-means of the base centres for k = 2..max_k, each with its silhouette.
 
     Each k starts from the previous clustering for that k when there is one, else from
-    the first k distinct base centres; ``max_iter`` is 20 as Pol.is actually runs.
+    the first k distinct base centres; ``max_iter`` is 20 as Pol.is actually runs. It
+    also runs from :func:`greedy_start` and keeps that result when its weighted inertia
+    is below ``second_start_ratio`` times the first one's (0: Pol.is's single start).
+
+    Examples
+    --------
+    Two blocs whose first two points are in the same bloc: from the first distinct
+    points Lloyd's iterations stop at 4 + 2; the greedy start finds the blocs.
+
+    >>> points = np.array([[2.0, -0.5], [2.0, 1.5], [2.7, -0.2], [-3.0, -0.1], [-2.3, 0.8]])
+    >>> weights = np.array([1, 1, 6, 6, 1])
+    >>> [np.bincount(c.labels, weights).tolist() for c in (
+    ...     group_clusterings(points, weights, 2, second_start_ratio=0)[2],
+    ...     group_clusterings(points, weights, 2)[2])]
+    [[13.0, 2.0], [8.0, 7.0]]
+
     """
     mass = weights.astype(float)
     n_distinct = len(np.unique(centers, axis=0))
     out: dict[int, GroupClustering] = {}
-    for k in range(2, min(max_k, n_distinct) + 1):
+    top = min(max_k, n_distinct)
+    greedy = greedy_start(centers, mass, top) if second_start_ratio > 0 and top >= 2 else None
+    for k in range(2, top + 1):
         previous = (starts or {}).get(k)
         init = previous if previous is not None and len(previous) == k else first_distinct(
             centers, k)
-        labels, found, _ = _lloyd(centers, mass, init, max_iter)
+        labels, found = _kmeans_two_starts(
+            centers, mass, init, None if greedy is None else greedy[:k], max_iter=max_iter,
+            ratio=second_start_ratio)
         used = np.unique(labels)
         labels = np.searchsorted(used, labels)
         out[k] = GroupClustering(len(used), labels, found[used], silhouette(centers, labels))

@@ -107,7 +107,7 @@ def _cluster(
     max_k = min(params.max_groups, 2 + len(base.centers) // 12)
     clusterings = _clusters.group_clusterings(
         base.centers, base.counts, max_k, previous.state.group_centers if warm else None,
-        max_iter=params.group_iterations,
+        max_iter=params.group_iterations, second_start_ratio=params.second_start_ratio,
     )
     if not clusterings:
         labels[inside] = 0

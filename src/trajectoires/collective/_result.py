@@ -8,6 +8,7 @@ from statistics import NormalDist
 
 import numpy as np
 
+from trajectoires.collective._clusters import SECOND_START_RATIO
 from trajectoires.collective._stats import Counts, Pick
 
 __all__ = ["Group", "Params", "Result", "WarmState"]
@@ -36,6 +37,11 @@ class Params:
     group_iterations : int
         Lloyd iterations of the group k-means. Pol.is: 20 (its intended 100 is passed
         under a key its k-means does not read).
+    second_start_ratio : float
+        The group k-means also runs from a greedy k-means++ start; its groups replace
+        those of Pol.is's start (or of the previous update's) when their weighted
+        inertia is below this ratio of the others' (ours: Pol.is's start can merge two
+        blocs when its first participants are of one bloc). 0: Pol.is's single start.
     uncertain_min_pass : float
         Pass probability above which a statement is "uncertain" (ours).
     warm_clusters : bool
@@ -60,6 +66,7 @@ class Params:
     confidence: float = 0.90
     pick_max: int = 5
     group_iterations: int = 20
+    second_start_ratio: float = SECOND_START_RATIO
     uncertain_min_pass: float = 0.3
     warm_clusters: bool = False
     pca_tol: float = 1e-8
