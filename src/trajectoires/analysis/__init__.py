@@ -8,6 +8,7 @@ compilation or kernel-loading cost, in the first process on a machine or later.
 
 - :mod:`~trajectoires.analysis.fragility`: the digital-fragility index (IFN).
 - :mod:`~trajectoires.analysis.access`: distances to help, 2SFCA.
+- :mod:`~trajectoires.analysis.geodesic`: the same along the ellipsoid (overseas).
 - :mod:`~trajectoires.analysis.weights`: Queen contiguity weights.
 - :mod:`~trajectoires.analysis.autocorrelation`: Moran's I, LISA, Getis-Ord Gi*.
 - :mod:`~trajectoires.analysis.classes`: map classes (quantiles, exact Fisher-Jenks…).
@@ -37,6 +38,11 @@ from trajectoires.analysis.fragility import (
     Criterion,
     FragilityIndex,
     fragility_index,
+)
+from trajectoires.analysis.geodesic import (
+    geodesic_km,
+    nearest_geodesic,
+    two_step_fca_geodesic,
 )
 from trajectoires.analysis.inequality import Gini, Theil, gini, theil
 from trajectoires.analysis.weights import Weights, queen_weights
@@ -82,15 +88,18 @@ __all__ = [
     "Weights",
     "classify",
     "fragility_index",
+    "geodesic_km",
     "getis_ord",
     "gini",
     "local_moran",
     "moran",
     "nearest_distances",
+    "nearest_geodesic",
     "population_beyond",
     "queen_weights",
     "theil",
     "to_lambert93",
     "two_step_fca",
+    "two_step_fca_geodesic",
     "warm_up",
 ]

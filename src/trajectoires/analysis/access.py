@@ -1,8 +1,11 @@
 """Access to help: distance to the nearest place, population beyond a distance, 2SFCA.
 
-Distances are straight-line (crow-fly) distances in Lambert-93 between the
-centroid of each commune and the places (mediation places, France Services,
-libraries), a proxy for travel time as in the IFN v2 (``library_distance``).
+Distances are straight-line (crow-fly) distances in a projection (metres)
+between the centroid of each commune and the places (mediation places, France
+Services, libraries), a proxy for travel time as in the IFN v2
+(``library_distance``). The functions here take points in one projection
+(Lambert-93 for metropolitan France and Corsica); far from the mainland,
+:mod:`~trajectoires.analysis.geodesic` measures along the ellipsoid instead.
 """
 
 from __future__ import annotations
@@ -94,7 +97,8 @@ def nearest_distances(origins_xy: object, places_xy: object) -> NearestPlaces:
     Parameters
     ----------
     origins_xy, places_xy : array-like of shape (n, 2)
-        Projected coordinates in metres (Lambert-93 for metropolitan France).
+        Projected coordinates in metres, all in one projection (Lambert-93 for
+        metropolitan France; overseas, see :mod:`~trajectoires.analysis.geodesic`).
 
     Examples
     --------
@@ -169,21 +173,29 @@ def two_step_fca(demand_xy: object, demand: object, supply_xy: object, supply: o
     ([0.0025], [0.0025, 0.0025])
 
     """
-    from scipy import sparse
     from scipy.spatial import cKDTree
 
     origins = _points(demand_xy, "demand_xy")
     places = _points(supply_xy, "supply_xy")
     population = np.asarray(demand, dtype=float)
     capacity = np.ones(len(places)) if supply is None else np.asarray(supply, dtype=float)
-    if np.isnan(population).any():
-        raise ValueError(f"demand: {int(np.isnan(population).sum())} missing populations")
+    if population.shape != (len(origins),):
+        raise ValueError(f"demand: expected {len(origins)} values, got {population.shape}")
     pairs = cKDTree(origins).sparse_distance_matrix(
         cKDTree(places), radius_km * 1000.0, output_type="ndarray"
     )  # every pair within reach, including those at distance zero
-    reach = sparse.csr_array(
-        (np.ones(len(pairs)), (pairs["i"], pairs["j"])), shape=(len(origins), len(places))
-    )
+    return _catchment(pairs["i"], pairs["j"], population, capacity, radius_km)
+
+
+def _catchment(origin: np.ndarray, place: np.ndarray, population: np.ndarray,
+               capacity: np.ndarray, radius_km: float) -> Catchment:
+    """2SFCA from the pairs ``(origin[k], place[k])`` within reach."""
+    from scipy import sparse
+
+    if np.isnan(population).any():
+        raise ValueError(f"demand: {int(np.isnan(population).sum())} missing populations")
+    reach = sparse.csr_array((np.ones(len(origin)), (origin, place)),
+                             shape=(len(population), len(capacity)))
     served = reach.T @ population
-    ratio = np.divide(capacity, served, out=np.zeros(len(places)), where=served > 0)
+    ratio = np.divide(capacity, served, out=np.zeros(len(capacity)), where=served > 0)
     return Catchment(reach @ ratio, ratio, float(radius_km), int(reach.nnz))

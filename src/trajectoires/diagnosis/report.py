@@ -9,7 +9,6 @@ place, so a folder never holds a half-written file.
 from __future__ import annotations
 
 import json
-import math
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -17,6 +16,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from trajectoires.diagnosis._geopackage import write_geopackage
 from trajectoires.diagnosis.compute import Diagnosis
 from trajectoires.diagnosis.maps import DiagnosisMaps, build_maps
 from trajectoires.diagnosis.options import CORRECTIONS
@@ -201,107 +201,3 @@ def write_geojson(ref: Reference, table: pd.DataFrame, path: Path,
         for row, text in zip(rows, texts, strict=True))
     path.write_text(f'{{"type": "FeatureCollection", "name": "communes", "features": [\n'
                     f"{features}\n]}}\n", encoding="utf-8")
-
-
-_GPKG_APPLICATION_ID = 0x47504B47  # "GPKG"
-_GPKG_VERSION = 10300  # GeoPackage 1.3.0
-_GPKG_TABLES = """
-CREATE TABLE gpkg_spatial_ref_sys (srs_name TEXT NOT NULL, srs_id INTEGER PRIMARY KEY,
-  organization TEXT NOT NULL, organization_coordsys_id INTEGER NOT NULL,
-  definition TEXT NOT NULL, description TEXT);
-CREATE TABLE gpkg_contents (table_name TEXT NOT NULL PRIMARY KEY, data_type TEXT NOT NULL,
-  identifier TEXT UNIQUE, description TEXT DEFAULT '',
-  last_change DATETIME NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ','now')),
-  min_x DOUBLE, min_y DOUBLE, max_x DOUBLE, max_y DOUBLE, srs_id INTEGER,
-  CONSTRAINT fk_gc_r_srs_id FOREIGN KEY (srs_id) REFERENCES gpkg_spatial_ref_sys(srs_id));
-CREATE TABLE gpkg_geometry_columns (table_name TEXT NOT NULL, column_name TEXT NOT NULL,
-  geometry_type_name TEXT NOT NULL, srs_id INTEGER NOT NULL, z TINYINT NOT NULL,
-  m TINYINT NOT NULL, CONSTRAINT pk_geom_cols PRIMARY KEY (table_name, column_name),
-  CONSTRAINT uk_gc_table_name UNIQUE (table_name),
-  CONSTRAINT fk_gc_tn FOREIGN KEY (table_name) REFERENCES gpkg_contents(table_name),
-  CONSTRAINT fk_gc_srs FOREIGN KEY (srs_id) REFERENCES gpkg_spatial_ref_sys (srs_id));
-"""
-
-
-def _geopackage_blobs(geometries: np.ndarray) -> tuple[list[bytes | None], np.ndarray]:
-    """GeoPackage geometry blobs (header with the envelope, then ISO WKB) and total bounds.
-
-    An empty outline gets the header's empty flag and no envelope (OGC 12-128,
-    § 2.1.3.1.1: never a NaN envelope); a missing one is NULL.
-    """
-    import struct
-
-    import shapely
-
-    polygons = np.array([None if g is None else (g if g.geom_type == "MultiPolygon"
-                                                 else shapely.MultiPolygon([g]))
-                         for g in geometries], dtype=object)
-    wkb = shapely.to_wkb(polygons, byte_order=1, flavor="iso").tolist()
-    bounds = shapely.bounds(polygons)
-    # "GP", version 0, flags 0b011: little-endian header with an [x, x, y, y] envelope;
-    # flags 0b10001: empty geometry (bit 4), no envelope, little-endian
-    header, empty = struct.Struct("<2sBBi4d"), struct.pack("<2sBBi", b"GP", 0, 0b10001, 2154)
-    blobs = [None if data is None
-             else empty + data if math.isnan(box[0])
-             else header.pack(b"GP", 0, 0b011, 2154, box[0], box[2], box[1], box[3]) + data
-             for data, box in zip(wkb, bounds.tolist(), strict=True)]
-    return blobs, shapely.total_bounds(polygons)
-
-
-def write_geopackage(ref: Reference, table: pd.DataFrame, path: Path,
-                     geometries: np.ndarray | None = None) -> None:
-    """Write ``table`` with the commune outlines as a GeoPackage layer (Lambert-93).
-
-    ``geometries`` are the Lambert-93 outlines of the rows of ``table``, if
-    already read. The file is written with :mod:`sqlite3` following the OGC
-    GeoPackage 1.3 encoding standard (OGC 12-128r18): the required metadata
-    tables, layer ``communes`` of ``MULTIPOLYGON`` in EPSG:2154, numbers as
-    ``REAL`` and text as ``TEXT``; no spatial index (optional in the standard).
-    GDAL, QGIS and pyogrio read it; no GDAL is loaded to write it.
-    """
-    import sqlite3
-
-    blobs, bounds = _geopackage_blobs(_lambert(ref, table, geometries))
-    names, rows = _rows(table)
-    kinds = ["REAL" if array.dtype.kind == "f" else "TEXT"
-             for array in _plain_columns(table).values()]
-    quoted = ['"' + name.replace('"', '""') + '"' for name in names]
-    path.unlink(missing_ok=True)
-    db = sqlite3.connect(path)
-    # a new file under a temporary name, renamed into place once complete: no journal
-    # and no sync per statement are needed (the standard's tables are created in one go)
-    db.execute("PRAGMA journal_mode = OFF")
-    db.execute("PRAGMA synchronous = OFF")
-    try:
-        with db:
-            _geopackage_metadata(db, bounds)
-            db.execute("CREATE TABLE communes (fid INTEGER PRIMARY KEY AUTOINCREMENT NOT NULL, "
-                       "geom MULTIPOLYGON" + "".join(
-                           f", {name} {kind}" for name, kind in zip(quoted, kinds, strict=True))
-                       + ")")
-            # fid (NULL: numbered by SQLite), geom, then the columns in order
-            marks = ", ".join(["NULL"] + ["?"] * (len(names) + 1))
-            db.executemany("INSERT INTO communes VALUES (" + marks + ")",  # noqa: S608 (only "?")
-                           [(blob, *row) for blob, row in zip(blobs, rows, strict=True)])
-    finally:
-        db.close()
-
-
-def _geopackage_metadata(db, bounds: np.ndarray) -> None:  # noqa: ANN001 (sqlite3.Connection)
-    """Write the required tables of a GeoPackage holding the layer ``communes``."""
-    from pyproj import CRS
-
-    wgs84, lambert = CRS.from_epsg(4326), CRS.from_epsg(2154)
-    db.execute(f"PRAGMA application_id = {_GPKG_APPLICATION_ID}")
-    db.execute(f"PRAGMA user_version = {_GPKG_VERSION}")
-    db.executescript(_GPKG_TABLES)
-    db.executemany("INSERT INTO gpkg_spatial_ref_sys VALUES (?, ?, ?, ?, ?, ?)", [
-        ("Undefined cartesian SRS", -1, "NONE", -1, "undefined", None),
-        ("Undefined geographic SRS", 0, "NONE", 0, "undefined", None),
-        (wgs84.name, 4326, "EPSG", 4326, wgs84.to_wkt("WKT1_GDAL"), None),
-        (lambert.name, 2154, "EPSG", 2154, lambert.to_wkt("WKT1_GDAL"), None)])
-    db.execute("INSERT INTO gpkg_contents (table_name, data_type, identifier, min_x, min_y, "
-               "max_x, max_y, srs_id) VALUES ('communes', 'features', 'communes', ?, ?, ?, ?, "
-               "2154)", [float(v) for v in bounds])
-    db.execute("INSERT INTO gpkg_geometry_columns VALUES "
-               "('communes', 'geom', 'MULTIPOLYGON', 2154, 0, 0)")

@@ -15,7 +15,7 @@ Examples
 
 """
 
-from trajectoires.territory._crs import LAMBERT_93, LOCAL_CRS, WGS84
+from trajectoires.territory._crs import CRS_NAMES, LAMBERT_93, LOCAL_CRS, WGS84, crs_of
 from trajectoires.territory._load import load_reference
 from trajectoires.territory._model import (
     GEOMETRY_SOURCE,
@@ -33,6 +33,7 @@ from trajectoires.territory.reference import Reference
 from trajectoires.territory.summary import Summary, summarize, unit_dict
 
 __all__ = [
+    "CRS_NAMES",
     "FIXTURE_DIR",
     "GEOMETRY_SOURCE",
     "LAMBERT_93",
@@ -48,6 +49,7 @@ __all__ = [
     "TerritoryNotFoundError",
     "Unit",
     "UnitKind",
+    "crs_of",
     "load_reference",
     "normalize",
     "summarize",
