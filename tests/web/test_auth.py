@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import base64
 import dataclasses
+import json
 
 import pytest
 import uvicorn
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
+from itsdangerous import TimestampSigner
 
 from tests.foresight import factories as f
 from trajectoires.commands.server import uvicorn_options
@@ -30,6 +33,29 @@ def test_login_then_logout(app: FastAPI) -> None:
     token = f.csrf(client, "/ateliers")
     client.post("/deconnexion", data={"csrf_token": token})
     assert client.get("/ateliers/nouveau", follow_redirects=False).status_code == 303
+
+
+def test_logout_revokes_a_copied_cookie(app: FastAPI) -> None:
+    """A session cookie copied before logging out opens nothing afterwards."""
+    client = TestClient(app)
+    f.login(client)
+    copied = dict(client.cookies)
+    other_browser = TestClient(app, cookies=copied)
+    assert other_browser.get("/ateliers/nouveau", follow_redirects=False).status_code == 200
+    client.post("/deconnexion", data={"csrf_token": f.csrf(client, "/ateliers")})
+    thief = TestClient(app, cookies=copied)
+    assert thief.get("/ateliers/nouveau", follow_redirects=False).status_code == 303
+    assert "Se déconnecter" not in thief.get("/").text
+
+
+def test_a_cookie_naming_a_facilitator_without_a_login_opens_nothing(app: FastAPI) -> None:
+    """A forged or old session (a facilitator id, no login token) is treated as logged out."""
+    secret = app.state.settings.secret_key
+    data = base64.b64encode(json.dumps({"facilitator_id": 1}).encode())
+    forged = TimestampSigner(secret).sign(data).decode()
+    f.login(TestClient(app))  # facilitator 1 exists and is logged in elsewhere
+    thief = TestClient(app, cookies={"trajectoires_session": forged})
+    assert thief.get("/ateliers/nouveau", follow_redirects=False).status_code == 303
 
 
 def test_wrong_password_is_refused_in_french(app: FastAPI) -> None:

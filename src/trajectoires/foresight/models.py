@@ -36,6 +36,7 @@ from trajectoires.db.base import Base, utcnow
 __all__ = [
     "Contribution",
     "Facilitator",
+    "FacilitatorLogin",
     "Participant",
     "PriorityPoints",
     "Vote",
@@ -71,6 +72,22 @@ class Facilitator(Base):
     display_name: Mapped[str] = mapped_column(String(120))
     password_hash: Mapped[str] = mapped_column(String(255))
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+class FacilitatorLogin(Base):
+    """One logged-in browser of a facilitator: its cookie holds the token, the row its hash.
+
+    Logging out deletes the row, so a copied cookie stops working at once, on every
+    server process; a row past ``expires_at`` is never accepted.
+    """
+
+    __tablename__ = "facilitator_login"
+    __table_args__ = (Index("ix_facilitator_login_facilitator", "facilitator_id"),)
+
+    token_hash: Mapped[str] = mapped_column(String(64), primary_key=True)
+    facilitator_id: Mapped[int] = mapped_column(ForeignKey("facilitator.id", ondelete="CASCADE"))
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    expires_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
 
 
 class Workshop(Base):

@@ -74,6 +74,7 @@ def create_app(settings: Settings | None = None, database: Database | None = Non
     build_state(app, settings, database)
     # Innermost: the session is known when a 413 page is drawn; nothing is read before it.
     app.add_middleware(security.BodyLimitMiddleware, max_bytes=settings.max_request_bytes)
+    app.add_middleware(auth.LoginCheckMiddleware)  # inside the session middleware below
     app.add_middleware(security.SecurityHeadersMiddleware)
     app.add_middleware(
         SessionMiddleware,

@@ -1,5 +1,10 @@
 """Facilitator login and logout (session cookie), with login throttling.
 
+The session cookie holds a login token whose hash is kept in the database
+(:mod:`trajectoires.foresight.logins`); :class:`LoginCheckMiddleware` forgets the
+facilitator of a request whose token was closed by logging out or has expired, so a
+copied cookie is worthless after ``/deconnexion``.
+
 Failed logins are counted per e-mail and per client address in a sliding window
 (:class:`LoginThrottle`, in-process); past the limit, logins are refused with 429
 for the rest of the window, even with the right password.
@@ -13,15 +18,18 @@ from collections import deque
 from typing import Annotated
 from urllib.parse import urlsplit
 
+import anyio
 from fastapi import APIRouter, Depends, Form, Request
 from fastapi.responses import RedirectResponse, Response
+from starlette.types import ASGIApp, Receive, Scope, Send
 
 from trajectoires.foresight.errors import NotAllowedError, TooManyAttemptsError
 from trajectoires.foresight.facilitators import authenticate
+from trajectoires.foresight.logins import close_login, login_facilitator, open_login
 from trajectoires.web.security import require_csrf
 from trajectoires.web.workshops.deps import DbSession
 
-__all__ = ["LoginThrottle", "router"]
+__all__ = ["LoginCheckMiddleware", "LoginThrottle", "router"]
 
 router = APIRouter(include_in_schema=False)
 
@@ -135,14 +143,52 @@ def login(
     request.session.clear()  # a fresh session at login (no fixation)
     if csrf:
         request.session["csrf"] = csrf
+    request.session[LOGIN_KEY] = open_login(session, facilitator.id)
     request.session["facilitator_id"] = facilitator.id
     request.session["facilitator_name"] = facilitator.display_name
     return RedirectResponse(context["suivant"], status_code=303)
 
 
 @router.post("/deconnexion", dependencies=[Depends(require_csrf)])
-def logout(request: Request) -> Response:
-    """Forget the facilitator and go back to the home page."""
-    request.session.pop("facilitator_id", None)
-    request.session.pop("facilitator_name", None)
+def logout(request: Request, session: DbSession) -> Response:
+    """Close the login on the server, forget the facilitator, go back to the home page."""
+    close_login(session, request.session.get(LOGIN_KEY))
+    _forget_facilitator(request.session)
     return RedirectResponse("/", status_code=303)
+
+
+LOGIN_KEY = "facilitator_login"
+FACILITATOR_KEYS = (LOGIN_KEY, "facilitator_id", "facilitator_name")
+
+
+def _forget_facilitator(cookie_session: dict) -> None:
+    for key in FACILITATOR_KEYS:
+        cookie_session.pop(key, None)
+
+
+class LoginCheckMiddleware:
+    """Pure ASGI middleware, inside the session one: keep a facilitator only while logged in.
+
+    A session naming a facilitator whose login token is unknown to the database
+    (logged out, expired, or a cookie from before logins were kept) loses its
+    facilitator keys before any route or page reads them.
+    """
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:  # noqa: D102
+        cookie_session = scope.get("session")
+        if scope["type"] in ("http", "websocket") and cookie_session and any(
+                key in cookie_session for key in FACILITATOR_KEYS):
+            token = cookie_session.get(LOGIN_KEY)
+            database = scope["app"].state.db
+            who = await anyio.to_thread.run_sync(self._check, database, token)
+            if who is None or who != cookie_session.get("facilitator_id"):
+                _forget_facilitator(cookie_session)
+        await self.app(scope, receive, send)
+
+    @staticmethod
+    def _check(database, token: str | None) -> int | None:
+        with database.sessionmaker() as session:
+            return login_facilitator(session, token)
