@@ -72,7 +72,7 @@ def with_store_populations(ref: Reference, workspace: Path | None) -> Reference:
     database = create_database(url)
     try:
         with database.session() as session:
-            return current_reference(session, ref)
+            return current_reference(session, ref, settings.workspace / "analysis")
     except DBAPIError:  # no indicator table: nothing imported
         return ref
     finally:

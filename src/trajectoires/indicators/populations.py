@@ -38,8 +38,16 @@ Examples
 
 from __future__ import annotations
 
+import hashlib
+import os
+import threading
+import uuid
 from dataclasses import dataclass, field
+from functools import cached_property
+from pathlib import Path
 from typing import TYPE_CHECKING
+
+import numpy as np
 
 from trajectoires.territory import POPULATION_VINTAGE
 
@@ -52,19 +60,32 @@ __all__ = ["INDICATOR", "Populations", "current_reference", "legal_populations",
 
 INDICATOR = "insee_pop_legale"
 """Store indicator of the legal populations (``data import populations``)."""
+KIND = "populations"
+_CURRENT: dict[int, tuple[Reference, str, Reference]] = {}
+_LOCK = threading.Lock()
 
 
 @dataclass(frozen=True)
 class Populations:
-    """Commune populations (code → inhabitants) and the vintage to show with them.
+    """Commune populations and the vintage to show with them.
 
-    ``period`` is the census year of imported legal populations, None for the
-    reference's own (``vintage`` is then :data:`POPULATION_VINTAGE`).
+    ``array`` is aligned with ``codes`` (the reference's communes, in code order;
+    NaN when unknown). ``period`` is the census year of imported legal
+    populations, None for the reference's own (``vintage`` is then
+    :data:`POPULATION_VINTAGE`).
     """
 
-    values: dict[str, float] = field(repr=False)
+    codes: list[str] = field(repr=False)
+    array: np.ndarray = field(repr=False)
     vintage: str
     period: str | None = None
+
+    @cached_property
+    def values(self) -> dict[str, float]:
+        """Code → inhabitants, for the communes that have a population."""
+        known = ~np.isnan(self.array)
+        return dict(zip(np.asarray(self.codes, dtype=object)[known].tolist(),
+                        self.array[known].tolist(), strict=True))
 
 
 def vintage_label(period: str) -> str:
@@ -76,36 +97,103 @@ def vintage_label(period: str) -> str:
     return f"populations légales {period} (recensement, INSEE)"
 
 
-def legal_populations(session: Session, reference: Reference) -> Populations:
+def legal_populations(session: Session, reference: Reference,
+                      cache_dir: Path | None = None) -> Populations:
     """Return the latest imported legal populations, or the reference's when none is.
 
+    ``cache_dir`` (``<workspace>/analysis``) keeps them aligned with the reference,
+    keyed by the state of the populations datasets: reading 35,000 values from
+    the store takes a good part of a second, the cached file a few milliseconds.
     When several datasets hold the same census, the latest import wins.
     """
-    from sqlalchemy import func, select
+    from trajectoires.territory._populations import commune_codes
+
+    state = _state(session)
+    codes = commune_codes(reference)
+    if state is None:
+        population = reference.communes_of(reference.france)["population"]
+        return Populations(codes, population.to_numpy(dtype=float, na_value=np.nan),
+                           POPULATION_VINTAGE)
+    period, key = state
+    path = (None if cache_dir is None
+            else Path(cache_dir) / f"populations-{reference.folder.name}-{key}.npy")
+    if path is not None and path.is_file():
+        array = np.load(path)
+    else:
+        array = _read(session, codes, period)
+        if path is not None:
+            _save(path, array)
+    return Populations(codes, array, vintage_label(period), period)
+
+
+def current_reference(session: Session, reference: Reference,
+                      cache_dir: Path | None = None) -> Reference:
+    """Return ``reference`` with the populations of :func:`legal_populations` (or itself).
+
+    The result is kept per reference and state of the store: asking again (each
+    page, each diagnosis) costs one small read of the dataset records.
+    """
+    from trajectoires.territory._populations import with_populations
+
+    state = _state(session)
+    if state is None:
+        return reference
+    if getattr(reference, "_populations_key", None) == state[1]:
+        return reference  # already the current one
+    with _LOCK:
+        cached = _CURRENT.get(id(reference))
+        if cached is not None and cached[0] is reference and cached[1] == state[1]:
+            return cached[2]
+    found = legal_populations(session, reference, cache_dir)
+    current = with_populations(reference, found.array, found.vintage)
+    current._populations_key = state[1]  # noqa: SLF001
+    with _LOCK:
+        if len(_CURRENT) > 4:
+            _CURRENT.clear()
+        _CURRENT[id(reference)] = (reference, state[1], current)
+    return current
+
+
+def _state(session: Session) -> tuple[str, str] | None:
+    """Latest census imported and a key of the populations datasets (None: none imported)."""
+    from sqlalchemy import select
+
+    from trajectoires.indicators.models import Dataset
+
+    rows = session.execute(
+        select(Dataset.name, Dataset.sha256, Dataset.imported_at, Dataset.period)
+        .where(Dataset.kind == KIND).order_by(Dataset.name)
+    ).all()
+    if not rows:
+        return None
+    text = "\n".join("|".join(map(str, row)) for row in rows)
+    return max(row.period for row in rows), hashlib.sha256(text.encode()).hexdigest()[:20]
+
+
+def _read(session: Session, codes: list[str], period: str) -> np.ndarray:
+    """Values of ``period`` aligned with ``codes`` (the latest import wins)."""
+    from sqlalchemy import select
 
     from trajectoires.indicators.models import Dataset, IndicatorValue
 
-    period = session.scalar(select(func.max(IndicatorValue.period))
-                            .where(IndicatorValue.indicator == INDICATOR))
-    if period is None:
-        communes = reference.communes_of(reference.france)["population"].dropna()
-        return Populations({c: float(v) for c, v in communes.items()}, POPULATION_VINTAGE)
     rows = session.execute(
         select(IndicatorValue.unit_code, IndicatorValue.value)
         .join(Dataset, Dataset.id == IndicatorValue.dataset_id)
         .where(IndicatorValue.indicator == INDICATOR, IndicatorValue.period == period,
-               IndicatorValue.unit_kind == "commune")
+               IndicatorValue.unit_kind == "commune", Dataset.kind == KIND)
         .order_by(Dataset.imported_at, Dataset.id)
     ).all()
-    return Populations({code: float(value) for code, value in rows}, vintage_label(period),
-                       period)
+    found = dict(rows)
+    return np.array([found.get(code, np.nan) for code in codes], dtype=float)
 
 
-def current_reference(session: Session, reference: Reference) -> Reference:
-    """Return ``reference`` with the populations of :func:`legal_populations` (or itself)."""
-    from trajectoires.territory._populations import with_populations
-
-    found = legal_populations(session, reference)
-    if found.period is None:
-        return reference
-    return with_populations(reference, found.values, found.vintage)
+def _save(path: Path, array: np.ndarray) -> None:
+    """Write ``array`` atomically (several processes may write the same file)."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    partial = path.with_name(f".partiel-{uuid.uuid4().hex}.npy")
+    try:
+        np.save(partial, array)
+        os.replace(partial, path)
+    except BaseException:
+        partial.unlink(missing_ok=True)
+        raise

@@ -27,19 +27,18 @@ Examples
 from __future__ import annotations
 
 import copy
-import dataclasses
 import math
 from collections.abc import Mapping
 from typing import TYPE_CHECKING
 
 import numpy as np
 
-from trajectoires.territory._model import UnitKind
+from trajectoires.territory._model import Unit, UnitKind
 
 if TYPE_CHECKING:
     from trajectoires.territory.reference import Reference
 
-__all__ = ["with_populations"]
+__all__ = ["commune_codes", "with_populations"]
 
 _GROUPS = (
     (UnitKind.EPCI, "epci"),
@@ -48,31 +47,53 @@ _GROUPS = (
 )
 
 
-def with_populations(ref: Reference, values: Mapping[str, float], vintage: str) -> Reference:
-    """Copy of ``ref`` whose communes have the populations ``values`` (code → inhabitants).
+def with_populations(
+    ref: Reference, values: Mapping[str, float] | np.ndarray, vintage: str
+) -> Reference:
+    """Copy of ``ref`` whose communes have the populations ``values``.
 
-    A commune absent from ``values`` (or NaN) has no population: it is counted in
-    ``population_missing`` of its groups, never as 0, and never given the
-    reference's older figure (vintages are not mixed).
+    ``values`` maps a commune code to its inhabitants, or is an array aligned
+    with the reference's communes (code order, NaN when unknown). A commune
+    without a value has no population: it is counted in ``population_missing``
+    of its groups, never as 0, and never given the reference's older figure
+    (vintages are not mixed).
     """
-    population = np.array(
-        [_number(values.get(code)) for code in ref._codes], dtype=float  # noqa: SLF001
-    )
+    if isinstance(values, np.ndarray):
+        population = values.astype(float)
+    else:
+        population = np.array(
+            [_number(values.get(code)) for code in ref._codes], dtype=float  # noqa: SLF001
+        )
     new = copy.copy(ref)
     new._population = population  # noqa: SLF001
     new.population_vintage = vintage
     new._name_index = None  # noqa: SLF001 (ranks by population: rebuilt on first search)
     units = dict(ref._units)  # noqa: SLF001
-    for kind, column in _GROUPS:
-        for code, (total, missing) in _sums(ref._parent[column], population).items():  # noqa: SLF001
-            if (kind, code) in units:
-                units[kind, code] = _replace(units[kind, code], total, missing)
     known = ~np.isnan(population)
-    france = units[UnitKind.COUNTRY, "FR"]
+    for kind, (codes, inverse) in _groups(ref).items():
+        inside = inverse >= 0
+        total = np.bincount(inverse[inside], weights=np.where(known, population, 0.0)[inside],
+                            minlength=len(codes))
+        counted = np.bincount(inverse[inside], weights=known[inside], minlength=len(codes))
+        missing = np.bincount(inverse[inside], weights=~known[inside], minlength=len(codes))
+        for i, code in enumerate(codes):
+            if (kind, code) in units:
+                units[kind, code] = _replace(units[kind, code],
+                                             float(total[i]) if counted[i] else None,
+                                             int(missing[i]))
     units[UnitKind.COUNTRY, "FR"] = _replace(
-        france, float(population[known].sum()) if known.any() else None, int((~known).sum()))
+        units[UnitKind.COUNTRY, "FR"],
+        float(population[known].sum()) if known.any() else None, int((~known).sum()))
     new._units = units  # noqa: SLF001
     return new
+
+
+def commune_codes(ref: Reference) -> list[str]:
+    """Codes of the reference's communes in its order (that of ``with_populations`` arrays).
+
+    Read without pandas: ``territory show`` stays quick to start.
+    """
+    return list(ref._codes)  # noqa: SLF001
 
 
 def _number(value: object) -> float:
@@ -81,19 +102,27 @@ def _number(value: object) -> float:
     return float(value)  # type: ignore[arg-type]
 
 
-def _sums(parents: np.ndarray, population: np.ndarray) -> dict[str, tuple[float | None, int]]:
-    """Sum the population (None if no commune has one) and count the missing, per parent."""
-    present = np.array([bool(p) for p in parents])
-    codes, inverse = np.unique(parents[present].astype(str), return_inverse=True)
-    values = population[present]
-    known = ~np.isnan(values)
-    totals = np.bincount(inverse, weights=np.where(known, values, 0.0), minlength=len(codes))
-    counts = np.bincount(inverse, weights=known, minlength=len(codes))
-    missing = np.bincount(inverse, weights=~known, minlength=len(codes))
-    return {code: (float(totals[i]) if counts[i] else None, int(missing[i]))
-            for i, code in enumerate(codes)}
+def _groups(ref: Reference) -> dict[UnitKind, tuple[list[str], np.ndarray]]:
+    """Codes of each EPCI, département and région, and each commune's position (−1: none).
+
+    Computed once per reference (kept on it): the hierarchy never changes.
+    """
+    groups = getattr(ref, "_population_groups", None)
+    if groups is None:
+        groups = {}
+        for kind, column in _GROUPS:
+            parents = ref._parent[column]  # noqa: SLF001
+            codes = sorted({p for p in parents if p})
+            position = {code: i for i, code in enumerate(codes)}
+            groups[kind] = (codes, np.array([position.get(p, -1) if p else -1
+                                             for p in parents], dtype=np.int64))
+        ref._population_groups = groups  # noqa: SLF001
+    return groups
 
 
-def _replace(unit, total: float | None, missing: int):
-    return dataclasses.replace(
-        unit, population=None if total is None else round(total), population_missing=missing)
+def _replace(unit: Unit, total: float | None, missing: int) -> Unit:
+    """Copy of ``unit`` with another population (its fields copied: faster than ``replace``)."""
+    new = object.__new__(Unit)
+    new.__dict__.update(unit.__dict__, population=None if total is None else round(total),
+                        population_missing=missing)
+    return new
