@@ -18,7 +18,7 @@ from trajectoires.territory import POPULATION_VINTAGE, summarize
 pytestmark = pytest.mark.db
 runner = CliRunner()
 POPULATIONS = SHARED_DATA / "fr" / "cog" / "populations_legales_par_cog_2015_2024.csv"
-VINTAGE_2021 = "populations légales 2021 (recensement, INSEE)"
+VINTAGE_2021 = "populations légales 2021 (recensement)"
 # Quimper and Brest, COG 2021 (census 2019) then COG 2023 (census 2021); Drain (49069)
 # merged into Orée-d'Anjou (49126)
 SMALL = ("cog,code_commune,libelle,population\n"

@@ -30,7 +30,7 @@ Examples
 ...     found = legal_populations(session, ref)
 ...     current = current_reference(session, ref)
 >>> found.vintage, found.period, found.values["29232"]
-('populations légales 2021 (recensement, INSEE)', '2021', 63553.0)
+('populations légales 2021 (recensement)', '2021', 63553.0)
 >>> current.resolve("29232").population, current.population_vintage == found.vintage
 (63553, True)
 
@@ -92,9 +92,9 @@ def vintage_label(period: str) -> str:
     """French vintage of imported legal populations.
 
     >>> vintage_label("2021")
-    'populations légales 2021 (recensement, INSEE)'
+    'populations légales 2021 (recensement)'
     """
-    return f"populations légales {period} (recensement, INSEE)"
+    return f"populations légales {period} (recensement)"
 
 
 def legal_populations(session: Session, reference: Reference,
