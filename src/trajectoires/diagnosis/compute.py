@@ -34,6 +34,7 @@ from trajectoires.diagnosis.options import (
     is_national,
     requested_criteria,
 )
+from trajectoires.diagnosis.stand_ins import STAND_IN, territory_stand_ins
 from trajectoires.territory import GEOMETRY_SOURCE, Reference, Unit
 
 if TYPE_CHECKING:
@@ -73,7 +74,10 @@ class Diagnosis:
     (km to the nearest place) and ``access_<kind>`` (2SFCA, places per 10,000
     inhabitants). ``national`` is the index of every French commune and
     ``national_population`` their populations (the weights of
-    :func:`compare_units`).
+    :func:`compare_units`). ``stand_ins`` gives, per criterion, the communes of the
+    territory whose value is an estimate where the official one is not published
+    (:mod:`~trajectoires.diagnosis.stand_ins`; how, in the criterion's
+    ``stand_in_notes``).
     """
 
     unit: Unit
@@ -100,6 +104,7 @@ class Diagnosis:
     beyond_km: float = BEYOND_KM
     custom_criteria: bool = False
     correction: str = "fdr"
+    stand_ins: dict[str, list[str]] = field(default_factory=dict)
 
     @property
     def has_index(self) -> bool:
@@ -108,8 +113,8 @@ class Diagnosis:
 
     @property
     def partial(self) -> bool:
-        """True when the index lacks a criterion or uses a stand-in."""
-        return bool(self.absent_criteria or self.proxies)
+        """True when the index lacks a criterion or uses a stand-in (for some communes)."""
+        return bool(self.absent_criteria or self.proxies or any(self.stand_ins.values()))
 
 
 def _step(progress: Progress | None, message: str, done: float) -> None:
@@ -173,6 +178,9 @@ def _criteria(inputs: Inputs, table: pd.DataFrame, requested: list[str]) -> list
             "note": STORE[source.indicator].note if source else "",
             "period": inputs.periods.get(key),
             "known": int(table[key].notna().sum()) if key in table else 0,
+            "estimated": (int(inputs.values[STAND_IN + key].notna().sum())
+                          if STAND_IN + key in inputs.values else 0),
+            "stand_in_notes": inputs.stand_in_notes.get(key, []),
         })
     return rows
 
@@ -349,7 +357,7 @@ def diagnose(
     choices = checked_options(criteria, reference, beyond_km, correction, seed)
     requested, beyond_km = choices["criteria"], choices["beyond_km"]
     _step(progress, "Lecture des données chargées", 0.05)
-    ref, unit = _with_current_populations(session, ref, unit, cache_dir)
+    ref, unit = _with_current_populations(session, ref, unit)
     inputs = load_inputs(session, None if cache_dir is None else cache_dir / "diagnosis")
     _step(progress, "Indice de fragilité numérique (national)", 0.25)
     national, population = _fragility(ref, inputs, requested, reference)
@@ -380,11 +388,13 @@ def diagnose(
         sources={"population": ref.population_vintage, "geometry": GEOMETRY_SOURCE},
         national=national, national_population=population, reference=reference,
         beyond_km=beyond_km, correction=correction, custom_criteria=not is_national(requested),
+        stand_ins={key: codes for key, codes in territory_stand_ins(
+            inputs.values, table.index).items() if key in requested},
     )
 
 
-def _with_current_populations(session: Session, ref: Reference, unit: Unit,
-                              cache_dir: Path | None = None) -> tuple[Reference, Unit]:
+def _with_current_populations(session: Session, ref: Reference,
+                              unit: Unit) -> tuple[Reference, Unit]:
     """Return the reference and unit with the latest imported legal populations (if any).
 
     Every population of the diagnosis (weights of the index and of the comparisons,
@@ -392,7 +402,7 @@ def _with_current_populations(session: Session, ref: Reference, unit: Unit,
     """
     from trajectoires.indicators.populations import current_reference
 
-    current = current_reference(session, ref, cache_dir)
+    current = current_reference(session, ref)
     if current is ref:
         return ref, unit
     fresh = current.get(unit.kind, unit.code)

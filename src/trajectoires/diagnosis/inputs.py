@@ -21,6 +21,7 @@ from typing import TYPE_CHECKING
 
 import pandas as pd
 
+from trajectoires.diagnosis import stand_ins
 from trajectoires.indicators.catalogue import DATASETS, INDICATORS
 
 if TYPE_CHECKING:
@@ -30,7 +31,7 @@ __all__ = ["CONTEXT_SOURCES", "FRAGILITY_SOURCES", "PLACE_KINDS", "Inputs", "Sou
            "write_parquet"]
 
 
-CACHE_VERSION = "diagnosis-inputs-4"
+CACHE_VERSION = "diagnosis-inputs-6"
 
 
 @dataclass(frozen=True)
@@ -44,7 +45,8 @@ class Source:
 FRAGILITY_SOURCES: dict[str, tuple[Source, ...]] = {
     "no_thd_coverage": (Source("arcep_taux_non_thd30"),),
     "no_4g_coverage": (Source("arcep_taux_non_4g_pop"),
-                       Source("arcep_taux_non_4g_surf", proxy=True)),
+                       Source("arcep_taux_non_4g_surf", proxy=True),
+                       Source("arcep_taux_non_4g_surf_meilleur_op", proxy=True)),
     "share_65_plus": (Source("insee_part_65p"), Source("dfg_part_65p_sur_15p", proxy=True)),
     "share_low_diploma": (Source("insee_part_peu_diplomes"),
                           Source("dfg_part_peu_diplomes", proxy=True)),
@@ -99,6 +101,10 @@ class Inputs:
         ``(kind, label, command)`` of each dataset kind not loaded.
     folder : pathlib.Path or None
         The cache folder of these inputs (None without a cache).
+    stand_in_notes : dict
+        Criterion → French notes on the communes whose value is estimated
+        (:mod:`~trajectoires.diagnosis.stand_ins`; the ``_stand_in_<key>`` column of
+        ``values`` names the stand-in of each such commune).
 
     """
 
@@ -109,6 +115,7 @@ class Inputs:
     datasets: pd.DataFrame
     missing: list[tuple[str, str, str]] = field(default_factory=list)
     folder: Path | None = None
+    stand_in_notes: dict[str, list[str]] = field(default_factory=dict)
 
     @property
     def absent_criteria(self) -> list[str]:
@@ -151,12 +158,12 @@ def load_inputs(session: Session, cache_dir: Path | None = None) -> Inputs:
     folder = None if cache_dir is None else Path(cache_dir) / f"inputs-{_fingerprint(datasets)}"
     if folder is not None and (folder / "meta.json").exists():
         return _read_cache(folder, datasets, missing)
-    values, chosen, periods, located = _read_store(session, set(datasets["kind"]))
-    inputs = Inputs(values, chosen, periods, located, datasets, missing)
+    values, chosen, periods, located, notes = _read_store(session, set(datasets["kind"]))
+    inputs = Inputs(values, chosen, periods, located, datasets, missing, stand_in_notes=notes)
     if folder is None:
         return inputs
     _write_cache(folder, inputs)
-    return Inputs(values, chosen, periods, located, datasets, missing, folder)
+    return Inputs(values, chosen, periods, located, datasets, missing, folder, notes)
 
 
 def _read_store(session: Session, loaded_kinds: set[str]) -> tuple:
@@ -165,6 +172,7 @@ def _read_store(session: Session, loaded_kinds: set[str]) -> tuple:
     every = {**FRAGILITY_SOURCES, **CONTEXT_SOURCES}
     wanted = [s.indicator for sources in every.values() for s in sources
               if INDICATORS[s.indicator].dataset in loaded_kinds]
+    wanted += [i for i in stand_ins.needed(loaded_kinds) if i not in wanted]
     wide = commune_values(session, wanted) if wanted else pd.DataFrame()
     periods_by_id = wide.attrs.get("periods", {}) if wanted else {}
     columns, chosen, periods = {}, {}, {}
@@ -175,12 +183,13 @@ def _read_store(session: Session, loaded_kinds: set[str]) -> tuple:
                 chosen[key] = source
                 periods[key] = periods_by_id.get(source.indicator)
                 break
+    notes = stand_ins.complete(columns, chosen, wide)  # official value, else an estimate
     values = pd.DataFrame(columns, index=wide.index if len(wide.columns) else None)
     values.index.name = "code"
     located = {kind: places(session, kind) for kind in PLACE_KINDS if kind in loaded_kinds}
     located = {kind: _projected(frame.drop(columns=["attributes"]))
                for kind, frame in located.items() if len(frame)}
-    return values, chosen, periods, located
+    return values, chosen, periods, located, notes
 
 
 def _projected(frame: pd.DataFrame) -> pd.DataFrame:
@@ -211,7 +220,8 @@ def _write_cache(folder: Path, inputs: Inputs) -> None:
     for kind, frame in inputs.places.items():
         frame.to_parquet(partial / f"places-{kind}.parquet", index=False)
     meta = {"chosen": {k: [s.indicator, s.proxy] for k, s in inputs.chosen.items()},
-            "periods": inputs.periods, "places": list(inputs.places)}
+            "periods": inputs.periods, "places": list(inputs.places),
+            "stand_in_notes": inputs.stand_in_notes}
     (partial / "meta.json").write_text(json.dumps(meta), encoding="utf-8")
     try:
         partial.rename(folder)
@@ -243,7 +253,8 @@ def _read_cache(folder: Path, datasets: pd.DataFrame, missing: list) -> Inputs:
     located = {kind: pd.read_parquet(folder / f"places-{kind}.parquet")
                for kind in meta["places"]}
     chosen = {k: Source(i, bool(p)) for k, (i, p) in meta["chosen"].items()}
-    return Inputs(values, chosen, meta["periods"], located, datasets, missing, folder)
+    return Inputs(values, chosen, meta["periods"], located, datasets, missing, folder,
+                  meta.get("stand_in_notes", {}))
 
 
 def dataset_rows(inputs: Inputs) -> list[dict]:
