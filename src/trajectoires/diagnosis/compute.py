@@ -357,7 +357,7 @@ def diagnose(
     choices = checked_options(criteria, reference, beyond_km, correction, seed)
     requested, beyond_km = choices["criteria"], choices["beyond_km"]
     _step(progress, "Lecture des données chargées", 0.05)
-    ref, unit = _with_current_populations(session, ref, unit)
+    ref, unit = _with_current_populations(session, ref, unit, cache_dir)
     inputs = load_inputs(session, None if cache_dir is None else cache_dir / "diagnosis")
     _step(progress, "Indice de fragilité numérique (national)", 0.25)
     national, population = _fragility(ref, inputs, requested, reference)
@@ -393,8 +393,8 @@ def diagnose(
     )
 
 
-def _with_current_populations(session: Session, ref: Reference,
-                              unit: Unit) -> tuple[Reference, Unit]:
+def _with_current_populations(session: Session, ref: Reference, unit: Unit,
+                              cache_dir: Path | None = None) -> tuple[Reference, Unit]:
     """Return the reference and unit with the latest imported legal populations (if any).
 
     Every population of the diagnosis (weights of the index and of the comparisons,
@@ -402,7 +402,7 @@ def _with_current_populations(session: Session, ref: Reference,
     """
     from trajectoires.indicators.populations import current_reference
 
-    current = current_reference(session, ref)
+    current = current_reference(session, ref, cache_dir)
     if current is ref:
         return ref, unit
     fresh = current.get(unit.kind, unit.code)
