@@ -54,7 +54,7 @@ def test_unknown_indicator_is_a_clear_french_error(reference_workspace, tmp_path
     assert result.exit_code == 2
     message = " ".join(result.output.split())
     assert "indicateur inconnu : « fibre »" in message
-    assert "density" in message and "population" in message
+    assert "density" in message and "population" in message and "docs/data.md" in message
     assert "Traceback" not in result.output
     assert not output.exists()
 

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from trajectoires.render import territory_choropleth
+from trajectoires.render import commune_map
 
 pytestmark = pytest.mark.browser
 
@@ -31,7 +31,7 @@ def page_with_map(reference) -> Iterator[object]:
         pytest.fail("Chromium is missing: `make test` installs the Debian package chromium")
     from playwright.sync_api import sync_playwright
 
-    result = territory_choropleth(
+    result = commune_map(
         reference, reference.resolve("29"), link=lambda code: f"/territoires/commune/{code}"
     )
     html = f"<!doctype html><html lang='fr'><title>Carte</title><body>{result.svg}</body></html>"

@@ -192,6 +192,38 @@ def show(
 
 
 # -- the ``map`` command (render) goes below -----------------------------------
+def _store_values(workspace: Path | None, indicator: str, err: Console) -> tuple:
+    """Latest commune values of ``indicator`` in the workspace's store, and their period.
+
+    Exit 1 with the command that brings them when none is loaded.
+    """
+    from trajectoires.db import create_database, migrate
+    from trajectoires.indicators.catalogue import DATASETS, INDICATORS
+    from trajectoires.indicators.store import commune_values
+
+    entry = INDICATORS[indicator]
+    dataset = DATASETS[entry.dataset]
+    if dataset.parser is None:
+        err.print(f"[red]Erreur :[/red] « {indicator} » ({entry.label}) est calculé par le "
+                  "diagnostic : voyez sa carte dans [bold]trajectoires diagnose[/bold].")
+        raise typer.Exit(1)
+    settings = Settings.from_env(workspace=str(workspace) if workspace else None)
+    database = create_database(settings.ensure_workspace().database_url)
+    try:
+        migrate(database)
+        with database.session() as session:
+            wide = commune_values(session, [indicator])
+    finally:
+        database.engine.dispose()
+    values = wide[indicator].dropna()
+    if values.empty:
+        err.print(f"[red]Erreur :[/red] indicateur « {indicator} » ({entry.label}) non chargé : "
+                  f"importez le jeu « {dataset.label} » avec [bold]trajectoires data import "
+                  f"{entry.dataset} FICHIER[/bold].")
+        raise typer.Exit(1)
+    return values, wide.attrs["periods"][indicator]
+
+
 @app.command("map")
 def map_svg(
     query: Annotated[
@@ -203,7 +235,8 @@ def map_svg(
         Path, typer.Option("--output", "-o", dir_okay=False, help="Fichier SVG à écrire.")
     ],
     indicator: Annotated[
-        str, typer.Option("--indicator", "-i", help="Indicateur : density ou population.")
+        str, typer.Option("--indicator", "-i", help="Indicateur : une clé du catalogue (density, "
+                          "population, ou un indicateur importé : ftth_taux…).")
     ] = "density",
     scheme: Annotated[
         str,
@@ -213,21 +246,29 @@ def map_svg(
     workspace: Path | None = WorkspaceOption,
 ) -> None:
     """Dessiner la carte (SVG) d'un indicateur sur les communes d'un territoire."""
-    from trajectoires.render import find_indicator, scheme_name, territory_choropleth
+    from trajectoires.indicators.catalogue import INDICATORS, REFERENCE
+    from trajectoires.render import commune_map, scheme_name
 
     err = Console(stderr=True)
     try:
-        find_indicator(indicator)
         scheme = scheme_name(scheme)
-    except ValueError as exc:  # UnknownIndicatorError too: both list what is available
+    except ValueError as exc:
         err.print(f"[red]Erreur :[/red] {exc}")
         raise typer.Exit(2) from None
+    if indicator not in INDICATORS:
+        err.print(f"[red]Erreur :[/red] indicateur inconnu : « {indicator} ». Une clé du "
+                  "catalogue est attendue : density, population, area_km2, ou un indicateur "
+                  "importé (ftth_taux, insee_part_65p…; la liste : docs/data.md).")
+        raise typer.Exit(2)
     ref = with_store_populations(load_for_cli(workspace, err), workspace)
     unit = resolve_or_exit(ref, query, err)
+    values = vintage = None
+    if INDICATORS[indicator].dataset != REFERENCE:
+        values, vintage = _store_values(workspace, indicator, err)
     with Progress(console=err, transient=True) as bar:
         task = bar.add_task("Carte", total=1.0)
-        result = territory_choropleth(
-            ref, unit, indicator, scheme=scheme, k=classes,
+        result = commune_map(
+            ref, unit, indicator, values=values, vintage=vintage, scheme=scheme, k=classes,
             report=lambda message, done: bar.update(task, completed=done, description=message),
         )
         bar.update(task, description="Écriture du fichier")

@@ -22,7 +22,7 @@ if TYPE_CHECKING:
     from trajectoires.render import Category, Outlines
 
 __all__ = ["DISTANCE_BANDS", "LISA_CLASSES", "DiagnosisMaps", "access_map", "build_maps",
-           "classed_map", "cluster_map", "distance_bands", "fragility_map"]
+           "cluster_map", "distance_bands", "fragility_map", "picked_map"]
 
 LISA_CLASSES: dict[str, tuple[str, str, str | None]] = {
     "high-high": ("#ca0020", "Foyer de fragilité (fort entouré de fort)", None),
@@ -86,17 +86,28 @@ def _outlines(ref: Reference, table: pd.DataFrame) -> Outlines | None:
     return prepare_outlines(geometries)
 
 
-def classed_map(ref: Reference, table: pd.DataFrame, column: str, *, title: str, unit: str,
-                svg_id: str, k: int = 5, outlines: Outlines | None = None,
-                source: str = SOURCE) -> str | None:
-    """Map ``column`` in ``k`` quantile classes (None: fewer than 2 values).
+def fragility_map(ref: Reference, table: pd.DataFrame, unit_name: str, *,
+                  outlines: Outlines | None = None) -> str | None:
+    """Choropleth of the fragility index (quantile classes), None without an index.
 
-    Drawn by :func:`trajectoires.render.render_choropleth` (classes from
-    :func:`trajectoires.analysis.classify`, no mapclassify import); missing
-    values are hatched. ``outlines`` (from :func:`build_maps`) spares reading
-    and simplifying the outlines again.
+    Drawn by the one commune map, :func:`trajectoires.render.commune_map`, with
+    the catalogue's entry ``fragility_index``.
     """
-    from trajectoires.render import render_choropleth
+    return picked_map(ref, table, "fragility_index", svg_id="carte-fragilite",
+                      title=f"Indice de fragilité numérique (1 à 10) — {unit_name}",
+                      outlines=outlines)
+
+
+def picked_map(ref: Reference, table: pd.DataFrame, column: str, *, title: str,
+               svg_id: str, label: str | None = None, outlines: Outlines | None = None,
+               source: str = SOURCE) -> str | None:
+    """Map the diagnosis column ``column`` (a catalogue key) in 5 quantile classes.
+
+    None when fewer than 2 communes have a value or none has an outline.
+    ``outlines`` (from :func:`build_maps`) spares reading and simplifying the
+    outlines again; ``label`` replaces the catalogue's in the legend.
+    """
+    from trajectoires.render import commune_map
 
     values = pd.to_numeric(table[column], errors="coerce").astype(float)
     if values.notna().sum() < 2:
@@ -104,20 +115,8 @@ def classed_map(ref: Reference, table: pd.DataFrame, column: str, *, title: str,
     outlines = outlines if outlines is not None else _outlines(ref, table)
     if outlines is None:
         return None
-    return render_choropleth(
-        outlines, values.to_numpy(), codes=table.index.to_numpy(dtype=object),
-        names=table["name"].to_numpy(dtype=object), title=title,
-        legend_title=title.split(" — ", maxsplit=1)[0], unit=unit, source=source, k=k,
-        scheme="quantiles", svg_id=svg_id, rng=0,
-    ).svg
-
-
-def fragility_map(ref: Reference, table: pd.DataFrame, unit_name: str, *,
-                  outlines: Outlines | None = None) -> str | None:
-    """Choropleth of the fragility index (quantile classes), None without an index."""
-    return classed_map(ref, table, "fragility_index", unit="", outlines=outlines,
-                       title=f"Indice de fragilité numérique (1 à 10) — {unit_name}",
-                       svg_id="carte-fragilite")
+    return commune_map(ref, None, column, values=values, communes=table, outlines=outlines,
+                       title=title, label=label, source=source, svg_id=svg_id, rng=0).svg
 
 
 def _categorical(ref: Reference, table: pd.DataFrame, categories: Sequence, *,

@@ -17,6 +17,7 @@ from trajectoires.indicators.catalogue import (
     UnknownIndicatorError,
     components,
     find,
+    source_line,
 )
 
 # Names whose modules import pandas are loaded on first access (PEP 562), so that
@@ -57,4 +58,5 @@ __all__ = [
     "components",
     "find",
     "parse_file",
+    "source_line",
 ]

@@ -53,6 +53,31 @@ _CRITERIA = (
 )
 """Inputs of the fragility index (``analysis.fragility.CRITERIA``): key, label, unit, source."""
 
+_PLACES = (
+    ("france-services", "France Services", "ANCT, liste des France Services"),
+    ("mediation-places", "lieux de médiation numérique",
+     "ANCT, cartographie nationale des lieux de médiation numérique"),
+    ("libraries", "bibliothèques", "Ministère de la Culture, bibliothèques publiques"),
+)
+"""Place lists of a diagnosis's access columns: kind, French label, source."""
+_PER_10000 = "lieux pour 10 000 habitants"
+
+
+def _diagnosis_columns() -> list[Indicator]:
+    """Return the other columns a diagnosis maps: criterion scores, distances, 2SFCA access."""
+    rows = [Indicator(f"score_{key}", f"Score : {label}", "de 1 à 10", "weighted_mean",
+                      DERIVED, note="Score de 1 à 10 (déciles nationaux)", source=source)
+            for key, label, _, source in _CRITERIA]
+    for kind, label, source in _PLACES:
+        rows.append(Indicator(f"dist_{kind}", f"Distance au plus proche lieu ({label})", "km",
+                              "weighted_mean", DERIVED, source=source,
+                              note="Distance à vol d'oiseau au lieu le plus proche"))
+        rows.append(Indicator(f"access_{kind}", f"Accessibilité 2SFCA ({label}, {_PER_10000})",
+                              _PER_10000, "weighted_mean", DERIVED, source=source,
+                              note="Two-step floating catchment area, rayon de 20 km"))
+    return rows
+
+
 INDICATORS = (
     Indicator("population", "Population municipale", "habitants", "sum", REFERENCE,
               source="INSEE, populations légales (référentiel des territoires)"),
@@ -67,5 +92,7 @@ INDICATORS = (
               "weighted_mean", DERIVED,
               note="Moyenne des scores de 1 à 10 (déciles nationaux) des critères",
               source="calcul Trajectoires, méthode nationale 2023 (La MedNum, ANSA, CREDOC)"),
+    *_diagnosis_columns(),
 )
-"""Indicators of the reference of places, then the fragility criteria and index."""
+"""Indicators of the reference of places, then the fragility criteria, the index and the
+other columns a diagnosis maps (scores, distances, access)."""

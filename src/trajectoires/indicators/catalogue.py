@@ -37,11 +37,15 @@ from trajectoires.indicators._types import (
     Indicator,
 )
 
+REFERENCE, DERIVED = _derived.REFERENCE, _derived.DERIVED
+
 __all__ = [
     "DATASETS",
+    "DERIVED",
     "INDICATORS",
     "KINDS",
     "PARSERS",
+    "REFERENCE",
     "UNDATED",
     "DatasetInfo",
     "WEIGHTS",

@@ -4,7 +4,9 @@ A pure library: it imports neither the web app, nor the database, nor
 matplotlib. The main entry points are :func:`choropleth_svg` (classes of a
 numeric value) and :func:`categorical_svg` (named classes, points drawn over);
 :func:`prepare_outlines` lets several maps of the same communes share one
-simplification. The foresight workshops draw with it too: :func:`timeline_svg`
+simplification; :func:`commune_map` draws any indicator of the catalogue over a
+territory's communes (the one map of the command line, the web pages and the
+diagnosis). The foresight workshops draw with it too: :func:`timeline_svg`
 (the backcasting timeline) and :func:`roadmap_svg` (the roadmap of actors).
 """
 
@@ -21,23 +23,21 @@ from trajectoires.render.choropleth import Choropleth, choropleth_svg, render_ch
 from trajectoires.render.outlines import Outlines, prepare_outlines
 from trajectoires.render.roadmap import RoadmapAction, RoadmapLane, RoadmapMilestone, roadmap_svg
 from trajectoires.render.territory_map import (
-    INDICATORS,
-    MapIndicator,
+    NotLoadedError,
     UnknownIndicatorError,
-    find_indicator,
-    territory_choropleth,
+    commune_map,
+    map_source,
 )
 from trajectoires.render.timeline import TimelineHeadline, TimelineMilestone, timeline_svg
 
 __all__ = [
-    "INDICATORS",
     "PALETTES",
     "SCHEMES",
     "CategoricalMap",
     "Category",
     "Choropleth",
     "Classification",
-    "MapIndicator",
+    "NotLoadedError",
     "Outlines",
     "PointLayer",
     "RoadmapAction",
@@ -49,12 +49,12 @@ __all__ = [
     "categorical_svg",
     "choropleth_svg",
     "classify",
-    "find_indicator",
+    "commune_map",
+    "map_source",
     "prepare_outlines",
     "render_categorical",
     "render_choropleth",
     "roadmap_svg",
     "scheme_name",
-    "territory_choropleth",
     "timeline_svg",
 ]

@@ -18,7 +18,7 @@ from fastapi import APIRouter, Depends, HTTPException, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from trajectoires.diagnosis import Diagnosis, compare_units, diagnose
-from trajectoires.diagnosis.maps import DiagnosisMaps, classed_map
+from trajectoires.diagnosis.maps import DiagnosisMaps, picked_map
 from trajectoires.diagnosis.options import CORRECTIONS, REFERENCES
 from trajectoires.diagnosis.report import build_maps, render_body
 from trajectoires.diagnosis.tables import map_choices
@@ -133,11 +133,11 @@ def diagnosis_page(
     other, message = resolve_other(ref, comparer)
     compared = (compare_units(ref, result.national, [unit, other], result.national_population)
                 if other else [])
-    label, map_unit = choices.get(indicateur, ("Densité de population", "hab./km²"))
+    label, _ = choices.get(indicateur, ("Densité de population", "hab./km²"))
     picked = None
     if len(result.communes) > 1:
-        picked = classed_map(ref, result.communes, indicateur, unit=map_unit,
-                             title=f"{label} — {unit.name}", svg_id="carte-choisie")
+        picked = picked_map(ref, result.communes, indicateur, label=label,
+                            title=f"{label} — {unit.name}", svg_id="carte-choisie")
     context = {
         "unit": unit, "d": result, "body": render_body(result, maps), "choices": choices,
         "indicator": indicateur, "picked_map": picked, "comparer": comparer,

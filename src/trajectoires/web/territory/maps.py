@@ -1,79 +1,108 @@
-"""Maps of the territory pages, rendered once and kept in an LRU cache.
+"""Maps of the territory pages: any indicator loaded for the territory, cached.
 
-The SVG comes from :func:`trajectoires.render.territory_choropleth`, the one
-implementation shared with ``trajectoires territory map`` (imported lazily: the
-page still works, with a notice, if the renderer is unavailable). The URL
-parameter ``indicateur`` is French; the renderer's indicator names are English.
+The SVG comes from :func:`trajectoires.render.commune_map`, the one commune map
+shared with ``trajectoires territory map`` and the diagnosis (imported lazily:
+the page still works, with a notice, if the renderer is unavailable). The page's
+``indicateur`` parameter is a key of the catalogue (``density``, ``population``,
+``ftth_taux``…). Maps, the store's values of an indicator and the list of
+indicators loaded per territory are kept per state of the store (its fingerprint).
 """
 
 from __future__ import annotations
 
 import importlib
-from dataclasses import dataclass
-from functools import lru_cache
+import threading
+from collections import OrderedDict
+from collections.abc import Callable, Hashable
+from typing import TYPE_CHECKING, Any
 
+from trajectoires.indicators.catalogue import INDICATORS, REFERENCE
 from trajectoires.territory import Reference, Unit, UnitKind
 
-__all__ = ["INDICATORS", "MAX_MAP_COMMUNES", "MapCache", "MapIndicator"]
+if TYPE_CHECKING:
+    import pandas as pd
+
+    from trajectoires.indicators.available import Availability
+
+__all__ = ["LEGACY_NAMES", "MAX_MAP_COMMUNES", "MapCache", "Shown"]
 
 MAX_MAP_COMMUNES = 6000
 """Largest number of communes drawn on a page (a région; not all of France)."""
 
-
-@dataclass(frozen=True)
-class MapIndicator:
-    """An indicator that can colour the communes of a territory map."""
-
-    id: str
-    label: str
-    unit: str
-    column: str
-    render_name: str
+LEGACY_NAMES = {"densite": "density"}
+"""Former values of ``indicateur`` (links kept working)."""
 
 
-INDICATORS = {
-    "densite": MapIndicator(
-        "densite", "Densité de population", "hab./km²", "density", render_name="density"
-    ),
-    "population": MapIndicator(
-        "population", "Population municipale", "hab.", "population", render_name="population"
-    ),
-}
+class Shown:
+    """The indicator a page shows: its key, catalogue entry, values and their period."""
+
+    def __init__(self, key: str, values: pd.Series | None, vintage: str | None) -> None:
+        self.key = key
+        self.entry = INDICATORS[key]
+        self.values = values
+        self.vintage = vintage
 
 
 class MapCache:
-    """SVG maps per (territory, indicator), least recently used dropped first."""
+    """Maps, store values and availability, least recently used dropped first.
+
+    ``state`` (the store's fingerprint) is part of every key: an import makes
+    new entries, the old ones age out.
+    """
 
     def __init__(self, reference: Reference, maxsize: int = 64) -> None:
         self.reference = reference
-        self._render = lru_cache(maxsize=maxsize)(self._render_uncached)
+        self.maxsize = maxsize
+        self._items: OrderedDict[Hashable, Any] = OrderedDict()
+        self._lock = threading.Lock()
 
-    def svg(self, unit: Unit, indicator: str = "densite") -> str | None:
-        """Return the map of the communes of ``unit`` coloured by ``indicator``, or None.
+    def _cached(self, key: Hashable, compute: Callable[[], Any]) -> Any:  # noqa: ANN401
+        with self._lock:
+            if key in self._items:
+                self._items.move_to_end(key)
+                return self._items[key]
+        value = compute()
+        with self._lock:
+            self._items[key] = value
+            while len(self._items) > self.maxsize:
+                self._items.popitem(last=False)
+        return value
+
+    def availability(self, state: str, load: Callable[[], Availability]) -> Availability:
+        """Which stored indicators have values where (read once per state of the store)."""
+        return self._cached(("availability", state), load)
+
+    def shown(self, key: str, state: str,
+              load: Callable[[str], tuple[pd.Series, str | None]]) -> Shown:
+        """Return the indicator ``key`` with its values: the reference's, or ``load(key)``'s."""
+        if INDICATORS[key].dataset == REFERENCE:
+            return Shown(key, None, None)
+        return self._cached(("values", state, key), lambda: Shown(key, *load(key)))
+
+    def svg(self, unit: Unit, shown: Shown | str = "density", state: str = "") -> str | None:
+        """Return the map of the communes of ``unit`` coloured by ``shown``, or None.
 
         None when the renderer is unavailable, the unit is a single commune or
         all of France, or fewer than two communes have a value.
         """
+        if isinstance(shown, str):
+            shown = Shown(shown, None, None)
         if unit.kind is UnitKind.COMMUNE or unit.commune_count > MAX_MAP_COMMUNES:
             return None
-        return self._render(unit.kind, unit.code, indicator)
+        key = ("svg", unit.kind, unit.code, shown.key, state)
+        return self._cached(key, lambda: self._render(unit, shown))
 
-    def _render_uncached(self, kind: UnitKind, code: str, indicator_id: str) -> str | None:
+    def _render(self, unit: Unit, shown: Shown) -> str | None:
         try:
             render = importlib.import_module("trajectoires.render")
         except ImportError:
             return None
-        unit = self.reference.get(kind, code)
-        indicator = INDICATORS[indicator_id]
-        known = self.reference.communes_of(unit)[indicator.column].notna().sum()
+        table = self.reference.communes_of(unit)
+        values = table[shown.key] if shown.values is None else shown.values.reindex(table.index)
+        known = int(values.notna().sum())
         if known < 2:
             return None
-        result = render.territory_choropleth(
-            self.reference,
-            unit,
-            indicator.render_name,
-            k=int(min(5, known)),
-            link=lambda commune: f"/territoires/commune/{commune}",
-            rng=0,
-        )
-        return result.svg
+        return render.commune_map(
+            self.reference, unit, shown.key, values=shown.values, vintage=shown.vintage,
+            k=min(5, known), link=lambda commune: f"/territoires/commune/{commune}", rng=0,
+        ).svg

@@ -13,6 +13,8 @@ import pandas as pd
 from fastapi import APIRouter, Depends, HTTPException, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
+from trajectoires.indicators.available import Availability
+from trajectoires.indicators.catalogue import INDICATORS, REFERENCE, source_line
 from trajectoires.territory import (
     GEOMETRY_SOURCE,
     POPULATION_VINTAGE,
@@ -25,8 +27,13 @@ from trajectoires.territory import (
     summarize,
 )
 from trajectoires.territory.summary import format_number
-from trajectoires.web.territory.deps import get_map_cache, indicator_profile, reference_or_503
-from trajectoires.web.territory.maps import INDICATORS, MAX_MAP_COMMUNES, MapCache
+from trajectoires.web.territory.deps import (
+    get_map_cache,
+    indicator_profile,
+    reference_or_503,
+    store_fingerprint,
+)
+from trajectoires.web.territory.maps import LEGACY_NAMES, MAX_MAP_COMMUNES, MapCache, Shown
 
 __all__ = ["router", "territory_url", "unit_or_404"]
 
@@ -62,9 +69,20 @@ def _render(request: Request, template: str, context: dict, status: int = 200) -
     return templates.TemplateResponse(request, template, context, status_code=status)
 
 
-def _commune_rows(ref: Reference, unit: Unit) -> list[dict]:
-    """Rows of the communes table, by name (missing values as None)."""
+def _commune_rows(ref: Reference, unit: Unit, shown: Shown) -> list[dict]:
+    """Rows of the communes table, by name (missing values as None).
+
+    ``value`` is the shown indicator's (None for population and density, which
+    have their own columns).
+    """
     table = ref.communes_of(unit)
+    own = shown.key in ("population", "density")
+    if own:
+        chosen = [None] * len(table)
+    elif shown.values is None:
+        chosen = table[shown.key].to_list()
+    else:
+        chosen = shown.values.reindex(table.index).to_list()
     rows = [
         {
             "code": code,
@@ -72,13 +90,42 @@ def _commune_rows(ref: Reference, unit: Unit) -> list[dict]:
             "key": normalize(name),
             "population": None if population is pd.NA else int(population),
             "density": None if math.isnan(density) else float(density),
+            "value": None if value is None or pd.isna(value) else float(value),
         }
-        for code, name, population, density in zip(
-            table.index, table["name"], table["population"], table["density"], strict=True
+        for code, name, population, density, value in zip(
+            table.index, table["name"], table["population"], table["density"], chosen,
+            strict=True,
         )
     ]
     rows.sort(key=lambda row: row["key"])
     return rows
+
+
+def _store_values(app: object, key: str) -> tuple[pd.Series, str | None]:
+    """Latest commune values of the stored indicator ``key`` and their period."""
+    from trajectoires.indicators.store import commune_values
+
+    with app.state.db.session() as session:
+        wide = commune_values(session, [key])
+    return wide[key].dropna(), wide.attrs["periods"].get(key)
+
+
+def _choices(request: Request, ref: Reference, maps: MapCache, unit: Unit,
+             state: str) -> list[str]:
+    """Keys of the indicators loaded for ``unit`` (the reference's, then the store's)."""
+    from trajectoires.indicators.available import load_availability
+
+    def load():  # noqa: ANN202
+        with request.app.state.db.session() as session:
+            return load_availability(session)
+
+    return maps.availability(state, load).keys(ref, unit)
+
+
+def _digits(rows: list[dict]) -> int:
+    """Decimals of the chosen indicator in the table: none for whole numbers, else one."""
+    values = [row["value"] for row in rows if row["value"] is not None]
+    return 0 if all(float(v).is_integer() for v in values) else 1
 
 
 @router.get("/", response_class=HTMLResponse, name="home")
@@ -114,12 +161,17 @@ def territory_page(
     code: str,
     ref: Ref,
     maps: Maps,
-    indicateur: Annotated[str, Query()] = "densite",
+    indicateur: Annotated[str, Query(max_length=80)] = "density",
 ) -> Response:
-    """Page of one territory: key figures, map and table of its communes, links."""
+    """Page of one territory: key figures, map and table of its communes, links.
+
+    ``indicateur`` picks, among the indicators loaded for the territory, the one
+    the map and the table show (a GET form: works without JavaScript).
+    """
     unit = unit_or_404(ref, kind, code)
     if unit.path != f"{kind}/{code}":
         return RedirectResponse(territory_url(unit), status_code=308)
+    indicateur = LEGACY_NAMES.get(indicateur, indicateur)
     if indicateur not in INDICATORS:
         raise HTTPException(status_code=404, detail=f"Indicateur inconnu : « {indicateur} ».")
     summary = summarize(ref, unit)
@@ -127,17 +179,20 @@ def territory_page(
     if unit.kind is UnitKind.COMMUNE:
         return _render(request, "territory/commune.html",
                        {"summary": summary, "unit": unit, "profile": profile})
-    communes = None
+    context = {"summary": summary, "unit": unit, "communes": None, "map_svg": None,
+               "choices": [], "indicator": INDICATORS[indicateur], "loaded": False,
+               "max_map_communes": MAX_MAP_COMMUNES, "profile": profile}
     if unit.commune_count <= MAX_MAP_COMMUNES:
-        communes = _commune_rows(ref, unit)
-    context = {
-        "summary": summary,
-        "unit": unit,
-        "communes": communes,
-        "map_svg": maps.svg(unit, indicateur),
-        "indicators": INDICATORS,
-        "indicator": INDICATORS[indicateur],
-        "max_map_communes": MAX_MAP_COMMUNES,
-        "profile": profile,
-    }
+        state = store_fingerprint(request.app)
+        keys = _choices(request, ref, maps, unit, state)
+        context["choices"] = Availability.groups(keys)
+        loaded = indicateur in keys
+        shown = maps.shown(indicateur if loaded else "density", state,
+                           lambda key: _store_values(request.app, key))
+        rows = _commune_rows(ref, unit, shown)
+        vintage = shown.vintage or (getattr(ref, "population_vintage", POPULATION_VINTAGE)
+                                    if shown.entry.dataset == REFERENCE else None)
+        context.update(communes=rows, loaded=loaded, shown=shown, digits=_digits(rows),
+                       source=source_line(shown.key, vintage),
+                       map_svg=maps.svg(unit, shown, state) if loaded else None)
     return _render(request, "territory/unit.html", context)
