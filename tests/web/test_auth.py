@@ -4,7 +4,11 @@ from __future__ import annotations
 
 import base64
 import dataclasses
+import http.client
 import json
+import socket
+import threading
+import time
 
 import pytest
 import uvicorn
@@ -130,8 +134,39 @@ def test_trusted_proxy_gives_the_throttle_the_real_client(
 
 
 def test_no_proxy_is_trusted_by_default(settings: Settings, database: Database) -> None:
-    assert uvicorn_options(settings) == {"proxy_headers": False, "forwarded_allow_ips": None}
+    options = uvicorn_options(settings)
+    assert (options["proxy_headers"], options["forwarded_allow_ips"]) == (False, None)
     client = _served_app(settings, database)
     for n in range(5):  # a spoofed X-Forwarded-For does not escape the per-address count
         assert _failed_login(client, f"203.0.113.{n}", f"a{n}@example.org") == 401
     assert _failed_login(client, "198.51.100.2", "y@example.org") == 429
+
+
+# -- keep-alive: an idle phone's next request finds its connection open ------------------------
+def test_an_idle_connection_survives_the_pause_between_two_votes(
+    settings: Settings, database: Database
+) -> None:
+    """Uvicorn's default closed idle connections after 5 s: a vote sent at 5 s was reset."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    server = uvicorn.Server(uvicorn.Config(f.make_app(settings, database), host="127.0.0.1",
+                                           port=port, log_level="warning",
+                                           **uvicorn_options(settings)))
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 10
+    while not server.started and time.monotonic() < deadline:
+        time.sleep(0.02)
+    try:
+        connection = http.client.HTTPConnection("127.0.0.1", port, timeout=5)
+        connection.request("GET", "/api/v1/ateliers/inconnu")
+        connection.getresponse().read()
+        sock = connection.sock
+        time.sleep(6)  # longer than uvicorn's default keep-alive
+        connection.request("GET", "/api/v1/ateliers/inconnu")
+        assert connection.getresponse().status == 404
+        assert connection.sock is sock  # the same connection, not a new one
+    finally:
+        server.should_exit = True
+        thread.join(5)

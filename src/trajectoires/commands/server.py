@@ -120,21 +120,29 @@ def _announce(settings: Settings, host: str, port: int, urls: list[str]) -> None
         console.print(f"  mandataires de confiance : {settings.forwarded_allow_ips}")
 
 
+KEEP_ALIVE_SECONDS = 330
+"""How long an idle connection stays open: longer than the client or proxy on the other
+end keeps it (Chrome: up to 300 s; nginx and load balancers: 60–75 s), so that the
+server never closes a connection a phone is sending its next vote on. Uvicorn's
+default, 5 s, reset a connection under every vote sent after 5 s of silence."""
+
+
 def uvicorn_options(settings: Settings) -> dict[str, object]:
-    """Uvicorn's proxy options: trust ``X-Forwarded-*`` only from the configured proxies.
+    """Uvicorn's options: proxies trusted for ``X-Forwarded-*``, and the keep-alive.
 
     Uvicorn trusts 127.0.0.1 by default; Trajectoires trusts no proxy unless told.
 
     Examples
     --------
     >>> uvicorn_options(Settings.from_env({}))
-    {'proxy_headers': False, 'forwarded_allow_ips': None}
-    >>> uvicorn_options(Settings.from_env({}, forwarded_allow_ips="127.0.0.1"))
-    {'proxy_headers': True, 'forwarded_allow_ips': '127.0.0.1'}
+    {'proxy_headers': False, 'forwarded_allow_ips': None, 'timeout_keep_alive': 330}
+    >>> uvicorn_options(Settings.from_env({}, forwarded_allow_ips="127.0.0.1"))["proxy_headers"]
+    True
 
     """
     proxies = settings.forwarded_allow_ips
-    return {"proxy_headers": proxies is not None, "forwarded_allow_ips": proxies}
+    return {"proxy_headers": proxies is not None, "forwarded_allow_ips": proxies,
+            "timeout_keep_alive": KEEP_ALIVE_SECONDS}
 
 
 def _settings(workspace: Path | None, forwarded_allow_ips: str | None) -> Settings:
