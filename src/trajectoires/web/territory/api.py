@@ -143,8 +143,9 @@ class CandidatesOut(BaseModel):
     candidates: list[UnitOut]
 
 
-def _out(unit: Unit) -> UnitOut:
-    return UnitOut(**unit_dict(unit), url=territory_url(unit))
+def _out(unit: Unit, ref: Reference) -> UnitOut:
+    """Return the unit as JSON, with the vintage of ``ref``'s populations (latest imported)."""
+    return UnitOut(**unit_dict(unit, ref.population_vintage), url=territory_url(unit))
 
 
 @router.get("", response_model=SearchOut, summary="Rechercher des territoires")
@@ -154,7 +155,7 @@ def search_territories(
     limit: Annotated[int, Query(ge=1, le=50)] = 10,
 ) -> SearchOut:
     """Search territories by name or code: exact, then prefix, then by population."""
-    results = [_out(u) for u in ref.search(q, limit=limit)]
+    results = [_out(u, ref) for u in ref.search(q, limit=limit)]
     return SearchOut(query=q, count=len(results), results=results)
 
 
@@ -171,7 +172,7 @@ def resolve_territory(
     try:
         unit = ref.resolve(q)
     except AmbiguousTerritory as exc:
-        body = CandidatesOut(detail=exc.message, candidates=[_out(u) for u in exc.candidates])
+        body = CandidatesOut(detail=exc.message, candidates=[_out(u, ref) for u in exc.candidates])
         return JSONResponse(body.model_dump(), status_code=409)
     except TerritoryNotFound as exc:
         raise HTTPException(status_code=404, detail=exc.message) from None
@@ -181,8 +182,8 @@ def resolve_territory(
 def _detail(ref: Reference, unit: Unit) -> TerritoryDetailOut:
     summary = summarize(ref, unit, top=0)
     return TerritoryDetailOut(
-        **_out(unit).model_dump(),
-        parents=[_out(p) for p in summary.parents],
+        **_out(unit, ref).model_dump(),
+        parents=[_out(p, ref) for p in summary.parents],
         children_count=len(summary.children),
     )
 
@@ -207,7 +208,8 @@ def get_territory(ref: Ref, kind: str, code: str) -> TerritoryDetailOut:
 def get_children(ref: Ref, kind: str, code: str) -> ChildrenOut:
     """France → régions, région → départements, département → EPCI, EPCI → communes."""
     unit = unit_or_404(ref, kind, code)
-    return ChildrenOut(territory=_out(unit), children=[_out(c) for c in ref.children(unit)])
+    return ChildrenOut(territory=_out(unit, ref),
+                       children=[_out(c, ref) for c in ref.children(unit)])
 
 
 @router.get(
@@ -219,8 +221,8 @@ def get_children(ref: Ref, kind: str, code: str) -> ChildrenOut:
 def get_indicators(ref: Ref, kind: str, code: str) -> IndicatorsOut:
     """Return population, area, density and number of communes, with unit, source, vintage."""
     unit = unit_or_404(ref, kind, code)
-    indicators = [IndicatorOut(**item) for item in base_indicators(unit)]
-    return IndicatorsOut(territory=_out(unit), indicators=indicators)
+    indicators = [IndicatorOut(**item) for item in base_indicators(unit, ref.population_vintage)]
+    return IndicatorsOut(territory=_out(unit, ref), indicators=indicators)
 
 
 @router.get(
@@ -240,4 +242,4 @@ def get_compared_indicators(request: Request, ref: Ref, kind: str, code: str) ->
             values=[ChainValueOut(**{k: item[k] for k in fields}) for item in row["values"]])
         for row in rows
     ]
-    return ComparedOut(territory=_out(unit), rule=AGGREGATION_RULE, indicators=indicators)
+    return ComparedOut(territory=_out(unit, ref), rule=AGGREGATION_RULE, indicators=indicators)

