@@ -99,10 +99,10 @@ def overseas_caveat(departements: Iterable[str] | None = None) -> str | None:
 def _centroids(ref: Reference) -> pd.DataFrame:
     """Centroid, longitude and latitude and population of every commune with an outline.
 
-    The centroid of an outline is taken in the projection of its territory
-    (``crs="local"``: Lambert-93 in metropolitan France and Corsica, the
-    official UTM projection of each DROM); ``metropolitan`` says which.
-    Longitude and latitude are filled for the overseas communes only.
+    The centroid of an outline is taken in the projection of its territory:
+    Lambert-93 in metropolitan France and Corsica (``x``, ``y``), the official
+    UTM projection of each DROM, taken back to longitude and latitude
+    (``lon``, ``lat``, filled for the overseas communes only).
     """
     import shapely
 
@@ -110,18 +110,22 @@ def _centroids(ref: Reference) -> pd.DataFrame:
 
     communes = ref.communes_of(ref.france)
     communes = communes[communes["area_km2"].notna()]
-    centroids = shapely.centroid(ref.commune_geometries(communes.index, crs="local"))
-    points = shapely.get_coordinates(centroids)
     departements = communes["departement_code"].to_numpy()
-    lonlat = np.full(points.shape, np.nan)
+    metro = ~np.isin(departements, list(LOCAL_CRS))
+    points = np.full((len(communes), 4), np.nan)  # x, y, lon, lat
+    points[metro, :2] = shapely.get_coordinates(shapely.centroid(
+        ref.commune_geometries(communes.index[metro])))
+    overseas = np.flatnonzero(~metro)
+    centroids = shapely.centroid(ref.commune_geometries(communes.index[overseas], crs="local"))
     for departement, crs in LOCAL_CRS.items():
-        rows = departements == departement
+        rows = departements[overseas] == departement
         if rows.any():
-            lonlat[rows] = shapely.get_coordinates(project(centroids[rows], WGS84, source=crs))
+            points[overseas[rows], 2:] = shapely.get_coordinates(
+                project(centroids[rows], WGS84, source=crs))
     population = pd.to_numeric(communes["population"], errors="coerce").astype(float)
-    return pd.DataFrame({"x": points[:, 0], "y": points[:, 1], "lon": lonlat[:, 0],
-                         "lat": lonlat[:, 1], "metropolitan": np.isnan(lonlat[:, 0]),
-                         "population": population}, index=communes.index)
+    return pd.DataFrame({"x": points[:, 0], "y": points[:, 1], "lon": points[:, 2],
+                         "lat": points[:, 3], "metropolitan": metro, "population": population},
+                        index=communes.index)
 
 
 def _compute(ref: Reference, places: dict[str, pd.DataFrame]) -> pd.DataFrame:

@@ -41,22 +41,22 @@ CREATE TABLE gpkg_geometry_columns (table_name TEXT NOT NULL, column_name TEXT N
 """
 
 
-def layer_crs(ref: Reference, codes: Sequence[str]) -> str:
+def layer_crs(codes: Sequence[str]) -> str:
     """CRS of a layer of the communes ``codes``: their common projection, else WGS 84.
 
-    Codes that are not communes of the reference are left out of the choice.
+    The département of an overseas commune is the first three characters of
+    its INSEE code (``97411`` → ``974``); every other commune is measured in
+    Lambert-93.
 
     Examples
     --------
-    >>> from trajectoires.territory import FIXTURE_DIR, load_reference
-    >>> import tempfile
-    >>> ref = load_reference(Path(tempfile.mkdtemp()), data_dir=FIXTURE_DIR)
-    >>> layer_crs(ref, ["29232", "29019"]), layer_crs(ref, [])
-    ('EPSG:2154', 'EPSG:2154')
+    >>> layer_crs(["29019", "2A004"]), layer_crs(["97411"]), layer_crs(["97101", "97209"])
+    ('EPSG:2154', 'EPSG:2975', 'EPSG:5490')
+    >>> layer_crs(["29019", "97411"]), layer_crs([])
+    ('EPSG:4326', 'EPSG:2154')
 
     """
-    departements = ref.communes_of(ref.france)["departement_code"].reindex(list(codes))
-    projections = {crs_of(code) for code in departements.dropna()} or {LAMBERT_93}
+    projections = {crs_of(code[:3]) for code in codes} or {LAMBERT_93}
     return projections.pop() if len(projections) == 1 else WGS84
 
 
@@ -113,7 +113,7 @@ def write_geopackage(ref: Reference, table: pd.DataFrame, path: Path,
     from trajectoires.diagnosis.report import _plain_columns, _rows
 
     codes = [str(code) for code in table["code"]]
-    crs = layer_crs(ref, codes)
+    crs = layer_crs(codes)
     srs_id = int(crs.split(":")[1])
     blobs, bounds = _blobs(_outlines(ref, codes, crs, geometries), srs_id)
     names, rows = _rows(table)
