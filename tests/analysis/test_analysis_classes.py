@@ -98,3 +98,16 @@ def test_missing_values_are_reported_not_classified():
     assert result.classes.tolist() == [0, -1, 0, 2, 0]
     with pytest.raises(ValueError, match="scheme"):
         classify([1.0, 2.0], "jenks")
+
+
+def test_one_classification_for_the_maps_and_the_analysis():
+    import trajectoires.render as render
+    from trajectoires.analysis import Classification
+
+    assert render.classify is classify and render.Classification is Classification
+    result = classify([1.0, 2.0, 3.0, 10.0, 11.0, 12.0, 30.0], "fisher-jenks", k=3)
+    assert isinstance(result, Classification)
+    assert result.scheme == "fisher_jenks"  # the command line's name of the method
+    assert result.bounds.tolist() == [1.0, 3.0, 12.0, 30.0] and result.k == 3
+    assert 0.9 < result.gvf <= 1.0
+    assert not hasattr(result, "bins")

@@ -68,3 +68,16 @@ def test_unknown_scheme_and_territory(reference_workspace, tmp_path):
     assert result.exit_code == 1
     assert "Introuvable" in result.output
     assert not output.exists()
+
+
+def test_an_indicator_that_is_not_loaded_or_is_computed_by_the_diagnosis(reference_workspace,
+                                                                         tmp_path):
+    output = tmp_path / "x.svg"
+    result = run("29", "-i", "ftth_taux", "-o", str(output), "-w", str(reference_workspace))
+    assert result.exit_code == 1
+    message = " ".join(result.output.split())
+    assert "« ftth_taux »" in message and "non chargé" in message
+    assert "trajectoires data import arcep-ftth FICHIER" in message
+    result = run("29", "-i", "fragility_index", "-o", str(output), "-w", str(reference_workspace))
+    assert result.exit_code == 1 and "trajectoires diagnose" in result.output
+    assert "Traceback" not in result.output and not output.exists()

@@ -207,16 +207,18 @@ def _store_values(workspace: Path | None, indicator: str, err: Console) -> tuple
         err.print(f"[red]Erreur :[/red] « {indicator} » ({entry.label}) est calculé par le "
                   "diagnostic : voyez sa carte dans [bold]trajectoires diagnose[/bold].")
         raise typer.Exit(1)
-    settings = Settings.from_env(workspace=str(workspace) if workspace else None)
-    database = create_database(settings.ensure_workspace().database_url)
-    try:
-        migrate(database)
-        with database.session() as session:
-            wide = commune_values(session, [indicator])
-    finally:
-        database.engine.dispose()
-    values = wide[indicator].dropna()
-    if values.empty:
+    url = Settings.from_env(workspace=str(workspace) if workspace else None).database_url
+    values = None
+    if not url.startswith("sqlite") or Path(url.split("///", 1)[-1]).is_file():
+        database = create_database(url)
+        try:
+            migrate(database)
+            with database.session() as session:
+                wide = commune_values(session, [indicator])
+        finally:
+            database.engine.dispose()
+        values = wide[indicator].dropna()
+    if values is None or values.empty:
         err.print(f"[red]Erreur :[/red] indicateur « {indicator} » ({entry.label}) non chargé : "
                   f"importez le jeu « {dataset.label} » avec [bold]trajectoires data import "
                   f"{entry.dataset} FICHIER[/bold].")
