@@ -107,7 +107,7 @@ def test_html_report_ranks_277_communes(report):
     assert rows[0][0] == "1"  # rank 1 first
     assert all(r[2].startswith("29") for r in rows)
     heads = tables.headings
-    assert heads[0].startswith("h1:Diagnostic numérique — Finistère")
+    assert heads[0].startswith("h1:Diagnostic numérique du Finistère")
     for title in ("Indice de fragilité numérique", "Regroupements spatiaux",
                   "Accès aux lieux d'aide", "Comparaison avec les territoires parents",
                   "Notes de méthode", "Sources et licences"):
@@ -179,7 +179,8 @@ def test_csv_columns(report):
     assert set(table["lisa"].dropna()) <= {"high-high", "low-low", "high-low", "low-high",
                                            "not significant", "no neighbours"}
     dictionary = pd.read_csv(output / "dictionnaire.csv")
-    assert dictionary["column"].tolist() == table.columns.tolist()
+    described = dictionary.loc[dictionary["fichier"] == "communes.csv", "column"]
+    assert described.tolist() == table.columns.tolist()
     assert dictionary["description"].notna().all()
     comparison = pd.read_csv(output / "comparaison.csv", dtype={"code": str})
     assert comparison["code"].tolist() == ["29", "53", "FR"]

@@ -17,8 +17,8 @@ import pandas as pd
 
 from trajectoires.indicators.catalogue import INDICATORS
 
-__all__ = ["CRITERIA", "METHODS", "REFERENCE_LEVELS", "Criterion", "FragilityIndex",
-           "fragility_index"]
+__all__ = ["CRITERIA", "METHODS", "REFERENCE_LEVELS", "TIE_RULES", "Criterion",
+           "FragilityIndex", "decile_scores", "fragility_index"]
 
 
 @dataclass(frozen=True)
@@ -86,8 +86,9 @@ METHODS: dict[str, Method] = {
         ("no_thd_coverage", "no_4g_coverage", "share_65_plus", "share_low_diploma",
          "poverty_rate"),
         "Each indicator is scored 1 to 10 by deciles of its distribution over all the "
-        "communes given (pass the national table: 10 = the most fragile tenth); the index is "
-        "the mean of the scores (1 to 10).",
+        "communes given (pass the national table: 10 = the most fragile tenth; tied values "
+        "take the highest rank of their group, TIE_RULES['max']); the index is the mean of "
+        "the scores (1 to 10).",
         "La MedNum, ANSA, CREDOC: fragilite-numerique.fr (2023); CREDOC-ANCT, « La société "
         "numérique française : définir et mesurer l'éloignement numérique » (2023).",
     ),
@@ -147,17 +148,42 @@ def _indicators(method: Method, indicators: object) -> tuple[Criterion, ...]:
     return tuple(result)
 
 
-def decile_scores(values: pd.Series, higher_is_fragile: bool = True) -> pd.Series:
-    """Score 1 to 10 by deciles of the known values (10 = most fragile tenth; ties share).
+TIE_RULES = {
+    "max": "les communes à égalité prennent le rang le plus élevé du groupe : la note est le "
+           "décile de la part des communes dont la valeur est au plus la leur",
+    "average": "les communes à égalité prennent le rang moyen du groupe",
+    "min": "les communes à égalité prennent le rang le plus bas du groupe",
+}
+"""Rules for values tied over a decile boundary, with their French wording.
+
+``max`` is the default, read from the published 2023 scores (``FORMATS.md`` § 2.5):
+there the units tied at 0 % 4G non-coverage all score 5 and none scores 1 to 4,
+which the highest rank gives (about 40-50 % of units at or below 0 %) and neither
+the average rank (2 or 3) nor the lowest (1) does."""
+
+
+def decile_scores(values: pd.Series, higher_is_fragile: bool = True, *,
+                  ties: str = "max") -> pd.Series:
+    """Score 1 to 10 by deciles of the known values (10 = most fragile tenth).
+
+    The score is ``ceil(10 × rank / n)`` over the ``n`` known values. Tied
+    values share one score (:data:`TIE_RULES`): by default the highest rank of
+    their group, i.e. the share of values at most theirs (the empirical
+    distribution function), so the worst possible value always scores 10.
 
     Examples
     --------
     >>> decile_scores(pd.Series(range(20))).tolist()[:4]
     [1.0, 1.0, 2.0, 2.0]
+    >>> tied = pd.Series([1.0, 2.0, 3.0, 4.0, 5.0, 6.0, 100.0, 100.0, 100.0, 100.0])
+    >>> decile_scores(tied).tolist()[-1], decile_scores(tied, ties="average").tolist()[-1]
+    (10.0, 9.0)
 
     """
+    if ties not in TIE_RULES:
+        raise ValueError(f"ties: expected one of {sorted(TIE_RULES)}, got {ties!r}")
     oriented = values if higher_is_fragile else -values
-    pct = oriented.rank(method="average", pct=True)
+    pct = oriented.rank(method=ties, pct=True)
     return np.ceil(pct * 10).clip(1, 10)
 
 

@@ -20,6 +20,7 @@ from trajectoires import analysis
 from trajectoires.diagnosis._access import ACCESS_RADIUS_KM, national_access
 from trajectoires.diagnosis.inputs import (
     PLACE_KINDS,
+    WEIGHT,
     Inputs,
     dataset_rows,
     load_inputs,
@@ -155,6 +156,13 @@ def _fragility(ref: Reference, inputs: Inputs, requested: list[str],
         frame["fragility_index"] = result.index
         frame["fragility_inputs"] = (~result.missing).sum(axis=1)
         frame["relative"] = result.relative
+        from trajectoires.indicators.catalogue import INDICATORS as STORE
+
+        for key in keys:  # what a territory's value of each criterion is weighted by
+            if WEIGHT + key in inputs.values:
+                frame[WEIGHT + key] = inputs.values[WEIGHT + key].reindex(national.index)
+            elif STORE[inputs.chosen[key].indicator].weight == "area":
+                frame[WEIGHT + key] = national["area_km2"]
         frame[_POPULATION] = national["population"]
         if path is not None:
             write_parquet(frame, path)
@@ -254,18 +262,22 @@ def compare_units(ref: Reference, national: pd.DataFrame | None, units: list[Uni
         return []
     if population is None:
         population = ref.communes_of(ref.france)["population"]
-    weight = pd.to_numeric(population, errors="coerce").astype(float)
+    weight = pd.to_numeric(population, errors="coerce").astype(float).reindex(national.index)
     criteria = [c for c in national.columns if c in analysis.CRITERIA]
     columns = ["fragility_index", *criteria]
-    # one matrix and one weight vector, then numpy per unit (no pandas reindexing per column)
+    # one matrix of values and one of weights, then numpy per unit (no pandas per column):
+    # the index by population; each criterion by its catalogue definition (the denominator
+    # of a ratio, so a ratio of sums; the area or the population for a weighted mean)
     matrix = national[columns].to_numpy(dtype=float, na_value=np.nan)
-    weights = weight.reindex(national.index).to_numpy(dtype=float)
+    weights = np.column_stack([
+        national.get(WEIGHT + c, weight).to_numpy(dtype=float)
+        for c in columns])
     rows = []
     for member in units:
         codes = ref.communes_of(member).index if member.kind.value != "pays" else national.index
         position = national.index.get_indexer(codes)
         position = position[position >= 0]
-        values, w = matrix[position], weights[position, None]
+        values, w = matrix[position], weights[position]
         ok = ~np.isnan(values) & ~np.isnan(w)
         with np.errstate(invalid="ignore", divide="ignore"):
             means = np.where(ok, values * w, 0.0).sum(axis=0) / np.where(ok, w, 0.0).sum(axis=0)
@@ -281,7 +293,8 @@ def compare_units(ref: Reference, national: pd.DataFrame | None, units: list[Uni
 def _territory_table(ref: Reference, unit: Unit, national: pd.DataFrame) -> pd.DataFrame:
     """Communes of ``unit`` with their index columns and rank (1 = most fragile)."""
     table = ref.communes_of(unit)[["name", "population", "density", "area_km2", "epci_code"]]
-    table = table.join(national, how="left") if not national.empty else table.copy()
+    shown = national.drop(columns=[c for c in national.columns if c.startswith(WEIGHT)])
+    table = table.join(shown, how="left") if not national.empty else table.copy()
     if "fragility_index" not in table:
         table["fragility_index"] = np.nan
     table["rank"] = table["fragility_index"].rank(ascending=False, method="min").astype("Int64")

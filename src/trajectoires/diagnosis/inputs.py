@@ -27,11 +27,16 @@ from trajectoires.indicators.catalogue import DATASETS, INDICATORS
 if TYPE_CHECKING:
     from sqlalchemy.orm import Session
 
-__all__ = ["CONTEXT_SOURCES", "FRAGILITY_SOURCES", "PLACE_KINDS", "Inputs", "Source", "load_inputs",
-           "write_parquet"]
+__all__ = ["CONTEXT_SOURCES", "FRAGILITY_SOURCES", "PLACE_KINDS", "WEIGHT", "Inputs", "Source",
+           "dataset_origin", "dataset_rows", "load_inputs", "write_parquet"]
 
 
-CACHE_VERSION = "diagnosis-inputs-6"
+CACHE_VERSION = "diagnosis-inputs-7"
+
+WEIGHT = "_weight_"
+"""Prefix of the columns of :attr:`Inputs.values` holding the denominator of a ratio criterion
+(``_weight_no_thd_coverage``: the premises of each commune), so that a territory's value is
+the ratio of the sums, as the catalogue defines it (``aggregation.aggregate``)."""
 
 
 @dataclass(frozen=True)
@@ -87,7 +92,8 @@ class Inputs:
     ----------
     values : pandas.DataFrame
         National commune table (index: code), one column per criterion key that
-        has data (``share_65_plus``...).
+        has data (``share_65_plus``...), and ``_weight_<key>`` (:data:`WEIGHT`) with
+        the denominator of each criterion read from a ratio (premises, population).
     chosen : dict
         Criterion key → the :class:`Source` used.
     periods : dict
@@ -153,7 +159,7 @@ def load_inputs(session: Session, cache_dir: Path | None = None) -> Inputs:
     """
     from trajectoires.indicators.store import list_datasets, missing_datasets
 
-    datasets = list_datasets(session)
+    datasets = _with_contents(session, list_datasets(session))
     missing = missing_datasets(session)
     folder = None if cache_dir is None else Path(cache_dir) / f"inputs-{_fingerprint(datasets)}"
     if folder is not None and (folder / "meta.json").exists():
@@ -173,6 +179,8 @@ def _read_store(session: Session, loaded_kinds: set[str]) -> tuple:
     wanted = [s.indicator for sources in every.values() for s in sources
               if INDICATORS[s.indicator].dataset in loaded_kinds]
     wanted += [i for i in stand_ins.needed(loaded_kinds) if i not in wanted]
+    denominators = [INDICATORS[i].denominator for i in wanted if INDICATORS[i].rule == "ratio"]
+    wanted += [d for d in dict.fromkeys(denominators) if d not in wanted]
     wide = commune_values(session, wanted) if wanted else pd.DataFrame()
     periods_by_id = wide.attrs.get("periods", {}) if wanted else {}
     columns, chosen, periods = {}, {}, {}
@@ -180,6 +188,9 @@ def _read_store(session: Session, loaded_kinds: set[str]) -> tuple:
         for source in sources:
             if source.indicator in wide.columns and wide[source.indicator].notna().any():
                 columns[key] = wide[source.indicator].astype(float)
+                denominator = INDICATORS[source.indicator].denominator
+                if denominator is not None:  # a ratio: its territory value is a ratio of sums
+                    columns[WEIGHT + key] = wide[denominator].astype(float)
                 chosen[key] = source
                 periods[key] = periods_by_id.get(source.indicator)
                 break
@@ -257,15 +268,63 @@ def _read_cache(folder: Path, datasets: pd.DataFrame, missing: list) -> Inputs:
                   meta.get("stand_in_notes", {}))
 
 
+def _with_contents(session: Session, datasets: pd.DataFrame) -> pd.DataFrame:
+    """Add what each record holds: one of its indicators and the notes of its import.
+
+    One indicator is enough to tell an official file from a derived table imported
+    under the same kind (a file has one layout); it is read through the unique
+    index that starts with the dataset, so each lookup reads one row.
+    """
+    from sqlalchemy import select
+
+    from trajectoires.indicators.models import Dataset, IndicatorValue
+
+    samples, notes = [], []
+    for name in datasets["name"]:
+        record = session.scalars(select(Dataset).where(Dataset.name == name)).one()
+        samples.append(session.scalar(select(IndicatorValue.indicator).where(
+            IndicatorValue.dataset_id == record.id).limit(1)))
+        try:
+            notes.append(list(json.loads(record.report or "{}").get("notes", [])))
+        except ValueError:
+            notes.append([])
+    return datasets.assign(sample_indicator=samples, notes=notes)
+
+
+def dataset_origin(kind: str, sample_indicator: str | None = None) -> tuple[str, str]:
+    """Label and producer of a dataset record, as its values are attributed.
+
+    A file imported under an official kind may be a derived table (the Data For
+    Good census table, the IRCOM stand-in): the catalogue's ``source`` of the
+    indicators it holds then names its real producer instead of the official
+    dataset's.
+
+    >>> dataset_origin("france-services")
+    ('Liste des structures France services', 'ANCT et Banque des Territoires')
+    """
+    info = DATASETS[kind]
+    indicator = INDICATORS.get(sample_indicator or "")
+    attributed = getattr(indicator, "source", "") if indicator is not None else ""
+    if attributed:
+        return attributed, attributed.split(",")[0]
+    return info.label, info.producer
+
+
 def dataset_rows(inputs: Inputs) -> list[dict]:
-    """List the loaded datasets with their producer and licence, for the sources section."""
+    """List the loaded datasets with their producer and licence, for the sources section.
+
+    Label and producer are those of :func:`dataset_origin` (a derived table is not
+    credited to the official dataset whose kind it was imported under); ``notes``
+    are the importer's notes on what the file is.
+    """
     rows = []
-    for record in inputs.datasets.itertuples():
-        info = DATASETS[record.kind]
+    for record in inputs.datasets.to_dict("records"):
+        label, producer = dataset_origin(record["kind"], record.get("sample_indicator"))
         rows.append({
-            "name": record.name, "kind": record.kind, "label": info.label,
-            "producer": info.producer, "file_name": record.file_name, "period": record.period,
-            "licence": record.licence, "source_url": record.source_url,
-            "communes": int(record.communes),
+            "name": record["name"], "kind": record["kind"], "label": label,
+            "producer": producer, "file_name": record["file_name"],
+            "period": record["period"], "licence": record["licence"],
+            "source_url": record["source_url"], "communes": int(record["communes"]),
+            "notes": list(record.get("notes") or []),
         })
     return rows

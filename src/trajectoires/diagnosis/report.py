@@ -9,6 +9,7 @@ place, so a folder never holds a half-written file.
 from __future__ import annotations
 
 import json
+import math
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -16,13 +17,15 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from trajectoires.analysis.fragility import TIE_RULES
 from trajectoires.diagnosis._geopackage import write_geopackage
 from trajectoires.diagnosis.compute import Diagnosis
 from trajectoires.diagnosis.maps import DiagnosisMaps, build_maps
 from trajectoires.diagnosis.options import CORRECTIONS
+from trajectoires.diagnosis.provenance import source_lines, tie_effects
 from trajectoires.diagnosis.tables import dictionary, export_table, ranked_rows
+from trajectoires.render._french import format_number
 from trajectoires.territory import Reference
-from trajectoires.territory.summary import format_number
 
 __all__ = ["REPORT_FILES", "ReportFiles", "build_maps", "render_body", "render_html",
            "write_geojson", "write_geopackage", "write_report"]
@@ -63,21 +66,34 @@ def _environment():  # noqa: ANN202 (jinja2 is imported lazily)
     env.filters["fr"] = french_number
     env.filters["pct"] = lambda v, d=1: "—" if v is None else f"{french_number(100 * v, d)} %"
     env.globals["corrections"] = CORRECTIONS
+    env.globals["tie_rule"] = TIE_RULES["max"]
     return env
 
 
 def french_number(value: object, decimals: int = 1) -> str:
     """Write a number the French way (decimal comma, narrow no-break space); — when missing.
 
+    The formatting is :func:`trajectoires.render._french.format_number`'s (never
+    « -0,000 »: a value that rounds to zero loses its sign).
+
     Examples
     --------
     >>> french_number(1234.56), french_number(None), french_number(float("nan"), 0)
     ('1\u202f234,6', '—', '—')
+    >>> french_number(34865, 0), french_number(-0.00003, 3)
+    ('34\u202f865', '0,000')
 
     """
-    if value is pd.NA:
+    if value is None or value is pd.NA:
         return "—"
-    return format_number(None if value is None else float(value), decimals)
+    number = float(value)
+    return "—" if math.isnan(number) else format_number(number, decimals)
+
+
+def _context(diagnosis: Diagnosis, maps: DiagnosisMaps) -> dict:
+    """Gather what both templates read: the diagnosis, maps, rows, source lines and ties."""
+    return {"d": diagnosis, "maps": maps, "rows": ranked_rows(diagnosis),
+            "sources": source_lines(diagnosis), "ties": tie_effects(diagnosis)}
 
 
 def render_html(diagnosis: Diagnosis, maps: DiagnosisMaps, *, standalone: bool = True) -> str:
@@ -85,14 +101,13 @@ def render_html(diagnosis: Diagnosis, maps: DiagnosisMaps, *, standalone: bool =
     env = _environment()
     css = (TEMPLATES / "report.css").read_text(encoding="utf-8") if standalone else ""
     return env.get_template("report.html").render(
-        d=diagnosis, maps=maps, rows=ranked_rows(diagnosis), css=css,
-        files=REPORT_FILES)
+        **_context(diagnosis, maps), css=css, files=REPORT_FILES)
 
 
 def render_body(diagnosis: Diagnosis, maps: DiagnosisMaps) -> str:
     """Render the body of the report (sections only), for the web page."""
     return _environment().get_template("_diagnosis_body.html").render(
-        d=diagnosis, maps=maps, rows=ranked_rows(diagnosis))
+        **_context(diagnosis, maps))
 
 
 def _atomic(path: Path, write) -> Path:

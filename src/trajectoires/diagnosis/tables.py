@@ -6,7 +6,7 @@ import pandas as pd
 
 from trajectoires.diagnosis.compute import Diagnosis
 from trajectoires.diagnosis.inputs import PLACE_KINDS
-from trajectoires.diagnosis.options import CORRECTIONS, REFERENCES
+from trajectoires.diagnosis.options import CORRECTIONS
 
 __all__ = ["COLUMNS", "LISA_LABELS", "dictionary", "export_table", "map_choices",
            "ranked_rows"]
@@ -34,14 +34,31 @@ COLUMNS: dict[str, str] = {
 }
 
 
-def dictionary(table: pd.DataFrame, diagnosis: Diagnosis) -> pd.DataFrame:
-    """Describe each column of the export (``column``, ``description``), in French."""
+REFERENCE_WORDS = {"epci": ("à l'EPCI", "de l'EPCI"), "departement": ("au département",
+                   "du département"), "region": ("à la région", "de la région"),
+                   "france": ("à la France", "de la France")}
+"""The reference level after « relatif » and after « moyen » (French contractions)."""
+
+COMPARISON_COLUMNS = {
+    "kind": "Niveau du territoire (code)", "kind_label": "Niveau du territoire",
+    "code": "Code du territoire", "name": "Nom du territoire",
+    "communes": "Nombre de communes du territoire",
+    "communes_known": "Nombre de communes ayant un indice",
+    "fragility_index": "Indice de fragilité numérique moyen (pondéré par la population)",
+}
+
+
+def _descriptions(diagnosis: Diagnosis) -> dict[str, str]:
+    """French description of each column of ``communes.csv``."""
     from trajectoires.analysis import CRITERIA
 
-    described = dict(COLUMNS, area_km2="Superficie (km²)")
-    where = REFERENCES.get(diagnosis.reference, diagnosis.reference)
-    described["relative"] = (f"Indice relatif à {where} de la commune (100 = indice moyen de "
-                             f"{where}, pondéré par la population)")
+    population = diagnosis.sources.get("population") or "populations légales"
+    described = dict(COLUMNS, area_km2="Superficie (km²)",
+                     population=f"Population municipale ({population})")
+    to, of = REFERENCE_WORDS.get(diagnosis.reference,
+                                 (f"à {diagnosis.reference}", f"de {diagnosis.reference}"))
+    described["relative"] = (f"Indice relatif {to} de la commune (100 = indice moyen {of}, "
+                             "pondéré par la population)")
     described["lisa"] = (f"Regroupement local (LISA, Moran local, "
                          f"{CORRECTIONS.get(diagnosis.correction, diagnosis.correction)})")
     for criterion in diagnosis.criteria:
@@ -54,8 +71,35 @@ def dictionary(table: pd.DataFrame, diagnosis: Diagnosis) -> pd.DataFrame:
         described[f"dist_{kind}"] = f"Distance à vol d'oiseau au plus proche lieu ({label}), km"
         described[f"access_{kind}"] = (f"Accessibilité 2SFCA ({label}), lieux pour 10 000 "
                                        "habitants, rayon de 20 km")
-    return pd.DataFrame({"column": list(table.columns),
-                         "description": [described.get(c, "") for c in table.columns]})
+    return described
+
+
+def dictionary(table: pd.DataFrame, diagnosis: Diagnosis) -> pd.DataFrame:
+    """Describe each column of the exports, with its source, vintage and method (French).
+
+    Columns: ``fichier`` (``communes.csv``, whose columns the GeoJSON and the
+    GeoPackage share, then ``comparaison.csv``), ``column``, ``description``,
+    ``source``, ``millesime``, ``methode``.
+    """
+    from trajectoires.diagnosis.provenance import column_sources, comparison_definition
+
+    described, sources = _descriptions(diagnosis), column_sources(diagnosis)
+    rows = [("communes.csv", c, described.get(c, ""), sources.get(c)) for c in table.columns]
+    comparison = sources.get("fragility_index")
+    population = diagnosis.sources.get("population") or "populations légales"
+    for column in ["kind", "kind_label", "code", "name", "communes", "communes_known",
+                   "fragility_index"]:
+        line = sources[column] if column != "fragility_index" else comparison
+        rows.append(("comparaison.csv", column, COMPARISON_COLUMNS[column], line))
+    for criterion in (c for c in diagnosis.criteria if c["indicator"]):
+        line = sources[criterion["key"]]
+        rows.append(("comparaison.csv", criterion["key"], f"{criterion['label']} du territoire",
+                     type(line)(line.key, line.source, line.vintage, comparison_definition(
+                         criterion["indicator"], population))))
+    return pd.DataFrame(
+        [(f, c, d, s.source if s else "", s.vintage if s else "", s.method if s else "")
+         for f, c, d, s in rows],
+        columns=["fichier", "column", "description", "source", "millesime", "methode"])
 
 
 def export_table(diagnosis: Diagnosis) -> pd.DataFrame:

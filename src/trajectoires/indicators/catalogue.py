@@ -66,8 +66,9 @@ def _ratio(id_: str, label: str, dataset: str, num: str, den: str) -> Indicator:
 
 
 def _share(id_: str, label: str, dataset: str, note: str = "",
-           weight: str = "population") -> Indicator:
-    return Indicator(id_, label, "%", "weighted_mean", dataset, note=note, weight=weight)
+           weight: str = "population", *, source: str = "") -> Indicator:
+    return Indicator(id_, label, "%", "weighted_mean", dataset, note=note, weight=weight,
+                     source=source)
 
 
 ARCEP_VARIANTS = {
@@ -162,6 +163,12 @@ _DFG_NOTE = (
     "ce n'est pas un fichier officiel de l'INSEE"
 )
 _PER_15P = " ; dénominateur : population de 15 ans ou plus"
+_DFG_SOURCE = ("Data For Good et La MedNum, tableaux dérivés du recensement 2017 de l'INSEE "
+               "(batch 8, 2020)")
+"""Who produced the ``dfg_*`` values: a derived table imported as ``insee-census``, which is
+not the INSEE « Dossier complet » (source lines and the sources table credit this)."""
+_IRCOM_SOURCE = ("Data For Good, tableau dérivé de l'IRCOM 2018 de la DGFiP (foyers fiscaux "
+                 "par tranche de revenu fiscal de référence)")
 
 _INDICATORS: list[Indicator] = [
     *_arcep_debit(),
@@ -200,23 +207,23 @@ _INDICATORS: list[Indicator] = [
     _ratio("insee_taux_chomage", "Taux de chômage des 15-64 ans (au sens du recensement)",
            "insee-census", "insee_chom1564", "insee_act1564"),
     _share("dfg_part_peu_diplomes", "Part des pas ou peu diplômés (dérivé DFG, RP 2017)",
-           "insee-census", _DFG_NOTE),
+           "insee-census", _DFG_NOTE, source=_DFG_SOURCE),
     _share("dfg_part_men_seul", "Part des ménages d'une personne (dérivé DFG, RP 2017)",
-           "insee-census", _DFG_NOTE),
+           "insee-census", _DFG_NOTE, source=_DFG_SOURCE),
     _share("dfg_part_men_fammono", "Part des familles monoparentales (dérivé DFG, RP 2017)",
-           "insee-census", _DFG_NOTE),
+           "insee-census", _DFG_NOTE, source=_DFG_SOURCE),
     _share("dfg_part_65p_sur_15p", "65 ans ou plus parmi les 15 ans ou plus (dérivé DFG, "
-           "RP 2017)", "insee-census", _DFG_NOTE + _PER_15P),
+           "RP 2017)", "insee-census", _DFG_NOTE + _PER_15P, source=_DFG_SOURCE),
     _share("dfg_part_25moins_sur_15p", "25 ans ou moins parmi les 15 ans ou plus (dérivé DFG, "
            "RP 2017)",
-           "insee-census", _DFG_NOTE + _PER_15P),
+           "insee-census", _DFG_NOTE + _PER_15P, source=_DFG_SOURCE),
     _share("insee_taux_pauvrete", "Taux de pauvreté (seuil à 60 % du niveau de vie médian)",
            "insee-poverty", "INSEE Filosofi ; non publié pour les petites communes (secret "
            "statistique) : les agrégats ne couvrent que les communes publiées"),
     _share("ircom_part_foyers_rfr_12000", "Part des foyers fiscaux au revenu fiscal de "
            "référence ≤ 12 000 € (approximation, pas le taux de pauvreté)", "insee-poverty",
            "Tableau dérivé Data For Good (DGFiP IRCOM 2018) : approximation, ce n'est pas "
-           "le taux de pauvreté Filosofi de l'INSEE"),
+           "le taux de pauvreté Filosofi de l'INSEE", source=_IRCOM_SOURCE),
     *_mobile(),
     _count("france_services_sites", "Sites France Services", "france-services", "sites"),
     _count("mediation_lieux", "Lieux de médiation numérique", "mediation-places", "lieux"),
