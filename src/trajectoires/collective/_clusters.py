@@ -112,14 +112,18 @@ def base_clusters(points: np.ndarray, k: int, start: np.ndarray | None = None,
 def _lloyd(points: np.ndarray, weights: np.ndarray, centers: np.ndarray,
            max_iter: int) -> tuple[np.ndarray, np.ndarray, float]:
     """Weighted Lloyd iterations; returns labels, centres, weighted inertia."""
+    k, width = len(centers), points.shape[1] + 1
+    # weight, then weight × each coordinate: one bincount gives every mass and sum
+    stacked = np.column_stack([weights] + [weights * points[:, d] for d in range(width - 1)])
+    slots = np.arange(width)
     for _ in range(max_iter):
         dist = ((points[:, None, :] - centers[None, :, :]) ** 2).sum(axis=2)
         labels = dist.argmin(axis=1)
-        mass = np.bincount(labels, weights=weights, minlength=len(centers))
-        sums = np.stack([np.bincount(labels, weights=weights * points[:, d],
-                                     minlength=len(centers)) for d in range(points.shape[1])],
-                        axis=1)
-        moved = np.where(mass[:, None] > 0, sums / np.maximum(mass, 1e-300)[:, None], centers)
+        totals = np.bincount((labels[:, None] * width + slots).ravel(), weights=stacked.ravel(),
+                             minlength=k * width).reshape(k, width)
+        mass = totals[:, 0]
+        moved = np.where(mass[:, None] > 0, totals[:, 1:] / np.maximum(mass, 1e-300)[:, None],
+                         centers)
         if np.abs(moved - centers).max() <= 1e-12:
             break
         centers = moved
@@ -128,15 +132,31 @@ def _lloyd(points: np.ndarray, weights: np.ndarray, centers: np.ndarray,
     return labels, centers, float((dist[np.arange(len(points)), labels] * weights).sum())
 
 
+def _squared_distances(points: np.ndarray) -> np.ndarray:
+    return ((points[:, None, :] - points[None, :, :]) ** 2).sum(axis=2)
+
+
 def silhouette(points: np.ndarray, labels: np.ndarray) -> float:
-    """Mean silhouette (unweighted; a point alone in its cluster scores 0)."""
-    dist = np.sqrt(((points[:, None, :] - points[None, :, :]) ** 2).sum(axis=2))
+    """Mean silhouette (unweighted; a point alone in its cluster scores 0).
+
+    Examples
+    --------
+    >>> points = np.array([[0.0, 0.0], [0.0, 1.0], [5.0, 0.0], [9.0, 0.0]])
+    >>> round(silhouette(points, np.array([0, 0, 1, 1])), 3)  # as sklearn's silhouette_score
+    0.62
+
+    """
+    return _silhouette(np.sqrt(_squared_distances(points)), labels)
+
+
+def _silhouette(dist: np.ndarray, labels: np.ndarray) -> float:
+    """:func:`silhouette` from the matrix of distances between the points."""
     k = int(labels.max()) + 1
     onehot = np.eye(k)[labels]
     sizes = onehot.sum(axis=0)
     mean_to = dist @ onehot
     own = sizes[labels]
-    a = mean_to[np.arange(len(points)), labels] / np.maximum(own - 1, 1)
+    a = mean_to[np.arange(len(dist)), labels] / np.maximum(own - 1, 1)
     other = np.where(onehot.astype(bool) | (sizes == 0)[None, :], np.inf,
                      mean_to / np.maximum(sizes, 1)[None, :])
     b = other.min(axis=1)
@@ -162,16 +182,20 @@ def greedy_start(points: np.ndarray, weights: np.ndarray, k: int) -> np.ndarray:
     [[0.2, 0.0], [6.0, 0.0]]
 
     """
-    d2 = ((points[:, None, :] - points[None, :, :]) ** 2).sum(axis=2)
+    return points[_greedy_order(_squared_distances(points), weights, k)]
+
+
+def _greedy_order(d2: np.ndarray, weights: np.ndarray, k: int) -> list[int]:
+    """Return the indices of :func:`greedy_start`'s centres, given squared distances."""
     weights = np.asarray(weights, dtype=float)
-    nearest = np.full(len(points), np.inf)
+    nearest = np.full(len(d2), np.inf)
     chosen: list[int] = []
     for _ in range(k):
         potential = weights @ np.minimum(nearest[:, None], d2)
         potential[chosen] = np.inf
         chosen.append(int(np.argmin(potential)))
         nearest = np.minimum(nearest, d2[:, chosen[-1]])
-    return points[chosen]
+    return chosen
 
 
 def _kmeans_two_starts(
@@ -223,7 +247,11 @@ def group_clusterings(
     n_distinct = len(np.unique(centers, axis=0))
     out: dict[int, GroupClustering] = {}
     top = min(max_k, n_distinct)
-    greedy = greedy_start(centers, mass, top) if second_start_ratio > 0 and top >= 2 else None
+    d2 = _squared_distances(centers)
+    dist = np.sqrt(d2)
+    greedy = None
+    if second_start_ratio > 0 and top >= 2:
+        greedy = centers[_greedy_order(d2, mass, top)]
     for k in range(2, top + 1):
         previous = (starts or {}).get(k)
         init = previous if previous is not None and len(previous) == k else first_distinct(
@@ -233,7 +261,7 @@ def group_clusterings(
             ratio=second_start_ratio)
         used = np.unique(labels)
         labels = np.searchsorted(used, labels)
-        out[k] = GroupClustering(len(used), labels, found[used], silhouette(centers, labels))
+        out[k] = GroupClustering(len(used), labels, found[used], _silhouette(dist, labels))
     return out
 
 
