@@ -88,3 +88,23 @@ def test_missing_column_and_folder(tmp_path: Path) -> None:
     assert info.value.field == "voter-id"
     with pytest.raises(VoteError, match="introuvable"):
         read_polis(tmp_path / "absent")
+
+
+def test_statements_a_spreadsheet_would_run_are_neutralised(tmp_path: Path) -> None:
+    """CSV injection: texts starting with = + - @, a tab or CR come out as text, votes as numbers."""
+    import csv
+
+    from trajectoires.collective._polis import Comment
+
+    texts = ["=HYPERLINK(\"http://x\")", "+1 pour cette idée", "-2+3", "@SUM(A1)", "\tonglet",
+             "Un avis ordinaire"]
+    votes = example_votes()
+    comments = tuple(Comment(id=sid, text=text, author=0)
+                     for sid, text in zip(votes.statements.tolist(), texts, strict=False))
+    write_polis(tmp_path, votes, comments=comments)
+    with (tmp_path / "comments.csv").open(newline="", encoding="utf-8") as handle:
+        written = [row["comment-body"] for row in csv.DictReader(handle)]
+    assert written[:5] == ["'" + text for text in texts[:5]]
+    assert written[5] == "Un avis ordinaire"
+    with (tmp_path / "votes.csv").open(newline="", encoding="utf-8") as handle:
+        assert {row["vote"] for row in csv.DictReader(handle)} <= {"1", "-1", "0"}

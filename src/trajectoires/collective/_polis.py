@@ -16,6 +16,7 @@ import numpy as np
 
 from trajectoires.collective._result import Result
 from trajectoires.collective._votes import AGREE, DISAGREE, VoteError, VoteTable
+from trajectoires.csv_cells import neutralise
 
 __all__ = ["Comment", "PolisExport", "read_polis", "write_polis"]
 
@@ -216,11 +217,12 @@ def _stamp_text(stamp: float) -> tuple[str, str]:
 
 
 def _write(path: Path, header: list[str], rows: list[list]) -> None:
+    """Write one file; a text a spreadsheet would run as a formula is neutralised."""
     with path.open("w", newline="", encoding="utf-8") as handle:
         writer = csv.writer(handle)
         if header:
             writer.writerow(header)
-        writer.writerows(rows)
+        writer.writerows([neutralise(cell) for cell in row] for row in rows)
 
 
 def write_polis(
