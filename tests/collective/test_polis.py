@@ -91,7 +91,7 @@ def test_missing_column_and_folder(tmp_path: Path) -> None:
 
 
 def test_statements_a_spreadsheet_would_run_are_neutralised(tmp_path: Path) -> None:
-    """CSV injection: texts starting with = + - @, a tab or CR come out as text, votes as numbers."""
+    """CSV injection: texts starting with = + - @ or a tab come out as text, votes as numbers."""
     import csv
 
     from trajectoires.collective._polis import Comment
