@@ -136,10 +136,35 @@ def test_last_event_id_replays_or_resets() -> None:
         for i in range(5):
             hub.publish(1, "statement", {"id": i})
         await asyncio.sleep(0.01)
-        with hub.subscribe(1, last_event_id=3) as sub:
+        with hub.subscribe(1, last_event_id=f"{hub.epoch}-3") as sub:
             assert [e.id for e in sub.backlog] == [4, 5]
-        with hub.subscribe(1, last_event_id=1) as sub:
+        with hub.subscribe(1, last_event_id=f"{hub.epoch}-1") as sub:
             assert [e.kind for e in sub.backlog] == ["reset"]
+
+    _run(scenario())
+
+
+def test_an_id_from_before_a_restart_or_another_process_resets() -> None:
+    """Ids restarted at 1: a browser's old Last-Event-ID was taken as current, events lost."""
+    async def scenario():
+        before = LiveHub()
+        before.start()
+        for i in range(7):
+            before.publish(1, "statement", {"id": i})
+        await asyncio.sleep(0.01)
+        last_seen = before._replay[1][-1].encode().split("\n")[0].removeprefix("id: ")
+        restarted = LiveHub()  # a new process: its ids start again
+        restarted.start()
+        for i in range(7, 10):
+            restarted.publish(1, "statement", {"id": i})
+        await asyncio.sleep(0.01)
+        assert restarted.epoch != before.epoch
+        for old in (last_seen, "7", "", "x-1"):
+            with restarted.subscribe(1, last_event_id=old) as sub:
+                assert [e.kind for e in sub.backlog] == ["reset"], old
+        latest = restarted._replay[1][-1].encode().split("\n")[0].removeprefix("id: ")
+        with restarted.subscribe(1, last_event_id=latest) as sub:
+            assert sub.backlog == []
 
     _run(scenario())
 

@@ -19,9 +19,12 @@ seconds (200 ms); on delivery, the counts are loaded once from the database
 and broadcast. So 200 participants voting cause five count queries per second,
 not 200 broadcasts.
 
-Event ids are increasing per process; a reconnecting browser sends
-``Last-Event-ID`` and gets the events it missed from a small replay buffer, or
-a ``reset`` event (reload the board) when they are no longer there.
+Event ids are ``<epoch>-<n>``: ``n`` increases within one hub, ``epoch`` is drawn
+at random when the hub is built, so ids are unique across restarts and across
+server processes. A reconnecting browser sends ``Last-Event-ID`` and gets the
+events it missed from a small replay buffer, or a ``reset`` event (reload the
+board) when they are no longer there — or when its id comes from another epoch
+(the server restarted, or another process served it before).
 
 The application builds one hub in ``create_app``; its lifespan calls
 :meth:`LiveHub.start` on the running loop (the bus starts listening) and
@@ -33,6 +36,7 @@ from __future__ import annotations
 import asyncio
 import json
 import logging
+import secrets
 import threading
 from collections import deque
 from collections.abc import AsyncIterator, Callable, Iterator
@@ -58,19 +62,20 @@ class LiveEvent:
     id: int
     kind: str
     data: dict[str, Any]
+    epoch: str = ""
 
     def encode(self) -> str:
         """Return the event in the ``text/event-stream`` format (encoded once, then reused).
 
-        >>> LiveEvent(3, "votes", {"counts": {}}).encode().splitlines()
-        ['id: 3', 'event: votes', 'data: {"counts": {}}', '']
+        >>> LiveEvent(3, "votes", {"counts": {}}, "9f2c").encode().splitlines()
+        ['id: 9f2c-3', 'event: votes', 'data: {"counts": {}}', '']
         """
         return self._encoded
 
     @cached_property
     def _encoded(self) -> str:
         payload = json.dumps(self.data, ensure_ascii=False, separators=(", ", ": "))
-        return f"id: {self.id}\nevent: {self.kind}\ndata: {payload}\n\n"
+        return f"id: {self.epoch}-{self.id}\nevent: {self.kind}\ndata: {payload}\n\n"
 
 
 class Bus(Protocol):
@@ -163,6 +168,8 @@ class LiveHub:
         self._subscribers: dict[int, set[Subscription]] = {}
         self._replay: dict[int, deque[LiveEvent]] = {}
         self._next_id = 0
+        self.epoch = secrets.token_hex(6)
+        """Drawn once per hub: ids of an earlier run or another process never match."""
         self._pending_votes: dict[int, set[int]] = {}
         self._flush_scheduled = False
         self._pending_changes: dict[tuple[int, str, str], dict[str, Any]] = {}
@@ -314,7 +321,7 @@ class LiveHub:
 
     def _broadcast(self, workshop_id: int, kind: str, data: dict[str, Any]) -> None:
         self._next_id += 1
-        event = LiveEvent(self._next_id, kind, data)
+        event = LiveEvent(self._next_id, kind, data, self.epoch)
         buffer = self._replay.setdefault(workshop_id, deque(maxlen=self._replay_size))
         buffer.append(event)
         for subscription in list(self._subscribers.get(workshop_id, ())):
@@ -332,21 +339,33 @@ class LiveHub:
         subscription.queue.put_nowait(None)
 
     # -- subscribing (event loop) ---------------------------------------------------------
-    def _backlog(self, workshop_id: int, last_event_id: int | None) -> list[LiveEvent]:
+    def sequence_of(self, last_event_id: str | None) -> int | None:
+        """Return the number ``n`` of an id ``<epoch>-<n>`` of this hub, else -1 (foreign).
+
+        ``None`` (a first connection) stays ``None``; an id of another epoch, or one
+        that is not an id of ours at all, is -1: the browser is told to reload.
+        """
         if last_event_id is None:
+            return None
+        epoch, _, number = last_event_id.partition("-")
+        if epoch != self.epoch or not (number.isascii() and number.isdigit()) or len(number) > 18:
+            return -1
+        return int(number)
+
+    def _backlog(self, workshop_id: int, last_event_id: str | None) -> list[LiveEvent]:
+        last = self.sequence_of(last_event_id)
+        if last is None:
             return []
         buffer = self._replay.get(workshop_id, deque())
-        missed = [event for event in buffer if event.id > last_event_id]
-        complete = last_event_id <= self._next_id and (
-            not buffer or buffer[0].id <= last_event_id + 1
-        )
+        missed = [event for event in buffer if event.id > last]
+        complete = 0 <= last <= self._next_id and (not buffer or buffer[0].id <= last + 1)
         if complete:
             return missed
-        return [LiveEvent(self._next_id, "reset", {})]
+        return [LiveEvent(self._next_id, "reset", {}, self.epoch)]
 
     @contextmanager
     def subscribe(
-        self, workshop_id: int, last_event_id: int | None = None
+        self, workshop_id: int, last_event_id: str | None = None
     ) -> Iterator[Subscription]:
         """Register an SSE connection for the duration of the ``with`` block."""
         subscription = Subscription(
@@ -362,7 +381,7 @@ class LiveHub:
                 self._subscribers.pop(workshop_id, None)
 
     async def stream(
-        self, workshop_id: int, last_event_id: int | None = None
+        self, workshop_id: int, last_event_id: str | None = None
     ) -> AsyncIterator[str]:
         """Yield the ``text/event-stream`` chunks of one SSE connection until dropped."""
         with self.subscribe(workshop_id, last_event_id) as subscription:
