@@ -130,20 +130,21 @@ def ranked_rows(diagnosis: Diagnosis) -> list[dict]:
 
 
 def map_choices(diagnosis: Diagnosis) -> dict[str, tuple[str, str]]:
-    """Columns that can be mapped: column → (French label, unit); only those with values."""
-    from trajectoires.analysis import CRITERIA
+    """Columns that can be mapped: catalogue key → (French label, unit); those with values.
+
+    Labels and units are the indicator catalogue's (a stand-in criterion is marked
+    « (approximation) »).
+    """
+    from trajectoires.indicators.catalogue import INDICATORS
 
     table = diagnosis.communes
-    choices = {"fragility_index": ("Indice de fragilité numérique (1 à 10)", "")}
+    keys = ["fragility_index"]
+    proxies = {c["key"] for c in diagnosis.criteria if c["proxy"]}
     for criterion in diagnosis.criteria:
-        key = criterion["key"]
-        if key in table:
-            choices[key] = (CRITERIA[key].label + (" (approximation)" if criterion["proxy"]
-                                                    else ""), CRITERIA[key].unit)
-            choices[f"score_{key}"] = (f"Score : {CRITERIA[key].label}", "")
+        keys += [criterion["key"], f"score_{criterion['key']}"]
     for item in diagnosis.access:
-        choices[f"dist_{item.kind}"] = (f"Distance au plus proche lieu ({item.label})", "km")
-        choices[f"access_{item.kind}"] = (
-            f"Accessibilité 2SFCA ({item.label}, lieux pour 10 000 habitants)", "")
-    choices["density"] = ("Densité de population", "hab./km²")
+        keys += [f"dist_{item.kind}", f"access_{item.kind}"]
+    keys.append("density")
+    choices = {key: (INDICATORS[key].label + (" (approximation)" if key in proxies else ""),
+                     INDICATORS[key].unit) for key in keys}
     return {k: v for k, v in choices.items() if k in table and table[k].notna().any()}
