@@ -19,7 +19,7 @@ import numpy as np
 
 from trajectoires.indicators.catalogue import REFERENCE, UnknownIndicatorError, find, source_line
 from trajectoires.render.choropleth import Choropleth, render_choropleth
-from trajectoires.territory import GEOMETRY_SOURCE, POPULATION_VINTAGE, Reference, Unit, UnitKind
+from trajectoires.territory import GEOMETRY_SOURCE, Reference, Unit, UnitKind
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -160,7 +160,7 @@ def commune_map(  # noqa: PLR0913 (the map's options, all keyword-only)
     table, crs = _communes(ref, unit) if communes is None else (communes, None)
     drawn = np.asarray(_values(ref, indicator, table, values))
     if vintage is None and chosen.dataset == REFERENCE:
-        vintage = getattr(ref, "population_vintage", POPULATION_VINTAGE)
+        vintage = ref.population_vintage
     codes = table.index.to_list()
     if outlines is not None:
         geometries = outlines

@@ -201,7 +201,7 @@ def territory_page(
         shown = maps.shown(indicateur if loaded else "density", state,
                            lambda key: _store_values(request.app, key))
         rows = _commune_rows(ref, unit, shown)
-        vintage = shown.vintage or (getattr(ref, "population_vintage", POPULATION_VINTAGE)
+        vintage = shown.vintage or (ref.population_vintage
                                     if shown.entry.dataset == REFERENCE else None)
         context.update(communes=rows, loaded=loaded, shown=shown, digits=_digits(rows),
                        source=source_line(shown.key, vintage),
