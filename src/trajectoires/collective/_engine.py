@@ -168,7 +168,9 @@ def analyse(
     the first distinct points in join order, which we take as the time of each
     participant's first vote (then the id) rather than Pol.is's internal number.
     Departures: exact converged PCA by seeded block subspace iteration instead of 100
-    power iterations from an unseeded vector; see ``docs/collective.md``.
+    power iterations from an unseeded vector; the group k-means also runs from a greedy
+    k-means++ start, kept when it halves the inertia (``Params.second_start_ratio``);
+    see ``docs/collective.md``.
 
     Examples
     --------
