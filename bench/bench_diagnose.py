@@ -43,6 +43,9 @@ FILES = (
     ("mediation-places", "lieux_mediation_numerique/lieux-de-mediation-numerique.cnfs.json",
      None),
 )
+POPULATIONS = ("populations", "cog/populations_legales_par_cog_2015_2024.csv", None)
+"""Imported into a second workspace: the same diagnosis on the 2021 census (the cost of
+reading the latest legal populations and summing them again, measured against the first)."""
 
 _RUN = """
 import json, resource, sys
@@ -73,17 +76,18 @@ def _run(args: list[str], env: dict[str, str]) -> tuple[float, float, float]:
     return wall, cpu, peak
 
 
-def _prepare(folder: Path) -> None:
-    """Link the warm reference and import the real files into ``folder``."""
+def _prepare(folder: Path, files: tuple = FILES) -> None:
+    """Link the warm reference and import the real ``files`` into ``folder``."""
     from trajectoires.db import create_database, migrate
     from trajectoires.indicators.store import import_file
     from trajectoires.territory import load_reference
 
     reference = load_reference(ROOT / "workspace")
+    folder.mkdir(parents=True, exist_ok=True)
     (folder / "reference").symlink_to(reference.folder.parent, target_is_directory=True)
     database = create_database(f"sqlite:///{folder / 'trajectoires.sqlite'}")
     migrate(database)
-    for kind, path, vintage in FILES:
+    for kind, path, vintage in files:
         with database.session() as session:
             import_file(session, kind, SHARED / path, reference, vintage=vintage)
     database.engine.dispose()
@@ -99,23 +103,26 @@ def run() -> list[dict]:
     env = {**os.environ, "TRAJECTOIRES_DATABASE_URL": ""}
     env.pop("TRAJECTOIRES_DATABASE_URL")
     with tempfile.TemporaryDirectory(prefix="bench-diagnose-") as tmp:
-        folder = Path(tmp)
+        folder, newer = Path(tmp) / "base", Path(tmp) / "populations"
         _prepare(folder)
+        _prepare(newer, (*FILES, POPULATIONS))
         output = folder / "rapport"
-        diagnose = ["diagnose", "29", "--output", str(output), "--workspace", str(folder)]
-        show = ["territory", "show", "29", "--workspace", str(folder)]
-        _run(diagnose, env)  # warm the caches (weights, national inputs, templates)
-        times, cpus, peaks, refs, ref_cpus, ref_peaks = [], [], [], [], [], []
+        commands = {
+            "diagnose": ["diagnose", "29", "--output", str(output), "--workspace", str(folder)],
+            "show": ["territory", "show", "29", "--workspace", str(folder)],
+            "diagnose_2021": ["diagnose", "29", "--output", str(newer / "rapport"),
+                              "--workspace", str(newer)],
+            "show_2021": ["territory", "show", "29", "--workspace", str(newer)],
+        }
+        for name in ("diagnose", "diagnose_2021"):
+            _run(commands[name], env)  # warm the caches (weights, national inputs, templates)
+        measured = {name: [] for name in commands}
         for _ in range(REPEAT):
-            wall, cpu, peak = _run(diagnose, env)
-            times.append(wall)
-            cpus.append(cpu)
-            peaks.append(peak)
-            wall, cpu, peak = _run(show, env)
-            refs.append(wall)
-            ref_cpus.append(cpu)
-            ref_peaks.append(peak)
+            for name, args in commands.items():
+                measured[name].append(_run(args, env))
         size = sum(p.stat().st_size for p in output.iterdir()) / 1e6
+    times, cpus, peaks = (list(column) for column in zip(*measured["diagnose"], strict=True))
+    refs, ref_cpus, ref_peaks = (list(column) for column in zip(*measured["show"], strict=True))
     value, reference = statistics.median(times), statistics.median(refs)
     return [
         {"name": "diagnose 29, whole subprocess (warm workspace)", "value": value, "unit": "s",
@@ -130,7 +137,24 @@ def run() -> list[dict]:
          "ratio": max(ref_peaks) / max(peaks)},
         {"name": "diagnose 29, files written (HTML, CSV, GeoJSON, GeoPackage)", "value": size,
          "unit": "MB", "goal": "", "reference": None, "reference_name": "", "ratio": None},
+        *_newer_rows(measured),
     ]
+
+
+def _newer_rows(measured: dict[str, list[tuple[float, float, float]]]) -> list[dict]:
+    """Rows of the workspace with the legal populations 2021, against the one without."""
+    rows = []
+    for name, label in (("diagnose", "diagnose 29"), ("show", "territory show 29")):
+        for index, measure, unit in ((0, "whole subprocess", "s"), (1, "CPU time", "s")):
+            value = statistics.median(run[index] for run in measured[f"{name}_2021"])
+            reference = statistics.median(run[index] for run in measured[name])
+            rows.append({
+                "name": f"{label} on the 2021 census (data import populations), {measure}",
+                "value": value, "unit": unit, "goal": "< 10 % slower (#10)",
+                "reference": reference, "reference_name": f"{label} without it",
+                "ratio": reference / value,
+            })
+    return rows
 
 
 if __name__ == "__main__":
