@@ -161,6 +161,8 @@ ROUTES = (
     # -- exports ------------------------------------------------------------------------------
     Route("export polis", "GET", "/ateliers/{slug}/export/polis.zip", "debate", "open",
           (LOGIN, LOGIN, LOGIN, 200, 403)),
+    Route("export polis of a draft", "GET", "/ateliers/{slug}/export/polis.zip", "debate",
+          "draft", (LOGIN, LOGIN, LOGIN, 409, 404)),  # the owner: nothing voted yet
     Route("export roadmap", "GET", "/ateliers/{slug}/export/feuille-de-route.svg",
           "construire-2030", "acteurs", (200, 200, 200, 200, 200)),
     Route("export roadmap of a draft", "GET", "/ateliers/{slug}/export/feuille-de-route.svg",
@@ -228,7 +230,9 @@ def _imaginer(db, owner, phase: str) -> dict:
     return scene
 
 
-def _debate(db, owner, _phase_key: str) -> dict:
+def _debate(db, owner, phase: str) -> dict:
+    if phase == "draft":
+        return {"ws": f.workshop(db, owner, "draft")}
     ws = f.workshop(db, owner)
     lea, max_ = f.join(db, ws, "Léa"), f.join(db, ws, "Max")
     with f.session(db) as s:
