@@ -3,6 +3,7 @@ import subprocess
 import sys
 
 import numpy as np
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from sklearn.metrics import adjusted_rand_score
@@ -68,6 +69,17 @@ def test_first_participants_of_one_bloc_no_longer_trap_the_groups() -> None:
             again = analyse(votes.extend(extra), previous=previous, params=params, rng=545)
             assert again.labels[:len(truth)].tolist() == result.labels.tolist()
             previous = again
+
+
+@pytest.mark.xfail(strict=True, reason=(
+    "known: the group k-means now reaches the better k = 3 optimum (13, 10, 2; Pol.is's start "
+    "stopped at 5, 15, 5), and Pol.is's choice of k, the silhouette of the distinct positions, "
+    "prefers it (0.874 to 0.854): two participants who share one dissenting vote, one of them "
+    "otherwise clear of its bloc, become a third group. Found by HYPOTHESIS_PROFILE=explore"))
+def test_a_pair_sharing_one_dissent_is_not_a_third_group() -> None:
+    rows, truth = blocs((10, 15), 12, noise=0.05, seed=1836)
+    result = analyse(table(rows), rng=1836)
+    assert sorted(g.size for g in result.groups) == [10, 15]
 
 
 @FAST
