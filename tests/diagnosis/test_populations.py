@@ -12,7 +12,7 @@ from tests.diagnosis.workspace import workspace
 from tests.indicators import write
 from trajectoires.diagnosis import diagnose
 from trajectoires.indicators.populations import current_reference, legal_populations
-from trajectoires.indicators.store import import_file
+from trajectoires.indicators.store import import_file, indicator_values
 from trajectoires.territory import POPULATION_VINTAGE, summarize
 
 pytestmark = pytest.mark.db
@@ -48,6 +48,28 @@ def test_reference_populations_until_an_import(database, fixture_reference, tmp_
     assert current.resolve("dep:29").population != ref.resolve("dep:29").population
     assert summarize(current, finistere).as_dict()["unit"]["population_vintage"] == VINTAGE_2021
     assert summarize(ref, ref.resolve("29")).population_vintage == POPULATION_VINTAGE
+
+
+def test_series_kept_and_an_older_census_never_replaces_2017(database, fixture_reference,
+                                                             tmp_path):
+    ref = fixture_reference
+    with database.session() as session:
+        import_file(session, "populations", write(tmp_path, "pop.csv", SMALL), ref)
+    with database.session() as session:
+        series = indicator_values(session, ["insee_pop_legale"], period="2019")
+    assert dict(zip(series["commune_code"], series["value"], strict=True)) == {
+        "29232": 63283.0, "29019": 139926.0, "49126": 16000.0}
+    old = write(tmp_path, "old.csv", "cog,code_commune,libelle,population\n"
+                "2015,29232,Quimper,60000\n")
+    with database.session() as session:
+        import_file(session, "populations", old, ref, name="populations-2013")
+    with database.session() as session:  # the 2021 census stays the one shown
+        assert legal_populations(session, ref).period == "2021"
+    with database.session() as session:
+        import_file(session, "populations", old, ref)  # replaces the 2021 series
+    with database.session() as session:  # only 2013 left: older than the reference's 2017
+        assert legal_populations(session, ref).vintage == POPULATION_VINTAGE
+        assert current_reference(session, ref) is ref
 
 
 def test_diagnosis_weights_and_distances_use_the_latest_census(database, fixture_reference,

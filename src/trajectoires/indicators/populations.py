@@ -61,6 +61,9 @@ __all__ = ["INDICATOR", "Populations", "current_reference", "legal_populations",
 INDICATOR = "insee_pop_legale"
 """Store indicator of the legal populations (``data import populations``)."""
 KIND = "populations"
+REFERENCE_CENSUS = "2017"
+"""Census of the reference's own populations (:data:`POPULATION_VINTAGE`): an imported
+census older than it is never preferred to it (« the latest » is the most recent census)."""
 _CURRENT: dict[int, tuple[Reference, str, Reference]] = {}
 _LOCK = threading.Lock()
 
@@ -100,6 +103,9 @@ def vintage_label(period: str) -> str:
 def legal_populations(session: Session, reference: Reference,
                       cache_dir: Path | None = None) -> Populations:
     """Return the latest imported legal populations, or the reference's when none is.
+
+    « Latest » is the most recent census: imported populations older than the
+    reference's (census 2017) are kept as a series but never shown by default.
 
     ``cache_dir`` (``<workspace>/analysis``) keeps them aligned with the reference,
     keyed by the state of the populations datasets: reading 35,000 values from
@@ -164,10 +170,11 @@ def _state(session: Session) -> tuple[str, str] | None:
         select(Dataset.name, Dataset.sha256, Dataset.imported_at, Dataset.period)
         .where(Dataset.kind == KIND).order_by(Dataset.name)
     ).all()
-    if not rows:
+    latest = max((row.period for row in rows), default=None)
+    if latest is None or latest < REFERENCE_CENSUS:
         return None
     text = "\n".join("|".join(map(str, row)) for row in rows)
-    return max(row.period for row in rows), hashlib.sha256(text.encode()).hexdigest()[:20]
+    return latest, hashlib.sha256(text.encode()).hexdigest()[:20]
 
 
 def _read(session: Session, codes: list[str], period: str) -> np.ndarray:
