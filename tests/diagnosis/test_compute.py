@@ -32,7 +32,8 @@ def test_inputs_flag_proxies_and_absent_criteria(loaded):
     assert not inputs.chosen["no_thd_coverage"].proxy
     assert set(inputs.places) == {"france-services", "mediation-places", "libraries"}
     assert [kind for kind, _, _ in inputs.missing] == ["arcep-ftth", "arcep-mobile",
-                                                      "arcep-mobile-sites", "populations"]
+                                                      "arcep-mobile-sites", "populations",
+                                                      "anct-kitscarto"]
 
 
 def test_cached_inputs_are_the_same(loaded, tmp_path):

@@ -17,6 +17,7 @@ from trajectoires.diagnosis.stand_ins import STAND_IN, fill
 
 POVERTY = "filosofi/pauvres_2018/FILO2018_DISP_Pauvres_COM.csv"
 INCOMES = "filosofi/commune/FILO2019_DISP_COM.csv"
+OVERSEAS_4G = "arcep_4g_outremer/COMM_COUVMOB_4G_4OPE_012019.stat.FRDOM.indics.csv"
 
 
 def test_estimates_keep_the_rate_scale_not_the_stand_in_scale():
@@ -43,17 +44,19 @@ def test_too_few_communes_with_both_values_give_no_estimate():
 
 @pytest.fixture(scope="module")
 def with_poverty(territory_reference, tmp_path_factory):
-    """The shared workspace plus INSEE's 2018 poverty rates and 2019 median incomes."""
+    """The shared workspace plus INSEE's 2018 poverty rates, 2019 median incomes and the
+    overseas 4G table per operator (January 2019)."""
     require_shared_data()
-    if not (FR / POVERTY).exists() or not (FR / INCOMES).exists():
-        pytest.skip(f"Filosofi files absent from {FR} (present in CI)")
+    if not all((FR / path).exists() for path in (POVERTY, INCOMES, OVERSEAS_4G)):
+        pytest.skip(f"Filosofi or overseas 4G files absent from {FR} (present in CI)")
     from trajectoires.indicators.store import import_file
 
     with workspace(tmp_path_factory.mktemp("diag-poverty"), territory_reference,
                    load=True) as ws:
-        for path in (POVERTY, INCOMES):
+        for kind, path in (("insee-poverty", POVERTY), ("insee-poverty", INCOMES),
+                           ("arcep-mobile", OVERSEAS_4G)):
             with ws.database.session() as session:
-                import_file(session, "insee-poverty", FR / path, territory_reference)
+                import_file(session, kind, FR / path, territory_reference)
         yield ws
 
 
@@ -79,6 +82,19 @@ def test_real_rate_where_published_estimate_elsewhere(with_poverty, territory_re
     row = next(r for r in result.criteria if r["key"] == "poverty_rate")
     assert row["estimated"] == inputs.values[STAND_IN + "poverty_rate"].notna().sum() > 25_000
     assert "d'après « Revenu disponible médian" in row["stand_in_notes"][0]
+    # the overseas 4G table holds no commune of the Finistère: the criterion is absent there
+    assert "no_4g_coverage" in result.absent_criteria and "no_4g_coverage" not in result.proxies
+
+
+def test_overseas_4g_best_operator_is_a_flagged_stand_in_in_la_reunion(with_poverty,
+                                                                      territory_reference):
+    ref = territory_reference
+    with with_poverty.database.session() as session:
+        result = diagnose(session, ref, ref.resolve("974"))
+    assert "no_4g_coverage" in result.proxies and "no_4g_coverage" not in result.absent_criteria
+    assert result.communes["no_4g_coverage"].notna().sum() == 24
+    row = next(r for r in result.criteria if r["key"] == "no_4g_coverage")
+    assert row["indicator"] == "arcep_taux_non_4g_surf_meilleur_op" and row["proxy"]
 
 
 def test_without_the_official_rate_the_stand_in_stays_a_flagged_proxy(

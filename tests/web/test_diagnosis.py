@@ -9,6 +9,8 @@ from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 
+from trajectoires.indicators.catalogue import KINDS
+
 pytestmark = pytest.mark.db
 
 
@@ -50,7 +52,7 @@ def test_api_serves_the_same_diagnosis(client):
     assert len(data["communes"]) == 277
     assert data["absent_criteria"] == ["no_4g_coverage"]
     assert [m["kind"] for m in data["missing_datasets"]] == [
-        "arcep-ftth", "arcep-mobile", "arcep-mobile-sites"]
+        "arcep-ftth", "arcep-mobile", "arcep-mobile-sites", "populations", "anct-kitscarto"]
     assert [c["code"] for c in data["comparison"]] == ["29", "53", "FR"]
     assert data["moran"]["seed"] == 12345 and data["places"]
     first = min(data["communes"], key=lambda c: c["rank"])
@@ -81,7 +83,7 @@ def test_nothing_loaded_says_what_is_missing(empty_client):
     assert "ne peut pas être calculé" in html
     assert "trajectoires data fetch france-services --import" in html
     data = empty_client.get("/api/v1/territories/departement/29/diagnosis").json()
-    assert len(data["missing_datasets"]) == 9 and data["moran"] is None
+    assert len(data["missing_datasets"]) == len(KINDS) and data["moran"] is None
     assert all(c["fragility_index"] is None for c in data["communes"])
 
 

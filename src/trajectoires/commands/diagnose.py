@@ -119,6 +119,13 @@ def _summary(console: Console, result, files) -> None:
         console.print(f"Indice de fragilité numérique : {state} "
                       f"({len(result.criteria) - len(result.absent_criteria)} critères sur "
                       f"{len(result.criteria)}).", highlight=False)
+        for row in result.criteria:
+            estimated = result.stand_ins.get(row["key"], [])
+            if estimated:
+                known = int(result.communes[row["key"]].notna().sum())
+                console.print(f"  {row['label']} : valeur publiée pour {known - len(estimated)} "
+                              f"communes, estimée pour {len(estimated)} où elle ne l'est pas "
+                              "(liste et méthode dans le rapport).", highlight=False)
     else:
         console.print("[yellow]Indice de fragilité non calculé : aucun de ses critères "
                       "n'est chargé.[/yellow]")

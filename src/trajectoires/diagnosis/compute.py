@@ -387,11 +387,15 @@ def diagnose(
     _step(progress, "Inégalités et comparaisons", 0.8)
     theil_t, gini_g = _inequality(table)
     parents = ref.parents(unit)
+    # absent: not loaded, or loaded without a value for any commune of the territory
+    # (a table of the overseas communes says nothing of the Finistère)
+    absent = [key for key in requested if key not in inputs.chosen
+              or key not in table or table[key].isna().all()]
     return Diagnosis(
         unit=unit, parents=parents, communes=table,
         criteria=_criteria(inputs, national, requested),
-        absent_criteria=[key for key in requested if key not in inputs.chosen],
-        proxies=[key for key in requested if key in inputs.chosen and inputs.chosen[key].proxy],
+        absent_criteria=absent,
+        proxies=[key for key in requested if key not in absent and inputs.chosen[key].proxy],
         moran=global_i,
         lisa_counts=local.counts() if local is not None else {}, theil=theil_t, gini=gini_g,
         access=access, comparison=compare_units(ref, national, [unit, *parents], population),

@@ -39,6 +39,10 @@ class CriterionOut(BaseModel):
     proxy: bool = Field(description="Donnée de substitution (approximation)")
     period: str | None
     known: int = Field(description="Communes de France renseignées")
+    estimated: int = Field(0, description="Communes de France dont la valeur est estimée, "
+                           "faute de valeur publiée")
+    stand_in_notes: list[str] = Field(default_factory=list,
+                                      description="Méthode des valeurs estimées")
 
 
 class MissingOut(BaseModel):
@@ -124,6 +128,9 @@ class DiagnosisOut(BaseModel):
     correction: str = Field(description="Correction des tests multiples des regroupements")
     absent_criteria: list[str]
     proxies: list[str]
+    stand_ins: dict[str, list[str]] = Field(
+        default_factory=dict,
+        description="Critère → communes du territoire dont la valeur est estimée")
     criteria: list[CriterionOut]
     missing_datasets: list[MissingOut]
     moran: MoranOut | None
@@ -185,6 +192,7 @@ def _out(result: Diagnosis) -> DiagnosisOut:
         custom_criteria=result.custom_criteria, reference=result.reference,
         beyond_km=result.beyond_km, correction=result.correction,
         absent_criteria=result.absent_criteria, proxies=result.proxies,
+        stand_ins=result.stand_ins,
         criteria=[CriterionOut(**{k: c[k] for k in CriterionOut.model_fields})
                   for c in result.criteria],
         missing_datasets=[MissingOut(kind=k, label=lab, command=cmd)
