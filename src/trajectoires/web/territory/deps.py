@@ -65,7 +65,7 @@ def warm_up_in_background(app: Any) -> threading.Thread:
         try:
             reference = reference_for_app(app)
             reference.warm_up()
-            indicator_profile(app, reference)
+            indicator_profile(app, current_reference_for_app(app))  # the pages' reference
         except Exception:  # the pages will report it themselves, in French
             logger.warning("warm-up of the territory pages failed", exc_info=True)
 
