@@ -206,3 +206,30 @@ def test_a_draft_workshop_cannot_be_joined_yet(database: Database) -> None:
     with database.sessionmaker() as s:
         workshops.set_phase(s, ws.facilitator_id, ws.slug, "open")
         assert participation.join_workshop(s, ws.join_code, "Lou").participant.pseudonym == "Lou"
+
+
+@pytest.mark.parametrize("where", ["pseudonym", "organisation", "title", "statement"])
+def test_control_characters_are_refused_the_same_on_both_databases(
+    database: Database, where: str
+) -> None:
+    """A NUL byte was stored by SQLite and refused by PostgreSQL with a generic 422."""
+    ws = f.workshop(database)
+    text = "Lou\x00 et \x1b[31m"
+    with database.sessionmaker() as s, pytest.raises(InvalidInputError, match="U\\+0000"):
+        if where == "pseudonym":
+            participation.join_workshop(s, ws.join_code, text)
+        elif where == "organisation":
+            participation.join_workshop(s, ws.join_code, "Lou", organisation=text)
+        elif where == "title":
+            workshops.create_workshop(s, ws.facilitator_id, f.FINISTERE, text, "Question ?")
+        else:
+            participation.post_statement(s, f.join(database, ws, "Lou").participant, text)
+
+
+def test_a_pseudonym_whose_folded_form_is_longer_is_accepted(database: Database) -> None:
+    """« ß » × 21 is 21 characters, its case-insensitive key 42: refused on PostgreSQL only."""
+    ws = f.workshop(database)
+    joined = f.join(database, ws, "ß" * 21)
+    assert joined.participant.pseudonym == "ß" * 21
+    with database.sessionmaker() as s, pytest.raises(ConflictError, match="déjà pris"):
+        participation.join_workshop(s, ws.join_code, "ẞ" * 21)  # capital sharp s

@@ -49,6 +49,8 @@ MESSAGES: dict[str, str] = {
     # The generic contribution store: fields of a payload ({field} is the field's label).
     "field_required": "« {field} » est vide.",
     "field_not_text": "« {field} » doit être un texte.",
+    "control_character": "« {field} » contient un caractère de contrôle invisible ({code}) : "
+    "retirez-le.",
     "field_too_long": "« {field} » dépasse {limit} caractères ({length} reçus).",
     "field_not_number": "« {field} » : « {value} » n'est pas un nombre.",
     "field_below_minimum": "« {field} » doit valoir au moins {minimum} ({value} reçu).",

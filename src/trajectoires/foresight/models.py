@@ -149,7 +149,7 @@ class Participant(Base):
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     workshop_id: Mapped[int] = mapped_column(ForeignKey("workshop.id", ondelete="CASCADE"))
     pseudonym: Mapped[str] = mapped_column(String(PSEUDONYM_MAX_LENGTH))
-    pseudonym_key: Mapped[str] = mapped_column(String(PSEUDONYM_MAX_LENGTH))
+    pseudonym_key: Mapped[str] = mapped_column(String(3 * PSEUDONYM_MAX_LENGTH))  # casefold()
     token_hash: Mapped[str] = mapped_column(String(64), unique=True)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     organisation: Mapped[str | None] = mapped_column(String(ORGANISATION_MAX_LENGTH))

@@ -22,6 +22,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from trajectoires.foresight._retry import retry_when_locked
+from trajectoires.foresight._text import refuse_control_characters
 from trajectoires.foresight.contributions import Author, post_contribution
 from trajectoires.foresight.errors import (
     ConflictError,
@@ -139,7 +140,7 @@ def hash_token(token: str) -> str:
 
 
 def _profile(organisation: str | None, role: str | None) -> tuple[str | None, str | None]:
-    org = " ".join((organisation or "").split()) or None
+    org = " ".join(refuse_control_characters(organisation or "", "Organisation").split()) or None
     if org is not None and len(org) > ORGANISATION_MAX_LENGTH:
         raise InvalidInputError(
             "organisation_too_long", limit=ORGANISATION_MAX_LENGTH, length=len(org)
@@ -172,7 +173,7 @@ def join_workshop(
         (case-insensitively).
 
     """
-    name = " ".join(pseudonym.split())
+    name = " ".join(refuse_control_characters(pseudonym, "Pseudonyme").split())
     if not name:
         raise InvalidInputError("empty_pseudonym")
     if len(name) > PSEUDONYM_MAX_LENGTH:

@@ -26,6 +26,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from trajectoires.foresight._retry import retry_when_locked
+from trajectoires.foresight._text import refuse_control_characters
 from trajectoires.foresight.errors import InvalidInputError, NotAllowedError, NotFoundError
 from trajectoires.foresight.kinds import WorkshopKind, get_kind
 from trajectoires.foresight.models import QUESTION_MAX_LENGTH, TITLE_MAX_LENGTH, Workshop
@@ -132,6 +133,7 @@ def slugify(text: str) -> str:
 
 
 def _clean(text: str, limit: int, field: str) -> str:
+    refuse_control_characters(text, {"title": "Titre", "question": "Question"}[field])
     cleaned = " ".join(text.split())
     if not cleaned:
         raise InvalidInputError(f"empty_{field}")

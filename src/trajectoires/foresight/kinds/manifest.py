@@ -33,6 +33,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import TYPE_CHECKING, Any
 
+from trajectoires.foresight._text import refuse_control_characters
 from trajectoires.foresight.errors import InvalidInputError
 
 if TYPE_CHECKING:
@@ -153,6 +154,7 @@ class Field:
 def _clean_text(spec: Field, value: Any) -> str:  # noqa: ANN401
     if not isinstance(value, str):
         raise spec.fail("field_not_text")
+    refuse_control_characters(value, spec.label)
     text = " ".join(value.split()) if spec.kind == "text" else value.strip()
     if not text:
         if spec.required:
