@@ -1,9 +1,19 @@
+import warnings
 from functools import partial
 
 import numpy as np
 import pytest
+from shapely import box
 
-from trajectoires.analysis import Weights, _kernels, getis_ord, local_moran, moran
+from trajectoires.analysis import (
+    Weights,
+    _kernels,
+    fragility_index,
+    getis_ord,
+    local_moran,
+    moran,
+    queen_weights,
+)
 from trajectoires.analysis._permutation import fdr_cutoff, permutation_table, resolve_seed
 
 
@@ -101,6 +111,70 @@ def test_getis_ord_star_identical_to_esda(finistere, pysal_finistere, path):
     np.testing.assert_array_equal(mine.p_sim[tested].astype(np.float32), theirs.p_sim[tested])
     np.testing.assert_allclose(mine.z_norm[tested], theirs.Zs[tested], rtol=1e-9)
     np.testing.assert_allclose(mine.z_sim[tested], theirs.z_sim[tested], rtol=1e-9)
+
+
+def _libpysal_weights(weights):
+    """A fresh libpysal W with the same neighbours (esda mutates the W it is given)."""
+    libpysal = pytest.importorskip("libpysal")
+    neighbours = {i: weights.indices[weights.indptr[i]:weights.indptr[i + 1]].tolist()
+                  for i in range(weights.n)}
+    return libpysal.weights.W(neighbours, silence_warnings=True)
+
+
+def _esda_local(weights, y, permutations, seed):
+    """esda's Moran_Local and G_Local(star=True) on ``y``, each on its own W."""
+    esda = pytest.importorskip("esda")
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        lisa = esda.Moran_Local(y, _libpysal_weights(weights), permutations=permutations,
+                                seed=seed)
+        gstar = esda.G_Local(y, _libpysal_weights(weights), transform="R", star=True,
+                             permutations=permutations, seed=seed, n_jobs=1)
+    return lisa, gstar
+
+
+def _assert_same_as_esda(weights, y, permutations, seed):
+    lisa, gstar = _esda_local(weights, y, permutations, seed)
+    mine = local_moran(y, weights, permutations=permutations, rng=seed)
+    tested = ~np.isnan(mine.p_sim)
+    np.testing.assert_array_equal(mine.quadrant, lisa.q)
+    np.testing.assert_array_equal(mine.p_sim[tested], lisa.p_sim[tested])
+    spots = getis_ord(y, weights, star=True, permutations=permutations, rng=seed)
+    np.testing.assert_array_equal(spots.statistic, gstar.Gs)
+    np.testing.assert_array_equal(spots.p_sim[tested].astype(np.float32), gstar.p_sim[tested])
+    return mine, lisa
+
+
+@pytest.fixture(scope="module")
+def tied_index(territory_reference, finistere, shared_data):
+    """The diagnosis' fragility index of the Finistère's communes: few distinct values."""
+    france = territory_reference.communes_of(territory_reference.france)
+    values = shared_data.indicator_values(france.index)
+    keys = ["no_thd_coverage", "share_65_plus", "share_low_diploma", "poverty_rate"]
+    index = fragility_index(values, indicators=keys, partial=True).index
+    y = index.reindex(finistere.weights.ids)
+    known = y.notna().to_numpy()
+    return finistere.weights.subset(list(y.index[known])), y[known].to_numpy(dtype=float)
+
+
+def test_local_statistics_identical_to_esda_with_ties(tied_index, path):
+    """Ties make simulated values equal the observed one: decided by esda's own rounding."""
+    weights, y = tied_index
+    assert len(np.unique(y)) < len(y) / 4  # each value shared by four communes on average
+    mine, lisa = _assert_same_as_esda(weights, y, 999, 12345)
+    tested = ~np.isnan(mine.p_sim)
+    assert tested.sum() >= 270
+    significant = (lisa.p_sim <= 0.05) & tested
+    expected = np.where(significant, np.array(["", "high-high", "low-high", "low-low",
+                                               "high-low"], dtype=object)[lisa.q], "")
+    np.testing.assert_array_equal(np.where(significant, mine.labels, ""), expected)
+
+
+def test_local_statistics_identical_to_esda_on_a_tiny_grid_with_ties(path):
+    grid = queen_weights([box(i % 5, i // 5, i % 5 + 1, i // 5 + 1) for i in range(25)])
+    y = np.array([(i * 7) % 3 + 1 for i in range(25)], dtype=float)  # three values
+    for seed in (1, 7):
+        _assert_same_as_esda(grid, y, 99, seed)
 
 
 def test_global_moran_matches_esda(finistere, pysal_finistere):

@@ -20,6 +20,7 @@ MORAN = 0
 G_STAR = 1
 G_PLAIN = 2
 BLOCK = 1024  # observations per block: permutations × BLOCK floats (8 MB for 999)
+GATHERED = 1 << 20  # values gathered at once by the direct path (8 MB)
 
 
 def permutation_table(max_card: int, n: int, permutations: int, seed: int) -> np.ndarray:
@@ -58,8 +59,10 @@ def _summarise(job: _Job, acc: np.ndarray, rows: np.ndarray) -> None:
     """Esda's statistic from the neighbour sums ``acc`` (permutations × rows, overwritten).
 
     Counts the values ``>=`` the observed one and takes their mean and spread.
-    The operations are esda's (and the former compiled kernel's), in the same
-    order, so ties with the observed value are decided by the same rounding.
+    The operations are those esda's compiled stat functions perform (numba's
+    ``fastmath`` hoists ``zi * scaling`` and turns a division by a constant
+    into a product by its reciprocal), so every simulated value is esda's to
+    the last bit and ties with the observed value are decided alike.
     """
     zi = job.z[rows]
     stats = acc
@@ -68,9 +71,9 @@ def _summarise(job: _Job, acc: np.ndarray, rows: np.ndarray) -> None:
         stats *= zi * job.scaling
     elif job.kind == G_STAR:
         stats += job.self_weights[rows] * zi
-        stats /= job.scaling
+        stats *= 1.0 / job.scaling
     else:
-        stats /= job.scaling - zi
+        stats *= 1.0 / (job.scaling - zi)
     job.larger[rows] = np.count_nonzero(stats >= job.observed[rows], axis=0)
     centre = stats.mean(axis=0)
     job.mean[rows] = centre
@@ -85,17 +88,17 @@ def _uniform_rows(job: _Job, rows: np.ndarray, k: int, weight: float) -> None:
     Observation ``i`` reads ``z_no_i[r] = z[r + (r >= i)]``: for permutation
     ``p`` its neighbour sum depends on ``i`` only through ``c``, the number of
     the ``k`` drawn ids below ``i``. The ``k + 1`` possible sums of each
-    permutation are computed once, in esda's order (``sums[p, c]``), and each
-    observation takes its own: O(P·k²) + O(P·N) work instead of O(P·k·N) gathers.
+    permutation are computed once (``sums[p, c]``), and each observation takes
+    its own: O(P·k²) + O(P·N) work instead of O(P·k·N) gathers. Each sum is
+    esda's ``zrand @ weights``: a BLAS dot product (``_dot``), whose rounding
+    differs from a plain left-to-right sum.
     """
     permutations = job.table.shape[0]
     drawn = job.table[:, :k]
     rank = np.argsort(np.argsort(drawn, axis=1), axis=1)
-    below, above = job.z[drawn], job.z[drawn + 1]
-    counts = np.arange(k + 1)
-    sums = np.zeros((permutations, k + 1))
-    for j in range(k):  # id j is below i when its rank is below c
-        sums += np.where(rank[:, j, None] < counts, below[:, j, None], above[:, j, None]) * weight
+    counts = np.arange(k + 1)[:, None, None]  # id j is below i when its rank is below c
+    values = np.where(rank < counts, job.z[drawn], job.z[drawn + 1])  # (k + 1) × P × k
+    sums = _dot(values, np.full(k, weight)).T
     # rows are sorted, so along a permutation c only grows: the sums come in
     # k + 1 runs, which end where the sorted drawn ids fall among the rows
     ends = np.searchsorted(rows, np.sort(drawn, axis=1), side="right")
@@ -104,14 +107,32 @@ def _uniform_rows(job: _Job, rows: np.ndarray, k: int, weight: float) -> None:
 
 
 def _general_rows(job: _Job, rows: np.ndarray, k: int) -> None:
-    """Observations with any weights, all with ``k`` neighbours: direct gathers."""
-    z, table = job.z, job.table
-    acc = np.zeros((table.shape[0], len(rows)))
-    for j in range(k):
-        drawn = table[:, j][:, None]
-        neighbour = np.where(drawn >= rows, z[drawn + 1], z[drawn])
-        acc += neighbour * job.data[job.indptr[rows] + j]
-    _summarise(job, acc, rows)
+    """Observations with any weights, all with ``k`` neighbours: direct gathers.
+
+    The gathered values of ``chunk`` rows at a time (``chunk × P × k``, at most
+    ``GATHERED`` floats) are dotted with each row's weights as esda does (``_dot``).
+    """
+    z, drawn = job.z, job.table[:, :k]
+    permutations = drawn.shape[0]
+    acc = np.empty((len(rows), permutations))
+    chunk = max(1, GATHERED // (permutations * k))
+    for start in range(0, len(rows), chunk):
+        part = rows[start:start + chunk]
+        values = np.where(drawn >= part[:, None, None], z[drawn + 1], z[drawn])
+        weights = job.data[job.indptr[part][:, None] + np.arange(k)]
+        acc[start:start + len(part)] = _dot(values, weights[:, :, None])[..., 0]
+    _summarise(job, acc.T, rows)
+
+
+def _dot(values: np.ndarray, weights: np.ndarray) -> np.ndarray:
+    """``values @ weights``: one BLAS matrix-vector product per stacked ``P × k`` matrix.
+
+    esda computes a simulated neighbour sum as ``zrand @ weights`` in numba,
+    which calls BLAS ``dgemv`` on the C-ordered ``P × k`` matrix; numpy's
+    ``matmul`` calls the same routine for each stacked matrix (checked against
+    esda's stat functions in the tests), so the sums round as esda's do.
+    """
+    return np.matmul(values, weights)
 
 
 def local_permutations(kind: int, inputs: tuple, graph: tuple, table: np.ndarray, *,
