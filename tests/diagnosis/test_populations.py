@@ -133,6 +133,11 @@ def test_cli_show_and_diagnose_print_the_census(with_populations, tmp_path):
     assert shown.exit_code == 0, shown.output
     assert VINTAGE_2021 in " ".join(shown.output.split())
     assert "139\u202f619" in shown.output
+    svg = tmp_path / "population.svg"
+    drawn = runner.invoke(cli(), ["territory", "map", "29", "-i", "population", "-o", str(svg),
+                                  *args], env=env)
+    assert drawn.exit_code == 0, drawn.output
+    assert VINTAGE_2021 in svg.read_text(encoding="utf-8")
     report = tmp_path / "rapport"
     done = runner.invoke(cli(), ["diagnose", "29", "--output", str(report), *args], env=env)
     assert done.exit_code == 0, done.output
