@@ -4,8 +4,10 @@ The catalogue's rule of each indicator decides how (see
 :mod:`trajectoires.indicators.catalogue`): counts are summed; ratios are
 recomputed from their summed numerator and denominator, over the communes
 where both are known; shares published without counts are averaged, weighted
-by the commune weight the catalogue gives them: the reference population
-(populations légales 2017) for shares of people, the commune area (``area_km2``)
+by the commune weight the catalogue gives them: the population of the reference
+passed in (the latest imported legal populations when it comes from
+``indicators.populations.current_reference``, else those of 2017) for shares of
+people, the commune area (``area_km2``)
 for shares of the surface (``arcep_part_surf_4g``, ``arcep_taux_non_4g_surf``).
 
 Examples
