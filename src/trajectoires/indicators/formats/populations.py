@@ -109,7 +109,7 @@ def parse(path: Path, matcher: CommuneMatcher, vintage: str | None = None) -> Pa
     values = values[VALUE_COLUMNS].reset_index(drop=True)
     period = str(values["period"].max())
     report.period, report.values = period, len(values)
-    report.notes += _notes(census, values, matcher)
+    report.notes += _notes(census, values, matcher) + _mangled_names(table, cogs)
     return Parsed("populations", values, report, period)
 
 
@@ -180,6 +180,25 @@ def _forced(table: Table, census: pd.DataFrame, vintage: str) -> pd.DataFrame:
                           "s'applique qu'à un fichier d'un seul millésime du COG ; ce fichier "
                           f"en a {len(census)} : retirez --millesime")
     return census.assign(census=vintage)
+
+
+def _mangled_names(table: Table, cogs: pd.Series) -> list[str]:
+    r"""Note the names encoded twice (UTF-8 read as Latin-1: « BouÃ©ni »); names are not used.
+
+    >>> frame = pd.DataFrame({"libelle": ["BouÃ©ni", "Brest"]})
+    >>> notes = _mangled_names(Table("f.csv", frame, np.array([2, 3]), 1), pd.Series([2023, 2023]))
+    >>> notes[0][:60]
+    '1 libellé(s) mal encodé(s) (UTF-8 relu en Latin-1, ex. « Bou'
+    """
+    if "libelle" not in table.frame.columns:
+        return []
+    mangled = table.frame["libelle"].astype(str).str.contains("Ã[\u0080-\u00bf]", regex=True)
+    if not mangled.any():
+        return []
+    years = ", ".join(str(y) for y in sorted(cogs[mangled].unique()))
+    example = table.frame["libelle"][mangled].iloc[0]
+    return [f"{int(mangled.sum())} libellé(s) mal encodé(s) (UTF-8 relu en Latin-1, ex. "
+            f"« {example} »), COG {years} : sans effet, les libellés ne sont pas utilisés"]
 
 
 def _notes(census: pd.DataFrame, values: pd.DataFrame, matcher: CommuneMatcher) -> list[str]:
