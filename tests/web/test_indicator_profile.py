@@ -101,8 +101,12 @@ def test_official_indicator_replaces_its_stand_in_when_both_are_loaded(small):
     rows = _rows(client, "departement/29")
     assert "insee_taux_pauvrete" in rows and "ircom_part_foyers_rfr_12000" not in rows
     html = client.get("/territoires/departement/29").text
-    assert "Taux de pauvreté (seuil à 60 % du niveau de vie médian)" in html
-    assert "(approximation, pas le taux de pauvreté)" not in html  # used to show both
+    profile = html.split('aria-labelledby="indicateurs-titre"', 1)[1]
+    assert "Taux de pauvreté (seuil à 60 % du niveau de vie médian)" in profile
+    assert "(approximation, pas le taux de pauvreté)" not in profile  # used to show both
+    # the map's picker still offers every loaded indicator, the stand-in with its own label
+    picker = html.split('id="indicateur"', 1)[1].split("</select>", 1)[0]
+    assert 'value="ircom_part_foyers_rfr_12000"' in picker
 
 
 def test_loaded_datasets_without_a_compared_indicator_say_so(small):
