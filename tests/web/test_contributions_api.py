@@ -105,6 +105,8 @@ def test_post_edit_read_and_moderate(imaginer, app, database) -> None:
     slug, lea, anne = imaginer["ws"].slug, imaginer["lea"], imaginer["anne"]
     mine = headline(lea, slug)
     assert mine["mine"] and mine["author"] == "Léa" and mine["status"] == "visible"
+    for moment in (mine["created_at"], mine["updated_at"]):  # naive on SQLite before
+        assert moment.endswith(("Z", "+00:00")), moment
     edited = lea.patch(f"{API}/{slug}/contributions/{mine['id']}",
                        json={"payload": {"story": "Nous sommes en octobre 2030."}})
     assert edited.status_code == 200, edited.text

@@ -24,7 +24,7 @@ from __future__ import annotations
 
 import hashlib
 import secrets
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 
 from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
@@ -39,11 +39,6 @@ LOGIN_LIFETIME = timedelta(days=14)
 
 def _hash(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
-
-
-def _aware(moment: datetime) -> datetime:
-    """SQLite returns naive timestamps: they were written in UTC."""
-    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
 
 
 def open_login(session: Session, facilitator_id: int) -> str:
@@ -69,7 +64,7 @@ def login_facilitator(session: Session, token: str | None) -> int | None:
             select(FacilitatorLogin.facilitator_id, FacilitatorLogin.expires_at)
             .where(FacilitatorLogin.token_hash == _hash(token))
         ).first()
-    if row is None or _aware(row.expires_at) <= utcnow():
+    if row is None or row.expires_at <= utcnow():
         return None
     return row.facilitator_id
 

@@ -19,7 +19,6 @@ from sqlalchemy import (
     JSON,
     Boolean,
     CheckConstraint,
-    DateTime,
     ForeignKey,
     Index,
     Integer,
@@ -31,7 +30,7 @@ from sqlalchemy import (
 from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.orm import Mapped, mapped_column
 
-from trajectoires.db.base import Base, utcnow
+from trajectoires.db.base import Base, UtcDateTime, utcnow
 
 __all__ = [
     "Contribution",
@@ -71,7 +70,7 @@ class Facilitator(Base):
     email: Mapped[str] = mapped_column(String(254), unique=True)
     display_name: Mapped[str] = mapped_column(String(120))
     password_hash: Mapped[str] = mapped_column(String(255))
-    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime(), default=utcnow)
 
 
 class FacilitatorLogin(Base):
@@ -86,8 +85,8 @@ class FacilitatorLogin(Base):
 
     token_hash: Mapped[str] = mapped_column(String(64), primary_key=True)
     facilitator_id: Mapped[int] = mapped_column(ForeignKey("facilitator.id", ondelete="CASCADE"))
-    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
-    expires_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime(), default=utcnow)
+    expires_at: Mapped[datetime] = mapped_column(UtcDateTime())
 
 
 class Workshop(Base):
@@ -115,10 +114,10 @@ class Workshop(Base):
     facilitator_id: Mapped[int] = mapped_column(
         ForeignKey("facilitator.id", ondelete="RESTRICT")
     )
-    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime(), default=utcnow)
     settings: Mapped[dict[str, Any]] = mapped_column(PAYLOAD, default=dict)
     locked: Mapped[bool] = mapped_column(Boolean, default=False)
-    timer_ends_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    timer_ends_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
     timer_label: Mapped[str | None] = mapped_column(String(80))
     example: Mapped[bool] = mapped_column(Boolean, default=False)
 
@@ -132,7 +131,7 @@ class WorkshopTable(Base):
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     workshop_id: Mapped[int] = mapped_column(ForeignKey("workshop.id", ondelete="CASCADE"))
     name: Mapped[str] = mapped_column(String(TABLE_NAME_MAX_LENGTH))
-    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime(), default=utcnow)
 
 
 class Participant(Base):
@@ -151,7 +150,7 @@ class Participant(Base):
     pseudonym: Mapped[str] = mapped_column(String(PSEUDONYM_MAX_LENGTH))
     pseudonym_key: Mapped[str] = mapped_column(String(3 * PSEUDONYM_MAX_LENGTH))  # casefold()
     token_hash: Mapped[str] = mapped_column(String(64), unique=True)
-    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime(), default=utcnow)
     organisation: Mapped[str | None] = mapped_column(String(ORGANISATION_MAX_LENGTH))
     role: Mapped[str | None] = mapped_column(String(20))
     table_id: Mapped[int | None] = mapped_column(
@@ -200,8 +199,8 @@ class Contribution(Base):
         ForeignKey("contribution.id", ondelete="SET NULL")
     )
     on_paper: Mapped[bool] = mapped_column(Boolean, default=False)
-    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
-    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime(), default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UtcDateTime(), default=utcnow)
 
     @property
     def hidden(self) -> bool:
@@ -225,7 +224,7 @@ class Vote(Base):
         ForeignKey("contribution.id", ondelete="CASCADE"), primary_key=True
     )
     value: Mapped[int] = mapped_column(SmallInteger)
-    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UtcDateTime(), default=utcnow)
 
 
 class PriorityPoints(Base):
@@ -244,4 +243,4 @@ class PriorityPoints(Base):
         ForeignKey("contribution.id", ondelete="CASCADE"), primary_key=True
     )
     points: Mapped[int] = mapped_column(SmallInteger)
-    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UtcDateTime(), default=utcnow)

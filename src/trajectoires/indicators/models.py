@@ -9,10 +9,10 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import DateTime, Float, ForeignKey, Index, Integer, String, Text, UniqueConstraint
+from sqlalchemy import Float, ForeignKey, Index, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
-from trajectoires.db.base import Base, utcnow
+from trajectoires.db.base import Base, UtcDateTime, utcnow
 
 __all__ = ["Dataset", "IndicatorValue", "Place"]
 
@@ -31,7 +31,7 @@ class Dataset(Base):
     period: Mapped[str] = mapped_column(String(20))
     licence: Mapped[str] = mapped_column(String(120))
     source_url: Mapped[str] = mapped_column(String(500))
-    imported_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    imported_at: Mapped[datetime] = mapped_column(UtcDateTime(), default=utcnow)
     rows_read: Mapped[int] = mapped_column(Integer, default=0)
     rows_matched: Mapped[int] = mapped_column(Integer, default=0)
     rows_folded: Mapped[int] = mapped_column(Integer, default=0)
