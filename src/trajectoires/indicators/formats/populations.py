@@ -183,22 +183,34 @@ def _forced(table: Table, census: pd.DataFrame, vintage: str) -> pd.DataFrame:
 
 
 def _mangled_names(table: Table, cogs: pd.Series) -> list[str]:
-    r"""Note the names encoded twice (UTF-8 read as Latin-1: « BouÃ©ni »); names are not used.
+    r"""Note the names encoded twice (UTF-8 read as Windows-1252: « BouÃ©ni »); not used.
 
     >>> frame = pd.DataFrame({"libelle": ["BouÃ©ni", "Brest"]})
     >>> notes = _mangled_names(Table("f.csv", frame, np.array([2, 3]), 1), pd.Series([2023, 2023]))
-    >>> notes[0][:60]
-    '1 libellé(s) mal encodé(s) (UTF-8 relu en Latin-1, ex. « Bou'
+    >>> notes[0][:72]
+    '1 libellé(s) mal encodé(s) (UTF-8 relu en Windows-1252, ex. « BouÃ©ni »)'
     """
     if "libelle" not in table.frame.columns:
         return []
-    mangled = table.frame["libelle"].astype(str).str.contains("Ã[\u0080-\u00bf]", regex=True)
+    names = table.frame["libelle"].astype(str)
+    suspect = names.str.contains("[ÃÂ]", regex=True).to_numpy()
+    mangled = np.zeros(len(names), dtype=bool)
+    mangled[suspect] = [_twice(name) for name in names[suspect]]
+    mangled = pd.Series(mangled, index=names.index)
     if not mangled.any():
         return []
     years = ", ".join(str(y) for y in sorted(cogs[mangled].unique()))
     example = table.frame["libelle"][mangled].iloc[0]
-    return [f"{int(mangled.sum())} libellé(s) mal encodé(s) (UTF-8 relu en Latin-1, ex. "
+    return [f"{int(mangled.sum())} libellé(s) mal encodé(s) (UTF-8 relu en Windows-1252, ex. "
             f"« {example} »), COG {years} : sans effet, les libellés ne sont pas utilisés"]
+
+
+def _twice(name: str) -> bool:
+    """Whether ``name`` is UTF-8 text decoded as Windows-1252 (« Ã‰challon », « BouÃ©ni »)."""
+    try:
+        return name.encode("cp1252").decode("utf-8") != name
+    except UnicodeError:
+        return False
 
 
 def _notes(census: pd.DataFrame, values: pd.DataFrame, matcher: CommuneMatcher) -> list[str]:
