@@ -50,6 +50,13 @@ def _earth_centred(lonlat: np.ndarray) -> np.ndarray:
                             n * (1 - e2) * np.sin(lat)])
 
 
+def _tree(points: np.ndarray):
+    """k-d tree of earth-centred points (unbalanced: built twice as fast, queried as fast)."""
+    from scipy.spatial import cKDTree
+
+    return cKDTree(points, balanced_tree=False, compact_nodes=False)
+
+
 def geodesic_km(origins_lonlat: object, places_lonlat: object) -> np.ndarray:
     """Geodesic distance (km, GRS 80) between the rows of two ``(n, 2)`` arrays of lon, lat.
 
@@ -84,8 +91,6 @@ def nearest_geodesic(origins_lonlat: object, places_lonlat: object) -> NearestPl
     ([9.9644], [1])
 
     """
-    from scipy.spatial import cKDTree
-
     origins = _lonlat(origins_lonlat, "origins_lonlat")
     places = _lonlat(places_lonlat, "places_lonlat")
     if len(places) == 0:
@@ -93,7 +98,7 @@ def nearest_geodesic(origins_lonlat: object, places_lonlat: object) -> NearestPl
     if len(origins) == 0:
         return NearestPlaces(np.zeros(0), np.zeros(0, dtype=np.int64))
     k = min(CANDIDATES, len(places))
-    _, index = cKDTree(_earth_centred(places)).query(_earth_centred(origins), k=k)
+    _, index = _tree(_earth_centred(places)).query(_earth_centred(origins), k=k)
     index = np.asarray(index).reshape(len(origins), k)
     km = geodesic_km(np.repeat(origins, k, axis=0), places[index.ravel()]).reshape(index.shape)
     best = km.argmin(axis=1)
@@ -116,8 +121,6 @@ def two_step_fca_geodesic(demand_lonlat: object, demand: object, supply_lonlat: 
     ([0.0025], [0.0025, 0.0025], 2)
 
     """
-    from scipy.spatial import cKDTree
-
     origins = _lonlat(demand_lonlat, "demand_lonlat")
     places = _lonlat(supply_lonlat, "supply_lonlat")
     population = np.asarray(demand, dtype=float)
@@ -125,9 +128,12 @@ def two_step_fca_geodesic(demand_lonlat: object, demand: object, supply_lonlat: 
     if population.shape != (len(origins),):
         raise ValueError(f"demand: expected {len(origins)} values, got {population.shape}")
     # the straight line never exceeds the geodesic: every pair within reach is a candidate
-    pairs = cKDTree(_earth_centred(origins)).sparse_distance_matrix(
-        cKDTree(_earth_centred(places)), radius_km * 1000.0, output_type="ndarray")
-    i, j = pairs["i"], pairs["j"]
+    i = j = np.zeros(0, dtype=np.int64)
+    if len(origins) and len(places):
+        near = _tree(_earth_centred(places)).query_ball_point(
+            _earth_centred(origins), radius_km * 1000.0)
+        i = np.repeat(np.arange(len(origins)), [len(n) for n in near])
+        j = np.fromiter((p for n in near for p in n), dtype=np.int64, count=len(i))
     if len(i):
         within = geodesic_km(origins[i], places[j]) <= radius_km
         i, j = i[within], j[within]
