@@ -279,13 +279,15 @@ def _with_contents(session: Session, datasets: pd.DataFrame) -> pd.DataFrame:
 
     from trajectoires.indicators.models import Dataset, IndicatorValue
 
+    records = {name: (key, report) for name, key, report in session.execute(
+        select(Dataset.name, Dataset.id, Dataset.report))}
     samples, notes = [], []
     for name in datasets["name"]:
-        record = session.scalars(select(Dataset).where(Dataset.name == name)).one()
+        key, report = records[name]
         samples.append(session.scalar(select(IndicatorValue.indicator).where(
-            IndicatorValue.dataset_id == record.id).limit(1)))
+            IndicatorValue.dataset_id == key).limit(1)))
         try:
-            notes.append(list(json.loads(record.report or "{}").get("notes", [])))
+            notes.append(list(json.loads(report or "{}").get("notes", [])))
         except ValueError:
             notes.append([])
     return datasets.assign(sample_indicator=samples, notes=notes)

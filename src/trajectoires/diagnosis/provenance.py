@@ -227,28 +227,41 @@ def tie_effects(d: Diagnosis) -> list[dict]:
     ``score_average`` (the average rank's), ``changed`` (communes of France whose
     note differs between the two rules) and ``changed_here`` (those of the territory).
     """
-    from trajectoires.analysis.fragility import decile_scores
+    import numpy as np
+
+    from trajectoires.analysis import CRITERIA
 
     national = d.national
+    if national is None or national.empty:
+        return []
+    inside = np.zeros(len(national), dtype=bool)  # communes of the territory, found once
+    position = national.index.get_indexer(d.communes.index)
+    inside[position[position >= 0]] = True
     rows = []
     for criterion in d.criteria:
         key = criterion["key"]
-        if national is None or key not in national or f"score_{key}" not in national:
+        if key not in national or f"score_{key}" not in national:
             continue
-        values = national[key].dropna()
-        if values.empty:
+        values = national[key].to_numpy(dtype=float, na_value=np.nan)
+        known = ~np.isnan(values)
+        if not known.any():
             continue
-        counts = values.value_counts(sort=True)
-        value, tied = float(counts.index[0]), int(counts.iloc[0])
-        score = national.loc[values.index, f"score_{key}"]
-        average = decile_scores(values, ties="average")
-        changed = score != average
-        in_group = values == value
-        rows.append({"key": key, "label": criterion["label"], "value": value, "tied": tied,
-                     "score": float(score[in_group].iloc[0]),
-                     "score_average": float(average[in_group].iloc[0]),
+        sign = 1.0 if CRITERIA[key].higher_is_fragile else -1.0
+        oriented = sign * values[known]
+        # ranks of each group of equal values: the last (the rule) and the mean of the group
+        shared, group, counts = np.unique(oriented, return_inverse=True, return_counts=True)
+        last = np.cumsum(counts)
+        mean = last - (counts - 1) / 2
+        n = len(oriented)
+        rule = np.clip(np.ceil(10 * last / n), 1, 10)
+        average = np.clip(np.ceil(10 * mean / n), 1, 10)
+        changed = (rule != average)[group]
+        largest = int(counts.argmax())
+        rows.append({"key": key, "label": criterion["label"],
+                     "value": float(sign * shared[largest]), "tied": int(counts[largest]),
+                     "score": float(rule[largest]), "score_average": float(average[largest]),
                      "changed": int(changed.sum()),
-                     "changed_here": int(changed[changed.index.isin(d.communes.index)].sum())})
+                     "changed_here": int((changed & inside[known]).sum())})
     return rows
 
 
