@@ -13,7 +13,7 @@ from typer.testing import CliRunner
 
 from tests.indicators import REAL, real_file
 from trajectoires.commands import data
-from trajectoires.indicators import FormatError
+from trajectoires.indicators import FormatError, parse_file
 from trajectoires.indicators.formats import PARSERS
 from trajectoires.indicators.store import import_file, list_datasets
 
@@ -89,6 +89,21 @@ def test_import_succeeds_or_is_refused_in_french(relative, kind, database, terri
         return
     assert report.read == report.matched + report.rejected
     assert report.summary().startswith(path.name)
+
+
+OTHER_KINDS = [(path, kind) for path in MEANT_FOR for kind in sorted(PARSERS)
+               if kind not in MEANT_FOR[path]]
+
+
+@pytest.mark.parametrize(("relative", "kind"), OTHER_KINDS,
+                         ids=[f"{k}:{p.rsplit('/', 1)[-1]}" for p, k in OTHER_KINDS])
+def test_any_other_kind_is_refused_in_french(relative, kind, real_matcher):
+    """A shared file given to a kind it is not meant for: a French refusal, never a traceback
+    (measured: none of these pairs is accepted either)."""
+    path = real_file(relative)
+    with pytest.raises(FormatError) as refused:
+        parse_file(kind, path, real_matcher)
+    assert str(refused.value).startswith(path.name)
 
 
 @pytest.mark.parametrize(("territory", "rows"), [("STB", 22), ("STM", 41)])

@@ -35,6 +35,8 @@ _OPERATOR_NOTE = (
     "par opérateur, en part de la surface ; code opérateur du fichier ARCEP ; agrégats "
     "pondérés par la superficie des communes"
 )
+_OPERATOR_SOURCE = ("ARCEP et ANCT (Observatoire des territoires), couverture 4G des communes "
+                    "d'outre-mer par opérateur")
 
 ZONES = {
     "ftth_zone_tres_dense": ("Zones très denses", "Commune en zone très dense (ARCEP)"),
@@ -56,7 +58,7 @@ OPERATORS_4G = ("DIG", "FRE", "OC", "OMT", "ORA", "SMR", "SRR")
 INDICATORS = (
     Indicator("insee_revenu_median", "Revenu disponible médian par unité de consommation",
               "€ par unité de consommation", "weighted_mean", "insee-poverty",
-              note=_MEDIAN_NOTE),
+              note=_MEDIAN_NOTE, source="INSEE, Filosofi : revenus disponibles par commune"),
     *(Indicator(key, label, "communes", "sum", "arcep-ftth", note=_ZONE_NOTE)
       for key, (_, label) in ZONES.items()),
     Indicator("anct_part_thd30", "Part des locaux éligibles au très haut débit (≥ 30 Mbit/s), "
@@ -66,15 +68,16 @@ INDICATORS = (
               "population, approximation d'une part de locaux"),
     *(Indicator(f"arcep_part_surf_4g_{code.lower()}", f"Part de la surface couverte en 4G "
                 f"par l'opérateur {code} (code ARCEP)", "%", "weighted_mean", "arcep-mobile",
-                note=_OPERATOR_NOTE, weight="area") for code in OPERATORS_4G),
+                note=_OPERATOR_NOTE, weight="area", source=_OPERATOR_SOURCE)
+      for code in OPERATORS_4G),
     Indicator("arcep_part_surf_4g_meilleur_op", "Part de la surface couverte en 4G par "
               "l'opérateur qui en couvre le plus (borne basse de « au moins un opérateur »)",
-              "%", "weighted_mean", "arcep-mobile", weight="area",
+              "%", "weighted_mean", "arcep-mobile", weight="area", source=_OPERATOR_SOURCE,
               note=_OPERATOR_NOTE + " ; la part couverte par au moins un opérateur est au "
               "moins égale, sans être connue"),
     Indicator("arcep_taux_non_4g_surf_meilleur_op", "Part de la surface non couverte en 4G par "
               "l'opérateur qui en couvre le plus (borne haute de la non-couverture)", "%",
-              "weighted_mean", "arcep-mobile", weight="area",
+              "weighted_mean", "arcep-mobile", weight="area", source=_OPERATOR_SOURCE,
               note="100 − part couverte par le meilleur opérateur ; " + _OPERATOR_NOTE),
 )
 

@@ -293,9 +293,10 @@ DATASETS: dict[str, DatasetInfo] = {
             "dossier_complet.zip",
         ),
         DatasetInfo(
-            "insee-poverty", "Filosofi : taux de pauvreté par commune", "INSEE",
+            "insee-poverty", "Filosofi : taux de pauvreté et revenu médian par commune", "INSEE",
             "https://www.insee.fr/fr/statistiques/7756729", LO2,
-            "CSV ; (ou ZIP), colonnes CODGEO et TP60AA",
+            "CSV ; (ou ZIP), colonnes CODGEO et TP60AA (taux de pauvreté) ou Q2AA (revenu "
+            "médian, un fichier par année)",
             note="Pas d'adresse stable du fichier : téléchargez-le depuis la page officielle.",
         ),
         DatasetInfo(
