@@ -73,6 +73,15 @@ def distance_method(departements: Iterable[str] | None = None) -> str:
             "moins de 100 m.")
 
 
+_FAR_IN_FACT = {
+    "971": "entre les îles de la Guadeloupe (Les Saintes, Marie-Galante, La Désirade)",
+    "972": "dans le relief du nord de la Martinique",
+    "973": "dans l'intérieur de la Guyane, desservi par le fleuve ou l'avion",
+    "974": "vers les cirques de La Réunion (Mafate n'est accessible qu'à pied)",
+    "976": "entre Grande-Terre et Petite-Terre à Mayotte (liaison par barge)",
+}
+
+
 def overseas_caveat(departements: Iterable[str] | None = None) -> str | None:
     """French caveat on the distances overseas; None when no DROM is concerned.
 
@@ -80,20 +89,21 @@ def overseas_caveat(departements: Iterable[str] | None = None) -> str | None:
     --------
     >>> overseas_caveat(["29", "56"]) is None
     True
-    >>> overseas_caveat(["971"]).startswith("Outre-mer, les distances sont géodésiques")
-    True
+    >>> caveat = overseas_caveat(["974"])
+    >>> caveat.startswith("Outre-mer, les distances sont géodésiques"), "Mafate" in caveat
+    (True, True)
 
     """
     codes = set(_OVERSEAS) if departements is None else {str(d) for d in departements}
-    if not codes & set(_OVERSEAS):
+    overseas = [code for code in _OVERSEAS if code in codes]
+    if not overseas:
         return None
     return ("Outre-mer, les distances sont géodésiques (le long de l'ellipsoïde) : Lambert-93, "
             "conçu pour la métropole, les fausserait de plusieurs kilomètres. Le lieu le plus "
             "proche est cherché parmi tous les lieux : un département qui n'a aucun lieu d'un "
             "type reçoit la distance au plus proche ailleurs, à des centaines de kilomètres. "
-            "À vol d'oiseau, ces distances ignorent la mer et le relief : entre les îles d'un "
-            "archipel (Les Saintes, Marie-Galante, La Désirade) ou dans l'intérieur de la "
-            "Guyane, desservi par le fleuve ou l'avion, le trajet réel est bien plus long.")
+            "À vol d'oiseau, ces distances ignorent la mer et le relief : le trajet réel est "
+            f"bien plus long {_and([_FAR_IN_FACT[code] for code in overseas])}.")
 
 
 def _centroids(ref: Reference) -> pd.DataFrame:
