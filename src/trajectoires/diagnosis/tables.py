@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import pandas as pd
 
 from trajectoires.diagnosis.compute import Diagnosis
@@ -94,8 +96,8 @@ def dictionary(table: pd.DataFrame, diagnosis: Diagnosis) -> pd.DataFrame:
     for criterion in (c for c in diagnosis.criteria if c["indicator"]):
         line = sources[criterion["key"]]
         rows.append(("comparaison.csv", criterion["key"], f"{criterion['label']} du territoire",
-                     type(line)(line.key, line.source, line.vintage, comparison_definition(
-                         criterion["indicator"], population))))
+                     replace(line, method=comparison_definition(criterion["indicator"],
+                                                                population))))
     return pd.DataFrame(
         [(f, c, d, s.source if s else "", s.vintage if s else "", s.method if s else "")
          for f, c, d, s in rows],
