@@ -77,7 +77,8 @@ def test_phases_prompts_and_views():
     assert "Qu'a-t-il fallu qui soit vrai avant ?" in KIND.phase("rebours").prompt
     assert KIND.phase("priorites").points and not KIND.phase("priorites").contribution_types
     assert set(KIND.phase("closed").shows) == {"wall", "timeline", "targets", "ranking"}
-    assert KIND.settings == {"horizon": "2030-10", "points": 10, "premoderation": False}
+    assert KIND.settings == {"horizon": "2030-10", "points": 10, "premoderation": False,
+                             "private": False}
 
 
 @pytest.mark.parametrize(("values", "message"), [

@@ -218,3 +218,58 @@ def test_closing_stops_participation(app: FastAPI, facilitator_client: TestClien
     refused = alice.post(f"/api/v1/workshops/{slug}/statements", json={"text": "Trop tard"})
     assert refused.status_code == 409
     assert TestClient(app).get(f"/api/v1/workshops/{slug}").json()["status"] == "closed"
+
+
+def _create(client: TestClient, **extra: str) -> str:
+    token = f.csrf(client, "/ateliers/nouveau")
+    response = client.post("/ateliers/nouveau", data={
+        "territory": "29", "title": "Atelier des élus", "question": "Que voulons-nous ?",
+        "csrf_token": token, **extra}, follow_redirects=False)
+    assert response.status_code == 303, response.text
+    slug = response.headers["location"].split("/")[2]
+    client.post(f"/ateliers/{slug}/phase", data={"phase": "open", "csrf_token": token})
+    return slug
+
+
+def test_a_private_workshop_shows_its_code_to_its_facilitator_only(
+    app: FastAPI, facilitator_client: TestClient, database: Database
+) -> None:
+    """The API gave any workshop's join code to whoever knew its slug."""
+    public, private = _create(facilitator_client), _create(facilitator_client,
+                                                           **{"setting-private": "1"})
+    visitor = TestClient(app)
+    code = _join_code(facilitator_client, private)
+    assert visitor.get(f"/api/v1/workshops/{public}").json()["join_code"]
+    assert visitor.get(f"/api/v1/workshops/{private}").json()["join_code"] is None
+    assert facilitator_client.get(f"/api/v1/workshops/{private}").json()["join_code"] == code
+    page = visitor.get(f"/ateliers/{private}").text
+    assert code not in page and "code donné par l'animation" in page
+    assert code in facilitator_client.get(f"/ateliers/{private}/projection").text
+    posted = visitor.post(f"/ateliers/{private}/contributions/statement",
+                          data={"csrf_token": f.csrf(visitor, f"/ateliers/{private}"),
+                                "text": "x"}, follow_redirects=False)
+    assert code not in posted.headers.get("location", "")
+    joined = f.join_via_web(app, code, "Élue")  # the code given in the room still works
+    assert "Vous participez" in joined.get(f"/ateliers/{private}").text
+
+
+def test_a_closed_workshop_never_gives_its_code(
+    app: FastAPI, facilitator_client: TestClient
+) -> None:
+    slug = _create(facilitator_client)
+    token = f.csrf(facilitator_client, f"/ateliers/{slug}/animer")
+    facilitator_client.post(f"/ateliers/{slug}/phase", data={"phase": "closed",
+                                                           "csrf_token": token})
+    assert TestClient(app).get(f"/api/v1/workshops/{slug}").json()["join_code"] is None
+
+
+def test_the_private_option_is_a_yes_or_no() -> None:
+    from trajectoires.foresight.errors import InvalidInputError
+    from trajectoires.foresight.kinds import get_kind
+
+    for key in ("debate", "imaginer-2030", "construire-2030"):
+        kind = get_kind(key)
+        assert kind.settings["private"] is False
+        assert kind.check_settings({"private": "oui"}) == {"private": True}
+        with pytest.raises(InvalidInputError, match="n'est ni oui ni non"):
+            kind.check_settings({"private": "peut-être"})

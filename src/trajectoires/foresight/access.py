@@ -99,6 +99,19 @@ def own_workshop(
     return workshop
 
 
+def shown_join_code(workshop: WorkshopView, facilitator_id: int | None) -> str | None:
+    """Return the join code ``workshop``'s viewer may see, or ``None``.
+
+    Its facilitator always sees it; anyone else only while the workshop takes
+    participants and is not private. A closed workshop's code is never shown.
+    """
+    if facilitator_id is not None and workshop.facilitator_id == facilitator_id:
+        return workshop.join_code
+    if workshop.is_private or not workshop.manifest.phase(workshop.status).accepts_participants:
+        return None
+    return workshop.join_code
+
+
 @contextmanager
 def drafts_hidden(session: Session, slug: str, facilitator_id: int | None) -> Iterator[None]:
     """Turn a refusal on another facilitator's draft into the 404 of an unknown workshop.

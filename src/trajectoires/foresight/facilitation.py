@@ -225,10 +225,6 @@ def update_settings(
     """Change per-workshop options the kind declares (others are refused)."""
     with session.begin():
         row = _own(session, facilitator_id, workshop_id)
-        kind = get_kind(row.kind)
-        unknown = sorted(set(changes) - set(kind.settings))
-        if unknown:
-            raise InvalidInputError("unknown_setting", names=", ".join(unknown)[:120])
-        cleaned = kind.clean_settings(changes) if kind.clean_settings else dict(changes)
+        cleaned = get_kind(row.kind).check_settings(changes)
         row.settings = {**(row.settings or {}), **cleaned}
         return _state(session, row)

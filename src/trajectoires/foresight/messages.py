@@ -49,6 +49,7 @@ MESSAGES: dict[str, str] = {
     # The generic contribution store: fields of a payload ({field} is the field's label).
     "field_required": "« {field} » est vide.",
     "field_not_text": "« {field} » doit être un texte.",
+    "bad_flag_setting": "Réglage « {name} » : « {value} » n'est ni oui ni non.",
     "control_character": "« {field} » contient un caractère de contrôle invisible ({code}) : "
     "retirez-le.",
     "field_too_long": "« {field} » dépasse {limit} caractères ({length} reçus).",

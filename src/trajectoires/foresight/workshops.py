@@ -88,6 +88,11 @@ class WorkshopView:
         return get_kind(self.kind)
 
     @property
+    def is_private(self) -> bool:
+        """Whether only the facilitator may see the join code (the ``private`` option)."""
+        return bool(self.manifest.setting(self.settings, "private"))
+
+    @property
     def is_draft(self) -> bool:
         """Whether the workshop is still in preparation (hidden from all but its facilitator)."""
         return self.status == DRAFT
@@ -181,12 +186,7 @@ def create_workshop(
 
     """
     manifest = get_kind(kind)
-    options = dict(settings or {})
-    unknown = sorted(set(options) - set(manifest.settings))
-    if unknown:
-        raise InvalidInputError("unknown_setting", names=", ".join(unknown)[:120])
-    if manifest.clean_settings is not None and options:
-        options = manifest.clean_settings(options)
+    options = manifest.check_settings(dict(settings or {}))
     title = _clean(title, TITLE_MAX_LENGTH, "title")
     question = _clean(question, QUESTION_MAX_LENGTH, "question")
     for attempt in range(_CREATE_ATTEMPTS):

@@ -315,6 +315,21 @@ class Export:
 DemoBuilder = Callable[..., Any]
 SettingsCleaner = Callable[[Mapping[str, Any]], dict[str, Any]]
 
+COMMON_SETTINGS: Mapping[str, Any] = {"private": False}
+"""Options of every kind, added to each manifest's ``settings``. ``private``: the join
+code is shown to the facilitator only (facilitation page, projection), never given by the
+API, and visitors of the workshop's page get no join link."""
+_YES, _NO = {"1", "true", "oui", "on", "yes"}, {"0", "false", "non", "off", "no", ""}
+
+
+def _clean_common(name: str, value: Any) -> Any:  # noqa: ANN401 (JSON values)
+    if isinstance(value, bool):
+        return value
+    text = str(value).strip().lower()
+    if text in _YES | _NO:
+        return text in _YES
+    raise InvalidInputError("bad_flag_setting", name=name, value=str(value)[:20])
+
 
 @dataclass(frozen=True)
 class WorkshopKind:
@@ -337,6 +352,7 @@ class WorkshopKind:
     order: int = 100
 
     def __post_init__(self) -> None:
+        object.__setattr__(self, "settings", {**self.settings, **COMMON_SETTINGS})
         keys = [p.key for p in self.phases]
         if keys[0] != DRAFT.key or keys[-1] != CLOSED.key or len(set(keys)) != len(keys):
             raise ValueError(f"{self.key}: phases must run from 'draft' to 'closed', once each")
@@ -360,6 +376,24 @@ class WorkshopKind:
                 return kind
         allowed = ", ".join(t.key for t in self.contribution_types)
         raise InvalidInputError("unknown_contribution_type", type=key[:40], allowed=allowed)
+
+    def check_settings(self, changes: Mapping[str, Any]) -> dict[str, Any]:
+        """Return ``changes`` checked: the common options here, the kind's by its cleaner.
+
+        Raises
+        ------
+        InvalidInputError
+            A setting the kind does not have, or a value it refuses.
+
+        """
+        unknown = sorted(set(changes) - set(self.settings))
+        if unknown:
+            raise InvalidInputError("unknown_setting", names=", ".join(unknown)[:120])
+        own = {k: v for k, v in changes.items() if k not in COMMON_SETTINGS}
+        if self.clean_settings is not None and own:
+            own = self.clean_settings(own)
+        common = {k: _clean_common(k, v) for k, v in changes.items() if k in COMMON_SETTINGS}
+        return {**own, **common}
 
     @property
     def initial_phase(self) -> Phase:

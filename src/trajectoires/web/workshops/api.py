@@ -58,7 +58,10 @@ class WorkshopOut(BaseModel):
     """Public information on a workshop."""
 
     slug: str
-    join_code: str = Field(description="Code à 6 caractères pour rejoindre l'atelier")
+    join_code: str | None = Field(
+        description="Code à 6 caractères pour rejoindre l'atelier : donné à son animateur, et "
+        "aux autres tant que l'atelier accueille des participants et n'est pas privé ; "
+        "sinon null")
     title: str
     question: str
     kind: str = Field(examples=["debate"])
@@ -124,7 +127,8 @@ def read_workshop(slug: str, session: DbSession, facilitator: FacilitatorId) -> 
     """Public information on a workshop (a draft: for its facilitator only)."""
     w = access.visible_workshop(session, slug, facilitator)
     return WorkshopOut(
-        slug=w.slug, join_code=w.join_code, title=w.title, question=w.question, kind=w.kind,
+        slug=w.slug, join_code=access.shown_join_code(w, facilitator), title=w.title,
+        question=w.question, kind=w.kind,
         status=w.status, phase_label=w.phase_label, created_at=w.created_at,
         territory=TerritoryOut(kind=w.territory_kind, code=w.territory_code, name=w.territory_name),
     )

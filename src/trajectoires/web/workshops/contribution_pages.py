@@ -46,6 +46,7 @@ from trajectoires.web.workshops.events import (
     publish_state,
 )
 from trajectoires.web.workshops.generic import FailedForm, form_values
+from trajectoires.web.workshops.links import join_first
 from trajectoires.web.workshops.throttle import THROTTLED_FORM
 
 __all__ = ["Submitted", "done", "optional_id", "router", "submitted_form"]
@@ -84,10 +85,6 @@ def _joined(request: Request, session: Session, slug: str,
     return workshop, current_participant(request, session, workshop)
 
 
-def _join_first(workshop: WorkshopView) -> Response:
-    return RedirectResponse(f"/rejoindre/{workshop.join_code}", status_code=303)
-
-
 def _refused(request: Request, session: Session, workshop: WorkshopView, failed: FailedForm,
              error: ForesightError) -> Response:
     """Show the page again with the refusal next to the form (``fetch``: let it through)."""
@@ -108,7 +105,7 @@ def post_form(request: Request, slug: str, *, type_key: str, session: DbSession,
     """Post a contribution of the type ``type_key`` from its generated form."""
     workshop, me = _joined(request, session, slug, facilitator)
     if me is None:
-        return _join_first(workshop)
+        return join_first(workshop, facilitator)
     ctype = workshop.manifest.contribution_type(type_key)
     values = form_values(ctype, form)
     author = Author(participant_id=me.id, workshop_id=workshop.id)
@@ -129,7 +126,7 @@ def edit_form(request: Request, slug: str, *, contribution_id: StatementId, sess
     """Edit one's own contribution from its generated form."""
     workshop, me = _joined(request, session, slug, facilitator)
     if me is None:
-        return _join_first(workshop)
+        return join_first(workshop, facilitator)
     current = get_contribution(session, contribution_id)
     if current.workshop_id != workshop.id:
         raise NotFoundError("contribution_not_found")
@@ -155,7 +152,7 @@ def points_form(request: Request, slug: str, session: DbSession, hub: Hub,
     """Put points on a contribution (dot voting), within the participant's budget."""
     workshop, me = _joined(request, session, slug, facilitator)
     if me is None:
-        return _join_first(workshop)
+        return join_first(workshop, facilitator)
     try:
         outcome = allocate_points(session, workshop.id, me.id, contribution_id, points)
     except ForesightError as error:
@@ -175,7 +172,7 @@ def table_form(request: Request, slug: str, *, session: DbSession, hub: Hub,
     """Sit at a table of the workshop (empty: the plenary)."""
     workshop, me = _joined(request, session, slug, facilitator)
     if me is None:
-        return _join_first(workshop)
+        return join_first(workshop, facilitator)
     state = choose_table(session, workshop.id, me.id, optional_id(table_id))
     publish_state(hub, state)
     return done(request, f"/ateliers/{slug}#session", {"table_id": optional_id(table_id)})

@@ -26,9 +26,13 @@ from dataclasses import dataclass
 
 import segno
 from fastapi import Request
+from fastapi.responses import RedirectResponse
 from markupsafe import Markup, escape
 
-__all__ = ["JoinLinks", "is_loopback", "join_links", "join_path", "qr_svg"]
+from trajectoires.foresight.access import shown_join_code
+from trajectoires.foresight.workshops import WorkshopView
+
+__all__ = ["JoinLinks", "is_loopback", "join_first", "join_links", "join_path", "qr_svg"]
 
 ALL_INTERFACES = ("0.0.0.0", "::", "")  # noqa: S104 (compared with, not bound to)
 
@@ -71,6 +75,18 @@ def is_loopback(host: str | None) -> bool:
 def join_path(code: str) -> str:
     """Path of the join form with ``code`` filled in."""
     return f"/rejoindre/{code}"
+
+
+def join_first(workshop: WorkshopView, facilitator_id: int | None) -> RedirectResponse:
+    """Send a visitor who must join before writing to the join form, or to the page.
+
+    The join code goes into the address only if the visitor may see it
+    (:func:`~trajectoires.foresight.access.shown_join_code`): never for a private
+    or closed workshop.
+    """
+    code = shown_join_code(workshop, facilitator_id)
+    target = join_path(code) if code else f"/ateliers/{workshop.slug}"
+    return RedirectResponse(target, status_code=303)
 
 
 def join_links(request: Request, code: str) -> JoinLinks:

@@ -37,6 +37,7 @@ from trajectoires.web.workshops.deps import (
     set_participant_cookie,
 )
 from trajectoires.web.workshops.events import publish_statement, publish_vote
+from trajectoires.web.workshops.links import join_first
 from trajectoires.web.workshops.throttle import THROTTLED_FORM
 
 __all__ = ["router"]
@@ -127,7 +128,7 @@ def post_statement_form(
     workshop = access.visible_workshop(session, slug, facilitator)
     me = current_participant(request, session, workshop)
     if me is None:
-        return RedirectResponse(f"/rejoindre/{workshop.join_code}", status_code=303)
+        return join_first(workshop, facilitator)
     try:
         statement = post_statement(session, me, text)
     except ForesightError as error:
@@ -152,7 +153,7 @@ def vote_form(
     workshop = access.visible_workshop(session, slug, facilitator)
     me = current_participant(request, session, workshop)
     if me is None:
-        return RedirectResponse(f"/rejoindre/{workshop.join_code}", status_code=303)
+        return join_first(workshop, facilitator)
     try:
         outcome = vote(session, me, statement_id, value)
     except ForesightError as error:  # the page again, the refusal above the statements
