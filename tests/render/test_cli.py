@@ -81,3 +81,30 @@ def test_an_indicator_that_is_not_loaded_or_is_computed_by_the_diagnosis(referen
     result = run("29", "-i", "fragility_index", "-o", str(output), "-w", str(reference_workspace))
     assert result.exit_code == 1 and "trajectoires diagnose" in result.output
     assert "Traceback" not in result.output and not output.exists()
+
+
+def test_map_of_an_imported_indicator(reference_workspace, territory_reference, tmp_path):
+    from tests.indicators import write
+    from trajectoires.db import create_database, migrate
+    from trajectoires.indicators.store import import_file
+
+    url = f"sqlite:///{tmp_path / 'store.sqlite'}"
+    database = create_database(url)
+    migrate(database)
+    dossier = "CODGEO;P21_POP;P21_POP65P\n29232;63000;15750\n29019;139000;27800\n"
+    with database.session() as session:
+        import_file(session, "insee-census", write(tmp_path, "dossier_complet.csv", dossier),
+                    territory_reference, vintage="2021")
+    database.engine.dispose()
+    output = tmp_path / "age.svg"
+    result = runner.invoke(app, ["territory", "map", "29", "-i", "insee_part_65p", "-k", "2",
+                                 "-o", str(output), "-w", str(reference_workspace)],
+                           env={"TRAJECTOIRES_DATABASE_URL": url})
+    assert result.exit_code == 0, result.output
+    root = ET.parse(output).getroot()
+    assert root.find("svg:title", NS).text == "Part des 65 ans ou plus — Finistère (29)"
+    source = "".join(root.find(".//svg:text[@class='source']", NS).itertext())
+    assert "Dossier complet" in source and "2021" in source
+    classes = [p.get("class") for p in root.iter("{http://www.w3.org/2000/svg}path")
+               if p.get("data-code") in ("29232", "29019")]
+    assert sorted(classes) == ["c0", "c1"]  # 25 % and 20 %: two classes
