@@ -107,6 +107,24 @@ def test_polis_export_reads_back_to_the_same_votes(database: Database, tmp_path:
     assert len(set(back.groups.values())) == 2
 
 
+def test_polis_export_lists_every_statement(database: Database, tmp_path: Path) -> None:
+    """17 statements, one hidden and one without votes: the export had 15 comments."""
+    debate = f.debate_with_blocs(database)
+    with f.session(database) as s:
+        participation.hide_statement(s, debate.workshop.facilitator_id, debate.statements[3])
+    with f.session(database) as s:
+        unvoted = participation.post_statement(s, debate.blocs[0][0], "Personne n'a voté")
+    with f.session(database) as s:
+        export_polis(s, debate.workshop.id, tmp_path)
+    back = read_polis(tmp_path)
+    by_id = {c.id: c for c in back.comments}
+    assert len(back.comments) == len(debate.statements) + 1
+    assert by_id[unvoted.id].text == "Personne n'a voté" and by_id[unvoted.id].moderated == 1
+    assert by_id[debate.statements[3]].moderated == -1
+    summary = (tmp_path / "summary.csv").read_text()
+    assert f"comments,{len(debate.statements) + 1}" in summary
+
+
 def test_incremental_read_equals_a_full_read(database: Database) -> None:
     debate = f.debate_with_blocs(database, per_bloc=4, n_statements=5)
     with f.session(database) as s:

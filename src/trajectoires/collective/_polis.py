@@ -232,7 +232,9 @@ def write_polis(
     """Write a debate as a Pol.is export: the four files Pol.is users know.
 
     ``votes.csv`` holds the latest vote of each pair (re-votes are not kept);
-    ``participants-votes.csv`` has the groups of ``result`` in ``group-id``.
+    ``participants-votes.csv`` has the groups of ``result`` in ``group-id``;
+    ``comments.csv`` lists every statement of ``comments`` too, voted on or not,
+    with its moderation status, as Pol.is does.
     """
     folder = Path(directory)
     folder.mkdir(parents=True, exist_ok=True)
@@ -246,11 +248,12 @@ def write_polis(
     agrees = np.bincount(votes.cols[votes.values == AGREE], minlength=len(sids))
     disagrees = np.bincount(votes.cols[votes.values == DISAGREE], minlength=len(sids))
     rows = []
-    for j, sid in enumerate(sids.tolist()):
+    voted = sids.tolist()
+    unvoted = [c for c in comments if c.id not in set(voted)]
+    for j, sid in enumerate(voted):
         c = known.get(sid, Comment(sid, moderated=-1 if votes.moderated_out[j] else 1))
-        rows.append([*_stamp_text(c.timestamp if c.timestamp is not None else np.nan), sid,
-                     "" if c.author is None else c.author, agrees[j], disagrees[j],
-                     c.moderated, str(c.is_meta).lower(), c.text])
+        rows.append(_comment_row(c, agrees[j], disagrees[j]))
+    rows += [_comment_row(c, 0, 0) for c in unvoted]
     _write(folder / "comments.csv", ["timestamp", "datetime", "comment-id", "author-id",
                                      "agrees", "disagrees", "moderated", "is-meta",
                                      "comment-body"], rows)
@@ -258,9 +261,15 @@ def write_polis(
     info.setdefault("voters", str(votes.shape[0]))
     info.setdefault("voters-in-conv", str(int((result.labels >= 0).sum()) if result else 0))
     info.setdefault("commenters", str(len({c.author for c in comments if c.author is not None})))
-    info.setdefault("comments", str(votes.shape[1]))
+    info.setdefault("comments", str(len(rows)))
     info.setdefault("groups", str(len(result.groups) if result else 0))
     _write(folder / "summary.csv", [], [[k, v] for k, v in info.items()])
+
+
+def _comment_row(c: Comment, agrees: int, disagrees: int) -> list:
+    return [*_stamp_text(c.timestamp if c.timestamp is not None else np.nan), c.id,
+            "" if c.author is None else c.author, agrees, disagrees, c.moderated,
+            str(c.is_meta).lower(), c.text]
 
 
 def _write_wide(path: Path, votes: VoteTable, result: Result | None,
