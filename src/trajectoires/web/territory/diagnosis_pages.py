@@ -20,7 +20,8 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from trajectoires.diagnosis import Diagnosis, compare_units, diagnose
 from trajectoires.diagnosis.maps import DiagnosisMaps, picked_map
 from trajectoires.diagnosis.options import CORRECTIONS, REFERENCES
-from trajectoires.diagnosis.report import build_maps, render_body
+from trajectoires.diagnosis.provenance import column_sources, source_lines
+from trajectoires.diagnosis.report import build_maps, french_number, render_body
 from trajectoires.diagnosis.tables import map_choices
 from trajectoires.territory import AmbiguousTerritory, Reference, TerritoryNotFound, Unit
 from trajectoires.web.territory.deps import reference_or_503, store_fingerprint
@@ -144,6 +145,8 @@ def diagnosis_page(
         "compared": compared, "compare_message": message, "territory_url": territory_url,
         "options": options, "criterion_choices": criterion_choices(),
         "references": REFERENCE_LABELS, "corrections": CORRECTIONS,
+        "population_source": source_lines(result)["population"],
+        "picked_source": column_sources(result).get(indicateur), "fr": french_number,
     }
     templates = request.app.state.templates
     return templates.TemplateResponse(request, "territory/diagnosis.html", context)
