@@ -89,7 +89,7 @@ lisa = A.local_moran(y, weights, permutations=999, rng={seed}, correction="fdr")
 t = step("local_moran", t)
 gstar = A.getis_ord(y, weights, permutations=999, rng={seed})
 t = step("getis_ord", t)
-classes = A.classify(communes["density"].to_numpy(), "fisher-jenks", k=5)
+classes = A.classify(communes["density"].to_numpy(), "fisher_jenks", k=5)
 t = step("fisher_jenks", t)
 groups = communes["epci_code"].fillna(communes.index.to_series()).to_numpy()
 weighted = A.theil(fragility.index.fillna(fragility.index.mean()).to_numpy(), population, groups)
@@ -191,7 +191,7 @@ calls = {{
     "moran": lambda: A.moran(y, weights, permutations=999, rng=1),
     "local_moran": lambda: A.local_moran(y, weights, permutations=999, rng=1),
     "getis_ord": lambda: A.getis_ord(y, weights, permutations=999, rng=1),
-    "fisher_jenks": lambda: A.classify(density, "fisher-jenks", k=5),
+    "fisher_jenks": lambda: A.classify(density, "fisher_jenks", k=5),
     "theil_gini": lambda: (A.theil(density, population, groups), A.gini(density, population)),
     "access": lambda: A.two_step_fca(weights.points, population, weights.points[::20],
                                      radius_km=20),

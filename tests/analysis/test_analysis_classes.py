@@ -32,7 +32,7 @@ def test_fisher_jenks_matches_mapclassify_on_finistere(finistere):
     mapclassify = pytest.importorskip("mapclassify")
     density = finistere.table["density"].to_numpy()
     theirs = mapclassify.FisherJenks(density, k=5)
-    mine = classify(density, "fisher-jenks", k=5)
+    mine = classify(density, "fisher_jenks", k=5)
     np.testing.assert_allclose(mine.bounds[1:], theirs.bins, rtol=1e-6)
     assert _sse(density, mine.bounds[1:]) <= _sse(density, theirs.bins) * (1 + 1e-12)
     assert mine.counts.tolist() == theirs.counts.tolist()
@@ -85,7 +85,7 @@ def test_divide_and_conquer_finds_the_quadratic_programme_splits():
 @given(st.lists(st.integers(0, 50), min_size=3, max_size=25), st.integers(2, 5))
 def test_fisher_jenks_is_the_exact_optimum(values, k):
     x = np.array(values, dtype=float)
-    result = classify(x, "fisher-jenks", k=k)
+    result = classify(x, "fisher_jenks", k=k)
     if result.k < k:
         assert result.k == len(np.unique(x))
         return
@@ -93,7 +93,7 @@ def test_fisher_jenks_is_the_exact_optimum(values, k):
 
 
 def test_missing_values_are_reported_not_classified():
-    result = classify([1.0, np.nan, 3.0, 10.0, 4.0], "equal-interval", k=3)
+    result = classify([1.0, np.nan, 3.0, 10.0, 4.0], "equal_interval", k=3)
     assert result.missing == 1 and result.scheme == "equal_interval"
     assert result.classes.tolist() == [0, -1, 0, 2, 0]
     with pytest.raises(ValueError, match="scheme"):
