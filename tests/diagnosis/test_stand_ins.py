@@ -14,6 +14,7 @@ import pytest
 from tests.diagnosis.workspace import FR, require_shared_data, workspace
 from trajectoires.diagnosis import diagnose, load_inputs
 from trajectoires.diagnosis.stand_ins import STAND_IN, fill
+from trajectoires.diagnosis.tables import dictionary, export_table
 
 POVERTY = "filosofi/pauvres_2018/FILO2018_DISP_Pauvres_COM.csv"
 INCOMES = "filosofi/commune/FILO2019_DISP_COM.csv"
@@ -82,6 +83,13 @@ def test_real_rate_where_published_estimate_elsewhere(with_poverty, territory_re
     row = next(r for r in result.criteria if r["key"] == "poverty_rate")
     assert row["estimated"] == inputs.values[STAND_IN + "poverty_rate"].notna().sum() > 25_000
     assert "d'après « Revenu disponible médian" in row["stand_in_notes"][0]
+    # the exports say it too: a column per criterion, and its method in the dictionary
+    table = export_table(result).set_index("code")
+    assert set(table.index[table["estimated_poverty_rate"]]) == estimated
+    described = dictionary(table.reset_index(), result).query("fichier == 'communes.csv'")
+    method = described.set_index("column")["methode"]
+    assert "Revenu disponible médian" in method["estimated_poverty_rate"]
+    assert "Revenu disponible médian" in method["poverty_rate"]
     # the overseas 4G table holds no commune of the Finistère: the criterion is absent there
     assert "no_4g_coverage" in result.absent_criteria and "no_4g_coverage" not in result.proxies
 

@@ -13,7 +13,7 @@ dictionary read the same lines.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
 
 from trajectoires.diagnosis._access import distance_method, overseas_caveat
@@ -280,6 +280,12 @@ def _criterion_columns(d: Diagnosis, lines: dict[str, SourceLine]) -> dict[str, 
         columns[f"score_{c['key']}"] = SourceLine(
             f"score_{c['key']}", origin, vintage,
             f"note de 1 à 10 par déciles de toutes les communes de France ({TIE_RULES['max']})")
+        if c.get("stand_in_notes"):  # where the official value is not published
+            notes = " ; ".join(c["stand_in_notes"])
+            line = columns[c["key"]]
+            columns[c["key"]] = replace(line, method=_join([line.method, notes]))
+            columns[f"estimated_{c['key']}"] = SourceLine(
+                f"estimated_{c['key']}", origin, vintage, notes)
     return columns
 
 

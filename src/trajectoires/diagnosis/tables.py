@@ -69,6 +69,8 @@ def _descriptions(diagnosis: Diagnosis) -> dict[str, str]:
                   f"{criterion['period']})" if criterion["indicator"] else "")
         described[key] = f"{CRITERIA[key].label} ({CRITERIA[key].unit}) ; donnée : {source}"
         described[f"score_{key}"] = f"Score de 1 à 10 (déciles nationaux) : {CRITERIA[key].label}"
+        described[f"estimated_{key}"] = (f"{CRITERIA[key].label} estimé faute de valeur "
+                                         "publiée : vrai (1), ou publié : faux (0)")
     for kind, label in PLACE_KINDS.items():
         described[f"dist_{kind}"] = f"Distance à vol d'oiseau au plus proche lieu ({label}), km"
         described[f"access_{kind}"] = (f"Accessibilité 2SFCA ({label}), lieux pour 10 000 "
@@ -110,6 +112,10 @@ def export_table(diagnosis: Diagnosis) -> pd.DataFrame:
     table["population"] = table["population"].astype("Float64")
     table["rank"] = table["rank"].astype("Float64")
     table["lisa"] = table["lisa"].astype(object)
+    for criterion in diagnosis.criteria:  # which values are estimates (not published)
+        if criterion.get("estimated"):
+            codes = diagnosis.stand_ins.get(criterion["key"], [])
+            table[f"estimated_{criterion['key']}"] = table["code"].isin(codes)
     return table.sort_values(["rank", "code"], na_position="last").reset_index(drop=True)
 
 
