@@ -177,6 +177,34 @@ def test_local_statistics_identical_to_esda_on_a_tiny_grid_with_ties(path):
         _assert_same_as_esda(grid, y, 99, seed)
 
 
+def _esda_moran(weights, y, permutations, seed):
+    """esda.Moran after ``numpy.random.seed(seed)`` (it draws from numpy's global state)."""
+    esda = pytest.importorskip("esda")
+    state = np.random.get_state()
+    try:
+        np.random.seed(seed)
+        return esda.Moran(y, _libpysal_weights(weights), permutations=permutations)
+    finally:
+        np.random.set_state(state)
+
+
+def test_global_moran_identical_to_esda_with_ties(tied_index):
+    """Rows of a 3 × 3 grid at 0, 1, 2: six of esda's 999 shuffles give exactly its I.
+
+    Our sums of a batch of shuffles round unlike esda's; those within rounding
+    distance of the observed I are summed again as esda does (was 0.001, esda 0.007).
+    """
+    grid = queen_weights([box(i % 3, i // 3, i % 3 + 1, i // 3 + 1) for i in range(9)])
+    cases = [(grid, np.repeat([0.0, 1.0, 2.0], 3), 999, 5), (*tied_index, 199, 3)]
+    for weights, y, permutations, seed in cases:
+        theirs = _esda_moran(weights, y, permutations, seed)
+        mine = moran(y, weights, permutations=permutations, rng=seed)
+        assert (mine.statistic, mine.p_sim) == (theirs.I, theirs.p_sim)
+        assert mine.z_sim == pytest.approx(theirs.z_sim, rel=1e-12)
+    grid_sims = _esda_moran(grid, cases[0][1], 999, 5).sim
+    assert (grid_sims == moran(cases[0][1], grid, permutations=999, rng=5).statistic).sum() == 6
+
+
 def test_global_moran_matches_esda(finistere, pysal_finistere):
     theirs = pysal_finistere.moran  # drawn after numpy.random.seed(1)
     mine = moran(finistere.y, finistere.weights, permutations=999, rng=1)

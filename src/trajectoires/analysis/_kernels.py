@@ -112,13 +112,14 @@ def _general_rows(job: _Job, rows: np.ndarray, k: int) -> None:
     The gathered values of ``chunk`` rows at a time (``chunk × P × k``, at most
     ``GATHERED`` floats) are dotted with each row's weights as esda does (``_dot``).
     """
-    z, drawn = job.z, job.table[:, :k]
+    drawn = job.table[:, :k]
+    below, above = job.z[drawn], job.z[drawn + 1]
     permutations = drawn.shape[0]
     acc = np.empty((len(rows), permutations))
     chunk = max(1, GATHERED // (permutations * k))
     for start in range(0, len(rows), chunk):
         part = rows[start:start + chunk]
-        values = np.where(drawn >= part[:, None, None], z[drawn + 1], z[drawn])
+        values = np.where(drawn >= part[:, None, None], above, below)
         weights = job.data[job.indptr[part][:, None] + np.arange(k)]
         acc[start:start + len(part)] = _dot(values, weights[:, :, None])[..., 0]
     _summarise(job, acc.T, rows)
@@ -203,19 +204,29 @@ def _run_tasks(tasks: list[tuple], threads: int | None) -> None:
 
 def moran_permutations(z: np.ndarray, matrix, permutations: int, seed: int,
                        batch: int = 64) -> np.ndarray:
-    """``z_p' W z_p`` for ``permutations`` shuffles ``z_p`` of ``z``.
+    """``z_p' W z_p`` for ``permutations`` shuffles ``z_p`` of ``z`` (row-standardised ``W``).
 
     The shuffles are ``numpy.random.RandomState(seed).permutation(z)``, one after
     the other: the draws of ``esda.Moran`` after ``numpy.random.seed(seed)``.
     The sparse products of a batch run in a second thread while the next batch
-    is drawn (both release the GIL).
+    is drawn (both release the GIL). A batch's products are summed by ``einsum``,
+    which rounds unlike esda's ``(z_p * W z_p).sum()``; the few values that
+    rounding could put on the other side of the observed ``cross_product(z,
+    W)`` (a tie, when values repeat) are computed again as esda does, so
+    that ``>=`` counts as esda counts.
     """
     state = np.random.RandomState(seed)
     sims = np.empty(permutations)
+    observed = cross_product(z, matrix)
+    # |lag_i| <= max|z|: each sum is off the exact one by at most n·eps·max|z|·Σ|z|
+    tolerance = 4.0 * (len(z) + 1) * np.finfo(float).eps * np.abs(z).max() * np.abs(z).sum()
 
     def products(start: int, shuffled: np.ndarray) -> None:
         columns = np.ascontiguousarray(shuffled.T)  # scipy's fast layout for W @ X
-        sims[start:start + len(shuffled)] = np.einsum("ip,ip->p", columns, matrix @ columns)
+        values = np.einsum("ip,ip->p", columns, matrix @ columns)
+        for near in np.flatnonzero(np.abs(values - observed) <= tolerance):
+            values[near] = cross_product(shuffled[near], matrix)
+        sims[start:start + len(shuffled)] = values
 
     buffers = np.empty((2, min(batch, permutations), len(z)))  # two batches in flight
     with ThreadPoolExecutor(1) as pool:
@@ -231,6 +242,11 @@ def moran_permutations(z: np.ndarray, matrix, permutations: int, seed: int,
         for job in pending:
             job.result()
     return sims
+
+
+def cross_product(z: np.ndarray, matrix) -> float:
+    """``z' W z`` with esda's operations (``(z * (W @ z)).sum()``), hence its rounding."""
+    return float((z * (matrix @ z)).sum())
 
 
 def fisher_jenks(x: np.ndarray, k: int) -> np.ndarray:

@@ -162,9 +162,9 @@ def moran(values: object, weights: Weights, *, permutations: int = 999,
     w = weights.row_standardised().sparse
     n = len(y)
     z = y - y.mean()
-    z2 = float(z @ z)
+    z2 = float((z * z).sum())  # esda's operations, so that ties are decided alike
     s0 = float(w.sum())
-    observed = n / s0 * float(z @ (w @ z)) / z2
+    observed = n / s0 * _kernels.cross_product(z, w) / z2
     expected = -1.0 / (n - 1)
     sym = w + w.T
     s1 = float((sym.multiply(sym)).sum()) / 2.0
@@ -174,20 +174,13 @@ def moran(values: object, weights: Weights, *, permutations: int = 999,
     seed = resolve_seed(rng)
     p_sim = z_sim = np.nan
     if permutations:
-        sims = _global_permutations(z, weights.row_standardised(), n / s0 / z2, permutations,
-                                    seed)
+        sims = n / s0 * _kernels.moran_permutations(z, w, permutations, seed) / z2
         larger = int((sims >= observed).sum())
         p_sim = (min(larger, permutations - larger) + 1.0) / (permutations + 1.0)
         z_sim = float((observed - sims.mean()) / sims.std())
     p_norm = math.erfc(abs(z_norm) / math.sqrt(2.0))  # two-sided normal tail
     return Moran(float(observed), expected, float(z_norm), float(p_norm),
                  float(p_sim), float(z_sim), permutations, seed, n)
-
-
-def _global_permutations(z: np.ndarray, weights: Weights, scale: float, permutations: int,
-                         seed: int) -> np.ndarray:
-    """Moran's I of ``permutations`` shuffles of ``z`` (esda's draws for ``seed``)."""
-    return scale * _kernels.moran_permutations(z, weights.sparse, permutations, seed)
 
 
 def local_moran(values: object, weights: Weights, *, permutations: int = 999,
