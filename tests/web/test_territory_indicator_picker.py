@@ -83,6 +83,7 @@ def test_an_indicator_not_loaded_says_so_and_an_unknown_one_is_a_404(client):
     response = client.get(PAGE, params={"indicateur": "ftth_taux"})
     assert response.status_code == 200
     assert "n'est pas chargé pour ce territoire" in response.text
+    assert "Densité de population — Finistère (29)" in response.text  # the density instead
     assert client.get(PAGE, params={"indicateur": "fibre"}).status_code == 404
     legacy = client.get(PAGE, params={"indicateur": "densite"})
     assert "Densité de population — Finistère (29)" in legacy.text

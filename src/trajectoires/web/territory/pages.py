@@ -205,5 +205,5 @@ def territory_page(
                                     if shown.entry.dataset == REFERENCE else None)
         context.update(communes=rows, loaded=loaded, shown=shown, digits=_digits(rows),
                        source=source_line(shown.key, vintage),
-                       map_svg=maps.svg(unit, shown, state) if loaded else None)
+                       map_svg=maps.svg(unit, shown, state))
     return _render(request, "territory/unit.html", context)
