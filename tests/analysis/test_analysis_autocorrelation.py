@@ -73,6 +73,39 @@ def test_paths_agree_on_any_weights():
     np.testing.assert_array_equal(grouped[0], general[0])
 
 
+@pytest.mark.parametrize("equal_weights", [False, True])
+def test_simulated_values_are_esdas_to_the_last_bit(equal_weights):
+    """Each observed value is one of esda's simulated ones: the counts of ``>=`` hold
+    only if every simulated value rounds as esda's stat functions round it."""
+    pytest.importorskip("esda")
+    from esda.getisord import _g_local_crand, _g_local_star_crand
+    from esda.moran import _moran_local_crand
+
+    rng = np.random.default_rng(11)
+    n = 120
+    pairs = {(i, j) for i in range(n) for j in rng.choice(n, 3) if i != j}
+    pairs |= {(j, i) for i, j in pairs}
+    rows, cols = np.array(sorted(pairs)).T
+    indptr = np.r_[0, np.cumsum(np.bincount(rows, minlength=n))]
+    cards = np.diff(indptr)
+    values = (np.repeat(1.0 / cards, cards) if equal_weights
+              else np.where(rng.random(len(rows)) < 0.5, 0.25, rng.random(len(rows))))
+    y = rng.integers(0, 4, n).astype(float)  # four values: ties everywhere
+    table = _kernels.permutation_table(int(cards.max()), n, 99, 5)
+    for kind, stat, self_weight, scaling in [(_kernels.MORAN, _moran_local_crand, 0.0, 1.7),
+                                             (_kernels.G_STAR, _g_local_star_crand, 0.2, y.sum()),
+                                             (_kernels.G_PLAIN, _g_local_crand, 0.0, y.sum())]:
+        sims = np.array([stat(i, y, table, np.r_[self_weight, values[indptr[i]:indptr[i + 1]]],
+                              scaling) for i in range(n)])
+        observed = sims[:, 7]
+        expected = (sims >= observed[:, None]).sum(axis=1)
+        inputs = (y, observed, np.full(n, self_weight), scaling)
+        for grouped in (True, False):
+            larger, *_ = _kernels.local_permutations(kind, inputs, (indptr, cols, values), table,
+                                                     grouped=grouped)
+            np.testing.assert_array_equal(larger, expected)
+
+
 def test_islands_and_tiny_weights_are_not_tested():
     lonely = Weights(np.array(["a", "b", "c"]), np.zeros(4, dtype=np.int64),
                      np.zeros(0, dtype=np.int64), np.zeros(0))
