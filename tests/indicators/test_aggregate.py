@@ -63,7 +63,9 @@ def test_surface_shares_are_weighted_by_area(fixture_reference):
 def test_catalogue_weights_are_declared():
     weights = {i.id: i.weight for i in INDICATORS.values() if i.rule == "weighted_mean"}
     assert {i for i, w in weights.items() if w == "area"} == {
-        "arcep_part_surf_4g", "arcep_taux_non_4g_surf"}
+        "arcep_part_surf_4g", "arcep_taux_non_4g_surf", "arcep_part_surf_4g_meilleur_op",
+        "arcep_taux_non_4g_surf_meilleur_op",
+        *(f"arcep_part_surf_4g_{op}" for op in ("dig", "fre", "oc", "omt", "ora", "smr", "srr"))}
     with pytest.raises(ValueError, match="weight"):
         type(INDICATORS["arcep_part_pop_4g"])("x", "x", "%", "weighted_mean", "arcep-mobile",
                                               weight="surface")
