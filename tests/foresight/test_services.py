@@ -233,3 +233,17 @@ def test_a_pseudonym_whose_folded_form_is_longer_is_accepted(database: Database)
     assert joined.participant.pseudonym == "ß" * 21
     with database.sessionmaker() as s, pytest.raises(ConflictError, match="déjà pris"):
         participation.join_workshop(s, ws.join_code, "ẞ" * 21)  # capital sharp s
+
+
+def test_a_statement_already_posted_is_refused_naming_it(database: Database) -> None:
+    """An exact duplicate was accepted; case, accents, spaces and punctuation do not count."""
+    ws = f.workshop(database)
+    first = f.join(database, ws, "Lou").participant
+    second = f.join(database, ws, "Max").participant
+    with database.sessionmaker() as s:
+        participation.post_statement(s, first, "Un lieu de médiation par canton.")
+    with database.sessionmaker() as s, pytest.raises(ConflictError) as refused:
+        participation.post_statement(s, second, "  un LIEU de mediation, par canton !")
+    assert "existe déjà : « Un lieu de médiation par canton. »" in str(refused.value)
+    with database.sessionmaker() as s:
+        participation.post_statement(s, second, "Un lieu de médiation par commune")

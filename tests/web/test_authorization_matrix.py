@@ -102,7 +102,7 @@ ROUTES = (
                                                        "what": "Deux agents", "by": "2027-01"}}),
     # -- the debate's JSON API ----------------------------------------------------------------
     Route("api statement", "POST", API + "/statements", "debate", "open",
-          (403, 201, 403, 403, 403), lambda s: {"text": "Un lieu de médiation par canton"}),
+          (403, 201, 403, 403, 403), lambda s: {"text": "Une permanence numérique au marché"}),
     Route("api vote", "POST", API + "/statements/{c}/vote", "debate", "open", PARTICIPANT_ONLY,
           lambda s: {"value": 1}),
     # -- drafts: another facilitator's draft is unknown ---------------------------------------

@@ -19,6 +19,8 @@ MESSAGES: dict[str, str] = {
     "phase_refuses_votes": "L'atelier n'accepte pas de votes en ce moment ({phase}).",
     "empty_pseudonym": "Le pseudonyme est vide.",
     "pseudonym_too_long": "Le pseudonyme dépasse {limit} caractères ({length} reçus).",
+    "duplicate_statement": "Cette proposition existe déjà : « {text} ». Votez pour elle plutôt "
+    "que de la publier à nouveau.",
     "duplicate_pseudonym": "Le pseudonyme « {pseudonym} » est déjà pris dans cet atelier.",
     "empty_statement": "La proposition est vide.",
     "statement_too_long": "La proposition dépasse {limit} caractères ({length} reçus).",

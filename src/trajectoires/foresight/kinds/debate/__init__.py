@@ -5,6 +5,14 @@ matrix by :mod:`trajectoires.collective` in :mod:`.opinions` (imported on use: t
 manifest stays light), which also exports the four Pol.is files.
 """
 
+import re
+import unicodedata
+from typing import Any
+
+from sqlalchemy import select
+
+from trajectoires.foresight.contributions import CheckContext
+from trajectoires.foresight.errors import ConflictError
 from trajectoires.foresight.kinds.manifest import (
     CLOSED,
     DRAFT,
@@ -14,9 +22,35 @@ from trajectoires.foresight.kinds.manifest import (
     Phase,
     WorkshopKind,
 )
-from trajectoires.foresight.models import STATEMENT_MAX_LENGTH
+from trajectoires.foresight.models import STATEMENT_MAX_LENGTH, VISIBLE, Contribution
 
-__all__ = ["KIND"]
+__all__ = ["KIND", "statement_key"]
+
+
+def statement_key(text: str) -> str:
+    """Return what two statements share when they say the same thing in other typing.
+
+    Case, accents, spaces and punctuation do not count:
+
+    >>> statement_key("Un lieu de médiation, par canton !")
+    'un lieu de mediation par canton'
+    >>> statement_key("un LIEU de  mediation par canton")
+    'un lieu de mediation par canton'
+    """
+    folded = unicodedata.normalize("NFKD", text.casefold())
+    bare = "".join(ch for ch in folded if not unicodedata.combining(ch))
+    return " ".join(re.findall(r"\w+", bare))
+
+
+def check_statement(context: CheckContext, payload: dict[str, Any]) -> None:
+    """Refuse a statement already posted (visible) in the workshop, naming the existing one."""
+    key = statement_key(payload.get("text") or "")
+    rows = context.session.execute(select(Contribution.id, Contribution.text).where(
+        Contribution.workshop_id == context.workshop.id, Contribution.type == "statement",
+        Contribution.status == VISIBLE))
+    for statement_id, text in rows:
+        if statement_id != context.editing_id and statement_key(text or "") == key:
+            raise ConflictError("duplicate_statement", text=text, id=statement_id)
 
 
 def _build_example(session, facilitator_id, territory):  # noqa: ANN001, ANN202
@@ -32,6 +66,7 @@ STATEMENT = ContributionType(
     title_field="text",
     plural="propositions",
     votable=True,
+    check=check_statement,
 )
 
 KIND = WorkshopKind(
