@@ -116,7 +116,7 @@ def _general_rows(job: _Job, rows: np.ndarray, k: int) -> None:
     below, above = job.z[drawn], job.z[drawn + 1]
     permutations = drawn.shape[0]
     acc = np.empty((len(rows), permutations))
-    chunk = max(1, GATHERED // (permutations * k))
+    chunk = max(1, GATHERED // max(permutations * k, 1))
     for start in range(0, len(rows), chunk):
         part = rows[start:start + chunk]
         values = np.where(drawn >= part[:, None, None], above, below)
