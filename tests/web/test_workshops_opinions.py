@@ -4,11 +4,14 @@ from __future__ import annotations
 
 import asyncio
 import io
+import re
 import threading
 import time
 import zipfile
+from datetime import datetime
 from functools import partial
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import httpx
 import numpy as np
@@ -112,6 +115,9 @@ def test_facilitator_sees_meta_and_exports_polis(
     html = " ".join(client.get(f"/ateliers/{slug}/animer").text.split())
     assert "Carte des opinions" in html and 'id="opinions-meta"' in html
     assert "128 votes de 16 participants" in html and 'id="export-polis"' in html
+    computed = datetime.fromisoformat(re.search(r'data-computed-at="([^"]+)"', html).group(1))
+    paris = computed.astimezone(ZoneInfo("Europe/Paris")).strftime("%H:%M:%S")
+    assert f"à {paris} (" in html and " UTC" not in html  # the hall's time, not UTC
     response = client.get(f"/ateliers/{slug}/export/polis.zip")
     assert response.status_code == 200 and response.headers["content-type"] == "application/zip"
     zipfile.ZipFile(io.BytesIO(response.content)).extractall(tmp_path)

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 from fastapi.templating import Jinja2Templates
 
@@ -24,9 +26,26 @@ def format_int(value: int | float | None) -> str:
     return f"{round(value):,}".replace(",", "\u202f")
 
 
+PARIS = ZoneInfo("Europe/Paris")
+"""Times are shown as the people in the room read them (metropolitan France)."""
+
+
+def paris_time(moment: datetime, pattern: str = "%H:%M:%S") -> str:
+    """Format an aware time in Europe/Paris (winter UTC+1, summer UTC+2).
+
+    >>> from datetime import UTC
+    >>> paris_time(datetime(2026, 12, 2, 9, 30, tzinfo=UTC))
+    '10:30:00'
+    >>> paris_time(datetime(2026, 7, 1, 9, 30, tzinfo=UTC))
+    '11:30:00'
+    """
+    return moment.astimezone(PARIS).strftime(pattern)
+
+
 def make_templates() -> Jinja2Templates:
     """Build the template environment shared by every page."""
     templates = Jinja2Templates(directory=str(TEMPLATES_DIR))
     templates.env.globals["csrf_token"] = csrf_token
     templates.env.filters["int_fr"] = format_int
+    templates.env.filters["heure"] = paris_time
     return templates
