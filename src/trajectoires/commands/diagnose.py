@@ -87,6 +87,7 @@ def _compute_and_write(err: Console, settings: Settings, ref, unit, output: Path
 
     from trajectoires.db import create_database, migrate
     from trajectoires.diagnosis import diagnose as compute
+    from trajectoires.diagnosis.maps import map_outlines
     from trajectoires.diagnosis.report import write_report
 
     database = create_database(settings.database_url)
@@ -99,8 +100,8 @@ def _compute_and_write(err: Console, settings: Settings, ref, unit, output: Path
         def report(message: str, done: float) -> None:
             bar.update(task, completed=done, description=message)
 
-        # the outlines are read from disk while the diagnosis is computed
-        outlines = pool.submit(ref.commune_geometries, ref.communes_of(unit).index)
+        # the outlines (in the territory's own projection) are read while the diagnosis is computed
+        outlines = pool.submit(map_outlines, ref, ref.communes_of(unit).index)
         with database.session() as session:
             result = compute(session, ref, unit, cache_dir=settings.workspace / "analysis",
                              seed=seed, permutations=permutations, progress=report, **options)

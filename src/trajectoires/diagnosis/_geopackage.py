@@ -62,12 +62,15 @@ def layer_crs(codes: Sequence[str]) -> str:
 
 def _outlines(ref: Reference, codes: list[str], crs: str,
               geometries: np.ndarray | None) -> np.ndarray:
-    """Outlines of ``codes`` in ``crs`` (``geometries``: their Lambert-93 ones, if read)."""
-    if crs == LAMBERT_93:
-        return np.asarray(ref.commune_geometries(codes) if geometries is None else geometries,
-                          dtype=object)
-    return np.asarray(ref.commune_geometries(codes, crs=WGS84 if crs == WGS84 else "local"),
-                      dtype=object)
+    """Outlines of ``codes`` in ``crs`` (``geometries``: the maps' ones, if read).
+
+    The maps are drawn in the layer's CRS, except when the communes span
+    several projections (the maps in Lambert-93, the layer in WGS 84).
+    """
+    if geometries is not None and crs != WGS84:
+        return np.asarray(geometries, dtype=object)
+    read_as = crs if crs in (LAMBERT_93, WGS84) else "local"
+    return np.asarray(ref.commune_geometries(codes, crs=read_as), dtype=object)
 
 
 def _blobs(geometries: np.ndarray, srs_id: int) -> tuple[list[bytes | None], np.ndarray]:
@@ -100,9 +103,10 @@ def write_geopackage(ref: Reference, table: pd.DataFrame, path: Path,
     """Write ``table`` with the commune outlines as a GeoPackage layer in their own CRS.
 
     The CRS is :func:`layer_crs` of ``table["code"]``. ``geometries`` are the
-    Lambert-93 outlines of the rows of ``table``, if already read: used as they
-    are when the layer is in Lambert-93, else the outlines are read from
-    ``ref`` in the layer's CRS. The file is written with :mod:`sqlite3`
+    outlines of the rows of ``table`` in the maps' projection
+    (:func:`trajectoires.diagnosis.maps.map_crs`), if already read: used as
+    they are when the layer is in that projection, else the outlines are read
+    from ``ref`` in the layer's CRS. The file is written with :mod:`sqlite3`
     following the OGC GeoPackage 1.3 encoding standard (OGC 12-128r18): the
     required metadata tables, layer ``communes`` of ``MULTIPOLYGON``, numbers
     as ``REAL`` and text as ``TEXT``; no spatial index (optional in the

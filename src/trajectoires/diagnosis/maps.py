@@ -4,6 +4,11 @@ A thin user of :mod:`trajectoires.render`: this module only says what each map
 shows (which column, which classes, which French labels and colours); the
 renderer draws them all. The outlines are read and simplified once per
 diagnosis (:func:`build_maps`) and shared by every map.
+
+A territory is drawn in its own projection (:func:`map_crs`): Lambert-93 in
+metropolitan France, the official UTM projection of its DROM overseas (in
+Lambert-93 La Réunion would be turned by about 38°, north pointing left); the
+places are projected the same way from their longitude and latitude.
 """
 
 from __future__ import annotations
@@ -15,14 +20,16 @@ from typing import TYPE_CHECKING
 import numpy as np
 import pandas as pd
 
-from trajectoires.territory import GEOMETRY_SOURCE, Reference
+from trajectoires.diagnosis._geopackage import layer_crs
+from trajectoires.territory import GEOMETRY_SOURCE, LAMBERT_93, WGS84, Reference
 
 if TYPE_CHECKING:
     from trajectoires.diagnosis.compute import Diagnosis
     from trajectoires.render import Category, Outlines
 
 __all__ = ["DISTANCE_BANDS", "LISA_CLASSES", "DiagnosisMaps", "access_map", "build_maps",
-           "cluster_map", "distance_bands", "fragility_map", "picked_map"]
+           "cluster_map", "distance_bands", "fragility_map", "map_crs", "map_outlines",
+           "picked_map"]
 
 LISA_CLASSES: dict[str, tuple[str, str, str | None]] = {
     "high-high": ("#ca0020", "Foyer de fragilité (fort entouré de fort)", None),
@@ -76,11 +83,34 @@ class DiagnosisMaps:
     access: dict[str, str]
 
 
+def map_crs(codes: Sequence[str]) -> str:
+    """Projection the maps of the communes ``codes`` are drawn in.
+
+    That of their GeoPackage layer (:func:`~trajectoires.diagnosis._geopackage.layer_crs`):
+    Lambert-93 in metropolitan France, the official UTM projection of one
+    DROM; Lambert-93 when they span several (France as a whole, as drawn so far).
+
+    >>> map_crs(["29019"]), map_crs(["97411"]), map_crs(["97101", "97209"])
+    ('EPSG:2154', 'EPSG:2975', 'EPSG:5490')
+    >>> map_crs(["29019", "97411"])
+    'EPSG:2154'
+    """
+    crs = layer_crs(codes)
+    return LAMBERT_93 if crs == WGS84 else crs
+
+
+def map_outlines(ref: Reference, codes: Sequence[str]) -> np.ndarray:
+    """Outlines of the communes ``codes`` in :func:`map_crs` (None when unknown)."""
+    codes = list(codes)
+    crs = map_crs(codes)
+    return ref.commune_geometries(codes, crs=LAMBERT_93 if crs == LAMBERT_93 else "local")
+
+
 def _outlines(ref: Reference, table: pd.DataFrame) -> Outlines | None:
     """Outlines of the communes of ``table``, simplified once for all maps (None: none)."""
     from trajectoires.render import prepare_outlines
 
-    geometries = ref.commune_geometries(table.index)
+    geometries = map_outlines(ref, table.index)
     if all(g is None for g in geometries):
         return None
     return prepare_outlines(geometries)
@@ -163,7 +193,7 @@ def access_map(ref: Reference, table: pd.DataFrame, unit_name: str, kind: str, *
 
     The bands (:func:`distance_bands`) have the threshold ``beyond_km`` as a bound.
     """
-    from trajectoires.render import Category, PointLayer
+    from trajectoires.render import Category
 
     column = f"dist_{kind}"
     if column not in table or table[column].isna().all():
@@ -177,9 +207,7 @@ def access_map(ref: Reference, table: pd.DataFrame, unit_name: str, kind: str, *
         text = (f"plus de {_km(low)} km" if high == float("inf")
                 else f"de {_km(low)} à {_km(high)} km")
         classes.append(Category(_band_key(low, high), text, colour, pattern))
-    located = places.dropna(subset=["x", "y"])
-    names = located["name"].astype(str).to_list() if "name" in located else None
-    points = PointLayer(located[["x", "y"]].to_numpy(dtype=float), label, names)
+    points = _place_points(places, map_crs(table.index), label)
     return _categorical(ref, table, bands.tolist(), classes=classes, outlines=outlines,
                         svg_id=f"carte-acces-{kind}", points=points,
                         legend_title=f"Distance au plus proche lieu (seuil : {_km(beyond_km)} km)",
@@ -187,12 +215,31 @@ def access_map(ref: Reference, table: pd.DataFrame, unit_name: str, kind: str, *
                         title=f"Distance au plus proche lieu ({label}) — {unit_name}")
 
 
+def _place_points(places: pd.DataFrame, crs: str, label: str):  # noqa: ANN202 (PointLayer)
+    """Place points in ``crs``: Lambert-93 ``x``, ``y`` as they are, else from ``lon``, ``lat``."""
+    from trajectoires.render import PointLayer
+
+    if crs == LAMBERT_93 or "lon" not in places:
+        located = places.dropna(subset=["x", "y"])
+        xy = located[["x", "y"]].to_numpy(dtype=float)
+    else:
+        from pyproj import Transformer
+
+        located = places.dropna(subset=["lon", "lat"])
+        lonlat = located[["lon", "lat"]].to_numpy(dtype=float)
+        to_map = Transformer.from_crs(WGS84, crs, always_xy=True)
+        xy = np.column_stack(to_map.transform(lonlat[:, 0], lonlat[:, 1]))
+    names = located["name"].astype(str).to_list() if "name" in located else None
+    return PointLayer(xy, label, names)
+
+
 def build_maps(ref: Reference, diagnosis: Diagnosis,
                geometries: Sequence | np.ndarray | None = None) -> DiagnosisMaps:
     """Draw the fragility, cluster and access maps of ``diagnosis``.
 
-    The outlines (``geometries``, aligned with ``diagnosis.communes``; read
-    from ``ref`` when not given) are simplified once and shared by every map.
+    The outlines (``geometries``, aligned with ``diagnosis.communes``, in
+    :func:`map_crs`; :func:`map_outlines` when not given) are simplified once
+    and shared by every map.
     """
     from trajectoires.render import prepare_outlines
 

@@ -18,14 +18,14 @@ import numpy as np
 import pandas as pd
 
 from trajectoires.analysis.fragility import TIE_RULES
-from trajectoires.diagnosis._geopackage import write_geopackage
+from trajectoires.diagnosis._geopackage import layer_crs, write_geopackage
 from trajectoires.diagnosis.compute import Diagnosis
-from trajectoires.diagnosis.maps import DiagnosisMaps, build_maps
+from trajectoires.diagnosis.maps import DiagnosisMaps, build_maps, map_crs, map_outlines
 from trajectoires.diagnosis.options import CORRECTIONS
 from trajectoires.diagnosis.provenance import source_lines, tie_effects
 from trajectoires.diagnosis.tables import dictionary, export_table, ranked_rows
 from trajectoires.render._french import format_number
-from trajectoires.territory import Reference
+from trajectoires.territory import CRS_NAMES, Reference
 
 __all__ = ["REPORT_FILES", "ReportFiles", "build_maps", "render_body", "render_html",
            "write_geojson", "write_geopackage", "write_report"]
@@ -100,8 +100,10 @@ def render_html(diagnosis: Diagnosis, maps: DiagnosisMaps, *, standalone: bool =
     """Render the HTML report (a full document; the CSS inline when ``standalone``)."""
     env = _environment()
     css = (TEMPLATES / "report.css").read_text(encoding="utf-8") if standalone else ""
+    crs = layer_crs(list(diagnosis.communes.index))
     return env.get_template("report.html").render(
-        **_context(diagnosis, maps), css=css, files=REPORT_FILES)
+        **_context(diagnosis, maps), css=css, files=REPORT_FILES,
+        gpkg_crs=f"{CRS_NAMES[crs]}, {crs}")
 
 
 def render_body(diagnosis: Diagnosis, maps: DiagnosisMaps) -> str:
@@ -122,7 +124,8 @@ def write_report(ref: Reference, diagnosis: Diagnosis, output: Path, progress=No
                  geometries: np.ndarray | None = None) -> ReportFiles:
     """Write the report and the exports of ``diagnosis`` into ``output``.
 
-    The outlines (Lambert-93, aligned with ``diagnosis.communes``) are read
+    The outlines (aligned with ``diagnosis.communes``, in the maps'
+    projection: :func:`~trajectoires.diagnosis.maps.map_outlines`) are read
     once, unless given as ``geometries``: every map and both geographic
     exports use them.
     """
@@ -131,7 +134,7 @@ def write_report(ref: Reference, diagnosis: Diagnosis, output: Path, progress=No
     step = progress or (lambda message, done: None)
     step("Cartes", 0.85)
     if geometries is None:
-        geometries = ref.commune_geometries(diagnosis.communes.index)
+        geometries = map_outlines(ref, diagnosis.communes.index)
     elif len(geometries) != len(diagnosis.communes):
         raise ValueError(f"geometries : {len(diagnosis.communes)} contours attendus (un par "
                          f"commune du diagnostic), reçu {len(geometries)}")
@@ -172,13 +175,6 @@ def _plain_columns(table: pd.DataFrame) -> dict[str, np.ndarray]:
     return columns
 
 
-def _lambert(ref: Reference, table: pd.DataFrame, geometries: np.ndarray | None) -> np.ndarray:
-    """Lambert-93 outlines of the rows of ``table`` (given, or read from ``ref``)."""
-    if geometries is None:
-        geometries = ref.commune_geometries(table["code"])
-    return np.asarray(geometries, dtype=object)
-
-
 def _rows(table: pd.DataFrame) -> tuple[list[str], list[tuple]]:
     """Column names and rows of ``table`` as plain Python values (None when missing)."""
     columns = _plain_columns(table)
@@ -195,18 +191,22 @@ def write_geojson(ref: Reference, table: pd.DataFrame, path: Path,
                   geometries: np.ndarray | None = None) -> None:
     """Write ``table`` with the commune outlines as GeoJSON (WGS84, RFC 7946).
 
-    ``geometries`` are the Lambert-93 outlines of the rows of ``table``, if
-    already read. The geometries' text comes from GEOS as it is (no parsing
-    back into Python), at 10⁻⁶ degree precision.
+    ``geometries`` are the outlines of the rows of ``table`` in the maps'
+    projection (:func:`~trajectoires.diagnosis.maps.map_crs`), if already
+    read: taken back to WGS 84 (one column read, not two). The geometries'
+    text comes from GEOS as it is (no parsing back into Python), at 10⁻⁶
+    degree precision.
     """
     import shapely
     from pyproj import Transformer
 
-    # back from the Lambert-93 outlines the maps already read (one column read, not two)
-    to_wgs84 = Transformer.from_crs("EPSG:2154", "EPSG:4326", always_xy=True)
-    geometries = _lambert(ref, table, geometries)
-    geometries = shapely.transform(geometries, lambda xy: np.column_stack(
-        to_wgs84.transform(xy[:, 0], xy[:, 1])))
+    codes = [str(code) for code in table["code"]]
+    if geometries is None:
+        geometries = ref.commune_geometries(codes, crs="EPSG:4326")
+    else:
+        to_wgs84 = Transformer.from_crs(map_crs(codes), "EPSG:4326", always_xy=True)
+        geometries = shapely.transform(np.asarray(geometries, dtype=object), lambda xy: (
+            np.column_stack(to_wgs84.transform(xy[:, 0], xy[:, 1]))))
     texts = shapely.to_geojson(shapely.set_precision(geometries, 1e-6)).tolist()
     names, rows = _rows(table)
     features = ",\n".join(
