@@ -20,7 +20,13 @@ import pandas as pd
 from trajectoires.analysis.fragility import TIE_RULES
 from trajectoires.diagnosis._geopackage import layer_crs, write_geopackage
 from trajectoires.diagnosis.compute import Diagnosis
-from trajectoires.diagnosis.maps import DiagnosisMaps, build_maps, map_crs, map_outlines
+from trajectoires.diagnosis.maps import (
+    DiagnosisMaps,
+    build_maps,
+    map_crs,
+    map_outlines,
+    transformer,
+)
 from trajectoires.diagnosis.options import CORRECTIONS
 from trajectoires.diagnosis.provenance import source_lines, tie_effects
 from trajectoires.diagnosis.tables import dictionary, export_table, ranked_rows
@@ -198,13 +204,12 @@ def write_geojson(ref: Reference, table: pd.DataFrame, path: Path,
     degree precision.
     """
     import shapely
-    from pyproj import Transformer
 
     codes = [str(code) for code in table["code"]]
     if geometries is None:
         geometries = ref.commune_geometries(codes, crs="EPSG:4326")
     else:
-        to_wgs84 = Transformer.from_crs(map_crs(codes), "EPSG:4326", always_xy=True)
+        to_wgs84 = transformer(map_crs(codes), "EPSG:4326")
         geometries = shapely.transform(np.asarray(geometries, dtype=object), lambda xy: (
             np.column_stack(to_wgs84.transform(xy[:, 0], xy[:, 1]))))
     texts = shapely.to_geojson(shapely.set_precision(geometries, 1e-6)).tolist()
