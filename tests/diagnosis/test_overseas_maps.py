@@ -148,3 +148,47 @@ def test_territory_map_of_la_reunion_has_north_up(territory_reference):
 
     ref = territory_reference
     assert_north_up(commune_map(ref, ref.resolve("974"), "population").svg, ref)
+
+
+def test_drom_drawn_as_insets_beside_metropolitan_france(diagnoses, territory_reference,
+                                                          tmp_path):
+    """A map spanning metropolitan France and the DROM draws each DROM in its inset.
+
+    In Lambert-93 La Réunion lies 10,000 km east of Brest and Guyane 7,000 km
+    west: the Finistère would be a speck. In its inset each DROM keeps north up.
+    """
+    from trajectoires.diagnosis.maps import access_map, fragility_map
+    from trajectoires.diagnosis.report import write_geojson
+
+    ref = territory_reference
+    parts = [diagnoses[code].communes for code in ("29", "974", "973")]
+    table = pd.concat(parts)
+    drawn = drawn_centres(fragility_map(ref, table, "trois territoires"))
+    width = drawn["x"].max() - drawn["x"].min()
+    finistere = drawn.loc[parts[0].index]
+    assert finistere["x"].max() - finistere["x"].min() > 0.2 * width
+    for part in parts:
+        svg_paths = drawn.loc[part.index]
+        true = lonlat_centres(ref, part.index)
+        assert svg_paths["y"].idxmin() == true["lat"].idxmax()
+        assert svg_paths["x"].idxmax() == true["lon"].idxmax()
+        assert svg_paths["x"].corr(true["lon"], method="spearman") > 0.9
+    # the places of both DROM are drawn in their insets, on their communes
+    result = diagnoses["974"]
+    for item in result.access:
+        places = result.places[item.kind]
+        svg = access_map(ref, table, "trois territoires", item.kind, label=item.label,
+                         places=places)
+        inside = places["commune_code"].isin(table.index).sum()
+        assert svg.count("<circle") >= inside
+    # the GeoJSON stays in longitude and latitude, not in the insets
+    rows = table.reset_index(names="code")[["code"]]
+    path = tmp_path / "mixed.geojson"
+    write_geojson(ref, rows, path, np.full(len(rows), None, dtype=object))
+    import json
+
+    import shapely
+    features = json.loads(path.read_text(encoding="utf-8"))["features"]
+    assert shapely.total_bounds(shapely.from_geojson(
+        [json.dumps(f["geometry"]) for f in features])).round(0).tolist() == [-55.0, -21.0,
+                                                                               56.0, 49.0]

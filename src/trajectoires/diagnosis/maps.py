@@ -22,7 +22,7 @@ import numpy as np
 import pandas as pd
 
 from trajectoires.diagnosis._geopackage import layer_crs
-from trajectoires.territory import GEOMETRY_SOURCE, LAMBERT_93, WGS84, Reference
+from trajectoires.territory import GEOMETRY_SOURCE, LAMBERT_93, LOCAL_CRS, WGS84, Reference
 
 if TYPE_CHECKING:
     from trajectoires.diagnosis.compute import Diagnosis
@@ -89,7 +89,8 @@ def map_crs(codes: Sequence[str]) -> str:
 
     That of their GeoPackage layer (:func:`~trajectoires.diagnosis._geopackage.layer_crs`):
     Lambert-93 in metropolitan France, the official UTM projection of one
-    DROM; Lambert-93 when they span several (France as a whole, as drawn so far).
+    DROM; Lambert-93 when they span several (France as a whole), each DROM
+    then drawn in its own projection in an inset (:mod:`._insets`).
 
     >>> map_crs(["29019"]), map_crs(["97411"]), map_crs(["97101", "97209"])
     ('EPSG:2154', 'EPSG:2975', 'EPSG:5490')
@@ -115,11 +116,31 @@ def transformer(source: str, target: str):  # noqa: ANN201 (pyproj is imported l
     return Transformer.from_crs(source, target, always_xy=True)
 
 
+def _overseas(codes: Sequence[str]) -> np.ndarray:
+    """Département of each overseas commune of ``codes`` (971…976), else ``""``."""
+    return np.array([code[:3] if code[:3] in LOCAL_CRS else "" for code in map(str, codes)],
+                    dtype=object)
+
+
 def map_outlines(ref: Reference, codes: Sequence[str]) -> np.ndarray:
-    """Outlines of the communes ``codes`` in :func:`map_crs` (None when unknown)."""
+    """Outlines of the communes ``codes`` in :func:`map_crs` (None when unknown).
+
+    When they span several projections, the DROM are in their insets
+    (:func:`._insets.inset_geometries`).
+    """
     codes = list(codes)
-    crs = map_crs(codes)
-    return ref.commune_geometries(codes, crs=LAMBERT_93 if crs == LAMBERT_93 else "local")
+    if map_crs(codes) != LAMBERT_93:
+        return ref.commune_geometries(codes, crs="local")
+    outlines = ref.commune_geometries(codes)
+    departements = _overseas(codes)
+    overseas = departements != ""
+    if overseas.any():
+        from trajectoires.diagnosis._insets import inset_geometries
+
+        local = np.full(len(codes), None, dtype=object)
+        local[overseas] = ref.commune_geometries(np.asarray(codes)[overseas], crs="local")
+        outlines = inset_geometries(outlines, local, departements)
+    return outlines
 
 
 def _outlines(ref: Reference, table: pd.DataFrame) -> Outlines | None:
@@ -223,7 +244,7 @@ def access_map(ref: Reference, table: pd.DataFrame, unit_name: str, kind: str, *
         text = (f"plus de {_km(low)} km" if high == float("inf")
                 else f"de {_km(low)} à {_km(high)} km")
         classes.append(Category(_band_key(low, high), text, colour, pattern))
-    points = _place_points(places, map_crs(table.index), label)
+    points = _place_points(places, table.index, label)
     return _categorical(ref, table, bands.tolist(), classes=classes, outlines=outlines,
                         svg_id=f"carte-acces-{kind}", points=points,
                         legend_title=f"Distance au plus proche lieu (seuil : {_km(beyond_km)} km)",
@@ -231,13 +252,26 @@ def access_map(ref: Reference, table: pd.DataFrame, unit_name: str, kind: str, *
                         title=f"Distance au plus proche lieu ({label}) — {unit_name}")
 
 
-def _place_points(places: pd.DataFrame, crs: str, label: str):  # noqa: ANN202 (PointLayer)
-    """Place points in ``crs``: Lambert-93 ``x``, ``y`` as they are, else from ``lon``, ``lat``."""
+def _place_points(places: pd.DataFrame, codes: Sequence[str],
+                  label: str):  # noqa: ANN202 (PointLayer)
+    """Place points in the maps' projection of the communes ``codes``.
+
+    Lambert-93 ``x``, ``y`` as they are; in a DROM (its projection, or its
+    inset) projected from ``lon``, ``lat``.
+    """
     from trajectoires.render import PointLayer
 
+    crs = map_crs(codes)
     if crs == LAMBERT_93 or "lon" not in places:
         located = places.dropna(subset=["x", "y"])
         xy = located[["x", "y"]].to_numpy(dtype=float)
+        if "lon" in places and "commune_code" in places and (_overseas(codes) != "").any():
+            from trajectoires.diagnosis._insets import inset_points
+
+            located = places.dropna(subset=["lon", "lat"])
+            xy = inset_points(located[["x", "y"]].to_numpy(dtype=float),
+                              located[["lon", "lat"]].to_numpy(dtype=float),
+                              _overseas(located["commune_code"].astype(str)))
     else:
         located = places.dropna(subset=["lon", "lat"])
         lonlat = located[["lon", "lat"]].to_numpy(dtype=float)

@@ -199,14 +199,15 @@ def write_geojson(ref: Reference, table: pd.DataFrame, path: Path,
 
     ``geometries`` are the outlines of the rows of ``table`` in the maps'
     projection (:func:`~trajectoires.diagnosis.maps.map_crs`), if already
-    read: taken back to WGS 84 (one column read, not two). The geometries'
+    read: taken back to WGS 84 (one column read, not two), unless they span
+    several projections (the DROM drawn in insets). The geometries'
     text comes from GEOS as it is (no parsing back into Python), at 10⁻⁶
     degree precision.
     """
     import shapely
 
     codes = [str(code) for code in table["code"]]
-    if geometries is None:
+    if geometries is None or layer_crs(codes) == "EPSG:4326":  # the maps' DROM are insets
         geometries = ref.commune_geometries(codes, crs="EPSG:4326")
     else:
         to_wgs84 = transformer(map_crs(codes), "EPSG:4326")
