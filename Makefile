@@ -37,12 +37,15 @@ chromium:
 lint: $(STAMP)
 	$(BIN)/ruff check src tests bench
 
+# Both cores: pytest-xdist, each test file whole on one worker (module fixtures built once).
+XDIST ?= -n 2 --dist loadfile
+
 test-sqlite: $(STAMP) $(NODE_STAMP) chromium
-	$(BIN)/pytest
+	$(BIN)/pytest $(XDIST)
 
 # Every test that touches the database runs again on PostgreSQL; a skipped one fails the run.
 test-postgres: $(STAMP) $(NODE_STAMP) chromium
-	TRAJECTOIRES_TEST_DATABASE_URL=$(PG_TEST_URL) $(BIN)/pytest -o addopts="" -ra --strict-markers -m db --no-db-skips tests
+	TRAJECTOIRES_TEST_DATABASE_URL=$(PG_TEST_URL) $(BIN)/pytest $(XDIST) -o addopts="" -ra --strict-markers -m db --no-db-skips tests
 
 test: lint test-sqlite test-postgres
 
