@@ -18,6 +18,7 @@ import numpy as np
 import pandas as pd
 
 from trajectoires.analysis.fragility import TIE_RULES
+from trajectoires.csv_cells import neutralise_frame
 from trajectoires.diagnosis._geopackage import layer_crs, write_geopackage
 from trajectoires.diagnosis.compute import Diagnosis
 from trajectoires.diagnosis.maps import (
@@ -153,12 +154,14 @@ def write_report(ref: Reference, diagnosis: Diagnosis, output: Path, progress=No
     by_code = dict(zip(diagnosis.communes.index, geometries, strict=True))
     ranked_outlines = np.array([by_code.get(code) for code in table["code"]], dtype=object)
     csv_path = _atomic(output / "communes.csv",
-                       lambda p: table.to_csv(p, index=False, encoding="utf-8"))
-    _atomic(output / "dictionnaire.csv", lambda p: dictionary(table, diagnosis).to_csv(
-        p, index=False, encoding="utf-8"))
+                       lambda p: neutralise_frame(table).to_csv(p, index=False,
+                                                                encoding="utf-8"))
+    _atomic(output / "dictionnaire.csv", lambda p: neutralise_frame(
+        dictionary(table, diagnosis)).to_csv(p, index=False, encoding="utf-8"))
     comparison = pd.DataFrame(diagnosis.comparison)
     comp_path = _atomic(output / "comparaison.csv",
-                        lambda p: comparison.to_csv(p, index=False, encoding="utf-8"))
+                        lambda p: neutralise_frame(comparison).to_csv(p, index=False,
+                                                                     encoding="utf-8"))
     geojson = _atomic(output / "communes.geojson",
                       lambda p: write_geojson(ref, table, p, ranked_outlines))
     gpkg = _atomic(output / "communes.gpkg",
