@@ -143,11 +143,12 @@ def test_geojson_of_la_reunion_in_wgs84(diagnoses, territory_reference, tmp_path
     assert np.allclose(shapely.bounds(ours), shapely.bounds(theirs), atol=2e-6)
 
 
-def test_territory_map_of_la_reunion_has_north_up(territory_reference):
+@pytest.mark.parametrize("code", ["974", "973", "971"])
+def test_territory_map_has_north_up(territory_reference, code):
     from trajectoires.render import commune_map
 
     ref = territory_reference
-    assert_north_up(commune_map(ref, ref.resolve("974"), "population").svg, ref)
+    assert_north_up(commune_map(ref, ref.resolve(code), "population").svg, ref)
 
 
 def test_drom_drawn_as_insets_beside_metropolitan_france(diagnoses, territory_reference,
