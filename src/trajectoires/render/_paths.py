@@ -23,7 +23,7 @@ _DEGREE_LIMIT = 360.0
 
 @dataclass(frozen=True)
 class MapFrame:
-    """Affine mapping from Lambert-93 metres to the SVG grid.
+    """Affine mapping from projected metres (Lambert-93, or a DROM's UTM) to the SVG grid.
 
     ``x_grid = (x - x_min) * scale`` and ``y_grid = (y_max - y) * scale``: the
     SVG y axis points down. One grid unit is ``1 / density`` output pixel.
@@ -62,7 +62,7 @@ def fit_frame(
     Parameters
     ----------
     geometries : numpy.ndarray of shapely geometries
-        Projected geometries (Lambert-93 metres); ``None`` entries are ignored.
+        Projected geometries (metres: Lambert-93, or a DROM's UTM); ``None`` entries are ignored.
     width : float
         Width of the map area in output pixels.
     density : int, default 1
@@ -93,7 +93,7 @@ def fit_frame(
     Traceback (most recent call last):
     ...
     ValueError: geometries : les coordonnées ressemblent à des degrés (longitude/latitude) ; \
-attendu : mètres en Lambert-93 (EPSG:2154)
+attendu : mètres d'une projection (Lambert-93, EPSG:2154, ou l'UTM d'un DROM)
 
     """
     x_min, y_min, x_max, y_max = shapely.total_bounds(geometries)
@@ -105,7 +105,7 @@ attendu : mètres en Lambert-93 (EPSG:2154)
     if max(abs(x_min), abs(x_max), abs(y_min), abs(y_max)) <= _DEGREE_LIMIT and span < 50:
         raise ValueError(
             "geometries : les coordonnées ressemblent à des degrés (longitude/latitude) ; "
-            "attendu : mètres en Lambert-93 (EPSG:2154)"
+            "attendu : mètres d'une projection (Lambert-93, EPSG:2154, ou l'UTM d'un DROM)"
         )
     scale = width * density / (x_max - x_min) if x_max > x_min else width * density / span
     if max_height is not None and y_max > y_min:

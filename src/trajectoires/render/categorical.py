@@ -78,7 +78,7 @@ class PointLayer:
     Attributes
     ----------
     xy : numpy.ndarray
-        ``(n, 2)`` coordinates in the projection of the geometries (Lambert-93 metres).
+        ``(n, 2)`` coordinates in the projection of the geometries (metres).
     label : str
         Legend text, e.g. ``"France Services"``; the legend adds the count.
     names : sequence of str, optional

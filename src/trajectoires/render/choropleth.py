@@ -250,7 +250,8 @@ def choropleth_svg(
     Parameters
     ----------
     geometries : sequence of shapely Polygon or MultiPolygon, or Outlines
-        One geometry per commune, in Lambert-93 metres (EPSG:2154). ``None``
+        One geometry per commune, in projected metres (Lambert-93, EPSG:2154, or
+        the UTM projection of a DROM: north up). ``None``
         or empty geometries are skipped and counted in the description.
         Outlines already prepared by :func:`~trajectoires.render.prepare_outlines`
         (for the same ``width``) are drawn as they are: several maps of the

@@ -35,7 +35,7 @@ class Outlines:
         One entry per input geometry: False when it was ``None`` or empty
         (the commune is skipped and counted).
     frame : MapFrame
-        Mapping from Lambert-93 metres to the SVG grid.
+        Mapping from projected metres to the SVG grid.
     paths : numpy.ndarray of str
         Path data (``d``) of each present geometry, in input order.
     width : int
@@ -79,7 +79,8 @@ def prepare_outlines(geometries: Sequence | np.ndarray, width: int = 800) -> Out
     Parameters
     ----------
     geometries : sequence of shapely Polygon or MultiPolygon
-        One per commune, in Lambert-93 metres; ``None`` or empty ones are skipped.
+        One per commune, in projected metres (Lambert-93, or the UTM projection
+        of a DROM); ``None`` or empty ones are skipped.
     width : int, default 800
         Width of the SVG documents that will use them (at least 400).
 
