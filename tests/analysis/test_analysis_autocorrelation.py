@@ -238,6 +238,7 @@ def test_global_moran_identical_to_esda_with_ties(tied_index):
     assert (grid_sims == moran(cases[0][1], grid, permutations=999, rng=5).statistic).sum() == 6
 
 
+@pytest.mark.filterwarnings("ignore:Mean of empty slice", "ignore:invalid value")
 def test_no_permutation_on_every_path(path):
     grid = queen_weights([box(i % 5, i // 5, i % 5 + 1, i // 5 + 1) for i in range(25)])
     assert (local_moran([i % 3 for i in range(25)], grid, permutations=0).p_sim == 1).all()
