@@ -297,3 +297,20 @@ def test_bad_inputs_are_named(finistere):
 def test_fdr_cutoff_small_example():
     assert fdr_cutoff(np.array([0.001, 0.01, 0.04, 0.5]), 0.05) == pytest.approx(0.025)
     assert fdr_cutoff(np.array([0.5, 0.9]), 0.05) == 0.025
+
+
+@pytest.mark.parametrize("value", [0.0, 3.5])
+def test_constant_values_have_nothing_to_test(value):
+    """A territory where every commune has the same value: no traceback, nothing significant.
+
+    Global Moran divided by zero; local Moran called every unit an outlier and Gi* a cold
+    spot (p = 1 / (permutations + 1) against NaN statistics); Gi* on zeros divided by zero.
+    """
+    from trajectoires.analysis import queen_weights
+    from trajectoires.analysis.autocorrelation import getis_ord, local_moran, moran
+
+    w = queen_weights([box(i % 4, i // 4, i % 4 + 1, i // 4 + 1) for i in range(16)])
+    values = [value] * 16
+    assert np.isnan(moran(values, w, permutations=99, rng=1).statistic)
+    assert local_moran(values, w, permutations=99, rng=1).counts() == {"not significant": 16}
+    assert getis_ord(values, w, permutations=99, rng=1).counts() == {"not significant": 16}

@@ -156,6 +156,8 @@ def moran(values: object, weights: Weights, *, permutations: int = 999,
     >>> result = moran([1, 2, 3, 4, 5, 6], w, permutations=99, rng=1)
     >>> round(result.statistic, 3), result.seed
     (0.714, 1)
+    >>> moran([2, 2, 2, 2, 2, 2], w, permutations=99).statistic  # constant: undefined
+    nan
 
     """
     y = _values(values, weights)
@@ -164,6 +166,10 @@ def moran(values: object, weights: Weights, *, permutations: int = 999,
     z = y - y.mean()
     z2 = float((z * z).sum())  # esda's operations, so that ties are decided alike
     s0 = float(w.sum())
+    if z2 == 0.0:  # every value alike: no autocorrelation to measure (esda gives NaN too)
+        nan = float("nan")
+        return Moran(nan, -1.0 / (n - 1), nan, nan, nan, nan, permutations,
+                     resolve_seed(rng), n)
     observed = n / s0 * _kernels.cross_product(z, w) / z2
     expected = -1.0 / (n - 1)
     sym = w + w.T
@@ -221,11 +227,18 @@ def local_moran(values: object, weights: Weights, *, permutations: int = 999,
     >>> lisa = local_moran([i // 5 for i in range(25)], w, permutations=99, rng=7)
     >>> lisa.labels[:3].tolist(), lisa.seed
     (['low-low', 'low-low', 'low-low'], 7)
+    >>> local_moran([3] * 25, w, permutations=99).counts()  # constant: nothing to test
+    {'not significant': 25}
 
     """
     y = _values(values, weights)
     w = weights.row_standardised()
     n = len(y)
+    if not np.ptp(y) > 0:  # every value alike: nothing to test (esda's p-values are noise)
+        nan = np.full(n, np.nan)
+        return LocalClusters(w.ids, nan, np.zeros(n, dtype=int), nan, nan, np.zeros(n, bool),
+                             np.full(n, NOT_SIGNIFICANT, dtype=object), alpha, correction,
+                             float("nan"), permutations, resolve_seed(rng))
     z, lag, den = _moran_parts(y, w)
     observed = (n - 1) * z * lag / den
     quadrant = np.select([(z > 0) & (lag > 0), (z <= 0) & (lag > 0), (z <= 0) & (lag <= 0)],
@@ -280,6 +293,8 @@ def getis_ord(values: object, weights: Weights, *, star: bool = True, permutatio
     >>> spots = getis_ord([i // 5 for i in range(25)], w, permutations=99, rng=7)
     >>> spots.counts()
     {'cold spot': 10, 'hot spot': 6, 'not significant': 9}
+    >>> getis_ord([0] * 25, w, permutations=99).counts()  # constant: nothing to test
+    {'not significant': 25}
 
     """
     y = _values(values, weights)
@@ -287,6 +302,11 @@ def getis_ord(values: object, weights: Weights, *, star: bool = True, permutatio
         raise ValueError("values: Getis-Ord G needs non-negative values")
     cards = weights.cardinalities.astype(float)
     w, self_weight = _g_weights(weights, star)
+    if not np.ptp(y) > 0:  # every value alike (all zeros too): nothing to test
+        nan, n = np.full(len(y), np.nan), len(y)
+        return HotSpots(w.ids, nan, nan, nan, nan, np.zeros(n, bool),
+                        np.full(n, NOT_SIGNIFICANT, dtype=object), star, alpha, correction,
+                        float("nan"), permutations, resolve_seed(rng))
     total = float(y.sum())
     observed = _with_self(w, self_weight) @ y / (total - (0 if star else 1) * y)
     z_norm = _g_z_scores(y, cards + star, star, observed)
