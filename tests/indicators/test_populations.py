@@ -166,3 +166,35 @@ def test_real_file_old_codes_summed_into_todays_communes(real_populations, real_
     assert _values(real_populations)["49126", "2013"] == expected
     merged = real_matcher.match(real_populations.values["commune_code"])
     assert merged["reason"].isna().all()  # every stored code is a current commune
+
+
+def test_the_command_line_reads_the_state_without_sqlalchemy(tmp_path):
+    """``territory show`` paid 0.4 s to import SQLAlchemy for a store without populations;
+    the standard-library read must give the same state as the SQLAlchemy one."""
+    import subprocess
+    import sys
+
+    from trajectoires.db import create_database, migrate
+    from trajectoires.indicators.populations import _state, sqlite_state
+    from trajectoires.indicators.store import import_file
+    from trajectoires.territory import FIXTURE_DIR, load_reference
+
+    database = create_database(f"sqlite:///{tmp_path / 'store.sqlite'}")
+    migrate(database)
+    assert sqlite_state(tmp_path / "store.sqlite") is None
+    assert sqlite_state(tmp_path / "absent.sqlite") is None
+    probe = ("import sys; from pathlib import Path; "
+             "from trajectoires.indicators.populations import sqlite_state; "
+             f"sqlite_state(Path({str(tmp_path / 'store.sqlite')!r})); "
+             "print('sqlalchemy' in sys.modules)")
+    ran = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True,
+                         check=True)
+    assert ran.stdout.strip() == "False"
+    reference = load_reference(tmp_path, data_dir=FIXTURE_DIR)
+    path = write(tmp_path, "pop.csv", "cog,code_commune,libelle,population\n"
+                 "2023,29232,Quimper,63553\n")
+    with database.session() as session:
+        import_file(session, "populations", path, reference)
+    with database.session() as session:
+        assert sqlite_state(tmp_path / "store.sqlite") == _state(session)
+    database.engine.dispose()

@@ -62,8 +62,15 @@ def with_store_populations(ref: Reference, workspace: Path | None) -> Reference:
     """
     settings = Settings.from_env(workspace=str(workspace) if workspace else None)
     url = settings.database_url
-    if url.startswith("sqlite") and not Path(url.split("///", 1)[-1]).is_file():
-        return ref
+    from trajectoires.indicators.populations import cached_reference, sqlite_state
+
+    if url.startswith("sqlite"):
+        path = Path(url.split("///", 1)[-1])
+        if not path.is_file() or (state := sqlite_state(path)) is None:
+            return ref  # nothing imported: no SQLAlchemy to load (0.4 s)
+        cached = cached_reference(ref, settings.workspace / "analysis", state)
+        if cached is not None:
+            return cached
     from sqlalchemy.exc import DBAPIError
 
     from trajectoires.db import create_database
