@@ -177,14 +177,21 @@ def two_step_fca(demand_xy: object, demand: object, supply_xy: object, supply: o
 
     origins = _points(demand_xy, "demand_xy")
     places = _points(supply_xy, "supply_xy")
-    population = np.asarray(demand, dtype=float)
-    capacity = np.ones(len(places)) if supply is None else np.asarray(supply, dtype=float)
-    if population.shape != (len(origins),):
-        raise ValueError(f"demand: expected {len(origins)} values, got {population.shape}")
+    population, capacity = _demand_supply(demand, supply, len(origins), len(places))
     pairs = cKDTree(origins).sparse_distance_matrix(
         cKDTree(places), radius_km * 1000.0, output_type="ndarray"
     )  # every pair within reach, including those at distance zero
     return _catchment(pairs["i"], pairs["j"], population, capacity, radius_km)
+
+
+def _demand_supply(demand: object, supply: object, origins: int,
+                   places: int) -> tuple[np.ndarray, np.ndarray]:
+    """Return the population of each origin and the capacity of each place (1 by default)."""
+    population = np.asarray(demand, dtype=float)
+    capacity = np.ones(places) if supply is None else np.asarray(supply, dtype=float)
+    if population.shape != (origins,):
+        raise ValueError(f"demand: expected {origins} values, got {population.shape}")
+    return population, capacity
 
 
 def _catchment(origin: np.ndarray, place: np.ndarray, population: np.ndarray,

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from trajectoires.analysis.access import Catchment, NearestPlaces, _catchment
+from trajectoires.analysis.access import Catchment, NearestPlaces, _catchment, _demand_supply
 
 __all__ = ["CANDIDATES", "geodesic_km", "nearest_geodesic", "two_step_fca_geodesic"]
 
@@ -123,10 +123,7 @@ def two_step_fca_geodesic(demand_lonlat: object, demand: object, supply_lonlat: 
     """
     origins = _lonlat(demand_lonlat, "demand_lonlat")
     places = _lonlat(supply_lonlat, "supply_lonlat")
-    population = np.asarray(demand, dtype=float)
-    capacity = np.ones(len(places)) if supply is None else np.asarray(supply, dtype=float)
-    if population.shape != (len(origins),):
-        raise ValueError(f"demand: expected {len(origins)} values, got {population.shape}")
+    population, capacity = _demand_supply(demand, supply, len(origins), len(places))
     # the straight line never exceeds the geodesic: every pair within reach is a candidate
     i = j = np.zeros(0, dtype=np.int64)
     if len(origins) and len(places):

@@ -14,11 +14,8 @@ A share without its counts: old codes folded into one commune get the simple mea
 
 Examples
 --------
->>> import tempfile, pathlib
->>> from trajectoires.indicators.folding import CommuneMatcher
->>> from trajectoires.territory import FIXTURE_DIR, load_reference
->>> tmp = pathlib.Path(tempfile.mkdtemp())
->>> matcher = CommuneMatcher(load_reference(tmp, data_dir=FIXTURE_DIR))
+>>> from trajectoires.indicators.formats._examples import fixture_matcher
+>>> tmp, matcher = fixture_matcher()
 >>> path = tmp / "datacom.csv"
 >>> _ = path.write_text('"CODGEO";"ID_1";"ID_2";"ID_3"\n"29019";14,9;5,1;98,3\n'
 ...                     '"29232";20;4;NA\n')

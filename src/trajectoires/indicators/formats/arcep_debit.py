@@ -18,11 +18,8 @@ recomputed from them. The period is the ``date`` column.
 
 Examples
 --------
->>> import tempfile, pathlib
->>> from trajectoires.indicators.folding import CommuneMatcher
->>> from trajectoires.territory import FIXTURE_DIR, load_reference
->>> tmp = pathlib.Path(tempfile.mkdtemp())
->>> matcher = CommuneMatcher(load_reference(tmp, data_dir=FIXTURE_DIR))
+>>> from trajectoires.indicators.formats._examples import fixture_matcher
+>>> tmp, matcher = fixture_matcher()
 >>> path = tmp / "commune_debit_filaire.csv"
 >>> _ = path.write_text("code_insee;nom_com;nbr;type;inel_hd;elig_hd3;elig_bhd8;elig_thd30;"
 ...     "elig_thd100;elig_thd1g;date\n29232;Quimper;1000;all;10;990;950;800;700;600;2025-12-31\n")

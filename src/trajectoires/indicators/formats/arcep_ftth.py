@@ -19,11 +19,8 @@ historical denominator) and the share ``ftth_taux``.
 
 Examples
 --------
->>> import tempfile, pathlib
->>> from trajectoires.indicators.folding import CommuneMatcher
->>> from trajectoires.territory import FIXTURE_DIR, load_reference
->>> tmp = pathlib.Path(tempfile.mkdtemp())
->>> matcher = CommuneMatcher(load_reference(tmp, data_dir=FIXTURE_DIR))
+>>> from trajectoires.indicators.formats._examples import fixture_matcher
+>>> tmp, matcher = fixture_matcher()
 >>> path = tmp / "deploiements.csv"
 >>> _ = path.write_text("Observatoire FttH\n\nCode commune;Nom commune;"
 ...     "Meilleure estimation des locaux à date;T4 2023;T4 2024\n"

@@ -22,12 +22,9 @@ zone when one of its old communes was (maximum), as the report notes.
 
 Examples
 --------
->>> import tempfile, pathlib
->>> from trajectoires.indicators.folding import CommuneMatcher
 >>> from trajectoires.indicators.formats import parse_file
->>> from trajectoires.territory import FIXTURE_DIR, load_reference
->>> tmp = pathlib.Path(tempfile.mkdtemp())
->>> matcher = CommuneMatcher(load_reference(tmp, data_dir=FIXTURE_DIR))
+>>> from trajectoires.indicators.formats._examples import fixture_matcher
+>>> tmp, matcher = fixture_matcher()
 >>> path = tmp / "ftthCommunes.csv"
 >>> _ = path.write_text("FttH\nDéploiement par Commune\n,,\n,,\n"
 ...     "Code commune,Champ,T4 2017,T1 2018\n29019,Locaux Raccordables,\"1\xa0000\",2000\n"

@@ -31,11 +31,8 @@ noted in the report.
 
 Examples
 --------
->>> import tempfile, pathlib
->>> from trajectoires.indicators.folding import CommuneMatcher
->>> from trajectoires.territory import FIXTURE_DIR, load_reference
->>> tmp = pathlib.Path(tempfile.mkdtemp())
->>> matcher = CommuneMatcher(load_reference(tmp, data_dir=FIXTURE_DIR))
+>>> from trajectoires.indicators.formats._examples import fixture_matcher
+>>> tmp, matcher = fixture_matcher()
 >>> path = tmp / "couverture_4g.csv"
 >>> _ = path.write_text("CODGEO;libgeo;pct_pop_4g;pct_surf_4g\n"
 ...                     "29232;Quimper;99,5;97\n29019;Brest;100;nd\n")

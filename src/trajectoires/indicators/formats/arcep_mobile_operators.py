@@ -19,12 +19,9 @@ Period: the ``MMAAAA`` of the file name (``072018`` → ``2018-07``), else
 
 Examples
 --------
->>> import tempfile, pathlib
->>> from trajectoires.indicators.folding import CommuneMatcher
 >>> from trajectoires.indicators.formats import parse_file
->>> from trajectoires.territory import FIXTURE_DIR, load_reference
->>> tmp = pathlib.Path(tempfile.mkdtemp())
->>> matcher = CommuneMatcher(load_reference(tmp, data_dir=FIXTURE_DIR))
+>>> from trajectoires.indicators.formats._examples import fixture_matcher
+>>> tmp, matcher = fixture_matcher()
 >>> path = tmp / "COMM_COUVMOB_4G_4OPE_012019.stat.FRDOM.indics.csv"
 >>> _ = path.write_text("CODE_INSEE,techno,OPE,superficie,TOT.superficie,pct.superficie\n"
 ...     "29019,4G,ORA,40,50,0.8\n29019,4G,SRR,45,50,0.9\n")

@@ -26,11 +26,8 @@ not feed the ``no_4g_coverage`` criterion of the fragility index.
 
 Examples
 --------
->>> import tempfile, pathlib
->>> from trajectoires.indicators.folding import CommuneMatcher
->>> from trajectoires.territory import FIXTURE_DIR, load_reference
->>> tmp = pathlib.Path(tempfile.mkdtemp())
->>> matcher = CommuneMatcher(load_reference(tmp, data_dir=FIXTURE_DIR))
+>>> from trajectoires.indicators.formats._examples import fixture_matcher
+>>> tmp, matcher = fixture_matcher()
 >>> path = tmp / "sites_2020_T2.csv"
 >>> _ = path.write_text("code_op;num_site;insee_com;site_2g;site_3g;site_4g\n"
 ...                     "20801;A1;29232;1;1;1\n20810;B7;29232;1;1;0\n")

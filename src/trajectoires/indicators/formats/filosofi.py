@@ -17,11 +17,8 @@ file does not give; INSEE publishes the commune rate itself, ``TP60AA`` of the
 
 Examples
 --------
->>> import tempfile, pathlib
->>> from trajectoires.indicators.folding import CommuneMatcher
->>> from trajectoires.territory import FIXTURE_DIR, load_reference
->>> tmp = pathlib.Path(tempfile.mkdtemp())
->>> matcher = CommuneMatcher(load_reference(tmp, data_dir=FIXTURE_DIR))
+>>> from trajectoires.indicators.formats._examples import fixture_matcher
+>>> tmp, matcher = fixture_matcher()
 >>> path = tmp / "FILO2019_DISP_COM.csv"
 >>> _ = path.write_text("CODGEO;LIBGEO;NBMEN19;Q219\n29232;Quimper;30000;21 480\n"
 ...                     "29019;Brest;63423;20520\n29083;Île-de-Sein;100;\n")

@@ -8,11 +8,8 @@ file name, else ``vintage``.
 
 Examples
 --------
->>> import tempfile, pathlib
->>> from trajectoires.indicators.folding import CommuneMatcher
->>> from trajectoires.territory import FIXTURE_DIR, load_reference
->>> tmp = pathlib.Path(tempfile.mkdtemp())
->>> matcher = CommuneMatcher(load_reference(tmp, data_dir=FIXTURE_DIR))
+>>> from trajectoires.indicators.formats._examples import fixture_matcher
+>>> tmp, matcher = fixture_matcher()
 >>> path = tmp / "liste-fs-20240801.csv"
 >>> _ = path.write_text("id_fs,lib_fs,insee_com,latitude,longitude,type_fs,format_fs\n"
 ...     "1,FS Quimper,29232,47.99,-4.1,Principal,Fixe\n"

@@ -17,11 +17,8 @@ aged 15 or more, not of the whole population.
 
 Examples
 --------
->>> import tempfile, pathlib
->>> from trajectoires.indicators.folding import CommuneMatcher
->>> from trajectoires.territory import FIXTURE_DIR, load_reference
->>> tmp = pathlib.Path(tempfile.mkdtemp())
->>> matcher = CommuneMatcher(load_reference(tmp, data_dir=FIXTURE_DIR))
+>>> from trajectoires.indicators.formats._examples import fixture_matcher
+>>> tmp, matcher = fixture_matcher()
 >>> path = tmp / "dossier_complet.csv"
 >>> _ = path.write_text("CODGEO;P21_POP;P21_POP65P;C21_MEN;C21_MENPSEUL\n"
 ...                     "29232;1000.5;250.125;500;200\n")

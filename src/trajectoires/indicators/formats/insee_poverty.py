@@ -18,11 +18,8 @@ of the **IRIS** files: :mod:`.filosofi`.
 
 Examples
 --------
->>> import tempfile, pathlib
->>> from trajectoires.indicators.folding import CommuneMatcher
->>> from trajectoires.territory import FIXTURE_DIR, load_reference
->>> tmp = pathlib.Path(tempfile.mkdtemp())
->>> matcher = CommuneMatcher(load_reference(tmp, data_dir=FIXTURE_DIR))
+>>> from trajectoires.indicators.formats._examples import fixture_matcher
+>>> tmp, matcher = fixture_matcher()
 >>> path = tmp / "FILO2021_DISP_PAUVRES_COM.csv"
 >>> _ = path.write_text("CODGEO;TP6021;TP60AGE121\n29232;14,2;20\n29019;s;s\n")
 >>> parsed = parse(path, matcher)

@@ -9,11 +9,8 @@ indicator ``bibliotheques`` (libraries open to the public per commune).
 
 Examples
 --------
->>> import tempfile, pathlib
->>> from trajectoires.indicators.folding import CommuneMatcher
->>> from trajectoires.territory import FIXTURE_DIR, load_reference
->>> tmp = pathlib.Path(tempfile.mkdtemp())
->>> matcher = CommuneMatcher(load_reference(tmp, data_dir=FIXTURE_DIR))
+>>> from trajectoires.indicators.formats._examples import fixture_matcher
+>>> tmp, matcher = fixture_matcher()
 >>> path = tmp / "bibliotheques.csv"
 >>> _ = path.write_text("Libelle1;INSEE;coordonnees_finales;code_bib;type_adresse\n"
 ...     "Médiathèque;29232;47.99,-4.10;1.0;Bibliothèque ouverte au public\n"

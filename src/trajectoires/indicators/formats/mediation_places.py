@@ -11,11 +11,9 @@ The period is the date in the file name, else the latest real ``date_maj``.
 
 Examples
 --------
->>> import json, tempfile, pathlib
->>> from trajectoires.indicators.folding import CommuneMatcher
->>> from trajectoires.territory import FIXTURE_DIR, load_reference
->>> tmp = pathlib.Path(tempfile.mkdtemp())
->>> matcher = CommuneMatcher(load_reference(tmp, data_dir=FIXTURE_DIR))
+>>> import json
+>>> from trajectoires.indicators.formats._examples import fixture_matcher
+>>> tmp, matcher = fixture_matcher()
 >>> path = tmp / "lieux.json"
 >>> _ = path.write_text(json.dumps([
 ...     {"id": "a", "nom": "EPN", "code_insee": "29232", "services": "Aide|Accès",

@@ -27,11 +27,8 @@ Values: ``insee_pop_legale`` (habitants), period = census year (``"2021"``).
 
 Examples
 --------
->>> import tempfile, pathlib
->>> from trajectoires.indicators.folding import CommuneMatcher
->>> from trajectoires.territory import FIXTURE_DIR, load_reference
->>> tmp = pathlib.Path(tempfile.mkdtemp())
->>> matcher = CommuneMatcher(load_reference(tmp, data_dir=FIXTURE_DIR))
+>>> from trajectoires.indicators.formats._examples import fixture_matcher
+>>> tmp, matcher = fixture_matcher()
 >>> path = tmp / "populations.csv"
 >>> _ = path.write_text("cog,code_commune,libelle,population\n"
 ...     "2015,49126,Orée-d'Anjou,8000\n2015,49069,Drain,2000\n2015,29232,Quimper,60000\n"
