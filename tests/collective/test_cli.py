@@ -35,3 +35,17 @@ def test_bad_input_exits_2_in_french_without_traceback(tmp_path: Path) -> None:
     assert "ligne 2" in result.output and "Traceback" not in result.output
     missing = runner.invoke(app, ["debate", "analyse", str(tmp_path / "absent")])
     assert missing.exit_code == 2 and "introuvable" in missing.output
+
+
+def test_groups_keep_the_names_of_the_export(tmp_path: Path) -> None:
+    """The web's group A (named by warm starts) stays group A in ``debate analyse``."""
+    fresh = analyse(example_votes())
+    swapped = {p.item(): 1 - int(g) for p, g in zip(fresh.participants, fresh.labels, strict=True)}
+    shown = analyse(example_votes(), reference_groups=swapped)
+    assert [shown.group_of(p) for p in swapped] == list(swapped.values())
+    write_polis(tmp_path / "in", example_votes(), result=shown)
+    result = runner.invoke(app, ["debate", "analyse", str(tmp_path / "in"), "--output",
+                                 str(tmp_path / "out")])
+    assert result.exit_code == 0, result.output
+    data = json.loads((tmp_path / "out" / "result.json").read_text())
+    assert {p["id"]: p["group"] for p in data["participants"]} == swapped

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
 
 from tests.foresight import factories as f
-from trajectoires.collective import read_polis
+from trajectoires.collective import analyse, read_polis
 from trajectoires.db import Database
 from trajectoires.foresight import participation, voting
 from trajectoires.foresight.errors import ConflictError
@@ -105,6 +106,27 @@ def test_polis_export_reads_back_to_the_same_votes(database: Database, tmp_path:
     assert back.votes.statements[back.votes.moderated_out].tolist() == [debate.statements[3]]
     assert {c.text for c in back.comments} >= {"Proposition numéro 0"}
     assert len(set(back.groups.values())) == 2
+
+
+def test_polis_export_has_the_groups_participants_saw(database: Database,
+                                                     tmp_path: Path) -> None:
+    """Live groups come from warm starts: the export names them as the map did."""
+    debate = f.debate_with_blocs(database)
+    with f.session(database) as s:
+        snap = analyse_debate(load_debate(s, debate.workshop.id), key=KEY)
+    swapped = {p.item(): 1 - int(g) for p, g in zip(
+        snap.result.participants, snap.result.labels, strict=True) if g >= 0}
+    shown = replace(snap, result=analyse(snap.votes, reference_groups=swapped))
+    with f.session(database) as s:
+        export_polis(s, debate.workshop.id, tmp_path / "same", shown=shown)
+    assert read_polis(tmp_path / "same").groups == swapped
+    newcomer = f.join(database, debate.workshop, "Nouvelle").participant
+    with f.session(database) as s:
+        voting.vote(s, newcomer, debate.statements[0], 1)
+    with f.session(database) as s:
+        export_polis(s, debate.workshop.id, tmp_path / "later", shown=shown)
+    later = read_polis(tmp_path / "later").groups
+    assert {p: later[p] for p in swapped} == swapped
 
 
 def test_polis_export_lists_every_statement(database: Database, tmp_path: Path) -> None:

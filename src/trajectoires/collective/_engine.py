@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import replace
 
 import numpy as np
@@ -55,9 +56,15 @@ def _aligned(ids: np.ndarray, old_ids: np.ndarray, old: np.ndarray) -> np.ndarra
     return out
 
 
-def _order_groups(centers: np.ndarray, sizes: np.ndarray,
-                  previous: np.ndarray | None) -> np.ndarray:
-    """Give each group its id: matched to the previous groups' centres, else by size."""
+def _order_groups(centers: np.ndarray, sizes: np.ndarray, previous: np.ndarray | None,
+                  overlap: np.ndarray | None = None) -> np.ndarray:
+    """Give each group its id: matched to the previous groups' centres, else by size.
+
+    ``overlap[g, r]`` counts the members of group ``g`` that a reference labelling
+    (the ``group-id`` of a Pol.is export) put in its group ``r``: groups then take
+    the rank of the reference group they share most members with, so an analysis of
+    an exported debate names its groups as the exporting platform did.
+    """
     if previous is not None and len(previous) == len(centers):
         from scipy.optimize import linear_sum_assignment
 
@@ -66,10 +73,30 @@ def _order_groups(centers: np.ndarray, sizes: np.ndarray,
         new_ids = np.empty(len(centers), dtype=np.int64)
         new_ids[rows] = cols
         return new_ids
-    order = np.lexsort((centers[:, 1], centers[:, 0], -sizes))
+    matched = np.full(len(centers), np.inf)
+    if overlap is not None and overlap.size:
+        from scipy.optimize import linear_sum_assignment
+
+        rows, cols = linear_sum_assignment(overlap, maximize=True)
+        matched[rows] = np.where(overlap[rows, cols] > 0, cols, np.inf)
+    order = np.lexsort((centers[:, 1], centers[:, 0], -sizes, matched))
     new_ids = np.empty(len(centers), dtype=np.int64)
     new_ids[order] = np.arange(len(centers))
     return new_ids
+
+
+def _reference_overlap(groups: np.ndarray, participants: np.ndarray,
+                       reference: Mapping | None) -> np.ndarray | None:
+    """Members shared by each group (``groups``, -1 unclustered) and each reference group."""
+    if not reference:
+        return None
+    ref = np.array([reference.get(p.item(), -1) for p in participants], dtype=np.int64)
+    both = (groups >= 0) & (ref >= 0)
+    if not both.any():
+        return None
+    overlap = np.zeros((int(groups.max()) + 1, int(ref.max()) + 1))
+    np.add.at(overlap, (groups[both], ref[both]), 1)
+    return overlap
 
 
 def _join_order(votes: VoteTable, inside: np.ndarray) -> np.ndarray:
@@ -83,7 +110,8 @@ def _join_order(votes: VoteTable, inside: np.ndarray) -> np.ndarray:
 
 
 def _cluster(
-    proj: Projection, votes: VoteTable, previous: Result | None, params: Params
+    proj: Projection, votes: VoteTable, previous: Result | None, params: Params,
+    reference: Mapping | None = None,
 ) -> tuple[np.ndarray, np.ndarray, dict, WarmState]:
     """Participants' groups (-1 when not clustered), group centres, silhouettes, state."""
     n_raw = np.bincount(votes.rows, minlength=votes.shape[0])
@@ -123,8 +151,11 @@ def _cluster(
     before = None
     if previous is not None and previous.groups:
         before = np.array([g.center for g in previous.groups])
-    new_ids = _order_groups(chosen.centers, sizes, before)
-    labels[inside] = new_ids[chosen.labels[base_labels[inside]]]
+    raw = np.full(votes.shape[0], -1, dtype=np.int64)
+    raw[inside] = chosen.labels[base_labels[inside]]
+    new_ids = _order_groups(chosen.centers, sizes, before,
+                            _reference_overlap(raw, votes.participants, reference))
+    labels[inside] = new_ids[raw[inside]]
     centers = np.empty_like(chosen.centers)
     centers[new_ids] = chosen.centers
     state = replace(state, base_centers=base.centers,
@@ -134,7 +165,7 @@ def _cluster(
 
 def analyse(
     votes: VoteTable, *, previous: Result | None = None, params: Params | None = None,
-    rng: np.random.Generator | int | None = None,
+    rng: np.random.Generator | int | None = None, reference_groups: Mapping | None = None,
 ) -> Result:
     """Opinion groups, map positions, consensus and representative statements.
 
@@ -151,6 +182,11 @@ def analyse(
     rng : numpy.random.Generator | int | None
         Randomness (the start vectors of the PCA block). ``None`` uses
         :data:`DEFAULT_SEED`, so the same votes always give the same result.
+    reference_groups : Mapping, optional
+        Participant id → group id given elsewhere for the same votes (the
+        ``group-id`` of a Pol.is export). Without ``previous``, each group takes the
+        id of the reference group it shares most members with; groups are the same,
+        only their names follow the reference. Otherwise groups are numbered by size.
 
     Returns
     -------
@@ -184,6 +220,9 @@ def analyse(
     >>> again = analyse(example_votes().extend([("p9", 2, 1)]), previous=result, rng=0)
     >>> again.group_of("p1") == result.group_of("p1")
     True
+    >>> named = analyse(example_votes(), rng=0, reference_groups={"p1": 1, "p5": 0})
+    >>> named.group_of("p1"), named.group_of("p5")
+    (1, 0)
 
     """
     params = params or Params()
@@ -193,7 +232,8 @@ def analyse(
         start = _aligned(votes.statements, previous.state.statements, previous.state.components)
     tol = params.pca_tol if previous is None else params.pca_tol_update
     proj = project(votes, generator, start, tol=tol)
-    labels, centers, scores, state = _cluster(proj, votes, previous, params)
+    labels, centers, scores, state = _cluster(proj, votes, previous, params,
+                                              reference_groups)
     n_groups = len(centers)
     counts = _stats.count_votes(votes, labels, n_groups)
     excluded = votes.moderated_out

@@ -112,7 +112,7 @@ def analyse(
         with console.status("Lecture des votes…"):
             export = read_polis(directory)
         with console.status("Calcul des groupes d'opinion…"):
-            result = compute(export.votes, rng=seed)
+            result = compute(export.votes, rng=seed, reference_groups=export.groups)
     except VoteError as exc:
         errors.print(f"[red]Erreur :[/red] {exc}")
         raise typer.Exit(EXIT_BAD_INPUT) from None

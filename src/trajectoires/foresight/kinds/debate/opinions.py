@@ -250,12 +250,31 @@ def analyse_debate(
     )
 
 
+def _same_votes(a: VoteTable, b: VoteTable | None) -> bool:
+    """Whether two vote tables hold the same votes on the same statements."""
+    if b is None or a.shape != b.shape:
+        return False
+    return all(np.array_equal(getattr(a, name), getattr(b, name)) for name in (
+        "participants", "statements", "rows", "cols", "values", "moderated_out"))
+
+
+def _groups_of(result: Result | None) -> dict:
+    """Participant id → group id of a result (clustered participants only)."""
+    if result is None:
+        return {}
+    return {p.item(): int(g) for p, g in zip(result.participants, result.labels, strict=True)
+            if g >= 0}
+
+
 def export_polis(session: Session, workshop_id: int, folder: Path, *,
-                 params: Params | None = None) -> DebateVotes:
+                 params: Params | None = None, shown: OpinionSnapshot | None = None) -> DebateVotes:
     """Write the debate as a Pol.is export (votes, comments, participants-votes, summary).
 
     Hidden statements are written with ``moderated = -1``; voters and authors are the
-    participants' database ids (Pol.is exports number participants too).
+    participants' database ids (Pol.is exports number participants too). ``shown`` is
+    the snapshot participants see: its groups are exported when it holds the same votes
+    (the live map's groups come from warm starts and may differ from a fresh run), and
+    otherwise the fresh groups are named after its groups, so group A stays group A.
 
     Raises
     ------
@@ -276,6 +295,10 @@ def export_polis(session: Session, workshop_id: int, folder: Path, *,
                 -1 if sid in hidden else 1)
         for sid, text in sorted(debate.texts.items())
     )
-    result = analyse(table, params=params or Params())
+    if shown is not None and shown.result is not None and _same_votes(table, shown.votes):
+        result = shown.result
+    else:
+        result = analyse(table, params=params or Params(),
+                         reference_groups=_groups_of(shown.result if shown else None))
     write_polis(folder, table, result=result, comments=comments, summary={"topic": topic})
     return debate

@@ -112,14 +112,16 @@ def facilitator_context(
 
 
 @router.get("/ateliers/{slug}/export/polis.zip")
-def export_polis_zip(slug: str, session: DbSession, me: FacilitatorId) -> Response:
+def export_polis_zip(slug: str, request: Request, session: DbSession,
+                     me: FacilitatorId) -> Response:
     """Download the debate as a Pol.is export (four CSV files in a zip; facilitator only)."""
     if me is None:
         return RedirectResponse(f"/connexion?suivant=/ateliers/{slug}/animer", status_code=303)
     workshop = access.own_workshop(session, slug, me, kind=KIND)
     buffer = io.BytesIO()
     with tempfile.TemporaryDirectory() as folder:
-        export_polis(session, workshop.id, Path(folder))
+        shown = request.app.state.kind_services[KIND].latest(workshop.id)
+        export_polis(session, workshop.id, Path(folder), shown=shown)
         with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
             for path in sorted(Path(folder).iterdir()):
                 archive.write(path, path.name)
