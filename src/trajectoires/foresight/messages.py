@@ -179,3 +179,37 @@ MESSAGES.update({
         "la liste (par exemple « {example} »)."
     ),
 })
+
+# The trajectory of a Construire 2030 (issue #11): quantified effects, « what if » switches.
+MESSAGES.update({
+    "trajectory_action_not_found": "L'action n° {action} n'est pas une action de cet atelier.",
+    "trajectory_effect_not_found": "Aucun effet n° {key} pour cette action.",
+    "trajectory_not_owner": (
+        "Seuls l'animation et la personne qui parle pour le porteur de l'action modifient "
+        "ses effets chiffrés."
+    ),
+    "trajectory_effect_not_object": "Un effet est un objet JSON (par exemple {{\"type\": \"ftth\"}}).",
+    "trajectory_bad_effect": "Effet chiffré, champ « {field} » : {detail}",
+    "trajectory_too_many_effects": "Une action porte au plus {limit} effets chiffrés.",
+    "trajectory_bad_switch": (
+        "Choix d'actions invalide : « {value} ». Donnez les numéros des actions à garder."
+    ),
+})
+
+# Publication of a closed workshop and the open archive (issue #9).
+MESSAGES.update({
+    "publish_not_closed": (
+        "Seul un atelier clos se publie : clôturez d'abord l'atelier (phase actuelle : {phase})."
+    ),
+    "unknown_licence": (
+        "Licence inconnue : « {licence} ». Licences possibles : {allowed}."
+    ),
+    "workshop_not_published": "Cet atelier n'est pas publié.",
+    "search_query_too_long": "La recherche dépasse {limit} caractères ({length} reçus).",
+    "search_bad_year": "Année invalide : « {value} ». Indiquez une année sur quatre chiffres.",
+    "search_bad_territory": (
+        "Territoire invalide : « {value} ». Indiquez par exemple « departement:29 » "
+        "ou « commune:29232 »."
+    ),
+    "search_bad_kind": "Type inconnu : « {value} ». Types possibles : {allowed}.",
+})

@@ -26,6 +26,7 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    false,
 )
 from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.orm import Mapped, mapped_column
@@ -33,6 +34,8 @@ from sqlalchemy.orm import Mapped, mapped_column
 from trajectoires.db.base import Base, UtcDateTime, utcnow
 
 __all__ = [
+    "DEFAULT_LICENCE",
+    "LICENCES",
     "Contribution",
     "Facilitator",
     "FacilitatorLogin",
@@ -54,6 +57,14 @@ REASON_MAX_LENGTH = 280
 TEXT_MAX_LENGTH = 4000
 PAYLOAD = JSON().with_variant(JSONB(), "postgresql")
 
+DEFAULT_LICENCE = "etalab-2.0"
+LICENCES = {
+    "etalab-2.0": "Licence Ouverte 2.0 (Etalab)",
+    "cc-by-4.0": "Creative Commons Attribution 4.0 (CC BY 4.0)",
+    "odbl": "Open Database License (ODbL 1.0)",
+}
+"""Licences a facilitator may choose for a published workshop: key -> French label."""
+
 VISIBLE = "visible"
 HIDDEN = "hidden"
 PENDING = "pending"
@@ -71,6 +82,8 @@ class Facilitator(Base):
     display_name: Mapped[str] = mapped_column(String(120))
     password_hash: Mapped[str] = mapped_column(String(255))
     created_at: Mapped[datetime] = mapped_column(UtcDateTime(), default=utcnow)
+    # set when the account was deleted: e-mail and name erased, no password (foresight.privacy)
+    erased_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
 
 
 class FacilitatorLogin(Base):
@@ -95,7 +108,9 @@ class Workshop(Base):
     ``status`` is the key of the current phase of the kind's manifest; ``settings``
     holds the per-workshop options of the kind (horizon, points, pre-moderation…);
     ``locked`` freezes participants' contributions; ``timer_ends_at`` is the end of
-    the countdown shown to everyone (``None``: no timer).
+    the countdown shown to everyone (``None``: no timer). ``published_at`` is set
+    while its productions are public (see :mod:`trajectoires.foresight.publication`),
+    under ``licence``, a key of :data:`LICENCES`.
     """
 
     __tablename__ = "workshop"
@@ -120,6 +135,8 @@ class Workshop(Base):
     timer_ends_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
     timer_label: Mapped[str | None] = mapped_column(String(80))
     example: Mapped[bool] = mapped_column(Boolean, default=False)
+    published_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
+    licence: Mapped[str] = mapped_column(String(20), default=DEFAULT_LICENCE)
 
 
 class WorkshopTable(Base):
@@ -157,6 +174,10 @@ class Participant(Base):
         ForeignKey("workshop_table.id", ondelete="SET NULL")
     )
     actor_id: Mapped[int | None] = mapped_column(Integer)  # no FK: contribution -> participant
+    # joined after publication to enrich the workshop (foresight.enrichment)
+    visitor: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+    # set when they deleted their participation: the row keeps only ids (foresight.privacy)
+    erased_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
 
 
 class Contribution(Base):
@@ -201,6 +222,8 @@ class Contribution(Base):
     on_paper: Mapped[bool] = mapped_column(Boolean, default=False)
     created_at: Mapped[datetime] = mapped_column(UtcDateTime(), default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UtcDateTime(), default=utcnow)
+    # « ajouté après l'atelier »: posted while the workshop was published (foresight.enrichment)
+    after_session: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
 
     @property
     def hidden(self) -> bool:

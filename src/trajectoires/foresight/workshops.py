@@ -29,7 +29,12 @@ from trajectoires.foresight._retry import retry_when_locked
 from trajectoires.foresight._text import refuse_control_characters
 from trajectoires.foresight.errors import InvalidInputError, NotAllowedError, NotFoundError
 from trajectoires.foresight.kinds import WorkshopKind, get_kind
-from trajectoires.foresight.models import QUESTION_MAX_LENGTH, TITLE_MAX_LENGTH, Workshop
+from trajectoires.foresight.models import (
+    DEFAULT_LICENCE,
+    QUESTION_MAX_LENGTH,
+    TITLE_MAX_LENGTH,
+    Workshop,
+)
 
 __all__ = [
     "JOIN_CODE_ALPHABET",
@@ -81,6 +86,8 @@ class WorkshopView:
     settings: Mapping[str, Any] = field(default_factory=dict)
     example: bool = False
     locked: bool = False
+    published_at: datetime | None = None
+    licence: str = DEFAULT_LICENCE
 
     @property
     def manifest(self) -> WorkshopKind:
@@ -114,6 +121,7 @@ def view(row: Workshop | Row) -> WorkshopView:
         row.territory_code, row.territory_name, row.kind, row.status, row.facilitator_id,
         row.created_at, dict(getattr(row, "settings", None) or {}),
         bool(getattr(row, "example", False)), bool(getattr(row, "locked", False)),
+        getattr(row, "published_at", None), getattr(row, "licence", None) or DEFAULT_LICENCE,
     )
 
 

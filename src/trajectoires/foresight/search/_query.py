@@ -1,0 +1,164 @@
+"""Full-text search of the index with filters, the same results on SQLite and PostgreSQL.
+
+The query is turned into terms by the function that indexed the documents
+(:func:`~._text.terms`); a document matches when it holds every term. SQLite asks its
+FTS5 table, PostgreSQL its ``tsvector`` column (``simple`` configuration over the
+terms already stemmed), so both find the same set; results are listed newest
+published first, then by id, on both. The snippet is cut from the stored body in
+Python, the same way on both.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import Select, exists, func, select, text
+from sqlalchemy.orm import Session
+
+from trajectoires.foresight.search._models import SearchDocument, SearchDocumentTerritory
+from trajectoires.foresight.search._text import stem, terms
+
+__all__ = ["MAX_QUERY_LENGTH", "MAX_QUERY_TERMS", "SearchHit", "SearchPage", "search_documents"]
+
+MAX_QUERY_LENGTH = 200
+MAX_QUERY_TERMS = 12
+SNIPPET_WORDS = 30
+_WORD_SPAN = re.compile(r"[^\W_]+")
+
+
+@dataclass(frozen=True)
+class SearchHit:
+    """One document found: what a result list shows.
+
+    ``snippet`` is a sequence of ``(text, matched)`` pieces: the words around the
+    first match, the matched words flagged (a page marks them, escaped).
+    """
+
+    kind: str
+    key: str
+    subtype: str
+    url: str
+    title: str
+    territory_kind: str
+    territory_code: str
+    territory_name: str
+    year: int
+    published_at: datetime
+    snippet: tuple[tuple[str, bool], ...]
+
+
+@dataclass(frozen=True)
+class SearchPage:
+    """A page of results: ``total`` documents match, ``hits`` from ``offset`` on."""
+
+    query_terms: tuple[str, ...]
+    total: int
+    offset: int
+    hits: tuple[SearchHit, ...]
+
+
+def _match(statement: Select, session: Session, query_terms: list[str]) -> Select:
+    if session.get_bind().dialect.name == "sqlite":
+        fts = " ".join(f'"{term}"' for term in query_terms)
+        return statement.where(SearchDocument.id.in_(
+            select(text("rowid")).select_from(text("search_document_fts"))
+            .where(text("search_document_fts MATCH :fts")).params(fts=fts)
+        ))
+    return statement.where(text("search_document.search_vector @@ to_tsquery('simple', :tsq)")
+                           .bindparams(tsq=" & ".join(query_terms)))
+
+
+def _filtered(  # noqa: PLR0913, PLR0917 (one argument per filter)
+    statement: Select, session: Session, query_terms: list[str],
+    territory: tuple[str, str] | None, kind: str | None, subtype: str | None, year: int | None,
+) -> Select:
+    if query_terms:
+        statement = _match(statement, session, query_terms)
+    if territory is not None:
+        statement = statement.where(exists().where(
+            SearchDocumentTerritory.document_id == SearchDocument.id,
+            SearchDocumentTerritory.territory_kind == territory[0],
+            SearchDocumentTerritory.territory_code == territory[1],
+        ))
+    if kind:
+        statement = statement.where(SearchDocument.kind == kind)
+    if subtype:
+        statement = statement.where(SearchDocument.subtype == subtype)
+    if year is not None:
+        statement = statement.where(SearchDocument.year == year)
+    return statement
+
+
+def search_documents(  # noqa: PLR0913 (one argument per filter)
+    session: Session,
+    query: str = "",
+    *,
+    territory: tuple[str, str] | None = None,
+    kind: str | None = None,
+    subtype: str | None = None,
+    year: int | None = None,
+    limit: int = 20,
+    offset: int = 0,
+) -> SearchPage:
+    """Return the published documents holding every word of ``query``, with filters.
+
+    An empty query (or one made of stop words only) lists every document that the
+    filters keep. ``territory`` is ``(kind, code)``: a département finds its
+    communes' and EPCIs' documents. ``query`` is cut at :data:`MAX_QUERY_LENGTH`
+    characters and :data:`MAX_QUERY_TERMS` terms.
+    """
+    query_terms = list(dict.fromkeys(terms(query[:MAX_QUERY_LENGTH])))[:MAX_QUERY_TERMS]
+    filters = (session, query_terms, territory, kind, subtype, year)
+    total = session.scalar(_filtered(select(func.count(SearchDocument.id)), *filters)) or 0
+    rows = session.scalars(
+        _filtered(select(SearchDocument), *filters)
+        .order_by(SearchDocument.published_at.desc(), SearchDocument.id.desc())
+        .limit(max(1, min(limit, 100))).offset(max(0, offset))
+    ).all()
+    hits = tuple(_hit(row, set(query_terms)) for row in rows)
+    return SearchPage(tuple(query_terms), total, max(0, offset), hits)
+
+
+def _hit(row: SearchDocument, wanted: set[str]) -> SearchHit:
+    return SearchHit(
+        row.kind, row.key, row.subtype, row.url, row.title, row.territory_kind,
+        row.territory_code, row.territory_name, row.year, row.published_at,
+        snippet(row.body, wanted),
+    )
+
+
+def snippet(body: str, wanted: set[str], size: int = SNIPPET_WORDS) -> tuple[tuple[str, bool], ...]:
+    """Return the words of ``body`` around the first one whose terms are ``wanted``.
+
+    >>> snippet("Un tiers-lieu dans chaque école du canton.", {"ecol"}, size=4)
+    (('… dans chaque ', False), ('école', True), (' du …', False))
+    >>> snippet("Court.", set())
+    (('Court.', False),)
+    """
+    spans = [m.span() for m in _WORD_SPAN.finditer(body)]
+    if not spans:
+        return ((body[:200], False),) if body else ()
+    first = next((i for i, (a, b) in enumerate(spans) if wanted & set(stem(body[a:b]))), 0)
+    start = max(0, first - size // 2)
+    end = min(len(spans), start + size) - 1
+    begin, stop = spans[start][0], (spans[end][1] if end + 1 < len(spans) else len(body))
+    pieces: list[tuple[str, bool]] = [("… " if start else "", False)]
+    cursor = begin
+    for a, b in spans[start:end + 1]:
+        if wanted and wanted & set(stem(body[a:b])):
+            pieces += [(body[cursor:a], False), (body[a:b], True)]
+            cursor = b
+    pieces.append((body[cursor:stop] + (" …" if end + 1 < len(spans) else ""), False))
+    return tuple((t, m) for t, m in _merge(pieces) if t)
+
+
+def _merge(pieces: list[tuple[str, bool]]) -> list[tuple[str, bool]]:
+    merged: list[tuple[str, bool]] = []
+    for piece, matched in pieces:
+        if merged and not matched and not merged[-1][1]:
+            merged[-1] = (merged[-1][0] + piece, False)
+        else:
+            merged.append((piece, matched))
+    return merged

@@ -1,0 +1,86 @@
+"""French words as search terms: folded, stop words dropped, stemmed (Snowball French).
+
+The same function turns an indexed document and a query into terms, so SQLite's
+FTS5 and PostgreSQL's ``tsvector`` compare the same tokens: each term is made of
+``[a-z0-9]`` only, which both databases' tokenizers keep as one word (FTS5's
+``unicode61``, PostgreSQL's ``simple`` configuration). Words are stemmed with their
+accents (the Snowball French algorithm reads them), then folded to ASCII; letters
+outside the Latin alphabet are dropped.
+
+Examples
+--------
+>>> terms("Les écoles numériques de l'Île-de-France")
+['ecol', 'numer', 'ile', 'franc']
+>>> terms("école") == terms("ECOLES")
+True
+>>> terms("le la les")
+[]
+
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from functools import lru_cache
+
+import snowballstemmer
+
+__all__ = ["MAX_TERM_LENGTH", "STOP_WORDS", "fold", "stem", "terms", "words"]
+
+MAX_TERM_LENGTH = 40
+"""Longer words (a pasted link, a hash) are not indexed."""
+
+_WORD = re.compile(r"[^\W_]+")
+_ASCII_WORD = re.compile(r"[a-z0-9]+")
+_TRANSLITERATE = str.maketrans({"œ": "oe", "æ": "ae", "ß": "ss", "ø": "o", "ł": "l",
+                                "đ": "d", "ð": "d", "þ": "th", "ı": "i"})
+
+_STOP_WORDS_TEXT = """
+a au aux avec ce ces cet cette d dans de des du elle en et eux il ils je j l la le les
+leur leurs lui m ma mais me meme mes moi mon n ne nos notre nous on ou par pas pour qu
+que qui s sa se ses son sur t ta te tes toi ton tu un une vos votre vous y c est sont
+ete etre avoir ont aussi plus tres comme dont ni si sans sous entre vers chez
+"""
+STOP_WORDS = frozenset(_STOP_WORDS_TEXT.split())
+"""Folded French words too common to search for (matched after folding)."""
+
+_STEMMER = snowballstemmer.stemmer("french")
+
+
+def fold(text: str) -> str:
+    """Return ``text`` lower-cased and without diacritics (``œ`` becomes ``oe``).
+
+    >>> fold("Œuvre à Plœmeur")
+    'oeuvre a ploemeur'
+    """
+    decomposed = unicodedata.normalize("NFKD", text.lower().translate(_TRANSLITERATE))
+    return "".join(c for c in decomposed if not unicodedata.combining(c))
+
+
+def words(text: str) -> list[str]:
+    """Return the words of ``text`` in lower case, as written (accents kept).
+
+    >>> words("L'accès au haut-débit !")
+    ['l', 'accès', 'au', 'haut', 'débit']
+    """
+    return _WORD.findall(text.lower())
+
+
+@lru_cache(maxsize=65536)
+def stem(word: str) -> tuple[str, ...]:
+    """Return the search terms of one word: none for a stop word, usually one.
+
+    >>> stem("numériques"), stem("les"), stem("Œuvres")
+    (('numer',), (), ('oeuvr',))
+    """
+    word = word.lower()
+    if fold(word) in STOP_WORDS:
+        return ()
+    stemmed = fold(_STEMMER.stemWord(word))
+    return tuple(t for t in _ASCII_WORD.findall(stemmed) if len(t) <= MAX_TERM_LENGTH)
+
+
+def terms(text: str) -> list[str]:
+    """Return the search terms of ``text``, in order, repeated as they occur."""
+    return [term for word in words(text) for term in stem(word)]
