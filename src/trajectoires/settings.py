@@ -18,6 +18,7 @@ Examples
 
 from __future__ import annotations
 
+import contextlib
 import ipaddress
 import os
 import secrets
@@ -106,6 +107,14 @@ SETTINGS: tuple[Setting, ...] = (
         "Largest request body accepted, in KiB (1024 = 1 MiB); a larger one gets 413 before "
         "it is read, whoever sends it. 0 disables this limit.",
     ),
+    Setting(
+        "event_file_max_kib",
+        "TRAJECTOIRES_EVENT_FILE_MAX_KIB",
+        "10240",
+        "Largest file (PDF or image) a facilitator may upload to an event, in KiB "
+        "(10240 = 10 MiB); a larger one is refused with a message naming it. The upload "
+        "routes accept bodies this large, whatever max_request_kib says. At least 1.",
+    ),
 )
 
 
@@ -167,7 +176,7 @@ def _check_limit(name: str, value: str | int | None) -> int:
 
 
 _LIMITS = ("throttle_writes_per_minute", "throttle_writes_per_address_per_minute",
-           "max_request_kib")
+           "max_request_kib", "event_file_max_kib")
 
 
 @dataclass(frozen=True)
@@ -183,6 +192,7 @@ class Settings:
     throttle_writes_per_minute: int = 60
     throttle_writes_per_address_per_minute: int = 12000
     max_request_kib: int = 1024
+    event_file_max_kib: int = 10240
 
     @property
     def secure_cookies(self) -> bool:
@@ -197,6 +207,21 @@ class Settings:
         1048576
         """
         return self.max_request_kib * 1024 or None
+
+    def __post_init__(self) -> None:
+        if self.event_file_max_kib < 1:
+            raise SettingsError(
+                f"TRAJECTOIRES_EVENT_FILE_MAX_KIB : « {self.event_file_max_kib} » : il faut au "
+                "moins 1 (Kio) pour que les fichiers des événements puissent être envoyés.")
+
+    @property
+    def event_file_max_bytes(self) -> int:
+        """Largest file uploaded to an event, in bytes.
+
+        >>> Settings.from_env({}).event_file_max_bytes
+        10485760
+        """
+        return self.event_file_max_kib * 1024
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None, **overrides: str) -> Settings:
@@ -227,6 +252,22 @@ class Settings:
             return self
         key_file = self.workspace / "secret_key"
         if not key_file.exists():
-            key_file.write_text(secrets.token_urlsafe(48))
-            key_file.chmod(0o600)
+            _create_key_file(key_file)
         return replace(self, secret_key=key_file.read_text().strip())
+
+
+def _create_key_file(key_file: Path) -> None:
+    """Write a new secret key to ``key_file`` unless another process just did.
+
+    The key is written to a private temporary file, then linked into place: the link
+    fails if the file exists, so processes started together all read one key.
+    """
+    draft = key_file.with_name(f".{key_file.name}.{os.getpid()}.{secrets.token_hex(4)}")
+    descriptor = os.open(draft, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    try:
+        with os.fdopen(descriptor, "w") as handle:
+            handle.write(secrets.token_urlsafe(48))
+        with contextlib.suppress(FileExistsError):  # another process won: its key is the one
+            os.link(draft, key_file)
+    finally:
+        draft.unlink()

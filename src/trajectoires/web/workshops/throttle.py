@@ -12,6 +12,14 @@ The limits are settings (``throttle_writes_per_minute``,
 the higher one, since the phones of a hall share one address behind its Wi-Fi. Past
 either limit the write is refused, before anything runs, with 429, a French message
 naming the wait and a ``Retry-After`` header; refused writes are not counted.
+
+Where the counts live depends on the database. On PostgreSQL, where several server
+processes serve one workshop (``trajectoires serve --workers N``), they are kept in the
+database (:class:`DatabaseWriteThrottle`, over :mod:`trajectoires.db.counters`), so a
+participant's limit holds across every process. On SQLite the server is one process
+(``serve`` refuses ``--workers`` there) and the counts stay in its memory
+(:class:`WriteThrottle`): a database throttle would add a write, under SQLite's single
+writer lock, to every vote.
 """
 
 from __future__ import annotations
@@ -21,14 +29,17 @@ import threading
 import time
 from collections import deque
 
+import anyio.to_thread
 from fastapi import Depends, HTTPException, Request
 
+from trajectoires.db import Database, counters
 from trajectoires.settings import Settings
 from trajectoires.web.security import require_csrf
 from trajectoires.web.workshops.deps import participant_tokens
 
 __all__ = [
     "THROTTLED_FORM",
+    "DatabaseWriteThrottle",
     "WINDOW_SECONDS",
     "WriteThrottle",
     "build_write_throttle",
@@ -56,6 +67,9 @@ class WriteThrottle:
     0
 
     """
+
+    blocking = False
+    """Whether :meth:`admit` waits on the database (then it runs in a worker thread)."""
 
     def __init__(self, per_participant: int, per_address: int,
                  window: float = WINDOW_SECONDS) -> None:
@@ -109,8 +123,51 @@ class WriteThrottle:
             del self._writes[key]
 
 
-def build_write_throttle(settings: Settings) -> WriteThrottle:
-    """Build the application's throttle from its settings (``create_app`` calls it once)."""
+class DatabaseWriteThrottle:
+    """The same limits, counted in the database: they hold across server processes.
+
+    ``admit`` opens its own short transaction (see :func:`trajectoires.db.counters.admit`)
+    and blocks: the dependency calls it in a worker thread. Seconds older than the
+    window are deleted every few thousand admitted writes.
+    """
+
+    blocking = True
+
+    def __init__(self, database: Database, per_participant: int, per_address: int,
+                 window: float = WINDOW_SECONDS) -> None:
+        self.database = database
+        self.per_participant = per_participant
+        self.per_address = per_address
+        self.window = window
+        self._admitted = 0
+
+    @property
+    def enabled(self) -> bool:
+        """Whether any limit is on."""
+        return bool(self.per_participant or self.per_address)
+
+    def admit(self, participant_keys: list[str], address: str, now: float | None = None) -> int:
+        """Record a write if every limit allows it (return 0), else return seconds to wait."""
+        now = time.time() if now is None else now
+        limits = [(key, self.per_participant) for key in participant_keys]
+        limits.append((f"address:{address}", self.per_address))
+        with self.database.session() as session:
+            wait = counters.admit(session, limits, now, self.window)
+        if not wait:
+            self._admitted += 1
+            if self._admitted % _SWEEP_EVERY == 0:
+                with self.database.session() as session:
+                    counters.prune(session, now, self.window)
+        return wait
+
+
+def build_write_throttle(
+    settings: Settings, database: Database | None = None
+) -> WriteThrottle | DatabaseWriteThrottle:
+    """Build the application's throttle (``create_app`` calls it once): see the module."""
+    if database is not None and not database.is_sqlite:
+        return DatabaseWriteThrottle(database, settings.throttle_writes_per_minute,
+                                     settings.throttle_writes_per_address_per_minute)
     return WriteThrottle(settings.throttle_writes_per_minute,
                          settings.throttle_writes_per_address_per_minute)
 
@@ -131,11 +188,15 @@ async def throttle_writes(request: Request) -> None:
 
     Put it after the CSRF check, so a forged request does not use the quota.
     """
-    throttle: WriteThrottle = request.app.state.write_throttle
+    throttle: WriteThrottle | DatabaseWriteThrottle = request.app.state.write_throttle
     if not throttle.enabled:
         return
     address = request.client.host if request.client else "?"
-    wait = throttle.admit(_participant_keys(request), address)
+    keys = _participant_keys(request)
+    if throttle.blocking:
+        wait = await anyio.to_thread.run_sync(throttle.admit, keys, address)
+    else:
+        wait = throttle.admit(keys, address)
     if wait:
         raise HTTPException(status_code=429, detail=TOO_MANY_WRITES.format(seconds=wait),
                             headers={"Retry-After": str(wait)})
