@@ -78,7 +78,7 @@ def test_phases_prompts_and_views():
     assert KIND.phase("priorites").points and not KIND.phase("priorites").contribution_types
     assert set(KIND.phase("closed").shows) == {"wall", "timeline", "targets", "ranking"}
     assert KIND.settings == {"horizon": "2030-10", "points": 10, "premoderation": False,
-                             "private": False}
+                             "private": False, "enrichment_email": False}
 
 
 @pytest.mark.parametrize(("values", "message"), [

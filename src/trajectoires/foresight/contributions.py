@@ -38,6 +38,7 @@ from trajectoires.foresight.errors import (
     NotAllowedError,
     NotFoundError,
 )
+from trajectoires.foresight.history import record_version
 from trajectoires.foresight.kinds import ContributionType, WorkshopKind, get_kind
 from trajectoires.foresight.models import (
     MERGED,
@@ -125,6 +126,9 @@ class Baseline:
     source: str
     unit: str = ""
 
+
+Authorizer = Callable[[Workshop, WorkshopKind, ContributionType, "Author"], None]
+"""``authorize(workshop, kind, type, author)``: raise a domain error to refuse a post."""
 
 BaselineLookup = Callable[[str, str, str], "Baseline | None"]
 """``lookup(territory_kind, territory_code, indicator_id)``: the latest value, or ``None``."""
@@ -274,12 +278,16 @@ def post_contribution(  # noqa: PLR0913 (one use case, its keyword options)
     parent_id: int | None = None,
     on_paper: bool = False,
     lookups: Lookups = Lookups(),
+    authorize: Authorizer | None = None,
 ) -> ContributionView:
     """Post a contribution of type ``type_key`` in the workshop ``workshop_id``.
 
     The payload is cleaned by the type's fields, its references checked, then its
     ``check`` hook run; with pre-moderation on, a participant's contribution waits
-    (``pending``) until the facilitator shows it.
+    (``pending``) until the facilitator shows it. Its first version is recorded
+    (:mod:`~trajectoires.foresight.history`). ``authorize`` replaces the checks of the
+    session (phase, lock): the enrichment of a published workshop passes its own, and
+    the contribution is then marked ``after_session``.
 
     Raises
     ------
@@ -296,7 +304,7 @@ def post_contribution(  # noqa: PLR0913 (one use case, its keyword options)
         row = _workshop_row(session, workshop_id)
         kind = get_kind(row.kind)
         ctype = kind.contribution_type(type_key)
-        _authorize_post(row, kind, ctype, author)
+        (authorize or _authorize_post)(row, kind, ctype, author)
         if on_paper and not author.is_facilitator:
             raise NotAllowedError("paper_by_facilitator")
         context = CheckContext(session, row, kind, ctype, author, date.today(), lookups=lookups)
@@ -311,9 +319,12 @@ def post_contribution(  # noqa: PLR0913 (one use case, its keyword options)
             text=str(cleaned[ctype.title_field]), payload=cleaned,
             status=PENDING if premoderated and not author.is_facilitator else VISIBLE,
             on_paper=on_paper, created_at=now, updated_at=now,
+            after_session=authorize is not None,
         )
         session.add(contribution)
         session.flush()
+        record_version(session, contribution, "created", participant_id=author.participant_id,
+                       facilitator_id=author.facilitator_id)
         if ctype.after_post is not None:
             ctype.after_post(context, contribution)
         return contribution_view(contribution, _author_name(session, author.participant_id))
@@ -353,7 +364,11 @@ def edit_contribution(
             lookups=lookups,
         )
         cleaned = _validated(context, {**(row.payload or {}), **changes})
-        row.payload, row.text, row.updated_at = cleaned, str(cleaned[ctype.title_field]), utcnow()
+        if cleaned != (row.payload or {}):
+            row.payload, row.text = cleaned, str(cleaned[ctype.title_field])
+            row.updated_at = utcnow()
+            record_version(session, row, "edited", participant_id=author.participant_id,
+                           facilitator_id=author.facilitator_id)
         return contribution_view(row, _author_name(session, row.participant_id))
 
 

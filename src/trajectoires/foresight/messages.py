@@ -213,3 +213,8 @@ MESSAGES.update({
     ),
     "search_bad_kind": "Type inconnu : « {value} ». Types possibles : {allowed}.",
 })
+
+from trajectoires.foresight._privacy_messages import PRIVACY_MESSAGES  # noqa: E402
+
+MESSAGES.update(PRIVACY_MESSAGES)
+MESSAGES["trajectory_effect_type"] = "Type d'effet inconnu : « {value} ». Types possibles : {allowed}."

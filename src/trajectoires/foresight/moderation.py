@@ -1,5 +1,8 @@
 """Moderation by the workshop's facilitator: hide and restore with a reason, merge duplicates.
 
+Every change is recorded as a version of the contributions it touches
+(:func:`trajectoires.foresight.history.record_version`), in the same transaction.
+
 Only the facilitator of the contribution's workshop may moderate it. Hiding keeps the
 contribution (and its votes) and records why; showing it again approves a contribution
 waiting under pre-moderation as well. Merging marks duplicates as ``merged`` into the
@@ -8,7 +11,7 @@ other contributions' payloads now points at it.
 
 Examples
 --------
->>> _clean_reason("  doublon   de la 12 ")
+>>> clean_reason("  doublon   de la 12 ")
 'doublon de la 12'
 
 """
@@ -26,6 +29,7 @@ from trajectoires.foresight.errors import (
     NotAllowedError,
     NotFoundError,
 )
+from trajectoires.foresight.history import record_version
 from trajectoires.foresight.kinds import get_kind
 from trajectoires.foresight.models import (
     HIDDEN,
@@ -39,12 +43,13 @@ from trajectoires.foresight.models import (
     utcnow,
 )
 
-__all__ = ["merge_contributions", "set_visibility"]
+__all__ = ["clean_reason", "merge_contributions", "set_visibility"]
 
 _MAX_MERGED = 50
 
 
-def _clean_reason(reason: str | None) -> str | None:
+def clean_reason(reason: str | None) -> str | None:
+    """Return a moderation reason, spaces collapsed (``None`` if empty); refuse it too long."""
     text = " ".join((reason or "").split())
     if len(text) > REASON_MAX_LENGTH:
         raise InvalidInputError("reason_too_long", limit=REASON_MAX_LENGTH, length=len(text))
@@ -93,14 +98,18 @@ def set_visibility(
         A reason longer than 280 characters.
 
     """
-    cleaned = _clean_reason(reason)
+    cleaned = clean_reason(reason)
     with session.begin():
         row = _moderated(session, facilitator_id, contribution_id)
         if row.status == MERGED:
             raise ConflictError("contribution_merged")
+        before = (row.status, row.reason)
         row.status = HIDDEN if hidden else VISIBLE
         row.reason = cleaned if hidden else None
-        row.updated_at = utcnow()
+        if (row.status, row.reason) != before:
+            row.updated_at = utcnow()
+            record_version(session, row, "hidden" if hidden else "shown",
+                           facilitator_id=facilitator_id)
         return contribution_view(row, _author(session, row))
 
 
@@ -120,7 +129,8 @@ def _move_points(session: Session, duplicate_ids: list[int], keep_id: int) -> No
         session.delete(row)
 
 
-def _repoint(session: Session, workshop: Workshop, duplicate_ids: set[int], keep_id: int) -> None:
+def _repoint(session: Session, workshop: Workshop, duplicate_ids: set[int], keep_id: int,
+             facilitator_id: int) -> None:
     """Make references to the duplicates in other payloads point at the kept one."""
     kind = get_kind(workshop.kind)
     ref_fields = {
@@ -137,10 +147,12 @@ def _repoint(session: Session, workshop: Workshop, duplicate_ids: set[int], keep
             if isinstance(value, list) and duplicate_ids & set(value):
                 replaced = {keep_id if v in duplicate_ids else v for v in value} - {row.id}
                 payload[name], changed = sorted(replaced), True
-            elif value in duplicate_ids:
+            elif not isinstance(value, list) and value in duplicate_ids:
                 payload[name], changed = keep_id, True
         if changed:
             row.payload = payload
+            record_version(session, row, "repointed", facilitator_id=facilitator_id,
+                           detail={"merged": sorted(duplicate_ids), "into": keep_id})
 
 
 @retry_when_locked
@@ -173,7 +185,12 @@ def merge_contributions(
             if row.status == MERGED:
                 raise ConflictError("contribution_merged")
             row.status, row.merged_into_id, row.updated_at = MERGED, keep.id, utcnow()
+            record_version(session, row, "merged", facilitator_id=facilitator_id,
+                           detail={"into": keep.id})
         _move_points(session, ids, keep.id)
-        _repoint(session, session.get(Workshop, keep.workshop_id), set(ids), keep.id)
+        _repoint(session, session.get(Workshop, keep.workshop_id), set(ids), keep.id,
+                 facilitator_id)
         keep.updated_at = utcnow()
+        record_version(session, keep, "absorbed", facilitator_id=facilitator_id,
+                       detail={"merged": ids})
         return contribution_view(keep, _author(session, keep)), ids

@@ -29,6 +29,7 @@ from trajectoires.foresight.errors import (
     InvalidInputError,
     NotFoundError,
 )
+from trajectoires.foresight.history import ANONYMOUS
 from trajectoires.foresight.models import (
     ORGANISATION_MAX_LENGTH,
     PSEUDONYM_MAX_LENGTH,
@@ -46,12 +47,14 @@ __all__ = [
     "BoardStatement",
     "Counts",
     "Joined",
+    "check_pseudonym",
     "ParticipantView",
     "VoteOutcome",
     "count_votes",
     "hash_token",
     "hide_statement",
     "join_workshop",
+    "profile",
     "participant_for_token",
     "post_statement",
     "workshop_board",
@@ -134,9 +137,24 @@ class Board:
     my_votes: dict[int, int]
 
 
+def profile(organisation: str | None, role: str | None) -> tuple[str | None, str | None]:
+    """Return the organisation (spaces collapsed) and role (a key of :data:`ROLES`) checked."""
+    return _profile(organisation, role)
+
+
 def hash_token(token: str) -> str:
     """Return the SHA-256 hex digest stored for a participant token."""
     return hashlib.sha256(token.encode()).hexdigest()
+
+
+def check_pseudonym(name: str) -> None:
+    """Refuse an empty, over-long or reserved (« Participant·e anonyme ») pseudonym."""
+    if not name:
+        raise InvalidInputError("empty_pseudonym")
+    if len(name) > PSEUDONYM_MAX_LENGTH:
+        raise InvalidInputError("pseudonym_too_long", limit=PSEUDONYM_MAX_LENGTH, length=len(name))
+    if name.casefold() == ANONYMOUS.casefold():
+        raise InvalidInputError("reserved_pseudonym", pseudonym=name)
 
 
 def _profile(organisation: str | None, role: str | None) -> tuple[str | None, str | None]:
@@ -176,8 +194,7 @@ def join_workshop(
     name = " ".join(refuse_control_characters(pseudonym, "Pseudonyme").split())
     if not name:
         raise InvalidInputError("empty_pseudonym")
-    if len(name) > PSEUDONYM_MAX_LENGTH:
-        raise InvalidInputError("pseudonym_too_long", limit=PSEUDONYM_MAX_LENGTH, length=len(name))
+    check_pseudonym(name)
     org, role = _profile(organisation, role)
     workshop = find_by_join_code(session, code)
     if not workshop.manifest.phase(workshop.status).accepts_participants:

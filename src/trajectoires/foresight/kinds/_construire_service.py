@@ -27,6 +27,7 @@ from trajectoires.foresight.errors import (
     NotAllowedError,
     NotFoundError,
 )
+from trajectoires.foresight.history import record_version
 from trajectoires.foresight.kinds import get_kind
 from trajectoires.foresight.kinds.construire_2030 import KEY, SOURCE_KIND, SOURCE_TYPES
 from trajectoires.foresight.models import VISIBLE, Contribution, Participant, Workshop, utcnow
@@ -198,9 +199,11 @@ def _copy(session: Session, row: Workshop, source: Workshop) -> tuple[dict[int, 
     session.add_all(copies)
     session.flush()
     new_ids = {o.id: c.id for o, c in zip(originals, copies, strict=True)}
-    for copy in copies:
+    for original, copy in zip(originals, copies, strict=True):
         copy.payload = _remap(kind.contribution_type(copy.type), copy.payload, new_ids)
         copy.text = str(copy.payload[kind.contribution_type(copy.type).title_field])
+        record_version(session, copy, "copied", facilitator_id=row.facilitator_id,
+                       detail={"from_workshop": source.slug, "from": original.id})
     counts = {key: sum(1 for c in copies if c.type == key) for key in SOURCE_TYPES}
     return new_ids, counts
 

@@ -315,10 +315,12 @@ class Export:
 DemoBuilder = Callable[..., Any]
 SettingsCleaner = Callable[[Mapping[str, Any]], dict[str, Any]]
 
-COMMON_SETTINGS: Mapping[str, Any] = {"private": False}
+COMMON_SETTINGS: Mapping[str, Any] = {"private": False, "enrichment_email": False}
 """Options of every kind, added to each manifest's ``settings``. ``private``: the join
 code is shown to the facilitator only (facilitation page, projection), never given by the
-API, and visitors of the workshop's page get no join link."""
+API, and visitors of the workshop's page get no join link. ``enrichment_email``: once
+published, visitors who enrich the workshop confirm an e-mail address first
+(:mod:`trajectoires.foresight.enrichment`)."""
 _YES, _NO = {"1", "true", "oui", "on", "yes"}, {"0", "false", "non", "off", "no", ""}
 
 
