@@ -9,6 +9,7 @@ client ever appears in a page.
 from __future__ import annotations
 
 import hmac
+import re
 import secrets
 
 from fastapi import Form, HTTPException, Request
@@ -69,18 +70,29 @@ class BodyLimitMiddleware:
     A declared ``Content-Length`` over the cap is answered before a byte is read,
     whoever sends it (no login or CSRF check runs first); a body streamed without
     one stops being read as soon as it passes the cap. ``max_bytes=None``: no cap.
+    ``larger`` gives other caps to the paths matching a pattern (the file uploads of
+    events), in the same way.
     """
 
-    def __init__(self, app: ASGIApp, max_bytes: int | None) -> None:
+    def __init__(self, app: ASGIApp, max_bytes: int | None,
+                 larger: tuple[tuple[re.Pattern, int], ...] = ()) -> None:
         self.app = app
         self.max_bytes = max_bytes
+        self.larger = larger
+
+    def _cap(self, path: str) -> int | None:
+        for pattern, cap in self.larger:
+            if pattern.fullmatch(path):
+                return cap if self.max_bytes is None else max(cap, self.max_bytes)
+        return self.max_bytes
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:  # noqa: D102
-        if scope["type"] != "http" or self.max_bytes is None:
+        cap = self._cap(scope.get("path", "")) if scope["type"] == "http" else None
+        if cap is None:
             await self.app(scope, receive, send)
             return
         declared = Headers(scope=scope).get("content-length", "")
-        if declared.strip().isdigit() and int(declared) > self.max_bytes:
+        if declared.strip().isdigit() and int(declared) > cap:
             response = render_error(Request(scope), 413, TOO_LARGE)
             response.headers["Connection"] = "close"  # the unread body is not drained
             await response(scope, receive, send)
@@ -92,7 +104,7 @@ class BodyLimitMiddleware:
             message = await receive()
             if message["type"] == "http.request":
                 received += len(message.get("body", b""))
-                if received > self.max_bytes:
+                if received > cap:
                     raise HTTPException(413, TOO_LARGE)
             return message
 
