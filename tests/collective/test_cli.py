@@ -19,7 +19,9 @@ def test_analyse_prints_tables_and_writes_json_and_map(tmp_path: Path) -> None:
                                  "--polis"])
     assert result.exit_code == 0, result.output
     assert "Groupes d'opinion" in result.output and "Consensus" in result.output
-    assert "indice de Rand ajusté) : 1.000" in result.output
+    assert "indice de Rand ajusté) : 1,000" in result.output
+    assert "Pour" in result.output and "100 %" in result.output
+    assert "%" not in result.output.replace(" %", "")
     data = json.loads((out / "result.json").read_text())
     assert {"participants", "groups", "consensus", "representative"} <= set(data)
     assert {p["id"] for p in data["participants"]} == {f"p{i}" for i in range(1, 9)}

@@ -40,6 +40,24 @@ def test_two_opposed_blocs_make_two_groups(database: Database) -> None:
     assert pick["text"].startswith("Proposition") and pick["direction"] in ("agree", "disagree")
 
 
+def test_picks_carry_the_raw_counts_their_wording_shows(database: Database) -> None:
+    """2 for and 0 against read « 75 % pour » (pseudo-counts): the share is now of votes cast."""
+    debate = f.debate_with_blocs(database, per_bloc=8, n_statements=8)
+    sid = debate.statements[0]
+    late = f.join(database, debate.workshop, "Tardive").participant
+    with f.session(database) as s:
+        voting.vote(s, late, sid, 0)
+    with f.session(database) as s:
+        snap = analyse_debate(load_debate(s, debate.workshop.id), key=KEY)
+    agreed = next(p for p in snap.data["consensus"] if p["statement_id"] == sid)
+    assert agreed["votes"] == {"agree": 16, "disagree": 0, "pass": 1} and agreed["seen"] == 17
+    assert agreed["percent"] == round(100 * 16 / 17)
+    group = snap.data["groups"][0]
+    pick = group["representative"][0]
+    assert pick["seen"] == sum(pick["votes"].values()) <= group["size"]
+    assert pick["percent"] == round(100 * pick["votes"][pick["direction"]] / pick["seen"])
+
+
 def test_positions_use_opaque_ids_not_pseudonyms(database: Database) -> None:
     debate = f.debate_with_blocs(database, per_bloc=4, n_statements=4)
     with f.session(database) as s:

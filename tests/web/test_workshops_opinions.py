@@ -97,8 +97,9 @@ def test_participant_sees_own_dot_group_and_statements(
     assert f'data-opinion-id="{oid}"' in html
     assert 'class="me"' in html and ">Vous</text>" in html
     assert f"Vous êtes dans le groupe {letter}." in html
-    assert "Points d'accord" in html and "Proposition numéro 0" in html
-    assert f"Le groupe {letter} est plutôt" in html
+    assert "Points de consensus" in html
+    assert "« Proposition numéro 0 » — 100 % pour (16 pour, 0 contre, 0 passe)" in html
+    assert f"— le groupe {letter} est 100 % " in html
     assert '<table id="opinion-groups"' in html and "Groupe A" in html
     assert 'role="img"' in html and "style=" not in html
 

@@ -194,6 +194,24 @@ class Result:
             return None
         return int(self.labels[index])
 
+    def tally(self, statement: object, group: int | None = None) -> dict[str, int]:
+        """Agree, disagree and pass votes cast on ``statement`` (overall, or in ``group``).
+
+        Examples
+        --------
+        >>> from trajectoires.collective import analyse, example_votes
+        >>> analyse(example_votes(), rng=0).tally(6)
+        {'agree': 1, 'disagree': 0, 'pass': 7}
+
+        """
+        j = int(np.searchsorted(self.statements, statement))
+        if j >= len(self.statements) or self.statements[j] != statement:
+            raise KeyError(statement)
+        c = self.counts
+        row = ((c.overall_agree[j], c.overall_disagree[j], c.overall_passed[j]) if group is None
+               else (c.agree[group, j], c.disagree[group, j], c.passed[group, j]))
+        return dict(zip(("agree", "disagree", "pass"), (int(v) for v in row), strict=True))
+
     def position_of(self, participant: object) -> tuple[float, float] | None:
         """Position of a participant on the map (``None`` when unknown)."""
         index = self._index(participant)

@@ -182,10 +182,19 @@ class OpinionSnapshot:
     votes: VoteTable | None = None
 
 
-def _pick(pick: Pick, texts: dict[int, str]) -> dict[str, Any]:
-    p = pick.p if np.isfinite(pick.p) else 0.0
+def _pick(pick: Pick, texts: dict[int, str], result: Result,
+          group: int | None = None) -> dict[str, Any]:
+    """Describe a picked statement with its raw vote counts (overall, or in ``group``).
+
+    ``percent`` is the share of the picked direction among the votes cast (passes
+    included), as Pol.is's report shows it; the selection itself used pseudo-counts.
+    """
+    votes = result.tally(pick.statement, group)
+    seen = sum(votes.values())
+    share = votes.get(pick.direction, votes["agree"])  # a divisive "split": agree share
     return {"statement_id": int(pick.statement), "text": texts.get(int(pick.statement), ""),
-            "direction": pick.direction, "percent": round(100 * p)}
+            "direction": pick.direction, "votes": votes, "seen": seen,
+            "percent": round(100 * share / seen) if seen else 0}
 
 
 def _is_ready(result: Result, per_participant: np.ndarray, params: Params) -> bool:
@@ -209,15 +218,16 @@ def snapshot_data(
     groups = [
         {"id": group_letter(g.id), "size": g.size,
          "center": [round(g.center[0], 4), round(g.center[1], 4)],
-         "representative": [_pick(p, texts) for p in result.representative[g.id]]}
+         "representative": [_pick(p, texts, result, g.id)
+                            for p in result.representative[g.id]]}
         for g in result.groups
     ]
     return {
         "participants": participants,
         "groups": groups if ready else [],
-        "consensus": [_pick(p, texts) for p in result.consensus],
-        "divisive": [_pick(p, texts) for p in result.divisive] if ready else [],
-        "uncertain": [_pick(p, texts) for p in result.uncertain],
+        "consensus": [_pick(p, texts, result) for p in result.consensus],
+        "divisive": [_pick(p, texts, result) for p in result.divisive] if ready else [],
+        "uncertain": [_pick(p, texts, result) for p in result.uncertain],
     }
 
 
