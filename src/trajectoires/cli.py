@@ -8,7 +8,15 @@ from __future__ import annotations
 
 import typer
 
-from trajectoires.commands import data, debate, diagnose, facilitator, server, territory
+from trajectoires.commands import (
+    data,
+    debate,
+    diagnose,
+    facilitator,
+    server,
+    territory,
+    workshop,
+)
 
 app = typer.Typer(
     name="trajectoires",
@@ -23,6 +31,7 @@ app.add_typer(territory.app, name="territory")
 app.add_typer(facilitator.app, name="facilitator")
 app.add_typer(debate.app, name="debate")
 app.add_typer(data.app, name="data")
+app.add_typer(workshop.app, name="workshop")
 
 
 def main() -> None:

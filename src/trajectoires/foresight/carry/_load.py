@@ -1,0 +1,281 @@
+"""Load an archive into this instance: every value checked, everything in one transaction.
+
+Rules (documented in ``docs/workshops.md``):
+
+- the workshop keeps its name (slug) unless ``slug`` is given;
+- a workshop with that name which is the same workshop (same kind and creation time,
+  to the microsecond) and holds the same content: nothing to do, nothing changes —
+  importing twice is harmless;
+- the same workshop whose content has diverged since, or another workshop under that
+  name: refused, nothing changes; ``slug`` imports a separate copy;
+- a join code already used by another workshop: the import draws a new one and says so;
+- participants get a fresh random token: nobody can log in as them on this instance.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any
+
+from sqlalchemy import JSON, Boolean, DateTime, Integer, String, func, insert, select, update
+from sqlalchemy.exc import DBAPIError, IntegrityError
+from sqlalchemy.orm import Session
+
+from trajectoires.foresight.carry._archive import Archive
+from trajectoires.foresight.carry._dump import dump_workshop
+from trajectoires.foresight.carry._messages import ArchiveError
+from trajectoires.foresight.carry._tables import TABLES, CarriedTable
+from trajectoires.foresight.models import Facilitator, Workshop
+
+__all__ = ["ImportOutcome", "load_archive"]
+
+_SLUG = r"^[a-z0-9]+(-[a-z0-9]+)*$"
+
+
+@dataclass(frozen=True)
+class ImportOutcome:
+    """What an import did: ``created`` is false when the workshop was already there."""
+
+    slug: str
+    title: str
+    created: bool
+    join_code: str
+    join_code_changed: bool
+    counts: dict[str, int]
+
+
+@dataclass
+class _Context:
+    facilitator_id: int
+    ids: dict[str, dict[int, int]]
+
+
+def _facilitator(session: Session, email: str | None) -> int:
+    if email:
+        found = session.scalar(select(Facilitator.id).where(
+            func.lower(Facilitator.email) == email.strip().lower()))
+        if found is None:
+            raise ArchiveError("unknown_facilitator", email=email)
+        return found
+    ids = session.scalars(select(Facilitator.id).limit(2)).all()
+    if not ids:
+        raise ArchiveError("no_facilitator")
+    if len(ids) > 1:
+        raise ArchiveError("many_facilitators")
+    return ids[0]
+
+
+def _value(column: Any, value: Any, where: dict) -> Any:  # noqa: ANN401, C901
+    """Check one archived value against its column; return it as the database takes it."""
+    def fail(detail: str) -> ArchiveError:
+        return ArchiveError("archive_bad_value", column=column.name, detail=detail, **where)
+
+    if value is None:
+        if not column.nullable or column.primary_key:
+            raise fail("valeur obligatoire")
+        return None
+    kind = column.type
+    if isinstance(kind, DateTime) or getattr(kind, "impl", None).__class__ is DateTime:
+        try:
+            moment = datetime.fromisoformat(str(value))
+        except ValueError:
+            raise fail(f"date invalide « {str(value)[:40]} »") from None
+        return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+    if isinstance(kind, Boolean):
+        if not isinstance(value, bool):
+            raise fail("vrai ou faux attendu")
+    elif isinstance(kind, Integer):
+        if isinstance(value, bool) or not isinstance(value, int) or abs(value) > 2**31:
+            raise fail("nombre entier attendu")
+    elif isinstance(kind, String):
+        if not isinstance(value, str):
+            raise fail("texte attendu")
+        if kind.length is not None and len(value) > kind.length:
+            raise fail(f"{len(value)} caractères, au plus {kind.length}")
+    elif isinstance(kind, JSON) and not isinstance(value, dict | list):
+        raise fail("objet JSON attendu")
+    return value
+
+
+def _checked_rows(carried: CarriedTable, rows: list[dict], known: dict[str, set]) -> list[dict]:
+    """Check the rows of one table: known columns, typed values, references to archived rows."""
+    name = f"data/{carried.name}.json"
+    columns = {c.name: c for c in carried.table.columns if c.name not in carried.omit}
+    out = []
+    for number, row in enumerate(rows, start=1):
+        where = {"name": name, "row": number}
+        unknown = set(row) - set(columns)
+        if unknown:
+            raise ArchiveError("archive_bad_value", column=sorted(unknown)[0],
+                               detail="colonne inconnue de cette version", **where)
+        clean = {}
+        for key, value in row.items():
+            clean[key] = _value(columns[key], value, where)
+            target = carried.refs.get(key)
+            if target and value is not None and value not in known.get(target, ()):
+                raise ArchiveError("archive_bad_ref", column=key, value=value, **where)
+        out.append(clean)
+    if carried.keyed:
+        ids = [row.get("id") for row in out]
+        if None in ids or len(set(ids)) != len(ids):
+            raise ArchiveError("archive_bad_value", column="id", detail="identifiants manquants "
+                               "ou en double", name=name, row="-")
+    return out
+
+
+def _known_ids(archive: Archive) -> dict[str, set]:
+    keyed = {t.name for t in TABLES if t.keyed}
+    return {name: {row.get("id") for row in rows} for name, rows in archive.dump.items()
+            if name in keyed}
+
+
+def _same_content(session: Session, workshop_id: int, archive: Archive) -> bool:
+    """Return whether the workshop here holds what the archive holds.
+
+    The slug, the join code and the ``local`` columns of each table do not count.
+    """
+    here = dump_workshop(session, workshop_id)
+    for carried in TABLES:
+        theirs = archive.dump.get(carried.name, [])
+        ours = here.get(carried.name, [])
+        ignored = set(carried.local) | ({"slug", "join_code"} if carried.name == "workshop"
+                                        else set())
+        keys = [sorted(set(row) - ignored) for row in theirs]
+        if len(ours) != len(theirs) or any(
+                {k: a.get(k) for k in key} != {k: b.get(k) for k in key}
+                for a, b, key in zip(ours, theirs, keys, strict=True)):
+            return False
+    return True
+
+
+def _existing(session: Session, slug: str, origin: dict, archive: Archive) -> bool:
+    """Return whether the archive is already here; raise if the name is taken otherwise."""
+    row = session.scalar(select(Workshop).where(Workshop.slug == slug))
+    if row is None:
+        return False
+    created = _value(Workshop.__table__.c.created_at, origin.get("created_at"),
+                     {"name": "data/workshop.json", "row": 1})
+    same_origin = row.kind == origin["kind"] and row.created_at == created
+    if not same_origin:
+        raise ArchiveError("slug_taken", slug=slug)
+    if not _same_content(session, row.id, archive):
+        raise ArchiveError("already_diverged", slug=slug)
+    return True
+
+
+def _free_join_code(session: Session, code: str) -> tuple[str, bool]:
+    from trajectoires.foresight.workshops import generate_join_code
+
+    taken = session.scalar(select(Workshop.id).where(Workshop.join_code == code))
+    if taken is None:
+        return code, False
+    while True:
+        fresh = generate_join_code()
+        if session.scalar(select(Workshop.id).where(Workshop.join_code == fresh)) is None:
+            return fresh, True
+
+
+def _insert(session: Session, carried: CarriedTable, rows: list[dict], ctx: _Context,
+            done: set[str]) -> None:
+    """Insert one table's rows; references to tables not inserted yet wait for ``_finish``."""
+    if not rows:
+        ctx.ids[carried.name] = {}
+        return
+    prepared = []
+    for row in rows:
+        values = {k: v for k, v in row.items() if not (k == "id" and carried.keyed)}
+        for column, target in carried.refs.items():
+            if values.get(column) is not None:
+                values[column] = ctx.ids[target][values[column]] if target in done else None
+        for column, make in carried.fill.items():
+            values[column] = make(ctx)
+        prepared.append(values)
+    table = carried.table
+    if carried.keyed:
+        statement = insert(table).returning(table.c.id, sort_by_parameter_order=True)
+        new_ids = session.execute(statement, prepared).scalars().all()
+        ctx.ids[carried.name] = {row["id"]: new for row, new in zip(rows, new_ids, strict=True)}
+    else:
+        session.execute(insert(table), prepared)
+
+
+def _finish(session: Session, carried: CarriedTable, rows: list[dict], ctx: _Context, *,
+            kind: str, inserted_before: set[str]) -> None:
+    """Set the references that had to wait (to later tables, to the same table, in payloads)."""
+    late = [c for c, target in carried.refs.items() if target not in inserted_before]
+    if not carried.keyed or not (late or carried.remap):
+        return
+    def lookup(name: str, old: Any) -> Any:  # noqa: ANN401
+        return ctx.ids.get(name, {}).get(old)
+
+    table = carried.table
+    for row in rows:
+        changes = {c: lookup(carried.refs[c], row[c]) for c in late if row.get(c) is not None}
+        if carried.remap is not None:
+            remapped = carried.remap(row, lookup, kind)
+            changes.update({k: v for k, v in remapped.items() if v != row.get(k)})
+        if changes:
+            new_id = ctx.ids[carried.name][row["id"]]
+            session.execute(update(table).where(table.c.id == new_id).values(**changes))
+
+
+def load_archive(session: Session, archive: Archive, *, facilitator_email: str | None = None,
+                 slug: str | None = None) -> ImportOutcome:
+    """Import ``archive`` in one transaction (``session`` must have none in progress).
+
+    Raises
+    ------
+    ArchiveError
+        Anything wrong with the archive or a clash with this instance; nothing is kept.
+
+    """
+    import re
+
+    known = {t.name for t in TABLES}
+    for name in archive.dump:
+        if name not in known:
+            raise ArchiveError("archive_version", found=f"{archive.manifest.get('format_version')}"
+                               f" (table « {name} » inconnue)", supported="connue")
+    if len(archive.dump.get("workshop", [])) != 1:
+        raise ArchiveError("archive_bad_data", name="data/workshop.json",
+                           detail="un atelier et un seul est attendu")
+    try:
+        with session.begin():
+            return _load(session, archive, facilitator_email, slug, re.compile(_SLUG))
+    except (IntegrityError, DBAPIError) as exc:
+        detail = str(exc.orig).splitlines()[0][:200] if exc.orig else str(exc)[:200]
+        raise ArchiveError("archive_bad_data", name="(base de données)", detail=detail) from None
+
+
+def _load(session: Session, archive: Archive, email: str | None, slug: str | None,
+          slug_format: Any) -> ImportOutcome:  # noqa: ANN401
+    from trajectoires.foresight.errors import ForesightError
+    from trajectoires.foresight.kinds import get_kind
+
+    known = _known_ids(archive)
+    checked = {t.name: _checked_rows(t, archive.dump.get(t.name, []), known) for t in TABLES}
+    origin = checked["workshop"][0]
+    try:
+        get_kind(origin.get("kind", ""))
+    except ForesightError:
+        raise ArchiveError("archive_unknown_kind", kind=origin.get("kind")) from None
+    target = slug or origin["slug"]
+    if not slug_format.match(target) or len(target) > 80:
+        raise ArchiveError("bad_slug", slug=target)
+    counts = {name: len(rows) for name, rows in checked.items()}
+    if _existing(session, target, archive.dump["workshop"][0], archive):
+        return ImportOutcome(target, origin["title"], False, "", False, counts)
+    ctx = _Context(_facilitator(session, email), {})
+    code, changed = _free_join_code(session, origin["join_code"])
+    checked["workshop"][0] = {**origin, "slug": target, "join_code": code}
+    done: set[str] = set()
+    order: list[tuple[CarriedTable, set[str]]] = []
+    for carried in TABLES:
+        _insert(session, carried, checked[carried.name], ctx, done)
+        order.append((carried, set(done)))
+        done.add(carried.name)
+    for carried, before in order:
+        _finish(session, carried, checked[carried.name], ctx, kind=origin["kind"],
+                inserted_before=before)
+    return ImportOutcome(target, origin["title"], True, code, changed, counts)
