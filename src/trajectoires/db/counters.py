@@ -126,8 +126,13 @@ def forget(session: Session, keys: Sequence[str]) -> None:
         RateCounter.key.in_([key[:KEY_MAX_LENGTH] for key in keys])))
 
 
-def prune(session: Session, now: float, window: float) -> int:
-    """Delete the seconds older than ``window``; return how many rows went."""
-    result = session.execute(delete(RateCounter).where(RateCounter.second < now - window - 1))
-    return result.rowcount or 0
+def prune(session: Session, now: float, window: float, prefix: str) -> int:
+    """Delete the seconds older than ``window`` of the keys starting with ``prefix``.
 
+    Each user of the table prunes its own keys with its own window. Returns how many
+    rows went.
+    """
+    result = session.execute(delete(RateCounter).where(
+        RateCounter.key.startswith(prefix, autoescape=True),
+        RateCounter.second < now - window - 1))
+    return result.rowcount or 0

@@ -26,6 +26,7 @@ from starlette.middleware.sessions import SessionMiddleware
 from trajectoires.db import Database, create_database, migrate
 from trajectoires.settings import Settings
 from trajectoires.web import auth, errors, events, security
+from trajectoires.web.archive import ROUTERS as ARCHIVE_ROUTERS
 from trajectoires.web.templating import make_templates
 from trajectoires.web.territory import api as territory_api
 from trajectoires.web.territory import diagnosis_api, diagnosis_pages
@@ -91,6 +92,8 @@ def create_app(settings: Settings | None = None, database: Database | None = Non
                    workshop_pages, workshop_api, kinds_api, contributions_api, session_api):
         app.include_router(module.router)
     app.include_router(events.router)  # web/events: events, their programme and files
+    for router in ARCHIVE_ROUTERS:  # web/archive: published workshops, compte rendu, search
+        app.include_router(router)
     for kind in app.state.web_kinds.values():
         if kind.router is not None:
             app.include_router(kind.router)
@@ -112,7 +115,7 @@ def build_state(app: FastAPI, settings: Settings, database: Database) -> None:
     state.templates = make_templates()
     state.templates.env.globals["url_for"] = security.path_url_for  # no Host in pages
     state.live = make_hub(database)
-    state.login_throttle = auth.LoginThrottle()
+    state.login_throttle = auth.build_login_throttle(database)
     state.write_throttle = build_write_throttle(settings, database)  # web/workshops/throttle.py
     state.territory_reference = None  # web/territory/deps.py: loaded on first use
     state.territory_maps = None  # the map cache of that reference

@@ -6,12 +6,14 @@ facilitator of a request whose token was closed by logging out or has expired, s
 copied cookie is worthless after ``/deconnexion``.
 
 Failed logins are counted per e-mail and per client address in a sliding window
-(:class:`LoginThrottle`, in-process); past the limit, logins are refused with 429
-for the rest of the window, even with the right password.
+(:class:`LoginThrottle`, in-process; on PostgreSQL :class:`DatabaseLoginThrottle`, in
+the database, so the limit holds across server processes); past the limit, logins are
+refused with 429 for the rest of the window, even with the right password.
 """
 
 from __future__ import annotations
 
+import hashlib
 import threading
 import time
 from collections import deque
@@ -23,13 +25,20 @@ from fastapi import APIRouter, Depends, Form, Request
 from fastapi.responses import RedirectResponse, Response
 from starlette.types import ASGIApp, Receive, Scope, Send
 
+from trajectoires.db import Database, counters
 from trajectoires.foresight.errors import NotAllowedError, TooManyAttemptsError
 from trajectoires.foresight.facilitators import authenticate
 from trajectoires.foresight.logins import close_login, login_facilitator, open_login
 from trajectoires.web.security import require_csrf
 from trajectoires.web.workshops.deps import DbSession
 
-__all__ = ["LoginCheckMiddleware", "LoginThrottle", "router"]
+__all__ = [
+    "DatabaseLoginThrottle",
+    "LoginCheckMiddleware",
+    "LoginThrottle",
+    "build_login_throttle",
+    "router",
+]
 
 router = APIRouter(include_in_schema=False)
 
@@ -87,6 +96,47 @@ class LoginThrottle:
             for key in keys:
                 if key.startswith("email:"):
                     self._failures.pop(key, None)
+
+
+class DatabaseLoginThrottle:
+    """:class:`LoginThrottle`'s counts kept in the database (:mod:`trajectoires.db.counters`).
+
+    Keys are hashed before they are stored: the table never holds an e-mail address.
+    Blocking: the login route is synchronous (it runs in a worker thread).
+    """
+
+    def __init__(self, database: Database, limit: int = 5, window: float = 300.0) -> None:
+        self.database = database
+        self.limit = limit
+        self.window = window
+
+    @staticmethod
+    def _stored(keys: list[str]) -> list[str]:
+        return [f"login:{hashlib.sha256(key.encode()).hexdigest()[:32]}" for key in keys]
+
+    def retry_after(self, keys: list[str], now: float | None = None) -> int:
+        """Seconds to wait before another attempt with any of ``keys`` (0: allowed)."""
+        now = time.time() if now is None else now
+        with self.database.session() as session:
+            return counters.waits(session, [(key, self.limit) for key in self._stored(keys)],
+                                  now, self.window)
+
+    def failed(self, keys: list[str], now: float | None = None) -> None:
+        """Record a failed attempt for each of ``keys``."""
+        now = time.time() if now is None else now
+        with self.database.session() as session:
+            counters.count(session, self._stored(keys), now)
+            counters.prune(session, now, self.window, "login:")
+
+    def succeeded(self, keys: list[str]) -> None:
+        """Forget the failures of the e-mail key after a successful login."""
+        with self.database.session() as session:
+            counters.forget(session, self._stored([k for k in keys if k.startswith("email:")]))
+
+
+def build_login_throttle(database: Database) -> LoginThrottle | DatabaseLoginThrottle:
+    """In memory on SQLite (one process), in the database on PostgreSQL (several)."""
+    return LoginThrottle() if database.is_sqlite else DatabaseLoginThrottle(database)
 
 
 async def login_throttle(request: Request) -> LoginThrottle:

@@ -149,15 +149,15 @@ class DatabaseWriteThrottle:
     def admit(self, participant_keys: list[str], address: str, now: float | None = None) -> int:
         """Record a write if every limit allows it (return 0), else return seconds to wait."""
         now = time.time() if now is None else now
-        limits = [(key, self.per_participant) for key in participant_keys]
-        limits.append((f"address:{address}", self.per_address))
+        limits = [(f"write:{key}", self.per_participant) for key in participant_keys]
+        limits.append((f"write:address:{address}", self.per_address))
         with self.database.session() as session:
             wait = counters.admit(session, limits, now, self.window)
         if not wait:
             self._admitted += 1
             if self._admitted % _SWEEP_EVERY == 0:
                 with self.database.session() as session:
-                    counters.prune(session, now, self.window)
+                    counters.prune(session, now, self.window, "write:")
         return wait
 
 
