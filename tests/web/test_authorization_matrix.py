@@ -29,6 +29,7 @@ from trajectoires.db import create_database, migrate
 from trajectoires.db.base import Base
 from trajectoires.foresight.contributions import Author, post_contribution
 from trajectoires.foresight.facilitation import create_tables
+from trajectoires.foresight.kinds._construire_effects import add_effect
 from trajectoires.foresight.participation import post_statement
 from trajectoires.foresight.voting import vote
 from trajectoires.foresight.workshops import set_phase
@@ -37,6 +38,7 @@ from trajectoires.settings import Settings
 pytestmark = pytest.mark.db
 
 API = "/api/v1/workshops/{slug}"
+TRAJECTORY = "/ateliers/{slug}/trajectoire"
 LOGIN, JOIN = "login", "join"
 CALLERS = ("anonymous", "participant", "other_participant", "facilitator", "other_facilitator")
 OWNER_ONLY = (403, 403, 403, 200, 403)
@@ -58,6 +60,12 @@ class Route:
     expected: tuple[Any, ...]
     body: Callable[[dict], dict] | None = None
     form: bool = False
+
+
+EFFECT = {"type": "ftth", "communes": ["29232"], "share": 90, "year": 2028,
+          "assumption": "Plan de déploiement de l'opérateur"}
+EFFECT_FORM = {"type": "ftth", "communes": "29232", "share": "90", "year": "2028",
+               "assumption": "Plan de déploiement de l'opérateur"}
 
 
 def _headline(_s: dict) -> dict:
@@ -100,6 +108,15 @@ ROUTES = (
           "engagements", (403, 403, 403, 201, 403),
           lambda s: {"type": "commitment", "payload": {"action": s["action"], "actor": s["c"],
                                                        "what": "Deux agents", "by": "2027-01"}}),
+    # -- the trajectory of a Construire 2030 (issue #11): effects (owner's speaker, facilitator)
+    Route("api trajectory switches", "POST", API + "/trajectory/switches", "construire-2030",
+          "engagements", OWNER_ONLY, lambda s: {"enabled": {str(s["action"]): False}}),
+    Route("api add effect", "POST", API + "/actions/{action}/effects", "construire-2030",
+          "engagements", (403, 403, 403, 201, 403), lambda s: dict(EFFECT)),
+    Route("api change effect", "PUT", API + "/actions/{action}/effects/{key}",
+          "construire-2030", "engagements", OWNER_ONLY, lambda s: dict(EFFECT)),
+    Route("api remove effect", "DELETE", API + "/actions/{action}/effects/{key}",
+          "construire-2030", "engagements", OWNER_ONLY),
     # -- the debate's JSON API ----------------------------------------------------------------
     Route("api statement", "POST", API + "/statements", "debate", "open",
           (403, 201, 403, 403, 403), lambda s: {"text": "Une permanence numérique au marché"}),
@@ -125,6 +142,18 @@ ROUTES = (
           lambda s: {"statement_id": s["c"], "value": "1"}, form=True),
     Route("form start from", "POST", "/ateliers/{slug}/construire/depart", "construire-2030",
           "acteurs", OWNER_FORM, lambda s: {"source": s["source"]}, form=True),
+    Route("form trajectory switches", "POST", "/ateliers/{slug}/trajectoire/actions",
+          "construire-2030", "engagements", OWNER_FORM, lambda s: {"listed": str(s["action"])},
+          form=True),
+    Route("form add effect", "POST", TRAJECTORY + "/actions/{action}/effets/nouveau",
+          "construire-2030", "engagements", (403, 403, 403, 303, 403), lambda s: EFFECT_FORM,
+          form=True),
+    Route("form change effect", "POST", TRAJECTORY + "/actions/{action}/effets/{key}",
+          "construire-2030", "engagements", (403, 403, 403, 303, 403), lambda s: EFFECT_FORM,
+          form=True),
+    Route("form remove effect", "POST",
+          TRAJECTORY + "/actions/{action}/effets/{key}/supprimer",
+          "construire-2030", "engagements", (403, 403, 403, 303, 403), lambda s: {}, form=True),
     Route("form speakers", "POST", "/ateliers/{slug}/construire/porte-parole",
           "construire-2030", "acteurs", OWNER_FORM,
           lambda s: {"participant": s["p"], "actor": s["c"]}, form=True),
@@ -256,6 +285,9 @@ def _construire(db, owner, phase: str) -> dict:
         _phase(db, owner, ws, "actions")
         scene["action"] = _post(db, ws, author, "action", title="Diagnostic", owner=scene["c"],
                                 start="2027-01", end="2027-06", instrument="autre")
+        with f.session(db) as s:
+            scene["key"] = add_effect(s, Author(facilitator_id=owner.id), scene["action"],
+                                      EFFECT).effects[-1]["key"]
         scene["ws"] = _phase(db, owner, ws, phase)
     return scene
 
@@ -328,7 +360,7 @@ def _workshop_writes(app) -> set[tuple[str, str]]:
 
 def _shape(path: str) -> str:
     """A route's path with its id parameters named alike (rows use ``{c}``, ``{mine}``)."""
-    for name in ("contribution_id", "statement_id", "c", "mine"):
+    for name in ("contribution_id", "statement_id", "c", "mine", "action_id", "action"):
         path = path.replace("{" + name + "}", "{id}")
     path = path.replace("{type_key}", "{type}")
     return path.replace("/api/v1/workshops/{slug}", API)

@@ -188,7 +188,9 @@ MESSAGES.update({
         "Seuls l'animation et la personne qui parle pour le porteur de l'action modifient "
         "ses effets chiffrés."
     ),
-    "trajectory_effect_not_object": "Un effet est un objet JSON (par exemple {{\"type\": \"ftth\"}}).",
+    "trajectory_effect_not_object": (
+        "Un effet est un objet JSON (par exemple {{\"type\": \"ftth\"}})."
+    ),
     "trajectory_bad_effect": "Effet chiffré, champ « {field} » : {detail}",
     "trajectory_too_many_effects": "Une action porte au plus {limit} effets chiffrés.",
     "trajectory_bad_switch": (
@@ -208,13 +210,20 @@ MESSAGES.update({
     "search_query_too_long": "La recherche dépasse {limit} caractères ({length} reçus).",
     "search_bad_year": "Année invalide : « {value} ». Indiquez une année sur quatre chiffres.",
     "search_bad_territory": (
-        "Territoire invalide : « {value} ». Indiquez par exemple « departement:29 » "
-        "ou « commune:29232 »."
+        "Territoire inconnu : « {value} ». Indiquez un nom ou un code de commune, "
+        "d'EPCI, de département ou de région, par exemple « Finistère » ou « 29232 »."
     ),
     "search_bad_kind": "Type inconnu : « {value} ». Types possibles : {allowed}.",
+    "search_ambiguous_territory": (
+        "Territoire ambigu : « {value} » désigne plusieurs territoires ({names}). "
+        "Précisez le code, par exemple « 29 » ou « 29232 »."
+    ),
+    "search_bad_page": "Page invalide : « {value} ». Indiquez un nombre de 1 à 500.",
 })
 
 from trajectoires.foresight._privacy_messages import PRIVACY_MESSAGES  # noqa: E402
 
 MESSAGES.update(PRIVACY_MESSAGES)
-MESSAGES["trajectory_effect_type"] = "Type d'effet inconnu : « {value} ». Types possibles : {allowed}."
+MESSAGES["trajectory_effect_type"] = (
+    "Type d'effet inconnu : « {value} ». Types possibles : {allowed}."
+)

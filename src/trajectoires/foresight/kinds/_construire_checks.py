@@ -58,12 +58,15 @@ def _by_horizon(context: CheckContext, payload: Mapping[str, Any], name: str) ->
 
 
 def check_action(context: CheckContext, payload: dict[str, Any]) -> None:
-    """Refuse an action that ends before it starts, or after the horizon."""
+    """Refuse an action that ends before it starts, or after the horizon; keep its effects."""
     start, end = payload.get("start"), payload.get("end")
     if start and end and end < start:
         raise InvalidInputError("construire_end_before_start", start=start, end=end)
     _by_horizon(context, payload, "start")
     _by_horizon(context, payload, "end")
+    from trajectoires.foresight.kinds._construire_effects import keep_effects
+
+    keep_effects(context.session, context.editing_id, payload)
 
 
 def check_commitment(context: CheckContext, payload: dict[str, Any]) -> None:

@@ -43,6 +43,7 @@ from trajectoires.web.workshops.kinds import PageName
 
 __all__ = [
     "REGIONS",
+    "TRAJECTORY_REGION",
     "facilitator_context",
     "participant_context",
     "projection_context",
@@ -56,6 +57,8 @@ router = APIRouter(include_in_schema=False)
 TEMPLATES = "kinds/construire-2030"
 REGIONS = ("construire.roadmap", "construire.actors", "construire.commitments")
 """The live regions: the roadmap (drawing and text), the actors' means, the commitments."""
+TRAJECTORY_REGION = "construire.trajectory"
+"""The live region of the trajectory page (charts, contributions, maps)."""
 SVG_IDS: dict[str, str] = {"projection": "feuille-de-route-projection"}
 
 
@@ -117,9 +120,24 @@ def _page(request: Request, workshop: WorkshopView, page: PageName,
 def render_regions(request: Request, session: Session, workshop: WorkshopView, *,
                    participant: ParticipantView | None, page: PageName,
                    names: tuple[str, ...]) -> dict[str, str]:
-    """Render the regions ``names`` (``construire.<name>``) as the page ``page`` shows them."""
-    context = _plan_context(session, workshop, page, participant)
-    return {name: body["html"] for name, body in _bodies(request, context, names).items()}
+    """Render the regions ``names`` (``construire.<name>``) as the page ``page`` shows them.
+
+    The trajectory (``construire.trajectory``) is the same on every page: the
+    projection of the plan (:mod:`.trajectory_pages`).
+    """
+    rendered: dict[str, str] = {}
+    if TRAJECTORY_REGION in names:
+        from trajectoires.web.workshops.kinds.construire_2030 import report
+        from trajectoires.web.workshops.kinds.construire_2030.trajectory import service_of
+
+        projection = service_of(request.app).project(session, workshop)
+        rendered[TRAJECTORY_REGION] = report.render_body(request, workshop, projection)["html"]
+    others = tuple(name for name in names if name != TRAJECTORY_REGION)
+    if others:
+        context = _plan_context(session, workshop, page, participant)
+        rendered.update({name: body["html"]
+                         for name, body in _bodies(request, context, others).items()})
+    return {name: rendered[name] for name in names if name in rendered}
 
 
 def participant_context(
