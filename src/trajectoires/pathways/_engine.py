@@ -1,0 +1,239 @@
+"""The projection engine of one plan on one territory: what does not depend on the toggles.
+
+An :class:`Engine` holds the trends, the compiled effects of every action and the
+place lists' trees; :meth:`Engine.scenario` computes the commune values of any
+set of enabled actions. It is kept (a few per process) so that switching an
+action on or off recomputes only what that action touches.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections import OrderedDict
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from trajectoires.pathways._access import RADIUS_KM, Network, NewPlace
+from trajectoires.pathways._indicators import CRITERIA, PROJECTED
+from trajectoires.pathways._inputs import ProjectionInputs
+from trajectoires.pathways._plan import Action, Effect, Plan, PlanError, check_plan
+from trajectoires.pathways._trend import commune_trend
+from trajectoires.pathways._values import (
+    Compiled,
+    Deciles,
+    apply_effects,
+    compile_effect,
+    reach_people,
+)
+
+__all__ = ["Engine", "Scenario", "engine_for"]
+
+
+@dataclass
+class Compiled_Action:  # noqa: N801 - private record
+    """What one action does: value effects, places opened and closed, people reached."""
+
+    values: list[Compiled] = field(default_factory=list)
+    opened: dict[str, list[NewPlace]] = field(default_factory=dict)
+    closed: dict[str, list[tuple[int, int]]] = field(default_factory=dict)  # (place, column)
+    reach: list[tuple[np.ndarray, np.ndarray, int]] = field(default_factory=list)
+
+    @property
+    def indicators(self) -> set[str]:
+        """Catalogue ids of the indicators its value effects move."""
+        return {effect.indicator for effect in self.values}
+
+    @property
+    def networks(self) -> set[str]:
+        """Networks whose places it opens or closes."""
+        return set(self.opened) | set(self.closed)
+
+
+@dataclass(frozen=True, eq=False)
+class Scenario:
+    """Commune values of one scenario: catalogue id → territory communes × years."""
+
+    values: dict[str, np.ndarray]
+    population: np.ndarray  # territory communes × years (the weights of the means)
+
+
+class Engine:
+    """Trends, compiled effects and place trees of a plan on a territory."""
+
+    def __init__(self, inputs: ProjectionInputs, plan: Plan) -> None:
+        check_plan(plan, territory=inputs.territory, communes=set(inputs.codes),
+                   epcis=inputs.epcis, first_year=inputs.start_year,
+                   networks=set(inputs.places), places=self._place_ids(inputs))
+        self.inputs, self.plan = inputs, plan
+        self.years = np.arange(inputs.start_year, plan.horizon + 1)
+        self.position = {code: i for i, code in enumerate(inputs.communes.index)}
+        self.rows = np.flatnonzero(inputs.communes["in_territory"].to_numpy())
+        self.trends = {key: np.clip(commune_trend(h.values, h.times, h.method, self.years),
+                                    PROJECTED[key].low, PROJECTED[key].high)
+                       for key, h in inputs.histories.items()}
+        self.actions = {action.id: self._compile(action) for action in plan.actions}
+        self.deciles = Deciles({k: self.trends[k] for k in CRITERIA if k in self.trends},
+                               self.rows)
+        self.networks = {kind: Network(frame, inputs.communes, self.rows)
+                         for kind, frame in inputs.places.items()}
+        self._lock = threading.Lock()
+
+    @staticmethod
+    def _place_ids(inputs: ProjectionInputs) -> dict[str, set[str]]:
+        inside = set(inputs.codes)
+        return {kind: set(frame.loc[frame["commune_code"].isin(inside), "id"])
+                for kind, frame in inputs.places.items()}
+
+    # --- compiling the effects ------------------------------------------------------
+    def _rows_of(self, codes: tuple[str, ...]) -> np.ndarray:
+        return np.array([self.position[c] for c in codes], dtype=np.int64) if codes \
+            else self.rows
+
+    def _compile(self, action: Action) -> Compiled_Action:
+        compiled = Compiled_Action()
+        for effect in action.effects:
+            if effect.type == "open-place":
+                compiled.opened.setdefault(effect.network, []).append(self._new_place(effect))
+            elif effect.type == "close-place":
+                compiled.closed.setdefault(effect.network, []).extend(self._closed(effect))
+            elif effect.type == "reach":
+                compiled.reach.append(self._reach(effect))
+            else:
+                rows = self._rows_of(effect.communes)
+                compiled.values.extend(compile_effect(effect, rows, self.years))
+        return compiled
+
+    def _column(self, year: int) -> int:
+        return int(np.searchsorted(self.years, year))
+
+    def _new_place(self, effect: Effect) -> NewPlace:
+        from trajectoires import analysis
+
+        communes = self.inputs.communes
+        if effect.lat is None:
+            row = communes.loc[effect.commune]
+            return NewPlace(float(row["x"]), float(row["y"]), float(row["lon"]),
+                            float(row["lat"]), self._column(effect.year),
+                            bool(row["metropolitan"]))
+        x, y = analysis.to_lambert93([effect.lon], [effect.lat])[0]
+        inside = communes.iloc[self.rows]
+        metro = inside[inside["metropolitan"]]
+        if len(metro):
+            gap = np.hypot(metro["x"] - x, metro["y"] - y).min() / 1000
+            if gap <= RADIUS_KM:
+                return NewPlace(float(x), float(y), effect.lon, effect.lat,
+                                self._column(effect.year), True)
+        overseas = inside[~inside["metropolitan"]]
+        if len(overseas):
+            gap = analysis.geodesic_km(overseas[["lon", "lat"]].to_numpy(),
+                                       np.repeat([[effect.lon, effect.lat]], len(overseas),
+                                                 axis=0)).min()
+            if gap <= RADIUS_KM:
+                return NewPlace(float(x), float(y), effect.lon, effect.lat,
+                                self._column(effect.year), False)
+        raise PlanError(f"{effect.path}.lat", f"le point ({effect.lat:g}, {effect.lon:g}) est "
+                        f"à plus de {RADIUS_KM:.0f} km des communes du territoire")
+
+    def _closed(self, effect: Effect) -> list[tuple[int, int]]:
+        frame = self.inputs.places[effect.network]
+        if effect.place is not None:
+            picked = np.flatnonzero(frame["id"].to_numpy() == effect.place)
+        else:
+            picked = np.flatnonzero(frame["commune_code"].to_numpy() == effect.commune)
+            if not len(picked):
+                raise PlanError(f"{effect.path}.commune", f"aucun lieu du réseau "
+                                f"« {effect.network} » dans la commune « {effect.commune} »")
+        column = self._column(effect.year)
+        return [(int(i), column) for i in picked]
+
+    def _reach(self, effect: Effect) -> tuple[np.ndarray, np.ndarray, int]:
+        communes = self.inputs.communes
+        if effect.epci is not None:
+            inside = communes.iloc[self.rows]
+            codes = tuple(inside.index[inside["epci_code"] == effect.epci])
+        else:
+            codes = effect.communes
+        rows = self._rows_of(codes)
+        population = np.nan_to_num(communes["population"].to_numpy(float)[rows])
+        total = population.sum()
+        shares = population / total if total > 0 else np.full(len(rows), 1 / len(rows))
+        return rows, shares * float(effect.people), self._column(effect.year)
+
+    # --- one scenario -------------------------------------------------------------
+    def values(self, key: str, enabled: frozenset[str]) -> np.ndarray:
+        """National values of editable indicator ``key`` (communes × years)."""
+        effects = [e for a in sorted(enabled) for e in self.actions[a].values
+                   if e.indicator == key]
+        return apply_effects(self.trends[key], effects, key)
+
+    def places(self, kind: str, enabled: frozenset[str]) -> tuple[list, list]:
+        """Places closed and opened in each year by the enabled actions, for a network."""
+        closed: list[set[int]] = [set() for _ in self.years]
+        opened: list[list[NewPlace]] = [[] for _ in self.years]
+        for action_id in sorted(enabled):
+            action = self.actions[action_id]
+            for place, start in action.closed.get(kind, []):
+                for col in range(start, len(self.years)):
+                    closed[col].add(place)
+            for place in action.opened.get(kind, []):
+                for col in range(place.start, len(self.years)):
+                    opened[col].append(place)
+        return [frozenset(c) for c in closed], opened
+
+    def scenario(self, enabled: frozenset[str], keys: set[str] | None = None) -> Scenario:
+        """Commune values of the territory with the actions ``enabled`` (only ``keys``)."""
+        rows = self.rows
+        wanted = (lambda key: True) if keys is None else keys.__contains__  # noqa: E731
+        needed = set(self.trends) if keys is None else (
+            {"population"} | (set(CRITERIA) if "fragility_index" in keys else set())
+            | (keys & set(self.trends)))
+        national = {key: self.values(key, enabled) for key in needed if key in self.trends}
+        out = {key: national[key][rows] for key in national if wanted(key)}
+        population = national["population"]
+        if wanted("fragility_index") and any(key in national for key in CRITERIA):
+            out["fragility_index"] = self.deciles.index(national)
+        for kind, network in self.networks.items():
+            if not (wanted(f"dist_{kind}") or wanted(f"access_{kind}")):
+                continue
+            closed, opened = self.places(kind, enabled)
+            out[f"dist_{kind}"] = network.distances(closed, opened)
+            if wanted(f"access_{kind}"):
+                out[f"access_{kind}"] = network.accessibility(population, closed, opened)
+        if wanted("reach"):
+            reached = [r for a in sorted(enabled) for r in self.actions[a].reach]
+            out["reach"] = reach_people(reached, len(population), len(self.years))[rows]
+        return Scenario(out, population[rows])
+
+    def touches(self, action_id: str) -> set[str]:
+        """Keys of the scenario values that action ``action_id`` can change."""
+        action = self.actions[action_id]
+        keys = set(action.indicators)
+        if "population" in keys:  # the weights of every mean, the demand of the 2SFCA
+            return {*PROJECTED, "reach"}
+        if keys & set(CRITERIA):
+            keys.add("fragility_index")
+        keys |= {f"{p}_{kind}" for kind in action.networks for p in ("dist", "access")}
+        if action.reach:
+            keys.add("reach")
+        return keys & {*PROJECTED, "reach"}
+
+
+_ENGINES: OrderedDict[tuple[int, Plan], tuple[ProjectionInputs, Engine]] = OrderedDict()
+_LOCK = threading.Lock()
+
+
+def engine_for(inputs: ProjectionInputs, plan: Plan) -> Engine:
+    """Return the engine of ``plan`` on ``inputs``, kept for the next toggle (a few per process)."""
+    key = (id(inputs), plan)
+    with _LOCK:
+        found = _ENGINES.get(key)
+        if found is not None and found[0] is inputs:
+            _ENGINES.move_to_end(key)
+            return found[1]
+    engine = Engine(inputs, plan)
+    with _LOCK:
+        _ENGINES[key] = (inputs, engine)
+        while len(_ENGINES) > 4:
+            _ENGINES.popitem(last=False)
+    return engine

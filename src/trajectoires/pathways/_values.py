@@ -1,0 +1,145 @@
+"""The commune values of a scenario: trends, the effects of the enabled actions, the index.
+
+Each editable indicator is its trend (:mod:`~trajectoires.pathways._trend`) plus
+the effects of the enabled actions that name it, applied in a fixed order that
+does not depend on the order of the actions: the FttH floors (maxima), then the
+absolute changes (sums), then the relative ones (products), then the bounds of
+the indicator. The fragility index is scored again each year by national
+deciles of the projected criteria (:func:`trajectoires.analysis.decile_scores`
+with its ``max`` rule for ties), computed from sorted arrays so that a scenario
+that moves a few communes is scored in a few milliseconds.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from trajectoires.pathways._indicators import CRITERIA, PROJECTED
+from trajectoires.pathways._plan import Effect
+
+__all__ = ["Compiled", "Deciles", "apply_effects", "compile_effect", "reach_people"]
+
+
+@dataclass(frozen=True, eq=False)
+class Compiled:
+    """An effect on commune values: the indicator, the rows, the years and the change."""
+
+    indicator: str
+    kind: str  # "floor", "ceiling", "add", "scale"
+    rows: np.ndarray
+    start: int  # column of the effect's year
+    value: float
+    ramp_from: int = 0  # first column of a ramp (FttH: reached linearly by the effect's year)
+
+
+def compile_effect(effect: Effect, rows: np.ndarray, years: np.ndarray) -> list[Compiled]:
+    """Return the value changes of ``effect`` on the communes at ``rows`` (none for places)."""
+    start = int(np.searchsorted(years, effect.year))
+    if effect.type == "ftth":
+        share = float(effect.share)
+        return [Compiled("ftth_taux", "floor", rows, start, share),
+                Compiled("no_thd_coverage", "ceiling", rows, start, 100.0 - share)]
+    if effect.type == "indicator":
+        kind = "add" if effect.mode == "absolute" else "scale"
+        value = effect.change if kind == "add" else 1.0 + effect.change / 100.0
+        return [Compiled(effect.indicator, kind, rows, start, float(value))]
+    return []
+
+
+_ORDER = {"floor": 0, "ceiling": 0, "add": 1, "scale": 2}
+
+
+def apply_effects(trend: np.ndarray, effects: list[Compiled], indicator: str) -> np.ndarray:
+    """Values of ``indicator`` (rows: communes, columns: years) with ``effects`` applied.
+
+    FttH floors and ceilings are reached linearly from the first year to the
+    effect's year (a deployment « by » that year), then held; the trend wins when
+    it is already beyond.
+    """
+    if not effects:
+        return trend
+    values = trend.copy()
+    ncols = values.shape[1]
+    for effect in sorted(effects, key=lambda e: _ORDER[e.kind]):
+        rows = effect.rows
+        if effect.kind in ("floor", "ceiling"):
+            first = values[rows, 0]
+            steps = np.arange(ncols, dtype=float)
+            span = max(effect.start, 1)
+            fraction = np.clip(steps / span, 0.0, 1.0)
+            goal = first[:, None] + (effect.value - first[:, None]) * fraction[None, :]
+            pick = np.maximum if effect.kind == "floor" else np.minimum
+            values[rows] = pick(values[rows], goal)
+        elif effect.kind == "add":
+            values[rows, effect.start:] += effect.value
+        else:
+            values[rows, effect.start:] *= effect.value
+    spec = PROJECTED[indicator]
+    return np.clip(values, spec.low, spec.high)
+
+
+def reach_people(effects: list[tuple[np.ndarray, np.ndarray, int]], n: int,
+                 ncols: int) -> np.ndarray:
+    """People helped, cumulated, per commune and year: ``(rows, shares, start)`` per effect.
+
+    A programme reaching N people a year from its year counts N more each year,
+    shared among its communes by population (``shares`` sum to N).
+    """
+    helped = np.zeros((n, ncols))
+    for rows, people, start in effects:
+        years_running = np.clip(np.arange(ncols) - start + 1, 0, None)
+        helped[rows] += people[:, None] * years_running[None, :]
+    return helped
+
+
+class Deciles:
+    """National decile scores of the criteria, year by year, against a base scenario.
+
+    ``base`` maps each criterion to its values (national communes × years) in the
+    scenario without action. For another scenario only the communes whose value
+    differs change the counts: the share of values at most each value (the
+    ``max`` rule of :func:`trajectoires.analysis.decile_scores`) is corrected for
+    them instead of ranking the whole country again.
+    """
+
+    def __init__(self, base: dict[str, np.ndarray], rows: np.ndarray) -> None:
+        self.base = base
+        self.rows = rows  # the communes of the territory, whose scores are returned
+        self._sorted = {key: [np.sort(column[~np.isnan(column)]) for column in values.T]
+                        for key, values in base.items()}
+
+    def scores(self, key: str, values: np.ndarray) -> np.ndarray:
+        """Scores (territory communes × years) of criterion ``key`` with ``values``."""
+        base = self.base[key]
+        out = np.full((len(self.rows), base.shape[1]), np.nan)
+        changed_rows = np.flatnonzero(~np.all((values == base) | (np.isnan(values)
+                                                                   & np.isnan(base)), axis=1))
+        for col in range(base.shape[1]):
+            ordered = self._sorted[key][col]
+            v = values[self.rows, col]
+            count = np.searchsorted(ordered, v, side="right").astype(float)
+            total = float(len(ordered))
+            if len(changed_rows):
+                old = base[changed_rows, col]
+                new = values[changed_rows, col]
+                old, new = np.sort(old[~np.isnan(old)]), np.sort(new[~np.isnan(new)])
+                count += (np.searchsorted(new, v, side="right")
+                          - np.searchsorted(old, v, side="right"))
+                total += len(new) - len(old)
+            with np.errstate(invalid="ignore", divide="ignore"):
+                out[:, col] = np.where(np.isnan(v), np.nan,
+                                       np.clip(np.ceil(count / total * 10), 1, 10))
+        return out
+
+    def index(self, criteria: dict[str, np.ndarray]) -> np.ndarray:
+        """Fragility index (territory communes × years): mean of the known scores."""
+        keys = [key for key in CRITERIA if key in self.base]
+        if not keys:
+            return np.full((len(self.rows), 1), np.nan)
+        scores = np.stack([self.scores(key, criteria[key]) for key in keys])
+        known = ~np.isnan(scores)
+        with np.errstate(invalid="ignore", divide="ignore"):
+            return np.where(known.any(axis=0), np.nansum(scores, axis=0) / known.sum(axis=0),
+                            np.nan)
