@@ -28,6 +28,8 @@ from trajectoires.foresight.carry import (
     import_workshop,
 )
 from trajectoires.foresight.demo import ensure_demo_workshops
+from trajectoires.foresight.events.programme import ItemInput, add_talk, link_workshop
+from trajectoires.foresight.events.service import EventInput, create_event
 from trajectoires.foresight.models import Contribution
 from trajectoires.foresight.moderation import set_visibility
 
@@ -59,6 +61,15 @@ def hall(tmp_path_factory: pytest.TempPathFactory) -> tuple[Database, list[str],
             Contribution.workshop_id == examples[-1].id).order_by(Contribution.id))
     with db.sessionmaker() as s:
         set_visibility(s, owner.id, first, hidden=True, reason="hors sujet")
+    with db.sessionmaker() as s:
+        day = create_event(s, owner.id, FINISTERE, EventInput(
+            "Journée Transitions 2030", "2027-03-14T09:00", "2027-03-14T17:00",
+            place="Salle des fêtes de Huelgoat"))
+    with db.sessionmaker() as s:
+        add_talk(s, owner.id, day.slug, ItemInput("Le territoire en chiffres", speaker="Yann"))
+    for example in examples[:2]:
+        with db.sessionmaker() as s:
+            link_workshop(s, owner.id, day.slug, example.slug)
     yield db, [w.slug for w in examples], owner.id
     db.engine.dispose()
 
@@ -113,6 +124,20 @@ def test_round_trip_is_identical(hall, server, tmp_path: Path) -> None:
     parsed = json.loads(_data(_export(db, slugs[-1]))["data/contributions.json"])
     hidden = [row for row in parsed if row["status"] == "hidden"]
     assert hidden and hidden[0]["reason"] == "hors sujet"
+
+
+def test_an_event_is_carried_once_with_each_of_its_workshops(hall, server) -> None:
+    db, slugs, _ = hall
+    for slug in slugs[:2]:
+        with server.sessionmaker() as s:
+            import_workshop(s, io.BytesIO(_export(db, slug)))
+    with server.engine.connect() as conn:
+        events = conn.exec_driver_sql("select slug, place from event").all()
+        items = conn.exec_driver_sql("select kind from event_item order by position").all()
+    assert [e[1] for e in events] == ["Salle des fêtes de Huelgoat"]
+    assert sorted(i[0] for i in items) == ["talk", "workshop", "workshop"]
+    for slug in slugs[:2]:
+        assert _data(_export(server, slug)) == _data(_export(db, slug))
 
 
 def test_import_twice_changes_nothing(hall, server) -> None:

@@ -41,6 +41,8 @@ def encode(value: Any) -> Any:  # noqa: ANN401 (column values)
 def scope_clause(carried: CarriedTable, workshop_id: int) -> ColumnElement[bool]:
     """Return the condition selecting the rows of ``carried`` that belong to the workshop."""
     columns = carried.table.c
+    if carried.where is not None:
+        return carried.where(workshop_id)
     if carried.scope == "id":
         return columns.id == workshop_id
     if carried.scope == "workshop_id":
@@ -71,6 +73,7 @@ def dump_workshop(session: Session, workshop_id: int) -> Dump:
         t.name: {row["id"]: rank for rank, row in enumerate(raw[t.name], start=1)}
         for t in TABLES if t.keyed
     }
+    numbers["facilitator"] = {row["facilitator_id"]: 1 for row in raw["workshop"]}
 
     def lookup(name: str, old: Any) -> Any:  # noqa: ANN401
         return numbers.get(name, {}).get(old)

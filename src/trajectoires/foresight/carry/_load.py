@@ -14,7 +14,7 @@ Rules (documented in ``docs/workshops.md``):
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
@@ -49,6 +49,7 @@ class ImportOutcome:
 class _Context:
     facilitator_id: int
     ids: dict[str, dict[int, int]]
+    created: dict[str, list[int]] = field(default_factory=dict)
 
 
 def _facilitator(session: Session, email: str | None) -> int:
@@ -126,8 +127,9 @@ def _checked_rows(carried: CarriedTable, rows: list[dict], known: dict[str, set]
 
 def _known_ids(archive: Archive) -> dict[str, set]:
     keyed = {t.name for t in TABLES if t.keyed}
-    return {name: {row.get("id") for row in rows} for name, rows in archive.dump.items()
-            if name in keyed}
+    known = {name: {row.get("id") for row in rows} for name, rows in archive.dump.items()
+             if name in keyed}
+    return {**known, "facilitator": {1}}
 
 
 def _same_content(session: Session, workshop_id: int, archive: Archive) -> bool:
@@ -137,6 +139,8 @@ def _same_content(session: Session, workshop_id: int, archive: Archive) -> bool:
     """
     here = dump_workshop(session, workshop_id)
     for carried in TABLES:
+        if not carried.compare:
+            continue
         theirs = archive.dump.get(carried.name, [])
         ours = here.get(carried.name, [])
         ignored = set(carried.local) | ({"slug", "join_code"} if carried.name == "workshop"
@@ -192,12 +196,34 @@ def _insert(session: Session, carried: CarriedTable, rows: list[dict], ctx: _Con
             values[column] = make(ctx)
         prepared.append(values)
     table = carried.table
-    if carried.keyed:
+    if carried.identity:
+        ctx.ids[carried.name] = {}
+        for row, values in zip(rows, prepared, strict=True):
+            new_id, created = _reuse_or_insert(session, table, carried, values)
+            ctx.ids[carried.name][row["id"]] = new_id
+            if created:
+                ctx.created.setdefault(carried.name, []).append(new_id)
+    elif carried.keyed:
         statement = insert(table).returning(table.c.id, sort_by_parameter_order=True)
         new_ids = session.execute(statement, prepared).scalars().all()
+        ctx.created[carried.name] = list(new_ids)
         ctx.ids[carried.name] = {row["id"]: new for row, new in zip(rows, new_ids, strict=True)}
     else:
         session.execute(insert(table), prepared)
+
+
+def _reuse_or_insert(session: Session, table: Any, carried: CarriedTable,  # noqa: ANN401
+                     values: dict) -> tuple[int, bool]:
+    """Return the id of the row with the same ``identity`` here, else insert ``values``.
+
+    The flag says whether the row was inserted.
+    """
+    match = [table.c[k].is_(None) if values.get(k) is None else table.c[k] == values[k]
+             for k in carried.identity]
+    found = session.scalar(select(table.c.id).where(*match))
+    if found is not None:
+        return found, False
+    return session.execute(insert(table).returning(table.c.id), values).scalar_one(), True
 
 
 def _finish(session: Session, carried: CarriedTable, rows: list[dict], ctx: _Context, *,
@@ -266,10 +292,11 @@ def _load(session: Session, archive: Archive, email: str | None, slug: str | Non
     counts = {name: len(rows) for name, rows in checked.items()}
     if _existing(session, target, archive.dump["workshop"][0], archive):
         return ImportOutcome(target, origin["title"], False, "", False, counts)
-    ctx = _Context(_facilitator(session, email), {})
+    owner = _facilitator(session, email)
+    ctx = _Context(owner, {"facilitator": {1: owner}})
     code, changed = _free_join_code(session, origin["join_code"])
     checked["workshop"][0] = {**origin, "slug": target, "join_code": code}
-    done: set[str] = set()
+    done: set[str] = {"facilitator"}
     order: list[tuple[CarriedTable, set[str]]] = []
     for carried in TABLES:
         _insert(session, carried, checked[carried.name], ctx, done)
@@ -278,4 +305,7 @@ def _load(session: Session, archive: Archive, email: str | None, slug: str | Non
     for carried, before in order:
         _finish(session, carried, checked[carried.name], ctx, kind=origin["kind"],
                 inserted_before=before)
+    for carried in TABLES:
+        if carried.on_import is not None and ctx.created.get(carried.name):
+            carried.on_import(session, ctx.created[carried.name])
     return ImportOutcome(target, origin["title"], True, code, changed, counts)

@@ -30,8 +30,10 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import Table
+from sqlalchemy import Table, and_, or_, select
 
+from trajectoires.foresight.events.models import TALK, Event, EventItem
+from trajectoires.foresight.history_models import Comment, ContributionVersion
 from trajectoires.foresight.models import (
     Contribution,
     Participant,
@@ -56,6 +58,15 @@ class CarriedTable:
     ``label`` and ``description`` (French) go to the data dictionary; ``local`` lists
     columns an instance changes on its own after an import (publication): carried, but
     not compared when deciding whether an archive was already imported.
+
+    A table whose rows live beyond the workshop (an event and its programme) gives
+    ``where`` (the condition selecting them from a workshop id), ``identity`` (the
+    columns by which a row already on the importing instance is recognised and
+    reused, not inserted again) and ``compare=False`` (it may change on its own
+    without the workshop diverging). ``on_import(session, new_ids)`` runs after the
+    rows an import inserted (to index a new event for the search, say). The
+    pseudo-table ``facilitator`` stands for the workshop's facilitator: id 1 in the
+    archive, the importing account on import.
     """
 
     name: str
@@ -69,6 +80,10 @@ class CarriedTable:
     public: tuple[str, ...] | None = None
     description: str = ""
     local: tuple[str, ...] = ()
+    where: Callable[[int], Any] | None = None
+    identity: tuple[str, ...] = ()
+    compare: bool = True
+    on_import: Callable[[Any, list[int]], None] | None = None
 
     @property
     def table(self) -> Table:
@@ -103,7 +118,8 @@ def register(carried: CarriedTable) -> CarriedTable:
     if carried.name in names:
         raise ValueError(f"carried table {carried.name!r} declared twice")
     scope_target = carried.refs.get(carried.scope)
-    if carried.scope not in ("id", "workshop_id") and scope_target not in names:
+    if (carried.where is None and carried.scope not in ("id", "workshop_id")
+            and scope_target not in names):
         raise ValueError(f"{carried.name}: scope {carried.scope!r} is no reference to a table")
     TABLES.append(carried)
     return carried
@@ -117,40 +133,65 @@ def table(name: str) -> CarriedTable:
     raise KeyError(name)
 
 
-def _payload_refs(row: dict[str, Any], lookup: Lookup, kind: str) -> dict[str, Any]:
-    """Rewrite the ``ref`` / ``refs`` fields of a contribution's payload with ``lookup``."""
+def _ref_fields(kind: str, ctype: str | None) -> dict[str, str]:
+    """Payload fields holding contribution ids: name -> ``ref`` or ``refs``.
+
+    Without ``ctype`` (a version, which does not repeat its type), those of every type.
+    """
     from trajectoires.foresight.errors import ForesightError
     from trajectoires.foresight.kinds import get_kind
 
-    payload = row.get("payload")
-    if not isinstance(payload, dict):
-        return row
     try:
-        ctype = get_kind(kind).contribution_type(row["type"])
+        types = get_kind(kind).contribution_types
     except ForesightError:
-        return row
+        return {}
+    return {f.name: f.kind for t in types if ctype is None or t.key == ctype
+            for f in t.fields if f.kind in ("ref", "refs")}
+
+
+def _map_refs(payload: Any, fields: dict[str, str], lookup: Lookup) -> Any:  # noqa: ANN401
+    if not isinstance(payload, dict):
+        return payload
     changed = dict(payload)
-    for spec in ctype.fields:
-        value = payload.get(spec.name)
-        if spec.kind == "refs" and isinstance(value, list):
+    for name, kind in fields.items():
+        value = payload.get(name)
+        if kind == "refs" and isinstance(value, list):
             mapped = (lookup("contributions", v) for v in value)
-            changed[spec.name] = sorted(v for v in mapped if v is not None)
-        elif spec.kind == "ref" and value is not None:
-            changed[spec.name] = lookup("contributions", value)
-    return {**row, "payload": changed}
+            changed[name] = sorted(v for v in mapped if v is not None)
+        elif kind == "ref" and value is not None and not isinstance(value, list):
+            changed[name] = lookup("contributions", value)
+    return changed
+
+
+def _payload_refs(row: dict[str, Any], lookup: Lookup, kind: str) -> dict[str, Any]:
+    """Rewrite the ``ref`` / ``refs`` fields of a contribution's payload with ``lookup``."""
+    fields = _ref_fields(kind, str(row.get("type")))
+    return {**row, "payload": _map_refs(row.get("payload"), fields, lookup)}
+
+
+def _version_refs(row: dict[str, Any], lookup: Lookup, kind: str) -> dict[str, Any]:
+    """Rewrite the ids in a version's payload snapshot and in its ``detail``.
+
+    ``detail["from"]``, a contribution of another workshop, is not carried.
+    """
+    detail = dict(row.get("detail") or {}) if isinstance(row.get("detail"), dict) else {}
+    if "into" in detail:
+        detail["into"] = lookup("contributions", detail["into"])
+    if isinstance(detail.get("merged"), list):
+        detail["merged"] = sorted(v for v in (lookup("contributions", m)
+                                              for m in detail["merged"]) if v is not None)
+    detail.pop("from", None)
+    payload = _map_refs(row.get("payload"), _ref_fields(kind, None), lookup)
+    return {**row, "payload": payload, "detail": detail}
 
 
 def _new_token(_context: Any) -> str:  # noqa: ANN401
     return secrets.token_hex(32)
 
 
-def _owner(context: Any) -> int:  # noqa: ANN401
-    return context.facilitator_id
-
-
 register(CarriedTable(
-    "workshop", Workshop, "Atelier", scope="id", omit=("facilitator_id",),
-    fill={"facilitator_id": _owner},
+    "workshop", Workshop, "Atelier", scope="id", refs={"facilitator_id": "facilitator"},
+    omit=("published_at",), local=("licence",),
     public=("id", "slug", "title", "question", "territory_kind", "territory_code",
             "territory_name", "kind", "status", "created_at", "example"),
     description="L'atelier : sa question, son territoire, son type et sa phase.",
@@ -187,4 +228,57 @@ register(CarriedTable(
     refs={"participant_id": "participants", "contribution_id": "contributions"},
     public=("participant_id", "contribution_id", "points", "updated_at"),
     description="Les points de priorité répartis par chaque participant.",
+))
+register(CarriedTable(
+    "versions", ContributionVersion, "Versions des contributions",
+    refs={"workshop_id": "workshop", "contribution_id": "contributions",
+          "participant_id": "participants", "facilitator_id": "facilitator",
+          "merged_into_id": "contributions"},
+    remap=_version_refs,
+    public=("id", "contribution_id", "number", "action", "participant_id", "text", "payload",
+            "created_at"),
+    description="L'historique de chaque contribution : qui, quand, ce qui a changé.",
+))
+register(CarriedTable(
+    "comments", Comment, "Commentaires",
+    refs={"workshop_id": "workshop", "contribution_id": "contributions",
+          "participant_id": "participants"},
+    public=("id", "contribution_id", "participant_id", "text", "created_at"),
+    description="Les commentaires laissés après la publication.",
+))
+
+
+def _events_of(workshop_id: int) -> Any:  # noqa: ANN401
+    return Event.id.in_(select(EventItem.event_id).where(EventItem.workshop_id == workshop_id))
+
+
+def _programme_of(workshop_id: int) -> Any:  # noqa: ANN401
+    return and_(EventItem.event_id.in_(
+        select(EventItem.event_id).where(EventItem.workshop_id == workshop_id)),
+        or_(EventItem.kind == TALK, EventItem.workshop_id == workshop_id))
+
+
+def _index_events(session: Any, new_ids: list[int]) -> None:  # noqa: ANN401
+    """Put the events an import created in the search index, as their creation does."""
+    from trajectoires.foresight.events._search import index_event
+
+    for event_id in new_ids:
+        index_event(session, session.get(Event, event_id))
+
+
+register(CarriedTable(
+    "events", Event, "Événement", where=_events_of, refs={"facilitator_id": "facilitator"},
+    identity=("slug", "created_at"), compare=False, on_import=_index_events,
+    public=("id", "slug", "title", "summary", "territory_kind", "territory_code",
+            "territory_name", "starts_at", "ends_at", "place", "organisers", "partners"),
+    description="L'événement (journée de prospective) dont l'atelier fait partie.",
+))
+register(CarriedTable(
+    "event_items", EventItem, "Programme", where=_programme_of,
+    refs={"event_id": "events", "workshop_id": "workshop"},
+    identity=("event_id", "kind", "position", "title", "workshop_id"), compare=False,
+    public=("id", "event_id", "position", "kind", "title", "speaker", "organisation",
+            "summary", "starts_at", "ends_at", "links", "workshop_id"),
+    description="Le programme de l'événement : interventions et cet atelier "
+                "(les fichiers joints ne sont pas emportés).",
 ))
