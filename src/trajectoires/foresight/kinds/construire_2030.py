@@ -28,7 +28,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from typing import Any
 
 from trajectoires.foresight.errors import InvalidInputError
@@ -115,7 +115,23 @@ ACTOR = ContributionType(
     ),
     title_field="name", plural="acteurs", after_post=speak_for_posted_actor,
 )
-ACTION = ContributionType(
+@dataclass(frozen=True)
+class _ActionType(ContributionType):
+    """An action: its declared fields, plus the quantified effects kept outside them.
+
+    The effects (``payload["effects"]``) are changed only by
+    :mod:`._construire_effects`; the generic store never takes them from a request, and
+    :func:`check_action` puts back those the action had.
+    """
+
+    def clean(self, payload: Mapping[str, Any]) -> dict[str, Any]:
+        """Clean the declared fields; an ``effects`` key is set aside, not refused."""
+        if isinstance(payload, Mapping) and "effects" in payload:
+            payload = {name: v for name, v in payload.items() if name != "effects"}
+        return super().clean(payload)
+
+
+ACTION = _ActionType(
     "action", "Action",
     (
         Field("title", "Action", required=True, max_length=140),

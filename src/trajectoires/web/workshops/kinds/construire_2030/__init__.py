@@ -3,7 +3,10 @@
 - :mod:`.pages`: the sections of the participant, facilitation and projection pages
   (templates ``kinds/construire-2030/``), ``GET /ateliers/{slug}/feuille-de-route.svg``
   and the facilitator's forms (« Partir d'un atelier Imaginer 2030 », speakers);
-- :mod:`.api`: ``GET /api/v1/workshops/{slug}/roadmap``.
+- :mod:`.api`: ``GET /api/v1/workshops/{slug}/roadmap``;
+- :mod:`.trajectory_pages` and :mod:`.trajectory_api`: the trajectory to the horizon
+  (issue #11) — quantified effects of the actions, « et si… ? » switches, charts and
+  maps, exports — on the cached projections of :mod:`.trajectory`.
 
 Contribution forms, lists, moderation and the generic JSON API of the actors, actions,
 commitments and dependencies are the shared workshop pages' (:mod:`trajectoires.web.workshops`).
@@ -13,17 +16,26 @@ from fastapi import APIRouter
 
 from trajectoires.foresight.kinds.construire_2030 import KEY
 from trajectoires.web.workshops.kinds import KindPage, KindRegions, KindWeb
-from trajectoires.web.workshops.kinds.construire_2030 import api, pages
+from trajectoires.web.workshops.kinds.construire_2030 import (
+    api,
+    pages,
+    trajectory_api,
+    trajectory_pages,
+)
+from trajectoires.web.workshops.kinds.construire_2030.trajectory import TrajectoryService
 
 __all__ = ["WEB_KIND"]
 
 TEMPLATES = "kinds/construire-2030"
 STYLES = f"{TEMPLATES}/_styles.html"
-SECTIONS = (STYLES, f"{TEMPLATES}/_actors.html", f"{TEMPLATES}/_roadmap.html")
+LINK = f"{TEMPLATES}/_trajectory_link.html"
+SECTIONS = (STYLES, f"{TEMPLATES}/_actors.html", f"{TEMPLATES}/_roadmap.html", LINK)
 
 router = APIRouter()
 router.include_router(pages.router)
 router.include_router(api.router)
+router.include_router(trajectory_pages.router)
+router.include_router(trajectory_api.router)
 
 WEB_KIND = KindWeb(
     key=KEY,
@@ -33,5 +45,7 @@ WEB_KIND = KindWeb(
                          sections=(STYLES, f"{TEMPLATES}/_facilitation.html", *SECTIONS[1:])),
     projection=KindPage(context=pages.projection_context,
                         sections=(STYLES, f"{TEMPLATES}/_roadmap.html")),
-    regions=KindRegions(names=pages.REGIONS, render=pages.render_regions),
+    regions=KindRegions(names=(*pages.REGIONS, pages.TRAJECTORY_REGION),
+                        render=pages.render_regions),
+    service=TrajectoryService,
 )
