@@ -281,6 +281,12 @@ def _print_examples(session, facilitator_id: int, reference, host: str, port: in
     for workshop in examples:  # soft wrap: an address must never be cut in two
         console.print(f"  {workshop.manifest.label} : http://{host}:{port}/ateliers/{workshop.slug}",
                       soft_wrap=True)
+    from trajectoires.foresight.events.demo import ensure_demo_event
+
+    event = ensure_demo_event(session, facilitator_id, reference.resolve("29"), examples,
+                              reference=reference)
+    console.print(f"Événement d'exemple (son programme reprend ces ateliers) : "
+                  f"http://{host}:{port}/evenements/{event.slug}", soft_wrap=True)
 
 
 def demo(

@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session
 from trajectoires.foresight._retry import retry_when_locked
 from trajectoires.foresight.errors import ConflictError, InvalidInputError, NotFoundError
 from trajectoires.foresight.events import _input
+from trajectoires.foresight.events._search import index_event
 from trajectoires.foresight.events.models import TALK, WORKSHOP, Event, EventFile, EventItem
 from trajectoires.foresight.events.service import event_folder, owned_row
 from trajectoires.foresight.events.views import ItemView, item_view
@@ -93,8 +94,10 @@ def _next_position(session: Session, event: Event) -> int:
     return (last or 0) + 1
 
 
-def _touch(event: Event) -> None:
+def _touch(session: Session, event: Event) -> None:
+    """Date the change and write the event's search document again (same transaction)."""
     event.updated_at = utcnow()
+    index_event(session, event)
 
 
 @retry_when_locked
@@ -105,7 +108,7 @@ def add_talk(session: Session, facilitator_id: int, slug: str, fields: ItemInput
         row = EventItem(event_id=event.id, kind=TALK, position=_next_position(session, event),
                         **_checked(event, fields))
         session.add(row)
-        _touch(event)
+        _touch(session, event)
         session.flush()
         return item_view(row)
 
@@ -122,7 +125,7 @@ def update_item(session: Session, facilitator_id: int, slug: str, item_id: int,
             values.update(speaker="", organisation="", links=[])
         for name, value in values.items():
             setattr(row, name, value)
-        _touch(event)
+        _touch(session, event)
         return item_view(row)
 
 
@@ -137,7 +140,7 @@ def remove_item(session: Session, facilitator_id: int, slug: str, item_id: int,
         stored = session.scalars(select(EventFile.stored_name)
                                  .where(EventFile.item_id == row.id)).all()
         session.delete(row)
-        _touch(event)
+        _touch(session, event)
     for name in stored:
         (event_folder(folder, gone.event_id) / name).unlink(missing_ok=True)
     return gone
@@ -163,7 +166,7 @@ def move_item(session: Session, facilitator_id: int, slug: str, item_id: int,
         rows.insert(target, rows.pop(index))
         for position, row in enumerate(rows, start=1):
             row.position = position
-        _touch(event)
+        _touch(session, event)
         return [item_view(row) for row in rows]
 
 
@@ -192,7 +195,7 @@ def link_workshop(session: Session, facilitator_id: int, slug: str, workshop_slu
         row = EventItem(event_id=event.id, kind=WORKSHOP, workshop_id=workshop.id,
                         position=_next_position(session, event), **values)
         session.add(row)
-        _touch(event)
+        _touch(session, event)
         session.flush()
         return item_view(row, workshop_view(workshop))
 
@@ -209,5 +212,5 @@ def unlink_workshop(session: Session, facilitator_id: int, slug: str,
             raise NotFoundError("event_workshop_not_linked", slug=(workshop_slug or "")[:80])
         gone = item_view(row)
         session.delete(row)
-        _touch(event)
+        _touch(session, event)
         return gone

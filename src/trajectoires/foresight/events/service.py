@@ -17,6 +17,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from sqlalchemy import select, tuple_
 from sqlalchemy.exc import IntegrityError
@@ -25,6 +26,7 @@ from sqlalchemy.orm import Session
 from trajectoires.foresight._retry import retry_when_locked
 from trajectoires.foresight.errors import InvalidInputError, NotAllowedError, NotFoundError
 from trajectoires.foresight.events import _input
+from trajectoires.foresight.events._search import forget_event, index_event
 from trajectoires.foresight.events.models import Event, EventFile, EventItem
 from trajectoires.foresight.events.views import (
     EventDetail,
@@ -36,6 +38,9 @@ from trajectoires.foresight.events.views import (
 from trajectoires.foresight.models import Workshop, utcnow
 from trajectoires.foresight.workshops import TerritoryLike, slugify
 from trajectoires.foresight.workshops import view as workshop_view
+
+if TYPE_CHECKING:
+    from trajectoires.territory import Reference
 
 __all__ = ["EventInput", "create_event", "delete_event", "event_folder", "get_event",
            "list_events", "own_event", "update_event"]
@@ -114,8 +119,12 @@ def owned_row(session: Session, slug: str, facilitator_id: int | None) -> Event:
 
 @retry_when_locked
 def create_event(session: Session, facilitator_id: int, territory: TerritoryLike,
-                 fields: EventInput, *, example: bool = False) -> EventView:
+                 fields: EventInput, *, example: bool = False,
+                 reference: Reference | None = None) -> EventView:
     """Create an event for ``territory`` organised by ``facilitator_id``, at a fresh slug.
+
+    The event is public at once: it goes into the search index of the archive, under
+    its territory and those above it (from ``reference`` when given).
 
     Raises
     ------
@@ -132,6 +141,7 @@ def create_event(session: Session, facilitator_id: int, territory: TerritoryLike
         try:
             with session.begin():
                 session.add(row)
+                index_event(session, row, reference)
             return event_view(row)
         except IntegrityError:  # a slug collision: draw again
             if attempt == _ATTEMPTS - 1:
@@ -141,7 +151,8 @@ def create_event(session: Session, facilitator_id: int, territory: TerritoryLike
 
 @retry_when_locked
 def update_event(session: Session, facilitator_id: int, slug: str, fields: EventInput,
-                 territory: TerritoryLike | None = None) -> EventView:
+                 territory: TerritoryLike | None = None, *,
+                 reference: Reference | None = None) -> EventView:
     """Change the event's fields (and its territory when given); its slug stays the same."""
     values = _checked(fields)
     with session.begin():
@@ -152,6 +163,7 @@ def update_event(session: Session, facilitator_id: int, slug: str, fields: Event
             row.territory_kind, row.territory_code = str(territory.kind), territory.code
             row.territory_name = territory.name
         row.updated_at = utcnow()
+        index_event(session, row, reference, territory_changed=territory is not None)
         return event_view(row)
 
 
@@ -165,6 +177,7 @@ def delete_event(session: Session, facilitator_id: int, slug: str, folder: Path)
         row = owned_row(session, slug, facilitator_id)
         gone = event_view(row)
         session.delete(row)
+        forget_event(session, slug)
     shutil.rmtree(event_folder(folder, gone.id), ignore_errors=True)
     return gone
 

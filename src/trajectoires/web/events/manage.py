@@ -42,6 +42,7 @@ from trajectoires.web.events._support import (
     render,
 )
 from trajectoires.web.security import require_csrf
+from trajectoires.web.territory.deps import reference_or_503
 from trajectoires.web.workshops.contribution_pages import Submitted
 from trajectoires.web.workshops.deps import MAX_ID, DbSession, FacilitatorId, Resolver, StatementId
 from trajectoires.web.workshops.facilitation import login_redirect
@@ -106,7 +107,8 @@ def new_event(request: Request, session: DbSession, me: FacilitatorId, resolve: 
         return login_redirect("/evenements/nouveau")
     form = _form(submitted)
     try:
-        event = create_event(session, me, resolve(form.get("territory", "")), event_fields(form))
+        event = create_event(session, me, resolve(form.get("territory", "")), event_fields(form),
+                             reference=reference_or_503(request))
     except ForesightError as error:
         context = {"values": form, "error": error.message,
                    "mine": list_events(session, facilitator_id=me)}
@@ -134,7 +136,8 @@ def edit_event(request: Request, slug: str, *, session: DbSession, me: Facilitat
     try:
         territory = form.get("territory_change", "").strip()
         update_event(session, me, slug, event_fields(form),
-                     resolve(territory) if territory else None)
+                     resolve(territory) if territory else None,
+                     reference=reference_or_503(request))
     except ForesightError as error:
         return _refused(request, session, slug, me, form="event", values=form, error=error)
     return _back(slug, "evenement")

@@ -1,0 +1,137 @@
+"""Event pages in the in-process client: forms, public page, files, iCalendar, API, territory.
+
+One app per module (its database fresh): the upload cap is set to 1 KiB, so the files of
+the tests stay tiny.
+"""
+
+from __future__ import annotations
+
+import re
+
+import icalendar
+import pytest
+from fastapi.testclient import TestClient
+
+from tests.conftest import fresh_database_url
+from tests.foresight import factories as f
+from trajectoires.db import create_database, migrate
+from trajectoires.settings import Settings
+
+pytestmark = pytest.mark.db
+
+PDF = b"%PDF-1.4\n%%EOF\n"
+EVENT = {"territory": "29", "title": "Journée des transitions", "starts_at": "2027-03-14T09:00",
+         "ends_at": "2027-03-14T17:30", "place": "Quimper", "organisers": "Département",
+         "partners": "Réseau des médiateurs", "links": "Cadrage | https://example.org/c.pdf"}
+
+
+@pytest.fixture(scope="module")
+def world(tmp_path_factory):
+    folder = tmp_path_factory.mktemp("events-web")
+    with fresh_database_url(folder) as url:
+        db = create_database(url)
+        migrate(db)
+        settings = Settings.from_env({}, workspace=str(folder / "ws"), database_url=url,
+                                     event_file_max_kib="1")
+        app = f.make_app(settings.ensure_workspace(), db)
+        owner = f.facilitator(db)
+        f.facilitator(db, "bruno@example.org")
+        anne = TestClient(app)
+        assert f.login(anne).status_code == 303
+        anne.csrf = f.csrf(anne, "/evenements/nouveau")
+        yield app, db, owner, anne
+        db.engine.dispose()
+
+
+def _post(client, path, **data):
+    return client.post(path, data={"csrf_token": client.csrf, **data}, follow_redirects=False)
+
+
+def _new_event(client, **fields) -> str:
+    response = _post(client, "/evenements/nouveau", **{**EVENT, **fields})
+    assert response.status_code == 303, response.text
+    return response.headers["location"].split("/")[2]
+
+
+def test_a_day_built_through_the_forms(world) -> None:
+    app, db, owner, anne = world
+    slug = _new_event(anne)
+    ws = f.imaginer(db, owner)
+    assert _post(anne, f"/evenements/{slug}/programme", title="Ouverture", speaker="Léa",
+                 organisation="Mairie", starts_at="2027-03-14T09:30").status_code == 303
+    assert _post(anne, f"/evenements/{slug}/ateliers", workshop=ws.slug,
+                 starts_at="2027-03-14T10:00").status_code == 303
+    upload = anne.post(f"/evenements/{slug}/fichiers", data={"csrf_token": anne.csrf},
+                       files={"file": ("Cadrage.pdf", PDF, "application/pdf")},
+                       follow_redirects=False)
+    assert upload.status_code == 303
+    page = TestClient(app).get(f"/evenements/{slug}")  # a visitor
+    assert page.status_code == 200
+    html = page.text
+    assert "Ouverture" in html and "Léa, Mairie" in html and "Quimper" in html
+    assert f'href="/ateliers/{ws.slug}"' in html and f"/rejoindre/{ws.join_code}" in html
+    assert "le 14/03/2027, de 09:00 à 17:30" in html and "Réseau des médiateurs" in html
+    assert "Aucune donnée n'est chargée" in html  # the brief, with an empty store
+    file_url = re.search(rf'href="(/evenements/{slug}/fichiers/\d+)"', html).group(1)
+    served = TestClient(app).get(file_url)
+    assert served.content == PDF and served.headers["content-type"] == "application/pdf"
+    assert served.headers["content-disposition"] == 'attachment; filename="Cadrage.pdf"'
+    ics = TestClient(app).get(f"/evenements/{slug}/calendrier.ics")
+    assert ics.headers["content-type"].startswith("text/calendar")
+    entries = icalendar.Calendar.from_ical(ics.content).walk("VEVENT")
+    assert [str(e["SUMMARY"]) for e in entries] == ["Journée des transitions",
+                                                     "Ouverture — Léa, Mairie", ws.title]
+    api = TestClient(app).get(f"/api/v1/events/{slug}").json()
+    assert [i["kind"] for i in api["programme"]] == ["talk", "workshop"]
+    assert api["programme"][1]["workshop"]["join_code"] == ws.join_code
+    assert api["files"][0]["url"] == file_url
+    assert slug in TestClient(app).get("/territoires/commune/29232").text  # Quimper lists it
+
+
+@pytest.mark.parametrize(("name", "data", "message"), [
+    ("programme.pdf", b"MZ\x90\x00" + b"\x00" * 100, "« programme.pdf » n'est pas accepté"),
+    ("diapos.pdf", PDF + b"x" * 1024, "« diapos.pdf » est trop volumineux"),
+    ("carte.svg", b'<svg xmlns="http://www.w3.org/2000/svg"/>', "« carte.svg » n'est pas"),
+])
+def test_uploads_refused_with_a_french_message(world, name, data, message) -> None:
+    _app, _db, _owner, anne = world
+    slug = _new_event(anne)
+    response = anne.post(f"/evenements/{slug}/fichiers", data={"csrf_token": anne.csrf},
+                         files={"file": (name, data, "application/pdf")})
+    assert response.status_code == 422
+    assert message in response.text.replace("&#39;", "'").replace("&nbsp;", " ")
+    assert "fichiers/" not in response.text.split("Fichiers préparatoires")[1].split("<form")[0]
+
+
+def test_a_body_beyond_the_upload_cap_is_refused_before_it_is_read(world) -> None:
+    _app, _db, _owner, anne = world
+    slug = _new_event(anne)
+    big = PDF + b"x" * (1200 * 1024)  # past max_request_kib (1 MiB) and the file cap + slack
+    response = anne.post(f"/evenements/{slug}/fichiers", data={"csrf_token": anne.csrf},
+                         files={"file": ("gros.pdf", big, "application/pdf")})
+    assert response.status_code == 413
+
+
+def test_bad_form_values_show_the_form_again(world) -> None:
+    _app, _db, _owner, anne = world
+    response = _post(anne, "/evenements/nouveau", **{**EVENT, "ends_at": "2027-03-13T09:00"})
+    assert response.status_code == 422 and "précède" in response.text
+    assert 'value="Journée des transitions"' in response.text  # what was typed is kept
+    slug = _new_event(anne)
+    response = _post(anne, f"/evenements/{slug}/programme", title="Trop tard",
+                     starts_at="2027-04-01T09:00")
+    assert response.status_code == 422 and "hors des dates" in response.text
+    assert 'value="Trop tard"' in response.text
+
+
+def test_only_the_organiser_manages(world) -> None:
+    app, _db, _owner, anne = world
+    slug = _new_event(anne)
+    assert TestClient(app).get(f"/evenements/{slug}/gerer",
+                               follow_redirects=False).headers["location"].startswith(
+                                   "/connexion")
+    bruno = f.api_facilitator(app, "bruno@example.org")
+    assert bruno.get(f"/evenements/{slug}/gerer").status_code == 403
+    assert anne.get(f"/evenements/{slug}/gerer").status_code == 200
+    assert _post(anne, f"/evenements/{slug}/supprimer").status_code == 303
+    assert TestClient(app).get(f"/evenements/{slug}").status_code == 404
