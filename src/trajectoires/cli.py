@@ -6,6 +6,10 @@ this module only assembles them.
 
 from __future__ import annotations
 
+import gettext
+import os
+from pathlib import Path
+
 import typer
 
 from trajectoires.commands import (
@@ -13,25 +17,58 @@ from trajectoires.commands import (
     debate,
     diagnose,
     facilitator,
+    plan,
     server,
     territory,
+    trajectory,
     workshop,
 )
+
+LOCALE_DIR = Path(__file__).parent / "locale"
 
 app = typer.Typer(
     name="trajectoires",
     help="Trajectoires : diagnostic numérique des territoires et ateliers de prospective.",
     no_args_is_help=True,
     rich_markup_mode="rich",
+    # Shell completion is a developer's convenience whose help Typer writes in English.
+    add_completion=False,
 )
 app.command("serve")(server.serve)
 app.command("demo")(server.demo)
 app.command("diagnose")(diagnose.diagnose)
+app.command("plan")(plan.plan)
 app.add_typer(territory.app, name="territory")
 app.add_typer(facilitator.app, name="facilitator")
 app.add_typer(debate.app, name="debate")
 app.add_typer(data.app, name="data")
 app.add_typer(workshop.app, name="workshop")
+app.add_typer(trajectory.app, name="trajectory")
+
+
+def use_french_messages() -> None:
+    """Make Click and Typer speak French (help, usage and errors) in this process.
+
+    Both translate through gettext's default domain, ``messages``, which is bound to
+    the package's catalogue (``locale/fr/LC_MESSAGES/messages.mo``); the interface
+    is French throughout, so French is asked for whatever the user's locale.
+    """
+    os.environ["LANGUAGE"] = "fr"
+    gettext.bindtextdomain("messages", str(LOCALE_DIR))
+
+
+def french_help(command: object) -> object:
+    """Write the ``--help`` option's own help in French, on ``command`` and its sub-commands.
+
+    Typer's bundled Click writes it in English without going through gettext.
+    """
+    context = typer.Context(command)
+    option = command.get_help_option(context)
+    if option is not None:
+        option.help = "Afficher cette aide et quitter."
+    for sub in getattr(command, "commands", {}).values():
+        french_help(sub)
+    return command
 
 
 def main() -> None:
@@ -44,8 +81,9 @@ def main() -> None:
 
     from trajectoires.settings import SettingsError
 
+    use_french_messages()
     try:
-        app()
+        french_help(typer.main.get_command(app))(prog_name="trajectoires")
     except SettingsError as exc:
         Console(stderr=True).print(f"[red]Réglage invalide :[/red] {exc}", highlight=False)
         raise SystemExit(2) from None

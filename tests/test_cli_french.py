@@ -1,0 +1,59 @@
+"""The command line speaks French: its own texts, and Click's and Typer's (help, errors)."""
+
+from __future__ import annotations
+
+import importlib.util
+import io
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def _run(*args: str) -> subprocess.CompletedProcess:
+    env = {**os.environ, "LANGUAGE": "en", "LANG": "C.UTF-8", "COLUMNS": "100"}
+    return subprocess.run([sys.executable, "-c", "from trajectoires.cli import main; main()",
+                           *args], check=False, capture_output=True, text=True, env=env,
+                          timeout=120)
+
+
+@pytest.mark.parametrize("args", [["--help"], ["data", "list", "--help"],
+                                  ["debate", "--help"]])
+def test_help_is_french_whatever_the_locale(args: list[str]) -> None:
+    done = _run(*args)
+    assert done.returncode == 0, done.stderr
+    assert "Afficher cette aide et quitter." in done.stdout
+    assert "Show this message" not in done.stdout and "completion" not in done.stdout
+    if args == ["--help"]:
+        assert "Commandes" in done.stdout
+
+
+def test_usage_error_is_framed_in_french() -> None:
+    done = _run("territory", "show")
+    assert done.returncode == 2
+    assert "Erreur" in done.stderr and "Essayez « trajectoires territory show --help »" in (
+        " ".join(done.stderr.split()))
+    assert "Traceback" not in done.stderr
+
+
+def test_compiled_catalogue_matches_its_source() -> None:
+    pytest.importorskip("babel", reason="Babel (dev dependency) compiles the catalogue")
+    spec = importlib.util.spec_from_file_location("compile_messages",
+                                                  ROOT / "scripts" / "compile_messages.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    from babel.messages.mofile import read_mo
+
+    def entries(data: bytes) -> dict:
+        def plain(text: str | list | tuple) -> str | tuple:
+            return text if isinstance(text, str) else tuple(text)
+
+        return {plain(m.id): plain(m.string) for m in read_mo(io.BytesIO(data)) if m.id}
+
+    mo = ROOT / "src" / "trajectoires" / "locale" / "fr" / "LC_MESSAGES" / "messages.mo"
+    assert entries(mo.read_bytes()) == entries(module.compiled()), (
+        "messages.po changed: run .venv/bin/python scripts/compile_messages.py")
