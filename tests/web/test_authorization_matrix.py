@@ -14,8 +14,11 @@ their cookie. Throttling is off here (:mod:`tests.web.test_write_throttle` tests
 
 from __future__ import annotations
 
+import io
+import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -60,6 +63,7 @@ class Route:
     expected: tuple[Any, ...]
     body: Callable[[dict], dict] | None = None
     form: bool = False
+    files: Callable[[dict], dict] | None = None
 
 
 EFFECT = {"type": "ftth", "communes": ["29232"], "share": 90, "year": 2028,
@@ -196,7 +200,33 @@ ROUTES = (
           "construire-2030", "acteurs", (200, 200, 200, 200, 200)),
     Route("export roadmap of a draft", "GET", "/ateliers/{slug}/export/feuille-de-route.svg",
           "construire-2030", "draft", (404, 404, 404, 200, 404)),
+    # -- events: any facilitator creates one; only its organiser changes it ----------------------
+    Route("form new event", "POST", "/evenements/nouveau", "event", "", (LOGIN, LOGIN, LOGIN, 303,
+          303), lambda s: EVENT_FORM, form=True),
+    Route("form edit event", "POST", "/evenements/{slug}/modifier", "event", "", OWNER_FORM,
+          lambda s: {**EVENT_FORM, "title": "Changé"}, form=True),
+    Route("form delete event", "POST", "/evenements/{slug}/supprimer", "event", "", OWNER_FORM,
+          lambda s: {}, form=True),
+    Route("form add talk", "POST", "/evenements/{slug}/programme", "event", "", OWNER_FORM,
+          lambda s: {"title": "Table ronde", "speaker": "Léa"}, form=True),
+    Route("form edit talk", "POST", "/evenements/{slug}/programme/{item}/modifier", "event", "",
+          OWNER_FORM, lambda s: {"title": "Changé"}, form=True),
+    Route("form remove talk", "POST", "/evenements/{slug}/programme/{item}/supprimer", "event",
+          "", OWNER_FORM, lambda s: {}, form=True),
+    Route("form move talk", "POST", "/evenements/{slug}/programme/{item}/deplacer", "event", "",
+          OWNER_FORM, lambda s: {"direction": "bas"}, form=True),
+    Route("form upload file", "POST", "/evenements/{slug}/fichiers", "event", "", OWNER_FORM,
+          lambda s: {"item_id": str(s["item"])}, form=True,
+          files=lambda s: {"file": ("diapos.pdf", b"%PDF-1.4\n%%EOF\n", "application/pdf")}),
+    Route("form remove file", "POST", "/evenements/{slug}/fichiers/{file}/supprimer", "event",
+          "", OWNER_FORM, lambda s: {}, form=True),
+    Route("form link workshop", "POST", "/evenements/{slug}/ateliers", "event", "", OWNER_FORM,
+          lambda s: {"workshop": s["free"]}, form=True),
+    Route("form unlink workshop", "POST", "/evenements/{slug}/ateliers/retirer", "event", "",
+          OWNER_FORM, lambda s: {"workshop": s["linked"]}, form=True),
 )
+EVENT_FORM = {"territory": "29", "title": "Journée numérique", "starts_at": "2027-03-14T09:00",
+              "ends_at": "2027-03-14T17:30"}
 
 
 @dataclass
@@ -292,7 +322,30 @@ def _construire(db, owner, phase: str) -> dict:
     return scene
 
 
-SCENES = {"imaginer-2030": _imaginer, "debate": _debate, "construire-2030": _construire}
+def _event(db, owner, _phase: str) -> dict:
+    """An event with a talk, its PDF, a linked workshop (whose participant is "participant")."""
+    from trajectoires.foresight.events import EventInput, ItemInput, add_talk, create_event
+    from trajectoires.foresight.events import link_workshop as link
+    from trajectoires.foresight.events.files import attach_file
+
+    linked, free = f.imaginer(db, owner), f.imaginer(db, owner)
+    with f.session(db) as s:
+        event = create_event(s, owner.id, f.FINISTERE, EventInput(
+            "Journée", "2027-03-14T09:00", "2027-03-14T17:30"))
+    with f.session(db) as s:
+        item = add_talk(s, owner.id, event.slug, ItemInput("Ouverture"))
+    with f.session(db) as s:
+        link(s, owner.id, event.slug, linked.slug)
+    with f.session(db) as s:
+        folder = Path(tempfile.mkdtemp(prefix="matrix-files-"))
+        pdf = attach_file(s, owner.id, event.slug, name="note.pdf", folder=folder,
+                          data=io.BytesIO(b"%PDF-1.4\n%%EOF\n"), max_bytes=1024)
+    return {"ws": event, "joined": f.join(db, linked, "Léa"), "item": item.id, "file": pdf.id,
+            "linked": linked.slug, "free": free.slug}
+
+
+SCENES = {"imaginer-2030": _imaginer, "debate": _debate, "construire-2030": _construire,
+          "event": _event}
 
 
 def snapshot(db) -> dict[str, list]:
@@ -310,7 +363,9 @@ def _send(client: TestClient, route: Route, scene: dict) -> Any:
         return client.get(path, follow_redirects=False)
     if route.form:
         data = {**body, "csrf_token": client.headers["X-CSRF-Token"]}
-        return client.request(route.method, path, data=data, follow_redirects=False)
+        files = route.files(scene) if route.files else None
+        return client.request(route.method, path, data=data, files=files,
+                              follow_redirects=False)
     return client.request(route.method, path, json=body, follow_redirects=False)
 
 
@@ -360,7 +415,8 @@ def _workshop_writes(app) -> set[tuple[str, str]]:
 
 def _shape(path: str) -> str:
     """A route's path with its id parameters named alike (rows use ``{c}``, ``{mine}``)."""
-    for name in ("contribution_id", "statement_id", "c", "mine", "action_id", "action"):
+    for name in ("contribution_id", "statement_id", "c", "mine", "action_id", "action",
+                 "item_id", "item", "file_id", "file"):
         path = path.replace("{" + name + "}", "{id}")
     path = path.replace("{type_key}", "{type}")
     return path.replace("/api/v1/workshops/{slug}", API)
