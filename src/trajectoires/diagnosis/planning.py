@@ -260,7 +260,8 @@ def plan_territory(ref: Reference, unit: Unit, places: dict[str, pd.DataFrame],
     sites = _named_sites(ref, result, chosen, w, codes)
     site_names = np.r_[sites["site"].to_numpy(object), [""]]
     table = pd.DataFrame({
-        "code_commune": codes, "commune": known["name"].to_numpy(), "population": w,
+        "code_commune": codes, "commune": known["name"].to_numpy(),
+        "population": w.round().astype(np.int64),
         "km_avant": np.round(np.where(np.isfinite(result.nearest_before_km),
                                       result.nearest_before_km, np.nan), 2),
         "km_apres": np.round(np.where(np.isfinite(result.nearest_after_km),
@@ -271,6 +272,9 @@ def plan_territory(ref: Reference, unit: Unit, places: dict[str, pd.DataFrame],
                                                            result.site_of, -1)],
     })
     table["nouvellement_couverte"] = table["couverte_apres"] & ~table["couverte_avant"]
+    located = candidates_of.commune_points(ref, points, list(codes)).set_index("code_commune")
+    table["lat"] = located["lat"].reindex(codes).round(6).to_numpy()
+    table["lon"] = located["lon"].reindex(codes).round(6).to_numpy()
     notes = []
     if len(known) < len(communes):
         notes.append(f"{len(communes) - len(known)} commune(s) sans population connue ou sans "
