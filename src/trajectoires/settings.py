@@ -115,7 +115,26 @@ SETTINGS: tuple[Setting, ...] = (
         "(10240 = 10 MiB); a larger one is refused with a message naming it. The upload "
         "routes accept bodies this large, whatever max_request_kib says. At least 1.",
     ),
+    Setting(
+        "smtp_host",
+        "TRAJECTOIRES_SMTP_HOST",
+        None,
+        "SMTP server sending e-mails (the confirmation of a visitor's address before they "
+        "enrich a published workshop); unset: no e-mail is sent. Example: smtp.example.org",
+    ),
+    Setting("smtp_port", "TRAJECTOIRES_SMTP_PORT", "25",
+            "Port of the SMTP server (25, 587 with starttls, 465 with ssl)."),
+    Setting("smtp_security", "TRAJECTOIRES_SMTP_SECURITY", "none",
+            "How the connection to the SMTP server is protected: none, starttls or ssl."),
+    Setting("smtp_username", "TRAJECTOIRES_SMTP_USERNAME", None,
+            "User name to log in to the SMTP server; unset: no login."),
+    Setting("smtp_password", "TRAJECTOIRES_SMTP_PASSWORD", None,
+            "Password of that user (never printed)."),
+    Setting("smtp_sender", "TRAJECTOIRES_SMTP_SENDER", "trajectoires@localhost",
+            "Address the e-mails come from (From:). Example: ateliers@example.org"),
 )
+
+SMTP_SECURITY = ("none", "starttls", "ssl")
 
 
 def _check_public_url(value: str | None) -> str | None:
@@ -175,6 +194,22 @@ def _check_limit(name: str, value: str | int | None) -> int:
     return int(text)
 
 
+def _check_smtp(raw: Mapping[str, str | None]) -> dict[str, object]:
+    """Return the SMTP settings checked (port a number from 1 to 65535, a known security)."""
+    port = str(raw["smtp_port"] or "").strip()
+    if not port.isdigit() or not 1 <= int(port) <= 65535:  # noqa: PLR2004 (TCP ports)
+        raise SettingsError(f"TRAJECTOIRES_SMTP_PORT : « {port[:20]} » n'est pas un port "
+                            "(un nombre de 1 à 65535, par exemple 25, 587 ou 465).")
+    security = str(raw["smtp_security"] or "none").strip().lower()
+    if security not in SMTP_SECURITY:
+        raise SettingsError(f"TRAJECTOIRES_SMTP_SECURITY : « {security[:20]} » inconnu ; "
+                            "valeurs possibles : none, starttls, ssl.")
+    return {"smtp_host": (raw["smtp_host"] or "").strip() or None, "smtp_port": int(port),
+            "smtp_security": security, "smtp_username": raw["smtp_username"] or None,
+            "smtp_password": raw["smtp_password"] or None,
+            "smtp_sender": (raw["smtp_sender"] or "").strip() or "trajectoires@localhost"}
+
+
 _LIMITS = ("throttle_writes_per_minute", "throttle_writes_per_address_per_minute",
            "max_request_kib", "event_file_max_kib")
 
@@ -193,6 +228,12 @@ class Settings:
     throttle_writes_per_address_per_minute: int = 12000
     max_request_kib: int = 1024
     event_file_max_kib: int = 10240
+    smtp_host: str | None = None
+    smtp_port: int = 25
+    smtp_security: str = "none"
+    smtp_username: str | None = None
+    smtp_password: str | None = field(default=None, repr=False)
+    smtp_sender: str = "trajectoires@localhost"
 
     @property
     def secure_cookies(self) -> bool:
@@ -243,6 +284,7 @@ class Settings:
             public_url=_check_public_url(raw["public_url"]),
             forwarded_allow_ips=_check_forwarded_allow_ips(raw["forwarded_allow_ips"]),
             **{name: _check_limit(name, raw[name]) for name in _LIMITS},
+            **_check_smtp(raw),
         )
 
     def ensure_workspace(self) -> Settings:

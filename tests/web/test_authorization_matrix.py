@@ -49,6 +49,7 @@ PARTICIPANT_ONLY = (403, 200, 403, 403, 403)
 OWNER_FORM = (LOGIN, LOGIN, LOGIN, 303, 403)
 PARTICIPANT_FORM = (JOIN, 303, JOIN, JOIN, JOIN)
 DRAFT_OWNER_ONLY = (404, 404, 404, 200, 404)
+ENRICHER_FORM = (403, 303, 403, 403, 403)  # a visitor of the published workshop writes
 
 
 @dataclass(frozen=True)
@@ -190,6 +191,24 @@ ROUTES = (
           "imaginer-2030", "vision", OWNER_FORM, lambda s: {"keep_id": s["c2"]}, form=True),
     Route("form paper entry", "POST", "/ateliers/{slug}/animer/papier/{type}", "imaginer-2030",
           "vision", OWNER_FORM, lambda s: {"title": "Écrit sur papier", "table_id": s["table"]},
+          form=True),
+    # -- personal data, enrichment of a published workshop (issue #9) --------------------------
+    Route("form erase my participation", "POST", "/ateliers/{slug}/mes-donnees/supprimer",
+          "imaginer-2030", "vision", PARTICIPANT_FORM, lambda s: {"confirm": "oui"}, form=True),
+    Route("form enrich: join as a visitor", "POST", "/archives/{slug}/enrichir/rejoindre",
+          "archive", "imaginer-2030", (303, 303, 303, 303, 303),
+          lambda s: {"pseudonym": "Nouvelle venue"}, form=True),
+    Route("form enrich: add a contribution", "POST",
+          "/archives/{slug}/enrichir/contributions/{type}", "archive", "imaginer-2030",
+          ENRICHER_FORM, lambda s: {"title": "Ajouté après l'atelier"}, form=True),
+    Route("form enrich: comment", "POST", "/archives/{slug}/enrichir/commentaires", "archive",
+          "imaginer-2030", ENRICHER_FORM, lambda s: {"contribution_id": s["c"], "text": "Oui !"},
+          form=True),
+    Route("form enrich: vote", "POST", "/archives/{slug}/enrichir/votes", "archive", "debate",
+          ENRICHER_FORM, lambda s: {"contribution_id": s["c"], "value": "1"}, form=True),
+    Route("form moderate a comment", "POST",
+          "/ateliers/{slug}/animer/commentaires/{comment_id}/visibilite", "archive",
+          "imaginer-2030", OWNER_FORM, lambda s: {"hidden": "1", "reason": "Hors sujet"},
           form=True),
     # -- exports ------------------------------------------------------------------------------
     Route("export polis", "GET", "/ateliers/{slug}/export/polis.zip", "debate", "open",
@@ -344,8 +363,28 @@ def _event(db, owner, _phase: str) -> dict:
             "linked": linked.slug, "free": free.slug}
 
 
+def _archive(db, owner, kind: str) -> dict:
+    """A published workshop (``kind``: its kind) where "participant" is a visitor who commented."""
+    from types import SimpleNamespace
+
+    from trajectoires.foresight.enrichment import add_comment, join_as_visitor
+    from trajectoires.foresight.publication import publish_workshop
+
+    scene = _imaginer(db, owner, "vision") if kind == "imaginer-2030" else _debate(db, owner,
+                                                                                    "open")
+    ws = _phase(db, owner, scene["ws"], "closed")
+    with f.session(db) as s:
+        publish_workshop(s, owner.id, ws.slug)
+    with f.session(db) as s:
+        visitor = join_as_visitor(s, ws.id, "Visiteuse")
+    with f.session(db) as s:
+        comment = add_comment(s, visitor.participant, scene["c"], "Et ailleurs ?")
+    return {**scene, "ws": ws, "joined": SimpleNamespace(workshop=ws, token=visitor.token),
+            "comment_id": comment.id}
+
+
 SCENES = {"imaginer-2030": _imaginer, "debate": _debate, "construire-2030": _construire,
-          "event": _event}
+          "event": _event, "archive": _archive}
 
 
 def snapshot(db) -> dict[str, list]:
@@ -382,7 +421,7 @@ def _answer(response) -> Any:
 @pytest.mark.parametrize("caller", CALLERS)
 @pytest.mark.parametrize("route", ROUTES, ids=lambda r: r.name.replace(" ", "-"))
 def test_route_by_caller(world: World, route: Route, caller: str) -> None:
-    scene = SCENES[route.kind](world.db, world.owner, route.phase)
+    scene = SCENES[route.kind](world.db, world.owner, route.phase)  # archive: phase = kind
     client = world.clients[caller]
     if caller == "participant" and "joined" in scene:
         joined = scene["joined"]

@@ -36,8 +36,9 @@ PRIVACY_MESSAGES: dict[str, str] = {
         "Confirmez d'abord votre adresse e-mail : ouvrez le lien du message envoyé à {email}."
     ),
     "enrichment_no_smtp": (
-        "L'envoi d'e-mails n'est pas configuré sur ce serveur (réglage "
-        "TRAJECTOIRES_SMTP_HOST) : la confirmation par e-mail est impossible."
+        "L'envoi d'e-mails n'est pas configuré sur ce serveur (réglages "
+        "TRAJECTOIRES_SMTP_HOST et TRAJECTOIRES_PUBLIC_URL) : la confirmation par e-mail "
+        "est impossible."
     ),
     "enrichment_mail_failed": (
         "Le message de confirmation n'a pas pu être envoyé à {email} ({detail}). "

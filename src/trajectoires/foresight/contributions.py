@@ -100,6 +100,7 @@ class ContributionView:
     on_paper: bool
     created_at: datetime
     updated_at: datetime
+    after_session: bool = False  # « ajouté après l'atelier » (enrichment after publication)
 
     @property
     def hidden(self) -> bool:
@@ -113,7 +114,7 @@ def contribution_view(row: Contribution, author: str | None) -> ContributionView
         row.id, row.workshop_id, row.type, row.text, dict(row.payload or {}),
         row.participant_id, author or FACILITATOR_AUTHOR, row.table_id, row.parent_id,
         row.status, row.reason, row.merged_into_id, bool(row.on_paper), row.created_at,
-        row.updated_at,
+        row.updated_at, bool(row.after_session),
     )
 
 

@@ -25,14 +25,20 @@ from starlette.middleware.sessions import SessionMiddleware
 
 from trajectoires.db import Database, create_database, migrate
 from trajectoires.settings import Settings
-from trajectoires.web import auth, errors, events, security
+from trajectoires.web import auth, errors, events, privacy_pages, security
 from trajectoires.web.archive import ROUTERS as ARCHIVE_ROUTERS
 from trajectoires.web.templating import make_templates
 from trajectoires.web.territory import api as territory_api
 from trajectoires.web.territory import diagnosis_api, diagnosis_pages
 from trajectoires.web.territory import pages as territory_pages
 from trajectoires.web.workshops import api as workshop_api
-from trajectoires.web.workshops import contributions_api, kinds_api, session_api
+from trajectoires.web.workshops import (
+    contributions_api,
+    enrichment_pages,
+    history_pages,
+    kinds_api,
+    session_api,
+)
 from trajectoires.web.workshops import pages as workshop_pages
 from trajectoires.web.workshops.contribution_schemas import install_openapi
 from trajectoires.web.workshops.events import make_hub
@@ -93,6 +99,9 @@ def create_app(settings: Settings | None = None, database: Database | None = Non
         app.include_router(module.router)
     app.include_router(events.router)  # web/events: events, their programme and files
     for router in ARCHIVE_ROUTERS:  # web/archive: published workshops, compte rendu, search
+        app.include_router(router)
+    for router in (history_pages.router, history_pages.api_router, privacy_pages.router,
+                   enrichment_pages.router):  # versions, personal data, enrichment (#9)
         app.include_router(router)
     for kind in app.state.web_kinds.values():
         if kind.router is not None:

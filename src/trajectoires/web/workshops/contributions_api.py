@@ -113,6 +113,8 @@ class ContributionOut(BaseModel):
     on_paper: bool = Field(description="Saisie par l'animation depuis le papier d'une table")
     created_at: datetime
     updated_at: datetime
+    after_session: bool = Field(False, description="Ajoutée après l'atelier (enrichissement "
+                                                   "de l'atelier publié)")
 
 
 class ContributionIn(BaseModel):
@@ -178,6 +180,7 @@ def contribution_out(view: ContributionView, who: Acting | None) -> Contribution
         parent_id=view.parent_id, status=view.status, reason=view.reason if owner else None,
         merged_into_id=view.merged_into_id, on_paper=view.on_paper,
         created_at=view.created_at, updated_at=view.updated_at,
+        after_session=view.after_session,
     )
 
 
