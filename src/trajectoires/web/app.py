@@ -25,7 +25,7 @@ from starlette.middleware.sessions import SessionMiddleware
 
 from trajectoires.db import Database, create_database, migrate
 from trajectoires.settings import Settings
-from trajectoires.web import auth, errors, events, privacy_pages, security
+from trajectoires.web import auth, errors, events, opendata, privacy_pages, security
 from trajectoires.web.archive import ROUTERS as ARCHIVE_ROUTERS
 from trajectoires.web.templating import make_templates
 from trajectoires.web.territory import api as territory_api
@@ -100,6 +100,8 @@ def create_app(settings: Settings | None = None, database: Database | None = Non
     app.include_router(events.router)  # web/events: events, their programme and files
     for router in ARCHIVE_ROUTERS:  # web/archive: published workshops, compte rendu, search
         app.include_router(router)
+    app.include_router(opendata.router)  # open data of published workshops and events (#9)
+    app.include_router(opendata.api_router)
     for router in (history_pages.router, history_pages.api_router, privacy_pages.router,
                    enrichment_pages.router):  # versions, personal data, enrichment (#9)
         app.include_router(router)

@@ -52,6 +52,7 @@ MESSAGES: dict[str, str] = {
                           "confier l'atelier avec --facilitator ADRESSE."),
     "unknown_facilitator": "Aucun compte animateur n'a l'adresse « {email} ».",
     "workshop_not_found": "Aucun atelier ne porte le nom « {slug} ».",
+    "event_not_found": "Aucun événement ne porte le nom « {slug} ».",
     "not_published": "L'atelier « {slug} » n'est pas publié : ses données ne sont pas ouvertes.",
 }
 

@@ -214,7 +214,7 @@ register(CarriedTable(
           "contributions", "table_id": "tables", "merged_into_id": "contributions"},
     remap=_payload_refs,
     public=("id", "type", "text", "payload", "participant_id", "table_id", "parent_id",
-            "on_paper", "created_at", "updated_at"),
+            "on_paper", "after_session", "created_at", "updated_at"),
     description="Les contributions visibles : titres, jalons, facteurs, cibles, actions…",
 ))
 register(CarriedTable(
