@@ -146,7 +146,11 @@ def form_values(effect: Mapping[str, Any]) -> dict[str, str]:
 
 
 def summary(effect: Mapping[str, Any]) -> str:
-    """Say an effect in a few French words (for lists), e.g. « Fibre … en 2028 »."""
+    """Say an effect in a few French words (for lists).
+
+    >>> summary({"type": "ftth", "share": 95, "communes": ["29232"], "year": 2028})
+    "Fibre pour 95 % des locaux (29232), d'ici 2028"
+    """
     kind = str(effect.get("type"))
     where = effect.get("commune") or ", ".join(effect.get("communes") or ()) \
         or effect.get("epci") or ""
@@ -159,4 +163,5 @@ def summary(effect: Mapping[str, Any]) -> str:
                      f"{' %' if effect.get('mode') == 'relative' else ''}",
     }.get(kind, EFFECT_LABELS.get(kind, kind))
     place = f" ({where})" if where else ""
-    return f"{what[:1].upper()}{what[1:]}{place}, dès {effect.get('year')}"
+    when = "d'ici" if kind == "ftth" else "dès"
+    return f"{what[:1].upper()}{what[1:]}{place}, {when} {effect.get('year')}"

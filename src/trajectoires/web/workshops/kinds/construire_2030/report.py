@@ -10,10 +10,12 @@ today with the same fixed classes and lists the communes that change class.
 
 Examples
 --------
->>> gap_text(80.0, 95.0, 90.0, "%", 1)
-'5\u202f% de plus qu’il faudrait (cible non atteinte)'
->>> gap_text(80.0, 95.0, 96.0, "%", 1)
-'cible atteinte (dépassée de 1\u202f%)'
+>>> print(gap_text(80.0, 95.0, 90.0, "%", 1).replace("\u202f", " "))
+il manque 5,0 % : cible non atteinte
+>>> print(gap_text(12.0, 8.0, 9.5, "km", 1).replace("\u202f", " "))
+1,5 km de trop : cible non atteinte
+>>> print(gap_text(80.0, 95.0, 96.0, "%", 1).replace("\u202f", " "))
+cible atteinte (dépassée de 1,0 %)
 
 """
 
@@ -106,7 +108,7 @@ def _decimals(values: np.ndarray) -> int:
 def _text(value: float | None, unit: str, decimals: int) -> str:
     if value is None or not math.isfinite(value):
         return "inconnue"
-    suffix = f"\u202f{unit}" if unit and len(unit) < 12 else (f" {unit}" if unit else "")
+    suffix = (f"\u202f{unit}" if len(unit) <= 3 else f"\xa0{unit}") if unit else ""
     return f"{format_number(value, decimals)}{suffix}"
 
 
@@ -116,8 +118,9 @@ def gap_text(start: float, target: float, reached: float, unit: str, decimals: i
     gap = target - reached if rising else reached - target
     if gap <= EPSILON:
         return f"cible atteinte (dépassée de {_text(abs(gap), unit, decimals)})"
-    word = "de plus" if rising else "de moins"
-    return f"{_text(gap, unit, decimals)} {word} qu’il faudrait (cible non atteinte)"
+    left = f"il manque {_text(gap, unit, decimals)}" if rising \
+        else f"{_text(gap, unit, decimals)} de trop"
+    return f"{left} : cible non atteinte"
 
 
 def _chosen(trajectory: Any) -> list[Any]:  # noqa: ANN401 (the engine's Trajectory)
@@ -190,7 +193,12 @@ def body_of(workshop: WorkshopView, projection: Projection,
     years = [int(y) for y in trajectory.years]
     titles = {a["id"]: a["title"] for a in actions}
     views = tuple(_indicator(s, years, titles) for s in _chosen(trajectory))
-    return TrajectoryBody(start_year=years[0], indicators=views, maps=maps, **common)
+    shown = {s.key for s in trajectory.series}
+    missing = tuple(f"{label_of(t['indicator'])} : {t['value']} en {t['year']} (pas de "
+                    "données de cet indicateur pour ce territoire dans la base)"
+                    for t in projection.plan.get("targets", []) if t["indicator"] not in shown)
+    return TrajectoryBody(start_year=years[0], indicators=views, maps=maps,
+                          **{**common, "skipped_targets": common["skipped_targets"] + missing})
 
 
 def render_body(request: Request, workshop: WorkshopView, projection: Projection) -> dict:

@@ -32,6 +32,7 @@ from trajectoires.foresight.kinds._construire_effects import (
     can_edit_effects,
     disabled_actions,
     effects_of,
+    horizon_year,
     remove_effect,
     replace_effect,
     set_enabled,
@@ -117,6 +118,7 @@ def trajectory_context(request: Request, session: Session, workshop: WorkshopVie
         "workshop": workshop, "trajectory_actions": _actions(session, workshop, author),
         "trajectory_facilitator": author is not None and author.is_facilitator,
         "trajectory_body": body, "effect_labels": EFFECT_LABELS,
+        "trajectory_horizon": horizon_year(workshop.settings),
     }
 
 
