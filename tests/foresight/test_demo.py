@@ -21,3 +21,19 @@ def test_one_example_per_kind_created_once(database: Database) -> None:
     with f.session(database) as s:
         for workshop in first:
             assert list_contributions(s, workshop.id), f"{workshop.kind} example is empty"
+
+
+def test_example_construire_2030_has_a_plan_to_project(database: Database) -> None:
+    from trajectoires.foresight.kinds._construire_effects import build_plan
+    from trajectoires.pathways import read_plan
+
+    owner = f.facilitator(database)
+    with f.session(database) as s:
+        example = next(w for w in ensure_demo_workshops(s, owner.id, f.FINISTERE)
+                       if w.kind == "construire-2030")
+        plan = build_plan(s, example)
+    effects = [e for action in plan["actions"] for e in action["effects"]]
+    assert {e["type"] for e in effects} == {"reach", "open-place", "indicator"}
+    assert all(e["assumption"].startswith("Exemple") for e in effects)
+    assert [t["indicator"] for t in plan["targets"]] == ["ftth_taux"]  # from its Imaginer 2030
+    assert len(read_plan(plan).actions) == len(plan["actions"])

@@ -2,7 +2,9 @@
 
 The workshop is marked as an example (``Workshop.example``). When the same facilitator
 has an example Imaginer 2030 of the territory, the example starts from it, so its
-actions serve that workshop's milestones.
+actions serve that workshop's milestones. In the Finistère (the demo's territory), some
+actions carry quantified effects (:data:`EFFECTS`, their assumptions saying they are
+invented), so that the trajectory page has something to show.
 """
 
 from __future__ import annotations
@@ -13,6 +15,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from trajectoires.foresight.contributions import Author, post_contribution
+from trajectoires.foresight.kinds._construire_effects import add_effect
 from trajectoires.foresight.kinds._construire_service import start_from
 from trajectoires.foresight.kinds.construire_2030 import KEY, SOURCE_KIND
 from trajectoires.foresight.models import Workshop
@@ -54,6 +57,22 @@ COMMITMENTS = (
     (3, 1, "Cofinancer le portail à hauteur de 60 000 €", "2027-01"),
 )
 DEPENDENCIES = ((0, 1), (0, 4), (1, 3), (4, 3))
+_INVENTED = "Exemple : hypothèse inventée pour la démonstration. "
+EFFECTS = {
+    1: ({"type": "reach", "communes": ["29024", "29162", "29026"], "people": 1200,
+         "year": 2027, "assumption": _INVENTED + "Trois conseillers, 400 personnes chacun "
+                                                "par an."},
+        {"type": "open-place", "network": "france-services", "commune": "29162", "year": 2027,
+         "name": "France Services de Pleyben",
+         "assumption": _INVENTED + "La permanence itinérante devient un France Services."}),
+    2: ({"type": "open-place", "network": "mediation-places", "commune": "29024",
+         "year": 2028, "name": "Tiers-lieu du campus connecté",
+         "assumption": _INVENTED + "Ouverture au public à la rentrée 2028."},),
+    4: ({"type": "indicator", "indicator": "no_4g_coverage", "change": -2.0,
+         "mode": "absolute", "communes": ["29083", "29155"], "year": 2028,
+         "assumption": _INVENTED + "Les données de fréquentation guident deux pylônes."},),
+}
+"""Quantified effects of some example actions (by index), on communes of the Finistère."""
 
 
 def _example_source(session: Session, facilitator_id: int, territory: TerritoryLike) -> str | None:
@@ -96,5 +115,9 @@ def build_demo(session: Session, facilitator_id: int, territory: TerritoryLike,
                             "by": by})
     for before, after in DEPENDENCIES:
         post("dependency", {"before": actions[before], "after": actions[after]})
+    if (str(territory.kind), territory.code) == ("departement", "29"):
+        for index, effects in EFFECTS.items():
+            for effect in effects:
+                add_effect(session, author, actions[index], effect)
     set_phase(session, facilitator_id, created.slug, "feuille-de-route")
     return get_workshop(session, created.slug)
