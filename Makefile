@@ -24,14 +24,17 @@ $(NODE_STAMP): package.json package-lock.json
 
 install: $(STAMP) $(NODE_STAMP)
 
+# `make demo PORT=8080` (and HOST=0.0.0.0 to welcome phones on the local network).
 demo: $(STAMP)
-	$(BIN)/trajectoires demo
+	$(BIN)/trajectoires demo $(if $(PORT),--port $(PORT)) $(if $(HOST),--host $(HOST))
 
 chromium:
-	@if [ ! -x /usr/bin/chromium ] || [ ! -x /usr/bin/chromedriver ]; then \
+	@if [ ! -x /usr/bin/chromium ] || [ ! -x /usr/bin/chromedriver ] || \
+	    ! dpkg -s libpango-1.0-0 libpangoft2-1.0-0 >/dev/null 2>&1; then \
 		SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
 		$$SUDO apt-get update -qq && \
-		DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq chromium chromium-driver; \
+		DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq chromium chromium-driver \
+			libpango-1.0-0 libpangoft2-1.0-0; \
 	fi
 
 lint: $(STAMP)

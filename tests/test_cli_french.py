@@ -57,3 +57,23 @@ def test_compiled_catalogue_matches_its_source() -> None:
     mo = ROOT / "src" / "trajectoires" / "locale" / "fr" / "LC_MESSAGES" / "messages.mo"
     assert entries(mo.read_bytes()) == entries(module.compiled()), (
         "messages.po changed: run .venv/bin/python scripts/compile_messages.py")
+
+
+def test_busy_port_is_one_french_line_exit_2(tmp_path: Path) -> None:
+    """uvicorn announced the address, then failed in English with exit code 3."""
+    import socket
+
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        env = {**os.environ, "TRAJECTOIRES_WORKSPACE": str(tmp_path)}
+        done = subprocess.run(
+            [sys.executable, "-c", "from trajectoires.cli import main; main()", "serve",
+             "--port", str(port)], check=False, capture_output=True, text=True, env=env,
+            timeout=120)
+    assert done.returncode == 2, done.stderr
+    message = " ".join(done.stderr.split())
+    assert f"impossible d'écouter sur http://127.0.0.1:{port}" in message
+    assert "déjà utilisé" in message and "Traceback" not in done.stderr
+    assert done.stdout == ""  # nothing announced

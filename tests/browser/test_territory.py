@@ -92,3 +92,16 @@ def test_search_without_javascript(live_server: str, browser: Browser) -> None:
     page.get_by_role("link", name="Sainte-Marie").first.click()
     expect(page).to_have_url(re.compile(r"/territoires/commune/97418$"))
     context.close()
+
+
+def test_api_docs_render_without_internet(live_server: str, browser: Browser) -> None:
+    """Swagger UI came from a CDN: the page was blank without internet."""
+    page, problems = _page(browser)
+    requested: list[str] = []
+    page.on("request", lambda r: requested.append(r.url))
+    page.goto(live_server + "/api/docs")
+    expect(page.locator(".swagger-ui .opblock").first).to_be_visible(timeout=30_000)
+    assert all(url.startswith(live_server) or url.startswith("data:") for url in requested), (
+        [u for u in requested if not u.startswith(live_server)])
+    assert problems == [], problems
+    page.close()

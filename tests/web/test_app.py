@@ -29,6 +29,11 @@ def test_create_app_builds_the_shared_state_once(settings: Settings, database: D
         "paths"]
     export = client.get("/ateliers/x/export/polis.zip", follow_redirects=False)
     assert export.status_code == 303 and export.headers["location"].startswith("/connexion")
+    docs = client.get("/api/docs")  # Swagger UI from the package, not from a CDN
+    assert docs.status_code == 200 and "cdn" not in docs.text and 'lang="fr"' in docs.text
+    for asset in ("swagger-ui-bundle.js", "swagger-ui.css"):
+        assert f"/api/docs/static/{asset}" in docs.text
+        assert client.get(f"/api/docs/static/{asset}").status_code == 200
 
 
 async def _recompute_while_watched(app: FastAPI, workshop_id: int) -> str:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import errno
 import socket
 from pathlib import Path
 
@@ -166,6 +167,27 @@ def _settings(workspace: Path | None, forwarded_allow_ips: str | None) -> Settin
     return settings.ensure_workspace()
 
 
+def check_port_free(host: str, port: int) -> None:
+    """Exit with code 2 and one French line when ``host:port`` cannot be listened on.
+
+    Checked before anything is loaded or announced: uvicorn would otherwise print the
+    address first, then fail in English with exit code 3.
+    """
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    with socket.socket(family, socket.SOCK_STREAM) as probe:
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            probe.bind((host, port))
+        except OSError as error:
+            busy = error.errno == errno.EADDRINUSE
+            reason = "déjà utilisé par un autre programme" if busy else error.strerror
+            error_console.print(
+                f"[red]Erreur[/red] : impossible d'écouter sur {_url(host, port)} ({reason}) ; "
+                f"choisissez un autre port : --port 8080 (ou make demo PORT=8080).",
+                soft_wrap=True, highlight=False)
+            raise typer.Exit(2) from None
+
+
 def _prepare(settings: Settings):  # noqa: ANN202
     """Load the territory reference (progress bar on first build) and migrate the database."""
     from trajectoires.db import create_database, migrate
@@ -268,6 +290,7 @@ def serve(
     """Démarrer l'application web."""
     settings = _settings(workspace, forwarded_allow_ips)
     _check_workers(settings, workers)
+    check_port_free(host, port)
     reference, database = _prepare(settings)
     _run(settings, reference, database, host, port, workers=workers)
 
@@ -300,6 +323,7 @@ def demo(
     from trajectoires.foresight.facilitators import authenticate, ensure_demo_facilitator
 
     settings = _settings(workspace, forwarded_allow_ips)
+    check_port_free(host, port)
     console.print(f"Espace de démonstration : [bold]{settings.workspace.absolute()}[/bold]")
     reference, database = _prepare(settings)
     with database.sessionmaker() as session:

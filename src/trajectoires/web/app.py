@@ -26,10 +26,11 @@ from starlette.middleware.sessions import SessionMiddleware
 from trajectoires.db import Database, create_database, migrate
 from trajectoires.settings import Settings
 from trajectoires.web import auth, errors, events, opendata, privacy_pages, security
+from trajectoires.web.api_docs import install_api_docs
 from trajectoires.web.archive import ROUTERS as ARCHIVE_ROUTERS
 from trajectoires.web.templating import make_templates
 from trajectoires.web.territory import api as territory_api
-from trajectoires.web.territory import diagnosis_api, diagnosis_pages
+from trajectoires.web.territory import diagnosis_api, diagnosis_pages, plan_pages
 from trajectoires.web.territory import pages as territory_pages
 from trajectoires.web.workshops import api as workshop_api
 from trajectoires.web.workshops import (
@@ -73,7 +74,7 @@ def create_app(settings: Settings | None = None, database: Database | None = Non
         title="Trajectoires API",
         version="1",
         description="Territoires, indicateurs et ateliers de prospective de Trajectoires.",
-        docs_url="/api/docs",
+        docs_url=None,  # web/api_docs.py serves it without a CDN
         redoc_url=None,
         openapi_url="/api/v1/openapi.json",
         lifespan=lifespan,
@@ -102,12 +103,15 @@ def create_app(settings: Settings | None = None, database: Database | None = Non
         app.include_router(router)
     app.include_router(opendata.router)  # open data of published workshops and events (#9)
     app.include_router(opendata.api_router)
+    app.include_router(plan_pages.router)  # web/territory/plan_pages.py: new places (#12)
+    app.include_router(plan_pages.api_router)
     for router in (history_pages.router, history_pages.api_router, privacy_pages.router,
                    enrichment_pages.router):  # versions, personal data, enrichment (#9)
         app.include_router(router)
     for kind in app.state.web_kinds.values():
         if kind.router is not None:
             app.include_router(kind.router)
+    install_api_docs(app)
     errors.install(app)
     install_openapi(app)  # the body of POST contributions, per kind and type
     return app
