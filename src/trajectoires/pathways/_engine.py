@@ -101,7 +101,15 @@ class Engine:
                 compiled.reach.append(self._reach(effect))
             else:
                 rows = self._rows_of(effect.communes)
-                compiled.values.extend(compile_effect(effect, rows, self.years))
+                changes = [c for c in compile_effect(effect, rows, self.years)
+                           if c.indicator in self.trends]
+                if not changes:
+                    raise PlanError(
+                        f"{effect.path}.{'indicator' if effect.indicator else 'type'}",
+                        f"aucune donnée chargée pour « {effect.indicator or 'ftth_taux'} » "
+                        "dans ce territoire : importez-la (trajectoires data import) avant "
+                        "de projeter cet effet")
+                compiled.values.extend(changes)
         return compiled
 
     def _column(self, year: int) -> int:
