@@ -10,6 +10,7 @@ from pathlib import Path
 import typer
 from rich.console import Console
 
+from trajectoires.invocation import tool_command
 from trajectoires.settings import Settings, SettingsError
 
 console = Console()
@@ -124,7 +125,7 @@ def _announce(settings: Settings, host: str, port: int, urls: list[str]) -> None
         console.print(f"  adresse donnée aux participants : [bold]{settings.public_url}[/bold]")
     elif is_loopback(host):
         console.print("  les téléphones des participants ne peuvent pas joindre cette adresse ; "
-                      "pour les accueillir : [bold]trajectoires serve --host 0.0.0.0[/bold]")
+                      f"pour les accueillir : [bold]{tool_command()} serve --host 0.0.0.0[/bold]")
     if settings.forwarded_allow_ips:
         console.print(f"  mandataires de confiance : {settings.forwarded_allow_ips}")
 

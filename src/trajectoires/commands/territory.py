@@ -22,6 +22,7 @@ from rich.progress import Progress
 from rich.table import Table
 
 from trajectoires.commands.server import WorkspaceOption
+from trajectoires.invocation import tool_command
 from trajectoires.settings import Settings
 from trajectoires.territory import (
     AmbiguousTerritory,
@@ -212,7 +213,7 @@ def _store_values(workspace: Path | None, indicator: str, err: Console) -> tuple
     dataset = DATASETS[entry.dataset]
     if dataset.parser is None:
         err.print(f"[red]Erreur :[/red] « {indicator} » ({entry.label}) est calculé par le "
-                  "diagnostic : voyez sa carte dans [bold]trajectoires diagnose[/bold].")
+                  f"diagnostic : voyez sa carte dans [bold]{tool_command()} diagnose[/bold].")
         raise typer.Exit(1)
     url = Settings.from_env(workspace=str(workspace) if workspace else None).database_url
     values = None
@@ -227,7 +228,7 @@ def _store_values(workspace: Path | None, indicator: str, err: Console) -> tuple
         values = wide[indicator].dropna()
     if values is None or values.empty:
         err.print(f"[red]Erreur :[/red] indicateur « {indicator} » ({entry.label}) non chargé : "
-                  f"importez le jeu « {dataset.label} » avec [bold]trajectoires data import "
+                  f"importez le jeu « {dataset.label} » avec [bold]{tool_command()} data import "
                   f"{entry.dataset} FICHIER[/bold].")
         raise typer.Exit(1)
     return values, wide.attrs["periods"][indicator]

@@ -28,6 +28,7 @@ from pathlib import Path
 from urllib.parse import urlparse
 
 from trajectoires.indicators.catalogue import DATASETS, KINDS
+from trajectoires.invocation import tool_command
 
 __all__ = ["FetchError", "Fetched", "cached_file", "fetch"]
 
@@ -99,7 +100,7 @@ def fetch(
     url = url or info.download_url
     if not url:
         raise FetchError(f"Pas d'adresse de téléchargement stable pour « {kind} » : téléchargez "
-                         f"le fichier depuis {info.page_url} puis « trajectoires data import "
+                         f"le fichier depuis {info.page_url} puis « {tool_command()} data import "
                          f"{kind} FICHIER ».")
     cached = cached_file(kind, workspace, url)
     if cached is not None:
@@ -134,7 +135,8 @@ def _download(url: str, target: Path, progress: Progress | None, timeout: float)
         host = urlparse(url).netloc
         raise FetchError(f"Téléchargement impossible depuis {host} ({type(exc).__name__}) : "
                          "êtes-vous hors ligne ? Réessayez une fois connecté, ou importez un "
-                         "fichier déjà téléchargé avec « trajectoires data import ».") from None
+                         f"fichier déjà téléchargé avec « {tool_command()} data import »."
+                         ) from None
     except FetchError:
         part.unlink(missing_ok=True)
         raise

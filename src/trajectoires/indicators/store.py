@@ -58,6 +58,7 @@ from trajectoires.indicators.formats import (
 from trajectoires.indicators.formats._parsed import with_ratios
 from trajectoires.indicators.models import Dataset, IndicatorValue, Place
 from trajectoires.indicators.report import ImportReport
+from trajectoires.invocation import tool_command
 
 if TYPE_CHECKING:
     from sqlalchemy import Select, Table
@@ -221,9 +222,10 @@ def missing_datasets(session: Session) -> list[tuple[str, str, str]]:
         if kind in loaded or info.parser is None:
             continue
         if info.download_url:
-            command = f"trajectoires data fetch {kind} --import"
+            command = f"{tool_command()} data fetch {kind} --import"
         else:
-            command = f"trajectoires data import {kind} FICHIER  (fichier : {info.page_url})"
+            command = (f"{tool_command()} data import {kind} FICHIER  "
+                       f"(fichier : {info.page_url})")
         missing.append((kind, info.label, command))
     return missing
 

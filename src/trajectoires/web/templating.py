@@ -8,6 +8,7 @@ from zoneinfo import ZoneInfo
 
 from fastapi.templating import Jinja2Templates
 
+from trajectoires.invocation import tool_command
 from trajectoires.web.security import csrf_token
 
 TEMPLATES_DIR = Path(__file__).parent / "templates"
@@ -42,10 +43,30 @@ def paris_time(moment: datetime, pattern: str = "%H:%M:%S") -> str:
     return moment.astimezone(PARIS).strftime(pattern)
 
 
+_MONTHS_FR = ("janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août",
+              "septembre", "octobre", "novembre", "décembre")
+
+
+def french_date(moment: datetime | None) -> str:
+    """Write the day of an aware time in Europe/Paris, in French (« 2 décembre 2026 »).
+
+    >>> from datetime import UTC
+    >>> french_date(datetime(2026, 12, 31, 23, 30, tzinfo=UTC)), french_date(None)
+    ('1er janvier 2027', '—')
+    """
+    if moment is None:
+        return "—"
+    day = moment.astimezone(PARIS)
+    number = "1er" if day.day == 1 else str(day.day)
+    return f"{number} {_MONTHS_FR[day.month - 1]} {day.year}"
+
+
 def make_templates() -> Jinja2Templates:
     """Build the template environment shared by every page."""
     templates = Jinja2Templates(directory=str(TEMPLATES_DIR))
     templates.env.globals["csrf_token"] = csrf_token
+    templates.env.globals["tool"] = tool_command()  # « .venv/bin/trajectoires » or « trajectoires »
     templates.env.filters["int_fr"] = format_int
     templates.env.filters["heure"] = paris_time
+    templates.env.filters["date_fr"] = french_date
     return templates

@@ -23,6 +23,7 @@ from trajectoires.diagnosis.options import CORRECTIONS, REFERENCES
 from trajectoires.diagnosis.provenance import column_sources, source_lines
 from trajectoires.diagnosis.report import build_maps, french_number, render_body
 from trajectoires.diagnosis.tables import map_choices
+from trajectoires.invocation import tool_command
 from trajectoires.territory import AmbiguousTerritory, Reference, TerritoryNotFound, Unit
 from trajectoires.web.territory.deps import reference_or_503, store_fingerprint
 from trajectoires.web.territory.diagnosis_options import (
@@ -55,7 +56,7 @@ def diagnosis_for(request: Request, ref: Reference, unit: Unit,
         query = "FR" if unit.kind.value == "pays" else unit.ref
         raise HTTPException(status_code=422, detail=(
             f"{unit.name} compte {unit.commune_count} communes : trop pour une page web. "
-            f"Produisez son diagnostic avec « trajectoires diagnose {query} »."))
+            f"Produisez son diagnostic avec « {tool_command()} diagnose {query} »."))
     state = request.app.state
     key = (unit.ref, options, store_fingerprint(request.app))
     with _LOCK:
