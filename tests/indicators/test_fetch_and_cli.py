@@ -101,6 +101,9 @@ def test_cli_import_list_and_refusal(tmp_path, runner_env):
     assert result.exit_code == 1
     assert "Fichier refusé, rien n'a été importé" in result.output
     assert "bad.csv, ligne 2, colonne « insee_com »" in result.output
+    result = runner.invoke(runner_env, ["data", "list"], env={"COLUMNS": "80"})
+    assert result.exit_code == 0 and "…" not in result.output  # names wrap, never cut
+    assert "liste-fs-20240801.csv" in "".join(result.output.replace("│", "").split())
     result = runner.invoke(runner_env, ["data", "list"], env={"COLUMNS": "200"})
     assert result.exit_code == 0
     assert "2024-08-01" in result.output

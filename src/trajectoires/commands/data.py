@@ -118,7 +118,7 @@ def list_command(workspace: Path | None = WorkspaceOption) -> None:
         table = Table(title="Jeux de données chargés", title_justify="left")
         for column in ("Nom (type)", "Millésime", "Licence", "Communes",
                        "Lues / rattachées (repliées) / rejetées", "Importé le"):
-            table.add_column(column)
+            table.add_column(column, overflow="fold")  # wrapped, never cut with « … »
         for row in loaded.itertuples():
             table.add_row(
                 f"{row.name} ({row.kind})\n{row.file_name}", row.period, row.licence,

@@ -105,10 +105,10 @@ def resolve_or_exit(ref: Reference, query: str, console: Console | None = None) 
 def _units_table(units: list[Unit] | tuple[Unit, ...], title: str, with_ref: bool = False) -> Table:
     """Table of units: name, kind, code, département, population, density."""
     table = Table(title=title, title_justify="left")
-    table.add_column("Nom")
-    table.add_column("Type")
-    table.add_column("Code")
-    table.add_column("Dép.")
+    table.add_column("Nom", overflow="fold")  # a long name wraps; it is never cut with « … »
+    table.add_column("Type", overflow="fold")
+    table.add_column("Code", no_wrap=True)
+    table.add_column("Dép.", no_wrap=True)
     table.add_column("Population", justify="right")
     table.add_column("Densité (hab./km²)", justify="right")
     if with_ref:
