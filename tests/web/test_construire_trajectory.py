@@ -293,3 +293,13 @@ def test_a_target_is_drawn_with_the_gap_left(world: World) -> None:
     assert population.target_text == "400\u202f000\xa0habitants en 2030"
     assert population.gap_text.startswith("il manque ")
     assert 'class="cible"' in population.svg and 'class="tendance"' in population.svg
+
+
+def test_territory_page_links_to_its_trajectories(world: World) -> None:
+    sc = scene(world, effect=OPEN_MORLAIX)
+    page = soup(TestClient(world.app).get("/territoires/departement/29"))
+    section = page.find("section", id="trajectoires")
+    link = section.find("a", href=f"/ateliers/{sc.ws.slug}/trajectoire")
+    assert link is not None and "1 effet chiffré" in link.find_parent("li").get_text(" ")
+    other = soup(TestClient(world.app).get("/territoires/commune/29232"))
+    assert other.find("section", id="trajectoires") is None  # none on Quimper itself

@@ -164,6 +164,13 @@ def search(request: Request, ref: Ref, q: Annotated[str, Query(max_length=200)] 
     return _render(request, "territory/search.html", context)
 
 
+def _trajectories(request: Request, unit: Unit) -> list:
+    """Return the trajectories of the territory's Construire 2030 workshops (#11)."""
+    from trajectoires.web.workshops.kinds.construire_2030.territory import territory_trajectories
+
+    return territory_trajectories(request.app, str(unit.kind), unit.code)
+
+
 @router.get("/territoires/{kind}/{code}", response_class=HTMLResponse, name="territory_page")
 def territory_page(
     request: Request,
@@ -187,10 +194,13 @@ def territory_page(
         raise HTTPException(status_code=404, detail=f"Indicateur inconnu : « {indicateur} ».")
     summary = summarize(ref, unit)
     profile = indicator_profile(request.app, ref).rows(unit)
+    trajectories = _trajectories(request, unit)
     if unit.kind is UnitKind.COMMUNE:
         return _render(request, "territory/commune.html",
-                       {"summary": summary, "unit": unit, "profile": profile})
+                       {"summary": summary, "unit": unit, "profile": profile,
+                        "trajectories": trajectories})
     context = {"summary": summary, "unit": unit, "communes": None, "map_svg": None,
+               "trajectories": trajectories,
                "choices": [], "indicator": INDICATORS[indicateur], "loaded": False,
                "max_map_communes": MAX_MAP_COMMUNES, "profile": profile}
     if unit.commune_count <= MAX_MAP_COMMUNES:
