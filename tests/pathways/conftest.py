@@ -65,7 +65,7 @@ def load_finistere(ws, reference, folder: Path) -> None:
             import_file(session, kind, copy, reference, vintage=vintage)
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="package")
 def finistere(territory_reference, tmp_path_factory):
     """A workspace with the real files of the Finistère, and its projection inputs."""
     from trajectoires.pathways import load_inputs
@@ -77,5 +77,24 @@ def finistere(territory_reference, tmp_path_factory):
         unit = territory_reference.resolve("29")
         with ws.database.session() as session:
             inputs = load_inputs(session, territory_reference, unit,
+                                 cache_dir=folder / "analysis")
+        yield ws, inputs
+
+
+@pytest.fixture(scope="package")
+def small(fixture_reference, tmp_path_factory):
+    """The built-in fixture territory (about thirty communes) with the real France Services."""
+    from trajectoires.indicators.store import import_file
+    from trajectoires.pathways import load_inputs
+
+    path = FR / PLACE_FILES[0][1]
+    if not path.exists():
+        pytest.skip(f"real data file absent: {path}; present in CI")
+    folder = tmp_path_factory.mktemp("trajectory-fixture")
+    with workspace(folder, fixture_reference, load=False) as ws:
+        with ws.database.session() as session:
+            import_file(session, "france-services", path, fixture_reference)
+        with ws.database.session() as session:
+            inputs = load_inputs(session, fixture_reference, fixture_reference.resolve("29"),
                                  cache_dir=folder / "analysis")
         yield ws, inputs

@@ -1,0 +1,90 @@
+"""``trajectoires trajectory project`` through the Typer runner, on the real Finistère."""
+
+from __future__ import annotations
+
+import csv
+import json
+
+import pytest
+from typer.testing import CliRunner
+
+from trajectoires.cli import app
+
+pytestmark = pytest.mark.db
+runner = CliRunner()
+
+PLAN = {"territory": "29", "horizon": 2030, "actions": [
+    {"id": "fs-brasparts", "title": "France Services à Brasparts", "effects": [
+        {"type": "open-place", "network": "france-services", "commune": "29016", "year": 2027,
+         "assumption": "ouverture votée"}]},
+    {"id": "ateliers", "title": "Ateliers", "effects": [
+        {"type": "reach", "communes": ["29016"], "people": 100, "year": 2025,
+         "assumption": "un conseiller"}]}],
+    "targets": [{"indicator": "dist_france-services", "value": 5, "year": 2030}]}
+
+
+def run(ws, plan_path, output, *extra):
+    return runner.invoke(app, ["trajectory", "project", "29", "--actions", str(plan_path),
+                               "--output", str(output), *extra, "--workspace", str(ws.path)],
+                         env=ws.env)
+
+
+def test_project_writes_the_json_and_the_csv(finistere, tmp_path):
+    ws, _ = finistere
+    plan_path = tmp_path / "plan.json"
+    plan_path.write_text(json.dumps(PLAN), encoding="utf-8")
+    result = run(ws, plan_path, tmp_path / "out")
+    assert result.exit_code == 0, result.output
+    assert "Trajectoire Finistère (29) de 2024 à 2030, 2 action(s) sur 2" in result.output
+    assert "Cible dist_france-services = 5 en 2030" in result.output
+    document = json.loads((tmp_path / "out" / "trajectory.json").read_text(encoding="utf-8"))
+    assert document["years"] == list(range(2024, 2031))
+    series = {s["indicator"]: s for s in document["series"]}
+    assert series["dist_france-services"]["target"]["value"] == 5
+    assert set(series["dist_france-services"]["contributions"]) == {"fs-brasparts"}
+    with (tmp_path / "out" / "communes.csv").open(encoding="utf-8", newline="") as handle:
+        rows = list(csv.reader(handle))
+    assert rows[0] == ["code_commune", "annee", "scenario", "indicateur", "valeur"]
+    found = {(r[0], r[1], r[2], r[3]): r[4] for r in rows[1:]}
+    assert float(found[("29016", "2027", "actions", "distance_france_services_km")]) == 0
+    assert float(found[("29016", "2026", "actions", "distance_france_services_km")]) > 10
+    assert {("29016", "2030", "tendance", k) for k in ("population", "indice_fragilite")} \
+        <= set(found)
+    # --sans switches an action off: the trend everywhere for what it touched
+    result = run(ws, plan_path, tmp_path / "sans", "--sans", "fs-brasparts")
+    assert result.exit_code == 0, result.output
+    document = json.loads((tmp_path / "sans" / "trajectory.json").read_text(encoding="utf-8"))
+    distance = next(s for s in document["series"] if s["indicator"] == "dist_france-services")
+    assert distance["actions"] == distance["tendance"]
+
+
+@pytest.mark.parametrize(("content", "words"), [
+    ('{"territory": "29", "horizon": 2030,', "ligne 1, colonne 37) : JSON invalide"),
+    (json.dumps({**PLAN, "actions": [*PLAN["actions"], PLAN["actions"][0]]}),
+     "actions[2].id : identifiant « fs-brasparts » déjà utilisé"),
+    (json.dumps({**PLAN, "actions": [{**PLAN["actions"][0], "effects": [
+        {**PLAN["actions"][0]["effects"][0], "commune": "35238"}]}]}),
+     "actions[0].effects[0].commune : commune « 35238 » inconnue dans ce territoire"),
+    (json.dumps({**PLAN, "actions": [{**PLAN["actions"][0], "effects": [
+        {**PLAN["actions"][0]["effects"][0], "year": 2020}]}]}),
+     "actions[0].effects[0].year : année 2020 avant l'année des données (2024)"),
+    (json.dumps({**PLAN, "territory": "56"}), "le plan est celui de « Morbihan »"),
+])
+def test_a_bad_plan_file_exits_2_with_the_json_path(finistere, tmp_path, content, words):
+    ws, _ = finistere
+    plan_path = tmp_path / "plan.json"
+    plan_path.write_text(content, encoding="utf-8")
+    result = run(ws, plan_path, tmp_path / "out")
+    assert result.exit_code == 2, result.output
+    assert "Plan refusé" in result.output and words in " ".join(result.output.split())
+    assert "Traceback" not in result.output
+    assert not (tmp_path / "out").exists()
+
+
+def test_an_unknown_action_to_switch_off_exits_2(finistere, tmp_path):
+    ws, _ = finistere
+    plan_path = tmp_path / "plan.json"
+    plan_path.write_text(json.dumps(PLAN), encoding="utf-8")
+    result = run(ws, plan_path, tmp_path / "out", "--sans", "inconnue")
+    assert result.exit_code == 2
+    assert "action inconnue « inconnue »" in result.output
