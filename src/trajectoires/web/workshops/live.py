@@ -52,6 +52,8 @@ __all__ = ["Bus", "CountsLoader", "LiveEvent", "LiveHub", "LocalBus", "Subscript
 logger = logging.getLogger(__name__)
 
 Message = dict[str, Any]
+INTERNAL = frozenset({"opinions_ready"})
+"""Message kinds for the processes' listeners only, never sent to a browser."""
 CountsLoader = Callable[[list[int]], dict[int, dict[str, int]]]
 
 
@@ -303,6 +305,8 @@ class LiveHub:
                 listener(workshop_id, kind)
             except Exception:  # a listener must not stop the delivery
                 logger.exception("live listener failed")
+        if kind in INTERNAL:
+            return  # between processes only (their listeners heard it above)
         if kind != "votes":
             self._broadcast(workshop_id, kind, data)
         elif self._subscribers.get(workshop_id) and self._counts_loader is not None:

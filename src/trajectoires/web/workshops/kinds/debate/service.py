@@ -26,6 +26,17 @@ Proactive computations only happen for workshops with a live subscriber in this
 process; otherwise the next reader (page or API) computes, in its worker thread. After
 a restart the state is empty and the first reader rebuilds it from the database.
 
+**Several processes (PostgreSQL).** A computation is done once per change for all the
+processes: it runs inside a transaction holding the workshop's advisory lock
+(``pg_try_advisory_xact_lock``; a reader waits for it instead), stores the snapshot
+(the engine's result included, :mod:`trajectoires.foresight.kinds.debate._stored`) and
+its HTML in ``opinion_snapshot``, and announces it with an internal ``opinions_ready``
+message through the bus. The other processes load that row and send it to their own
+subscribers; a process whose computation finds the lock taken waits for that message.
+Whichever process computes next starts warm from the stored result, so the groups keep
+their numbers. A process considers itself up to date when the stored snapshot read the
+votes after the first change it had heard of. On SQLite (one process) nothing is stored.
+
 ``create_app`` builds the service (it listens to the hub from then on); the
 application's lifespan calls :meth:`OpinionService.close` at shutdown, which cancels
 the pending computations and stops the worker threads.
@@ -37,15 +48,21 @@ import asyncio
 import hashlib
 import logging
 import threading
+import time
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from typing import Annotated, Any
 
 from fastapi import Depends, Request
+from sqlalchemy import text
+from sqlalchemy.orm import Session
 
 from trajectoires.collective import Params
 from trajectoires.db import Database
+from trajectoires.foresight.kinds.debate import _stored
+from trajectoires.foresight.kinds.debate.models import StoredOpinions
 from trajectoires.foresight.kinds.debate.opinions import (
     OpinionSnapshot,
     analyse_debate,
@@ -59,6 +76,8 @@ __all__ = ["OpinionService", "Opinions", "opinion_key", "opinion_service"]
 logger = logging.getLogger(__name__)
 
 TRIGGERS = frozenset({"votes", "statement", "hidden"})
+READY = "opinions_ready"  # internal: another process stored a new snapshot
+_LOCK_NAMESPACE = 0x4F50  # "OP": the advisory locks of the opinion computations
 FULL_READ_EVERY = 30  # computations reading only the new votes between two full reads
 BUSY_SHARE = 10  # the next computation starts ≥ 10 × the last one's duration after it
 Renderer = Callable[[OpinionSnapshot], str]
@@ -80,6 +99,8 @@ class _Debate:
     workshop_id: int
     current: tuple[OpinionSnapshot, str] | None = None  # snapshot and rendered section
     dirty: bool = True
+    dirty_since: float = 0.0  # wall-clock time of the first change not yet computed
+    read_at: float = 0.0  # wall-clock time the current snapshot's votes were read
     running: bool = False
     timer: asyncio.TimerHandle | None = None
     last_start: float = float("-inf")
@@ -122,6 +143,7 @@ class OpinionService:
         self.params = params or Params()
         self.workers = workers
         self.computations = 0
+        self.shared = not database.is_sqlite  # several processes may serve a workshop
         self._debates: dict[int, _Debate] = {}
         self._registry_lock = threading.Lock()
         self._hub = hub
@@ -171,11 +193,27 @@ class OpinionService:
     # -- scheduling (event loop) --------------------------------------------------------------
     def changed(self, workshop_id: int, kind: str = "votes") -> None:
         """Note a change in the workshop; schedule a computation if someone is listening."""
+        if kind == READY and self.shared:
+            self._spawn(self._adopt_stored(self._debate(workshop_id)))
         if kind not in TRIGGERS:
             return
         debate = self._debate(workshop_id)
-        debate.dirty = True
+        if not debate.dirty:
+            debate.dirty, debate.dirty_since = True, time.time()
         self._schedule(debate)
+
+    def _spawn(self, coroutine: Any) -> None:
+        task = asyncio.ensure_future(coroutine)
+        self._tasks.add(task)
+        task.add_done_callback(self._tasks.discard)
+
+    async def _adopt_stored(self, debate: _Debate) -> None:
+        """Load the snapshot another process stored; send it to this process's subscribers."""
+        if self._closed:
+            return
+        loop = asyncio.get_running_loop()
+        if await loop.run_in_executor(self._pool(), self._refresh, debate):
+            self._hub.broadcast_local(debate.workshop_id, "opinions", self.event_data(debate))
 
     def _schedule(self, debate: _Debate) -> None:
         if self._closed:
@@ -195,9 +233,7 @@ class OpinionService:
         debate.timer = None
         debate.running = True
         debate.last_start = asyncio.get_running_loop().time()
-        task = asyncio.ensure_future(self._run(debate))
-        self._tasks.add(task)
-        task.add_done_callback(self._tasks.discard)
+        self._spawn(self._run(debate))
 
     async def _run(self, debate: _Debate) -> None:
         loop = asyncio.get_running_loop()
@@ -214,27 +250,85 @@ class OpinionService:
         self._schedule(debate)
 
     # -- computing (worker threads) -------------------------------------------------------
-    def _compute(self, debate: _Debate) -> OpinionSnapshot:
-        """Read the votes, analyse, render; one at a time per workshop."""
+    def _compute(self, debate: _Debate, *, wait: bool = False) -> OpinionSnapshot | None:
+        """Read the votes, analyse, render; one at a time per workshop.
+
+        With several processes, ``None`` when another process holds the workshop's lock
+        (it is computing; its ``opinions_ready`` brings the result), unless ``wait``.
+        """
         with debate.lock:
-            debate.dirty = False
-            previous = debate.current[0] if debate.current is not None else None
-            table = previous.votes if previous is not None else None
-            if debate.incremental >= FULL_READ_EVERY:
-                table, debate.incremental = None, 0
+            dirty_since, debate.dirty = debate.dirty_since, False
             try:
-                with self.database.sessionmaker() as session:
-                    votes, table = load_votes(session, debate.workshop_id, table)
-                snapshot = analyse_debate(votes, key=self.key, previous=previous,
-                                          params=self.params, table=table)
-                html = self.render(snapshot)
+                if not self.shared:
+                    snapshot, html = self._analyse(debate)
+                else:  # the lock is held by ``guard``'s transaction until it commits
+                    with self.database.session() as guard:
+                        if not self._lock(guard, debate.workshop_id, wait=wait):
+                            debate.dirty = True
+                            return None
+                        if self._adopt(guard, debate) and debate.read_at >= dirty_since:
+                            return debate.current[0]  # computed by another process meanwhile
+                        snapshot, html = self._analyse(debate)
+                        self._store(guard, snapshot, html, debate.read_at)
             except BaseException:
                 debate.dirty = True  # the next change or reader tries again
                 raise
-            debate.incremental = debate.incremental + 1 if votes.since is not None else 0
             debate.current = (snapshot, html)
             self.computations += 1
-            return snapshot
+        if self.shared:
+            self._hub.publish(debate.workshop_id, READY, {"version": snapshot.version})
+        return snapshot
+
+    def _analyse(self, debate: _Debate) -> tuple[OpinionSnapshot, str]:
+        previous = debate.current[0] if debate.current is not None else None
+        table = previous.votes if previous is not None else None
+        if debate.incremental >= FULL_READ_EVERY:
+            table, debate.incremental = None, 0
+        debate.read_at = time.time()
+        with self.database.sessionmaker() as session:
+            votes, table = load_votes(session, debate.workshop_id, table)
+        snapshot = analyse_debate(votes, key=self.key, previous=previous,
+                                  params=self.params, table=table)
+        debate.incremental = debate.incremental + 1 if votes.since is not None else 0
+        return snapshot, self.render(snapshot)
+
+    # -- sharing between processes (PostgreSQL) ----------------------------------------------
+    @staticmethod
+    def _lock(session: Session, workshop_id: int, *, wait: bool) -> bool:
+        """Take the workshop's advisory lock until the transaction ends; whether it was."""
+        call = "pg_advisory_xact_lock" if wait else "pg_try_advisory_xact_lock"
+        got = session.execute(text(f"SELECT {call}(:space, :workshop)"),
+                              {"space": _LOCK_NAMESPACE, "workshop": workshop_id}).scalar()
+        return got is not False
+
+    def _adopt(self, session: Session, debate: _Debate) -> bool:
+        """Take the stored snapshot if newer than this process's (caller holds ``debate.lock``)."""
+        current = debate.current[0].version if debate.current is not None else 0
+        version = session.query(StoredOpinions.version).filter_by(
+            workshop_id=debate.workshop_id).scalar()
+        if version is None or version <= current:
+            return False
+        row = session.get(StoredOpinions, debate.workshop_id)
+        debate.current = (_stored.decode(row.snapshot), row.html)
+        debate.read_at = row.votes_read_at.timestamp()
+        debate.incremental = FULL_READ_EVERY  # its vote table is not stored: read them all
+        if debate.dirty and debate.read_at >= debate.dirty_since:
+            debate.dirty = False
+        return True
+
+    def _refresh(self, debate: _Debate) -> bool:
+        """Adopt the stored snapshot if newer (worker thread); whether it was."""
+        with debate.lock, self.database.session() as session:
+            return self._adopt(session, debate)
+
+    @staticmethod
+    def _store(session: Session, snapshot: OpinionSnapshot, html: str, read_at: float) -> None:
+        row = session.get(StoredOpinions, snapshot.workshop_id)
+        if row is None:
+            row = StoredOpinions(workshop_id=snapshot.workshop_id)
+            session.add(row)
+        row.version, row.snapshot, row.html = snapshot.version, _stored.encode(snapshot), html
+        row.votes_read_at = datetime.fromtimestamp(read_at, UTC)
 
     def latest(self, workshop_id: int) -> OpinionSnapshot:
         """Return the latest snapshot; compute it first when missing or stale and idle.
@@ -244,12 +338,14 @@ class OpinionService:
         and the live event brings the next one.
         """
         debate = self._debate(workshop_id)
+        if self.shared:
+            self._refresh(debate)
         stale = debate.dirty and not (debate.running or debate.timer is not None)
         if debate.current is None or stale:
             with debate.lock:
                 if debate.current is not None and not debate.dirty:
                     return debate.current[0]
-            return self._compute(debate)
+            return self._compute(debate, wait=True)
         return debate.current[0]
 
     def event_data(self, debate_or_id: _Debate | int) -> dict[str, Any]:
