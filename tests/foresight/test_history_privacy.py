@@ -301,3 +301,38 @@ def test_votes_after_publication_on_a_debate(db, owner):
         versions = s.scalar(select(func.count()).select_from(ContributionVersion).where(
             ContributionVersion.workshop_id == debate.workshop.id))
     assert versions == 2  # votes are not versions of a statement
+
+
+def test_the_migration_gives_every_existing_contribution_a_first_version(database):
+    """Contributions written before ``0006_history_personal_data`` get version 1, their author's."""
+    from alembic import command
+    from alembic.script import ScriptDirectory
+    from sqlalchemy import text
+
+    from trajectoires.db.engine import alembic_config
+
+    config = alembic_config(database)
+    before = ScriptDirectory.from_config(config).get_revision(
+        "0006_history_personal_data").down_revision
+    command.downgrade(config, before)
+    with database.engine.begin() as conn:
+        conn.execute(text("insert into facilitator (id, email, display_name, password_hash,"
+                          " created_at) values (1, 'a@b.fr', 'A', 'x', CURRENT_TIMESTAMP)"))
+        conn.execute(text(
+            "insert into workshop (id, slug, join_code, title, question, territory_kind,"
+            " territory_code, territory_name, kind, status, facilitator_id, created_at, settings,"
+            " locked, example, licence) values (1, 'w', 'ABCDEF', 'T', 'Q', 'departement', '29',"
+            " 'Finistère', 'debate', 'open', 1, CURRENT_TIMESTAMP, '{}', false, false,"
+            " 'etalab-2.0')"))
+        conn.execute(text(
+            "insert into participant (id, workshop_id, pseudonym, pseudonym_key, token_hash,"
+            " created_at) values (4, 1, 'Léa', 'léa', 'h', CURRENT_TIMESTAMP)"))
+        conn.execute(text(
+            "insert into contribution (id, workshop_id, participant_id, type, text, payload,"
+            " status, on_paper, created_at, updated_at) values (7, 1, 4, 'statement', 'Un lieu',"
+            " '{\"text\": \"Un lieu\"}', 'hidden', false, CURRENT_TIMESTAMP, CURRENT_TIMESTAMP)"))
+    migrate(database)
+    with f.session(database) as s:
+        versions = history.contribution_history(s, 7)
+    assert [(v.number, v.action, v.author, v.status, v.payload) for v in versions] == [
+        (1, "created", "Léa", "hidden", {"text": "Un lieu"})]
