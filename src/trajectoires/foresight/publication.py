@@ -38,8 +38,6 @@ from trajectoires.foresight.kinds import CLOSED, get_kind
 from trajectoires.foresight.models import (
     DEFAULT_LICENCE,
     LICENCES,
-    VISIBLE,
-    Contribution,
     Workshop,
     utcnow,
 )
@@ -52,6 +50,7 @@ if TYPE_CHECKING:
 __all__ = [
     "DEFAULT_LICENCE",
     "LICENCES",
+    "LICENCE_URLS",
     "Publication",
     "archive_url",
     "is_published",
@@ -61,6 +60,14 @@ __all__ = [
     "reindex_workshop",
     "unpublish_workshop",
 ]
+
+
+LICENCE_URLS = {
+    "etalab-2.0": "https://www.etalab.gouv.fr/licence-ouverte-open-licence/",
+    "cc-by-4.0": "https://creativecommons.org/licenses/by/4.0/deed.fr",
+    "odbl": "https://opendatacommons.org/licenses/odbl/1-0/",
+}
+"""Where each licence's text is read."""
 
 
 @dataclass(frozen=True)
@@ -109,12 +116,9 @@ def _own_row(session: Session, facilitator_id: int, slug: str) -> Workshop:
 
 
 def _body(session: Session, row: Workshop) -> str:
-    texts = session.scalars(
-        select(Contribution.text)
-        .where(Contribution.workshop_id == row.id, Contribution.status == VISIBLE)
-        .order_by(Contribution.id)
-    ).all()
-    return "\n".join([row.question, *texts])
+    from trajectoires.foresight.archive import archive_text, read_archive
+
+    return archive_text(read_archive(session, view(row)))
 
 
 def reindex_workshop(

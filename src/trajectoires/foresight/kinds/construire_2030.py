@@ -47,6 +47,7 @@ from trajectoires.foresight.kinds.manifest import (
     Export,
     Field,
     Phase,
+    Production,
     WorkshopKind,
 )
 
@@ -250,4 +251,12 @@ KIND = WorkshopKind(
     clean_settings=clean_settings,
     demo=_demo,
     order=20,
+    productions=(
+        Production("roadmap", "Feuille de route", view="roadmap"),
+        Production("actors", "Acteurs", types=("actor",)),
+        Production("actions", "Actions", types=("action",)),
+        Production("commitments", "Engagements", types=("commitment",)),
+        Production("vision", "Titres du futur, jalons et cibles repris",
+                   types=("headline", "milestone", "target")),
+    ),
 )

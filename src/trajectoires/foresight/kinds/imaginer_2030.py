@@ -43,6 +43,7 @@ from trajectoires.foresight.kinds.manifest import (
     ContributionType,
     Field,
     Phase,
+    Production,
     WorkshopKind,
 )
 from trajectoires.indicators.catalogue import DATASETS, INDICATORS
@@ -184,4 +185,11 @@ KIND = WorkshopKind(
     clean_settings=checks.clean_settings,
     demo=build_demo,
     order=10,
+    productions=(
+        Production("headlines", "Titres du futur", types=("headline",)),
+        Production("timeline", "Chemin à rebours : la frise", view="timeline",
+                   types=("milestone",)),
+        Production("factors", "Moteurs et freins", types=("factor",)),
+        Production("targets", "Cibles", types=("target",)),
+    ),
 )

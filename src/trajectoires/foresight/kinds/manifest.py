@@ -9,7 +9,10 @@ Decidim's component manifest. It declares:
 - its **contribution types**, each with typed :class:`Field` declarations: the generic
   store (:mod:`trajectoires.foresight.contributions`) validates every payload against
   them and then calls the type's ``check`` hook for rules across fields or rows;
-- its **permissions** (who may post a type), **exports** and **demo content**.
+- its **permissions** (who may post a type), **exports** and **demo content**;
+- its **productions** (:class:`Production`): what a published workshop shows on its
+  public page and compte rendu — lists of contribution types, and views its web module
+  draws (the timeline, the roadmap, the debate's groups and consensus).
 
 Every kind starts in the ``draft`` phase (:data:`DRAFT`) and ends in ``closed``
 (:data:`CLOSED`); phases are checked against the manifest, never by the database.
@@ -35,6 +38,7 @@ from typing import TYPE_CHECKING, Any
 
 from trajectoires.foresight._text import refuse_control_characters
 from trajectoires.foresight.errors import InvalidInputError
+from trajectoires.foresight.kinds._production import Production
 
 if TYPE_CHECKING:
     from trajectoires.foresight.contributions import CheckContext
@@ -47,6 +51,7 @@ __all__ = [
     "Export",
     "Field",
     "Phase",
+    "Production",
     "WorkshopKind",
 ]
 
@@ -312,6 +317,10 @@ class Export:
     media_type: str
 
 
+def _capitalised(text: str) -> str:
+    return text[:1].upper() + text[1:]
+
+
 DemoBuilder = Callable[..., Any]
 SettingsCleaner = Callable[[Mapping[str, Any]], dict[str, Any]]
 
@@ -339,7 +348,9 @@ class WorkshopKind:
 
     ``settings`` are the kind's defaults for per-workshop options (e.g. the horizon
     or the points each participant spreads), ``clean_settings`` checks new values of
-    them; ``demo`` builds the kind's example workshop; ``order`` sorts kinds in lists.
+    them; ``demo`` builds the kind's example workshop; ``order`` sorts kinds in lists;
+    ``productions`` what a published workshop shows (default: one list per
+    contribution type, see :attr:`published_productions`).
     """
 
     key: str
@@ -352,6 +363,7 @@ class WorkshopKind:
     demo: DemoBuilder | None = None
     clean_settings: SettingsCleaner | None = None
     order: int = 100
+    productions: tuple[Production, ...] = ()
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "settings", {**self.settings, **COMMON_SETTINGS})
@@ -362,6 +374,26 @@ class WorkshopKind:
         for phase in self.phases:
             if set(phase.contribution_types) - types:
                 raise ValueError(f"{self.key}: phase {phase.key!r} names an undeclared type")
+        for production in self.productions:
+            if set(production.types) - types:
+                raise ValueError(f"{self.key}: production {production.key!r} names an "
+                                 "undeclared type")
+
+    @property
+    def published_productions(self) -> tuple[Production, ...]:
+        """What a published workshop of this kind shows, in order.
+
+        The declared :attr:`productions`, else one list per contribution type.
+
+        >>> kind = WorkshopKind("k", "K", "", (DRAFT, CLOSED),
+        ...     (ContributionType("note", "Note", (Field("t", "T"),), "t", plural="notes"),))
+        >>> [(p.key, p.label, p.types) for p in kind.published_productions]
+        [('note', 'Notes', ('note',))]
+        """
+        if self.productions:
+            return self.productions
+        return tuple(Production(t.key, _capitalised(t.plural or t.label), types=(t.key,))
+                     for t in self.contribution_types)
 
     def phase(self, key: str) -> Phase:
         """Return the phase named ``key``; raise :class:`InvalidInputError` if unknown."""

@@ -26,10 +26,11 @@ from trajectoires.foresight.search._query import (
     MAX_QUERY_LENGTH,
     SearchHit,
     SearchPage,
+    document_years,
     search_documents,
     snippet,
 )
-from trajectoires.foresight.search._text import terms
+from trajectoires.foresight.search._text import query_groups, terms
 
 __all__ = [
     "DOCUMENT_KINDS",
@@ -38,8 +39,10 @@ __all__ = [
     "SearchDocumentTerritory",
     "SearchHit",
     "SearchPage",
+    "document_years",
     "index_document",
     "outside_models",
+    "query_groups",
     "remove_document",
     "search_documents",
     "snippet",

@@ -1,7 +1,8 @@
 """Full-text search of the index with filters, the same results on SQLite and PostgreSQL.
 
-The query is turned into terms by the function that indexed the documents
-(:func:`~._text.terms`); a document matches when it holds every term. SQLite asks its
+The query is turned into terms by the functions that indexed the documents
+(:func:`~._text.query_groups`): a document matches when it holds, for every word of
+the query, one of that word's terms (its stem with or without accents). SQLite asks its
 FTS5 table, PostgreSQL its ``tsvector`` column (``simple`` configuration over the
 terms already stemmed), so both find the same set; results are listed newest
 published first, then by id, on both. The snippet is cut from the stored body in
@@ -18,9 +19,10 @@ from sqlalchemy import Select, exists, func, select, text
 from sqlalchemy.orm import Session
 
 from trajectoires.foresight.search._models import SearchDocument, SearchDocumentTerritory
-from trajectoires.foresight.search._text import stem, terms
+from trajectoires.foresight.search._text import query_groups, stem
 
-__all__ = ["MAX_QUERY_LENGTH", "MAX_QUERY_TERMS", "SearchHit", "SearchPage", "search_documents"]
+__all__ = ["MAX_QUERY_LENGTH", "MAX_QUERY_TERMS", "SearchHit", "SearchPage", "document_years",
+           "search_documents"]
 
 MAX_QUERY_LENGTH = 200
 MAX_QUERY_TERMS = 12
@@ -59,19 +61,21 @@ class SearchPage:
     hits: tuple[SearchHit, ...]
 
 
-def _match(statement: Select, session: Session, query_terms: list[str]) -> Select:
+def _match(statement: Select, session: Session, groups: list[tuple[str, ...]]) -> Select:
+    """Keep the documents holding one term of each group (terms are ``[a-z0-9]+``)."""
     if session.get_bind().dialect.name == "sqlite":
-        fts = " ".join(f'"{term}"' for term in query_terms)
+        fts = " AND ".join("(" + " OR ".join(f'"{t}"' for t in group) + ")" for group in groups)
         return statement.where(SearchDocument.id.in_(
             select(text("rowid")).select_from(text("search_document_fts"))
             .where(text("search_document_fts MATCH :fts")).params(fts=fts)
         ))
+    tsq = " & ".join("(" + " | ".join(group) + ")" for group in groups)
     return statement.where(text("search_document.search_vector @@ to_tsquery('simple', :tsq)")
-                           .bindparams(tsq=" & ".join(query_terms)))
+                           .bindparams(tsq=tsq))
 
 
 def _filtered(  # noqa: PLR0913, PLR0917 (one argument per filter)
-    statement: Select, session: Session, query_terms: list[str],
+    statement: Select, session: Session, query_terms: list[tuple[str, ...]],
     territory: tuple[str, str] | None, kind: str | None, subtype: str | None, year: int | None,
 ) -> Select:
     if query_terms:
@@ -109,16 +113,24 @@ def search_documents(  # noqa: PLR0913 (one argument per filter)
     communes' and EPCIs' documents. ``query`` is cut at :data:`MAX_QUERY_LENGTH`
     characters and :data:`MAX_QUERY_TERMS` terms.
     """
-    query_terms = list(dict.fromkeys(terms(query[:MAX_QUERY_LENGTH])))[:MAX_QUERY_TERMS]
-    filters = (session, query_terms, territory, kind, subtype, year)
+    groups = query_groups(query[:MAX_QUERY_LENGTH])[:MAX_QUERY_TERMS]
+    filters = (session, groups, territory, kind, subtype, year)
     total = session.scalar(_filtered(select(func.count(SearchDocument.id)), *filters)) or 0
     rows = session.scalars(
         _filtered(select(SearchDocument), *filters)
         .order_by(SearchDocument.published_at.desc(), SearchDocument.id.desc())
         .limit(max(1, min(limit, 100))).offset(max(0, offset))
     ).all()
-    hits = tuple(_hit(row, set(query_terms)) for row in rows)
-    return SearchPage(tuple(query_terms), total, max(0, offset), hits)
+    wanted = {term for group in groups for term in group}
+    hits = tuple(_hit(row, wanted) for row in rows)
+    return SearchPage(tuple(dict.fromkeys(t for g in groups for t in g)), total, max(0, offset),
+                      hits)
+
+
+def document_years(session: Session) -> list[int]:
+    """Return the years of the indexed documents, newest first (the year filter's choices)."""
+    years = select(SearchDocument.year).distinct().order_by(SearchDocument.year.desc())
+    return list(session.scalars(years))
 
 
 def _hit(row: SearchDocument, wanted: set[str]) -> SearchHit:

@@ -1,11 +1,17 @@
-"""French words as search terms: folded, stop words dropped, stemmed (Snowball French).
+"""French words as search terms: stemmed (Snowball French), folded, stop words dropped.
 
-The same function turns an indexed document and a query into terms, so SQLite's
+The same functions turn an indexed document and a query into terms, so SQLite's
 FTS5 and PostgreSQL's ``tsvector`` compare the same tokens: each term is made of
 ``[a-z0-9]`` only, which both databases' tokenizers keep as one word (FTS5's
-``unicode61``, PostgreSQL's ``simple`` configuration). Words are stemmed with their
-accents (the Snowball French algorithm reads them), then folded to ASCII; letters
-outside the Latin alphabet are dropped.
+``unicode61``, PostgreSQL's ``simple`` configuration).
+
+A word gives one or two terms (:func:`stem`): its stem read with its accents, as the
+Snowball French algorithm expects (« connectée » → ``connect``), then folded to ASCII;
+and the stem of the word folded first, which is what a word typed without its accents
+gives (« connectee » → ``connecte``, « acces » → ``acce``). A document is indexed
+under both; a query word matches either (:func:`query_groups`), so « accès » and
+« acces », « connectée » and « connecte » find each other. Letters outside the
+Latin alphabet are dropped.
 
 Examples
 --------
@@ -15,6 +21,8 @@ Examples
 True
 >>> terms("le la les")
 []
+>>> query_groups("accès connectée")
+[('acces', 'acce'), ('connect', 'connecte')]
 
 """
 
@@ -26,7 +34,7 @@ from functools import lru_cache
 
 import snowballstemmer
 
-__all__ = ["MAX_TERM_LENGTH", "STOP_WORDS", "fold", "stem", "terms", "words"]
+__all__ = ["MAX_TERM_LENGTH", "STOP_WORDS", "fold", "query_groups", "stem", "terms", "words"]
 
 MAX_TERM_LENGTH = 40
 """Longer words (a pasted link, a hash) are not indexed."""
@@ -67,20 +75,33 @@ def words(text: str) -> list[str]:
     return _WORD.findall(text.lower())
 
 
+def _ascii(text: str) -> str:
+    """Return the ``[a-z0-9]`` token of a folded text, or '' (several parts are joined)."""
+    return "".join(_ASCII_WORD.findall(text))[:MAX_TERM_LENGTH + 1]
+
+
 @lru_cache(maxsize=65536)
 def stem(word: str) -> tuple[str, ...]:
-    """Return the search terms of one word: none for a stop word, usually one.
+    """Return the terms of one word: none for a stop word, else one or two (see above).
 
-    >>> stem("numériques"), stem("les"), stem("Œuvres")
-    (('numer',), (), ('oeuvr',))
+    >>> stem("numériques"), stem("les"), stem("Œuvres"), stem("connectée")
+    (('numer',), (), ('oeuvr',), ('connect', 'connecte'))
     """
     word = word.lower()
-    if fold(word) in STOP_WORDS:
+    folded = _ascii(fold(word))
+    if not folded or folded in STOP_WORDS or len(folded) > MAX_TERM_LENGTH:
         return ()
-    stemmed = fold(_STEMMER.stemWord(word))
-    return tuple(t for t in _ASCII_WORD.findall(stemmed) if len(t) <= MAX_TERM_LENGTH)
+    accented = _ascii(fold(_STEMMER.stemWord(word)))
+    plain = _STEMMER.stemWord(folded)
+    return tuple(dict.fromkeys(t for t in (accented, plain) if t))
 
 
 def terms(text: str) -> list[str]:
-    """Return the search terms of ``text``, in order, repeated as they occur."""
+    """Return the search terms of ``text``, in order (a word's variants side by side)."""
     return [term for word in words(text) for term in stem(word)]
+
+
+def query_groups(text: str) -> list[tuple[str, ...]]:
+    """Return the terms of a query, one group per distinct word: a match holds one of each."""
+    groups = (stem(word) for word in words(text))
+    return list(dict.fromkeys(group for group in groups if group))

@@ -27,6 +27,7 @@ from trajectoires.territory import (
     summarize,
 )
 from trajectoires.territory.summary import format_number
+from trajectoires.web.events.listing import territory_events
 from trajectoires.web.territory.deps import (
     get_map_cache,
     indicator_profile,
@@ -195,12 +196,16 @@ def territory_page(
     summary = summarize(ref, unit)
     profile = indicator_profile(request.app, ref).rows(unit)
     trajectories = _trajectories(request, unit)
+    events = territory_events(request, ref, unit)  # web/events/listing.py
+    from trajectoires.web.archive.context import territory_productions  # (import cycle)
+
+    productions = territory_productions(request.app, str(unit.kind), unit.code)  # web/archive
     if unit.kind is UnitKind.COMMUNE:
         return _render(request, "territory/commune.html",
-                       {"summary": summary, "unit": unit, "profile": profile,
-                        "trajectories": trajectories})
+                       {"summary": summary, "unit": unit, "profile": profile, "events": events,
+                        "productions": productions, "trajectories": trajectories})
     context = {"summary": summary, "unit": unit, "communes": None, "map_svg": None,
-               "trajectories": trajectories,
+               "events": events, "productions": productions, "trajectories": trajectories,
                "choices": [], "indicator": INDICATORS[indicateur], "loaded": False,
                "max_map_communes": MAX_MAP_COMMUNES, "profile": profile}
     if unit.commune_count <= MAX_MAP_COMMUNES:

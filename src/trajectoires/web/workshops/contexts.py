@@ -14,6 +14,7 @@ from fastapi import Request
 from fastapi.responses import Response
 from sqlalchemy.orm import Session
 
+from trajectoires.foresight.models import LICENCES
 from trajectoires.foresight.participation import BoardStatement, workshop_board
 from trajectoires.foresight.workshops import WorkshopView
 from trajectoires.web.workshops.deps import current_participant
@@ -75,7 +76,7 @@ def facilitator_context(
                   if generic.votes_board else None)
     return {"workshop": workshop, "board": statements, "b": generic, "view": "animation",
             "phase": generic.phase, "phases": workshop.manifest.phases, "failed": failed,
-            "me": None, "notice": request.session.pop(NOTICE_KEY, None),
+            "me": None, "notice": request.session.pop(NOTICE_KEY, None), "licences": LICENCES,
             "template_statement": placeholder_statement(workshop),
             **join_context(request, workshop),
             **page_context(request, "facilitator", workshop)}

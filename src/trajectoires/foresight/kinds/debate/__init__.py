@@ -20,6 +20,7 @@ from trajectoires.foresight.kinds.manifest import (
     Export,
     Field,
     Phase,
+    Production,
     WorkshopKind,
 )
 from trajectoires.foresight.models import STATEMENT_MAX_LENGTH, VISIBLE, Contribution
@@ -88,4 +89,8 @@ KIND = WorkshopKind(
     settings={"premoderation": False},
     demo=_build_example,
     order=30,
+    productions=(
+        Production("opinions", "Groupes d'opinion et consensus", view="opinions"),
+        Production("statements", "Propositions", types=("statement",)),
+    ),
 )

@@ -40,6 +40,11 @@ starting with ``_`` are skipped) that defines ``WEB_KIND``, a :class:`KindWeb`::
   ``{name: html}``, each body rendered exactly as the page ``page`` shows it (its digest
   tells a page it changed). ``GET /ateliers/{slug}/fragments`` serves them with the
   shared regions (:mod:`trajectoires.web.workshops.fragments`), after its access checks.
+- **Archive views.** ``archive_views={"timeline": draw, …}`` renders the views that
+  the kind's manifest names in its productions (``Production.view``) for the public
+  page and the compte rendu of a published workshop: ``draw(request, session,
+  workshop)`` returns HTML (an SVG drawing, a section's body), safe to print (no
+  script, no live region).
 - **Templates** live under ``web/templates/kinds/<key>/`` (packaged with the others).
 - **Service.** ``service(app)`` is called once by ``create_app``, after the shared
   state is built (``app.state.settings``, ``db``, ``templates``, ``live``); the result
@@ -76,6 +81,7 @@ if TYPE_CHECKING:
     from trajectoires.foresight.workshops import WorkshopView
 
 __all__ = [
+    "ArchiveView",
     "KindPage",
     "KindRegions",
     "KindService",
@@ -86,6 +92,7 @@ __all__ = [
 ]
 
 PageName = Literal["participant", "facilitator", "projection"]
+ArchiveView = Callable[[Request, "Session", "WorkshopView"], str]
 PageContext = Callable[[Request, "WorkshopView", "ParticipantView | None"], Mapping[str, Any]]
 
 
@@ -142,6 +149,7 @@ class KindWeb:
     projection: KindPage = field(default_factory=KindPage)
     service: Callable[[FastAPI], KindService] | None = None
     regions: KindRegions | None = None
+    archive_views: Mapping[str, ArchiveView] = field(default_factory=dict)
 
     def page(self, name: PageName) -> KindPage:
         """Return what this kind adds to the page ``name``."""

@@ -12,9 +12,12 @@ Contribution forms, lists, moderation and the generic JSON API of the actors, ac
 commitments and dependencies are the shared workshop pages' (:mod:`trajectoires.web.workshops`).
 """
 
-from fastapi import APIRouter
+from fastapi import APIRouter, Request
+from sqlalchemy.orm import Session
 
+from trajectoires.foresight.kinds._construire_roadmap import roadmap
 from trajectoires.foresight.kinds.construire_2030 import KEY
+from trajectoires.foresight.workshops import WorkshopView
 from trajectoires.web.workshops.kinds import KindPage, KindRegions, KindWeb
 from trajectoires.web.workshops.kinds.construire_2030 import (
     api,
@@ -30,6 +33,13 @@ TEMPLATES = "kinds/construire-2030"
 STYLES = f"{TEMPLATES}/_styles.html"
 LINK = f"{TEMPLATES}/_trajectory_link.html"
 SECTIONS = (STYLES, f"{TEMPLATES}/_actors.html", f"{TEMPLATES}/_roadmap.html", LINK)
+
+
+
+def archive_roadmap(_request: Request, session: Session, workshop: WorkshopView) -> str:
+    """Draw the roadmap of a published workshop (its public page and compte rendu)."""
+    return pages.roadmap_drawing(roadmap(session, workshop), "feuille-de-route-archive")
+
 
 router = APIRouter()
 router.include_router(pages.router)
@@ -48,4 +58,5 @@ WEB_KIND = KindWeb(
     regions=KindRegions(names=(*pages.REGIONS, pages.TRAJECTORY_REGION),
                         render=pages.render_regions),
     service=TrajectoryService,
+    archive_views={"roadmap": archive_roadmap},
 )

@@ -10,14 +10,24 @@ The statements, votes and moderation of the debate are served by the shared work
 pages and API (:mod:`trajectoires.web.workshops`).
 """
 
-from fastapi import APIRouter
+from fastapi import APIRouter, Request
+from sqlalchemy.orm import Session
 
+from trajectoires.foresight.workshops import WorkshopView
 from trajectoires.web.workshops.kinds import KindPage, KindWeb
 from trajectoires.web.workshops.kinds.debate import api, pages
 
 __all__ = ["WEB_KIND"]
 
 SECTIONS = ("kinds/debate/_opinions.html",)
+
+
+
+def archive_opinions(request: Request, _session: Session, workshop: WorkshopView) -> str:
+    """Render the opinion groups and consensus of a published debate (no viewer)."""
+    service = request.app.state.kind_services[pages.KIND]
+    return pages.render_body(request.app.state.templates, service.latest(workshop.id))
+
 
 router = APIRouter()
 router.include_router(pages.router)
@@ -29,4 +39,5 @@ WEB_KIND = KindWeb(
     participant=KindPage(context=pages.participant_context, sections=SECTIONS),
     facilitator=KindPage(context=pages.facilitator_context, sections=SECTIONS),
     service=pages.build_opinions,
+    archive_views={"opinions": archive_opinions},
 )
