@@ -297,3 +297,47 @@ def test_the_facilitator_moderates_comments_and_unpublished_is_not_enrichable(wo
     assert "Une idée à valider" in TestClient(app).get(f"/archives/{ws.slug}/enrichir").text
     draft = f.imaginer(db, owner)
     assert TestClient(app).get(f"/archives/{draft.slug}/enrichir").status_code == 404
+
+
+def test_an_erased_visitor_is_gone_from_the_archive_its_exports_and_api(world):
+    import io
+    import zipfile
+
+    db, app, owner = world
+    ws, headline = _published(db, owner)
+    visitor = TestClient(app)
+    token = _csrf(visitor, f"/ateliers/{ws.slug}")
+    assert "commentez, votez et ajoutez" in visitor.get(f"/ateliers/{ws.slug}").text
+    visitor.post(f"/archives/{ws.slug}/enrichir/rejoindre",
+                 data={"pseudonym": "Gwenola-Partie", "organisation": "Asso Kerlouan",
+                       "csrf_token": token})
+    visitor.post(f"/archives/{ws.slug}/enrichir/commentaires",
+                 data={"contribution_id": headline.id, "text": "Un tiers-lieu aussi",
+                       "csrf_token": token})
+    visitor.post(f"/archives/{ws.slug}/enrichir/contributions/headline",
+                 data={"title": "Des ateliers numériques au port", "csrf_token": token})
+    assert "Gwenola-Partie" in TestClient(app).get(f"/archives/{ws.slug}/enrichir").text
+    added = [c for c in TestClient(app).get(f"/api/v1/workshops/{ws.slug}/contributions").json()
+             if c["after_session"]][0]
+    done = visitor.post(f"/ateliers/{ws.slug}/mes-donnees/supprimer",
+                        data={"csrf_token": token, "confirm": "oui"}, follow_redirects=False)
+    assert done.status_code == 303
+    reader = TestClient(app)
+    texts = {path: reader.get(path) for path in (
+        f"/archives/{ws.slug}", f"/archives/{ws.slug}/enrichir",
+        f"/archives/{ws.slug}/compte-rendu", f"/api/v1/archives/{ws.slug}",
+        f"/api/v1/workshops/{ws.slug}/contributions",
+        f"/ateliers/{ws.slug}/contributions/{added['id']}/historique",
+        f"/api/v1/workshops/{ws.slug}/contributions/{added['id']}/versions")}
+    for path, response in texts.items():
+        assert response.status_code == 200, path
+        assert "Gwenola-Partie" not in response.text and "Kerlouan" not in response.text, path
+    assert "Participant·e anonyme" in texts[f"/archives/{ws.slug}/enrichir"].text
+    assert "Un tiers-lieu aussi" in texts[f"/archives/{ws.slug}/enrichir"].text
+    archive = reader.get(f"/archives/{ws.slug}/donnees.zip")
+    assert archive.status_code == 200
+    with zipfile.ZipFile(io.BytesIO(archive.content)) as opened:
+        for name in opened.namelist():
+            content = opened.read(name)
+            assert b"Gwenola-Partie" not in content, name
+            assert b"Kerlouan" not in content, name
