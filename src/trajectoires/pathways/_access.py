@@ -81,6 +81,7 @@ class Network:
             if len(local) else np.zeros(0, dtype=[("i", int), ("j", int), ("v", float)]))
         self.reach = sparse.csr_array((np.ones(len(pairs)), (pairs["i"], pairs["j"])),
                                       shape=(len(local), len(self.places_xy)))
+        self._pairs: dict[NewPlace, np.ndarray] = {}
         self.base_distance = self._nearest_listed(frozenset())
 
     @lru_cache(maxsize=16)  # noqa: B019 - one Network per projection engine
@@ -123,10 +124,16 @@ class Network:
 
     def new_pairs(self, place: NewPlace) -> np.ndarray:
         """Positions in :attr:`local` of the communes within reach of a new metropolitan place."""
+        found = self._pairs.get(place)
+        if found is not None:
+            return found
         if self.local_tree is None or not place.metropolitan:
-            return np.zeros(0, dtype=np.int64)
-        return np.asarray(self.local_tree.query_ball_point([place.x, place.y],
-                                                          RADIUS_KM * 1000.0), dtype=np.int64)
+            found = np.zeros(0, dtype=np.int64)
+        else:
+            found = np.asarray(self.local_tree.query_ball_point(
+                [place.x, place.y], RADIUS_KM * 1000.0), dtype=np.int64)
+        self._pairs[place] = found
+        return found
 
     def accessibility(self, population: np.ndarray, closed: list[frozenset[int]],
                       opened: list[list[NewPlace]]) -> np.ndarray:

@@ -177,8 +177,13 @@ class Engine:
 
     def places(self, kind: str, enabled: frozenset[str]) -> tuple[list, list]:
         """Places closed and opened in each year by the enabled actions, for a network."""
+        closed, opened = self.openings(kind, enabled)
+        return closed, [[place for _, place in year] for year in opened]
+
+    def openings(self, kind: str, enabled: frozenset[str]) -> tuple[list, list]:
+        """As :meth:`places`, each opened place with the id of its action."""
         closed: list[set[int]] = [set() for _ in self.years]
-        opened: list[list[NewPlace]] = [[] for _ in self.years]
+        opened: list[list[tuple[str, NewPlace]]] = [[] for _ in self.years]
         for action_id in sorted(enabled):
             action = self.actions[action_id]
             for place, start in action.closed.get(kind, []):
@@ -186,7 +191,7 @@ class Engine:
                     closed[col].add(place)
             for place in action.opened.get(kind, []):
                 for col in range(place.start, len(self.years)):
-                    opened[col].append(place)
+                    opened[col].append((action_id, place))
         return [frozenset(c) for c in closed], opened
 
     def scenario(self, enabled: frozenset[str], keys: set[str] | None = None) -> Scenario:

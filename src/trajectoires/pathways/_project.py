@@ -12,6 +12,7 @@ from collections.abc import Collection
 
 import numpy as np
 
+from trajectoires.pathways._contribute import place_contributions
 from trajectoires.pathways._engine import Engine, Scenario, engine_for
 from trajectoires.pathways._indicators import BEYOND_KM, NETWORKS, PROJECTED, beyond_key
 from trajectoires.pathways._inputs import ProjectionInputs
@@ -115,17 +116,32 @@ def _band(key: str, tendance: np.ndarray, found: tuple | None) -> dict | None:
 
 def _contributions(engine: Engine, enabled: frozenset[str],
                    full: dict[str, np.ndarray]) -> dict[str, dict[str, np.ndarray]]:
-    """Key → action → the difference the action makes when removed (enabled actions)."""
+    """Key → action → the difference the action makes when removed (enabled actions).
+
+    Openings of places are taken from the full scenario at once
+    (:mod:`~trajectoires.pathways._contribute`); the rest is projected again
+    without the action, only for the values it touches.
+    """
     result: dict[str, dict[str, np.ndarray]] = {}
+    population = engine.values("population", enabled)
+    fast: dict[str, set[str]] = {}
+    for kind in engine.networks:
+        for key, by_action in place_contributions(engine, enabled, kind, population).items():
+            for action_id, values in by_action.items():
+                result.setdefault(key, {})[action_id] = values
+                fast.setdefault(action_id, set()).add(key)
     for action_id in sorted(enabled, key=engine.plan.action_ids.index):
-        touched = engine.touches(action_id)
+        done = fast.get(action_id, set())
+        touched = {key for key in engine.touches(action_id) if key not in done}
         if not touched:
             continue
         without = totals(engine, engine.scenario(enabled - {action_id}, touched))
         for key, values in without.items():
-            if key in full:
+            if key in full and key not in done:
                 result.setdefault(key, {})[action_id] = full[key] - values
-    return result
+    order = {a: i for i, a in enumerate(engine.plan.action_ids)}
+    return {key: dict(sorted(by.items(), key=lambda item: order[item[0]]))
+            for key, by in result.items()}
 
 
 def project(inputs: ProjectionInputs, plan: Plan, *,
