@@ -113,6 +113,18 @@ def test_cli_import_list_and_refusal(tmp_path, runner_env):
     assert result.exit_code == 1
 
 
+def test_a_file_of_another_kind_is_named(tmp_path, runner_env):
+    """A France Services list imported as ARCEP's debit file: say which kind it is."""
+    path = write(tmp_path, "liste-fs-20240801.csv", FS)
+    result = CliRunner().invoke(runner_env, ["data", "import", "arcep-debit", str(path)],
+                                env={"COLUMNS": "200"})
+    assert result.exit_code == 1
+    text = " ".join(result.output.split())
+    assert "Fichier refusé, rien n'a été importé" in text
+    assert "Ce fichier se lit comme un fichier « france-services »" in text
+    assert f"data import france-services {path}" in text
+
+
 def test_cli_fetch_then_import(runner_env, server):
     result = CliRunner().invoke(
         runner_env, ["data", "fetch", "france-services", "--url", f"{server}/liste-fs.csv",

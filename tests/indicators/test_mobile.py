@@ -105,7 +105,7 @@ def test_coverage_table_header_names_year_column_and_latin1(tmp_path, fixture_ma
     ("code_insee;pct_pop_4g\n29232;-2\n",
      "c.csv, ligne 2, colonne « pct_pop_4g » : part en % attendue, entre 0 et 100, reçu « -2 »"),
     ("code_insee;pct_pop_4g\n29232;99\n29019;98;x\n",
-     "c.csv, ligne 3 : 2 champs attendus (comme l'en-tête), 3 lus"),
+     "c.csv, ligne 3 : 2 champs attendus comme l'en-tête (code_insee ; pct_pop_4g), 3 lus"),
     ("code_insee;pct_pop_4g\n29232;99\n29019;abc\n",
      "c.csv, ligne 3, colonne « pct_pop_4g » : un nombre (ou vide, ou « s » pour le secret "
      "statistique) attendu, reçu « abc »"),
@@ -166,7 +166,8 @@ def test_metropolitan_sites_layout(tmp_path, fixture_matcher):
      "s.csv, ligne 3, colonne « num_site » : site « 20801/7 » (code_op/num_site) en double "
      "avec un contenu différent (déjà ligne 2)"),
     ("Operateur;X;Y;C2G;C3G;C4G\r\n34020;-61.5;16.2;1;1\r\n",
-     "s.csv, ligne 2 : 6 champs attendus (comme l'en-tête), 5 lus"),
+     "s.csv, ligne 2 : 6 champs attendus comme l'en-tête (Operateur ; X ; Y ; C2G ; C3G ; C4G), "
+     "5 lus"),
     ("Operateur;X;Y;C2G;C3G;C4G\r\n34020;-61.5;96.2;1;1;1\r\n",
      "s.csv, ligne 2, colonne « Y » : coordonnée WGS84 attendue (|valeur| ≤ 90), reçu « 96.2 »"),
     ("Operateur;X;Y;C2G;C3G;C4G\r\n64710;-20.88;55.45;1;1;1\r\n64710;-20.89;55.46;1;1;1\r\n",

@@ -84,13 +84,29 @@ def _import(
         with console.status(f"Validation et import de {path.name}…"), database.session() as s:
             report = import_file(s, kind, path, reference, name=name, vintage=vintage)
     except FormatError as exc:
-        Console(stderr=True).print(f"[red]Fichier refusé, rien n'a été importé :[/red] {exc}")
+        errors = Console(stderr=True)
+        errors.print(f"[red]Fichier refusé, rien n'a été importé :[/red] {exc}")
+        _suggest_kinds(errors, kind, path, reference)
         raise typer.Exit(EXIT_REFUSED) from None
     console.print(report.summary(), highlight=False, soft_wrap=True)
     if not report.unchanged:
         console.print(f"{report.values} valeurs et {report.places} lieux enregistrés "
                       f"(millésime {report.period}).")
     return report
+
+
+def _suggest_kinds(out: Console, kind: str, path: Path, reference) -> None:  # noqa: ANN001
+    """Name the kinds whose format the refused file follows, with the command for each."""
+    from trajectoires.indicators.folding import CommuneMatcher
+    from trajectoires.indicators.formats import guess_kinds
+    from trajectoires.invocation import tool_command
+
+    if not Path(path).is_file():
+        return
+    for other in guess_kinds(path, CommuneMatcher(reference), exclude=kind):
+        out.print(f"Ce fichier se lit comme un fichier « {other} » ({DATASETS[other].label}) : "
+                  f"[bold]{tool_command()} data import {other} {path}[/bold]",
+                  highlight=False, soft_wrap=True)
 
 
 def import_command(

@@ -7,6 +7,12 @@ SQLAlchemy.
 """
 
 from trajectoires.indicators.formats._parsed import PLACE_COLUMNS, VALUE_COLUMNS, Parsed
-from trajectoires.indicators.formats._registry import PARSERS, default_name, parse_file
+from trajectoires.indicators.formats._registry import (
+    PARSERS,
+    default_name,
+    guess_kinds,
+    parse_file,
+)
 
-__all__ = ["PARSERS", "PLACE_COLUMNS", "VALUE_COLUMNS", "Parsed", "default_name", "parse_file"]
+__all__ = ["PARSERS", "PLACE_COLUMNS", "VALUE_COLUMNS", "Parsed", "default_name", "guess_kinds",
+           "parse_file"]

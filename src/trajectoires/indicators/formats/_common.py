@@ -177,14 +177,32 @@ def _parse_rows(
             if not row or (len(row) == 1 and not row[0].strip()):
                 continue
             if len(row) != len(head):
-                raise FormatError(name, f"{len(head)} champs attendus (comme l'en-tête), "
-                                  f"{len(row)} lus", reader.line_num)
+                raise FormatError(name, _field_count_message(head, row, sep), reader.line_num)
             rows.append(row if keep is None else [row[i] for i in kept])
             lines.append(reader.line_num)
     except csv.Error as exc:
         raise FormatError(name, f"ligne CSV illisible ({exc})", reader.line_num) from None
     frame = pd.DataFrame(rows, columns=[head[i] for i in kept], dtype=object)
     return Table(name, frame, np.asarray(lines, dtype=int), header_line)
+
+
+def _field_count_message(head: list[str], row: list[str], sep: str) -> str:
+    """Say how many fields the header announced, which, and what the row holds instead.
+
+    >>> print(_field_count_message(["code", "n"], ["01001"], ";"))
+    2 champs attendus comme l'en-tête (code ; n), 1 lu
+    >>> print(_field_count_message(["code,n,x"], ["0", "1", "2"], ";"))  # doctest: +ELLIPSIS
+    1 champ attendu comme l'en-tête (code,n,x), 3 lus ; ... séparé par « , » et non par « ; » ...
+    """
+    shown = " ; ".join(head[:12]) + (" ; …" if len(head) > 12 else "")
+    count = f"{len(head)} champ{'s' if len(head) > 1 else ''} attendu{'s' if len(head) > 1 else ''}"
+    text = f"{count} comme l'en-tête ({shown}), {len(row)} lu{'s' if len(row) > 1 else ''}"
+    other = sniff_separator(sep.join(head), candidates=";,\t|".replace(sep, ""))
+    if len(head) == 1 and other in head[0]:
+        shown_other = "tabulation" if other == "\t" else f"« {other} »"
+        text += (f" ; l'en-tête semble séparé par {shown_other} et non par « {sep} » : "
+                 "ce fichier n'est sans doute pas de ce type")
+    return text
 
 
 def require_columns(table: Table, columns: Iterable[str]) -> None:

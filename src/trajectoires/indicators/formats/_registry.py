@@ -11,7 +11,10 @@ Examples
 
 from __future__ import annotations
 
+import contextlib
 import importlib
+import itertools
+import tempfile
 from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -23,7 +26,12 @@ from trajectoires.indicators.report import FormatError
 if TYPE_CHECKING:
     from trajectoires.indicators.folding import CommuneMatcher
 
-__all__ = ["PARSERS", "default_name", "parse_file"]
+__all__ = ["PARSERS", "default_name", "guess_kinds", "parse_file"]
+
+SAMPLE_LINES = 200
+"""Lines of a text file the other parsers try when guessing its kind."""
+WHOLE_FILE_BYTES = 20 * 1024 * 1024
+"""A file that is not plain text (ZIP, XLSX) is tried whole up to this size."""
 
 PARSERS: dict[str, Callable[..., Parsed]] = {
     kind: importlib.import_module(f"trajectoires.indicators.formats.{module}").parse
@@ -60,3 +68,39 @@ def default_name(kind: str, path: Path) -> str:
     hook = getattr(module, "default_name", None)
     path = Path(path)
     return (hook(path) if hook is not None and path.is_file() else None) or kind
+
+
+def _sample(path: Path, folder: Path) -> Path | None:
+    """Copy the first lines of a text file under its own name (names carry vintages)."""
+    try:
+        with path.open("rb") as source:
+            head = b"".join(itertools.islice(source, SAMPLE_LINES))
+    except OSError:
+        return None
+    if b"\0" in head[:4096] or head[:2] == b"PK":  # ZIP or XLSX: not plain text
+        return path if path.stat().st_size <= WHOLE_FILE_BYTES else None
+    sample = folder / path.name
+    sample.write_bytes(head)
+    return sample
+
+
+def guess_kinds(path: Path, matcher: CommuneMatcher, *, exclude: str = "") -> list[str]:
+    """Return the kinds whose parser reads ``path`` (its first lines), ``exclude`` aside.
+
+    Called when a file was refused as one kind, to tell the user which kind it is: the
+    other parsers try a sample of the file (the first :data:`SAMPLE_LINES` lines), and
+    those that read it without error and keep at least one row are the guesses.
+    """
+    path = Path(path)
+    found = []
+    with tempfile.TemporaryDirectory() as folder:
+        sample = _sample(path, Path(folder))
+        if sample is None:
+            return []
+        for kind, parse in PARSERS.items():
+            if kind == exclude:
+                continue
+            with contextlib.suppress(Exception):  # guessing never fails the refusal
+                if parse(sample, matcher, None).report.matched > 0:
+                    found.append(kind)
+    return found
