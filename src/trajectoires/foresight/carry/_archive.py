@@ -75,8 +75,8 @@ def safe_member_name(name: str) -> bool:
 
 def rows_json(rows: list[dict[str, Any]]) -> bytes:
     """Return the JSON text of a table: a list, one row per line, keys sorted (stable bytes)."""
-    lines = [json.dumps(row, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
-             for row in rows]
+    encode = json.JSONEncoder(ensure_ascii=False, sort_keys=True, separators=(",", ":")).encode
+    lines = [encode(row) for row in rows]
     return ("[\n" + ",\n".join(lines) + "\n]\n").encode("utf-8")
 
 

@@ -56,7 +56,9 @@ def _fetch(session: Session, carried: CarriedTable, workshop_id: int) -> list[di
     query = select(carried.table).where(scope_clause(carried, workshop_id))
     if carried.keyed:
         query = query.order_by(carried.table.c.id)
-    return [dict(row) for row in session.execute(query).mappings()]
+    result = session.execute(query)
+    keys = list(result.keys())
+    return [dict(zip(keys, row, strict=True)) for row in result]
 
 
 def dump_workshop(session: Session, workshop_id: int) -> Dump:
@@ -81,7 +83,8 @@ def dump_workshop(session: Session, workshop_id: int) -> Dump:
     kind = raw["workshop"][0]["kind"] if raw["workshop"] else ""
     dump: Dump = {}
     for carried in TABLES:
-        rows = [_renumber(carried, row, lookup, kind) for row in raw[carried.name]]
+        columns = carried.columns
+        rows = [_renumber(carried, columns, row, lookup, kind) for row in raw[carried.name]]
         if not carried.keyed:
             keys = [c.name for c in carried.table.primary_key.columns]
             rows.sort(key=lambda row: tuple(row[k] for k in keys))
@@ -89,15 +92,17 @@ def dump_workshop(session: Session, workshop_id: int) -> Dump:
     return dump
 
 
-def _renumber(carried: CarriedTable, row: dict[str, Any], lookup: Any, kind: str) -> dict:  # noqa: ANN401
+def _renumber(carried: CarriedTable, columns: list[str], row: dict[str, Any],
+              lookup: Any, kind: str) -> dict:  # noqa: ANN401
     out: dict[str, Any] = {}
-    for name in carried.columns:
+    refs = carried.refs
+    for name in columns:
         value = row[name]
         if name == "id" and carried.keyed:
             value = lookup(carried.name, value)
-        elif name in carried.refs and value is not None:
-            value = lookup(carried.refs[name], value)
-        out[name] = encode(value)
+        elif value is not None and name in refs:
+            value = lookup(refs[name], value)
+        out[name] = encode(value) if isinstance(value, date) else value
     if carried.remap is not None:
         out = carried.remap(out, lookup, kind)
     return out

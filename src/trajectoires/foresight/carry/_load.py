@@ -15,10 +15,9 @@ Rules (documented in ``docs/workshops.md``):
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import JSON, Boolean, DateTime, Integer, String, func, insert, select, update
+from sqlalchemy import func, insert, select, text, update
 from sqlalchemy.exc import DBAPIError, IntegrityError
 from sqlalchemy.orm import Session
 
@@ -26,6 +25,7 @@ from trajectoires.foresight.carry._archive import Archive
 from trajectoires.foresight.carry._dump import dump_workshop
 from trajectoires.foresight.carry._messages import ArchiveError
 from trajectoires.foresight.carry._tables import TABLES, CarriedTable
+from trajectoires.foresight.carry._values import checker
 from trajectoires.foresight.models import Facilitator, Workshop
 
 __all__ = ["ImportOutcome", "load_archive"]
@@ -67,54 +67,21 @@ def _facilitator(session: Session, email: str | None) -> int:
     return ids[0]
 
 
-def _value(column: Any, value: Any, where: dict) -> Any:  # noqa: ANN401, C901
-    """Check one archived value against its column; return it as the database takes it."""
-    def fail(detail: str) -> ArchiveError:
-        return ArchiveError("archive_bad_value", column=column.name, detail=detail, **where)
-
-    if value is None:
-        if not column.nullable or column.primary_key:
-            raise fail("valeur obligatoire")
-        return None
-    kind = column.type
-    if isinstance(kind, DateTime) or getattr(kind, "impl", None).__class__ is DateTime:
-        try:
-            moment = datetime.fromisoformat(str(value))
-        except ValueError:
-            raise fail(f"date invalide « {str(value)[:40]} »") from None
-        return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
-    if isinstance(kind, Boolean):
-        if not isinstance(value, bool):
-            raise fail("vrai ou faux attendu")
-    elif isinstance(kind, Integer):
-        if isinstance(value, bool) or not isinstance(value, int) or abs(value) > 2**31:
-            raise fail("nombre entier attendu")
-    elif isinstance(kind, String):
-        if not isinstance(value, str):
-            raise fail("texte attendu")
-        if kind.length is not None and len(value) > kind.length:
-            raise fail(f"{len(value)} caractères, au plus {kind.length}")
-    elif isinstance(kind, JSON) and not isinstance(value, dict | list):
-        raise fail("objet JSON attendu")
-    return value
-
-
 def _checked_rows(carried: CarriedTable, rows: list[dict], known: dict[str, set]) -> list[dict]:
     """Check the rows of one table: known columns, typed values, references to archived rows."""
     name = f"data/{carried.name}.json"
-    columns = {c.name: c for c in carried.table.columns if c.name not in carried.omit}
+    checks = {c.name: checker(c) for c in carried.table.columns if c.name not in carried.omit}
+    targets = {key: known.get(target, set()) for key, target in carried.refs.items()}
     out = []
     for number, row in enumerate(rows, start=1):
         where = {"name": name, "row": number}
-        unknown = set(row) - set(columns)
-        if unknown:
-            raise ArchiveError("archive_bad_value", column=sorted(unknown)[0],
+        if not row.keys() <= checks.keys():
+            raise ArchiveError("archive_bad_value", column=sorted(row.keys() - checks.keys())[0],
                                detail="colonne inconnue de cette version", **where)
-        clean = {}
-        for key, value in row.items():
-            clean[key] = _value(columns[key], value, where)
-            target = carried.refs.get(key)
-            if target and value is not None and value not in known.get(target, ()):
+        clean = {key: checks[key](value, where) for key, value in row.items()}
+        for key, ids in targets.items():
+            value = clean.get(key)
+            if value is not None and value not in ids:
                 raise ArchiveError("archive_bad_ref", column=key, value=value, **where)
         out.append(clean)
     if carried.keyed:
@@ -158,8 +125,8 @@ def _existing(session: Session, slug: str, origin: dict, archive: Archive) -> bo
     row = session.scalar(select(Workshop).where(Workshop.slug == slug))
     if row is None:
         return False
-    created = _value(Workshop.__table__.c.created_at, origin.get("created_at"),
-                     {"name": "data/workshop.json", "row": 1})
+    created = checker(Workshop.__table__.c.created_at)(
+        origin.get("created_at"), {"name": "data/workshop.json", "row": 1})
     same_origin = row.kind == origin["kind"] and row.created_at == created
     if not same_origin:
         raise ArchiveError("slug_taken", slug=slug)
@@ -180,21 +147,33 @@ def _free_join_code(session: Session, code: str) -> tuple[str, bool]:
             return fresh, True
 
 
+def _prepared(carried: CarriedTable, rows: list[dict], ctx: _Context,
+              done: set[str]) -> list[dict]:
+    """Return the rows as inserted: no archive id, references mapped or left empty, fills."""
+    ready = {column: ctx.ids[target] for column, target in carried.refs.items()
+             if target in done}
+    waiting = [column for column, target in carried.refs.items() if target not in done]
+    prepared = []
+    for row in rows:
+        values = {k: v for k, v in row.items() if not (k == "id" and carried.keyed)}
+        for column, mapping in ready.items():
+            if values.get(column) is not None:
+                values[column] = mapping[values[column]]
+        for column in waiting:
+            values[column] = None
+        for column, make in carried.fill.items():
+            values[column] = make(ctx)
+        prepared.append(values)
+    return prepared
+
+
 def _insert(session: Session, carried: CarriedTable, rows: list[dict], ctx: _Context,
             done: set[str]) -> None:
     """Insert one table's rows; references to tables not inserted yet wait for ``_finish``."""
     if not rows:
         ctx.ids[carried.name] = {}
         return
-    prepared = []
-    for row in rows:
-        values = {k: v for k, v in row.items() if not (k == "id" and carried.keyed)}
-        for column, target in carried.refs.items():
-            if values.get(column) is not None:
-                values[column] = ctx.ids[target][values[column]] if target in done else None
-        for column, make in carried.fill.items():
-            values[column] = make(ctx)
-        prepared.append(values)
+    prepared = _prepared(carried, rows, ctx, done)
     table = carried.table
     if carried.identity:
         ctx.ids[carried.name] = {}
@@ -204,12 +183,29 @@ def _insert(session: Session, carried: CarriedTable, rows: list[dict], ctx: _Con
             if created:
                 ctx.created.setdefault(carried.name, []).append(new_id)
     elif carried.keyed:
-        statement = insert(table).returning(table.c.id, sort_by_parameter_order=True)
-        new_ids = session.execute(statement, prepared).scalars().all()
-        ctx.created[carried.name] = list(new_ids)
+        new_ids = _allocate(session, table, len(prepared))
+        for values, new in zip(prepared, new_ids, strict=True):
+            values["id"] = new
+        session.execute(insert(table), prepared)
+        ctx.created[carried.name] = new_ids
         ctx.ids[carried.name] = {row["id"]: new for row, new in zip(rows, new_ids, strict=True)}
     else:
         session.execute(insert(table), prepared)
+
+
+def _allocate(session: Session, table: Any, count: int) -> list[int]:  # noqa: ANN401
+    """Draw ``count`` new ids of ``table``, increasing, so rows keep the archive's order.
+
+    PostgreSQL: from the column's sequence (safe with other writers). SQLite: after the
+    largest id; after the first insert the transaction holds the write lock, so only the
+    workshop's own row could meet another writer's, and then the import is refused whole.
+    """
+    if session.get_bind().dialect.name == "postgresql":
+        query = text("select nextval(pg_get_serial_sequence(:t, 'id')) "
+                     "from generate_series(1, :n)")
+        return sorted(session.scalars(query, {"t": table.name, "n": count}).all())
+    start = session.scalar(select(func.coalesce(func.max(table.c.id), 0)))
+    return list(range(start + 1, start + 1 + count))
 
 
 def _reuse_or_insert(session: Session, table: Any, carried: CarriedTable,  # noqa: ANN401

@@ -25,6 +25,7 @@ Examples
 
 from __future__ import annotations
 
+import functools
 import secrets
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
@@ -133,6 +134,7 @@ def table(name: str) -> CarriedTable:
     raise KeyError(name)
 
 
+@functools.cache
 def _ref_fields(kind: str, ctype: str | None) -> dict[str, str]:
     """Payload fields holding contribution ids: name -> ``ref`` or ``refs``.
 
