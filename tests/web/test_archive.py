@@ -183,3 +183,13 @@ def test_unpublish_takes_it_out_everywhere(published) -> None:
                       json={"licence": "odbl"})
     assert again.status_code == 200 and again.json()["licence_label"].startswith("Open Database")
     assert visitor.get("/api/v1/search", params={"q": "école"}).json()["total"] == 1
+
+
+def test_reopened_workshop_leaves_the_archive_until_closed(published) -> None:
+    visitor, ws = published.c.visitor, published.ws
+    _phase(published.db, ws, "priorites")
+    assert visitor.get(f"/archives/{ws.slug}").status_code == 404
+    assert visitor.get("/api/v1/search", params={"q": "zone blanche"}).json()["total"] == 0
+    _phase(published.db, ws, "closed")
+    assert visitor.get(f"/archives/{ws.slug}").status_code == 200
+    assert visitor.get("/api/v1/search", params={"q": "zone blanche"}).json()["total"] == 1

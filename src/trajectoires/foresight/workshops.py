@@ -287,6 +287,11 @@ def set_phase(session: Session, facilitator_id: int, slug: str, status: str) -> 
         if row.facilitator_id != facilitator_id:
             raise NotAllowedError("not_owner")
         row.status = get_kind(row.kind).phase(status).key
+        if row.published_at is not None:  # reopened: off the archive until closed again
+            from trajectoires.foresight.publication import reindex_workshop  # (import cycle)
+
+            session.flush()
+            reindex_workshop(session, row)
         return view(row)
 
 
