@@ -28,7 +28,11 @@ from trajectoires.foresight.kinds.debate.opinions import analyse_debate, load_de
 from trajectoires.foresight.logins import open_login
 from trajectoires.foresight.models import Facilitator, FacilitatorLogin, Participant, Vote, Workshop
 from trajectoires.foresight.moderation import merge_contributions, set_visibility
-from trajectoires.foresight.participation import count_votes, join_workshop
+from trajectoires.foresight.participation import (
+    count_votes,
+    join_workshop,
+    participant_for_token,
+)
 from trajectoires.foresight.publication import publish_workshop
 from trajectoires.foresight.voting import vote
 from trajectoires.foresight.workshops import set_phase
@@ -336,3 +340,29 @@ def test_the_migration_gives_every_existing_contribution_a_first_version(databas
         versions = history.contribution_history(s, 7)
     assert [(v.number, v.action, v.author, v.status, v.payload) for v in versions] == [
         (1, "created", "Léa", "hidden", {"text": "Un lieu"})]
+
+
+def test_an_unconfirmed_visitor_frees_their_pseudonym_after_a_day(db, owner):
+    from datetime import timedelta
+
+    from trajectoires.foresight.history_models import VisitorEmail
+
+    ws, _headline = _published(db, owner, enrichment_email=True)
+    with f.session(db) as s:
+        first = enrichment.join_as_visitor(s, ws.id, "Maëlle", email="m@example.org")
+    with f.session(db) as s, pytest.raises(ConflictError, match="déjà pris"):
+        enrichment.join_as_visitor(s, ws.id, "maëlle", email="m@example.org")
+    with f.session(db) as s, s.begin():
+        s.get(VisitorEmail, first.participant.id).sent_at -= timedelta(hours=25)
+    with f.session(db) as s:
+        again = enrichment.join_as_visitor(s, ws.id, "Maëlle", email="m@example.org")
+    with f.session(db) as s:
+        assert participant_for_token(s, ws.id, first.token) is None  # that visitor is gone
+    with f.session(db) as s:
+        assert enrichment.confirm_email(s, again.confirmation)[1] == again.participant.id
+    with f.session(db) as s, pytest.raises(NotFoundError):
+        enrichment.confirm_email(s, first.confirmation)  # the old link died with its visitor
+    with f.session(db) as s, s.begin():  # a confirmed visitor keeps the pseudonym for good
+        s.get(VisitorEmail, again.participant.id).sent_at -= timedelta(hours=25)
+    with f.session(db) as s, pytest.raises(ConflictError, match="déjà pris"):
+        enrichment.join_as_visitor(s, ws.id, "Maëlle", email="x@example.org")

@@ -341,3 +341,29 @@ def test_an_erased_visitor_is_gone_from_the_archive_its_exports_and_api(world):
             content = opened.read(name)
             assert b"Gwenola-Partie" not in content, name
             assert b"Kerlouan" not in content, name
+
+
+def test_enrichment_writes_are_throttled_like_the_session(world):
+    from trajectoires.web.workshops.throttle import build_write_throttle
+
+    db, app, owner = world
+    ws, headline = _published(db, owner)
+    visitor = TestClient(app)
+    token = _csrf(visitor, f"/archives/{ws.slug}/enrichir")
+    visitor.post(f"/archives/{ws.slug}/enrichir/rejoindre",
+                 data={"pseudonym": "Pressé", "csrf_token": token})
+    saved = app.state.write_throttle
+    strict = app.state.settings.__class__.from_env(
+        {}, workspace=str(app.state.settings.workspace), throttle_writes_per_minute="2")
+    app.state.write_throttle = build_write_throttle(strict)
+    try:
+        answers = [visitor.post(f"/archives/{ws.slug}/enrichir/commentaires",
+                                data={"contribution_id": headline.id, "text": f"Idée {i}",
+                                      "csrf_token": token}, follow_redirects=False)
+                   for i in range(3)]
+    finally:
+        app.state.write_throttle = saved
+    assert [a.status_code for a in answers] == [303, 303, 429]
+    assert "Réessayez dans" in answers[2].text and answers[2].headers["retry-after"]
+    page = TestClient(app).get(f"/archives/{ws.slug}/enrichir").text
+    assert "Idée 1" in page and "Idée 2" not in page

@@ -45,8 +45,9 @@ PRIVACY_MESSAGES: dict[str, str] = {
         "Vérifiez l'adresse ou réessayez plus tard."
     ),
     "enrichment_bad_token": (
-        "Lien de confirmation invalide ou déjà utilisé. Indiquez à nouveau votre pseudonyme "
-        "et votre adresse pour en recevoir un autre."
+        "Lien de confirmation invalide ou déjà utilisé. Sans confirmation sous 24 heures, "
+        "votre pseudonyme redevient libre : indiquez-le de nouveau avec votre adresse pour "
+        "recevoir un autre lien."
     ),
     "comment_empty": "Le commentaire est vide.",
     "comment_too_long": "Le commentaire dépasse {limit} caractères ({length} reçus).",

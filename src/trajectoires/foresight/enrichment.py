@@ -34,7 +34,7 @@ from __future__ import annotations
 import secrets
 from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import select
@@ -101,6 +101,8 @@ __all__ = [
 ]
 
 EMAIL_SETTING = "enrichment_email"
+UNCONFIRMED_KEPT = timedelta(hours=24)
+"""How long an unconfirmed visitor keeps their pseudonym (then anyone may take it again)."""
 
 
 @dataclass(frozen=True)
@@ -176,10 +178,22 @@ def enricher_state(session: Session, workshop: Workshop, participant_id: int | N
             raise NotAllowedError("enrichment_email_unconfirmed", email=email.email)
 
 
+def _stale(session: Session, participant: Participant) -> bool:
+    """Whether a visitor never confirmed the e-mail sent more than :data:`UNCONFIRMED_KEPT` ago."""
+    if not participant.visitor:
+        return False
+    email = session.get(VisitorEmail, participant.id)
+    return (email is not None and email.confirmed_at is None
+            and email.sent_at < utcnow() - UNCONFIRMED_KEPT)
+
+
 @retry_when_locked
 def join_as_visitor(session: Session, workshop_id: int, pseudonym: str, *,
                     email: str | None = None, organisation: str | None = None) -> VisitorJoined:
     """Join a published workshop to enrich it, under a pseudonym unique in the workshop.
+
+    A pseudonym held by a visitor who did not confirm their e-mail within 24 hours is
+    free again (that visitor, who could write nothing, is deleted).
 
     Raises
     ------
@@ -201,10 +215,13 @@ def join_as_visitor(session: Session, workshop_id: int, pseudonym: str, *,
         address = normalize_email(email) if wanted and (email or "").strip() else None
         if wanted and address is None:
             raise InvalidInputError("enrichment_email_required")
-        taken = session.scalar(select(Participant.id).where(
+        taken = session.scalar(select(Participant).where(
             Participant.workshop_id == row.id, Participant.pseudonym_key == name.casefold()))
-        if taken is not None:
+        if taken is not None and not _stale(session, taken):
             raise ConflictError("duplicate_pseudonym", pseudonym=name)
+        if taken is not None:  # a visitor who never confirmed: they could write nothing
+            session.delete(taken)
+            session.flush()
         participant = Participant(workshop_id=row.id, pseudonym=name,
                                   pseudonym_key=name.casefold(), token_hash=hash_token(token),
                                   organisation=org, visitor=True, created_at=utcnow())
