@@ -135,3 +135,18 @@ def test_only_the_organiser_manages(world) -> None:
     assert anne.get(f"/evenements/{slug}/gerer").status_code == 200
     assert _post(anne, f"/evenements/{slug}/supprimer").status_code == 303
     assert TestClient(app).get(f"/evenements/{slug}").status_code == 404
+
+
+def test_a_file_larger_than_other_requests_is_accepted(app) -> None:
+    """The upload route alone takes bodies past max_request_kib (1 MiB), up to the file cap."""
+    f.facilitator(app.state.db)
+    anne = TestClient(app)
+    assert f.login(anne).status_code == 303
+    anne.csrf = f.csrf(anne, "/evenements/nouveau")
+    slug = _new_event(anne)
+    big = PDF + b"x" * (1536 * 1024)
+    response = anne.post(f"/evenements/{slug}/fichiers", data={"csrf_token": anne.csrf},
+                         files={"file": ("actes.pdf", big, "application/pdf")},
+                         follow_redirects=False)
+    assert response.status_code == 303, response.text[:300]
+    assert _post(anne, "/evenements/nouveau", title="x" * 2_000_000).status_code == 413
