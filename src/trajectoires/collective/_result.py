@@ -181,7 +181,8 @@ class Result:
                 "disagree": (self.counts.disagree + 1) / seen,
                 "pass": (self.counts.passed + 1) / seen}
 
-    def _index(self, participant: object) -> int | None:
+    def index_of(self, participant: object) -> int | None:
+        """Row of a participant in ``participants`` and ``positions`` (``None`` if unknown)."""
         index = int(np.searchsorted(self.participants, participant))
         if index < len(self.participants) and self.participants[index] == participant:
             return index
@@ -189,7 +190,7 @@ class Result:
 
     def group_of(self, participant: object) -> int | None:
         """Group id of a participant (``None`` when not clustered or unknown)."""
-        index = self._index(participant)
+        index = self.index_of(participant)
         if index is None or self.labels[index] < 0:
             return None
         return int(self.labels[index])
@@ -214,7 +215,7 @@ class Result:
 
     def position_of(self, participant: object) -> tuple[float, float] | None:
         """Position of a participant on the map (``None`` when unknown)."""
-        index = self._index(participant)
+        index = self.index_of(participant)
         if index is None:
             return None
         return float(self.positions[index, 0]), float(self.positions[index, 1])

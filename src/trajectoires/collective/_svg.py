@@ -115,11 +115,13 @@ def opinion_map_svg(
              f'<rect width="{size}" height="{size}" fill="white"/>',
              f'<text x="{margin}" y="24" font-family="sans-serif" font-size="16">'
              f"{escape(title)}</text>"]
-    parts += _dots(result, xy, point_ids, show_groups)
+    screen = spread(np.array([xy(p) for p in pts]).reshape(-1, 2))
+    parts += _dots(result, screen, point_ids, show_groups)
     if show_groups:
         parts += _centres(result, xy, names)
-    if highlight is not None and result.position_of(highlight) is not None:
-        x, y = xy(result.position_of(highlight))
+    index = result.index_of(highlight) if highlight is not None else None
+    if index is not None:
+        x, y = screen[index]
         parts.append(f'<g class="me" id="{id_prefix}-me"><circle cx="{x:.1f}" cy="{y:.1f}" '
                      'r="9" fill="none" stroke="black" stroke-width="2.5"/>'
                      f'<text x="{x:.1f}" y="{y + 25:.1f}" text-anchor="middle" '
@@ -129,10 +131,47 @@ def opinion_map_svg(
     return "\n".join(parts)
 
 
-def _dots(result: Result, xy, point_ids: Sequence[str] | None, show_groups: bool) -> list[str]:
+GOLDEN_ANGLE = np.pi * (3 - np.sqrt(5))
+SPREAD_PX = 4.5
+"""Participants who voted alike share a position: they are drawn on a sunflower spiral
+(Vogel 1979) around it, the k-th at radius ``SPREAD_PX·√k``, so each one is a dot."""
+
+
+def spread(points: np.ndarray, cell: float = 3.0) -> np.ndarray:
+    """Move screen points that fall on the same ``cell``-pixel spot onto a small spiral.
+
+    The first point of a spot stays on it; the others turn around it by the golden
+    angle at growing radii, so no dot hides another and the spot stays where it was.
+
+    Examples
+    --------
+    >>> out = spread(np.array([[10.0, 10.0]] * 3 + [[50.0, 50.0]]))
+    >>> len({(round(x, 1), round(y, 1)) for x, y in out}), out[0].tolist(), out[3].tolist()
+    (4, [10.0, 10.0], [50.0, 50.0])
+
+    """
+    out = points.astype(float).copy()
+    if len(points) == 0:
+        return out
+    keys = np.round(points / cell).astype(np.int64)
+    _, spot, counts = np.unique(keys, axis=0, return_inverse=True, return_counts=True)
+    spot = spot.ravel()
+    rank = np.zeros(len(points), dtype=np.int64)
+    seen: dict[int, int] = {}
+    for i, s in enumerate(spot):
+        if counts[s] > 1:
+            rank[i] = seen.get(s, 0)
+            seen[s] = rank[i] + 1
+    radius = SPREAD_PX * np.sqrt(rank)
+    out[:, 0] += radius * np.cos(rank * GOLDEN_ANGLE)
+    out[:, 1] += radius * np.sin(rank * GOLDEN_ANGLE)
+    return out
+
+
+def _dots(result: Result, screen: np.ndarray, point_ids: Sequence[str] | None,
+          show_groups: bool) -> list[str]:
     out = []
-    for i, (point, label) in enumerate(zip(result.positions, result.labels, strict=True)):
-        x, y = xy(point)
+    for i, ((x, y), label) in enumerate(zip(screen, result.labels, strict=True)):
         grouped = show_groups and label >= 0
         colour = GROUP_COLOURS[label % len(GROUP_COLOURS)] if grouped else UNGROUPED
         shape = GROUP_SHAPES[label % len(GROUP_SHAPES)] if grouped else "circle"
