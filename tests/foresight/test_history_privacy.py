@@ -366,3 +366,26 @@ def test_an_unconfirmed_visitor_frees_their_pseudonym_after_a_day(db, owner):
         s.get(VisitorEmail, again.participant.id).sent_at -= timedelta(hours=25)
     with f.session(db) as s, pytest.raises(ConflictError, match="déjà pris"):
         enrichment.join_as_visitor(s, ws.id, "Maëlle", email="x@example.org")
+
+
+def test_search_follows_enrichment_and_moderation(db, owner):
+    from trajectoires.foresight.search import search_documents
+
+    ws, _headline = _published(db, owner)
+    with f.session(db) as s:
+        joined = enrichment.join_as_visitor(s, ws.id, "Chercheuse")
+    with f.session(db) as s:
+        added = enrichment.add_contribution(s, joined.participant, "headline",
+                                            {"title": "Des hydroliennes connectées à Ouessant"})
+
+    def found() -> set[str]:
+        with f.session(db) as s, s.begin():
+            return {hit.key for hit in search_documents(s, "hydroliennes").hits}
+
+    assert ws.slug in found()
+    with f.session(db) as s:
+        set_visibility(s, owner.id, added.id, hidden=True, reason="Hors sujet")
+    assert ws.slug not in found()  # hidden text leaves the search at once
+    with f.session(db) as s:
+        set_visibility(s, owner.id, added.id, hidden=False)
+    assert ws.slug in found()

@@ -42,6 +42,7 @@ from trajectoires.foresight.models import (
     Workshop,
     utcnow,
 )
+from trajectoires.foresight.publication import is_published, reindex_workshop
 
 __all__ = ["clean_reason", "merge_contributions", "set_visibility"]
 
@@ -110,7 +111,16 @@ def set_visibility(
             row.updated_at = utcnow()
             record_version(session, row, "hidden" if hidden else "shown",
                            facilitator_id=facilitator_id)
+            _refresh_search(session, row.workshop_id)
         return contribution_view(row, _author(session, row))
+
+
+def _refresh_search(session: Session, workshop_id: int) -> None:
+    """Refresh a published workshop's search entry after moderation (hidden text leaves it)."""
+    workshop = session.get(Workshop, workshop_id)
+    if is_published(workshop):
+        session.flush()
+        reindex_workshop(session, workshop)
 
 
 def _move_points(session: Session, duplicate_ids: list[int], keep_id: int) -> None:
@@ -193,4 +203,5 @@ def merge_contributions(
         keep.updated_at = utcnow()
         record_version(session, keep, "absorbed", facilitator_id=facilitator_id,
                        detail={"merged": ids})
+        _refresh_search(session, keep.workshop_id)
         return contribution_view(keep, _author(session, keep)), ids
