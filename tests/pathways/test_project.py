@@ -169,6 +169,10 @@ def test_effects_on_criteria_move_the_index_and_fibre(finistere):
     index = trajectory.series_of("fragility_index")
     assert index.actions[-1] < index.tendance[-1]
     assert set(index.contributions) == {"fibre", "seniors"}
+    now = project(inputs, read_plan(plan_of([{"id": "f", "title": "F", "effects": [
+        {"type": "ftth", "communes": ["29016"], "share": 100, "year": inputs.start_year,
+         "assumption": "déjà fait"}]}])))
+    assert now.commune_values("actions", "ftth_taux").loc["29016"].tolist() == [100.0] * 7
     helped = trajectory.series_of("reach")
     assert helped.tendance.tolist() == [0.0] * 7
     assert helped.actions.tolist() == [0, 300, 600, 900, 1200, 1500, 1800]

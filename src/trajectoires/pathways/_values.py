@@ -67,8 +67,8 @@ def apply_effects(trend: np.ndarray, effects: list[Compiled], indicator: str) ->
         if effect.kind in ("floor", "ceiling"):
             first = values[rows, 0]
             steps = np.arange(ncols, dtype=float)
-            span = max(effect.start, 1)
-            fraction = np.clip(steps / span, 0.0, 1.0)
+            fraction = (np.ones(ncols) if effect.start == 0  # due the first year: reached
+                        else np.clip(steps / effect.start, 0.0, 1.0))
             goal = first[:, None] + (effect.value - first[:, None]) * fraction[None, :]
             pick = np.maximum if effect.kind == "floor" else np.minimum
             values[rows] = pick(values[rows], goal)

@@ -1,0 +1,48 @@
+"""The commune values of a scenario: incremental decile scores, effects in any order."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from trajectoires.analysis.fragility import decile_scores
+from trajectoires.pathways._values import Compiled, Deciles, apply_effects
+
+
+@settings(max_examples=40, deadline=None)
+@given(seed=st.integers(0, 10_000), changed=st.integers(0, 30))
+def test_incremental_scores_equal_ranking_the_whole_column_again(seed, changed):
+    rng = np.random.default_rng(seed)
+    n, years = 400, 3
+    base = rng.integers(0, 25, size=(n, years)).astype(float)  # many ties
+    base[rng.random((n, years)) < 0.1] = np.nan
+    values = base.copy()
+    rows = rng.choice(n, size=changed, replace=False)
+    values[rows] = rng.integers(0, 25, size=(changed, years))
+    territory = np.sort(rng.choice(n, size=50, replace=False))
+    deciles = Deciles({"share_65_plus": base}, territory)
+    got = deciles.scores("share_65_plus", values)
+    for col in range(years):
+        expected = decile_scores(pd.Series(values[:, col])).to_numpy()[territory]
+        np.testing.assert_array_equal(got[:, col], expected)
+
+
+@settings(max_examples=40, deadline=None)
+@given(data=st.data())
+def test_effects_apply_in_an_order_that_does_not_depend_on_the_plan(data):
+    trend = np.full((6, 5), 40.0)
+    kinds = st.sampled_from(["floor", "ceiling", "add", "scale"])
+    effects = data.draw(st.lists(st.builds(
+        lambda kind, rows, start, value: Compiled(
+            "share_65_plus", kind, np.array(sorted(rows)), start,
+            value if kind != "scale" else 1 + value / 100),
+        kinds, st.sets(st.integers(0, 5), min_size=1), st.integers(0, 4),
+        st.floats(-30, 90)), min_size=1, max_size=5))
+    order = data.draw(st.permutations(range(len(effects))))
+    once = apply_effects(trend, effects, "share_65_plus")
+    again = apply_effects(trend, [effects[i] for i in order], "share_65_plus")
+    np.testing.assert_allclose(once, again)
+    assert (once >= 0).all() and (once <= 100).all()
+    np.testing.assert_array_equal(trend, np.full((6, 5), 40.0))  # the trend is not touched
