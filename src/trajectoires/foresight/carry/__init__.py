@@ -57,12 +57,19 @@ from trajectoires.foresight.carry._archive import (
 from trajectoires.foresight.carry._dump import Dump, dump_workshop
 from trajectoires.foresight.carry._load import ImportOutcome, load_archive
 from trajectoires.foresight.carry._messages import ArchiveError
-from trajectoires.foresight.carry._tables import TABLES, CarriedTable, register, table
+from trajectoires.foresight.carry._tables import (
+    NOT_CARRIED,
+    TABLES,
+    CarriedTable,
+    register,
+    table,
+)
 from trajectoires.foresight.models import Workshop
 
 __all__ = [
     "FORMAT",
     "FORMAT_VERSION",
+    "NOT_CARRIED",
     "TABLES",
     "Archive",
     "ArchiveError",

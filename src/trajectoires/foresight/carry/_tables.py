@@ -44,7 +44,7 @@ from trajectoires.foresight.models import (
     WorkshopTable,
 )
 
-__all__ = ["TABLES", "CarriedTable", "Lookup", "register", "table"]
+__all__ = ["NOT_CARRIED", "TABLES", "CarriedTable", "Lookup", "register", "table"]
 
 Lookup = Callable[[str, Any], Any]
 """``lookup(table_name, id)``: the id of that row on the other side (``None`` if unknown)."""
@@ -104,6 +104,21 @@ class CarriedTable:
 
 
 TABLES: list[CarriedTable] = []
+
+NOT_CARRIED: dict[str, str] = {
+    "facilitator": "accounts: the workshop is given to an account of the importing instance",
+    "facilitator_login": "logged-in browsers of facilitators",
+    "visitor_email": "visitors' e-mails: personal data, never exported",
+    "event_file": "uploaded files live in the workspace folder, not in the database",
+    "opinion_snapshot": "a cache of the debate's opinion groups, recomputed from the votes",
+    "search_document": "the search index, rebuilt by the instance that publishes",
+    "search_document_territory": "the search index, rebuilt by the instance that publishes",
+}
+"""Tables that point at a workshop's rows but are deliberately not carried, and why.
+
+``tests/foresight/test_carry.py`` fails when a table pointing at a workshop, a
+participant, a contribution or an event is neither carried nor listed here.
+"""
 
 
 def register(carried: CarriedTable) -> CarriedTable:
@@ -187,6 +202,18 @@ def _version_refs(row: dict[str, Any], lookup: Lookup, kind: str) -> dict[str, A
     return {**row, "payload": payload, "detail": detail}
 
 
+_TOMBSTONE = "\x01anonyme:"
+
+
+def _tombstone(row: dict[str, Any], lookup: Lookup, _kind: str) -> dict[str, Any]:
+    """Renumber the key of an erased participant, which holds the participant's own id."""
+    key = row.get("pseudonym_key")
+    if isinstance(key, str) and key.startswith(_TOMBSTONE) and key[len(_TOMBSTONE):].isdigit():
+        number = lookup("participants", int(key[len(_TOMBSTONE):]))
+        return {**row, "pseudonym_key": f"{_TOMBSTONE}{number}"}
+    return row
+
+
 def _new_token(_context: Any) -> str:  # noqa: ANN401
     return secrets.token_hex(32)
 
@@ -206,7 +233,7 @@ register(CarriedTable(
 register(CarriedTable(
     "participants", Participant, "Participants",
     refs={"workshop_id": "workshop", "table_id": "tables", "actor_id": "contributions"},
-    omit=("token_hash",), fill={"token_hash": _new_token},
+    omit=("token_hash",), fill={"token_hash": _new_token}, remap=_tombstone,
     public=("id", "pseudonym", "table_id"),
     description="Les participants, sous leur pseudonyme seulement, numérotés dans l'atelier.",
 ))
