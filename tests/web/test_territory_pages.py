@@ -135,6 +135,18 @@ def test_search_ambiguous_lists_candidates(client):
     assert "désigne 9 territoires" in response.text
 
 
+def test_search_of_a_word_beginning_many_names_lists_them(client):
+    """« Saint » resolved to « Le Saint » (56201), articles aside: list the matches."""
+    response = client.get("/recherche", params={"q": "Saint"}, follow_redirects=False)
+    assert response.status_code == 200
+    doc = parse(response.text)
+    links = [a.attrs["href"] for a in doc.find("ul", **{"class": "result-list"}).find_all("a")]
+    assert links[0] == "/territoires/commune/56201" and len(links) == 20
+    assert "Plusieurs territoires correspondent à « Saint »" in response.text
+    mayotte = client.get("/recherche", params={"q": "Mayott"}, follow_redirects=False)
+    assert "Mayotte" in mayotte.text and "— hab." not in " ".join(mayotte.text.split())
+
+
 def test_search_without_exact_match_lists_results_or_says_none(client):
     response = client.get("/recherche", params={"q": "quimp"})
     doc = parse(response.text)

@@ -147,6 +147,16 @@ def home(request: Request, ref: Ref) -> Response:
     return _render(request, "home.html", {"france": france, "regions": ref.children(france)})
 
 
+def _designates(unit: Unit, query: str) -> bool:
+    """Whether ``query`` is the unit's code or its whole name (not a loose match).
+
+    « Saint » resolves to « Le Saint » once articles are dropped, but it also begins
+    hundreds of names: such a submit lists the matches instead of choosing one.
+    """
+    key = normalize(query)
+    return query.strip().upper() in {unit.code, unit.ref.upper()} or key == normalize(unit.name)
+
+
 @router.get("/recherche", response_class=HTMLResponse, name="territory_search")
 def search(request: Request, ref: Ref, q: Annotated[str, Query(max_length=200)] = "") -> Response:
     """Search results; a query designating exactly one territory redirects to its page."""
@@ -154,7 +164,12 @@ def search(request: Request, ref: Ref, q: Annotated[str, Query(max_length=200)] 
     context: dict = {"q": q, "results": [], "ambiguous": False, "message": None}
     if q:
         try:
-            return RedirectResponse(territory_url(ref.resolve(q)), status_code=303)
+            unit = ref.resolve(q)
+            others = [] if _designates(unit, q) else [
+                u for u in ref.search(q, limit=20) if (u.kind, u.code) != (unit.kind, unit.code)]
+            if not others:
+                return RedirectResponse(territory_url(unit), status_code=303)
+            context.update(results=[unit, *others][:20], several=True)
         except AmbiguousTerritory as exc:
             context.update(results=exc.candidates, ambiguous=True)
         except TerritoryNotFound as exc:
