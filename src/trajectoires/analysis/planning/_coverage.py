@@ -139,8 +139,8 @@ def lagrangian_bound(cover: Cover, p: int, chosen: np.ndarray, *, deadline: floa
         return float(w[(a @ np.ones(m)) > 0].sum())
     x = np.zeros(m)
     x[chosen] = 1.0
-    lam = np.where((a @ x) > 0, 0.0, w)
-    best, theta, stale = np.inf, 1.0, 0
+    lam = np.where((a @ x) > 0, 0.3 * w, w)
+    best, theta, stale = float(w.sum()), 1.0, 0  # λ = 0: every row covered
     while True:
         charge = at @ lam
         top = np.argpartition(-charge, p - 1)[:p]

@@ -67,6 +67,34 @@ def _model(population, near, existing_km, p, time_limit):
     return chosen, bound, result.status == 0, fell
 
 
+def _cost(population: np.ndarray, layout: Layout, existing_km: np.ndarray,
+          chosen: np.ndarray | None) -> float:
+    """Inhabitant-km to the nearest open place (``inf`` when someone has none)."""
+    if chosen is None or len(chosen) == 0:
+        after = existing_km
+    else:
+        after = np.minimum(existing_km, layout.nearest_km("candidates", among=chosen))
+    return float(np.sum(population * np.where(population > 0, after, 0.0)))
+
+
+def _greedy(population: np.ndarray, near, existing_km: np.ndarray, p: int) -> np.ndarray:
+    """Add, ``p`` times, the listed candidate that most shortens the distances (no bound)."""
+    far = 2.0 * float(near.km.max(initial=1.0)) + 1.0  # nobody's place yet: a long way
+    current = np.where(np.isfinite(existing_km), existing_km, far)
+    chosen: list[int] = []
+    for _ in range(p):
+        saving = np.maximum(current[near.demand] - near.km, 0.0) * population[near.demand]
+        gain = np.bincount(near.site, weights=saving, minlength=near.n_sites)
+        gain[chosen] = -1.0
+        j = int(np.argmax(gain))
+        if gain[j] <= 0:
+            break
+        chosen.append(j)
+        mine = near.site == j
+        np.minimum.at(current, near.demand[mine], near.km[mine])
+    return np.asarray(chosen, dtype=np.int64)
+
+
 def solve_median(population: np.ndarray, layout: Layout, p: int, existing_km: np.ndarray, *,
                  k: int, time_limit: float) -> tuple[np.ndarray, float, float, str]:
     """Minimise the inhabitant-km to the nearest open place; (sites, cost, bound, method)."""
@@ -88,10 +116,11 @@ def solve_median(population: np.ndarray, layout: Layout, p: int, existing_km: np
                           near.n_sites, beyond)
         left = max(1.0, time_limit - (time.perf_counter() - started))
         chosen, bound, exact, fell = _model(population, near, existing_km, p, left)
-        if chosen is None:
-            raise RuntimeError("HiGHS found no solution within the time limit")
-        after = np.minimum(existing_km, layout.nearest_km("candidates", among=chosen))
-        cost = float(np.nansum(population * np.where(population > 0, after, 0.0)))
+        cost = _cost(population, layout, existing_km, chosen)
+        if not exact or chosen is None:  # time limit: the better of HiGHS's and a greedy's
+            greedy = _greedy(population, near, existing_km, p)
+            if chosen is None or _cost(population, layout, existing_km, greedy) < cost:
+                chosen, cost = greedy, _cost(population, layout, existing_km, greedy)
         if cost <= bound * (1 + 1e-9) + 1e-9 or len(fell) == 0 or not exact or (
                 listed[fell].min() >= m) or time.perf_counter() - started > time_limit:
             method = "milp" if exact else "milp-time-limit"

@@ -47,7 +47,8 @@ def _finish(model: str, w: np.ndarray, layout: Layout, chosen: np.ndarray, *, ra
     order = np.lexsort((chosen, -newly))
     rank = np.empty(len(chosen), dtype=np.int64)
     rank[order] = np.arange(len(chosen))
-    site_of = np.where(site_of >= 0, rank[np.maximum(site_of, 0)], -1)
+    if len(chosen):
+        site_of = np.where(site_of >= 0, rank[np.maximum(site_of, 0)], -1)
     return Plan(model, chosen[order], newly[order], float(radius_km), float(w.sum()),
                 float(w[before].sum()), float(w[after].sum()), after, before_km, after_km,
                 site_of, float(objective), float(bound), relative_gap(objective, bound), method,

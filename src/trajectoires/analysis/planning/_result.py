@@ -44,7 +44,8 @@ class Plan:
     bound : float
         A proven bound of the objective: upper for the MCLP, lower for the others.
     gap : float
-        Proven relative gap ``|bound - objective| / |bound|`` (0: optimal).
+        Proven relative gap ``|bound - objective|`` over the larger of the two: over
+        the bound for the MCLP, over the objective for the others (0: optimal).
     method : str
         How it was solved: ``"milp"`` (HiGHS, exact), ``"greedy+swaps"`` (near-optimal, bound
         by Lagrangian relaxation) or ``"milp-time-limit"`` (HiGHS stopped early).
@@ -87,10 +88,8 @@ class Plan:
 
 
 def relative_gap(objective: float, bound: float) -> float:
-    """``|bound - objective| / |bound|``, 0 when both are 0, and never below 0 by rounding."""
+    """``|bound - objective|`` over the larger of the two (HiGHS's convention); 0 when equal."""
     if bound == objective:
         return 0.0
-    if bound == 0:
-        return float("inf")
-    gap = abs(bound - objective) / abs(bound)
+    gap = abs(bound - objective) / max(abs(bound), abs(objective))
     return 0.0 if gap < 1e-9 else float(gap)
