@@ -1,0 +1,204 @@
+"""Planning page of a territory: ``/territoires/{kind}/{code}/plan``, its downloads and API.
+
+A thin layer over :func:`trajectoires.diagnosis.planning.plan_for`, the function
+behind ``trajectoires plan``. The choices travel in the query string (a plan
+has its own address); a result is kept in a small in-memory cache per choices
+and state of the store. An invalid choice shows the form again with the
+message; the API answers a French 422.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections import OrderedDict
+from dataclasses import dataclass
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, HTTPException, Query, Request
+from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
+
+from trajectoires.diagnosis.planning import (
+    MODEL_LABELS,
+    NETWORKS,
+    PlanError,
+    PlanRequest,
+    TerritoryPlan,
+    check_request,
+)
+from trajectoires.territory import Reference, Unit
+from trajectoires.web.territory.deps import reference_or_503, store_fingerprint
+from trajectoires.web.territory.maps import MAX_MAP_COMMUNES
+from trajectoires.web.territory.pages import territory_url, unit_or_404
+
+__all__ = ["api_router", "router"]
+
+router = APIRouter(include_in_schema=False)
+api_router = APIRouter(prefix="/api/v1/territories", tags=["Planification"])
+Ref = Annotated[Reference, Depends(reference_or_503)]
+CANDIDATES = {"communes": "Le centre de chaque commune", "mairies": "Les mairies",
+              "bibliotheques": "Les bibliothèques publiques"}
+DOWNLOADS = {"plan.json": "application/json", "sites.csv": "text/csv; charset=utf-8",
+             "sites-tableur.csv": "text/csv; charset=utf-8",
+             "communes.csv": "text/csv; charset=utf-8", "plan.geojson": "application/geo+json"}
+WEB_TIME_LIMIT = 30.0
+_LOCK = threading.Lock()
+_CACHE: OrderedDict = OrderedDict()
+
+
+@dataclass(frozen=True)
+class Form:
+    """The form's fields as typed (strings), to be shown again when invalid."""
+
+    reseau: tuple[str, ...] = ("france-services",)
+    nouveaux: str = "5"
+    rayon: str = "10"
+    modele: str = "mclp"
+    part: str = "100"
+    candidats: str = "communes"
+
+    def request(self) -> PlanRequest:
+        """Check the fields; :class:`PlanError` with a French message when one is wrong."""
+        new = _number(self.nouveaux, "Nombre de nouveaux lieux", integer=True)
+        radius = _number(self.rayon, "Rayon")
+        share = _number(self.part, "Part à couvrir") / 100
+        if self.candidats not in CANDIDATES:
+            raise PlanError(f"Candidats inconnus : « {self.candidats} ».")
+        return check_request(list(self.reseau) or "aucun", int(new), radius, model=self.modele,
+                             candidates=self.candidats, share=share)
+
+    def query(self) -> list[tuple[str, str]]:
+        """Query-string fields of these choices."""
+        return [*(("reseau", n) for n in self.reseau), ("nouveaux", self.nouveaux),
+                ("rayon", self.rayon), ("modele", self.modele), ("part", self.part),
+                ("candidats", self.candidats), ("calculer", "1")]
+
+
+def _number(text: str, name: str, *, integer: bool = False) -> float:
+    cleaned = text.strip().replace(",", ".")
+    try:
+        value = float(cleaned)
+    except ValueError:
+        raise PlanError(f"{name} : « {text} » n'est pas un nombre.") from None
+    if integer and value != int(value):
+        raise PlanError(f"{name} : « {text} » n'est pas un nombre entier.")
+    return value
+
+
+def form_from_query(
+    *,
+    reseau: Annotated[list[str] | None, Query(max_length=40)] = None,
+    nouveaux: Annotated[str, Query(max_length=12)] = "5",
+    rayon: Annotated[str, Query(max_length=12)] = "10",
+    modele: Annotated[str, Query(max_length=20)] = "mclp",
+    part: Annotated[str, Query(max_length=12)] = "100",
+    candidats: Annotated[str, Query(max_length=20)] = "communes",
+    calculer: Annotated[str, Query(max_length=2)] = "",
+) -> Form:
+    """Read the form from the query string (no network ticked on a sent form: none kept)."""
+    networks = tuple(reseau) if reseau is not None else (() if calculer else ("france-services",))
+    return Form(networks, nouveaux, rayon, modele, part, candidats)
+
+
+FormQuery = Annotated[Form, Depends(form_from_query)]
+
+
+def plan_of(request: Request, ref: Reference, unit: Unit, wanted: PlanRequest) -> TerritoryPlan:
+    """Return the plan (cached per territory, choices and state of the store); PlanError."""
+    from trajectoires.diagnosis.planning import plan_for
+
+    if unit.commune_count > MAX_MAP_COMMUNES:
+        raise PlanError(f"{unit.name} compte {unit.commune_count} communes : trop pour une page "
+                        f"web. Calculez son plan avec « trajectoires plan {unit.ref} ».")
+    state = request.app.state
+    key = (unit.ref, wanted, store_fingerprint(request.app))
+    with _LOCK:
+        if key in _CACHE:
+            _CACHE.move_to_end(key)
+            return _CACHE[key]
+    with state.db.session() as session:
+        result = plan_for(session, ref, unit, wanted, time_limit=WEB_TIME_LIMIT,
+                          cache_dir=state.settings.workspace / "analysis")
+    with _LOCK:
+        _CACHE[key] = result
+        while len(_CACHE) > 8:
+            _CACHE.popitem(last=False)
+    return result
+
+
+@router.get("/territoires/{kind}/{code}/plan", response_class=HTMLResponse,
+            name="territory_plan")
+def plan_page(request: Request, *, kind: str, code: str, ref: Ref, form: FormQuery,
+              calculer: Annotated[str, Query(max_length=2)] = "") -> Response:
+    """Form of a plan and, once sent, the chosen sites: map, table, figures, downloads."""
+    from trajectoires.diagnosis.plan_exports import method_text
+    from trajectoires.diagnosis.plan_map import plan_map
+    from trajectoires.diagnosis.report import french_number
+
+    unit = unit_or_404(ref, kind, code)
+    if unit.path != f"{kind}/{code}":
+        return RedirectResponse(f"{territory_url(unit)}/plan", status_code=308)
+    result = message = svg = None
+    if calculer:
+        try:
+            result = plan_of(request, ref, unit, form.request())
+            svg = plan_map(ref, result)
+        except PlanError as exc:
+            message = str(exc)
+    context = {"unit": unit, "form": form, "result": result, "message": message, "svg": svg,
+               "networks": NETWORKS, "models": MODEL_LABELS, "candidates": CANDIDATES,
+               "downloads": DOWNLOADS, "territory_url": territory_url, "fr": french_number,
+               "method": method_text(result) if result else None,
+               "query": form.query()}
+    templates = request.app.state.templates
+    return templates.TemplateResponse(request, "territory/plan.html", context,
+                                      status_code=422 if message else 200)
+
+
+@router.get("/territoires/{kind}/{code}/plan/{name}", name="territory_plan_download")
+def plan_download(request: Request, *, kind: str, code: str, name: str, ref: Ref,
+                  form: FormQuery) -> Response:
+    """One file of the plan: plan.json, sites.csv, sites-tableur.csv, communes.csv, plan.geojson."""
+    import json
+
+    from trajectoires.diagnosis.plan_exports import plan_csv, plan_geojson, plan_json
+
+    if name not in DOWNLOADS:
+        raise HTTPException(status_code=404, detail=f"Fichier inconnu : « {name} ».")
+    unit = unit_or_404(ref, kind, code)
+    try:
+        result = plan_of(request, ref, unit, form.request())
+    except PlanError as exc:
+        raise HTTPException(status_code=422, detail=str(exc)) from None
+    content = {
+        "plan.json": lambda: json.dumps(plan_json(result), ensure_ascii=False).encode(),
+        "sites.csv": lambda: plan_csv(result.sites),
+        "sites-tableur.csv": lambda: plan_csv(result.sites, spreadsheet=True),
+        "communes.csv": lambda: plan_csv(result.communes),
+        "plan.geojson": lambda: json.dumps(plan_geojson(result), ensure_ascii=False).encode(),
+    }[name]()
+    disposition = f'attachment; filename="plan-{unit.code}-{name}"'
+    return Response(content, media_type=DOWNLOADS[name],
+                    headers={"Content-Disposition": disposition})
+
+
+@api_router.get("/{kind}/{code}/plan", summary="Où ouvrir de nouveaux lieux d'aide numérique")
+def plan_api(request: Request, *, kind: str, code: str, ref: Ref,
+             network: Annotated[list[str] | None, Query(max_length=40)] = None,
+             new: Annotated[str, Query(max_length=12)] = "5",
+             radius: Annotated[str, Query(max_length=12)] = "10",
+             model: Annotated[str, Query(max_length=20)] = "mclp",
+             share: Annotated[str, Query(max_length=12)] = "100",
+             candidates: Annotated[str, Query(max_length=20)] = "communes") -> JSONResponse:
+    """Return the plan as ``plan.json`` (``trajectoires plan``'s fields); 422: French detail.
+
+    ``network``: repeated, or ``aucun``; ``share``: set covering's percentage.
+    """
+    from trajectoires.diagnosis.plan_exports import plan_json
+
+    unit = unit_or_404(ref, kind, code)
+    form = Form(tuple(network or ("france-services",)), new, radius, model, share, candidates)
+    try:
+        result = plan_of(request, ref, unit, form.request())
+    except PlanError as exc:
+        raise HTTPException(status_code=422, detail=str(exc)) from None
+    return JSONResponse(plan_json(result))
