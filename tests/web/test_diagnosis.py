@@ -124,6 +124,15 @@ def test_wrong_choices_get_a_french_422(client, params, message):
     assert api.status_code == 422 and message in api.json()["detail"]
     page = client.get("/territoires/departement/29/diagnostic", params=params)
     assert page.status_code == 422 and message in page.text
+    # the whole page: the form again, the message tied to it
+    assert 'id="choix-erreur"' in page.text
+    assert '<form method="get" class="options-form" aria-describedby="choix-erreur">' in page.text
+
+
+def test_a_distance_that_is_not_a_number_keeps_the_page(client):
+    page = client.get("/territoires/departement/29/diagnostic", params={"distance": "dix"})
+    assert page.status_code == 422 and "un nombre de kilomètres attendu" in page.text
+    assert 'class="options-form"' in page.text
 
 
 def test_criteria_order_and_distance_are_canonical(client):

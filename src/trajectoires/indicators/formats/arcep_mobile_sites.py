@@ -226,6 +226,10 @@ def _counts(frame: pd.DataFrame, matcher: CommuneMatcher, period: str,
                                    value_name="value").dropna(subset=["value"])
     long["period"] = period
     departements = ", ".join(sorted(covered["departement_code"].unique()))
-    report.notes.append(f"départements couverts : {departements or 'aucun'} ; "
-                        f"{len(covered) - len(sums)} commune(s) sans site comptée(s) 0")
+    empty = len(covered) - len(sums)
+    note = f"départements couverts : {departements or 'aucun'}"
+    if empty:
+        note += (f" ; {empty} commune{'s' if empty > 1 else ''} sans site, "
+                 f"compté{'es' if empty > 1 else 'e'} avec 0 site")
+    report.notes.append(note)
     return with_ratios(long[VALUE_COLUMNS].reset_index(drop=True))

@@ -34,7 +34,7 @@ from trajectoires.analysis import CRITERIA
 from trajectoires.diagnosis.inputs import CONTEXT_SOURCES, FRAGILITY_SOURCES
 from trajectoires.diagnosis.options import BEYOND_KM, CORRECTIONS, REFERENCES, checked_options
 
-__all__ = ["DiagnosisOptions", "criterion_choices", "options_from_query"]
+__all__ = ["DiagnosisOptions", "criterion_choices", "options_for_page", "options_from_query"]
 
 _NATIONAL = tuple(FRAGILITY_SOURCES)
 
@@ -102,3 +102,27 @@ def options_from_query(
         return DiagnosisOptions.from_query(criteria, reference, distance, correction)
     except ValueError as exc:
         raise HTTPException(status_code=422, detail=f"Choix invalide : {exc}") from None
+
+
+def options_for_page(
+    criteres: Annotated[list[str] | None, Query(max_length=40)] = None,
+    reference: Annotated[str, Query(max_length=20)] = "departement",
+    distance: Annotated[str, Query(max_length=20)] = "",
+    correction: Annotated[str, Query(max_length=20)] = "fdr",
+    choix: Annotated[str | None, Query(max_length=1)] = None,
+) -> tuple[DiagnosisOptions, str | None]:
+    """FastAPI dependency of the page: the choices, or the defaults and what was wrong.
+
+    The page shows its form again with the message (the API answers 422 instead).
+    """
+    text = distance.strip().replace(",", ".")
+    try:
+        km = float(text) if text else BEYOND_KM
+    except ValueError:
+        return DiagnosisOptions(), (f"seuil d'éloignement « {distance} » : un nombre de "
+                                    "kilomètres attendu")
+    criteria = (criteres or []) if choix else criteres
+    try:
+        return DiagnosisOptions.from_query(criteria, reference, km, correction), None
+    except ValueError as exc:
+        return DiagnosisOptions(), str(exc)

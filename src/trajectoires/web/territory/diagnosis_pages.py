@@ -25,11 +25,12 @@ from trajectoires.diagnosis.report import build_maps, french_number, render_body
 from trajectoires.diagnosis.tables import map_choices
 from trajectoires.invocation import tool_command
 from trajectoires.territory import AmbiguousTerritory, Reference, TerritoryNotFound, Unit
+from trajectoires.territory.summary import format_number
 from trajectoires.web.territory.deps import reference_or_503, store_fingerprint
 from trajectoires.web.territory.diagnosis_options import (
     DiagnosisOptions,
     criterion_choices,
-    options_from_query,
+    options_for_page,
 )
 from trajectoires.web.territory.maps import MAX_MAP_COMMUNES
 from trajectoires.web.territory.pages import territory_url, unit_or_404
@@ -38,7 +39,7 @@ __all__ = ["diagnosis_for", "router"]
 
 router = APIRouter(include_in_schema=False)
 Ref = Annotated[Reference, Depends(reference_or_503)]
-Options = Annotated[DiagnosisOptions, Depends(options_from_query)]
+PageOptions = Annotated[tuple[DiagnosisOptions, str | None], Depends(options_for_page)]
 _DEFAULT = DiagnosisOptions()
 REFERENCE_LABELS = {key: f"{words[0].upper()}{words[1:]}" for key, words in REFERENCES.items()}
 _LOCK = threading.Lock()
@@ -55,7 +56,8 @@ def diagnosis_for(request: Request, ref: Reference, unit: Unit,
     if unit.commune_count > MAX_MAP_COMMUNES:
         query = "FR" if unit.kind.value == "pays" else unit.ref
         raise HTTPException(status_code=422, detail=(
-            f"{unit.name} compte {unit.commune_count} communes : trop pour une page web. "
+            f"{unit.name} compte {format_number(unit.commune_count)} communes : trop pour une "
+            "page web. "
             f"Produisez son diagnostic avec « {tool_command()} diagnose {query} »."))
     state = request.app.state
     key = (unit.ref, options, store_fingerprint(request.app))
@@ -122,9 +124,14 @@ def diagnosis_page(
     ref: Ref,
     indicateur: Annotated[str, Query(max_length=80)] = "fragility_index",
     comparer: Annotated[str, Query(max_length=200)] = "",
-    options: Options,
+    chosen: PageOptions,
 ) -> Response:
-    """Diagnosis of a territory: picker, maps, clusters, access, rankings, comparison."""
+    """Diagnosis of a territory: picker, maps, clusters, access, rankings, comparison.
+
+    Invalid choices answer 422 with the whole page: the form, what was wrong, and the
+    diagnosis with the default choices.
+    """
+    options, options_error = chosen
     unit = unit_or_404(ref, kind, code)
     if unit.path != f"{kind}/{code}":
         return RedirectResponse(f"{territory_url(unit)}/diagnostic", status_code=308)
@@ -148,6 +155,8 @@ def diagnosis_page(
         "references": REFERENCE_LABELS, "corrections": CORRECTIONS,
         "population_source": source_lines(result)["population"],
         "picked_source": column_sources(result).get(indicateur), "fr": french_number,
+        "options_error": options_error,
     }
     templates = request.app.state.templates
-    return templates.TemplateResponse(request, "territory/diagnosis.html", context)
+    return templates.TemplateResponse(request, "territory/diagnosis.html", context,
+                                      status_code=422 if options_error else 200)
