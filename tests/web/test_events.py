@@ -86,6 +86,23 @@ def test_a_day_built_through_the_forms(world) -> None:
     assert api["programme"][1]["workshop"]["join_code"] == ws.join_code
     assert api["files"][0]["url"] == file_url
     assert slug in TestClient(app).get("/territoires/commune/29232").text  # Quimper lists it
+    listed = TestClient(app).get("/api/v1/events", params={"territoire": "departement/29"})
+    assert slug in [e["slug"] for e in listed.json()]
+    assert TestClient(app).get("/api/v1/events", params={"territoire": "departement/35"}).json() \
+        == []
+
+
+def test_an_image_is_shown_inline_with_the_type_of_its_content(world) -> None:
+    app, _db, _owner, anne = world
+    slug = _new_event(anne)
+    png = b"\x89PNG\r\n\x1a\n" + b"\0" * 32
+    anne.post(f"/evenements/{slug}/fichiers", data={"csrf_token": anne.csrf},
+              files={"file": ("plan de salle.pdf", png, "application/pdf")})
+    file_id = TestClient(app).get(f"/api/v1/events/{slug}").json()["files"][0]["url"]
+    served = TestClient(app).get(file_id)
+    assert served.headers["content-type"] == "image/png"
+    assert served.headers["content-disposition"] == "inline; filename*=utf-8''plan%20de%20salle.png"
+    assert "sandbox" in served.headers["content-security-policy"]
 
 
 @pytest.mark.parametrize(("name", "data", "message"), [
