@@ -83,7 +83,11 @@ def finistere(territory_reference, tmp_path_factory):
 
 @pytest.fixture(scope="package")
 def small(fixture_reference, tmp_path_factory):
-    """The built-in fixture territory (about thirty communes) with the real France Services."""
+    """The built-in fixture territory (about thirty communes) with the real France Services.
+
+    Yields the workspace, the inputs of its Finistère and those of its France (overseas
+    communes included).
+    """
     from trajectoires.indicators.store import import_file
     from trajectoires.pathways import load_inputs
 
@@ -97,4 +101,6 @@ def small(fixture_reference, tmp_path_factory):
         with ws.database.session() as session:
             inputs = load_inputs(session, fixture_reference, fixture_reference.resolve("29"),
                                  cache_dir=folder / "analysis")
-        yield ws, inputs
+            france = load_inputs(session, fixture_reference, fixture_reference.france,
+                                 cache_dir=folder / "analysis")
+        yield ws, inputs, france

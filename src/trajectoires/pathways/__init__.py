@@ -12,6 +12,7 @@ fragility index is scored again each year. No web framework or database import
 here: the store is reached only through the session given to :func:`load_inputs`.
 """
 
+from trajectoires.pathways._check import check_plan
 from trajectoires.pathways._indicators import BEYOND_KM, NETWORKS, PROJECTED
 from trajectoires.pathways._inputs import History, ProjectionInputs, load_inputs
 from trajectoires.pathways._plan import (
@@ -21,7 +22,6 @@ from trajectoires.pathways._plan import (
     Plan,
     PlanError,
     Target,
-    check_plan,
     read_plan,
 )
 from trajectoires.pathways._project import project

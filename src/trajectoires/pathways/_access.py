@@ -70,10 +70,13 @@ class Network:
         self.tree = cKDTree(self.places_xy)
         # demand of the 2SFCA: every metropolitan commune within two radii of the territory
         metro_all = np.flatnonzero(metro & np.isfinite(self.xy_all).all(axis=1))
-        near = cKDTree(self.xy_all[metro_all]).query_ball_point(
-            self.xy_all[self.metro_rows], 2 * RADIUS_KM * 1000.0) if len(self.metro_rows) else []
-        local = np.unique(np.concatenate([metro_all[n] for n in near] + [
-            np.zeros(0, dtype=np.int64)])).astype(np.int64)
+        if len(self.metro_rows) > len(metro_all) / 4:  # most of France: all of it
+            local = metro_all
+        else:
+            near = cKDTree(self.xy_all[metro_all]).query_ball_point(
+                self.xy_all[self.metro_rows], 2 * RADIUS_KM * 1000.0)
+            local = np.unique(np.concatenate([metro_all[n] for n in near] + [
+                np.zeros(0, dtype=np.int64)])).astype(np.int64)
         self.local = local
         self.local_tree = cKDTree(self.xy_all[local]) if len(local) else None
         pairs = (self.local_tree.sparse_distance_matrix(

@@ -16,6 +16,8 @@ population are projected again without them instead.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import numpy as np
 
 from trajectoires.pathways._indicators import BEYOND_KM, beyond_key
@@ -76,6 +78,19 @@ def _owners(base: np.ndarray, distance: np.ndarray, index: np.ndarray, actions: 
     return np.where(new, distance[:, 0], base), owner, second
 
 
+@dataclass(frozen=True, eq=False)
+class _Territory:
+    """The territory's communes as the network sees them, and the year's populations."""
+
+    rows_xy: np.ndarray
+    lonlat: np.ndarray
+    overseas: np.ndarray
+    population: np.ndarray  # territory communes × years
+    national: np.ndarray  # every commune × years
+    inside: np.ndarray  # positions of the territory's metropolitan communes in network.local
+    metro: np.ndarray  # which territory communes are metropolitan
+
+
 def place_contributions(engine, enabled: frozenset[str], kind: str,
                         national: np.ndarray) -> dict[str, dict[str, np.ndarray]]:
     """Key → action → contribution per year, for the eligible actions on network ``kind``.
@@ -89,56 +104,57 @@ def place_contributions(engine, enabled: frozenset[str], kind: str,
         return {}
     position = {a: i for i, a in enumerate(ids)}
     closed, opened = engine.openings(kind, enabled)
-    communes = engine.inputs.communes
-    rows = engine.rows
-    population = national[rows]
-    rows_xy = communes[["x", "y"]].to_numpy(float)[rows]
-    lonlat = communes[["lon", "lat"]].to_numpy(float)[rows]
-    overseas = ~communes["metropolitan"].to_numpy(bool)[rows]
-    ncols = len(engine.years)
-    out = {key: np.zeros((len(ids), ncols)) for key in
-           (f"dist_{kind}", beyond_key(kind), f"access_{kind}")}
+    communes, rows = engine.inputs.communes, engine.rows
+    territory = _Territory(
+        communes[["x", "y"]].to_numpy(float)[rows], communes[["lon", "lat"]].to_numpy(float)[rows],
+        ~communes["metropolitan"].to_numpy(bool)[rows], national[rows], national,
+        np.searchsorted(network.local, network.metro_rows), np.isin(rows, network.metro_rows))
+    keys = (f"dist_{kind}", beyond_key(kind), f"access_{kind}")
+    out = np.zeros((3, len(ids), len(engine.years)))
+    for col, year in enumerate(opened):
+        if year:
+            out[:, :, col] = _year(network, territory, col, year, closed=closed[col],
+                                   position=position)
+    return {key: {a: out[k, position[a]] for a in ids} for k, key in enumerate(keys)}
+
+
+def _year(network, territory: _Territory, col: int, year: list, *, closed: frozenset[int],
+          position: dict[str, int]) -> np.ndarray:
+    """Contributions of year ``col`` (distance, beyond, 2SFCA) × eligible actions."""
+    t = territory
+    places = [place for _, place in year]
+    actions = np.array([position.get(a, -2) for a, _ in year])  # -2: not eligible
+    base = network._nearest_listed(closed)  # noqa: SLF001
+    distance, index = _candidates(network, t.rows_xy, t.overseas, t.lonlat, places)
+
+    def exact(i: int, owner: int) -> float:
+        others = [p for p, a in zip(places, actions, strict=True) if a != owner]
+        if not others:
+            return np.inf
+        d, _ = _candidates(network, t.rows_xy[i:i + 1], t.overseas[i:i + 1],
+                           t.lonlat[i:i + 1], others)
+        return float(d[0, 0])
+
+    best, owner, second = _owners(base, distance, index, actions, exact)
+    out = np.zeros((3, len(position)))
+    weight = t.population[:, col]
+    known = ~np.isnan(weight)
+    total = weight[known].sum()
+    if total <= 0:
+        return out
+    mine = (owner >= 0) & known
+    out[0] = np.bincount(owner[mine], weights=(weight * (best - second))[mine],
+                         minlength=len(position)) / total
+    out[1] = np.bincount(owner[mine], weights=(weight * ((best > BEYOND_KM).astype(float)
+                                                         - (second > BEYOND_KM)))[mine],
+                         minlength=len(position))
     local_weight = np.zeros(len(network.local))
-    inside = np.searchsorted(network.local, network.metro_rows)
-    for col in range(ncols):
-        year = opened[col]
-        if not year:
-            continue
-        places = [place for _, place in year]
-        actions = np.array([position.get(a, -2) for a, _ in year])
-        base = network._nearest_listed(closed[col])  # noqa: SLF001
-        distance, index = _candidates(network, rows_xy, overseas, lonlat, places)
-
-        def exact(i: int, owner: int, places=places, actions=actions) -> float:
-            others = [p for p, a in zip(places, actions, strict=True) if a != owner]
-            if not others:
-                return np.inf
-            d, _ = _candidates(network, rows_xy[i:i + 1], overseas[i:i + 1],
-                               lonlat[i:i + 1], others)
-            return float(d[0, 0])
-
-        best, owner, second = _owners(base, distance, index, actions, exact)
-        weight = population[:, col]
-        known = ~np.isnan(weight)
-        total = weight[known].sum()
-        mine = (owner >= 0) & known
-        if total > 0 and mine.any():
-            gain = np.bincount(owner[mine], weights=(weight * (best - second))[mine],
-                               minlength=len(ids))
-            out[f"dist_{kind}"][:, col] = gain / total
-        far = np.bincount(owner[mine], weights=(weight * ((best > BEYOND_KM).astype(float)
-                                                          - (second > BEYOND_KM)))[mine],
-                          minlength=len(ids))
-        out[beyond_key(kind)][:, col] = far
-        local_weight[:] = 0.0
-        local_weight[inside] = np.nan_to_num(population[np.isin(rows, network.metro_rows), col])
-        pop_local = np.nan_to_num(national[network.local, col])
-        for (action_id, place) in year:
-            if action_id not in position:
-                continue
+    local_weight[t.inside] = np.nan_to_num(weight[t.metro])
+    demand = np.nan_to_num(t.national[network.local, col])
+    for action_id, place in year:
+        if action_id in position:
             reached = network.new_pairs(place)
-            served = pop_local[reached].sum()
-            if served > 0 and total > 0:
-                out[f"access_{kind}"][position[action_id], col] += (
-                    local_weight[reached].sum() / served * 10_000 / total)
-    return {key: {a: values[position[a]] for a in ids} for key, values in out.items()}
+            served = demand[reached].sum()
+            if served > 0:
+                out[2, position[action_id]] += local_weight[reached].sum() / served * 10_000 / total
+    return out

@@ -11,13 +11,15 @@ from __future__ import annotations
 import threading
 from collections import OrderedDict
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 import numpy as np
 
 from trajectoires.pathways._access import RADIUS_KM, Network, NewPlace
+from trajectoires.pathways._check import check_plan
 from trajectoires.pathways._indicators import CRITERIA, PROJECTED
 from trajectoires.pathways._inputs import ProjectionInputs
-from trajectoires.pathways._plan import Action, Effect, Plan, PlanError, check_plan
+from trajectoires.pathways._plan import Action, Effect, Plan, PlanError
 from trajectoires.pathways._trend import commune_trend
 from trajectoires.pathways._values import (
     Compiled,
@@ -119,10 +121,14 @@ class Engine:
         from trajectoires import analysis
 
         communes = self.inputs.communes
-        if effect.lat is None:
+        if effect.lat is None:  # the commune's reference point, in both systems
             row = communes.loc[effect.commune]
-            return NewPlace(float(row["x"]), float(row["y"]), float(row["lon"]),
-                            float(row["lat"]), self._column(effect.year),
+            x, y, lon, lat = (float(row[c]) for c in ("x", "y", "lon", "lat"))
+            if bool(row["metropolitan"]):
+                lon, lat = _to_wgs84(x, y)
+            else:
+                x, y = analysis.to_lambert93([lon], [lat])[0]
+            return NewPlace(float(x), float(y), lon, lat, self._column(effect.year),
                             bool(row["metropolitan"]))
         x, y = analysis.to_lambert93([effect.lon], [effect.lat])[0]
         inside = communes.iloc[self.rows]
@@ -230,6 +236,19 @@ class Engine:
         if action.reach:
             keys.add("reach")
         return keys & {*PROJECTED, "reach"}
+
+
+@lru_cache(maxsize=1)
+def _lambert93_to_wgs84():
+    from pyproj import Transformer
+
+    return Transformer.from_crs("EPSG:2154", "EPSG:4326", always_xy=True)
+
+
+def _to_wgs84(x: float, y: float) -> tuple[float, float]:
+    """Return the longitude and latitude of a Lambert-93 point."""
+    lon, lat = _lambert93_to_wgs84().transform(x, y)
+    return float(lon), float(lat)
 
 
 _ENGINES: OrderedDict[tuple[int, Plan], tuple[ProjectionInputs, Engine]] = OrderedDict()
