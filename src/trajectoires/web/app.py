@@ -25,7 +25,7 @@ from starlette.middleware.sessions import SessionMiddleware
 
 from trajectoires.db import Database, create_database, migrate
 from trajectoires.settings import Settings
-from trajectoires.web import auth, errors, events, opendata, privacy_pages, security
+from trajectoires.web import auth, errors, events, openapi, opendata, privacy_pages, security
 from trajectoires.web.api_docs import install_api_docs
 from trajectoires.web.archive import ROUTERS as ARCHIVE_ROUTERS
 from trajectoires.web.templating import make_templates
@@ -114,6 +114,7 @@ def create_app(settings: Settings | None = None, database: Database | None = Non
     install_api_docs(app)
     errors.install(app)
     install_openapi(app)  # the body of POST contributions, per kind and type
+    openapi.install(app)  # every error as {"detail": ...}, the shared errors listed
     return app
 
 
