@@ -26,6 +26,8 @@ from trajectoires.foresight.contributions import Author, edit_contribution, post
 from trajectoires.foresight.kinds._construire_effects import (
     add_effect,
     build_plan,
+    disabled_actions,
+    set_enabled,
     unprojected_targets,
 )
 from trajectoires.foresight.workshops import get_workshop, set_phase
@@ -188,12 +190,17 @@ def test_the_owners_speaker_may_set_effects_others_may_not(world: World) -> None
 
 def test_generic_edits_keep_the_effects_and_cannot_set_them(world: World) -> None:
     sc = scene(world, effect=OPEN_MORLAIX)
+    with f.session(world.db) as s:
+        set_enabled(s, world.owner.id, sc.ws.id, {sc.action: False})
     author = Author(participant_id=sc.max_.participant.id, workshop_id=sc.ws.id)
     with f.session(world.db) as s:
         edited = edit_contribution(s, sc.action, author, {"title": "Maison France Services",
-                                                          "effects": []})
+                                                          "effects": [], "trajectory_off": False})
     assert edited.text == "Maison France Services"
     assert [e["commune"] for e in edited.payload["effects"]] == ["29151"]
+    assert edited.payload["trajectory_off"] is True  # the switch stays with the action
+    with f.session(world.db) as s:
+        assert disabled_actions(s, sc.ws.id) == {sc.action}
     with f.session(world.db) as s:
         posted = post_contribution(s, sc.ws.id, author, "action", {
             "title": "Autre", "owner": sc.actor, "start": "2026-01", "end": "2026-06",

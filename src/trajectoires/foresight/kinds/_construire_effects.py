@@ -10,8 +10,9 @@ across the generic edits of the action (:func:`keep_effects`) and changed only h
   facilitator, or the participant who speaks for the action's owner (the actor), while
   the workshop is not closed. Each effect is checked by the projection engine's own
   reader (:func:`trajectoires.pathways.read_plan`), never by a second validator here;
-- :func:`set_enabled`: the facilitator switches actions on and off (« et si… ? »); the
-  actions switched off are kept in the workshop's settings (``trajectory_disabled``);
+- :func:`set_enabled`: the facilitator switches actions on and off (« et si… ? »); an
+  action switched off says so in its payload (``trajectory_off``), so the switch travels
+  with the action (a workshop exported and imported elsewhere renumbers its ids);
 - :func:`build_plan`: the plan of the workshop in the JSON format of the
   ``trajectory project`` command: its actions with effects, and its targets (copied from
   the Imaginer 2030 it started from, or read there).
@@ -57,10 +58,10 @@ TerritoryCheck = Callable[["Plan"], None]
 """Checks a plan against the workshop's territory (raises the engine's ``PlanError``)."""
 
 __all__ = [
-    "DISABLED",
     "EFFECTS",
     "EFFECT_LABELS",
     "FIELD_LABELS",
+    "OFF",
     "EffectsOutcome",
     "add_effect",
     "build_plan",
@@ -69,6 +70,7 @@ __all__ = [
     "effects_of",
     "field_of",
     "horizon_year",
+    "is_off",
     "keep_effects",
     "plan_effect",
     "remove_effect",
@@ -79,8 +81,8 @@ __all__ = [
 
 EFFECTS = "effects"
 """Key of an action's payload holding its effects."""
-DISABLED = "trajectory_disabled"
-"""Key of the workshop's settings listing the actions switched off (not a user setting)."""
+OFF = "trajectory_off"
+"""Key of an action's payload: ``True`` when the action is switched off (« et si… ? »)."""
 MAX_EFFECTS = 20
 """Effects one action may carry."""
 LOCAL_KEYS = ("key",)
@@ -126,24 +128,34 @@ def horizon_year(settings: Mapping[str, Any]) -> int:
     return int(str(settings.get("horizon") or DEFAULT_HORIZON)[:4])
 
 
-def keep_effects(session: Session, editing_id: int | None, payload: dict[str, Any]) -> None:
-    """Keep an action's stored effects through a generic post or edit (never set there).
+def is_off(payload: Mapping[str, Any] | None) -> bool:
+    """Whether an action's payload says it is switched off (« et si… ? »)."""
+    return (payload or {}).get(OFF) is True
 
-    The generic store cleans the declared fields only; this puts back the effects the
-    action had (none for a new one), whatever the request carried.
+
+def keep_effects(session: Session, editing_id: int | None, payload: dict[str, Any]) -> None:
+    """Keep an action's effects and switch through a generic post or edit (never set there).
+
+    The generic store cleans the declared fields only; this puts back the effects and the
+    switch the action had (none for a new one), whatever the request carried.
     """
     payload.pop(EFFECTS, None)
+    payload.pop(OFF, None)
     if editing_id is None:
         return
     row = session.get(Contribution, editing_id)
-    stored = effects_of(row.payload if row is not None else None)
-    if stored:
-        payload[EFFECTS] = stored
+    stored = row.payload if row is not None else None
+    if effects_of(stored):
+        payload[EFFECTS] = effects_of(stored)
+    if is_off(stored):
+        payload[OFF] = True
 
 
-def disabled_actions(settings: Mapping[str, Any]) -> frozenset[int]:
-    """Return the ids of the actions switched off in a workshop's settings."""
-    return frozenset(int(i) for i in settings.get(DISABLED) or () if str(i).isdigit())
+def disabled_actions(session: Session, workshop_id: int) -> frozenset[int]:
+    """Return the ids of the workshop's visible actions switched off."""
+    with session.begin():
+        return frozenset(row.id for row in _action_rows(session, workshop_id)
+                         if is_off(row.payload))
 
 
 def _action(session: Session, action_id: int) -> tuple[Workshop, Contribution]:
@@ -293,21 +305,23 @@ def set_enabled(session: Session, facilitator_id: int, workshop_id: int,
             raise NotFoundError("workshop_not_found")
         if row.facilitator_id != facilitator_id:
             raise NotAllowedError("not_owner")
-        known = set(_action_ids(session, row.id))
+        actions = {action.id: action for action in _action_rows(session, row.id)}
         for action_id in switches:
-            if action_id not in known:
+            if action_id not in actions:
                 raise NotFoundError("trajectory_action_not_found", action=action_id)
-        off = set(disabled_actions(row.settings or {})) & known
-        off |= {i for i, on in switches.items() if not on}
-        off -= {i for i, on in switches.items() if on}
-        row.settings = {**(row.settings or {}), DISABLED: sorted(off)}
-        return frozenset(off)
+        for action_id, on in switches.items():
+            action = actions[action_id]
+            if is_off(action.payload) == (not on):
+                continue
+            payload = {k: v for k, v in (action.payload or {}).items() if k != OFF}
+            action.payload = payload if on else {**payload, OFF: True}
+        return frozenset(i for i, action in actions.items() if is_off(action.payload))
 
 
-def _action_ids(session: Session, workshop_id: int) -> Iterable[int]:
-    return session.scalars(select(Contribution.id).where(
+def _action_rows(session: Session, workshop_id: int) -> Iterable[Contribution]:
+    return session.scalars(select(Contribution).where(
         Contribution.workshop_id == workshop_id, Contribution.type == "action",
-        Contribution.status == VISIBLE))
+        Contribution.status == VISIBLE).order_by(Contribution.id))
 
 
 def _plan_frame(workshop: Workshop | WorkshopView) -> dict[str, Any]:

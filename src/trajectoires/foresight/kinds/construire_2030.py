@@ -120,16 +120,20 @@ ACTOR = ContributionType(
 class _ActionType(ContributionType):
     """An action: its declared fields, plus the quantified effects kept outside them.
 
-    The effects (``payload["effects"]``) are changed only by
-    :mod:`._construire_effects`; the generic store never takes them from a request, and
-    :func:`check_action` puts back those the action had.
+    The effects (``payload["effects"]``) and the « et si… ? » switch
+    (``payload["trajectory_off"]``) are changed only by :mod:`._construire_effects`; the
+    generic store never takes them from a request, and :func:`check_action` puts back
+    those the action had.
     """
 
     def clean(self, payload: Mapping[str, Any]) -> dict[str, Any]:
-        """Clean the declared fields; an ``effects`` key is set aside, not refused."""
-        if isinstance(payload, Mapping) and "effects" in payload:
-            payload = {name: v for name, v in payload.items() if name != "effects"}
+        """Clean the declared fields; the trajectory's keys are set aside, not refused."""
+        if isinstance(payload, Mapping) and any(key in payload for key in _KEPT_OUTSIDE):
+            payload = {name: v for name, v in payload.items() if name not in _KEPT_OUTSIDE}
         return super().clean(payload)
+
+
+_KEPT_OUTSIDE = ("effects", "trajectory_off")
 
 
 ACTION = _ActionType(

@@ -161,7 +161,7 @@ class TrajectoryService:
 
         plan = build_plan(session, workshop)
         skipped = tuple(unprojected_targets(session, workshop))
-        off = {str(i) for i in disabled_actions(workshop.settings)}
+        off = {str(i) for i in disabled_actions(session, workshop.id)}
         enabled = frozenset(a["id"] for a in plan["actions"] if a["id"] not in off)
         fingerprint = store_fingerprint(self._app)
         key = (json.dumps(plan, sort_keys=True), tuple(sorted(enabled)), fingerprint,

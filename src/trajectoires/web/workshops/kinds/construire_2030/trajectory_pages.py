@@ -30,9 +30,9 @@ from trajectoires.foresight.kinds._construire_effects import (
     EFFECT_LABELS,
     add_effect,
     can_edit_effects,
-    disabled_actions,
     effects_of,
     horizon_year,
+    is_off,
     remove_effect,
     replace_effect,
     set_enabled,
@@ -85,7 +85,6 @@ def publish_trajectory(hub: Any, workshop_id: int, action_id: int | None = None)
 
 def _actions(session: Session, workshop: WorkshopView, author: Author | None) -> list[dict]:
     """Return the visible actions, their effects and whether the viewer may edit them."""
-    off = disabled_actions(workshop.settings)
     query = select(Contribution).where(
         Contribution.workshop_id == workshop.id, Contribution.type.in_(("action", "actor")),
         Contribution.status == VISIBLE).order_by(Contribution.id)
@@ -99,7 +98,7 @@ def _actions(session: Session, workshop: WorkshopView, author: Author | None) ->
             payload = row.payload or {}
             items.append({
                 "id": row.id, "title": row.text, "owner": actors.get(payload.get("owner"), ""),
-                "enabled": row.id not in off,
+                "enabled": not is_off(payload),
                 "effects": [{**e, "summary": effect_forms.summary(e)}
                             for e in effects_of(payload)],
                 "editable": author is not None and can_edit_effects(session, workshop,
