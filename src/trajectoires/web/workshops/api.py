@@ -98,17 +98,22 @@ class StatementIn(BaseModel):
     text: str = Field(max_length=2000, examples=["Un lieu de médiation numérique par canton"])
 
 
+VOTE_VALUES = [1, -1, 0]
+"""The values a vote takes, documented in the schema (the service says « Vote invalide »)."""
+
+
 class VoteIn(BaseModel):
     """A vote: 1 agree, -1 disagree, 0 pass. A new vote replaces the previous one."""
 
-    value: int = Field(examples=[1])
+    value: int = Field(examples=[1], json_schema_extra={"enum": VOTE_VALUES},
+                       description="1 pour, -1 contre, 0 passe")
 
 
 class VoteOut(BaseModel):
     """The recorded vote and the statement's counts just after it."""
 
     statement_id: int
-    value: int
+    value: int = Field(json_schema_extra={"enum": VOTE_VALUES})
     counts: CountsOut
 
 
