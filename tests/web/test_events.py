@@ -72,6 +72,7 @@ def test_a_day_built_through_the_forms(world) -> None:
     assert f'href="/ateliers/{ws.slug}"' in html and f"/rejoindre/{ws.join_code}" in html
     assert "le 14/03/2027, de 09:00 à 17:30" in html and "Réseau des médiateurs" in html
     assert "Aucune donnée n'est chargée" in html  # the brief, with an empty store
+    assert f'href="/evenements/{slug}/donnees.zip"' in html  # its open data
     file_url = re.search(rf'href="(/evenements/{slug}/fichiers/\d+)"', html).group(1)
     served = TestClient(app).get(file_url)
     assert served.content == PDF and served.headers["content-type"] == "application/pdf"

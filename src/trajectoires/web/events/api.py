@@ -40,13 +40,14 @@ class EventFileOut(BaseModel):
 
 
 class WorkshopOut(BaseModel):
-    """A workshop of the programme: its public page and, while it takes participants, its code."""
+    """A workshop of the programme: its page, its archive once published, its code while open."""
 
     slug: str
     title: str
     kind: str
     status: str
     url: str
+    archive_url: str | None
     join_code: str | None
 
 
@@ -115,6 +116,7 @@ def _item(event: EventView, item: ItemView, me: int | None) -> ItemOut:
         w = item.workshop
         workshop = WorkshopOut(slug=w.slug, title=w.title, kind=w.kind, status=w.status,
                                url=f"/ateliers/{w.slug}",
+                               archive_url=f"/archives/{w.slug}" if w.published_at else None,
                                join_code=access.shown_join_code(w, me))
     return ItemOut(id=item.id, position=item.position, kind=item.kind, title=item.title,
                    speaker=item.speaker, organisation=item.organisation, summary=item.summary,
