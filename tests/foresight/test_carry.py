@@ -172,6 +172,19 @@ def test_import_twice_changes_nothing(hall, server) -> None:
     assert not again.created and _counts(server) == before
 
 
+def test_a_workshop_changed_since_its_import_is_not_overwritten(hall, server) -> None:
+    db, slugs, _ = hall
+    archive = _export(db, slugs[1])
+    with server.sessionmaker() as s:
+        import_workshop(s, io.BytesIO(archive))
+    with server.engine.begin() as conn:
+        conn.execute(sqlalchemy.update(Contribution).values(reason="modifié ici"))
+    before = _counts(server)
+    with server.sessionmaker() as s, pytest.raises(ArchiveError) as refused:
+        import_workshop(s, io.BytesIO(archive))
+    assert "son contenu diffère" in refused.value.message and _counts(server) == before
+
+
 def test_name_clash_is_refused_and_a_copy_can_be_imported(hall, server) -> None:
     db, slugs, _ = hall
     archive = _export(db, slugs[0])
