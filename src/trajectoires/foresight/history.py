@@ -49,6 +49,7 @@ ANONYMOUS = "Participant·e anonyme"
 """The name of a participant who deleted their participation, everywhere."""
 FACILITATOR = "Animation"
 SYSTEM = "Trajectoires"
+_FIRST = ("created", "copied")
 _SNAPSHOT = ("text", "payload", "status", "reason", "merged_into_id")
 
 
@@ -120,9 +121,9 @@ def record_version(  # noqa: PLR0913 (who acted is one of two ids)
     """Add the version of ``row`` after ``action`` (run inside the caller's transaction).
 
     ``row`` must have its id (flushed). The version number follows the contribution's
-    latest one.
+    latest one (a contribution just created or copied has none: no query).
     """
-    latest = session.scalar(
+    latest = 0 if action in _FIRST else session.scalar(
         select(func.max(ContributionVersion.number))
         .where(ContributionVersion.contribution_id == row.id)
     )
