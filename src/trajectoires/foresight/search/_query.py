@@ -12,6 +12,7 @@ Python, the same way on both.
 from __future__ import annotations
 
 import re
+from collections import deque
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -27,6 +28,8 @@ __all__ = ["MAX_QUERY_LENGTH", "MAX_QUERY_TERMS", "SearchHit", "SearchPage", "do
 MAX_QUERY_LENGTH = 200
 MAX_QUERY_TERMS = 12
 SNIPPET_WORDS = 30
+SNIPPET_SCAN = 400
+"""Words of a body read to find the snippet: a longer one shows its beginning (speed)."""
 _WORD_SPAN = re.compile(r"[^\W_]+")
 
 
@@ -141,6 +144,33 @@ def _hit(row: SearchDocument, wanted: set[str]) -> SearchHit:
     )
 
 
+def _matches(word: str, wanted: set[str]) -> bool:
+    return any(term in wanted for term in stem(word))
+
+
+def _window(body: str, wanted: set[str], size: int) -> tuple[list[tuple[int, int]], bool]:
+    """Spans of the words around the first wanted one, among the first :data:`SNIPPET_SCAN`.
+
+    No wanted word there (or none asked): the first ``size`` words of the body.
+    """
+    before: deque[tuple[int, int]] = deque(maxlen=size // 2)
+    spans = _WORD_SPAN.finditer(body)
+    window = None
+    if wanted:
+        for _, match in zip(range(SNIPPET_SCAN), spans, strict=False):
+            a, b = match.span()
+            if _matches(body[a:b], wanted):
+                window = [*before, (a, b)]
+                break
+            before.append((a, b))
+    if window is None:
+        spans = _WORD_SPAN.finditer(body)
+        window = []
+    for _, match in zip(range(size - len(window)), spans, strict=False):
+        window.append(match.span())
+    return window, next(spans, None) is not None
+
+
 def snippet(body: str, wanted: set[str], size: int = SNIPPET_WORDS) -> tuple[tuple[str, bool], ...]:
     """Return the words of ``body`` around the first one whose terms are ``wanted``.
 
@@ -149,20 +179,18 @@ def snippet(body: str, wanted: set[str], size: int = SNIPPET_WORDS) -> tuple[tup
     >>> snippet("Court.", set())
     (('Court.', False),)
     """
-    spans = [m.span() for m in _WORD_SPAN.finditer(body)]
-    if not spans:
+    window, more = _window(body, wanted, size)
+    if not window:
         return ((body[:200], False),) if body else ()
-    first = next((i for i, (a, b) in enumerate(spans) if wanted & set(stem(body[a:b]))), 0)
-    start = max(0, first - size // 2)
-    end = min(len(spans), start + size) - 1
-    begin, stop = spans[start][0], (spans[end][1] if end + 1 < len(spans) else len(body))
-    pieces: list[tuple[str, bool]] = [("… " if start else "", False)]
+    begin = window[0][0]
+    stop = window[-1][1] if more else len(body)
+    pieces: list[tuple[str, bool]] = [("… " if body[:begin].strip() else "", False)]
     cursor = begin
-    for a, b in spans[start:end + 1]:
-        if wanted and wanted & set(stem(body[a:b])):
+    for a, b in window:
+        if wanted and _matches(body[a:b], wanted):
             pieces += [(body[cursor:a], False), (body[a:b], True)]
             cursor = b
-    pieces.append((body[cursor:stop] + (" …" if end + 1 < len(spans) else ""), False))
+    pieces.append((body[cursor:stop] + (" …" if more else ""), False))
     return tuple((t, m) for t, m in _merge(pieces) if t)
 
 
