@@ -109,6 +109,10 @@ class Deciles:
         self.rows = rows  # the communes of the territory, whose scores are returned
         self._sorted = {key: [np.sort(column[~np.isnan(column)]) for column in values.T]
                         for key, values in base.items()}
+        self._counts = {key: np.column_stack([
+            np.searchsorted(ordered, values[rows, col], side="right")
+            for col, ordered in enumerate(self._sorted[key])]).astype(float)
+            for key, values in base.items()}  # the base's counts at the base's values
 
     def scores(self, key: str, values: np.ndarray) -> np.ndarray:
         """Scores (territory communes × years) of criterion ``key`` with ``values``."""
@@ -119,7 +123,9 @@ class Deciles:
         for col in range(base.shape[1]):
             ordered = self._sorted[key][col]
             v = values[self.rows, col]
-            count = np.searchsorted(ordered, v, side="right").astype(float)
+            count = self._counts[key][:, col].copy()
+            moved = ~((v == base[self.rows, col]) | np.isnan(v))
+            count[moved] = np.searchsorted(ordered, v[moved], side="right")
             total = float(len(ordered))
             if len(changed_rows):
                 old = base[changed_rows, col]
