@@ -18,6 +18,7 @@ from trajectoires.foresight.demo import ensure_demo_workshops
 from trajectoires.foresight.events import get_event
 from trajectoires.foresight.events.demo import ensure_demo_event
 from trajectoires.foresight.events.files import attach_file
+from trajectoires.foresight.workshops import create_workshop
 from trajectoires.settings import Settings
 
 PHONE = {"width": 390, "height": 844}
@@ -35,6 +36,10 @@ def _example_event(db: Database, folder: Path) -> str:
         workshops = ensure_demo_workshops(s, owner.id, f.FINISTERE)
     with f.session(db) as s:
         event = ensure_demo_event(s, owner.id, f.FINISTERE, workshops)
+    with f.session(db) as s:  # not in the programme: offered in a list, its long title too
+        create_workshop(s, owner.id, f.FINISTERE, "Atelier des médiateurs numériques et des "
+                        "secrétaires de mairie des communes rurales du Finistère, à Carhaix",
+                        "Que faire ?")
     talk = get_event(db.sessionmaker(), event.slug).items[0]
     for name, data, item in (("Diaporama d'ouverture.pdf", b"%PDF-1.4\n%%EOF\n", talk.id),
                              ("Carte.png", b"\x89PNG\r\n\x1a\n" + b"\0" * 20, None)):
@@ -60,6 +65,7 @@ def test_event_pages_on_a_phone(live_server: str, browser: Browser, database: Da
         sign_in(page, live_server, "anne@example.org")
         page.goto(f"{live_server}/evenements/{slug}/gerer")
         page.locator("#element-1 summary").click()
+        expect(page.get_by_label("Atelier", exact=True)).to_contain_text("Carhaix")
         _check(page, "event management page")
         page.goto(f"{live_server}/evenements/nouveau")
         _check(page, "new event form")
