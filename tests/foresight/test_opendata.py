@@ -89,7 +89,7 @@ def test_only_published_public_content(published) -> None:
     assert not any(token in text for token in secrets["tokens"])
     people = list(csv.DictReader(io.StringIO(
         zipfile.ZipFile(io.BytesIO(archive)).read("csv/participants.csv").decode())))
-    assert list(people[0]) == ["id", "pseudonym", "table_id"]
+    assert list(people[0]) == ["id", "pseudonym", "table_id", "visitor"]
     assert [p["id"] for p in people] == [str(n) for n in range(1, len(people) + 1)]
     with db.sessionmaker() as s, pytest.raises(ArchiveError) as refused:
         workshop_zip(s, slugs[2])

@@ -234,7 +234,7 @@ register(CarriedTable(
     "participants", Participant, "Participants",
     refs={"workshop_id": "workshop", "table_id": "tables", "actor_id": "contributions"},
     omit=("token_hash",), fill={"token_hash": _new_token}, remap=_tombstone,
-    public=("id", "pseudonym", "table_id"),
+    public=("id", "pseudonym", "table_id", "visitor"),
     description="Les participants, sous leur pseudonyme seulement, numérotés dans l'atelier.",
 ))
 register(CarriedTable(

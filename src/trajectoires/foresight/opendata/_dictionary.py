@@ -48,6 +48,8 @@ _BY_TABLE = {
     ("participants", "pseudonym"): "Pseudonyme choisi par le participant (jamais son nom, ni "
                                    "son adresse) ; « Participant·e anonyme » s’il a supprimé "
                                    "sa participation.",
+    ("participants", "visitor"): "Vrai pour un visiteur venu enrichir l’atelier après sa "
+                                 "publication.",
     ("contributions", "type"): "Type de contribution du type d’atelier (statement, headline, "
                                "milestone, factor, target, actor, action…).",
     ("contributions", "payload"): "Champs typés de la contribution (objet JSON) ; les "
@@ -73,7 +75,7 @@ _BY_TABLE = {
 }
 _TYPES = {"id": "integer", "number": "integer", "position": "integer", "points": "integer",
           "value": "integer", "example": "boolean", "on_paper": "boolean",
-          "after_session": "boolean"}
+          "after_session": "boolean", "visitor": "boolean"}
 
 _JSON_TYPES = ((bool, "boolean"), (int, "integer"), (float, "number"), (dict, "object"),
                (list, "array"), (object, "string"))

@@ -70,7 +70,7 @@ def public_dump(dump: Dump) -> Dump:
     ...                          "organisation": "Mairie", "token_hash": "t"}]
     >>> public = public_dump(dump)
     >>> public["participants"]
-    [{'id': 1, 'pseudonym': 'Participant·e anonyme', 'table_id': None}]
+    [{'id': 1, 'pseudonym': 'Participant·e anonyme', 'table_id': None, 'visitor': None}]
     >>> "organisation" in public["workshop"][0]
     False
 
