@@ -80,6 +80,7 @@ class Engine:
         self.networks = {kind: Network(frame, inputs.communes, self.rows)
                          for kind, frame in inputs.places.items()}
         self._lock = threading.Lock()
+        self._base: Scenario | None = None
 
     @staticmethod
     def _place_ids(inputs: ProjectionInputs) -> dict[str, set[str]]:
@@ -223,6 +224,13 @@ class Engine:
             reached = [r for a in sorted(enabled) for r in self.actions[a].reach]
             out["reach"] = reach_people(reached, len(population), len(self.years))[rows]
         return Scenario(out, population[rows])
+
+    def base(self) -> Scenario:
+        """Return the scenario without action (``tendance``), computed once per engine."""
+        with self._lock:
+            if self._base is None:
+                self._base = self.scenario(frozenset())
+            return self._base
 
     def touches(self, action_id: str) -> set[str]:
         """Keys of the scenario values that action ``action_id`` can change."""

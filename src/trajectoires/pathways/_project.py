@@ -175,7 +175,7 @@ def project(inputs: ProjectionInputs, plan: Plan, *,
     if unknown:
         raise PlanError("enabled", f"action inconnue « {unknown[0]} »")
     engine = engine_for(inputs, plan)
-    base = engine.scenario(frozenset())
+    base = engine.base()
     acted = engine.scenario(enabled_set) if enabled_set else base
     tendance, actions = totals(engine, base), totals(engine, acted)
     contributions = _contributions(engine, enabled_set, actions)
