@@ -310,3 +310,20 @@ def test_territory_page_links_to_its_trajectories(world: World) -> None:
     assert link is not None and "1 effet chiffré" in link.find_parent("li").get_text(" ")
     other = soup(TestClient(world.app).get("/territoires/commune/29232"))
     assert other.find("section", id="trajectoires") is None  # none on Quimper itself
+
+
+def test_an_action_the_data_no_longer_allow_is_left_out_and_said(world: World) -> None:
+    sc = scene(world, effect=OPEN_MORLAIX)
+    library = f.post_as(world.db, sc.ws, world.owner, "action", title="Médiathèque à Roscoff",
+                        owner=sc.actor, start="2026-01", end="2027-06", instrument="autre").id
+    with f.session(world.db) as s:  # entered while a list of libraries was loaded, say
+        add_effect(s, Author(facilitator_id=world.owner.id), library, {
+            "type": "close-place", "network": "libraries", "commune": "29239", "year": 2027,
+            "assumption": "Fusion avec la médiathèque voisine"})
+    page = soup(TestClient(world.app).get(f"/ateliers/{sc.ws.slug}/trajectoire"))
+    note = page.find(id="trajectoire-laisses").get_text(" ", strip=True)
+    assert "« Médiathèque à Roscoff »" in note and "« libraries »" in note  # the engine says why
+    assert actions_value(page, "dist_france-services") != tendance_value(
+        page, "dist_france-services")  # the other action is still projected
+    document = TestClient(world.app).get(f"/ateliers/{sc.ws.slug}/trajectoire.json").json()
+    assert document["not_projected"][0]["item"] == "Médiathèque à Roscoff"

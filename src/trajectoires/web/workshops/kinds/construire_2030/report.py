@@ -88,6 +88,7 @@ class TrajectoryBody:
     indicators: tuple[IndicatorView, ...] = ()
     maps: tuple[Any, ...] = ()
     skipped_targets: tuple[str, ...] = field(default=())
+    left_out: tuple[tuple[str, str], ...] = ()
 
 
 def label_of(key: str) -> str:
@@ -186,7 +187,8 @@ def body_of(workshop: WorkshopView, projection: Projection,
     actions = projection.plan.get("actions", [])
     common = {"example": bool(workshop.example), "action_count": len(actions),
               "enabled_count": len(projection.enabled), "skipped_targets": _skipped(projection),
-              "horizon": int(projection.plan.get("horizon", 0))}
+              "horizon": int(projection.plan.get("horizon", 0)),
+              "left_out": projection.left_out}
     if projection.error is not None or projection.trajectory is None:
         return TrajectoryBody(error=projection.error or "Trajectoire indisponible.", **common)
     trajectory = projection.trajectory
@@ -223,6 +225,9 @@ def export_document(workshop: WorkshopView, projection: Projection) -> dict[str,
     if workshop.example:
         document["notice"] = ("Exemple : atelier et effets chiffrés simulés pour la "
                               "démonstration ; la trajectoire l'est aussi.")
+    if projection.left_out:
+        document["not_projected"] = [{"item": item, "why": why}
+                                     for item, why in projection.left_out]
     if projection.trajectory is None:
         return {**document, "error": projection.error}
     return {**document, "trajectory": projection.trajectory.to_dict()}

@@ -17,6 +17,7 @@ Concurrent requests for the same inputs or projection wait for the one in flight
 from __future__ import annotations
 
 import json
+import re
 import threading
 from collections import OrderedDict
 from collections.abc import Callable, Hashable
@@ -55,6 +56,8 @@ class Projection:
     skipped_targets: tuple[dict[str, Any], ...] = ()
     error: str | None = None
     """A French message when the plan could not be projected (nothing else is then set)."""
+    left_out: tuple[tuple[str, str], ...] = ()
+    """Actions and targets left out of the projection: (title or indicator, why)."""
 
 
 class _Memo:
@@ -157,8 +160,6 @@ class TrajectoryService:
 
     def project(self, session: Session, workshop: WorkshopView) -> Projection:
         """Project the workshop's plan with the actions switched on (cached)."""
-        from trajectoires.pathways import PlanError, project, read_plan
-
         plan = build_plan(session, workshop)
         skipped = tuple(unprojected_targets(session, workshop))
         off = {str(i) for i in disabled_actions(session, workshop.id)}
@@ -169,14 +170,41 @@ class TrajectoryService:
 
         def compute() -> Projection:
             inputs = self.inputs(workshop.territory_kind, workshop.territory_code, fingerprint)
-            try:
-                checked = read_plan(plan)
-                trajectory = project(inputs, checked, enabled=set(enabled))
-            except PlanError as error:
-                return Projection(plan, enabled, None, skipped, str(error))
-            return Projection(plan, enabled, trajectory, skipped)
+            return _project_what_fits(inputs, plan, enabled, skipped)
 
         return self._results.get(key, compute)
+
+
+_ITEM = re.compile(r"^(actions|targets)\[(\d+)\]")
+
+
+def _project_what_fits(inputs: ProjectionInputs, plan: dict[str, Any],
+                       enabled: frozenset[str], skipped: tuple) -> Projection:
+    """Project ``plan``; an action or target the territory refuses is left out, and said.
+
+    An effect entered before the data changed (a network no longer loaded, a year now
+    before the data) must not blank the whole page: the engine's refusal names the action
+    or target by its JSON path, which is set aside with the engine's message, and the rest
+    is projected. A refusal of the plan as a whole is the projection's error.
+    """
+    from trajectoires.pathways import PlanError, project, read_plan
+
+    current, left_out = plan, []
+    for _ in range(len(plan["actions"]) + len(plan["targets"]) + 1):
+        try:
+            ids = {a["id"] for a in current["actions"]}
+            trajectory = project(inputs, read_plan(current), enabled=set(enabled) & ids)
+        except PlanError as error:
+            found = _ITEM.match(str(error.path))
+            if found is None:
+                return Projection(plan, enabled, None, skipped, str(error))
+            part, index = found.group(1), int(found.group(2))
+            item = current[part][index]
+            left_out.append((item.get("title") or item.get("indicator"), error.message))
+            current = {**current, part: [x for i, x in enumerate(current[part]) if i != index]}
+            continue
+        return Projection(plan, enabled, trajectory, skipped, left_out=tuple(left_out))
+    return Projection(plan, enabled, None, skipped, "Trajectoire indisponible.")
 
 
 def service_of(app: FastAPI) -> TrajectoryService:
