@@ -224,6 +224,21 @@ def _rewrite(archive: bytes, changes: dict, *, rehash: bool, extra: dict | None 
     return out.getvalue()
 
 
+def _rewrite_raw(archive: bytes, name: str, data: bytes) -> bytes:
+    """Copy ``archive`` with the bytes of ``name`` replaced and its checksum updated."""
+    with zipfile.ZipFile(io.BytesIO(archive)) as z:
+        members = {n: z.read(n) for n in z.namelist()}
+    info = json.loads(members["manifest.json"])
+    members[name] = data
+    info["files"][name]["sha256"] = hashlib.sha256(data).hexdigest()
+    members["manifest.json"] = json.dumps(info).encode()
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w") as z:
+        for member, content in members.items():
+            z.writestr(member, content)
+    return out.getvalue()
+
+
 def _refusals(archive: bytes) -> dict[str, tuple[bytes, str]]:
     with zipfile.ZipFile(io.BytesIO(archive)) as z:
         people = json.loads(z.read("data/participants.json"))
@@ -245,6 +260,10 @@ def _refusals(archive: bytes) -> dict[str, tuple[bytes, str]]:
                    "au plus 40"),
         "doublon": (_rewrite(archive, {"data/participants.json": twins}, rehash=True),
                     "Rien n'a été importé"),
+        "imbriqué": (_rewrite_raw(archive, "data/votes.json", b"[" * 200_000),
+                     "Données illisibles"),
+        "type": (_rewrite(archive, {"data/participants.json": [{**people[0], "id": "1"}]},
+                          rehash=True), "nombre entier attendu"),
     }
 
 

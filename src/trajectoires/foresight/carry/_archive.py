@@ -149,7 +149,7 @@ def _manifest(archive: zipfile.ZipFile, members: dict, where: str) -> dict[str, 
         raise ArchiveError("archive_no_manifest", path=where)
     try:
         manifest = json.loads(_read_capped(archive, members[MANIFEST], MAX_MANIFEST_BYTES))
-    except (ValueError, UnicodeDecodeError) as exc:
+    except (ValueError, UnicodeDecodeError, RecursionError) as exc:
         raise ArchiveError("archive_bad_manifest", path=where, detail=str(exc)[:200]) from None
     if not isinstance(manifest, dict) or manifest.get("format") != FORMAT:
         raise ArchiveError("archive_no_manifest", path=where)
@@ -165,7 +165,7 @@ def _manifest(archive: zipfile.ZipFile, members: dict, where: str) -> dict[str, 
 def _table_rows(name: str, data: bytes) -> list[dict[str, Any]]:
     try:
         rows = json.loads(data.decode("utf-8"))
-    except (ValueError, UnicodeDecodeError) as exc:
+    except (ValueError, UnicodeDecodeError, RecursionError) as exc:
         raise ArchiveError("archive_bad_data", name=name, detail=str(exc)[:200]) from None
     if not isinstance(rows, list) or not all(isinstance(row, dict) for row in rows):
         raise ArchiveError("archive_bad_data", name=name, detail="une liste d'objets est attendue")

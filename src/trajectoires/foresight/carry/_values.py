@@ -38,6 +38,14 @@ def _moment(value: Any) -> datetime | None:  # noqa: ANN401
     return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
 
 
+def _json_test(column: Any) -> Callable[[Any], tuple[Any, str | None]]:  # noqa: ANN401
+    """Return the test of a JSON column: a list when its default is ``list``, else an object."""
+    default = getattr(column.default, "arg", None)
+    if getattr(default, "__wrapped__", default) is list or default is list:
+        return lambda v: (v, None if isinstance(v, list) else "liste JSON attendue")
+    return lambda v: (v, None if isinstance(v, dict) else "objet JSON attendu")
+
+
 def _test(kind: Any) -> Callable[[Any], tuple[Any, str | None]]:  # noqa: ANN401, C901
     """Return ``test(value) -> (value as stored, error or None)`` for a column type."""
     if isinstance(kind, DateTime) or getattr(kind, "impl", None).__class__ is DateTime:
@@ -60,8 +68,6 @@ def _test(kind: Any) -> Callable[[Any], tuple[Any, str | None]]:  # noqa: ANN401
                 return value, f"{len(value)} caractères, au plus {limit}"
             return value, None
         return text
-    if isinstance(kind, JSON):
-        return lambda v: (v, None if isinstance(v, dict | list) else "objet JSON attendu")
     return lambda v: (v, None)
 
 
@@ -70,7 +76,7 @@ def checker(column: Any) -> Check:  # noqa: ANN401
 
     ``where`` (``name`` of the file and ``row`` number) goes into the message.
     """
-    test = _test(column.type)
+    test = _json_test(column) if isinstance(column.type, JSON) else _test(column.type)
     required = not column.nullable or column.primary_key
 
     def check(value: Any, where: dict) -> Any:  # noqa: ANN401
