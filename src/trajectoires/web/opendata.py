@@ -36,7 +36,7 @@ def _base_url(request: Request) -> str:
 
 def _zip(data: bytes, name: str) -> Response:
     headers = {"Content-Disposition": f'attachment; filename="{name}"',
-               "Cache-Control": "public, max-age=300"}
+               "Cache-Control": "no-cache"}  # unpublishing takes effect at once
     return Response(data, media_type="application/zip", headers=headers)
 
 
