@@ -166,6 +166,14 @@ def test_events_feed_the_search_index(database, tmp_path) -> None:
     _talk(database, owner, event, "Les bibliothèques connectées")
     with f.session(database) as s:
         assert [h.key for h in search_documents(s, "bibliothèque").hits] == [event.slug]
+    brest = f.Unit("commune", "29019", "Brest")
+    with f.session(database) as s:  # moved to a commune: found under it and its département
+        update_event(s, owner.id, event.slug, DAY, brest)
+    with f.session(database) as s:
+        for where in (("commune", "29019"), ("departement", "29")):
+            found = search_documents(s, "numérique", territory=where, kind="event")
+            assert [h.key for h in found.hits] == [event.slug], where
+        assert search_documents(s, "numérique", territory=("commune", "29232")).total == 0
     with f.session(database) as s:
         delete_event(s, owner.id, event.slug, tmp_path)
     with f.session(database) as s:
