@@ -327,3 +327,23 @@ def test_an_action_the_data_no_longer_allow_is_left_out_and_said(world: World) -
         page, "dist_france-services")  # the other action is still projected
     document = TestClient(world.app).get(f"/ateliers/{sc.ws.slug}/trajectoire.json").json()
     assert document["not_projected"][0]["item"] == "Médiathèque à Roscoff"
+
+
+def test_each_effect_type_has_its_labelled_form(world: World) -> None:
+    sc = scene(world, effect=OPEN_MORLAIX)
+    client = facilitator(world)
+    base = f"/ateliers/{sc.ws.slug}/trajectoire/actions/{sc.action}/effets"
+    for effect_type in ("open-place", "close-place", "ftth", "reach", "indicator"):
+        page = soup(client.get(f"{base}/nouveau?type={effect_type}"))
+        form = page.find("form", id="effet-formulaire")
+        for field in form.find_all(["input", "select", "textarea"]):
+            if field.get("type") != "hidden":
+                assert form.find("label", attrs={"for": field["id"]}), field["id"]
+        assert form.find("textarea", id="effet-assumption").has_attr("required")
+    networks = soup(client.get(f"{base}/nouveau?type=open-place")).find("select",
+                                                                        id="effet-network")
+    assert [o["value"] for o in networks.find_all("option")] == [
+        "france-services", "mediation-places", "libraries"]
+    filled = soup(client.get(f"{base}/1")).find("form", id="effet-formulaire")
+    assert filled.find("input", id="effet-commune")["value"] == "29151"
+    assert client.get(f"{base}/nouveau?type=teleport").status_code == 404
