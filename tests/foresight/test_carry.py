@@ -11,6 +11,7 @@ import hashlib
 import io
 import json
 import zipfile
+from datetime import datetime
 from pathlib import Path
 
 import pytest
@@ -28,6 +29,7 @@ from trajectoires.foresight.carry import (
     import_workshop,
 )
 from trajectoires.foresight.demo import ensure_demo_workshops
+from trajectoires.foresight.events.models import Event
 from trajectoires.foresight.events.programme import ItemInput, add_talk, link_workshop
 from trajectoires.foresight.events.service import EventInput, create_event
 from trajectoires.foresight.models import Contribution, Participant
@@ -159,6 +161,24 @@ def test_an_event_is_carried_once_with_each_of_its_workshops(hall, server) -> No
     assert sorted(i[0] for i in items) == ["talk", "workshop", "workshop"]
     for slug in slugs[:2]:
         assert _data(_export(server, slug)) == _data(_export(db, slug))
+
+
+def test_another_event_with_the_same_name_is_refused(hall, server) -> None:
+    db, slugs, _ = hall
+    archive = _export(db, slugs[0])
+    with zipfile.ZipFile(io.BytesIO(archive)) as z:
+        event = json.loads(z.read("data/events.json"))[0]
+    with server.engine.begin() as conn:
+        conn.execute(sqlalchemy.insert(Event).values(
+            {**{k: v for k, v in event.items() if k not in ("id", "created_at")},
+             "starts_at": datetime.fromisoformat(event["starts_at"]),
+             "ends_at": datetime.fromisoformat(event["ends_at"]),
+             "updated_at": datetime.fromisoformat(event["updated_at"]),
+             "facilitator_id": 1}))
+    before = _counts(server)
+    with server.sessionmaker() as s, pytest.raises(ArchiveError) as refused:
+        import_workshop(s, io.BytesIO(archive))
+    assert event["slug"] in refused.value.message and _counts(server) == before
 
 
 def test_import_twice_changes_nothing(hall, server) -> None:

@@ -219,6 +219,10 @@ def _reuse_or_insert(session: Session, table: Any, carried: CarriedTable,  # noq
     found = session.scalar(select(table.c.id).where(*match))
     if found is not None:
         return found, False
+    for column in (c for c in table.columns if c.unique and values.get(c.name) is not None):
+        if session.scalar(select(table.c.id).where(column == values[column.name])) is not None:
+            raise ArchiveError("row_name_taken", label=carried.label.lower(),
+                               value=values[column.name])
     return session.execute(insert(table).returning(table.c.id), values).scalar_one(), True
 
 

@@ -44,6 +44,8 @@ MESSAGES: dict[str, str] = {
     "already_diverged": ("L'atelier « {slug} » a déjà été importé et son contenu diffère "
                          "maintenant de l'archive (modifié ici ou là-bas). Pour garder les deux, "
                          "importez sous un autre nom avec --slug NOUVEAU-NOM." + _REFUSED),
+    "row_name_taken": ("Un autre {label} porte déjà le nom « {value} » sur cette instance "
+                       "(ce n'est pas celui de l'archive)." + _REFUSED),
     "bad_slug": ("Nom d'atelier invalide : « {slug} » (lettres minuscules sans accent, "
                  "chiffres et tirets, 80 caractères au plus)."),
     "no_facilitator": ("Aucun compte animateur sur cette instance : créez-en un avec "
