@@ -7,9 +7,10 @@ of the programme still in preparation is shown to its facilitator only.
 
 from __future__ import annotations
 
-from fastapi import APIRouter, Request
+from fastapi import APIRouter, HTTPException, Request
 from fastapi.responses import FileResponse, Response
 
+from trajectoires.diagnosis.brief import NO_DATA, TerritoryBrief
 from trajectoires.foresight import access
 from trajectoires.foresight.errors import NotFoundError
 from trajectoires.foresight.events import get_event, list_events
@@ -43,8 +44,13 @@ def event_page(request: Request, slug: str, session: DbSession, me: FacilitatorI
     """Show an event: when, where, who, the programme, the material and the data brief."""
     detail = get_event(session, slug, me)
     event = detail.event
-    brief = brief_for_code(request, reference_or_503(request), event.territory_kind,
-                           event.territory_code)
+    try:
+        reference = reference_or_503(request)
+    except HTTPException:  # no reference of places: the page without figures, saying so
+        brief = TerritoryBrief(event.territory_name, f"{event.territory_kind}/"
+                               f"{event.territory_code}", reason=NO_DATA)
+    else:
+        brief = brief_for_code(request, reference, event.territory_kind, event.territory_code)
     return render(request, "events/page.html", {
         "detail": detail, "event": event, "brief": brief, "codes": _workshop_links(detail, me),
         "is_owner": me is not None and me == event.facilitator_id})
