@@ -8,6 +8,7 @@ import json
 import zipfile
 from pathlib import Path
 
+import frictionless
 import pytest
 import sqlalchemy
 
@@ -58,7 +59,6 @@ def published(database: Database) -> tuple[Database, list[str], dict]:
 
 
 def test_package_is_a_valid_frictionless_data_package(published, tmp_path: Path) -> None:
-    frictionless = pytest.importorskip("frictionless")
     db, slugs, _ = published
     with db.sessionmaker() as s:
         files = workshop_files(s, slugs[0])
@@ -97,7 +97,6 @@ def test_only_published_public_content(published) -> None:
 
 
 def test_event_package_holds_its_published_workshops(published, tmp_path: Path) -> None:
-    frictionless = pytest.importorskip("frictionless")
     db, slugs, secrets = published
     with db.sessionmaker() as s:
         day = create_event(s, secrets["owner"], FINISTERE, EventInput(
