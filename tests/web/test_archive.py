@@ -193,3 +193,17 @@ def test_reopened_workshop_leaves_the_archive_until_closed(published) -> None:
     _phase(published.db, ws, "closed")
     assert visitor.get(f"/archives/{ws.slug}").status_code == 200
     assert visitor.get("/api/v1/search", params={"q": "zone blanche"}).json()["total"] == 1
+
+
+def test_enrichment_after_publication_is_marked_and_found(published) -> None:
+    from trajectoires.foresight.enrichment import add_contribution, join_as_visitor
+
+    with f.session(published.db) as s:
+        visitor = join_as_visitor(s, published.ws.id, "Passante")
+    with f.session(published.db) as s:
+        add_contribution(s, visitor.participant, "headline", {"title": "Un cybercafé solidaire"})
+    page = text_of(published.c.visitor.get(f"/archives/{published.ws.slug}").text)
+    assert "Un cybercafé solidaire (ajouté après l'atelier)" in page
+    assert "3 participants" in page and "Passante" not in page  # visitors did not take part
+    found = published.c.visitor.get("/api/v1/search", params={"q": "cybercafés"}).json()
+    assert found["total"] == 1

@@ -58,6 +58,7 @@ class ArchiveItem:
     votes: tuple[int, int, int] | None = None  # agree, disagree, pass
     points: int | None = None
     on_paper: bool = False
+    after_session: bool = False  # « ajouté après l'atelier » (enrichment)
 
 
 @dataclass(frozen=True)
@@ -101,9 +102,13 @@ def field_value(spec: Field, value: Any, titles: dict[int, str]) -> str:  # noqa
 
 
 def participation_by_role(session: Session, workshop_id: int) -> tuple[tuple[str, int], ...]:
-    """Participants of a workshop counted by role (French labels; never a name)."""
+    """Participants of a workshop counted by role (French labels; never a name).
+
+    Visitors who enriched it after its publication did not take part: they are not counted.
+    """
     rows = session.execute(
-        select(Participant.role, func.count()).where(Participant.workshop_id == workshop_id)
+        select(Participant.role, func.count())
+        .where(Participant.workshop_id == workshop_id, Participant.visitor.is_(False))
         .group_by(Participant.role)
     ).all()
     counts = Counter({role: int(n) for role, n in rows})
@@ -142,7 +147,7 @@ def _item(row: Contribution, titles: dict[int, str], tally: dict, points: dict,
     votes = tuple(tally.get(row.id, (0, 0, 0))) if ctype.votable else None
     shown_points = int(points.get(row.id) or 0) if ctype.prioritizable else None
     return ArchiveItem(row.id, ctype.label, row.text, details, votes, shown_points,
-                       bool(row.on_paper))
+                       bool(row.on_paper), bool(getattr(row, "after_session", False)))
 
 
 def workshop_archive(session: Session, workshop: WorkshopView) -> WorkshopArchive:

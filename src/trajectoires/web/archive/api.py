@@ -69,6 +69,7 @@ class ItemOut(BaseModel):
     votes: dict[str, int] | None = None
     points: int | None = None
     on_paper: bool
+    after_session: bool = Field(description="Ajoutée après l'atelier (enrichissement)")
 
 
 class SectionOut(BaseModel):
@@ -124,7 +125,8 @@ def read_archive(slug: str, session: DbSession) -> ArchiveOut:
     sections = [SectionOut(key=s.key, label=s.label, items=[ItemOut(
         title=i.title, type=i.type_label, details=dict(i.details),
         votes=dict(zip(("agree", "disagree", "pass"), i.votes, strict=True)) if i.votes else None,
-        points=i.points, on_paper=i.on_paper) for i in s.items]) for s in archive.sections]
+        points=i.points, on_paper=i.on_paper, after_session=i.after_session)
+        for i in s.items]) for s in archive.sections]
     return ArchiveOut(
         slug=workshop.slug, title=workshop.title, question=workshop.question, kind=workshop.kind,
         territory=TerritoryOut(kind=workshop.territory_kind, code=workshop.territory_code,
