@@ -13,6 +13,8 @@ followed). Reference in the same run, on the same database: the least any carry 
 ``executemany`` of the same rows into empty tables (one transaction) for the import.
 ``ratio`` = reference time / measured time (1 would be "as cheap as a raw copy"); the
 CPU time of this process is in the measure's name (the machine's load inflates wall time).
+Also reported: the open-data ZIP of the imported workshop once published there (built on
+each request of ``/archives/{slug}/donnees.zip``), against the export.
 """
 
 from __future__ import annotations
@@ -42,6 +44,7 @@ from trajectoires.foresight.models import (
     Workshop,
     WorkshopTable,
 )
+from trajectoires.foresight.opendata import workshop_zip
 
 PARTICIPANTS = 500
 HEADLINES, MILESTONES, TARGETS = 500, 1500, 500
@@ -163,6 +166,12 @@ def measure(label: str, source: Database, urls: tuple[str, str], slug: str) -> l
     imported, import_cpu = time.perf_counter() - started, time.process_time() - cpu
     raw = _fresh(urls[1])
     reference_import = _reference_import(_raw_rows(source, workshop_id), raw)
+    with target.engine.begin() as conn:
+        conn.execute(sqlalchemy.update(Workshop).values(published_at=datetime.now(UTC)))
+    started, cpu = time.perf_counter(), time.process_time()
+    with target.sessionmaker() as s:
+        package = workshop_zip(s, slug)
+    opened, open_cpu = time.perf_counter() - started, time.process_time() - cpu
     for db in (target, raw):
         db.engine.dispose()
     size = len(buffer.getvalue()) / 1e6
@@ -176,6 +185,10 @@ def measure(label: str, source: Database, urls: tuple[str, str], slug: str) -> l
                  f"CPU {import_cpu:.2f} s)",
          "value": imported, "unit": "s", "goal": goal, "reference": reference_import,
          "reference_name": "(raw executemany)", "ratio": reference_import / imported},
+        {"name": f"{label}: open data ZIP of it ({len(package) / 1e6:.1f} MB; "
+                 f"CPU {open_cpu:.2f} s)", "value": opened, "unit": "s", "goal": "report",
+         "reference": exported, "reference_name": "(the export above)",
+         "ratio": exported / opened},
     ]
 
 
