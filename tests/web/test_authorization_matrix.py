@@ -150,6 +150,12 @@ ROUTES = (
     Route("form trajectory switches", "POST", "/ateliers/{slug}/trajectoire/actions",
           "construire-2030", "engagements", OWNER_FORM, lambda s: {"listed": str(s["action"])},
           form=True),
+    # the owner gets through to the engine's check, which refuses the site (no France Services
+    # list in this world) and keeps nothing; tests/web/test_plan_to_actions.py has the 303
+    Route("form plan to actions", "POST", TRAJECTORY + "/depuis-le-plan", "construire-2030",
+          "engagements", (LOGIN, LOGIN, LOGIN, 422, 403), lambda s: {
+              "site": "29232|47.996|-4.102|Mairie de Quimper|Quimper", "owner": str(s["c"]),
+              "network": "france-services", "instrument": "autre", "year": "2027"}, form=True),
     Route("form add effect", "POST", TRAJECTORY + "/actions/{action}/effets/nouveau",
           "construire-2030", "engagements", (403, 403, 403, 303, 403), lambda s: EFFECT_FORM,
           form=True),

@@ -26,13 +26,16 @@ from trajectoires.diagnosis.planning import (
     check_request,
 )
 from trajectoires.territory import Reference, Unit
+from trajectoires.web.territory import plan_actions
 from trajectoires.web.territory.deps import reference_or_503, store_fingerprint
 from trajectoires.web.territory.maps import MAX_MAP_COMMUNES
 from trajectoires.web.territory.pages import territory_url, unit_or_404
+from trajectoires.web.workshops.deps import DbSession, FacilitatorId
 
 __all__ = ["api_router", "router"]
 
 router = APIRouter(include_in_schema=False)
+router.include_router(plan_actions.router)  # the plan's sites → Construire 2030 actions
 api_router = APIRouter(prefix="/api/v1/territories", tags=["Planification"])
 Ref = Annotated[Reference, Depends(reference_or_503)]
 CANDIDATES = {"communes": "Le centre de chaque commune", "mairies": "Les mairies",
@@ -128,6 +131,7 @@ def plan_of(request: Request, ref: Reference, unit: Unit, wanted: PlanRequest) -
 @router.get("/territoires/{kind}/{code}/plan", response_class=HTMLResponse,
             name="territory_plan")
 def plan_page(request: Request, *, kind: str, code: str, ref: Ref, form: FormQuery,
+              session: DbSession, me: FacilitatorId,
               calculer: Annotated[str, Query(max_length=2)] = "") -> Response:
     """Form of a plan and, once sent, the chosen sites: map, table, figures, downloads."""
     from trajectoires.diagnosis.plan_exports import method_text
@@ -148,7 +152,10 @@ def plan_page(request: Request, *, kind: str, code: str, ref: Ref, form: FormQue
                "networks": NETWORKS, "models": MODEL_LABELS, "candidates": CANDIDATES,
                "downloads": DOWNLOADS, "territory_url": territory_url, "fr": french_number,
                "method": method_text(result) if result else None,
-               "query": form.query()}
+               "query": form.query(),
+               "workshops": plan_actions.workshops_for(session, me, unit.kind.value, unit.code)
+               if result is not None and len(result.sites) else [],
+               "instruments": plan_actions.INSTRUMENTS}
     templates = request.app.state.templates
     return templates.TemplateResponse(request, "territory/plan.html", context,
                                       status_code=422 if message else 200)
