@@ -347,3 +347,15 @@ def test_each_effect_type_has_its_labelled_form(world: World) -> None:
     filled = soup(client.get(f"{base}/1")).find("form", id="effet-formulaire")
     assert filled.find("input", id="effet-commune")["value"] == "29151"
     assert client.get(f"{base}/nouveau?type=teleport").status_code == 404
+
+
+def test_projection_page_shows_the_trajectory_once_an_effect_exists(world: World) -> None:
+    client = facilitator(world)
+    bare = scene(world)
+    page = soup(client.get(f"/ateliers/{bare.ws.slug}/projection"))
+    assert page.find(id="construire-trajectoire-projection") is None
+    sc = scene(world, effect=OPEN_MORLAIX)
+    page = soup(client.get(f"/ateliers/{sc.ws.slug}/projection"))
+    region = page.find(id="construire-trajectoire-projection").find(
+        attrs={"data-region": "construire.trajectory"})
+    assert region.find("section", id="indicateur-dist_france-services") is not None

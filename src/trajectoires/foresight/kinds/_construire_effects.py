@@ -64,6 +64,7 @@ __all__ = [
     "OFF",
     "EffectsOutcome",
     "add_effect",
+    "any_effect",
     "build_plan",
     "can_edit_effects",
     "disabled_actions",
@@ -149,6 +150,12 @@ def keep_effects(session: Session, editing_id: int | None, payload: dict[str, An
         payload[EFFECTS] = effects_of(stored)
     if is_off(stored):
         payload[OFF] = True
+
+
+def any_effect(session: Session, workshop_id: int) -> bool:
+    """Whether one of the workshop's visible actions carries a quantified effect."""
+    with session.begin():
+        return any(effects_of(row.payload) for row in _action_rows(session, workshop_id))
 
 
 def disabled_actions(session: Session, workshop_id: int) -> frozenset[int]:

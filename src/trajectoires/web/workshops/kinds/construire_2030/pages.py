@@ -163,8 +163,22 @@ def facilitator_context(
 def projection_context(
     request: Request, workshop: WorkshopView, _participant: ParticipantView | None
 ) -> dict[str, Any]:
-    """Context of the projection page: the roadmap, large."""
-    return _page(request, workshop, "projection")
+    """Context of the projection page: the roadmap, large, and the trajectory if any.
+
+    The trajectory (the live region ``construire.trajectory``) is shown once an action
+    carries a quantified effect: the room sees it follow the facilitator's « et si… ? ».
+    """
+    context = _page(request, workshop, "projection")
+    from trajectoires.foresight.kinds._construire_effects import any_effect
+    from trajectoires.web.workshops.kinds.construire_2030 import report
+    from trajectoires.web.workshops.kinds.construire_2030.trajectory import service_of
+
+    with request.app.state.db.sessionmaker() as session:
+        if not any_effect(session, workshop.id):
+            return {**context, "construire_trajectory": None}
+        projection = service_of(request.app).project(session, workshop)
+    body = report.render_body(request, workshop, projection)
+    return {**context, "construire_trajectory": body}
 
 
 def _svg_response(session: DbSession, slug: str, me: int | None, disposition: str) -> Response:
