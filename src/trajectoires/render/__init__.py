@@ -7,7 +7,9 @@ numeric value) and :func:`categorical_svg` (named classes, points drawn over);
 simplification; :func:`commune_map` draws any indicator of the catalogue over a
 territory's communes (the one map of the command line, the web pages and the
 diagnosis). The foresight workshops draw with it too: :func:`timeline_svg`
-(the backcasting timeline) and :func:`roadmap_svg` (the roadmap of actors).
+(the backcasting timeline) and :func:`roadmap_svg` (the roadmap of actors), and the
+trajectory of a pathway to 2030 with :func:`trajectory_chart_svg` (one indicator per
+year: tendance, actions, target, uncertainty band).
 """
 
 from trajectoires.analysis.classes import SCHEMES, Classification, classify, scheme_name
@@ -29,6 +31,7 @@ from trajectoires.render.territory_map import (
     map_source,
 )
 from trajectoires.render.timeline import TimelineHeadline, TimelineMilestone, timeline_svg
+from trajectoires.render.trajectory_chart import TrajectoryChart, trajectory_chart_svg
 
 __all__ = [
     "PALETTES",
@@ -45,6 +48,7 @@ __all__ = [
     "RoadmapMilestone",
     "TimelineHeadline",
     "TimelineMilestone",
+    "TrajectoryChart",
     "UnknownIndicatorError",
     "categorical_svg",
     "choropleth_svg",
@@ -57,4 +61,5 @@ __all__ = [
     "roadmap_svg",
     "scheme_name",
     "timeline_svg",
+    "trajectory_chart_svg",
 ]
