@@ -103,7 +103,7 @@ def workshop_files(session: Session, slug: str, *, base_url: str = "") -> dict[s
     )
     files = {
         "datapackage.json": _json(package),
-        "donnees.json": _json({"datapackage": package["name"], **data.tables}),
+        "donnees.json": _json({"datapackage": package["name"], **data.tables}, indent=None),
         "dictionnaire.csv": dictionary_csv(data.tables),
         "LISEZMOI.md": data_card(data, url).encode("utf-8"),
         "LICENCE.md": licence_text(data.licence, data.title, url).encode("utf-8"),
@@ -153,7 +153,7 @@ def event_zip(session: Session, slug: str, *, base_url: str = "") -> bytes:
                            "keywords": ["prospective", "événement"]})
     return build_zip({
         "datapackage.json": _json(package),
-        "donnees.json": _json({"datapackage": package["name"], **tables}),
+        "donnees.json": _json({"datapackage": package["name"], **tables}, indent=None),
         "dictionnaire.csv": dictionary_csv(tables),
         "LICENCE.md": licence_text(licence, title, url).encode("utf-8"),
         **table_files(tables),
@@ -166,5 +166,8 @@ def _items() -> Any:  # noqa: ANN401
     return EventItem.__table__
 
 
-def _json(value: Any) -> bytes:  # noqa: ANN401
-    return (json.dumps(value, ensure_ascii=False, indent=1, sort_keys=False) + "\n").encode()
+def _json(value: Any, indent: int | None = 1) -> bytes:  # noqa: ANN401
+    """Return JSON text; ``indent=None`` for the large data file (the C encoder, compact)."""
+    separators = (",", ":") if indent is None else None
+    return (json.dumps(value, ensure_ascii=False, indent=indent, separators=separators)
+            + "\n").encode()
