@@ -1,0 +1,50 @@
+"""The trajectory chart: two scenarios, the band, the target, said in words; bad input refused."""
+
+from __future__ import annotations
+
+import math
+import xml.etree.ElementTree as ET
+
+import pytest
+
+from trajectoires.render import TrajectoryChart, trajectory_chart_svg
+
+NS = {"s": "http://www.w3.org/2000/svg"}
+YEARS = (2024, 2025, 2026, 2027)
+
+
+def chart(**changes) -> TrajectoryChart:
+    values = {"label": "Distance au plus proche France Services", "unit": "km", "years": YEARS,
+              "tendance": (6.0, 6.0, 6.0, 6.0), "actions": (6.0, 6.0, 4.5, 4.5),
+              "low": (6.0, 5.8, 5.6, 5.4), "high": (6.0, 6.2, 6.4, 6.6), "target": (2027, 4.0)}
+    return TrajectoryChart(**{**values, **changes})
+
+
+def test_lines_band_target_and_words() -> None:
+    root = ET.fromstring(trajectory_chart_svg(chart(), svg_id="g"))
+    assert root.get("role") == "img" and root.get("aria-labelledby") == "g-titre g-desc"
+    desc = root.find("s:desc", NS).text
+    assert "Tendance : 6,0\u202fkm en 2024" in desc and "Cible : 4,0\u202fkm en 2027." in desc
+    actions = root.find(".//s:g[@class='actions']/s:polyline", NS).get("points").split()
+    trend = root.find(".//s:polyline[@class='tendance']", NS).get("points").split()
+    assert actions[:2] == trend[:2] and actions[2] != trend[2]  # same until the effect
+    assert float(actions[2].split(",")[1]) > float(trend[2].split(",")[1])  # lower value
+    assert root.find(".//s:polygon[@class='incertitude']", NS) is not None
+    assert root.find(".//s:g[@class='cible']", NS) is not None
+
+
+def test_unknown_values_are_left_out_and_no_band_no_target() -> None:
+    svg = trajectory_chart_svg(chart(actions=(6.0, math.nan, None, 4.5), low=None, high=None,
+                                     target=None))
+    root = ET.fromstring(svg)
+    assert len(root.find(".//s:g[@class='actions']/s:polyline", NS).get("points").split()) == 2
+    assert root.find(".//s:polygon", NS) is None and 'class="cible"' not in svg
+
+
+def test_bad_input_is_refused_in_french() -> None:
+    with pytest.raises(ValueError, match="actions : 4 valeurs attendues"):
+        chart(actions=(1.0, 2.0))
+    with pytest.raises(ValueError, match="years : au moins une année"):
+        chart(years=(), tendance=(), actions=(), low=None, high=None)
+    with pytest.raises(ValueError, match="svg_id"):
+        trajectory_chart_svg(chart(), svg_id="a b<")
