@@ -41,10 +41,12 @@ from trajectoires.web.workshops.deps import (
     MAX_ID,
     DbSession,
     FacilitatorId,
+    Hub,
     current_participant,
     secure_cookies,
     set_participant_cookie,
 )
+from trajectoires.web.workshops.events import publish_contribution, publish_vote
 from trajectoires.web.workshops.facilitation import login_redirect
 from trajectoires.web.workshops.generic import board, form_values
 from trajectoires.web.workshops.throttle import THROTTLED_FORM
@@ -154,8 +156,8 @@ def _not_visitor(me: object) -> None:
 
 
 @router.post("/archives/{slug}/enrichir/contributions/{type_key}", dependencies=THROTTLED_FORM)
-def add_form(request: Request, slug: str, *, type_key: str, session: DbSession,
-             facilitator: FacilitatorId, form: Submitted) -> Response:
+def add_form(request: Request, slug: str, *, type_key: str, session: DbSession,  # noqa: PLR0913
+             facilitator: FacilitatorId, form: Submitted, hub: Hub) -> Response:
     """Add a contribution « ajouté après l'atelier » of the type ``type_key``."""
     workshop, me = _acting(request, session, slug)
     ctype = workshop.manifest.contribution_type(type_key)
@@ -163,9 +165,10 @@ def add_form(request: Request, slug: str, *, type_key: str, session: DbSession,
 
     def act() -> None:
         _not_visitor(me)
-        enrichment.add_contribution(session, me, ctype.key, values,
-                                    lookups=request.app.state.lookups,
-                                    reference=request.app.state.territory_reference)
+        added = enrichment.add_contribution(session, me, ctype.key, values,
+                                            lookups=request.app.state.lookups,
+                                            reference=request.app.state.territory_reference)
+        publish_contribution(hub, added)  # the live pages and the kinds' services follow
 
     return _refused_or_done(request, session, workshop, facilitator, action=act,
                             where=f"ajout-{ctype.key}", anchor="contributions")
@@ -188,14 +191,15 @@ def comment_form(request: Request, slug: str, *, session: DbSession,
 
 
 @router.post("/archives/{slug}/enrichir/votes", dependencies=THROTTLED_FORM)
-def vote_form(request: Request, slug: str, *, session: DbSession, facilitator: FacilitatorId,
-              contribution_id: FormId, value: Annotated[str, Form(max_length=5)] = "") -> Response:
+def vote_form(request: Request, slug: str, *, session: DbSession, facilitator: FacilitatorId,  # noqa: PLR0913
+              hub: Hub, contribution_id: FormId,
+              value: Annotated[str, Form(max_length=5)] = "") -> Response:
     """Vote agree / disagree / pass on a votable contribution of the published workshop."""
     workshop, me = _acting(request, session, slug)
 
     def act() -> None:
         _not_visitor(me)
-        enrichment.vote_after(session, me, contribution_id, value)
+        publish_vote(hub, enrichment.vote_after(session, me, contribution_id, value))
 
     return _refused_or_done(request, session, workshop, facilitator, action=act,
                             where=f"vote-{contribution_id}",
