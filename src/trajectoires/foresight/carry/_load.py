@@ -14,6 +14,7 @@ Rules (documented in ``docs/workshops.md``):
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -30,7 +31,7 @@ from trajectoires.foresight.models import Facilitator, Workshop
 
 __all__ = ["ImportOutcome", "load_archive"]
 
-_SLUG = r"^[a-z0-9]+(-[a-z0-9]+)*$"
+_SLUG = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
 
 
 @dataclass(frozen=True)
@@ -256,26 +257,23 @@ def load_archive(session: Session, archive: Archive, *, facilitator_email: str |
         Anything wrong with the archive or a clash with this instance; nothing is kept.
 
     """
-    import re
-
     known = {t.name for t in TABLES}
     for name in archive.dump:
         if name not in known:
-            raise ArchiveError("archive_version", found=f"{archive.manifest.get('format_version')}"
-                               f" (table « {name} » inconnue)", supported="connue")
+            raise ArchiveError("archive_unknown_table", name=str(name)[:80])
     if len(archive.dump.get("workshop", [])) != 1:
         raise ArchiveError("archive_bad_data", name="data/workshop.json",
                            detail="un atelier et un seul est attendu")
     try:
         with session.begin():
-            return _load(session, archive, facilitator_email, slug, re.compile(_SLUG))
+            return _load(session, archive, facilitator_email, slug)
     except (IntegrityError, DBAPIError) as exc:
         detail = str(exc.orig).splitlines()[0][:200] if exc.orig else str(exc)[:200]
         raise ArchiveError("archive_bad_data", name="(base de données)", detail=detail) from None
 
 
-def _load(session: Session, archive: Archive, email: str | None, slug: str | None,
-          slug_format: Any) -> ImportOutcome:  # noqa: ANN401
+def _load(session: Session, archive: Archive, email: str | None,
+          slug: str | None) -> ImportOutcome:
     from trajectoires.foresight.errors import ForesightError
     from trajectoires.foresight.kinds import get_kind
 
@@ -287,7 +285,7 @@ def _load(session: Session, archive: Archive, email: str | None, slug: str | Non
     except ForesightError:
         raise ArchiveError("archive_unknown_kind", kind=origin.get("kind")) from None
     target = slug or origin["slug"]
-    if not slug_format.match(target) or len(target) > 80:
+    if not _SLUG.match(target) or len(target) > 80:
         raise ArchiveError("bad_slug", slug=target)
     counts = {name: len(rows) for name, rows in checked.items()}
     if _existing(session, target, archive.dump["workshop"][0], archive):

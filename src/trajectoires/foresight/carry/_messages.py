@@ -21,6 +21,9 @@ MESSAGES: dict[str, str] = {
     "archive_bad_manifest": "manifest.json illisible dans {path} : {detail}." + _REFUSED,
     "archive_version": ("Format d'archive incompatible : version {found}, cette version de "
                         "Trajectoires lit la version {supported}."),
+    "archive_unknown_table": ("Format d'archive incompatible : la table « {name} » est inconnue "
+                              "de cette version de Trajectoires (archive d'une version plus "
+                              "récente ?)." + _REFUSED),
     "archive_unsafe_name": ("Nom de fichier refusé dans l'archive : « {name} » (chemin absolu, "
                             "« .. » ou caractère interdit)." + _REFUSED),
     "archive_too_large": ("Fichier trop volumineux dans l'archive : « {name} » "
