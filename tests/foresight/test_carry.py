@@ -259,6 +259,16 @@ def _rewrite_raw(archive: bytes, name: str, data: bytes) -> bytes:
     return out.getvalue()
 
 
+def _with_table(archive: bytes, name: str) -> bytes:
+    """Copy ``archive`` with one more table, listed and checksummed (from a newer version)."""
+    member = f"data/{name}.json"
+    with zipfile.ZipFile(io.BytesIO(archive)) as z:
+        info = json.loads(z.read("manifest.json"))
+    info["tables"].append(name)
+    info["files"][member] = {"sha256": hashlib.sha256(b"[]").hexdigest(), "bytes": 2}
+    return _rewrite(archive, {}, rehash=False, manifest=info, extra={member: b"[]"})
+
+
 def _refusals(archive: bytes) -> dict[str, tuple[bytes, str]]:
     with zipfile.ZipFile(io.BytesIO(archive)) as z:
         people = json.loads(z.read("data/participants.json"))
@@ -284,6 +294,7 @@ def _refusals(archive: bytes) -> dict[str, tuple[bytes, str]]:
                      "Données illisibles"),
         "type": (_rewrite(archive, {"data/participants.json": [{**people[0], "id": "1"}]},
                           rehash=True), "nombre entier attendu"),
+        "table": (_with_table(archive, "sondages"), "la table « sondages » est inconnue"),
     }
 
 
