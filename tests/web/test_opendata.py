@@ -38,7 +38,8 @@ def test_published_workshops_only(app, database) -> None:
     with database.sessionmaker() as s:
         link_workshop(s, owner.id, day.slug, hidden.slug)
     client = TestClient(app)
-    assert f'href="/archives/{shown.slug}/donnees.zip"' in client.get(f"/archives/{shown.slug}").text
+    page = client.get(f"/archives/{shown.slug}").text
+    assert f'href="/archives/{shown.slug}/donnees.zip"' in page
     response = client.get(f"/archives/{shown.slug}/donnees.zip")
     assert response.status_code == 200 and response.headers["content-type"] == "application/zip"
     with zipfile.ZipFile(io.BytesIO(response.content)) as z:
