@@ -171,6 +171,8 @@ def test_search_api(published) -> None:
 def test_territory_page_lists_the_published_workshop(published) -> None:
     page = published.c.visitor.get("/territoires/departement/29").text
     assert f'href="/archives/{published.ws.slug}"' in page
+    commune = published.c.visitor.get("/territoires/commune/29232")  # below: not its workshop
+    assert commune.status_code == 200 and 'id="productions-aucune"' in commune.text
 
 
 def test_unpublish_takes_it_out_everywhere(published) -> None:
