@@ -150,16 +150,23 @@ def summary(effect: Mapping[str, Any]) -> str:
 
     >>> summary({"type": "ftth", "share": 95, "communes": ["29232"], "year": 2028})
     "Fibre pour 95 % des locaux (29232), d'ici 2028"
+    >>> summary({"type": "open-place", "network": "france-services", "commune": "29162",
+    ...          "year": 2027})
+    'Ouvrir un lieu du réseau « France Services » (29162), dès 2027'
     """
     kind = str(effect.get("type"))
     where = effect.get("commune") or ", ".join(effect.get("communes") or ()) \
         or effect.get("epci") or ""
+    network = dict(network_choices()).get(str(effect.get("network")), effect.get("network"))
+    indicator = dict(indicator_choices()).get(str(effect.get("indicator")),
+                                              effect.get("indicator"))
+    change = _shown(effect.get("change"))
     what = {
-        "open-place": f"ouvrir un lieu « {effect.get('network')} »",
-        "close-place": f"fermer un lieu « {effect.get('network')} »",
+        "open-place": f"ouvrir un lieu du réseau « {network} »",
+        "close-place": f"fermer un lieu du réseau « {network} »",
         "ftth": f"fibre pour {_shown(effect.get('share'))} % des locaux",
         "reach": f"{_shown(effect.get('people'))} personnes accompagnées par an",
-        "indicator": f"« {effect.get('indicator')} » {_shown(effect.get('change'))}"
+        "indicator": f"« {indicator} » : {'+' if not change.startswith('-') else ''}{change}"
                      f"{' %' if effect.get('mode') == 'relative' else ''}",
     }.get(kind, EFFECT_LABELS.get(kind, kind))
     place = f" ({where})" if where else ""
