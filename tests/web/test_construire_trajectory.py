@@ -186,6 +186,11 @@ def test_the_owners_speaker_may_set_effects_others_may_not(world: World) -> None
     refused = max_.put(f"{path}/{key}", json={**OPEN_MORLAIX, "network": "bureaux-de-poste"})
     assert refused.status_code == 422 and "« Réseau »" in refused.json()["detail"]
     assert max_.delete(f"{path}/{key}").json()["effects"] == []
+    page = f"/ateliers/{sc.ws.slug}/trajectoire"
+    adding = {"aria-label": "Ajouter un effet à « France Services à Morlaix »"}
+    assert soup(max_.get(page)).find("nav", attrs=adding) is not None
+    assert soup(lea.get(page)).find("nav", attrs=adding) is None
+    assert soup(lea.get(page)).find("form", id="trajectoire-actions") is None  # facilitator's
 
 
 def test_generic_edits_keep_the_effects_and_cannot_set_them(world: World) -> None:
