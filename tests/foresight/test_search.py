@@ -128,3 +128,28 @@ def test_same_results_on_sqlite_and_postgresql(sqlite_db: Database, tmp_path: Pa
             assert _answers(pg) == _answers(sqlite_db)
         finally:
             pg.engine.dispose()
+
+
+def test_reindexing_without_the_reference_keeps_the_epci(tmp_path: Path) -> None:
+    """A workshop published with the reference keeps its EPCI when moderation reindexes it."""
+    from tests.foresight import factories as f
+    from trajectoires.foresight.models import Workshop
+    from trajectoires.foresight.publication import publish_workshop, reindex_workshop
+    from trajectoires.foresight.workshops import set_phase
+
+    with fresh_database_url(tmp_path) as url:
+        db = create_database(url)
+        migrate(db)
+        owner = f.facilitator(db)
+        ws = f.kind_workshop(db, "debate", owner, territory=f.Unit("commune", "29232", "Quimper"))
+        with f.session(db) as s:
+            set_phase(s, owner.id, ws.slug, "closed")
+        with f.session(db) as s:
+            publish_workshop(s, owner.id, ws.slug, reference=f.reference())
+        with db.session() as s:
+            reindex_workshop(s, s.get(Workshop, ws.id))  # as moderation does: no reference
+        with db.session() as s:
+            epci = search_documents(s, territory=("epci", "200068120")).total
+            departement = search_documents(s, territory=("departement", "29")).total
+        db.engine.dispose()
+    assert (epci, departement) == (1, 1)

@@ -41,7 +41,13 @@ from trajectoires.foresight.models import (
     Workshop,
     utcnow,
 )
-from trajectoires.foresight.search import index_document, remove_document, territory_chain
+from trajectoires.foresight.search import (
+    SearchDocument,
+    SearchDocumentTerritory,
+    index_document,
+    remove_document,
+    territory_chain,
+)
 from trajectoires.foresight.workshops import WorkshopView, view
 
 if TYPE_CHECKING:
@@ -121,6 +127,18 @@ def _body(session: Session, row: Workshop) -> str:
     return archive_text(read_archive(session, view(row)))
 
 
+def _known_territories(session: Session, row: Workshop) -> list[tuple[str, str]]:
+    """Return the territories indexed for this workshop, if indexed on its own territory."""
+    found = session.execute(
+        select(SearchDocumentTerritory.territory_kind, SearchDocumentTerritory.territory_code)
+        .join(SearchDocument, SearchDocument.id == SearchDocumentTerritory.document_id)
+        .where(SearchDocument.kind == "workshop", SearchDocument.key == row.slug,
+               SearchDocument.territory_kind == row.territory_kind,
+               SearchDocument.territory_code == row.territory_code)
+    ).all()
+    return [(kind, code) for kind, code in found]
+
+
 def reindex_workshop(
     session: Session, row: Workshop, reference: Reference | None = None
 ) -> None:
@@ -128,14 +146,18 @@ def reindex_workshop(
 
     Runs in the caller's transaction: call it after changing a published workshop's
     productions (enrichment, moderation) so the search finds what the page shows.
+    Without ``reference``, the territories already indexed for it are kept (its EPCI),
+    else those its code tells (:func:`~trajectoires.foresight.search.territory_chain`).
     """
     if not is_published(row):
         remove_document(session, "workshop", row.slug)
         return
+    territories = _known_territories(session, row) if reference is None else None
     index_document(
         session, "workshop", row.slug, title=row.title, body=_body(session, row),
         territory=(row.territory_kind, row.territory_code, row.territory_name),
-        territories=territory_chain(reference, row.territory_kind, row.territory_code),
+        territories=territories or territory_chain(reference, row.territory_kind,
+                                                   row.territory_code),
         year=row.created_at.year, subtype=row.kind, url=archive_url(row.slug),
         published_at=row.published_at,
     )
