@@ -22,6 +22,8 @@ from trajectoires.foresight.errors import (
     NotAllowedError,
     NotFoundError,
 )
+from trajectoires.foresight.events import EventInput, create_event
+from trajectoires.foresight.events.models import Event
 from trajectoires.foresight.facilitation import update_settings
 from trajectoires.foresight.history_models import ContributionVersion
 from trajectoires.foresight.kinds.debate.opinions import analyse_debate, load_debate
@@ -197,9 +199,13 @@ def test_facilitator_deletion_refused_while_running_then_keeps_closed_workshops(
     with f.session(db) as s:
         set_phase(s, bruno.id, running.slug, "closed")
     with f.session(db) as s:
+        event = create_event(s, bruno.id, f.FINISTERE, EventInput(
+            "Journée du numérique", "2027-03-14T09:00", "2027-03-14T17:30"))
+    with f.session(db) as s:
         data = privacy.facilitator_data(s, bruno.id)
     assert data["email"] == "bruno@example.org"
     assert {w["slug"] for w in data["workshops"]} == {running.slug, draft.slug}
+    assert [e["slug"] for e in data["events"]] == [event.slug]
     with f.session(db) as s:
         open_login(s, bruno.id)
     with f.session(db) as s:
@@ -209,6 +215,7 @@ def test_facilitator_deletion_refused_while_running_then_keeps_closed_workshops(
         assert "bruno" not in row.email and row.display_name == "Compte supprimé"
         assert s.scalar(select(Workshop.id).where(Workshop.slug == draft.slug)) is None
         assert s.scalar(select(Workshop.id).where(Workshop.slug == running.slug)) is not None
+        assert s.scalar(select(Event.id).where(Event.slug == event.slug)) is not None
         assert s.scalar(select(func.count()).select_from(FacilitatorLogin).where(
             FacilitatorLogin.facilitator_id == bruno.id)) == 0
 

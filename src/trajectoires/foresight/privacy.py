@@ -27,7 +27,8 @@ may delete their account (:func:`erase_facilitator`), confirmed by their passwor
 - their closed workshops stay, as the record of a public participation: the account
   row stays as a tombstone (e-mail, name and password erased, every login closed),
   pages show « Animation » as before; nobody can moderate these workshops any more,
-  so their enrichment after publication closes (:mod:`trajectoires.foresight.enrichment`).
+  so their enrichment after publication closes (:mod:`trajectoires.foresight.enrichment`);
+- their events (public programmes) stay likewise, under the tombstone.
 
 Examples
 --------
@@ -47,6 +48,7 @@ from sqlalchemy.orm import Session
 
 from trajectoires.foresight._retry import retry_when_locked
 from trajectoires.foresight.errors import ConflictError, NotAllowedError, NotFoundError
+from trajectoires.foresight.events.models import Event
 from trajectoires.foresight.facilitators import password_hasher, verify_password
 from trajectoires.foresight.history import ANONYMOUS, VersionView, versions_of
 from trajectoires.foresight.history_models import Comment, VisitorEmail
@@ -190,7 +192,7 @@ def erase_participant(session: Session, participant_id: int) -> None:
 
 
 def facilitator_data(session: Session, facilitator_id: int) -> dict[str, Any]:
-    """Return a facilitator's account and workshops, with the contributions they entered.
+    """Return a facilitator's account, events and workshops, with what they entered in them.
 
     Raises
     ------
@@ -214,8 +216,12 @@ def facilitator_data(session: Session, facilitator_id: int) -> dict[str, Any]:
         for wid, cid, type_key, text, created in entered:
             by_workshop.setdefault(wid, []).append(
                 {"id": cid, "type": type_key, "text": text, "created_at": _when(created)})
+        events = session.execute(select(Event.slug, Event.title, Event.starts_at).where(
+            Event.facilitator_id == row.id).order_by(Event.id)).all()
         return {
             "format": "trajectoires-compte/1", "email": row.email,
+            "events": [{"slug": slug, "title": title, "starts_at": _when(starts)}
+                       for slug, title, starts in events],
             "display_name": row.display_name, "created_at": _when(row.created_at),
             "workshops": [
                 {"slug": w.slug, "title": w.title, "kind": w.kind, "status": w.status,
