@@ -203,6 +203,51 @@ def _named_sites(ref: Reference, result: planning.Plan, chosen: pd.DataFrame,
     })
 
 
+def _solve(w: np.ndarray, layout: planning.Layout, request: PlanRequest, candidates: int,
+           time_limit: float) -> planning.Plan:
+    """Run the requested model; the library's refusal of an unreachable share in French."""
+    try:
+        if request.model == "mclp":
+            return planning.maximal_coverage(w, layout, request.new, request.radius_km,
+                                             time_limit=time_limit)
+        if request.model == "p-median":
+            return planning.p_median(w, layout, request.new, radius_km=request.radius_km,
+                                     time_limit=time_limit)
+        return planning.set_covering(w, layout, request.radius_km, share=request.share,
+                                     time_limit=time_limit)
+    except ValueError as exc:
+        if "cannot be within reach" in str(exc):
+            raise PlanError(f"Même en ouvrant les {candidates} sites candidats, "
+                            f"{request.share:.0%} des habitants ne peuvent pas être à moins de "
+                            f"{request.radius_km:g} km d'un lieu : baissez la part, "
+                            "agrandissez le rayon ou ajoutez des candidats.") from None
+        raise
+
+
+def _commune_table(ref: Reference, result: planning.Plan, known: pd.DataFrame,
+                   points: pd.DataFrame, *, sites: pd.DataFrame, radius_km: float) -> pd.DataFrame:
+    """One row per commune: distances and coverage before and after, its new nearest site."""
+    codes = known.index.to_numpy()
+    site_names = np.r_[sites["site"].to_numpy(object), [""]]
+    table = pd.DataFrame({
+        "code_commune": codes, "commune": known["name"].to_numpy(),
+        "population": known["population"].to_numpy(float).round().astype(np.int64),
+        "km_avant": np.round(np.where(np.isfinite(result.nearest_before_km),
+                                      result.nearest_before_km, np.nan), 2),
+        "km_apres": np.round(np.where(np.isfinite(result.nearest_after_km),
+                                      result.nearest_after_km, np.nan), 2),
+        "couverte_avant": result.nearest_before_km <= radius_km,
+        "couverte_apres": result.covered,
+        "nouveau_lieu_le_plus_proche": site_names[np.where(result.site_of >= 0,
+                                                           result.site_of, -1)],
+    })
+    table["nouvellement_couverte"] = table["couverte_apres"] & ~table["couverte_avant"]
+    located = candidates_of.commune_points(ref, points, list(codes)).set_index("code_commune")
+    table["lat"] = located["lat"].reindex(codes).round(6).to_numpy()
+    table["lon"] = located["lon"].reindex(codes).round(6).to_numpy()
+    return table
+
+
 def plan_territory(ref: Reference, unit: Unit, places: dict[str, pd.DataFrame],
                    request: PlanRequest, *, candidate_file: pd.DataFrame | None = None,
                    cache_dir: Path | None = None, network_vintages: dict | None = None,
@@ -238,43 +283,11 @@ def plan_territory(ref: Reference, unit: Unit, places: dict[str, pd.DataFrame],
         demand_geodesic=demand["geodesic"].to_numpy(bool),
         candidates_geodesic=chosen_from["geodesic"].to_numpy(bool),
         existing_geodesic=existing["geodesic"].to_numpy(bool))
-    try:
-        if request.model == "mclp":
-            result = planning.maximal_coverage(w, layout, new, request.radius_km,
-                                               time_limit=time_limit)
-        elif request.model == "p-median":
-            result = planning.p_median(w, layout, new, radius_km=request.radius_km,
-                                       time_limit=time_limit)
-        else:
-            result = planning.set_covering(w, layout, request.radius_km, share=request.share,
-                                           time_limit=time_limit)
-    except ValueError as exc:
-        if "cannot be within reach" in str(exc):
-            raise PlanError(f"Même en ouvrant les {len(chosen_from)} sites candidats, "
-                            f"{request.share:.0%} des habitants ne peuvent pas être à moins de "
-                            f"{request.radius_km:g} km d'un lieu : baissez la part, "
-                            "agrandissez le rayon ou ajoutez des candidats.") from None
-        raise
+    result = _solve(w, layout, request, len(chosen_from), time_limit)
     chosen = chosen_from.iloc[result.sites].reset_index(drop=True)
     codes = known.index.to_numpy()
     sites = _named_sites(ref, result, chosen, w, codes)
-    site_names = np.r_[sites["site"].to_numpy(object), [""]]
-    table = pd.DataFrame({
-        "code_commune": codes, "commune": known["name"].to_numpy(),
-        "population": w.round().astype(np.int64),
-        "km_avant": np.round(np.where(np.isfinite(result.nearest_before_km),
-                                      result.nearest_before_km, np.nan), 2),
-        "km_apres": np.round(np.where(np.isfinite(result.nearest_after_km),
-                                      result.nearest_after_km, np.nan), 2),
-        "couverte_avant": result.nearest_before_km <= request.radius_km,
-        "couverte_apres": result.covered,
-        "nouveau_lieu_le_plus_proche": site_names[np.where(result.site_of >= 0,
-                                                           result.site_of, -1)],
-    })
-    table["nouvellement_couverte"] = table["couverte_apres"] & ~table["couverte_avant"]
-    located = candidates_of.commune_points(ref, points, list(codes)).set_index("code_commune")
-    table["lat"] = located["lat"].reindex(codes).round(6).to_numpy()
-    table["lon"] = located["lon"].reindex(codes).round(6).to_numpy()
+    table = _commune_table(ref, result, known, points, sites=sites, radius_km=request.radius_km)
     notes = []
     if len(known) < len(communes):
         notes.append(f"{len(communes) - len(known)} commune(s) sans population connue ou sans "
