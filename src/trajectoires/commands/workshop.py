@@ -14,7 +14,6 @@ from typing import Annotated
 
 import typer
 from rich.console import Console
-from rich.table import Table
 
 from trajectoires.settings import Settings
 
@@ -64,16 +63,13 @@ def list_(workspace: WorkspaceOption = None) -> None:
     if not rows:
         console.print("Aucun atelier sur cette instance.")
         return
-    table = Table(title=f"{len(rows)} atelier(s)", title_justify="left")
-    table.add_column("Nom (slug)", no_wrap=True)
-    table.add_column("Type", no_wrap=True)
-    for column in ("Territoire", "Phase"):
-        table.add_column(column, overflow="fold")
-    for row in rows:
-        kind = get_kind(row.kind)
-        table.add_row(row.slug, row.kind, f"{row.territory_name} ({row.territory_code})",
-                      kind.phase(row.status).label)
-    console.print(table)
+    lines = [(row.slug, row.kind, f"{row.territory_name} ({row.territory_code})",
+              get_kind(row.kind).phase(row.status).label) for row in rows]
+    header = ("NOM (SLUG)", "TYPE", "TERRITOIRE", "PHASE")
+    widths = [max(len(line[i]) for line in [header, *lines]) for i in range(3)]
+    for line in [header, *lines]:  # one line per workshop, never wrapped: slugs are copied
+        text = "  ".join(cell.ljust(width) for cell, width in zip(line, widths, strict=False))
+        console.print(f"{text}  {line[3]}", soft_wrap=True, highlight=False, markup=False)
 
 
 @app.command("export")

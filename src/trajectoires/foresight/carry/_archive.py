@@ -201,6 +201,15 @@ def read_archive(source: str | Path | IO[bytes], where: str | None = None) -> Ar
     try:
         with zipfile.ZipFile(source) as archive:
             return _read(archive, where)
-    except (zipfile.BadZipFile, zlib.error, EOFError, OSError, NotImplementedError,
-            ValueError) as exc:
-        raise ArchiveError("archive_unreadable", path=where, detail=str(exc)[:200]) from None
+    except (zipfile.BadZipFile, EOFError, ValueError):
+        raise ArchiveError("archive_unreadable", path=where,
+                           detail="structure ZIP absente ou incomplète") from None
+    except zlib.error:
+        raise ArchiveError("archive_unreadable", path=where,
+                           detail="données compressées abîmées") from None
+    except NotImplementedError:
+        raise ArchiveError("archive_unreadable", path=where,
+                           detail="méthode de compression inconnue") from None
+    except OSError as exc:
+        raise ArchiveError("archive_unreadable", path=where,
+                           detail=f"lecture impossible ({exc.strerror or exc})") from None
