@@ -272,6 +272,7 @@ def _with_table(archive: bytes, name: str) -> bytes:
 def _refusals(archive: bytes) -> dict[str, tuple[bytes, str]]:
     with zipfile.ZipFile(io.BytesIO(archive)) as z:
         people = json.loads(z.read("data/participants.json"))
+        [workshop] = json.loads(z.read("data/workshop.json"))
     long_name = [{**people[0], "pseudonym": "x" * 300}, *people[1:]]
     twins = [*people, {**people[0], "id": 999}]
     corrupted = bytearray(archive)
@@ -295,6 +296,8 @@ def _refusals(archive: bytes) -> dict[str, tuple[bytes, str]]:
         "type": (_rewrite(archive, {"data/participants.json": [{**people[0], "id": "1"}]},
                           rehash=True), "nombre entier attendu"),
         "table": (_with_table(archive, "sondages"), "la table « sondages » est inconnue"),
+        "phase": (_rewrite(archive, {"data/workshop.json": [{**workshop, "status": "zzz"}]},
+                           rehash=True), "Phase inconnue : « zzz »"),
     }
 
 

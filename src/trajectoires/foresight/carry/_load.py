@@ -281,9 +281,14 @@ def _load(session: Session, archive: Archive, email: str | None,
     checked = {t.name: _checked_rows(t, archive.dump.get(t.name, []), known) for t in TABLES}
     origin = checked["workshop"][0]
     try:
-        get_kind(origin.get("kind", ""))
+        kind = get_kind(origin.get("kind", ""))
     except ForesightError:
         raise ArchiveError("archive_unknown_kind", kind=origin.get("kind")) from None
+    try:
+        kind.phase(origin.get("status", ""))
+    except ForesightError as error:
+        raise ArchiveError("archive_bad_value", name="data/workshop.json", row=1,
+                           column="status", detail=error.message) from None
     target = slug or origin["slug"]
     if not _SLUG.match(target) or len(target) > 80:
         raise ArchiveError("bad_slug", slug=target)
