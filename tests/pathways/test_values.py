@@ -46,3 +46,23 @@ def test_effects_apply_in_an_order_that_does_not_depend_on_the_plan(data):
     np.testing.assert_allclose(once, again)
     assert (once >= 0).all() and (once <= 100).all()
     np.testing.assert_array_equal(trend, np.full((6, 5), 40.0))  # the trend is not touched
+
+
+@settings(max_examples=40, deadline=None)
+@given(seed=st.integers(0, 10_000), moved=st.integers(1, 6))
+def test_scores_without_an_action_equal_scoring_everything_again(seed, moved):
+    from trajectoires.pathways._values import FullScores
+
+    rng = np.random.default_rng(seed)
+    n, years = 300, 2
+    full = {key: rng.integers(0, 30, size=(n, years)).astype(float)
+            for key in ("share_65_plus", "poverty_rate")}
+    full["poverty_rate"][rng.random((n, years)) < 0.1] = np.nan
+    territory = np.sort(rng.choice(n, size=60, replace=False))
+    rows = rng.choice(n, size=moved, replace=False)
+    without = full["share_65_plus"].copy()
+    without[rows] = rng.integers(0, 30, size=(moved, years))
+    got = FullScores(full, territory).without({"share_65_plus": (rows, without)})
+    expected = Deciles({**full, "share_65_plus": full["share_65_plus"]}, territory).index(
+        {**full, "share_65_plus": without})
+    np.testing.assert_allclose(got, expected)

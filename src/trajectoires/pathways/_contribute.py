@@ -50,14 +50,19 @@ def _candidates(network, rows_xy: np.ndarray, overseas: np.ndarray, lonlat: np.n
         tree = cKDTree(np.array([[p.x, p.y] for p in places]))
         d, i = tree.query(rows_xy[metro], k=k)
         distance[metro], index[metro] = d.reshape(-1, k) / 1000.0, i.reshape(-1, k)
-    if overseas.any():
+    if overseas.any():  # candidates by straight line through the Earth, then geodesic
+        from trajectoires.analysis.geodesic import _earth_centred
+
         where = np.array([[p.lon, p.lat] for p in places])
         origins = lonlat[overseas]
-        km = analysis.geodesic_km(np.repeat(origins, len(places), axis=0),
-                                  np.tile(where, (len(origins), 1))).reshape(len(origins), -1)
+        wide = min(k + _CANDIDATES, len(places))
+        _, near = cKDTree(_earth_centred(where)).query(_earth_centred(origins), k=wide)
+        near = np.asarray(near).reshape(len(origins), wide)
+        km = analysis.geodesic_km(np.repeat(origins, wide, axis=0),
+                                  where[near.ravel()]).reshape(len(origins), wide)
         order = np.argsort(km, axis=1)[:, :k]
         distance[overseas] = np.take_along_axis(km, order, axis=1)
-        index[overseas] = order
+        index[overseas] = np.take_along_axis(near, order, axis=1)
     return distance, index
 
 

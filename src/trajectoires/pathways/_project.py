@@ -14,11 +14,18 @@ import numpy as np
 
 from trajectoires.pathways._contribute import place_contributions
 from trajectoires.pathways._engine import Engine, Scenario, engine_for
-from trajectoires.pathways._indicators import BEYOND_KM, NETWORKS, PROJECTED, beyond_key
+from trajectoires.pathways._indicators import (
+    BEYOND_KM,
+    CRITERIA,
+    NETWORKS,
+    PROJECTED,
+    beyond_key,
+)
 from trajectoires.pathways._inputs import ProjectionInputs
 from trajectoires.pathways._plan import Plan, PlanError
 from trajectoires.pathways._trajectory import Series, Trajectory
 from trajectoires.pathways._trend import band, describe
+from trajectoires.pathways._values import FullScores
 
 __all__ = ["project"]
 
@@ -130,11 +137,24 @@ def _contributions(engine: Engine, enabled: frozenset[str],
             for action_id, values in by_action.items():
                 result.setdefault(key, {})[action_id] = values
                 fast.setdefault(action_id, set()).add(key)
+    scores = None
     for action_id in sorted(enabled, key=engine.plan.action_ids.index):
         done = fast.get(action_id, set())
         touched = {key for key in engine.touches(action_id) if key not in done}
         if not touched:
             continue
+        criteria = engine.actions[action_id].indicators & set(CRITERIA)
+        if "fragility_index" in touched and "population" not in touched and criteria:
+            if scores is None:  # the full scenario's scores, once
+                scores = FullScores({k: engine.values(k, enabled) for k in CRITERIA
+                                     if k in engine.trends}, engine.rows)
+            index = scores.without({k: (_rows(engine, action_id, k),
+                                        engine.values(k, enabled - {action_id}))
+                                    for k in criteria})
+            value = totals(engine, Scenario({"fragility_index": index}, population[engine.rows]))
+            result.setdefault("fragility_index", {})[action_id] = (
+                full["fragility_index"] - value["fragility_index"])
+            touched.discard("fragility_index")
         without = totals(engine, engine.scenario(enabled - {action_id}, touched))
         for key, values in without.items():
             if key in full and key not in done:
@@ -142,6 +162,12 @@ def _contributions(engine: Engine, enabled: frozenset[str],
     order = {a: i for i, a in enumerate(engine.plan.action_ids)}
     return {key: dict(sorted(by.items(), key=lambda item: order[item[0]]))
             for key, by in result.items()}
+
+
+def _rows(engine: Engine, action_id: str, key: str) -> np.ndarray:
+    """National rows whose value of ``key`` the action's effects change."""
+    rows = [e.rows for e in engine.actions[action_id].values if e.indicator == key]
+    return np.unique(np.concatenate(rows)) if rows else np.zeros(0, dtype=np.int64)
 
 
 def project(inputs: ProjectionInputs, plan: Plan, *,

@@ -149,3 +149,78 @@ class Deciles:
         with np.errstate(invalid="ignore", divide="ignore"):
             return np.where(known.any(axis=0), np.nansum(scores, axis=0) / known.sum(axis=0),
                             np.nan)
+
+
+class FullScores:
+    """Decile scores of the full scenario, and of the same without one action, fast.
+
+    Removing an action moves the criteria of its few communes (``m`` values per
+    column): every other commune's count of values at most its own moves by at most
+    ``m``, so its score (``ceil(10 × count / n)``) can change only if its count lies
+    within ``m`` of a decile boundary. Only those communes and the action's own are
+    scored again; the index of the others is kept.
+    """
+
+    def __init__(self, national: dict[str, np.ndarray], rows: np.ndarray) -> None:
+        self.national, self.rows = national, rows
+        self.keys = [key for key in CRITERIA if key in national]
+        self.where = np.full(len(next(iter(national.values()))), -1)
+        self.where[rows] = np.arange(len(rows))
+        self.sorted, self.counts, self.scores = {}, {}, {}
+        for key in self.keys:
+            values = national[key]
+            self.sorted[key] = [np.sort(c[~np.isnan(c)]) for c in values.T]
+            counts = np.column_stack([np.searchsorted(s, values[rows, col], side="right")
+                                      for col, s in enumerate(self.sorted[key])]).astype(float)
+            sizes = np.array([len(s) for s in self.sorted[key]], dtype=float)
+            self.counts[key] = counts
+            with np.errstate(invalid="ignore", divide="ignore"):
+                self.scores[key] = np.where(np.isnan(values[rows]), np.nan,
+                                            np.clip(np.ceil(counts / sizes * 10), 1, 10))
+        stacked = np.stack([self.scores[k] for k in self.keys]) if self.keys else None
+        self.known = (~np.isnan(stacked)).sum(axis=0) if self.keys else None
+        self.total = np.nansum(stacked, axis=0) if self.keys else None
+
+    def index(self, total: np.ndarray | None = None) -> np.ndarray:
+        """Fragility index of the territory's communes (× years)."""
+        total = self.total if total is None else total
+        with np.errstate(invalid="ignore", divide="ignore"):
+            return np.where(self.known > 0, total / self.known, np.nan)
+
+    def without(self, changed: dict[str, tuple[np.ndarray, np.ndarray]]) -> np.ndarray:
+        """Index when criterion ``key`` takes the values ``values[rows]`` at ``rows``."""
+        total = self.total.copy()
+        for key, (rows, values) in changed.items():
+            for col in range(values.shape[1]):
+                self._column(total, key, col, rows, values[rows, col])
+        return self.index(total)
+
+    def _column(self, total: np.ndarray, key: str, col: int, rows: np.ndarray,
+                new: np.ndarray) -> None:
+        old = self.national[key][rows, col]
+        moved = ~((old == new) | (np.isnan(old) & np.isnan(new)))
+        if not moved.any():
+            return
+        rows, old, new = rows[moved], old[moved], new[moved]
+        old_sorted, new_sorted = np.sort(old[~np.isnan(old)]), np.sort(new[~np.isnan(new)])
+        ordered = self.sorted[key][col]
+        size = float(len(ordered))
+        if len(old_sorted) != len(new_sorted):  # a value appears or vanishes: all again
+            mask = np.ones(len(self.rows), dtype=bool)
+        else:
+            counts = self.counts[key][:, col]
+            step = size / 10
+            mask = np.abs(counts - np.round(counts / step) * step) <= len(new_sorted) + 1
+        own = self.where[rows]
+        mask[own[own >= 0]] = True
+        candidates = np.flatnonzero(mask)
+        values = self.national[key][self.rows[candidates], col].copy()
+        inside = self.where[rows] >= 0
+        values[np.searchsorted(candidates, own[inside])] = new[inside]
+        count = (np.searchsorted(ordered, values, side="right")
+                 - np.searchsorted(old_sorted, values, side="right")
+                 + np.searchsorted(new_sorted, values, side="right"))
+        size += len(new_sorted) - len(old_sorted)
+        score = np.where(np.isnan(values), np.nan, np.clip(np.ceil(count / size * 10), 1, 10))
+        before = self.scores[key][candidates, col]
+        total[candidates, col] += np.nan_to_num(score) - np.nan_to_num(before)
