@@ -273,6 +273,7 @@ def _refusals(archive: bytes) -> dict[str, tuple[bytes, str]]:
     with zipfile.ZipFile(io.BytesIO(archive)) as z:
         people = json.loads(z.read("data/participants.json"))
         [workshop] = json.loads(z.read("data/workshop.json"))
+        notes = json.loads(z.read("data/contributions.json"))
     long_name = [{**people[0], "pseudonym": "x" * 300}, *people[1:]]
     twins = [*people, {**people[0], "id": 999}]
     corrupted = bytearray(archive)
@@ -296,6 +297,8 @@ def _refusals(archive: bytes) -> dict[str, tuple[bytes, str]]:
         "type": (_rewrite(archive, {"data/participants.json": [{**people[0], "id": "1"}]},
                           rehash=True), "nombre entier attendu"),
         "table": (_with_table(archive, "sondages"), "la table « sondages » est inconnue"),
+        "sorte": (_rewrite(archive, {"data/contributions.json": [
+            {**notes[0], "type": "poème"}, *notes[1:]]}, rehash=True), "type « poème » inconnu"),
         "phase": (_rewrite(archive, {"data/workshop.json": [{**workshop, "status": "zzz"}]},
                            rehash=True), "Phase inconnue : « zzz »"),
     }

@@ -272,14 +272,11 @@ def load_archive(session: Session, archive: Archive, *, facilitator_email: str |
         raise ArchiveError("archive_bad_data", name="(base de données)", detail=detail) from None
 
 
-def _load(session: Session, archive: Archive, email: str | None,
-          slug: str | None) -> ImportOutcome:
+def _check_kind(origin: dict, contributions: list[dict]) -> None:
+    """Refuse a kind, a phase or a contribution type this version does not know."""
     from trajectoires.foresight.errors import ForesightError
     from trajectoires.foresight.kinds import get_kind
 
-    known = _known_ids(archive)
-    checked = {t.name: _checked_rows(t, archive.dump.get(t.name, []), known) for t in TABLES}
-    origin = checked["workshop"][0]
     try:
         kind = get_kind(origin.get("kind", ""))
     except ForesightError:
@@ -289,6 +286,20 @@ def _load(session: Session, archive: Archive, email: str | None,
     except ForesightError as error:
         raise ArchiveError("archive_bad_value", name="data/workshop.json", row=1,
                            column="status", detail=error.message) from None
+    types = {t.key for t in kind.contribution_types}
+    for number, row in enumerate(contributions, start=1):
+        if row.get("type") not in types:
+            raise ArchiveError("archive_bad_value", name="data/contributions.json", row=number,
+                               column="type", detail=f"type « {row.get('type')} » inconnu de "
+                               f"l'atelier {kind.label}")
+
+
+def _load(session: Session, archive: Archive, email: str | None,
+          slug: str | None) -> ImportOutcome:
+    known = _known_ids(archive)
+    checked = {t.name: _checked_rows(t, archive.dump.get(t.name, []), known) for t in TABLES}
+    origin = checked["workshop"][0]
+    _check_kind(origin, checked["contributions"])
     target = slug or origin["slug"]
     if not _SLUG.match(target) or len(target) > 80:
         raise ArchiveError("bad_slug", slug=target)
