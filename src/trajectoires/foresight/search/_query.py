@@ -28,7 +28,7 @@ __all__ = ["MAX_QUERY_LENGTH", "MAX_QUERY_TERMS", "SearchHit", "SearchPage", "do
 MAX_QUERY_LENGTH = 200
 MAX_QUERY_TERMS = 12
 SNIPPET_WORDS = 30
-SNIPPET_SCAN = 400
+SNIPPET_SCAN = 250
 """Words of a body read to find the snippet: a longer one shows its beginning (speed)."""
 _WORD_SPAN = re.compile(r"[^\W_]+")
 
@@ -124,7 +124,7 @@ def search_documents(  # noqa: PLR0913 (one argument per filter)
         .order_by(SearchDocument.published_at.desc(), SearchDocument.id.desc())
         .limit(max(1, min(limit, 100))).offset(max(0, offset))
     ).all()
-    wanted = {term for group in groups for term in group}
+    wanted = _Wanted({term for group in groups for term in group})
     hits = tuple(_hit(row, wanted) for row in rows)
     return SearchPage(tuple(dict.fromkeys(t for g in groups for t in g)), total, max(0, offset),
                       hits)
@@ -144,7 +144,24 @@ def _hit(row: SearchDocument, wanted: set[str]) -> SearchHit:
     )
 
 
+class _Wanted(dict):
+    """The query's terms, and whether each word seen so far holds one (one dict lookup)."""
+
+    def __init__(self, terms: set[str]) -> None:
+        super().__init__()
+        self.terms = terms
+
+    def __bool__(self) -> bool:
+        return bool(self.terms)
+
+    def __missing__(self, word: str) -> bool:
+        found = self[word] = any(term in self.terms for term in stem(word))
+        return found
+
+
 def _matches(word: str, wanted: set[str]) -> bool:
+    if isinstance(wanted, _Wanted):
+        return wanted[word]
     return any(term in wanted for term in stem(word))
 
 
