@@ -46,7 +46,9 @@ def method_text(tp: TerritoryPlan) -> str:
     solver = {"milp": "programme linéaire en nombres entiers résolu par HiGHS, optimum prouvé",
               "milp-time-limit": "programme linéaire en nombres entiers résolu par HiGHS, arrêté "
                                  "à la limite de temps",
-              "greedy+swaps": "glouton puis échanges, borne par relaxation lagrangienne"}
+              "greedy+swaps": "glouton puis échanges, borne par relaxation lagrangienne",
+              "greedy": "choix glouton, qui met à portée tous les habitants qu'un site "
+                        "candidat atteint"}
     gap = "écart à l'optimum prouvé : 0 %" if plan.optimal else (
         f"écart à l'optimum prouvé au plus {plan.gap * 100:.2f} %".replace(".", ","))
     return (f"Modèle : {MODEL_LABELS[plan.model]}. Méthode : {solver[plan.method]} ; {gap}. "

@@ -289,6 +289,10 @@ def plan_territory(ref: Reference, unit: Unit, places: dict[str, pd.DataFrame],
     sites = _named_sites(ref, result, chosen, w, codes)
     table = _commune_table(ref, result, known, points, sites=sites, radius_km=request.radius_km)
     notes = []
+    if request.new is not None and len(sites) < request.new:
+        notes.append(f"{len(sites)} nouveaux lieux suffisent : ils mettent à portée tous les "
+                     "habitants qu'un site candidat peut atteindre ; d'autres n'ajouteraient "
+                     "personne.")
     if len(known) < len(communes):
         notes.append(f"{len(communes) - len(known)} commune(s) sans population connue ou sans "
                      "contour ne comptent pas.")

@@ -49,9 +49,12 @@ def _finish(model: str, w: np.ndarray, layout: Layout, chosen: np.ndarray, *, ra
     rank[order] = np.arange(len(chosen))
     if len(chosen):
         site_of = np.where(site_of >= 0, rank[np.maximum(site_of, 0)], -1)
+    gap = relative_gap(objective, bound)
+    if method == "milp-time-limit" and gap == 0:
+        method = "milp"  # stopped by the clock, but its bound proves the incumbent optimal
     return Plan(model, chosen[order], newly[order], float(radius_km), float(w.sum()),
                 float(w[before].sum()), float(w[after].sum()), after, before_km, after_km,
-                site_of, float(objective), float(bound), relative_gap(objective, bound), method,
+                site_of, float(objective), float(bound), gap, method,
                 time.perf_counter() - started)
 
 
@@ -108,17 +111,22 @@ def maximal_coverage(population: object, layout: Layout, p: int, radius_km: floa
     base = float(w[before_km <= radius_km].sum())
     if method not in ("auto", "exact", "heuristic"):
         raise ValueError(f"method: expected 'auto', 'exact' or 'heuristic', got {method!r}")
+    reachable = float(cover.w.sum())  # every reduced row has a candidate within reach
+    first = _coverage.greedy(cover, p)
+    if cover.value(first) >= reachable:  # everyone reachable is covered: nothing can do better
+        return _finish("mclp", w, layout, cover.cols[first], radius_km=radius_km,
+                       before_km=before_km, objective=base + reachable, bound=base + reachable,
+                       method="greedy", started=started)
     if method == "exact" or (method == "auto" and cover.a.nnz <= EXACT_PAIRS):
         chosen, bound, exact = _coverage.milp_max_cover(cover, p, time_limit)
-        if chosen is None:
-            chosen = _coverage.greedy(cover, p)
+        if chosen is None or cover.value(chosen) < cover.value(first):
+            chosen = first
         value = base + cover.value(chosen)
         bound = value if exact else max(base + bound, value)
         label = "milp" if exact else "milp-time-limit"
     else:
         deadline = started + heuristic_seconds
-        chosen = _coverage.greedy(cover, p)
-        chosen = _coverage.swaps(cover, chosen, started + heuristic_seconds * 0.35)
+        chosen = _coverage.swaps(cover, first, started + heuristic_seconds * 0.35)
         value = base + cover.value(chosen)
         bound = base + _coverage.lagrangian_bound(cover, p, chosen, deadline=deadline,
                                                   lower=value - base)

@@ -48,7 +48,8 @@ class Plan:
         the bound for the MCLP, over the objective for the others (0: optimal).
     method : str
         How it was solved: ``"milp"`` (HiGHS, exact), ``"greedy+swaps"`` (near-optimal, bound
-        by Lagrangian relaxation) or ``"milp-time-limit"`` (HiGHS stopped early).
+        by Lagrangian relaxation), ``"milp-time-limit"`` (HiGHS stopped early) or
+        ``"greedy"`` (the MCLP's greedy already covers everyone within reach: optimal).
     seconds : float
         Time spent building and solving.
 
