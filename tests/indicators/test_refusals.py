@@ -99,3 +99,41 @@ def test_wrong_encoding(tmp_path, fixture_matcher):
     path = tmp_path / "fs.csv"
     path.write_bytes((FS_HEADER + "1,Sén\xe9,29232,47.9,-4.1,Principal,Fixe\n").encode("latin-1"))
     assert "encodage attendu" in _refused("france-services", path, fixture_matcher).message
+
+
+# -- issue #14: defects found by the load run's malformed imports ------------------------------
+FS_ROW = "1,FS,29232,47.9,-4.1,Principal,Fixe\n"
+
+
+def test_deeply_nested_json_is_refused_not_a_recursion_error(tmp_path, fixture_matcher):
+    path = write(tmp_path, "lieux.json", "[" * 100_000 + "]" * 100_000)
+    error = _refused("mediation-places", path, fixture_matcher)
+    assert "trop profondément imbriqué" in error.message
+
+
+def test_a_nul_character_is_refused_with_its_line(tmp_path, fixture_matcher):
+    path = write(tmp_path, "fs.csv", FS_HEADER + FS_ROW + FS_ROW.replace("FS", "F\x00S"))
+    error = _refused("france-services", path, fixture_matcher)
+    assert (error.line, "caractère nul" in error.message) == (3, True)
+    path = write(tmp_path, "lieux.json", json.dumps([
+        {"id": "a", "nom": "EPN", "code_insee": "29232"},
+        {"id": "b", "nom": "EPN\x00", "code_insee": "29232"}]))
+    error = _refused("mediation-places", path, fixture_matcher)
+    assert (error.line, "caractère nul" in error.message) == (2, True)
+
+
+def test_an_encoding_error_names_its_line(tmp_path, fixture_matcher):
+    path = tmp_path / "fs.csv"
+    path.write_bytes((FS_HEADER + FS_ROW + FS_ROW.replace("FS", "Médiathèque")).encode("latin-1"))
+    error = _refused("france-services", path, fixture_matcher)
+    assert error.line == 3
+    assert "utf-8" in error.message and "0xe9" in error.message
+
+
+def test_a_commune_given_twice_in_arcep_debit_is_refused(tmp_path, fixture_matcher):
+    row = "29232;Quimper;29;53;2501;logloc;0;0;0;34;0;0;2467;2019-09-30\n"
+    other = "29019;Brest;29;53;100;logloc;0;0;0;0;0;0;100;2019-09-30\n"
+    path = write(tmp_path, "debit.csv", BETA_HEADER + row + other + row)
+    error = _refused("arcep-debit", path, fixture_matcher)
+    assert error.line == 5
+    assert "29232" in error.message and "ligne 3" in error.message

@@ -21,6 +21,7 @@ trajectoires.indicators.report.FormatError: t.csv, ligne 3 : 2 champs attendus .
 
 from __future__ import annotations
 
+import codecs
 import contextlib
 import csv
 import io
@@ -37,6 +38,8 @@ import pandas as pd
 from trajectoires.indicators.report import FormatError
 
 __all__ = [
+    "NUL",
+    "NUL_MESSAGE",
     "CODE_PATTERN",
     "Table",
     "commune_codes",
@@ -70,6 +73,11 @@ class Table:
         return int(self.lines[position])
 
 
+NUL = "\x00"
+NUL_MESSAGE = ("caractère nul (octet 0x00) : aucun texte n'en contient, le fichier est-il "
+               "corrompu ou binaire ?")
+
+
 def open_text(path: Path, encodings: Iterable[str] = ("utf-8-sig",)) -> str:
     """Read ``path`` as text with the first encoding that works (else FormatError).
 
@@ -88,7 +96,7 @@ def open_text(path: Path, encodings: Iterable[str] = ("utf-8-sig",)) -> str:
             return data.decode(encoding)
         except UnicodeDecodeError:
             continue
-    raise FormatError(path.name, f"encodage attendu : {' ou '.join(tried)}")
+    raise _encoding_error(path, tried)
 
 
 @contextlib.contextmanager
@@ -107,6 +115,24 @@ def open_stream(path: Path, encoding: str) -> Iterator[TextIO]:
             io.TextIOWrapper(raw, encoding=encoding, newline="") as stream,
         ):
             yield stream
+
+
+def _encoding_error(path: Path, tried: list[str]) -> FormatError:
+    """Refuse a file no encoding reads, naming the first line the first encoding cannot read.
+
+    The file is streamed line by line (bytes read as Latin-1, which maps each byte to one
+    character, then decoded incrementally), so a large file is never held whole.
+    """
+    decoder = codecs.getincrementaldecoder(tried[0])()
+    with open_stream(path, "latin-1") as stream:
+        for number, line in enumerate(stream, start=1):
+            try:
+                decoder.decode(line.encode("latin-1"))
+            except UnicodeDecodeError as exc:
+                byte = exc.object[exc.start]
+                return FormatError(path.name, f"encodage attendu : {' ou '.join(tried)} "
+                                   f"(octet illisible en {tried[0]} : 0x{byte:02x})", number)
+    return FormatError(path.name, f"encodage attendu : {' ou '.join(tried)}")
 
 
 def first_line(path: Path) -> str:
@@ -146,7 +172,7 @@ def read_csv(
                 return _parse_rows(path.name, stream, sep, **options)
         except UnicodeDecodeError:
             continue
-    raise FormatError(path.name, f"encodage attendu : {' ou '.join(tried)}")
+    raise _encoding_error(path, tried)
 
 
 def _parse_rows(
@@ -178,6 +204,8 @@ def _parse_rows(
                 continue
             if len(row) != len(head):
                 raise FormatError(name, _field_count_message(head, row, sep), reader.line_num)
+            if any(NUL in cell for cell in row):
+                raise FormatError(name, NUL_MESSAGE, reader.line_num)
             rows.append(row if keep is None else [row[i] for i in kept])
             lines.append(reader.line_num)
     except csv.Error as exc:

@@ -82,12 +82,33 @@ def parse(path: Path, matcher: CommuneMatcher, vintage: str | None = None) -> Pa
         counts, layout = _cumulative(table, nbr, suffix), f"classes cumulatives{suffix}"
     report.notes.append(f"format lu : {layout}")
     kept = _kept_types(table, report)
+    _refuse_duplicates(table, codes, kept)
     counts = counts[kept]
     counts = attach(counts, codes[kept], matcher, report)
     period = vintage or _period(table, kept)
     values = with_ratios(melt_counts(counts, period))
     report.period = period
     return Parsed("arcep-debit", values, report, period)
+
+
+def _refuse_duplicates(table: Table, codes: pd.Series, kept: pd.Series) -> None:
+    """Refuse a commune given twice (same type and date): its premises would be summed.
+
+    Folding still sums the rows of *different* former communes into their new commune.
+    """
+    key = pd.DataFrame({"code": codes[kept]})
+    for column in ("type", "date"):
+        if column in table.frame.columns:
+            key[column] = table.frame.loc[kept, column].str.strip()
+    again = key.duplicated(keep="first")
+    if not again.any():
+        return
+    second = int(key.index[again][0])
+    first = int(key.index[(key == key.loc[second]).all(axis=1)][0])
+    code = key.loc[second, "code"]
+    raise FormatError(table.file, f"commune {code} présente deux fois (déjà ligne "
+                      f"{table.line_of(first)}) : ses locaux seraient comptés deux fois",
+                      table.line_of(second), column="code_insee")
 
 
 def _variant(name: str) -> str:

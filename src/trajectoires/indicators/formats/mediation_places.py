@@ -36,6 +36,8 @@ import numpy as np
 import pandas as pd
 
 from trajectoires.indicators.formats._common import (
+    NUL,
+    NUL_MESSAGE,
     Table,
     commune_codes,
     numbers,
@@ -100,15 +102,31 @@ def _read(path: Path) -> Table:
         records = json.loads(text)
     except json.JSONDecodeError as exc:
         raise FormatError(path.name, f"JSON illisible ({exc.msg})", exc.lineno) from None
+    except RecursionError:  # "[[[[…" thousands deep: no list of places nests like that
+        raise FormatError(path.name, "JSON trop profondément imbriqué : un tableau de "
+                          "lieux ([{…}, …]) est attendu") from None
     if not isinstance(records, list):
         raise FormatError(path.name, "tableau JSON de lieux attendu ([{…}, …])")
     for number, record in enumerate(records, start=1):
         if not isinstance(record, dict):
             raise FormatError(path.name, "objet JSON attendu", number,
                               line_label="enregistrement")
+        if _has_nul(record):
+            raise FormatError(path.name, NUL_MESSAGE, number, line_label="enregistrement")
     frame = pd.DataFrame.from_records(records).astype(object)
     frame = frame.where(frame.notna(), "").map(_text)
     return Table(path.name, frame, np.arange(1, len(frame) + 1), 0, "enregistrement")
+
+
+def _has_nul(value: object) -> bool:
+    """Whether a NUL character is in ``value``'s texts or keys, at any depth."""
+    if isinstance(value, str):
+        return NUL in value
+    if isinstance(value, dict):
+        return any(_has_nul(k) or _has_nul(v) for k, v in value.items())
+    if isinstance(value, list):
+        return any(_has_nul(v) for v in value)
+    return False
 
 
 def _text(value: object) -> str:
