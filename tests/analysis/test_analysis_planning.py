@@ -160,3 +160,13 @@ def test_overseas_pairs_are_geodesic_and_never_cross_the_sea():
     assert pairs == [(0, 1), (1, 0)]
     geodesic = within_reach([reunion[0]], [reunion[1]], radius_km=10, geodesic=True).km
     assert reach.km[reach.demand == 1] == pytest.approx(geodesic)
+
+
+def test_greedy_that_reaches_everyone_is_optimal_without_highs():
+    """Enough sites to reach everyone a candidate reaches: the greedy's answer is proven optimal."""
+    layout = Layout.planar([[0, 0], [20_000, 0], [40_000, 0], [90_000, 0]],
+                           [[0, 0], [20_000, 0], [40_000, 0]], existing=[[20_000, 0]])
+    plan = maximal_coverage([10, 20, 30, 40], layout, p=3, radius_km=5)
+    assert plan.method == "greedy" and plan.gap == 0 and plan.optimal
+    assert sorted(plan.sites.tolist()) == [0, 2]  # two suffice; the third would add nobody
+    assert plan.covered_before == 20 and plan.covered_after == 60 and plan.bound == 60
