@@ -209,3 +209,44 @@ def test_a_failed_diagnosis_is_not_cached(client, monkeypatch):
     again = client.get("/api/v1/territories/departement/29/diagnosis", params=params)
     assert again.status_code == 200 and again.json()["beyond_km"] == 9.9
     assert not client.app.state.diagnoses_running
+
+
+def test_the_page_offers_its_files_for_download(client):
+    """The page only showed a command to run; it now links the files it describes."""
+    html = client.get("/territoires/departement/29/diagnostic",
+                      params={"reference": "region"}).text
+    base = "/territoires/departement/29/diagnostic/"
+    for name in ("diagnostic.pdf", "diagnostic.html", "communes-tableur.csv", "communes.csv",
+                 "communes.geojson", "communes.gpkg", "dictionnaire-tableur.csv"):
+        assert re.search(f'href="{re.escape(base + name)}\\?[^"]*reference=region', html), name
+    french = client.get(base + "communes-tableur.csv", params={"reference": "region"})
+    assert french.status_code == 200 and french.headers["content-type"].startswith("text/csv")
+    assert "attachment" in french.headers["content-disposition"]
+    text = french.content.decode("utf-8")
+    assert text.startswith("\ufeffCode commune;Commune;Population;")
+    lines = text.splitlines()
+    assert len(lines) == 278 and "high-high" not in text and "no neighbours" not in text
+    assert re.search(r";\d+,\d;", text) and not re.search(r"\d\.\d{3,}", text)
+    machine = client.get(base + "communes.csv", params={"reference": "region"}).text
+    assert machine.startswith("code,name,population")
+    report = client.get(base + "diagnostic.html", params={"reference": "region"}).text
+    assert re.search(r'href="communes-tableur\.csv\?[^"]*reference=region', report)
+    gpkg = client.get(base + "communes.gpkg", params={"reference": "region"})
+    assert gpkg.content.startswith(b"SQLite format 3")
+    geojson = client.get(base + "communes.geojson", params={"reference": "region"}).json()
+    assert len(geojson["features"]) == 277
+    assert client.get(base + "autre.csv").status_code == 404
+
+
+def test_the_report_downloads_as_an_a4_pdf(client):
+    import io
+
+    from pypdf import PdfReader
+
+    pdf = client.get("/territoires/departement/29/diagnostic/diagnostic.pdf")
+    assert pdf.status_code == 200 and pdf.headers["content-type"] == "application/pdf"
+    reader = PdfReader(io.BytesIO(pdf.content))
+    box = reader.pages[0].mediabox
+    assert (round(float(box.width) / 72 * 25.4), round(float(box.height) / 72 * 25.4)) == (210, 297)
+    text = " ".join(page.extract_text() for page in reader.pages)
+    assert "Finistère" in text and "Classement des communes" in text

@@ -30,6 +30,7 @@ from trajectoires.diagnosis.maps import (
 )
 from trajectoires.diagnosis.options import CORRECTIONS
 from trajectoires.diagnosis.provenance import source_lines, tie_effects
+from trajectoires.diagnosis.spreadsheet import SPREADSHEET_FILES, write_spreadsheet
 from trajectoires.diagnosis.tables import dictionary, export_table, ranked_rows
 from trajectoires.render._french import format_number
 from trajectoires.territory import CRS_NAMES, Reference
@@ -38,7 +39,7 @@ __all__ = ["REPORT_FILES", "ReportFiles", "build_maps", "render_body", "render_h
            "write_geojson", "write_geopackage", "write_report"]
 
 REPORT_FILES = ("diagnostic.html", "communes.csv", "dictionnaire.csv", "comparaison.csv",
-                "communes.geojson", "communes.gpkg")
+                "communes.geojson", "communes.gpkg", *SPREADSHEET_FILES)
 TEMPLATES = Path(__file__).parent / "templates"
 
 
@@ -103,14 +104,19 @@ def _context(diagnosis: Diagnosis, maps: DiagnosisMaps) -> dict:
             "sources": source_lines(diagnosis), "ties": tie_effects(diagnosis)}
 
 
-def render_html(diagnosis: Diagnosis, maps: DiagnosisMaps, *, standalone: bool = True) -> str:
-    """Render the HTML report (a full document; the CSS inline when ``standalone``)."""
+def render_html(diagnosis: Diagnosis, maps: DiagnosisMaps, *, standalone: bool = True,
+                file_query: str = "") -> str:
+    """Render the HTML report (a full document; the CSS inline when ``standalone``).
+
+    ``file_query`` follows the links to the export files (the web serves them beside the
+    report with the choices in the query string, ``?reference=region``).
+    """
     env = _environment()
     css = (TEMPLATES / "report.css").read_text(encoding="utf-8") if standalone else ""
     crs = layer_crs(list(diagnosis.communes.index))
     return env.get_template("report.html").render(
         **_context(diagnosis, maps), css=css, files=REPORT_FILES,
-        gpkg_crs=f"{CRS_NAMES[crs]}, {crs}")
+        gpkg_crs=f"{CRS_NAMES[crs]}, {crs}", file_query=file_query)
 
 
 def render_body(diagnosis: Diagnosis, maps: DiagnosisMaps) -> str:
@@ -166,6 +172,7 @@ def write_report(ref: Reference, diagnosis: Diagnosis, output: Path, progress=No
                       lambda p: write_geojson(ref, table, p, ranked_outlines))
     gpkg = _atomic(output / "communes.gpkg",
                    lambda p: write_geopackage(ref, table, p, ranked_outlines))
+    write_spreadsheet(table, diagnosis, output)
     step("Terminé", 1.0)
     return ReportFiles(html_path, csv_path, comp_path, geojson, gpkg)
 

@@ -30,7 +30,7 @@ from trajectoires.web.api_docs import install_api_docs
 from trajectoires.web.archive import ROUTERS as ARCHIVE_ROUTERS
 from trajectoires.web.templating import make_templates
 from trajectoires.web.territory import api as territory_api
-from trajectoires.web.territory import diagnosis_api, diagnosis_pages, plan_pages
+from trajectoires.web.territory import diagnosis_api, diagnosis_files, diagnosis_pages, plan_pages
 from trajectoires.web.territory import pages as territory_pages
 from trajectoires.web.workshops import api as workshop_api
 from trajectoires.web.workshops import (
@@ -95,7 +95,8 @@ def create_app(settings: Settings | None = None, database: Database | None = Non
         max_age=14 * 24 * 3600,
     )
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
-    for module in (territory_pages, territory_api, diagnosis_pages, diagnosis_api, auth,
+    for module in (territory_pages, territory_api, diagnosis_pages, diagnosis_files,
+                   diagnosis_api, auth,
                    workshop_pages, workshop_api, kinds_api, contributions_api, session_api):
         app.include_router(module.router)
     app.include_router(events.router)  # web/events: events, their programme and files
