@@ -52,7 +52,7 @@ MESSAGES: dict[str, str] = {
     "bad_slug": ("Nom d'atelier invalide : « {slug} » (lettres minuscules sans accent, "
                  "chiffres et tirets, 80 caractères au plus)."),
     "no_facilitator": ("Aucun compte animateur sur cette instance : créez-en un avec "
-                       "« trajectoires facilitator create » avant d'importer."),
+                       "« {tool} facilitator create » avant d'importer."),
     "many_facilitators": ("Plusieurs comptes animateurs sur cette instance : dites à qui "
                           "confier l'atelier avec --facilitator ADRESSE."),
     "unknown_facilitator": "Aucun compte animateur n'a l'adresse « {email} ».",
@@ -73,4 +73,6 @@ class ArchiveError(Exception):
     @property
     def message(self) -> str:
         """The French message shown to the user."""
-        return MESSAGES[self.code].format(**self.params)
+        from trajectoires.invocation import tool_command
+
+        return MESSAGES[self.code].format(**{"tool": tool_command(), **self.params})
