@@ -78,6 +78,10 @@ def close_workshop(host: Page, participants: tuple[Page, ...]) -> None:
     expect(host.get_by_role("heading", name="Phase : Clos")).to_be_visible()
     for page in participants:
         expect(page.locator("#workshop-phase")).to_have_text("Clos")
+        note = page.locator("#phase-closed-note")  # it said « Ouvert » until a reload
+        if note.count():
+            expect(note).to_be_visible()
+            expect(note).to_contain_text("« Clos »")
 
 
 def open_workshop(host: Page, first_phase: str) -> None:

@@ -154,6 +154,7 @@
     root.dataset.status = data.status;
     var phase = document.getElementById("workshop-phase");
     if (phase) { phase.textContent = data.label; }
+    document.querySelectorAll("[data-phase-label]").forEach(function (el) { el.textContent = data.label; });
     if (role === "facilitator") { return; }
     var open = data.status === "open";
     var form = document.getElementById("statement-form");
