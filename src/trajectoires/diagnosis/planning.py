@@ -22,6 +22,7 @@ from trajectoires.analysis import planning
 from trajectoires.diagnosis import _plan_candidates as candidates_of
 from trajectoires.diagnosis._plan_candidates import CANDIDATE_KINDS, CandidateError
 from trajectoires.diagnosis.inputs import PLACE_KINDS
+from trajectoires.invocation import tool_command
 from trajectoires.territory import Reference, Unit
 
 if TYPE_CHECKING:
@@ -262,7 +263,7 @@ def plan_territory(ref: Reference, unit: Unit, places: dict[str, pd.DataFrame],
     for kind in request.networks:
         if kind not in places:
             raise PlanError(f"Le réseau « {kind} » ({NETWORKS[kind]}) n'est pas importé : "
-                            f"« trajectoires data import {kind} FICHIER » l'ajoute.", 1)
+                            f"« {tool_command()} data import {kind} FICHIER » l'ajoute.", 1)
     communes = ref.communes_of(unit)
     points = _points(ref, cache_dir)
     known = communes[communes["population"].notna() & communes.index.isin(points.index)]

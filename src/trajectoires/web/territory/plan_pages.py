@@ -25,7 +25,9 @@ from trajectoires.diagnosis.planning import (
     TerritoryPlan,
     check_request,
 )
+from trajectoires.invocation import tool_command
 from trajectoires.territory import Reference, Unit
+from trajectoires.territory.summary import format_number
 from trajectoires.web.territory import plan_actions
 from trajectoires.web.territory.deps import reference_or_503, store_fingerprint
 from trajectoires.web.territory.maps import MAX_MAP_COMMUNES
@@ -110,8 +112,9 @@ def plan_of(request: Request, ref: Reference, unit: Unit, wanted: PlanRequest) -
     from trajectoires.diagnosis.planning import plan_for
 
     if unit.commune_count > MAX_MAP_COMMUNES:
-        raise PlanError(f"{unit.name} compte {unit.commune_count} communes : trop pour une page "
-                        f"web. Calculez son plan avec « trajectoires plan {unit.ref} ».")
+        raise PlanError(f"{unit.name} compte {format_number(unit.commune_count)} communes : trop "
+                        f"pour une page web. Calculez son plan avec « {tool_command()} plan "
+                        f"{unit.ref} ».")
     state = request.app.state
     key = (unit.ref, wanted, store_fingerprint(request.app))
     with _LOCK:
