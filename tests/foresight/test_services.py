@@ -199,6 +199,17 @@ def test_vote_as_identifies_and_votes_in_one_call(database: Database) -> None:
             voting.vote_as(s, "pas-un-atelier", [bob.token], statement.id, 1)
 
 
+def test_a_browser_that_joined_many_workshops_is_still_known(database: Database) -> None:
+    """Only the first 20 participant cookies were read: the 21st workshop refused its own."""
+    ws = f.workshop(database)
+    alice = f.join(database, ws, "Alice")
+    statement = f.post(database, alice.participant, "Un numéro unique d'aide")
+    others = [f"jeton-d-un-autre-atelier-{i}" for i in range(45)]
+    with database.sessionmaker() as s:
+        outcome = voting.vote_as(s, ws.slug, [*others, alice.token], statement.id, "1")
+        assert outcome.counts.agree == 1
+
+
 def test_a_draft_workshop_cannot_be_joined_yet(database: Database) -> None:
     ws = f.workshop(database, status="draft")
     with database.sessionmaker() as s, pytest.raises(ConflictError, match="pas encore ouvert"):

@@ -63,13 +63,24 @@ def parse_vote_value(value: object) -> int:
     return number
 
 
+TOKEN_BATCH = 20
+MAX_TOKENS = 200
+"""Participant cookies read per request at most (browsers keep about 180 per site)."""
+
+
 def _identify(
     connection: Connection, slug: str, tokens: list[str]
 ) -> tuple[WorkshopView, ParticipantView | None]:
-    hashes = [hash_token(t) for t in tokens if t][:20] or [""]
-    row = connection.execute(PARTICIPANT_IN_WORKSHOP, {"slug": slug, "hashes": hashes}).first()
-    if row is None:
-        raise NotFoundError("workshop_not_found")
+    # A browser holds one cookie per workshop joined (30 days): more than 20 are looked up
+    # by batches, so joining a 21st workshop does not lock its participant out.
+    hashes = [hash_token(t) for t in tokens if t][:MAX_TOKENS] or [""]
+    for start in range(0, len(hashes), TOKEN_BATCH):
+        batch = hashes[start:start + TOKEN_BATCH]
+        row = connection.execute(PARTICIPANT_IN_WORKSHOP, {"slug": slug, "hashes": batch}).first()
+        if row is None:
+            raise NotFoundError("workshop_not_found")
+        if row.participant_id is not None:
+            break
     me = None
     if row.participant_id is not None:
         me = ParticipantView(row.participant_id, row.id, row.participant_pseudonym)
