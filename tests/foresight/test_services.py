@@ -202,11 +202,11 @@ def test_vote_as_identifies_and_votes_in_one_call(database: Database) -> None:
 def test_a_browser_that_joined_many_workshops_is_still_known(database: Database) -> None:
     """Only the first 20 participant cookies were read: the 21st workshop refused its own."""
     ws = f.workshop(database)
-    alice = f.join(database, ws, "Alice")
+    alice, bob = f.join(database, ws, "Alice"), f.join(database, ws, "Bob")
     statement = f.post(database, alice.participant, "Un numéro unique d'aide")
     others = [f"jeton-d-un-autre-atelier-{i}" for i in range(45)]
     with database.sessionmaker() as s:
-        outcome = voting.vote_as(s, ws.slug, [*others, alice.token], statement.id, "1")
+        outcome = voting.vote_as(s, ws.slug, [*others, bob.token], statement.id, "1")
         assert outcome.counts.agree == 1
 
 
