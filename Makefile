@@ -47,8 +47,11 @@ test-sqlite: $(STAMP) $(NODE_STAMP) chromium
 	$(BIN)/pytest $(XDIST)
 
 # Every test that touches the database runs again on PostgreSQL; a skipped one fails the run.
+# Browser tests run once, in the SQLite half: what they check (pages, live updates, keyboard,
+# axe) does not depend on the database, and PostgreSQL's own paths (the LISTEN/NOTIFY bus, two
+# server processes, full-text search, the hall-to-server carry) have their tests here.
 test-postgres: $(STAMP) $(NODE_STAMP) chromium
-	TRAJECTOIRES_TEST_DATABASE_URL=$(PG_TEST_URL) $(BIN)/pytest $(XDIST) -o addopts="" -ra --strict-markers -m db --no-db-skips tests
+	TRAJECTOIRES_TEST_DATABASE_URL=$(PG_TEST_URL) $(BIN)/pytest $(XDIST) -o addopts="" -ra --strict-markers -m "db and not browser" --no-db-skips tests
 
 test: lint test-sqlite test-postgres
 

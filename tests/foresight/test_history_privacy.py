@@ -315,7 +315,7 @@ def test_votes_after_publication_on_a_debate(db, owner):
 
 
 def test_the_migration_gives_every_existing_contribution_a_first_version(database):
-    """Contributions written before ``0006_history_personal_data`` get version 1, their author's."""
+    """Contributions written before ``0008_history_personal_data`` get version 1, their author's."""
     from alembic import command
     from alembic.script import ScriptDirectory
     from sqlalchemy import text
@@ -324,7 +324,7 @@ def test_the_migration_gives_every_existing_contribution_a_first_version(databas
 
     config = alembic_config(database)
     before = ScriptDirectory.from_config(config).get_revision(
-        "0006_history_personal_data").down_revision
+        "0008_history_personal_data").down_revision
     command.downgrade(config, before)
     with database.engine.begin() as conn:
         conn.execute(text("insert into facilitator (id, email, display_name, password_hash,"

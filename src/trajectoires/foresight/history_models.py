@@ -18,7 +18,7 @@
   and when it was confirmed. Never published, never exported publicly; erased with the
   participation.
 
-Created by the migration ``0006_history_personal_data`` (with the columns
+Created by the migration ``0008_history_personal_data`` (with the columns
 ``contribution.after_session``, ``participant.visitor``, ``participant.erased_at``
 and ``facilitator.erased_at`` of :mod:`trajectoires.foresight.models`).
 """

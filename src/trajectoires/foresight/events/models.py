@@ -13,7 +13,7 @@ Plain tables, documented column by column, so that exports can read them as they
 
 Times are stored in UTC (``UtcDateTime``) and shown in Europe/Paris. Links (material
 given as addresses) are JSON lists of ``{"label": ..., "url": ...}``; organisers and
-partners JSON lists of names. The schema is created by the migration ``0006_events``.
+partners JSON lists of names. The schema is created by the migration ``0007_events``.
 """
 
 from __future__ import annotations

@@ -3,7 +3,7 @@
 One row per workshop, written by the process that computed it
 (:mod:`trajectoires.web.workshops.kinds.debate.service`), read by the others: the
 snapshot as bytes (:mod:`._stored`: the engine's result included, for the next warm
-start) and the section's HTML. Created by the migration ``0008_opinion_snapshots``.
+start) and the section's HTML. Created by the migration ``0010_opinion_snapshots``.
 """
 
 from __future__ import annotations

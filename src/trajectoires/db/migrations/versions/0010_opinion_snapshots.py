@@ -1,7 +1,7 @@
 """The latest opinion snapshot of each debate, shared by the server processes.
 
-Revision ID: 0008_opinion_snapshots
-Revises: 0007_rate_counters
+Revision ID: 0010_opinion_snapshots
+Revises: 0009_rate_counters
 Create Date: 2026-12-02
 """
 
@@ -10,8 +10,8 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 from alembic import op
 
-revision: str = "0008_opinion_snapshots"
-down_revision: str | None = "0007_rate_counters"
+revision: str = "0010_opinion_snapshots"
+down_revision: str | None = "0009_rate_counters"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

@@ -1,6 +1,6 @@
 """Events: a foresight day or cycle, its programme (talks, workshops) and its files.
 
-Revision ID: 0006_events
+Revision ID: 0007_events
 Revises: 0006_publication
 Create Date: 2026-12-02
 """
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 from alembic import op
 from sqlalchemy.dialects.postgresql import JSONB
 
-revision: str = "0006_events"
+revision: str = "0007_events"
 down_revision: str | None = "0006_publication"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None

@@ -8,8 +8,8 @@ New tables ``contribution_version`` (one snapshot per change of a contribution),
 account). Every existing contribution gets a first version, its state at this
 revision, signed by its author.
 
-Revision ID: 0006_history_personal_data
-Revises: 0006_events
+Revision ID: 0008_history_personal_data
+Revises: 0007_events
 Create Date: 2026-12-02
 """
 
@@ -19,8 +19,8 @@ import sqlalchemy as sa
 from alembic import op
 from sqlalchemy.dialects.postgresql import JSONB
 
-revision: str = "0006_history_personal_data"
-down_revision: str | None = "0006_events"
+revision: str = "0008_history_personal_data"
+down_revision: str | None = "0007_events"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

@@ -2,8 +2,8 @@
 
 One row per key and second (:mod:`trajectoires.db.counters`).
 
-Revision ID: 0007_rate_counters
-Revises: 0006_history_personal_data
+Revision ID: 0009_rate_counters
+Revises: 0008_history_personal_data
 Create Date: 2026-12-02
 """
 
@@ -12,8 +12,8 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 from alembic import op
 
-revision: str = "0007_rate_counters"
-down_revision: str | None = "0006_history_personal_data"
+revision: str = "0009_rate_counters"
+down_revision: str | None = "0008_history_personal_data"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
