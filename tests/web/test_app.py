@@ -12,7 +12,7 @@ from fastapi.testclient import TestClient
 from tests.foresight import factories as f
 from trajectoires.db import Database
 from trajectoires.settings import Settings
-from trajectoires.web.auth import LoginThrottle
+from trajectoires.web.auth import DatabaseLoginThrottle, LoginThrottle
 from trajectoires.web.workshops.kinds.debate.service import OpinionService
 from trajectoires.web.workshops.live import LiveHub
 
@@ -20,7 +20,8 @@ from trajectoires.web.workshops.live import LiveHub
 def test_create_app_builds_the_shared_state_once(settings: Settings, database: Database) -> None:
     app = f.make_app(settings, database)
     state = app.state
-    assert isinstance(state.live, LiveHub) and isinstance(state.login_throttle, LoginThrottle)
+    assert isinstance(state.live, LiveHub)
+    assert isinstance(state.login_throttle, (LoginThrottle, DatabaseLoginThrottle))
     assert "debate" in state.web_kinds
     assert isinstance(state.kind_services["debate"], OpinionService)
     assert state.diagnoses == {} and state.indicator_profile is None

@@ -17,6 +17,7 @@ from __future__ import annotations
 import hashlib
 import hmac
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -277,7 +278,9 @@ def _groups_of(result: Result | None) -> dict:
 
 
 def export_polis(session: Session, workshop_id: int, folder: Path, *,
-                 params: Params | None = None, shown: OpinionSnapshot | None = None) -> DebateVotes:
+                 params: Params | None = None,
+                 shown: OpinionSnapshot | Callable[[], OpinionSnapshot] | None = None,
+                 ) -> DebateVotes:
     """Write the debate as a Pol.is export (votes, comments, participants-votes, summary).
 
     Hidden statements are written with ``moderated = -1``; voters and authors are the
@@ -305,6 +308,8 @@ def export_polis(session: Session, workshop_id: int, folder: Path, *,
                 -1 if sid in hidden else 1)
         for sid, text in sorted(debate.texts.items())
     )
+    if callable(shown):  # asked only now: a debate without votes writes nothing
+        shown = shown()
     if shown is not None and shown.result is not None and _same_votes(table, shown.votes):
         result = shown.result
     else:

@@ -120,8 +120,9 @@ def export_polis_zip(slug: str, request: Request, session: DbSession,
     workshop = access.own_workshop(session, slug, me, kind=KIND)
     buffer = io.BytesIO()
     with tempfile.TemporaryDirectory() as folder:
-        shown = request.app.state.kind_services[KIND].latest(workshop.id)
-        export_polis(session, workshop.id, Path(folder), shown=shown)
+        service = request.app.state.kind_services[KIND]
+        export_polis(session, workshop.id, Path(folder),
+                     shown=lambda: service.latest(workshop.id))
         with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
             for path in sorted(Path(folder).iterdir()):
                 archive.write(path, path.name)
