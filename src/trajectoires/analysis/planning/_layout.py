@@ -74,29 +74,26 @@ class Layout:
             return self.existing, self.existing_geodesic
         raise ValueError(f"of: expected 'candidates' or 'existing', got {of!r}")
 
-    def reach(self, radius_km: float, of: str = "candidates") -> Distances:
-        """Pairs of a demand point and a site (candidate or existing) within ``radius_km``."""
+    def _blocks(self, of: str, compute) -> Distances:  # noqa: ANN001 (demand, sites, geodesic)
+        """Apply ``compute`` to the Lambert-93 and to the geodesic part apart, then stack."""
         sites, flags = self._sites(of)
         blocks = []
         for geodesic in (False, True):
             rows = np.flatnonzero(self.demand_geodesic == geodesic)
             cols = np.flatnonzero(flags == geodesic)
             if len(rows) and len(cols):
-                blocks.append((within_reach(self.demand[rows], sites[cols], radius_km=radius_km,
-                                            geodesic=geodesic), rows, cols))
+                blocks.append((compute(self.demand[rows], sites[cols], geodesic), rows, cols))
         return Distances.stack(blocks, len(self.demand), len(sites))
+
+    def reach(self, radius_km: float, of: str = "candidates") -> Distances:
+        """Pairs of a demand point and a site (candidate or existing) within ``radius_km``."""
+        return self._blocks(of, lambda demand, sites, geodesic: within_reach(
+            demand, sites, radius_km=radius_km, geodesic=geodesic))
 
     def nearest(self, k: int, of: str = "candidates") -> Distances:
         """List the ``k`` nearest sites of each demand point, with a lower bound beyond them."""
-        sites, flags = self._sites(of)
-        blocks = []
-        for geodesic in (False, True):
-            rows = np.flatnonzero(self.demand_geodesic == geodesic)
-            cols = np.flatnonzero(flags == geodesic)
-            if len(rows) and len(cols):
-                blocks.append((nearest_sites(self.demand[rows], sites[cols], k=k,
-                                             geodesic=geodesic), rows, cols))
-        return Distances.stack(blocks, len(self.demand), len(sites))
+        return self._blocks(of, lambda demand, sites, geodesic: nearest_sites(
+            demand, sites, k=k, geodesic=geodesic))
 
     def nearest_km(self, of: str = "existing", among: np.ndarray | None = None) -> np.ndarray:
         """Distance from each demand point to its nearest site (``inf`` when there is none).
