@@ -153,3 +153,35 @@ def test_reindexing_without_the_reference_keeps_the_epci(tmp_path: Path) -> None
             departement = search_documents(s, territory=("departement", "29")).total
         db.engine.dispose()
     assert (epci, departement) == (1, 1)
+
+
+def test_a_workshop_published_before_the_reference_finds_its_epci(tmp_path: Path) -> None:
+    """Published without the reference: the app that loads it indexes its EPCI and région."""
+    from tests.foresight import factories as f
+    from trajectoires.foresight.publication import publish_workshop
+    from trajectoires.foresight.workshops import set_phase
+    from trajectoires.settings import Settings
+    from trajectoires.web.app import create_app
+    from trajectoires.web.territory.deps import install_reference
+
+    def found(db: Database) -> tuple[int, ...]:
+        with db.session() as s:
+            return tuple(search_documents(s, "", territory=t).total for t in (
+                ("epci", "200068120"), ("departement", "29"), ("region", "53"), ("pays", "FR")))
+
+    with fresh_database_url(tmp_path) as url:
+        db = create_database(url)
+        migrate(db)
+        owner = f.facilitator(db)
+        ws = f.kind_workshop(db, "debate", owner, territory=f.Unit("commune", "29232", "Quimper"))
+        with f.session(db) as s:
+            set_phase(s, owner.id, ws.slug, "closed")
+        with f.session(db) as s:
+            publish_workshop(s, owner.id, ws.slug)  # no reference loaded yet
+        before = found(db)
+        settings = Settings.from_env({}, workspace=str(tmp_path / "ws"), database_url=url)
+        install_reference(create_app(settings.ensure_workspace(), db), f.reference())
+        after = found(db)
+        db.engine.dispose()
+    assert before == (0, 1, 0, 0)
+    assert after == (1, 1, 1, 1)

@@ -77,6 +77,8 @@ class Event(Base):
     example: Mapped[bool] = mapped_column(Boolean, default=False)
     created_at: Mapped[datetime] = mapped_column(UtcDateTime(), default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UtcDateTime(), default=utcnow)
+    published_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
+    """``None`` while its facilitator prepares it (a draft: only they see it)."""
 
 
 class EventItem(Base):

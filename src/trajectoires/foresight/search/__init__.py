@@ -3,6 +3,8 @@
 - :func:`index_document` / :func:`remove_document`: keep one document (a published
   workshop, an event) in the index, in the caller's transaction;
 - :func:`territory_chain`: the territories a document belongs to, upward;
+- :func:`complete_territories`: once the territory reference is loaded, the documents
+  indexed without it get their EPCI, région and France;
 - :func:`search_documents`: every word of a query, with filters by territory, kind,
   subtype and year, newest first, with snippets;
 - :func:`terms`: the French terms (stemmed, folded) both sides compare.
@@ -12,6 +14,7 @@ over the same terms, so both databases return the same results.
 """
 
 from trajectoires.foresight.search._index import (
+    complete_territories,
     index_document,
     remove_document,
     territory_chain,
@@ -30,7 +33,7 @@ from trajectoires.foresight.search._query import (
     search_documents,
     snippet,
 )
-from trajectoires.foresight.search._text import query_groups, terms
+from trajectoires.foresight.search._text import filter_term, query_groups, terms
 
 __all__ = [
     "DOCUMENT_KINDS",
@@ -39,7 +42,9 @@ __all__ = [
     "SearchDocumentTerritory",
     "SearchHit",
     "SearchPage",
+    "complete_territories",
     "document_years",
+    "filter_term",
     "index_document",
     "outside_models",
     "query_groups",

@@ -3,12 +3,14 @@
 A :class:`SearchDocument` is what the public search finds: a published workshop or
 an event (``kind``), named by ``key`` (its slug), with the text shown (``title``,
 ``body``) and ``terms``, the stemmed words (:func:`~._text.terms`) the full-text
-index reads. :class:`SearchDocumentTerritory` lists the territory itself and every
+index reads, followed by the terms of its filters (:func:`~._text.filter_term`: kind,
+type, year, each territory). :class:`SearchDocumentTerritory` lists the territory itself and every
 territory above it (EPCI, département, région, France), so that a département's
 search finds its communes' documents by an exact match on an index.
 
 The full-text index itself lives outside the models (created by the migration
-``0006_publication``): the FTS5 table ``search_document_fts`` on SQLite, the
+``0006_publication``, rebuilt by ``0011``): the FTS5 table ``search_document_fts`` on
+SQLite (``detail=none``, rowid = ``sort_key``), the
 generated ``tsvector`` column ``search_vector`` with a GIN index on PostgreSQL.
 """
 
@@ -16,7 +18,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import ForeignKey, Index, Integer, String, Text, UniqueConstraint
+from sqlalchemy import BigInteger, ForeignKey, Index, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from trajectoires.db.base import Base, UtcDateTime, utcnow
@@ -35,6 +37,7 @@ class SearchDocument(Base):
         UniqueConstraint("kind", "key"),
         Index("ix_search_document_published_at_id", "published_at", "id"),
         Index("ix_search_document_year", "year"),
+        Index("ix_search_document_sort_key", "sort_key", unique=True),
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
@@ -50,6 +53,8 @@ class SearchDocument(Base):
     body: Mapped[str] = mapped_column(Text)
     terms: Mapped[str] = mapped_column(Text)
     published_at: Mapped[datetime] = mapped_column(UtcDateTime(), default=utcnow)
+    sort_key: Mapped[int | None] = mapped_column(BigInteger)
+    """Newest first in one integer (:func:`~._index.sort_key`); SQLite's FTS5 rowid."""
 
 
 class SearchDocumentTerritory(Base):
@@ -68,7 +73,7 @@ class SearchDocumentTerritory(Base):
 
 
 FULL_TEXT_TABLE = "search_document_fts"
-"""SQLite's FTS5 table (rowid = ``search_document.id``), with its shadow tables."""
+"""SQLite's FTS5 table (rowid = ``search_document.sort_key``), with its shadow tables."""
 FULL_TEXT_COLUMN = "search_vector"
 """PostgreSQL's generated ``tsvector`` column of ``search_document``."""
 FULL_TEXT_INDEX = "ix_search_document_search_vector"

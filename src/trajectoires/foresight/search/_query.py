@@ -16,11 +16,11 @@ from collections import deque
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import Select, exists, func, select, text
-from sqlalchemy.orm import Session
+from sqlalchemy import func, select, text
+from sqlalchemy.orm import Session, defer
 
-from trajectoires.foresight.search._models import SearchDocument, SearchDocumentTerritory
-from trajectoires.foresight.search._text import query_groups, stem
+from trajectoires.foresight.search._models import SearchDocument
+from trajectoires.foresight.search._text import filter_term, query_groups, stem
 
 __all__ = ["MAX_QUERY_LENGTH", "MAX_QUERY_TERMS", "SearchHit", "SearchPage", "document_years",
            "search_documents"]
@@ -64,38 +64,51 @@ class SearchPage:
     hits: tuple[SearchHit, ...]
 
 
-def _match(statement: Select, session: Session, groups: list[tuple[str, ...]]) -> Select:
-    """Keep the documents holding one term of each group (terms are ``[a-z0-9]+``)."""
-    if session.get_bind().dialect.name == "sqlite":
-        fts = " AND ".join("(" + " OR ".join(f'"{t}"' for t in group) + ")" for group in groups)
-        return statement.where(SearchDocument.id.in_(
-            select(text("rowid")).select_from(text("search_document_fts"))
-            .where(text("search_document_fts MATCH :fts")).params(fts=fts)
-        ))
-    tsq = " & ".join("(" + " | ".join(group) + ")" for group in groups)
-    return statement.where(text("search_document.search_vector @@ to_tsquery('simple', :tsq)")
-                           .bindparams(tsq=tsq))
-
-
-def _filtered(  # noqa: PLR0913, PLR0917 (one argument per filter)
-    statement: Select, session: Session, query_terms: list[tuple[str, ...]],
-    territory: tuple[str, str] | None, kind: str | None, subtype: str | None, year: int | None,
-) -> Select:
-    if query_terms:
-        statement = _match(statement, session, query_terms)
+def _filter_groups(territory: tuple[str, str] | None, kind: str | None, subtype: str | None,
+                   year: int | None) -> list[tuple[str, ...]]:
+    """Return the filters as terms of the full-text index (one group of one term each)."""
+    wanted = [("k", kind), ("s", subtype), ("y", None if year is None else str(year))]
     if territory is not None:
-        statement = statement.where(exists().where(
-            SearchDocumentTerritory.document_id == SearchDocument.id,
-            SearchDocumentTerritory.territory_kind == territory[0],
-            SearchDocumentTerritory.territory_code == territory[1],
-        ))
-    if kind:
-        statement = statement.where(SearchDocument.kind == kind)
-    if subtype:
-        statement = statement.where(SearchDocument.subtype == subtype)
-    if year is not None:
-        statement = statement.where(SearchDocument.year == year)
-    return statement
+        wanted.append(("t" + territory[0], territory[1]))
+    return [(filter_term(field, value),) for field, value in wanted if value]
+
+
+def _sqlite_page(session: Session, groups: list[tuple[str, ...]], limit: int,
+                 offset: int) -> tuple[int, list[int]]:
+    """Count and page on FTS5 alone: its rowid is the sort key, so it stops at the page."""
+    fts = " AND ".join("(" + " OR ".join(f'"{t}"' for t in group) + ")" for group in groups)
+    where = " FROM search_document_fts WHERE search_document_fts MATCH :q"
+    total = session.execute(text("SELECT count(*)" + where), {"q": fts}).scalar_one()
+    if offset >= total:
+        return total, []
+    keys = session.scalars(text("SELECT rowid" + where + " ORDER BY rowid DESC"
+                                " LIMIT :n OFFSET :o"), {"q": fts, "n": limit, "o": offset})
+    return total, list(keys)
+
+
+def _postgresql_page(session: Session, groups: list[tuple[str, ...]], limit: int,
+                     offset: int) -> tuple[int, list[int]]:
+    """One query: the matches from the GIN index, counted by a window, the page sorted."""
+    tsq = " & ".join("(" + " | ".join(group) + ")" for group in groups)
+    found = session.execute(text(
+        "SELECT sort_key, count(*) OVER () FROM search_document"
+        " WHERE search_vector @@ to_tsquery('simple', :q)"
+        " ORDER BY sort_key DESC LIMIT :n OFFSET :o"), {"q": tsq, "n": limit, "o": offset}).all()
+    if found:
+        return found[0][1], [key for key, _total in found]
+    if offset == 0:
+        return 0, []
+    total = session.execute(text("SELECT count(*) FROM search_document"
+                                 " WHERE search_vector @@ to_tsquery('simple', :q)"),
+                            {"q": tsq}).scalar_one()
+    return total, []
+
+
+def _everything_page(session: Session, limit: int, offset: int) -> tuple[int, list[int]]:
+    total = session.scalar(select(func.count()).select_from(SearchDocument)) or 0
+    keys = session.scalars(select(SearchDocument.sort_key)
+                           .order_by(SearchDocument.sort_key.desc()).limit(limit).offset(offset))
+    return total, list(keys)
 
 
 def search_documents(  # noqa: PLR0913 (one argument per filter)
@@ -115,19 +128,25 @@ def search_documents(  # noqa: PLR0913 (one argument per filter)
     filters keep. ``territory`` is ``(kind, code)``: a département finds its
     communes' and EPCIs' documents. ``query`` is cut at :data:`MAX_QUERY_LENGTH`
     characters and :data:`MAX_QUERY_TERMS` terms.
+
+    The filters are terms of the full-text index too (:func:`~._text.filter_term`),
+    so words and filters are one full-text query, paged in the order of ``sort_key``.
     """
     groups = query_groups(query[:MAX_QUERY_LENGTH])[:MAX_QUERY_TERMS]
-    filters = (session, groups, territory, kind, subtype, year)
-    total = session.scalar(_filtered(select(func.count(SearchDocument.id)), *filters)) or 0
-    rows = session.scalars(
-        _filtered(select(SearchDocument), *filters)
-        .order_by(SearchDocument.published_at.desc(), SearchDocument.id.desc())
-        .limit(max(1, min(limit, 100))).offset(max(0, offset))
-    ).all()
+    wanted_groups = groups + _filter_groups(territory, kind, subtype, year)
+    limit, offset = max(1, min(limit, 100)), max(0, offset)
+    if not wanted_groups:
+        total, keys = _everything_page(session, limit, offset)
+    elif session.get_bind().dialect.name == "sqlite":
+        total, keys = _sqlite_page(session, wanted_groups, limit, offset)
+    else:
+        total, keys = _postgresql_page(session, wanted_groups, limit, offset)
+    rows = session.scalars(select(SearchDocument).options(defer(SearchDocument.terms))
+                           .where(SearchDocument.sort_key.in_(keys))).all() if keys else []
+    rows = sorted(rows, key=lambda row: -(row.sort_key or 0))
     wanted = _Wanted({term for group in groups for term in group})
     hits = tuple(_hit(row, wanted) for row in rows)
-    return SearchPage(tuple(dict.fromkeys(t for g in groups for t in g)), total, max(0, offset),
-                      hits)
+    return SearchPage(tuple(dict.fromkeys(t for g in groups for t in g)), total, offset, hits)
 
 
 def document_years(session: Session) -> list[int]:

