@@ -155,6 +155,7 @@
     var phase = document.getElementById("workshop-phase");
     if (phase) { phase.textContent = data.label; }
     document.querySelectorAll("[data-phase-label]").forEach(function (el) { el.textContent = data.label; });
+    document.querySelectorAll("[data-draft-only]").forEach(function (el) { el.hidden = data.status !== "draft"; });
     if (role === "facilitator") { return; }
     var open = data.status === "open";
     var form = document.getElementById("statement-form");
@@ -166,6 +167,7 @@
   }
 
   function reload() {
+    if (!list) { return; }
     fetch(api + "/statements", { credentials: "same-origin", headers: { "Accept": "application/json" } })
       .then(function (r) { return r.json(); })
       .then(function (statements) {
@@ -190,6 +192,7 @@
     });
     source.addEventListener("statement", function (e) { addStatement(JSON.parse(e.data), true); });
     source.addEventListener("votes", function (e) {
+      if (!list) { return; }
       var counts = JSON.parse(e.data).counts;
       Object.keys(counts).forEach(function (id) {
         var item = list.querySelector('[data-statement-id="' + id + '"]');
@@ -197,6 +200,7 @@
       });
     });
     source.addEventListener("hidden", function (e) {
+      if (!list) { return; }
       var item = list.querySelector('[data-statement-id="' + JSON.parse(e.data).id + '"]');
       if (!item) { return; }
       if (role === "facilitator") { item.classList.add("is-hidden"); } else { item.remove(); }

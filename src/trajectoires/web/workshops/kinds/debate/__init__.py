@@ -38,6 +38,7 @@ WEB_KIND = KindWeb(
     router=router,
     participant=KindPage(context=pages.participant_context, sections=SECTIONS),
     facilitator=KindPage(context=pages.facilitator_context, sections=SECTIONS),
+    projection=KindPage(context=pages.projection_context, sections=SECTIONS),
     service=pages.build_opinions,
     archive_views={"opinions": archive_opinions},
 )

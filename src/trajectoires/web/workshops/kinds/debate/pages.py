@@ -32,6 +32,7 @@ __all__ = [
     "facilitator_context",
     "opinions_context",
     "participant_context",
+    "projection_context",
     "render_body",
     "router",
 ]
@@ -109,6 +110,13 @@ def facilitator_context(
 ) -> dict[str, Any]:
     """Context of the section on the facilitation page (computation details, export)."""
     return {**opinions_context(request.app, workshop), "facilitator_view": True}
+
+
+def projection_context(
+    request: Request, workshop: WorkshopView, _participant: ParticipantView | None
+) -> dict[str, Any]:
+    """Context of the section on the projection view (the room's map, no viewer, no export)."""
+    return {**opinions_context(request.app, workshop), "facilitator_view": False}
 
 
 @router.get("/ateliers/{slug}/export/polis.zip")

@@ -1,0 +1,78 @@
+"""The debate on the big screen, in a real Chromium: the projection view follows the workshop
+live (its phase, the end of « en préparation », the opinion map) without a reload."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+
+import pytest
+from playwright.sync_api import Browser, BrowserContext, Page, expect
+
+from tests.browser._day import LIVE, join_by_link, sign_in
+from tests.foresight import factories as f
+from trajectoires.db import Database
+
+PROJECTOR = {"width": 1280, "height": 720}
+
+
+@pytest.fixture
+def host(browser: Browser) -> Iterator[BrowserContext]:
+    context = browser.new_context(viewport=PROJECTOR)
+    yield context
+    context.close()
+
+
+def _projection(host: BrowserContext, base: str, owner, slug: str) -> tuple[Page, Page]:
+    """The facilitator's controls and projection, signed in, the projection live."""
+    controls = host.new_page()
+    sign_in(controls, base, owner.email)
+    projection = host.new_page()
+    projection.goto(f"{base}/ateliers/{slug}/projection")
+    expect(projection.locator("#live-status")).to_contain_text("active")
+    projection.evaluate("window.sameDocument = true")
+    controls.goto(f"{base}/ateliers/{slug}/animer")
+    return controls, projection
+
+
+def test_projection_follows_the_phase_live(
+    live_server: str, host: BrowserContext, database: Database
+) -> None:
+    owner = f.facilitator(database)
+    ws = f.workshop(database, owner, status="draft")
+    controls, projection = _projection(host, live_server, owner, ws.slug)
+    expect(projection.locator("#join-draft")).to_be_visible()
+
+    controls.get_by_role("button", name="Ouvrir l'atelier").click()
+    expect(projection.locator("#workshop-phase")).to_have_text("Ouvert", timeout=LIVE)
+    expect(projection.locator("#join-draft")).to_be_hidden()
+
+    controls.get_by_role("button", name="Clore l'atelier").click()
+    expect(projection.locator("#workshop-phase")).to_have_text("Clos", timeout=LIVE)
+    assert projection.evaluate("window.sameDocument") is True
+
+
+def test_projection_shows_the_opinion_map_live(
+    live_server: str, host: BrowserContext, browser: Browser, database: Database
+) -> None:
+    owner = f.facilitator(database)
+    debate = f.debate_with_blocs(database, owner=owner)
+    _controls, projection = _projection(host, live_server, owner, debate.workshop.slug)
+    body = projection.locator("#opinions-body")
+    expect(projection.locator("#opinion-groups")).to_be_visible()
+    expect(projection.locator("#export-polis")).to_have_count(0)
+    before = body.get_attribute("data-computed-at")
+
+    phone = browser.new_context(viewport={"width": 390, "height": 844})
+    try:
+        chloe = phone.new_page()
+        join_by_link(chloe, live_server, debate.workshop.join_code, "Chloé")
+        for index in range(3):
+            item = chloe.locator("#statements li", has_text=f"Proposition numéro {index}")
+            item.get_by_role("button", name=re.compile("^Pour")).click()
+        expect(body).not_to_have_attribute("data-computed-at", before or "", timeout=LIVE)
+    finally:
+        phone.close()
+    assert projection.evaluate("window.sameDocument") is True
+    projection.set_viewport_size({"width": 390, "height": 844})
+    assert projection.evaluate("document.documentElement.scrollWidth") <= 390
