@@ -98,12 +98,18 @@ def report(loaded, tmp_path_factory):
     return output, result.output
 
 
+def unranked(tables: Tables) -> list[list[str]]:
+    [rows] = [rows for caption, rows in tables.tables.items()
+              if caption.startswith("Communes dont l'indice repose sur moins de")]
+    return rows
+
+
 def test_html_report_ranks_277_communes(report):
     output, text = report
     assert "Finistère" in text and "diagnostic.html" in text
     tables = parse(output / "diagnostic.html")
-    rows = ranked(tables)
-    assert len(rows) == 277
+    rows, apart = ranked(tables), unranked(tables)
+    assert len(rows) + len(apart) == 277 and rows and apart
     assert rows[0][0] == "1"  # rank 1 first
     assert all(r[2].startswith("29") for r in rows)
     heads = tables.headings
@@ -112,6 +118,41 @@ def test_html_report_ranks_277_communes(report):
                   "Accès aux lieux d'aide", "Comparaison avec les territoires parents",
                   "Notes de méthode", "Sources et licences"):
         assert f"h2:{title}" in heads
+
+
+MOLENE = "29084"  # Île-Molène: 2 of the 4 criteria available in the Finistère
+
+
+def test_report_ranks_only_communes_with_enough_criteria(report):
+    output, _ = report
+    html = (output / "diagnostic.html").read_text(encoding="utf-8")
+    tables = parse(output / "diagnostic.html")
+    rows, apart = ranked(tables), unranked(tables)
+    # 4 criteria have values in the Finistère (4G is not loaded): 3 are needed to be ranked
+    assert "au moins 3 des 4 critères disponibles" in html
+    assert all(int(r[5]) >= 3 for r in rows), "a commune ranked on too few criteria"
+    assert MOLENE not in {r[2] for r in rows}
+    [molene] = [r for r in apart if r[1] == MOLENE]
+    assert molene[0] == "Île-Molène" and molene[4] == "2 sur 4"
+    assert "Taux de pauvreté" in molene[5]  # what is missing, by its French label
+    assert all(int(r[4].split()[0]) < 3 for r in apart)
+    ranks = [int(r[0]) for r in rows]
+    assert ranks == sorted(ranks) and ranks[-1] <= len(rows)
+
+
+def test_exports_put_unranked_communes_apart_with_what_is_missing(report):
+    output, _ = report
+    table = pd.read_csv(output / "communes.csv", dtype={"code": str, "epci_code": str})
+    molene = table.set_index("code").loc[MOLENE]
+    assert pd.isna(molene["rank"]) and "poverty_rate" in molene["missing_criteria"]
+    ranked_rows = table["rank"].notna()
+    assert ranked_rows.iloc[:ranked_rows.sum()].all()  # the ranked first, the others after
+    assert (table.loc[ranked_rows, "fragility_inputs"] >= 3).all()
+    assert (table.loc[~ranked_rows, "fragility_inputs"] < 3).all()
+    french = pd.read_csv(output / "communes-tableur.csv", sep=";", decimal=",",
+                         encoding="utf-8-sig", dtype={"Code commune": str})
+    row = french.set_index("Code commune").loc[MOLENE]
+    assert pd.isna(row["Rang"]) and "Taux de pauvreté" in row["Critères manquants"]
 
 
 def test_html_report_maps_notes_and_licences(report):

@@ -27,6 +27,10 @@ def test_page_has_picker_maps_rankings(client):
     assert '<g class="lieux"' in html  # mediation places drawn on the access maps
     assert "<caption>Communes classées" in html
     assert html.count('<th scope="row">') >= 277
+    # too few criteria: listed apart, and every name of the ranking leads to its commune
+    assert "Communes non classées (trop peu de critères connus)" in html
+    assert '<a href="/territoires/commune/29084">Île-Molène</a>' in html
+    assert '<a href="/territoires/commune/29232">Quimper</a>' in html
     assert "style=" not in html and "<style" not in html  # CSP: no inline styles
 
 

@@ -35,6 +35,7 @@ from trajectoires.diagnosis.options import (
     is_national,
     requested_criteria,
 )
+from trajectoires.diagnosis.ranking import rank_communes, required_criteria
 from trajectoires.diagnosis.stand_ins import STAND_IN, territory_stand_ins
 from trajectoires.territory import GEOMETRY_SOURCE, Reference, Unit
 
@@ -70,7 +71,8 @@ class Diagnosis:
     ``communes`` has one row per commune of the territory (index: code): name,
     population, density, EPCI, each criterion value and score, ``fragility_index``,
     ``fragility_inputs`` (criteria known), ``relative`` (100 = the commune's
-    reference territory, :attr:`reference`), ``rank``,
+    reference territory, :attr:`reference`), ``rank`` (NA for a commune knowing
+    fewer than :attr:`ranking_required` of the :attr:`ranking_criteria`),
     ``lisa`` (local cluster label, or None when not computed), ``dist_<kind>``
     (km to the nearest place) and ``access_<kind>`` (2SFCA, places per 10,000
     inhabitants). ``national`` is the index of every French commune and
@@ -106,6 +108,12 @@ class Diagnosis:
     custom_criteria: bool = False
     correction: str = "fdr"
     stand_ins: dict[str, list[str]] = field(default_factory=dict)
+    ranking_criteria: tuple[str, ...] = ()
+
+    @property
+    def ranking_required(self) -> int:
+        """Criteria a commune must know to be ranked (:mod:`~trajectoires.diagnosis.ranking`)."""
+        return required_criteria(len(self.ranking_criteria))
 
     @property
     def has_index(self) -> bool:
@@ -297,7 +305,6 @@ def _territory_table(ref: Reference, unit: Unit, national: pd.DataFrame) -> pd.D
     table = table.join(shown, how="left") if not national.empty else table.copy()
     if "fragility_index" not in table:
         table["fragility_index"] = np.nan
-    table["rank"] = table["fragility_index"].rank(ascending=False, method="min").astype("Int64")
     table["lisa"] = None
     return table
 
@@ -391,6 +398,8 @@ def diagnose(
     # (a table of the overseas communes says nothing of the Finistère)
     absent = [key for key in requested if key not in inputs.chosen
               or key not in table or table[key].isna().all()]
+    available = [key for key in requested if key not in absent]
+    table.insert(table.columns.get_loc("lisa"), "rank", rank_communes(table, available))
     return Diagnosis(
         unit=unit, parents=parents, communes=table,
         criteria=_criteria(inputs, national, requested),
@@ -407,6 +416,7 @@ def diagnose(
         beyond_km=beyond_km, correction=correction, custom_criteria=not is_national(requested),
         stand_ins={key: codes for key, codes in territory_stand_ins(
             inputs.values, table.index).items() if key in requested},
+        ranking_criteria=tuple(available),
     )
 
 

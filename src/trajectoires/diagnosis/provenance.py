@@ -132,8 +132,10 @@ def _index_lines(d: Diagnosis, population: str) -> list[SourceLine]:
                    "actuelle"),
         SourceLine("classement", _join([source, f"INSEE, {population}"]), vintage,
                    "rang 1 = indice le plus élevé du territoire (ex aequo : même rang) ; "
-                   "valeurs des critères telles qu'utilisées ; distances : voir l'accès aux "
-                   "lieux d'aide"),
+                   f"classées : les communes connaissant au moins {d.ranking_required} des "
+                   f"{len(d.ranking_criteria)} critères disponibles (trois quarts, arrondi "
+                   "au-dessus), les autres listées à part ; valeurs des critères telles "
+                   "qu'utilisées ; distances : voir l'accès aux lieux d'aide"),
     ]
 
 
@@ -308,6 +310,7 @@ def column_sources(d: Diagnosis) -> dict[str, SourceLine]:
                "population": population, "area_km2": area, "density": density,
                "fragility_index": lines["indice"], "fragility_inputs": lines["indice"],
                "communes_known": lines["indice"], "rank": lines["classement"],
+               "missing_criteria": lines["classement"],
                "lisa": lines["lisa"]}
     index = lines["indice"]
     columns["relative"] = SourceLine("relative", index.source, index.vintage, (

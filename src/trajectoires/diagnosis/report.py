@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import math
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -101,7 +102,8 @@ def french_number(value: object, decimals: int = 1) -> str:
 def _context(diagnosis: Diagnosis, maps: DiagnosisMaps) -> dict:
     """Gather what both templates read: the diagnosis, maps, rows, source lines and ties."""
     return {"d": diagnosis, "maps": maps, "rows": ranked_rows(diagnosis),
-            "sources": source_lines(diagnosis), "ties": tie_effects(diagnosis)}
+            "sources": source_lines(diagnosis), "ties": tie_effects(diagnosis),
+            "commune_url": None}
 
 
 def render_html(diagnosis: Diagnosis, maps: DiagnosisMaps, *, standalone: bool = True,
@@ -119,10 +121,16 @@ def render_html(diagnosis: Diagnosis, maps: DiagnosisMaps, *, standalone: bool =
         gpkg_crs=f"{CRS_NAMES[crs]}, {crs}", file_query=file_query)
 
 
-def render_body(diagnosis: Diagnosis, maps: DiagnosisMaps) -> str:
-    """Render the body of the report (sections only), for the web page."""
-    return _environment().get_template("_diagnosis_body.html").render(
-        **_context(diagnosis, maps))
+def render_body(diagnosis: Diagnosis, maps: DiagnosisMaps,
+                commune_url: Callable[[str], str] | None = None) -> str:
+    """Render the body of the report (sections only), for the web page.
+
+    ``commune_url`` gives the address of a commune's page from its code: the names of
+    the ranking link to it (the standalone report has no such pages).
+    """
+    context = _context(diagnosis, maps)
+    context["commune_url"] = commune_url
+    return _environment().get_template("_diagnosis_body.html").render(**context)
 
 
 def _atomic(path: Path, write) -> Path:

@@ -32,6 +32,7 @@ _FIXED = {  # column → (French header, decimals; None for text)
     "fragility_index": ("Indice de fragilité (1 à 10)", 0),
     "fragility_inputs": ("Critères connus", 0), "rank": ("Rang", 0),
     "relative": ("Indice relatif (100 = moyenne)", 0), "lisa": ("Regroupement local", None),
+    "missing_criteria": ("Critères manquants", None),
 }
 
 
@@ -52,6 +53,14 @@ def french_columns(diagnosis: Diagnosis, columns: list[str]) -> dict[str, tuple[
     return {c: named.get(c, (c, 2)) for c in columns}
 
 
+def _criterion_labels(keys: str) -> str:
+    """« poverty_rate, share_low_diploma » → « Taux de pauvreté ; Part des … » (French)."""
+    from trajectoires.analysis import CRITERIA
+
+    return " ; ".join(CRITERIA[k].label if k in CRITERIA else k
+                      for k in keys.split(", ") if k)
+
+
 def _cell_text(value: object) -> object:
     if value is True or value is False:
         return "oui" if value else "non"
@@ -69,6 +78,8 @@ def spreadsheet_table(table: pd.DataFrame, diagnosis: Diagnosis) -> pd.DataFrame
         values = table[column]
         if column == "lisa":
             values = values.map(lambda v: LISA_LABELS.get(v, "") if isinstance(v, str) else "")
+        elif column == "missing_criteria":
+            values = values.map(_criterion_labels)
         elif decimals is not None and pd.api.types.is_numeric_dtype(values):
             values = pd.to_numeric(values, errors="coerce").astype(float).round(decimals)
             if decimals == 0:

@@ -9,6 +9,7 @@ import pandas as pd
 from trajectoires.diagnosis.compute import Diagnosis
 from trajectoires.diagnosis.inputs import PLACE_KINDS
 from trajectoires.diagnosis.options import CORRECTIONS
+from trajectoires.diagnosis.ranking import missing_criteria
 
 __all__ = ["COLUMNS", "LISA_LABELS", "dictionary", "export_table", "map_choices",
            "ranked_rows"]
@@ -30,7 +31,10 @@ COLUMNS: dict[str, str] = {
     "epci_code": "SIREN de l'EPCI",
     "fragility_index": "Indice de fragilité numérique (1 à 10, 10 = le plus fragile)",
     "fragility_inputs": "Nombre de critères connus dans l'indice",
-    "rank": "Rang dans le territoire (1 = le plus fragile)",
+    "rank": "Rang dans le territoire (1 = le plus fragile) ; vide pour une commune non classée "
+            "(trop peu de critères connus)",
+    "missing_criteria": "Critères disponibles dans le territoire sans valeur pour la commune "
+                        "(clés séparées par « , »)",
     "relative": "Indice relatif au territoire de référence de la commune (100 = son indice moyen)",
     "lisa": "Regroupement local (LISA, Moran local)",
 }
@@ -107,28 +111,46 @@ def dictionary(table: pd.DataFrame, diagnosis: Diagnosis) -> pd.DataFrame:
 
 
 def export_table(diagnosis: Diagnosis) -> pd.DataFrame:
-    """One row per commune with stable English column names (see :data:`COLUMNS`)."""
+    """One row per commune with stable English column names (see :data:`COLUMNS`).
+
+    The ranked communes come first, by rank; then those not ranked (too few
+    criteria known, :mod:`~trajectoires.diagnosis.ranking`), most fragile index first;
+    ``missing_criteria`` names the criteria each commune lacks.
+    """
     table = diagnosis.communes.reset_index().rename(columns={"index": "code"})
     table["population"] = table["population"].astype("Float64")
     table["rank"] = table["rank"].astype("Float64")
+    missing = missing_criteria(diagnosis.communes, diagnosis.ranking_criteria)
+    table.insert(table.columns.get_loc("rank") + 1, "missing_criteria",
+                 [", ".join(keys) for keys in missing.to_numpy()])
     table["lisa"] = table["lisa"].astype(object)
     for criterion in diagnosis.criteria:  # which values are estimates (not published)
         if criterion.get("estimated"):
             codes = diagnosis.stand_ins.get(criterion["key"], [])
             table[f"estimated_{criterion['key']}"] = table["code"].isin(codes)
-    return table.sort_values(["rank", "code"], na_position="last").reset_index(drop=True)
+    table["_index"] = -table["fragility_index"].astype("Float64")
+    table = table.sort_values(["rank", "_index", "code"], na_position="last")
+    return table.drop(columns="_index").reset_index(drop=True)
 
 
 def ranked_rows(diagnosis: Diagnosis) -> list[dict]:
-    """Rows of the ranked table (most fragile first; communes without an index last)."""
+    """Rows of the ranking: the ranked communes by rank, then the others (``rank`` NaN).
+
+    Each row has ``missing``: the French labels of the criteria the commune lacks.
+    """
+    from trajectoires.analysis import CRITERIA
+
     table = export_table(diagnosis)
     keys = [c["key"] for c in diagnosis.criteria if c["key"] in table]
     rows = []
     for record in table.to_dict("records"):
+        missing = [k for k in record["missing_criteria"].split(", ") if k]
         rows.append({
             "code": record["code"], "name": record["name"],
             "population": record["population"], "index": record["fragility_index"],
             "rank": record["rank"], "inputs": record.get("fragility_inputs"),
+            "ranked": not pd.isna(record["rank"]),
+            "missing": [CRITERIA[k].label for k in missing],
             "lisa": LISA_LABELS.get(record["lisa"], "—") if record["lisa"] else "—",
             "values": [record.get(k) for k in keys],
             "distances": [record.get(f"dist_{k}") for k in PLACE_KINDS

@@ -100,6 +100,11 @@ def _compute(state, ref: Reference, unit: Unit,  # noqa: ANN001 (starlette State
         return result, build_maps(ref, result)
 
 
+def _commune_url(code: str) -> str:
+    """Address of a commune's page (the ranking's names link to it)."""
+    return f"/territoires/commune/{code}"
+
+
 def resolve_other(ref: Reference, query: str) -> tuple[Unit | None, str | None]:
     """Resolve the « compare with… » query: the unit, or a French message."""
     query = query.strip()
@@ -148,7 +153,8 @@ def diagnosis_page(
         picked = picked_map(ref, result.communes, indicateur, label=label,
                             title=f"{label} — {unit.name}", svg_id="carte-choisie")
     context = {
-        "unit": unit, "d": result, "body": render_body(result, maps), "choices": choices,
+        "unit": unit, "d": result, "body": render_body(result, maps, _commune_url),
+        "choices": choices,
         "indicator": indicateur, "picked_map": picked, "comparer": comparer,
         "compared": compared, "compare_message": message, "territory_url": territory_url,
         "options": options, "criterion_choices": criterion_choices(),
