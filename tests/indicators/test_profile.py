@@ -72,7 +72,9 @@ def test_a_commune_without_a_place_counts_zero(fixture_reference):
                     ("29019", "bibliotheques", "2023", 6.0)])
     profile = IndicatorProfile(fixture_reference, values)
     ouessant = profile.rows(fixture_reference.resolve("29155"))[0]["values"]
-    assert [v["value"] for v in ouessant] == [0.0, 10.0, 10.0, 10.0]  # commune, dép., rég., FR
+    # commune, dép., rég.; France not shown: the list covers the Finistère only (7 % of people)
+    assert [v["value"] for v in ouessant] == [0.0, 10.0, 10.0, None]
+    assert ouessant[-1]["communes"] == 13 and not ouessant[-1]["comparable"]
     ajaccio = profile.rows(fixture_reference.resolve("2A004"))[0]["values"]
     assert ajaccio[0]["value"] is None  # Corse-du-Sud is not covered by the list: unknown
 
@@ -86,5 +88,8 @@ def test_table_and_rows_give_the_same_chain(fixture_reference):
     assert table["kind"].tolist() == ["commune", "epci", "departement", "region", "pays"]
     assert table.attrs["periods"]["insee_part_65p"] == "2021"
     rows = {r["id"]: [v["value"] for v in r["values"]] for r in profile.rows(quimper)}
-    assert rows["insee_part_65p"] == table["insee_part_65p"].tolist()
+    # both hide the département and beyond: Quimper alone is too few of their people
+    assert rows["insee_part_65p"] == [None if pd.isna(v) else v
+                                      for v in table["insee_part_65p"]]
+    assert rows["insee_part_65p"][:2] == [25.0, 25.0]
     assert "insee_taux_pauvrete" not in rows  # only the indicators asked for

@@ -123,7 +123,9 @@ def test_commune_without_a_library_counts_zero(small):
     client, load = small
     load("libraries", "bibliotheques_20230101.csv", LIBRARIES)
     ouessant = _rows(client, "commune/29155")["bibliotheques"]
-    assert [v["value"] for v in ouessant["values"]] == [0.0, 2.0, 2.0, 2.0]
+    # France: the list covers the Finistère only, too few of France's people to speak for it
+    assert [v["value"] for v in ouessant["values"]] == [0.0, 2.0, 2.0, None]
+    assert ouessant["values"][-1]["comparable"] is False
     html = client.get("/territoires/commune/29155").text
     row = html[html.index("Bibliothèques ouvertes au public"):]
     cells = row[:row.index("</tr>")]
@@ -132,18 +134,49 @@ def test_commune_without_a_library_counts_zero(small):
     assert ajaccio[0]["value"] is None  # Corse-du-Sud: outside the list's départements
 
 
-def test_4g_table_and_site_proxy_are_compared(small):
+def test_4g_table_and_site_proxy_are_compared(small, fixture_reference):
     client, load = small
     load("arcep-mobile", "couverture_4g_2023.csv",
-         "code_insee;pct_pop_4g;pct_surf_4g\n29019;100;100\n29155;90;50\n")
+         "code_insee;pct_pop_4g;pct_surf_4g\n29019;100;100\n29155;90;50\n29232;95;80\n")
+    area = fixture_reference.communes_of(fixture_reference.france)["area_km2"]
+    by_area = (100 * area["29019"] + 50 * area["29155"] + 80 * area["29232"]) / (
+        area["29019"] + area["29155"] + area["29232"])
     load("arcep-mobile-sites", "sites_2020_T2.csv",
          "code_op;num_site;insee_com;site_2g;site_3g;site_4g\n20801;A1;29232;1;1;1\n")
     rows = _rows(client, "departement/29")
     ids = list(rows)
     assert ids[:3] == ["arcep_part_pop_4g", "arcep_part_surf_4g", "arcep_sites_4g_1000hab"]
-    assert round(rows["arcep_part_surf_4g"]["values"][0]["value"], 1) == 87.7  # by area
+    assert rows["arcep_part_surf_4g"]["values"][0]["value"] == pytest.approx(by_area)
     assert "indicateur indirect" in rows["arcep_sites_4g_1000hab"]["label"]
     assert rows["arcep_part_pop_4g"]["period"] == "2023"
+
+
+def test_a_comparison_value_says_its_coverage_or_is_not_shown(small):
+    client, load = small
+    # mobile sites in La Réunion and the Finistère only; 4G coverage of Brest and Quimper only
+    load("arcep-mobile-sites", "sites_2020_T2.csv",
+         "code_op;num_site;insee_com;site_2g;site_3g;site_4g\n20801;A1;97411;1;1;1\n"
+         "20801;A2;97418;0;1;1\n20801;A3;29232;1;1;1\n")
+    load("arcep-mobile", "couverture_4g_2023.csv",
+         "code_insee;pct_pop_4g;pct_surf_4g\n29019;100;100\n29232;90;50\n")
+    sites = _rows(client, "commune/97411")["arcep_sites_4g_1000hab"]["values"]
+    reunion, france = sites[2], sites[-1]
+    assert reunion["value"] is not None and reunion["population_share"] == 1.0
+    assert france["value"] is None and not france["comparable"]  # was 0.04 sites per 1,000
+    assert france["communes"] == 15 and france["communes_total"] == 27  # 974 and 29 (zeros)
+    assert 0.1 < france["population_share"] < 0.12
+    coverage = _rows(client, "departement/29")["arcep_part_pop_4g"]["values"][0]
+    assert coverage["comparable"] and coverage["communes"] == 2
+    assert round(coverage["population_share"], 3) == 0.711  # Brest, Quimper: 203,049 / 285,745
+    html = client.get("/territoires/commune/97411").text
+    html = html[html.index('id="indicateurs-titre"'):]
+    row = html[html.index("Sites mobiles 4G pour 1 000 habitants"):]
+    cells = row[:row.index("</tr>")]
+    assert "non montré : 15 communes sur 27 ont une valeur (10,9 % de la population)" in cells
+    html = client.get("/territoires/departement/29").text
+    html = html[html.index('id="indicateurs-titre"'):]
+    row = html[html.index("Part de la population couverte en 4G"):]
+    assert "(sur 2 communes de 13, 71,1 % de la population)" in row[:row.index("</tr>")]
 
 
 def test_server_warms_the_profile_in_the_background(client):

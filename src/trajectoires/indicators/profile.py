@@ -52,10 +52,18 @@ if TYPE_CHECKING:
 
     from trajectoires.territory import Reference, Unit
 
-__all__ = ["HEADLINE", "PLACE_COUNTS", "STAND_INS", "IndicatorProfile", "ProfileRows",
-           "load_profile"]
+__all__ = ["COMPLETE_SHARE", "HEADLINE", "PLACE_COUNTS", "SHOWN_SHARE", "STAND_INS",
+           "IndicatorProfile", "ProfileRows", "load_profile"]
 
 _CACHED_UNITS = 512
+
+SHOWN_SHARE = 0.5
+"""A territory's value is shown only when its communes with a value hold at least this
+share of its population: below, it would speak for a few of its communes (France's
+mobile sites per 1,000 inhabitants from La Réunion's 24 communes alone)."""
+
+COMPLETE_SHARE = 0.95
+"""At or above this share of the population the value is shown without its coverage."""
 
 HEADLINE: tuple[str, ...] = (
     "arcep_taux_thd30",
@@ -145,16 +153,21 @@ class IndicatorProfile:
         self.periods: dict[str, str] = (
             values.groupby("indicator")["period"].first().to_dict())
         self.datasets = tuple(datasets)
-        self._units: dict[str, pd.Series] = {}
+        self._with_value = _communes_with_value(self.values, self.indicators)
+        self._units: dict[str, tuple[pd.Series, dict[str, tuple[int, int, float | None]]]] = {}
         self._lock = threading.Lock()
 
-    def _unit_values(self, unit: Unit) -> pd.Series:
-        """Values of ``unit`` by indicator, aggregated from its communes only (cached)."""
+    def _unit_values(self, unit: Unit) -> tuple[pd.Series, dict]:
+        """Values of ``unit`` by indicator, aggregated from its communes only, and coverage.
+
+        The coverage of each indicator is (communes with a value, communes of the unit,
+        their share of its population or None when its population is unknown). Cached.
+        """
         with self._lock:
             if unit.ref not in self._units:
                 reference = self.reference
                 if unit.kind.value == "pays":
-                    subset = self.values
+                    subset, members = self.values, self._communes.index
                 else:
                     members = reference.communes_of(unit).index
                     subset = self.values[self.values["commune_code"].isin(members)]
@@ -162,11 +175,23 @@ class IndicatorProfile:
                 table = table[table["unit_code"] == unit.code]
                 if len(self._units) >= _CACHED_UNITS:
                     self._units.pop(next(iter(self._units)))
-                self._units[unit.ref] = table.set_index("indicator")["value"]
+                self._units[unit.ref] = (table.set_index("indicator")["value"],
+                                         self._coverage(members))
             return self._units[unit.ref]
 
-    def _chain(self, unit: Unit) -> list[tuple[Unit, pd.Series]]:
-        """Return ``unit`` then each parent, France last, each with its values by indicator."""
+    def _coverage(self, members: pd.Index) -> dict[str, tuple[int, int, float | None]]:
+        population = pd.to_numeric(self._communes["population"].reindex(members),
+                                   errors="coerce").fillna(0.0)
+        total = float(population.sum())
+        coverage = {}
+        for indicator_id, codes in self._with_value.items():
+            covered = members.isin(codes)
+            share = float(population[covered].sum()) / total if total > 0 else None
+            coverage[indicator_id] = (int(covered.sum()), len(members), share)
+        return coverage
+
+    def _chain(self, unit: Unit) -> list[tuple[Unit, tuple[pd.Series, dict]]]:
+        """Return ``unit`` then each parent, France last, each with its values and coverage."""
         return [(m, self._unit_values(m)) for m in [unit, *self.reference.parents(unit)]]
 
     def rows(self, unit: Unit) -> ProfileRows:
@@ -176,8 +201,12 @@ class IndicatorProfile:
         one, the only one compared), ``source``, ``licence``, ``note``,
         ``stands_in_for`` (the official indicator a stand-in replaces, else
         None) and ``values``: a list of ``kind``, ``code``, ``name``,
-        ``territory`` (the :class:`Unit`) and ``value`` (None when unknown) for
-        ``unit`` then each parent.
+        ``territory`` (the :class:`Unit`), ``value`` (None when unknown or when
+        the coverage is too thin), ``communes`` (with a value), ``communes_total``,
+        ``population_share`` (their share of the population, None when unknown),
+        ``comparable`` (False when that share is under :data:`SHOWN_SHARE`: the
+        value is then None) and ``complete`` (share at least :data:`COMPLETE_SHARE`)
+        for ``unit`` then each parent.
         """
         chain = self._chain(unit)
         replaced = {s: official for official, subs in STAND_INS.items() for s in subs}
@@ -188,11 +217,14 @@ class IndicatorProfile:
             indicator = INDICATORS[indicator_id]
             dataset = DATASETS[indicator.dataset]
             values = []
-            for member, table in chain:
+            for member, (table, coverage) in chain:
                 value = table.get(indicator_id)
                 values.append({"kind": member.kind.value, "kind_label": member.kind.label,
                                "code": member.code, "name": member.name, "territory": member,
-                               "value": None if value is None else float(value)})
+                               "value": None if value is None else float(value),
+                               **_coverage_fields(coverage.get(indicator_id))})
+                if not values[-1]["comparable"]:
+                    values[-1]["value"] = None
             rows.append({"id": indicator_id, "label": indicator.label, "unit": indicator.unit,
                          "period": self.periods[indicator_id], "source": dataset.label,
                          "licence": dataset.licence, "note": indicator.note,
@@ -202,19 +234,45 @@ class IndicatorProfile:
     def table(self, unit: Unit) -> pd.DataFrame:
         """One row per unit of the chain (``kind``, ``code``, ``name``, one column per indicator).
 
-        The unit first, France last; None where a unit has no value. The period
+        The unit first, France last; None where a unit has no value, or too few of its
+        people have one (:data:`SHOWN_SHARE`, as in :meth:`rows`). The period
         of each indicator is in ``frame.attrs["periods"]``.
         """
         rows = []
-        for member, table in self._chain(unit):
+        for member, (table, coverage) in self._chain(unit):
             row = {"kind": member.kind.value, "code": member.code, "name": member.name}
             for indicator_id in self.indicators:
                 value = table.get(indicator_id)
-                row[indicator_id] = None if value is None else float(value)
+                comparable = _coverage_fields(coverage.get(indicator_id))["comparable"]
+                row[indicator_id] = None if value is None or not comparable else float(value)
             rows.append(row)
         frame = pd.DataFrame(rows, columns=["kind", "code", "name", *self.indicators])
         frame.attrs["periods"] = dict(self.periods)
         return frame
+
+
+def _communes_with_value(values: pd.DataFrame, indicators: list[str]) -> dict[str, pd.Index]:
+    """Codes of the communes with a value of each indicator (both parts of a ratio)."""
+    known = values[values["value"].notna()]
+    codes = {i: pd.Index(pd.unique(g)) for i, g in known.groupby("indicator")["commune_code"]}
+    result = {}
+    for indicator_id in indicators:
+        indicator = INDICATORS[indicator_id]
+        if indicator.rule == "ratio":
+            result[indicator_id] = codes.get(indicator.numerator, pd.Index([])).intersection(
+                codes.get(indicator.denominator, pd.Index([])))
+        else:
+            result[indicator_id] = codes.get(indicator_id, pd.Index([]))
+    return result
+
+
+def _coverage_fields(coverage: tuple[int, int, float | None] | None) -> dict:
+    """Return the coverage keys of a value of :meth:`IndicatorProfile.rows`."""
+    communes, total, share = coverage if coverage else (0, 0, None)
+    thin = share is not None and share < SHOWN_SHARE
+    return {"communes": communes, "communes_total": total, "population_share": share,
+            "comparable": not thin and communes > 0,
+            "complete": share is None or share >= COMPLETE_SHARE}
 
 
 def _headline(present: set[str]) -> list[str]:

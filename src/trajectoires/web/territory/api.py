@@ -109,7 +109,15 @@ class ChainValueOut(BaseModel):
     kind: str
     code: str
     name: str
-    value: float | None = Field(description="None quand aucune commune n'a de valeur")
+    value: float | None = Field(
+        description="None quand aucune commune n'a de valeur, ou quand celles qui en ont "
+                    "rassemblent moins de la moitié de la population (comparable faux)")
+    communes: int = Field(0, description="Communes du territoire ayant une valeur")
+    communes_total: int = Field(0, description="Communes du territoire")
+    population_share: float | None = Field(
+        None, description="Part de la population du territoire (0 à 1) dans ces communes")
+    comparable: bool = Field(
+        True, description="Faux quand la valeur ne couvrirait pas la moitié de la population")
 
 
 class ComparedIndicatorOut(BaseModel):
