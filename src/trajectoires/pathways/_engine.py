@@ -16,8 +16,9 @@ from functools import lru_cache
 import numpy as np
 
 from trajectoires.pathways._access import RADIUS_KM, Network, NewPlace
+from trajectoires.pathways._cache import Memo
 from trajectoires.pathways._check import check_plan
-from trajectoires.pathways._indicators import CRITERIA, PROJECTED
+from trajectoires.pathways._indicators import CRITERIA, PROJECTED, beyond_key
 from trajectoires.pathways._inputs import ProjectionInputs
 from trajectoires.pathways._plan import Action, Effect, Plan, PlanError
 from trajectoires.pathways._trend import commune_trend
@@ -79,8 +80,9 @@ class Engine:
                                self.rows)
         self.networks = {kind: Network(frame, inputs.communes, self.rows)
                          for kind, frame in inputs.places.items()}
-        self._lock = threading.Lock()
-        self._base: Scenario | None = None
+        # about three scenarios of commune arrays (national and territory values of each key)
+        self.memo = Memo(self._affecting(),
+                         arrays=3 * (2 * len(self.trends) + 2 * len(self.networks) + 4))
 
     @staticmethod
     def _place_ids(inputs: ProjectionInputs) -> dict[str, set[str]]:
@@ -201,36 +203,73 @@ class Engine:
                     opened[col].append((action_id, place))
         return [frozenset(c) for c in closed], opened
 
-    def scenario(self, enabled: frozenset[str], keys: set[str] | None = None) -> Scenario:
-        """Commune values of the territory with the actions ``enabled`` (only ``keys``)."""
-        rows = self.rows
+    def scenario(self, enabled: frozenset[str], keys: set[str] | None = None, *,
+                 keep: bool = True) -> Scenario:
+        """Commune values of the territory with the actions ``enabled`` (only ``keys``).
+
+        Each value is kept under the enabled actions that can change it
+        (:mod:`~trajectoires.pathways._cache`); ``keep=False`` computes what is
+        missing without keeping it.
+        """
+        out = {key: self.commune(key, enabled, keep=keep) for key in self.scenario_keys(keys)}
+        return Scenario(out, self.commune("population", enabled, keep=keep))
+
+    def scenario_keys(self, keys: set[str] | None = None) -> list[str]:
+        """Keys of the commune values :meth:`scenario` returns for ``keys`` (all: ``None``)."""
         wanted = (lambda key: True) if keys is None else keys.__contains__  # noqa: E731
-        needed = set(self.trends) if keys is None else (
-            {"population"} | (set(CRITERIA) if "fragility_index" in keys else set())
-            | (keys & set(self.trends)))
-        national = {key: self.values(key, enabled) for key in needed if key in self.trends}
-        out = {key: national[key][rows] for key in national if wanted(key)}
-        population = national["population"]
-        if wanted("fragility_index") and any(key in national for key in CRITERIA):
-            out["fragility_index"] = self.deciles.index(national)
-        for kind, network in self.networks.items():
-            if not (wanted(f"dist_{kind}") or wanted(f"access_{kind}")):
-                continue
-            closed, opened = self.places(kind, enabled)
-            out[f"dist_{kind}"] = network.distances(closed, opened)
+        out = [key for key in self.trends if wanted(key)]
+        if wanted("fragility_index") and any(key in self.trends for key in CRITERIA):
+            out.append("fragility_index")
+        for kind in self.networks:
+            if wanted(f"dist_{kind}") or wanted(f"access_{kind}"):
+                out.append(f"dist_{kind}")
             if wanted(f"access_{kind}"):
-                out[f"access_{kind}"] = network.accessibility(population, closed, opened)
+                out.append(f"access_{kind}")
         if wanted("reach"):
+            out.append("reach")
+        return out
+
+    def national(self, key: str, enabled: frozenset[str], *, keep: bool = True) -> np.ndarray:
+        """National values of editable indicator ``key``, kept under its relevant actions."""
+        return self.memo.get("arrays", "national", key, enabled,
+                             lambda: self.values(key, self.memo.relevant(key, enabled)),
+                             keep=keep)
+
+    def commune(self, key: str, enabled: frozenset[str], *, keep: bool = True) -> np.ndarray:
+        """Values of ``key`` (territory communes × years) with the actions ``enabled``."""
+        return self.memo.get("arrays", "commune", key, enabled,
+                             lambda: self._commune(key, self.memo.relevant(key, enabled), keep),
+                             keep=keep)
+
+    def _commune(self, key: str, enabled: frozenset[str], keep: bool) -> np.ndarray:
+        if key in self.trends:
+            return self.national(key, enabled, keep=keep)[self.rows]
+        if key == "fragility_index":
+            return self.deciles.index({k: self.national(k, enabled, keep=keep)
+                                       for k in CRITERIA if k in self.trends})
+        if key == "reach":
             reached = [r for a in sorted(enabled) for r in self.actions[a].reach]
-            out["reach"] = reach_people(reached, len(population), len(self.years))[rows]
-        return Scenario(out, population[rows])
+            return reach_people(reached, len(self.inputs.communes), len(self.years))[self.rows]
+        prefix, kind = key.split("_", 1)
+        closed, opened = self.places(kind, enabled)
+        if prefix == "dist":
+            return self.networks[kind].distances(closed, opened)
+        return self.networks[kind].accessibility(self.national("population", enabled, keep=keep),
+                                                 closed, opened)
 
     def base(self) -> Scenario:
-        """Return the scenario without action (``tendance``), computed once per engine."""
-        with self._lock:
-            if self._base is None:
-                self._base = self.scenario(frozenset())
-            return self._base
+        """Return the scenario without action (``tendance``), kept with the engine."""
+        return self.scenario(frozenset())
+
+    def _affecting(self) -> dict[str, frozenset[str]]:
+        """Each value's name → the actions that can change it (beyond: as the distance)."""
+        found: dict[str, set[str]] = {}
+        for action_id in self.actions:
+            for key in self.touches(action_id):
+                found.setdefault(key, set()).add(action_id)
+        for kind in self.networks:
+            found[beyond_key(kind)] = found.get(f"dist_{kind}", set())
+        return {key: frozenset(ids) for key, ids in found.items()}
 
     def touches(self, action_id: str) -> set[str]:
         """Keys of the scenario values that action ``action_id`` can change."""

@@ -121,23 +121,47 @@ def _band(key: str, tendance: np.ndarray, found: tuple | None) -> dict | None:
     return {"low": np.clip(low, spec.low, spec.high), "high": np.clip(high, spec.low, spec.high)}
 
 
+def territory_total(engine: Engine, key: str, enabled: frozenset[str], *,
+                    keep: bool = True) -> np.ndarray:
+    """Return the territory's value of ``key`` per year, kept under its relevant actions.
+
+    ``keep=False`` keeps the total but not the commune values it was computed from.
+    """
+    def compute() -> np.ndarray:
+        name = next((f"dist_{kind}" for kind in engine.networks if beyond_key(kind) == key), key)
+        scenario = Scenario({name: engine.commune(name, enabled, keep=keep)},
+                            engine.commune("population", enabled, keep=keep))
+        return totals(engine, scenario)[key]
+
+    return engine.memo.get("small", "total", key, enabled, compute)
+
+
+def total_keys(engine: Engine, keys: set[str] | None = None) -> list[str]:
+    """Keys of :func:`totals` of the scenario of ``keys`` (its values, and beyond 10 km)."""
+    out = engine.scenario_keys(keys)
+    return out + [beyond_key(kind) for kind in engine.networks if f"dist_{kind}" in out]
+
+
 def _contributions(engine: Engine, enabled: frozenset[str],
                    full: dict[str, np.ndarray]) -> dict[str, dict[str, np.ndarray]]:
     """Key → action → the difference the action makes when removed (enabled actions).
 
     Openings of places are taken from the full scenario at once
     (:mod:`~trajectoires.pathways._contribute`); the rest is projected again
-    without the action, only for the values it touches.
+    without the action, only for the values it touches. Every part is kept under
+    the actions that can change it (:mod:`~trajectoires.pathways._cache`): after a
+    toggle only the contributions the toggled action can change are computed.
     """
     result: dict[str, dict[str, np.ndarray]] = {}
-    population = engine.values("population", enabled)
     fast: dict[str, set[str]] = {}
     for kind in engine.networks:
-        for key, by_action in place_contributions(engine, enabled, kind, population).items():
+        found = engine.memo.get("small", "places", f"dist_{kind}", enabled, lambda kind=kind:
+                                place_contributions(engine, enabled, kind,
+                                                    engine.national("population", enabled)))
+        for key, by_action in found.items():
             for action_id, values in by_action.items():
                 result.setdefault(key, {})[action_id] = values
                 fast.setdefault(action_id, set()).add(key)
-    scores = None
     for action_id in sorted(enabled, key=engine.plan.action_ids.index):
         done = fast.get(action_id, set())
         touched = {key for key in engine.touches(action_id) if key not in done}
@@ -145,23 +169,31 @@ def _contributions(engine: Engine, enabled: frozenset[str],
             continue
         criteria = engine.actions[action_id].indicators & set(CRITERIA)
         if "fragility_index" in touched and "population" not in touched and criteria:
-            if scores is None:  # the full scenario's scores, once
-                scores = FullScores({k: engine.values(k, enabled) for k in CRITERIA
-                                     if k in engine.trends}, engine.rows)
-            index = scores.without({k: (_rows(engine, action_id, k),
-                                        engine.values(k, enabled - {action_id}))
-                                    for k in criteria})
-            value = totals(engine, Scenario({"fragility_index": index}, population[engine.rows]))
-            result.setdefault("fragility_index", {})[action_id] = (
-                full["fragility_index"] - value["fragility_index"])
+            value = engine.memo.get("small", f"fragility without {action_id}", "fragility_index",
+                                    enabled, lambda a=action_id, c=criteria:
+                                    _fragility_without(engine, enabled, a, c))
+            result.setdefault("fragility_index", {})[action_id] = full["fragility_index"] - value
             touched.discard("fragility_index")
-        without = totals(engine, engine.scenario(enabled - {action_id}, touched))
-        for key, values in without.items():
+        without = enabled - {action_id}
+        for key in total_keys(engine, touched):
             if key in full and key not in done:
-                result.setdefault(key, {})[action_id] = full[key] - values
+                result.setdefault(key, {})[action_id] = full[key] - territory_total(
+                    engine, key, without, keep=False)
     order = {a: i for i, a in enumerate(engine.plan.action_ids)}
     return {key: dict(sorted(by.items(), key=lambda item: order[item[0]]))
             for key, by in result.items()}
+
+
+def _fragility_without(engine: Engine, enabled: frozenset[str], action_id: str,
+                       criteria: set[str]) -> np.ndarray:
+    """Return the territory's index without one action that moves criteria, not population."""
+    scores = engine.memo.get("arrays", "full scores", "fragility_index", enabled, lambda:
+                             FullScores({k: engine.national(k, enabled) for k in CRITERIA
+                                         if k in engine.trends}, engine.rows))
+    index = scores.without({k: (_rows(engine, action_id, k),
+                                engine.values(k, enabled - {action_id})) for k in criteria})
+    population = engine.commune("population", enabled)
+    return totals(engine, Scenario({"fragility_index": index}, population))["fragility_index"]
 
 
 def _rows(engine: Engine, action_id: str, key: str) -> np.ndarray:
@@ -201,9 +233,10 @@ def project(inputs: ProjectionInputs, plan: Plan, *,
     if unknown:
         raise PlanError("enabled", f"action inconnue « {unknown[0]} »")
     engine = engine_for(inputs, plan)
-    base = engine.base()
-    acted = engine.scenario(enabled_set) if enabled_set else base
-    tendance, actions = totals(engine, base), totals(engine, acted)
+    base, acted = engine.base(), engine.scenario(enabled_set)
+    keys = total_keys(engine)
+    tendance = {key: territory_total(engine, key, frozenset()) for key in keys}
+    actions = {key: territory_total(engine, key, enabled_set) for key in keys}
     contributions = _contributions(engine, enabled_set, actions)
     targets = {t.indicator: t for t in plan.targets}
     series = []

@@ -154,19 +154,20 @@ class Trajectory:
             edges = np.array([b for b, _ in bounds])
             labels = [label for _, label in bounds] + [None]
 
-            def classes(values: np.ndarray, edges: np.ndarray = edges, labels=labels) -> list:
-                index = np.where(np.isnan(values), len(labels) - 1,
-                                 np.searchsorted(edges, values, side="right"))
-                return [labels[i] for i in index]
+            def classes(values: np.ndarray, edges: np.ndarray = edges,
+                        last: int = len(labels) - 1) -> np.ndarray:
+                return np.where(np.isnan(values), last,
+                                np.searchsorted(edges, values, side="right"))
 
             today = classes(self.tendance.values[key][:, 0])
             trend = classes(self.tendance.values[key][:, -1])
             acted = classes(self.actions.values[key][:, -1])
-            for i, code in enumerate(self.communes.index):
-                if today[i] != acted[i] or trend[i] != acted[i]:
-                    rows.append({"code_commune": code, "nom": self.communes["name"].iloc[i],
-                                 "indicateur": csv_name(key), "classe_depart": today[i],
-                                 "classe_tendance": trend[i], "classe_actions": acted[i]})
+            for i in np.flatnonzero((today != acted) | (trend != acted)):
+                rows.append({"code_commune": self.communes.index[i],
+                             "nom": self.communes["name"].iloc[i],
+                             "indicateur": csv_name(key), "classe_depart": labels[today[i]],
+                             "classe_tendance": labels[trend[i]],
+                             "classe_actions": labels[acted[i]]})
         return rows
 
     def to_dict(self) -> dict:
