@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import json
 
+import pandas as pd
 import pytest
 from typer.testing import CliRunner
 
@@ -29,6 +30,30 @@ def run(ws, plan_path, output, *extra):
                          env=ws.env)
 
 
+def check_spreadsheet(folder, machine: dict) -> None:
+    """The French spreadsheet pair holds the machine CSV's values, rounded, in French."""
+    raw = (folder / "communes-tableur.csv").read_bytes()
+    assert raw.startswith(b"\xef\xbb\xbf") and b";" in raw.splitlines()[0]
+    frame = pd.read_csv(folder / "communes-tableur.csv", sep=";", decimal=",",
+                        encoding="utf-8-sig", dtype={"Code commune": str})
+    assert list(frame.columns[:4]) == ["Code commune", "Commune", "Scénario", "Année"]
+    assert set(frame["Scénario"]) == {"Tendance (sans action)", "Avec les actions"}
+    assert len(frame) == len({k[:3] for k in machine})  # communes × years × scenarios
+    row = frame[(frame["Code commune"] == "29016") & (frame["Année"] == 2026)
+                & (frame["Scénario"] == "Avec les actions")].iloc[0]
+    assert row["Commune"] == "Brasparts"
+    distance = next(c for c in frame.columns if c.startswith("Distance") and "France" in c)
+    assert row[distance] == round(float(
+        machine[("29016", "2026", "actions", "distance_france_services_km")]), 1) > 10
+    assert row["Population municipale (habitants)"] == round(float(
+        machine[("29016", "2026", "actions", "population")]))
+    assert "," in raw.decode("utf-8-sig").splitlines()[1]  # decimal comma
+    words = pd.read_csv(folder / "dictionnaire-tableur.csv", sep=";", encoding="utf-8-sig")
+    assert list(words.columns) == ["colonne", "description", "unite", "source", "methode"]
+    assert list(words["colonne"]) == list(frame.columns)
+    assert words.set_index("colonne").loc[distance, "methode"].startswith("recalculé")
+
+
 def test_project_writes_the_json_and_the_csv(finistere, tmp_path):
     ws, _ = finistere
     plan_path = tmp_path / "plan.json"
@@ -50,6 +75,7 @@ def test_project_writes_the_json_and_the_csv(finistere, tmp_path):
     assert float(found[("29016", "2026", "actions", "distance_france_services_km")]) > 10
     assert {("29016", "2030", "tendance", k) for k in ("population", "indice_fragilite")} \
         <= set(found)
+    check_spreadsheet(tmp_path / "out", found)
     # --sans switches an action off: the trend everywhere for what it touched
     result = run(ws, plan_path, tmp_path / "sans", "--sans", "fs-brasparts")
     assert result.exit_code == 0, result.output

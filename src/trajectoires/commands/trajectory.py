@@ -3,8 +3,9 @@
 Reads a plan (JSON, format and schema in ``docs/trajectory.md``), checks it
 (:func:`trajectoires.pathways.read_plan`, then against the territory), projects
 it from the latest data year to its horizon (:func:`trajectoires.pathways.project`,
-the same function as the web pages and the API) and writes ``trajectory.json``
-and ``communes.csv``.
+the same function as the web pages and the API) and writes ``trajectory.json``,
+``communes.csv`` and, for a French spreadsheet, ``communes-tableur.csv`` with its
+``dictionnaire-tableur.csv``.
 
 Exit codes: 0 success, 1 unknown territory or missing data, 2 bad plan file
 (French message with the JSON path of the error) or ambiguous territory.
@@ -42,7 +43,8 @@ def project(
              "(format dans docs/trajectory.md).")],
     output: Annotated[Path, typer.Option(
         "--output", "-o", file_okay=False,
-        help="Dossier de sortie (créé au besoin) : trajectory.json et communes.csv.")] = Path(
+        help="Dossier de sortie (créé au besoin) : trajectory.json, communes.csv, "
+             "communes-tableur.csv et dictionnaire-tableur.csv.")] = Path(
         "trajectoire"),
     sans: Annotated[list[str] | None, typer.Option(
         "--sans", help="Identifiant d'une action à désactiver (« et si… ? ») ; répétable.")
@@ -129,45 +131,63 @@ def _project_or_exit(err: Console, settings: Settings, ref, unit, plan, *, witho
         raise _refuse(err, "plan", str(exc)) from None
 
 
-def write_outputs(trajectory, output: Path) -> tuple[Path, Path]:
-    """Write ``trajectory.json`` and ``communes.csv`` in ``output``, each atomically.
+def write_outputs(trajectory, output: Path) -> list[Path]:
+    """Write ``trajectory.json``, ``communes.csv`` and the spreadsheet pair in ``output``.
 
     ``communes.csv`` is the machine CSV of the diagnosis exports: UTF-8, comma, decimal
     point, one row per commune, year, scenario and indicator; an empty cell where the
-    value is unknown.
+    value is unknown. ``communes-tableur.csv`` holds the same values for a French
+    spreadsheet (``;``, BOM, decimal comma, French headers, rounded; one row per
+    commune, scenario and year) and ``dictionnaire-tableur.csv`` describes its
+    columns. Each file is written whole or not at all.
     """
-    import csv
+    output.mkdir(parents=True, exist_ok=True)
+    return [_atomic(output / name, lambda path, name=name: _write(trajectory, name, path))
+            for name in ("trajectory.json", "communes.csv", *_SPREADSHEET)]
+
+
+_SPREADSHEET = ("communes-tableur.csv", "dictionnaire-tableur.csv")
+
+
+def _atomic(target: Path, write) -> Path:
+    """Write ``target`` through a partial file renamed at the end (removed on failure)."""
     import os
     import uuid
 
+    partial = target.with_name(f".partiel-{uuid.uuid4().hex}-{target.name}")
+    try:
+        write(partial)
+        os.replace(partial, target)
+    except BaseException:
+        partial.unlink(missing_ok=True)
+        raise
+    return target
+
+
+def _write(trajectory, name: str, path: Path) -> None:
+    import csv
+
     from trajectoires.pathways import COLUMNS
 
-    output.mkdir(parents=True, exist_ok=True)
-    written = []
-    for name in ("trajectory.json", "communes.csv"):
-        target = output / name
-        partial = output / f".partiel-{uuid.uuid4().hex}-{name}"
-        try:
-            with partial.open("w", encoding="utf-8", newline="") as handle:
-                if name.endswith(".json"):
-                    json.dump(trajectory.to_dict(), handle, ensure_ascii=False, indent=1)
-                    handle.write("\n")
-                else:
-                    writer = csv.writer(handle, lineterminator="\n")
-                    writer.writerow(COLUMNS)
-                    writer.writerows(
-                        (code, year, scenario, indicator,
-                         "" if value is None else repr(round(value, 6)))
-                        for code, year, scenario, indicator, value in trajectory.commune_rows())
-            os.replace(partial, target)
-        except BaseException:
-            partial.unlink(missing_ok=True)
-            raise
-        written.append(target)
-    return written[0], written[1]
+    if name in _SPREADSHEET:
+        from trajectoires.diagnosis.spreadsheet import write_french_csv
+        from trajectoires.pathways import spreadsheet_tables
+
+        write_french_csv(spreadsheet_tables(trajectory)[_SPREADSHEET.index(name)], path)
+        return
+    with path.open("w", encoding="utf-8", newline="") as handle:
+        if name.endswith(".json"):
+            json.dump(trajectory.to_dict(), handle, ensure_ascii=False, indent=1)
+            handle.write("\n")
+            return
+        writer = csv.writer(handle, lineterminator="\n")
+        writer.writerow(COLUMNS)
+        writer.writerows(
+            (code, year, scenario, indicator, "" if value is None else repr(round(value, 6)))
+            for code, year, scenario, indicator, value in trajectory.commune_rows())
 
 
-def _summary(console: Console, trajectory, files: tuple[Path, Path]) -> None:
+def _summary(console: Console, trajectory, files: list[Path]) -> None:
     """Print the headline series at the horizon, the targets and the files written."""
     years = trajectory.years
     console.print(f"Trajectoire [bold]{trajectory.name}[/bold] ({trajectory.territory}) de "
@@ -182,5 +202,5 @@ def _summary(console: Console, trajectory, files: tuple[Path, Path]) -> None:
                       f"avec les actions (écart {gap['ecart_actions']:+.3g}), "
                       f"{'atteinte' if gap['atteinte_tendance'] else 'non atteinte'} en "
                       "tendance.", highlight=False, soft_wrap=True)
-    console.print(f"Écrit : [bold]{files[0]}[/bold], [bold]{files[1]}[/bold]",
+    console.print("Écrit : " + ", ".join(f"[bold]{path}[/bold]" for path in files),
                   highlight=False, soft_wrap=True)

@@ -26,6 +26,7 @@ from trajectoires.pathways._plan import (
 )
 from trajectoires.pathways._project import project
 from trajectoires.pathways._schema import SCHEMA_PATH, schema
+from trajectoires.pathways._spreadsheet import spreadsheet_tables
 from trajectoires.pathways._trajectory import (
     CLASSES,
     COLUMNS,
@@ -59,4 +60,5 @@ __all__ = [
     "project",
     "read_plan",
     "schema",
+    "spreadsheet_tables",
 ]
