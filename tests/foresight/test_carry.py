@@ -174,6 +174,7 @@ def test_another_event_with_the_same_name_is_refused(hall, server) -> None:
              "starts_at": datetime.fromisoformat(event["starts_at"]),
              "ends_at": datetime.fromisoformat(event["ends_at"]),
              "updated_at": datetime.fromisoformat(event["updated_at"]),
+             "published_at": datetime.fromisoformat(event["published_at"]),
              "facilitator_id": 1}))
     before = _counts(server)
     with server.sessionmaker() as s, pytest.raises(ArchiveError) as refused:

@@ -194,3 +194,51 @@ def test_demo_event_holds_the_example_workshops(database) -> None:
     assert event.example and event.title.startswith("Exemple")
     assert {w.slug for w in detail.workshops} == {w.slug for w in workshops}
     assert all("Exemple" in i.speaker for i in detail.items if not i.is_workshop)
+
+
+def test_a_draft_event_is_its_facilitators_alone(database, tmp_path) -> None:
+    """Prepared unpublished: not listed, not found, not searched, no open data; then published."""
+    from trajectoires.foresight.events import publish_event, unpublish_event
+    from trajectoires.foresight.opendata import ArchiveError, event_zip
+
+    owner, other = f.facilitator(database), f.facilitator(database, "bruno@example.org")
+    with f.session(database) as s:
+        draft = create_event(s, owner.id, f.FINISTERE, DAY, draft=True)
+    _talk(database, owner, draft, "Les bibliothèques connectées")
+    with f.session(database) as s:
+        pdf = attach_file(s, owner.id, draft.slug, name="note.pdf", folder=tmp_path,
+                          data=io.BytesIO(PDF), max_bytes=10_000)
+
+    def seen(viewer: int | None) -> tuple:
+        def attempt(call, refused):  # noqa: ANN001, ANN202
+            with f.session(database) as s:
+                try:
+                    return call(s)
+                except refused:
+                    return "404"
+
+        with f.session(database) as s:
+            listed = draft.slug in [e.slug for e in list_events(s)]
+        with database.session() as s:
+            searched = draft.slug in [h.key for h in search_documents(s, "bibliothèque").hits]
+        return (listed, searched,
+                attempt(lambda s: get_event(s, draft.slug, viewer).event.is_draft, NotFoundError),
+                attempt(lambda s: file_for_download(s, draft.slug, pdf.id, tmp_path, viewer)[0]
+                        .name, NotFoundError),
+                attempt(lambda s: bool(event_zip(s, draft.slug)), ArchiveError))
+
+    assert draft.is_draft
+    assert seen(None) == seen(other.id) == (False, False, "404", "404", "404")
+    assert seen(owner.id) == (False, False, True, "note.pdf", "404")
+    with f.session(database) as s:
+        assert [e.slug for e in list_events(s, facilitator_id=owner.id)] == [draft.slug]
+    with f.session(database) as s, pytest.raises(NotFoundError):
+        update_event(s, other.id, draft.slug, DAY)  # someone else's draft is not found
+    with f.session(database) as s, pytest.raises(NotFoundError):
+        publish_event(s, other.id, draft.slug)
+    with f.session(database) as s:
+        assert not publish_event(s, owner.id, draft.slug).is_draft
+    assert seen(None) == (True, True, False, "note.pdf", True)
+    with f.session(database) as s:
+        assert unpublish_event(s, owner.id, draft.slug).is_draft
+    assert seen(None) == (False, False, "404", "404", "404")

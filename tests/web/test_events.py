@@ -47,15 +47,19 @@ def _post(client, path, **data):
     return client.post(path, data={"csrf_token": client.csrf, **data}, follow_redirects=False)
 
 
-def _new_event(client, **fields) -> str:
+def _new_event(client, *, publish: bool = True, **fields) -> str:
+    """Create an event through the form (a draft), then publish it unless told not to."""
     response = _post(client, "/evenements/nouveau", **{**EVENT, **fields})
     assert response.status_code == 303, response.text
-    return response.headers["location"].split("/")[2]
+    slug = response.headers["location"].split("/")[2]
+    if publish:
+        assert _post(client, f"/evenements/{slug}/publier").status_code == 303
+    return slug
 
 
 def test_a_day_built_through_the_forms(world) -> None:
     app, db, owner, anne = world
-    slug = _new_event(anne)
+    slug = _new_event(anne, publish=False)
     ws = f.imaginer(db, owner)
     assert _post(anne, f"/evenements/{slug}/programme", title="Ouverture", speaker="Léa",
                  organisation="Mairie", starts_at="2027-03-14T09:30").status_code == 303
@@ -65,8 +69,12 @@ def test_a_day_built_through_the_forms(world) -> None:
                        files={"file": ("Cadrage.pdf", PDF, "application/pdf")},
                        follow_redirects=False)
     assert upload.status_code == 303
+    assert TestClient(app).get(f"/evenements/{slug}").status_code == 404  # a draft
+    assert slug not in TestClient(app).get("/evenements").text
+    assert "Brouillon" in anne.get(f"/evenements/{slug}").text  # its facilitator sees it
+    assert _post(anne, f"/evenements/{slug}/publier").status_code == 303
     page = TestClient(app).get(f"/evenements/{slug}")  # a visitor
-    assert page.status_code == 200
+    assert page.status_code == 200 and "Brouillon" not in page.text
     html = page.text
     assert "Ouverture" in html and "Léa, Mairie" in html and "Quimper" in html
     assert f'href="/ateliers/{ws.slug}"' in html and f"/rejoindre/{ws.join_code}" in html

@@ -31,6 +31,8 @@ from trajectoires.foresight.events.service import (
     get_event,
     list_events,
     own_event,
+    publish_event,
+    unpublish_event,
     update_event,
 )
 from trajectoires.foresight.events.views import EventDetail, EventView, FileView, ItemView
@@ -50,8 +52,10 @@ __all__ = [
     "list_events",
     "move_item",
     "own_event",
+    "publish_event",
     "remove_item",
     "unlink_workshop",
+    "unpublish_event",
     "update_event",
     "update_item",
 ]

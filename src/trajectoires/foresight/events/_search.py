@@ -58,6 +58,9 @@ def index_event(session: Session, row: Event, reference: Reference | None = None
     code tells (:func:`~trajectoires.foresight.search.territory_chain`).
     """
     session.flush()
+    if row.published_at is None:  # a draft: nothing of it in the search
+        remove_document(session, KIND, row.slug)
+        return
     territories = None if territory_changed else _known_territories(session, row.slug)
     if reference is not None or territories is None:
         territories = territory_chain(reference, row.territory_kind, row.territory_code)
@@ -65,7 +68,7 @@ def index_event(session: Session, row: Event, reference: Reference | None = None
         session, KIND, row.slug, title=row.title, body=_body(session, row),
         territory=(row.territory_kind, row.territory_code, row.territory_name),
         territories=territories, year=row.starts_at.astimezone(PARIS).year, subtype=KIND,
-        url=f"/evenements/{row.slug}", published_at=row.created_at)
+        url=f"/evenements/{row.slug}", published_at=row.published_at)
 
 
 def forget_event(session: Session, slug: str) -> None:

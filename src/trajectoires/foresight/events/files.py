@@ -44,7 +44,7 @@ from trajectoires.foresight._retry import retry_when_locked
 from trajectoires.foresight.errors import ConflictError, InvalidInputError, NotFoundError
 from trajectoires.foresight.events._input import CONTROL_OR_SEPARATOR
 from trajectoires.foresight.events.models import EventFile, EventItem
-from trajectoires.foresight.events.service import _row, event_folder, owned_row
+from trajectoires.foresight.events.service import event_folder, owned_row, visible_row
 from trajectoires.foresight.events.views import FileView, file_view
 from trajectoires.foresight.models import utcnow
 
@@ -232,11 +232,14 @@ def remove_file(session: Session, facilitator_id: int, slug: str, file_id: int,
     return gone
 
 
-def file_for_download(session: Session, slug: str, file_id: int,
-                      folder: Path) -> tuple[FileView, Path]:
-    """Return a file of the event ``slug`` and the path of its bytes; raise when either is gone."""
+def file_for_download(session: Session, slug: str, file_id: int, folder: Path,
+                      facilitator_id: int | None = None) -> tuple[FileView, Path]:
+    """Return a file of the event ``slug`` and the path of its bytes; raise when either is gone.
+
+    A draft event's files are found by its facilitator only.
+    """
     with session.begin():
-        event = _row(session, slug)
+        event = visible_row(session, slug, facilitator_id)
         row = session.get(EventFile, file_id)
         if row is None or row.event_id != event.id:
             raise NotFoundError("event_file_not_found")

@@ -5,6 +5,10 @@ and returns a frozen view (:mod:`~trajectoires.foresight.events.views`) or raise
 :class:`~trajectoires.foresight.errors.ForesightError` with a French message. Only the
 event's facilitator (the organiser account that created it) changes it.
 
+An event is a draft until its facilitator publishes it (:func:`publish_event`): a
+draft is not listed, not in the search, its page, calendar, files and open data are
+not found (404) by anyone else.
+
 The programme lives in :mod:`~trajectoires.foresight.events.programme`, the uploaded
 files in :mod:`~trajectoires.foresight.events.files`.
 """
@@ -43,7 +47,8 @@ if TYPE_CHECKING:
     from trajectoires.territory import Reference
 
 __all__ = ["EventInput", "create_event", "delete_event", "event_folder", "get_event",
-           "list_events", "own_event", "update_event"]
+           "list_events", "own_event", "publish_event", "unpublish_event", "update_event",
+           "visible_row"]
 
 MAX_DAYS = 366
 _ATTEMPTS = 5
@@ -109,9 +114,21 @@ def _row(session: Session, slug: str) -> Event:
     return row
 
 
-def owned_row(session: Session, slug: str, facilitator_id: int | None) -> Event:
-    """Return the event ``slug`` (in the caller's transaction) if ``facilitator_id`` runs it."""
+def visible_row(session: Session, slug: str, facilitator_id: int | None = None) -> Event:
+    """Return the event ``slug`` if the caller may see it: published, or their own draft."""
     row = _row(session, slug)
+    if row.published_at is None and (facilitator_id is None
+                                     or row.facilitator_id != facilitator_id):
+        raise NotFoundError("event_not_found")
+    return row
+
+
+def owned_row(session: Session, slug: str, facilitator_id: int | None) -> Event:
+    """Return the event ``slug`` (in the caller's transaction) if ``facilitator_id`` runs it.
+
+    Someone else's draft is not found, as on its page.
+    """
+    row = visible_row(session, slug, facilitator_id)
     if facilitator_id is None or row.facilitator_id != facilitator_id:
         raise NotAllowedError("event_not_owner")
     return row
@@ -119,12 +136,13 @@ def owned_row(session: Session, slug: str, facilitator_id: int | None) -> Event:
 
 @retry_when_locked
 def create_event(session: Session, facilitator_id: int, territory: TerritoryLike,
-                 fields: EventInput, *, example: bool = False,
+                 fields: EventInput, *, example: bool = False, draft: bool = False,
                  reference: Reference | None = None) -> EventView:
     """Create an event for ``territory`` organised by ``facilitator_id``, at a fresh slug.
 
-    The event is public at once: it goes into the search index of the archive, under
-    its territory and those above it (from ``reference`` when given).
+    Unless ``draft`` (what the facilitators' form asks), the event is public at once:
+    it goes into the search index of the archive, under its territory and those above
+    it (from ``reference`` when given). A draft waits for :func:`publish_event`.
 
     Raises
     ------
@@ -137,7 +155,7 @@ def create_event(session: Session, facilitator_id: int, territory: TerritoryLike
         row = Event(slug=f"{slugify(values['title'])}-{secrets.token_hex(3)}",
                     territory_kind=str(territory.kind), territory_code=territory.code,
                     territory_name=territory.name, facilitator_id=facilitator_id,
-                    example=example, **values)
+                    example=example, published_at=None if draft else utcnow(), **values)
         try:
             with session.begin():
                 session.add(row)
@@ -168,6 +186,30 @@ def update_event(session: Session, facilitator_id: int, slug: str, fields: Event
 
 
 @retry_when_locked
+def publish_event(session: Session, facilitator_id: int, slug: str, *,
+                  reference: Reference | None = None) -> EventView:
+    """Publish the event: listed, found by the search, its page open to everyone.
+
+    Publishing again keeps the first publication date.
+    """
+    with session.begin():
+        row = owned_row(session, slug, facilitator_id)
+        row.published_at = row.published_at or utcnow()
+        index_event(session, row, reference)
+        return event_view(row)
+
+
+@retry_when_locked
+def unpublish_event(session: Session, facilitator_id: int, slug: str) -> EventView:
+    """Take the event back to a draft: out of the lists and the search, 404 to others."""
+    with session.begin():
+        row = owned_row(session, slug, facilitator_id)
+        row.published_at = None
+        forget_event(session, slug)
+        return event_view(row)
+
+
+@retry_when_locked
 def delete_event(session: Session, facilitator_id: int, slug: str, folder: Path) -> EventView:
     """Delete the event, its programme and its files (rows, then the folder of its files).
 
@@ -191,11 +233,12 @@ def own_event(session: Session, slug: str, facilitator_id: int | None) -> EventV
 def get_event(session: Session, slug: str, facilitator_id: int | None = None) -> EventDetail:
     """Return the event with its programme and files, as the caller may see them.
 
-    A workshop of the programme still in preparation (draft) is shown to its own
-    facilitator only; to others the entry is left out.
+    A draft event is found by its facilitator only. A workshop of the programme still
+    in preparation (draft) is shown to its own facilitator only; to others the entry
+    is left out.
     """
     with session.begin():
-        row = _row(session, slug)
+        row = visible_row(session, slug, facilitator_id)
         items = session.scalars(select(EventItem).where(EventItem.event_id == row.id)
                                 .order_by(EventItem.position, EventItem.id)).all()
         files = session.scalars(select(EventFile).where(EventFile.event_id == row.id)
@@ -218,8 +261,13 @@ def get_event(session: Session, slug: str, facilitator_id: int | None = None) ->
 
 def list_events(session: Session, *, territories: Iterable[tuple[str, str]] | None = None,
                 facilitator_id: int | None = None) -> list[EventView]:
-    """Events, soonest first: all, or those of ``territories`` (kind, code), or of a facilitator."""
+    """Events, soonest first: all, or those of ``territories`` (kind, code), or of a facilitator.
+
+    Drafts are listed only with ``facilitator_id`` (that facilitator's own list).
+    """
     query = select(Event).order_by(Event.starts_at, Event.id)
+    if facilitator_id is None:
+        query = query.where(Event.published_at.is_not(None))
     if territories is not None:
         pairs = list(territories)
         if not pairs:

@@ -55,6 +55,12 @@ class EventView:
     example: bool
     created_at: datetime
     updated_at: datetime
+    published_at: datetime | None = None
+
+    @property
+    def is_draft(self) -> bool:
+        """Whether its facilitator still prepares it: not listed, not found, 404 to others."""
+        return self.published_at is None
 
     @property
     def path(self) -> str:
@@ -106,7 +112,7 @@ def event_view(row: Event) -> EventView:
         row.id, row.slug, row.title, row.summary, row.territory_kind, row.territory_code,
         row.territory_name, row.starts_at, row.ends_at, row.place, tuple(row.organisers or ()),
         tuple(row.partners or ()), row.preparation, tuple(row.links or ()), row.facilitator_id,
-        bool(row.example), row.created_at, row.updated_at,
+        bool(row.example), row.created_at, row.updated_at, row.published_at,
     )
 
 

@@ -134,7 +134,7 @@ def event_zip(session: Session, slug: str, *, base_url: str = "") -> bytes:
 
     with session.begin():
         event = session.scalar(select(Event).where(Event.slug == slug))
-        if event is None:
+        if event is None or event.published_at is None:  # a draft is not public
             raise ArchiveError("event_not_found", slug=slug)
         title, licence = event.title, "etalab-2.0"
         slugs = session.scalars(select(Workshop.slug).join_from(

@@ -25,8 +25,10 @@ from trajectoires.foresight.events import (
     list_events,
     move_item,
     own_event,
+    publish_event,
     remove_item,
     unlink_workshop,
+    unpublish_event,
     update_event,
     update_item,
 )
@@ -108,7 +110,7 @@ def new_event(request: Request, session: DbSession, me: FacilitatorId, resolve: 
     form = _form(submitted)
     try:
         event = create_event(session, me, resolve(form.get("territory", "")), event_fields(form),
-                             reference=reference_or_503(request))
+                             draft=True, reference=reference_or_503(request))
     except ForesightError as error:
         context = {"values": form, "error": error.message,
                    "mine": list_events(session, facilitator_id=me)}
@@ -141,6 +143,24 @@ def edit_event(request: Request, slug: str, *, session: DbSession, me: Facilitat
     except ForesightError as error:
         return _refused(request, session, slug, me, form="event", values=form, error=error)
     return _back(slug, "evenement")
+
+
+@router.post("/evenements/{slug}/publier", dependencies=CSRF)
+def publish(request: Request, slug: str, session: DbSession, me: FacilitatorId) -> Response:
+    """Publish the draft event: listed, searchable, its page open to everyone."""
+    if me is None:
+        return login_redirect(f"/evenements/{slug}/gerer")
+    publish_event(session, me, slug, reference=reference_or_503(request))
+    return _back(slug, "publication")
+
+
+@router.post("/evenements/{slug}/depublier", dependencies=CSRF)
+def unpublish(slug: str, session: DbSession, me: FacilitatorId) -> Response:
+    """Take the event back to a draft (its facilitator only sees it)."""
+    if me is None:
+        return login_redirect(f"/evenements/{slug}/gerer")
+    unpublish_event(session, me, slug)
+    return _back(slug, "publication")
 
 
 @router.post("/evenements/{slug}/supprimer", dependencies=CSRF)

@@ -83,16 +83,17 @@ def item_ics(request: Request, slug: str, item_id: StatementId, session: DbSessi
 
 @router.get("/evenements/{slug}/fichiers/{file_id}")
 def event_file(request: Request, slug: str, file_id: StatementId,
-               session: DbSession) -> Response:
+               session: DbSession, me: FacilitatorId) -> Response:
     """Serve an uploaded file with its type; images are shown, PDF files downloaded.
 
     The type is the one found in the file's content at upload; the policy forbids any
     script or plug-in in what is served (``sandbox``).
     """
-    found, path = file_for_download(session, slug, file_id, files_root(request))
+    found, path = file_for_download(session, slug, file_id, files_root(request), me)
     disposition = "inline" if found.is_image else "attachment"
     response = FileResponse(path, media_type=found.content_type, filename=found.name,
                             content_disposition_type=disposition)
     response.headers["Content-Security-Policy"] = "default-src 'none'; sandbox"
-    response.headers["Cache-Control"] = "public, max-age=3600"
+    # a draft's file is its facilitator's alone: no shared cache keeps it
+    response.headers["Cache-Control"] = "private, no-store" if me else "public, max-age=3600"
     return response
