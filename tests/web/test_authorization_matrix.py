@@ -262,6 +262,20 @@ ROUTES = (
           lambda s: {"workshop": s["free"]}, form=True),
     Route("form unlink workshop", "POST", "/evenements/{slug}/ateliers/retirer", "event", "",
           OWNER_FORM, lambda s: {"workshop": s["linked"]}, form=True),
+    Route("form publish event", "POST", "/evenements/{slug}/publier", "event", "draft",
+          (LOGIN, LOGIN, LOGIN, 303, 404), lambda s: {}, form=True),  # others: no such draft
+    Route("form unpublish event", "POST", "/evenements/{slug}/depublier", "event", "",
+          OWNER_FORM, lambda s: {}, form=True),
+    Route("form edit a draft event", "POST", "/evenements/{slug}/modifier", "event", "draft",
+          (LOGIN, LOGIN, LOGIN, 303, 404), lambda s: {**EVENT_FORM, "title": "Changé"},
+          form=True),
+    # -- a draft event: its organiser alone finds anything of it -----------------------------------
+    Route("draft event page", "GET", "/evenements/{slug}", "event", "draft", DRAFT_OWNER_ONLY),
+    Route("draft event calendar", "GET", "/evenements/{slug}/calendrier.ics", "event", "draft",
+          DRAFT_OWNER_ONLY),
+    Route("draft event API", "GET", "/api/v1/events/{slug}", "event", "draft", DRAFT_OWNER_ONLY),
+    Route("draft event open data", "GET", "/evenements/{slug}/donnees.zip", "event", "draft",
+          (404, 404, 404, 404, 404)),
 )
 EVENT_FORM = {"territory": "29", "title": "Journée numérique", "starts_at": "2027-03-14T09:00",
               "ends_at": "2027-03-14T17:30"}
@@ -360,8 +374,11 @@ def _construire(db, owner, phase: str) -> dict:
     return scene
 
 
-def _event(db, owner, _phase: str) -> dict:
-    """An event with a talk, its PDF, a linked workshop (whose participant is "participant")."""
+def _event(db, owner, phase: str) -> dict:
+    """An event with a talk, its PDF, a linked workshop (whose participant is "participant").
+
+    ``phase`` "draft": the event is not published yet.
+    """
     from trajectoires.foresight.events import EventInput, ItemInput, add_talk, create_event
     from trajectoires.foresight.events import link_workshop as link
     from trajectoires.foresight.events.files import attach_file
@@ -369,7 +386,7 @@ def _event(db, owner, _phase: str) -> dict:
     linked, free = f.imaginer(db, owner), f.imaginer(db, owner)
     with f.session(db) as s:
         event = create_event(s, owner.id, f.FINISTERE, EventInput(
-            "Journée", "2027-03-14T09:00", "2027-03-14T17:30"))
+            "Journée", "2027-03-14T09:00", "2027-03-14T17:30"), draft=phase == "draft")
     with f.session(db) as s:
         item = add_talk(s, owner.id, event.slug, ItemInput("Ouverture"))
     with f.session(db) as s:
