@@ -23,7 +23,7 @@ from sqlalchemy.orm import Session
 
 from trajectoires.foresight._retry import retry_when_locked
 from trajectoires.foresight._text import refuse_control_characters
-from trajectoires.foresight.contributions import Author, post_contribution
+from trajectoires.foresight.contributions import FACILITATOR_AUTHOR, Author, post_contribution
 from trajectoires.foresight.errors import (
     ConflictError,
     InvalidInputError,
@@ -56,6 +56,7 @@ __all__ = [
     "join_workshop",
     "profile",
     "participant_for_token",
+    "post_seed_statement",
     "post_statement",
     "workshop_board",
 ]
@@ -252,6 +253,28 @@ def post_statement(session: Session, participant: ParticipantView, text: str) ->
     )
 
 
+def post_seed_statement(
+    session: Session, facilitator_id: int, workshop_id: int, text: str
+) -> BoardStatement:
+    """Post a seed statement as the workshop's facilitator (« Animation »), as Pol.is's seeds.
+
+    Allowed before the opening (the debate then starts with something to vote on) and
+    while the workshop is open; the same checks as a participant's (length, duplicates).
+
+    Raises
+    ------
+    InvalidInputError, ConflictError
+        As :func:`post_statement`; ``ConflictError`` too once the workshop is closed.
+    NotAllowedError
+        The caller does not run this workshop.
+
+    """
+    author = Author(facilitator_id=facilitator_id)
+    posted = post_contribution(session, workshop_id, author, "statement", {"text": text})
+    return BoardStatement(posted.id, posted.workshop_id, 0, FACILITATOR_AUTHOR, posted.text,
+                          posted.hidden, posted.created_at)
+
+
 def count_votes(
     session: Session, statement_ids: list[int] | None, workshop_id: int = 0
 ) -> dict[int, Counts]:
@@ -313,7 +336,7 @@ def workshop_board(
     """
     query = (
         select(Contribution, Participant.pseudonym)
-        .join(Participant, Participant.id == Contribution.participant_id)
+        .outerjoin(Participant, Participant.id == Contribution.participant_id)
         .where(Contribution.workshop_id == workshop.id, Contribution.type == "statement")
         .order_by(Contribution.id)
     )
@@ -323,8 +346,8 @@ def workshop_board(
         counts = count_votes(session, None, workshop.id)
         statements = [
             BoardStatement(
-                s.id, s.workshop_id, s.participant_id, pseudonym, s.text, s.hidden,
-                s.created_at, counts.get(s.id, Counts()),
+                s.id, s.workshop_id, s.participant_id or 0, pseudonym or FACILITATOR_AUTHOR,
+                s.text, s.hidden, s.created_at, counts.get(s.id, Counts()),
             )
             for s, pseudonym in session.execute(query)
         ]

@@ -268,6 +268,8 @@
     current.replaceWith(body);
     body.dataset.myGroup = markMe(body);
     var after = groupShape(body) + "|" + body.dataset.myGroup;
+    var T = window.Trajectoires;  // who has not voted yet: the facilitator's session region
+    if (role === "facilitator" && T && T.regions) { T.regions.refresh(["session"]); }
     var region = document.getElementById("opinions-announcer");
     if (region && before !== after) {
       region.textContent = "";

@@ -28,6 +28,7 @@ from trajectoires.foresight.kinds._imaginer_checks import french_month, french_n
 from trajectoires.foresight.models import MERGED, PENDING, VISIBLE
 from trajectoires.foresight.participation import ParticipantView
 from trajectoires.foresight.priorities import DEFAULT_BUDGET, my_points
+from trajectoires.foresight.turnout import Turnout, turnout
 from trajectoires.foresight.workshops import WorkshopView
 
 __all__ = ["Board", "FailedForm", "board", "form_values", "payload_values"]
@@ -95,6 +96,7 @@ class Board:
     points: dict[int, int] = field(default_factory=dict)
     facilitator: bool = False
     seats: list[_web_support.Seat] = field(default_factory=list)
+    turnout: Turnout | None = None
 
     @property
     def kind(self) -> WorkshopKind:
@@ -250,4 +252,5 @@ def board(session: Session, workshop: WorkshopView, viewer: ParticipantView | No
         result.points = my_points(session, viewer.id)
     if facilitator:
         result.seats = _web_support.seating(session, workshop.id)
+        result.turnout = turnout(session, workshop.id)
     return result

@@ -4,7 +4,9 @@
   in the background after batches of votes (one per application);
 - :mod:`.pages`: the "Carte des opinions" section of the participant and facilitation
   pages (templates ``kinds/debate/``) and ``GET /ateliers/{slug}/export/polis.zip``;
-- :mod:`.api`: ``GET /api/v1/workshops/{slug}/opinions``.
+- :mod:`.api`: ``GET /api/v1/workshops/{slug}/opinions``;
+- :mod:`.seeds`: the facilitator's seed statements
+  (``POST /ateliers/{slug}/propositions-de-depart``).
 
 The statements, votes and moderation of the debate are served by the shared workshop
 pages and API (:mod:`trajectoires.web.workshops`).
@@ -15,7 +17,7 @@ from sqlalchemy.orm import Session
 
 from trajectoires.foresight.workshops import WorkshopView
 from trajectoires.web.workshops.kinds import KindPage, KindWeb
-from trajectoires.web.workshops.kinds.debate import api, pages
+from trajectoires.web.workshops.kinds.debate import api, pages, seeds
 
 __all__ = ["WEB_KIND"]
 
@@ -32,6 +34,7 @@ def archive_opinions(request: Request, _session: Session, workshop: WorkshopView
 router = APIRouter()
 router.include_router(pages.router)
 router.include_router(api.router)
+router.include_router(seeds.router)
 
 WEB_KIND = KindWeb(
     key="debate",

@@ -1,0 +1,117 @@
+"""What facilitators of a debate asked for (#13), through the pages: seed statements
+written before the opening, the count of who joined and has not voted, the territory's page."""
+
+from __future__ import annotations
+
+import csv
+import html
+import io
+import re
+import zipfile
+
+import pytest
+from fastapi import FastAPI
+from fastapi.testclient import TestClient
+
+from tests.foresight import factories as f
+from trajectoires.db import Database
+
+pytestmark = pytest.mark.db
+
+
+@pytest.fixture
+def host(app: FastAPI, database: Database) -> TestClient:
+    f.facilitator(database)
+    client = TestClient(app)
+    assert f.login(client).status_code == 303
+    return client
+
+
+def _draft(client: TestClient) -> str:
+    token = f.csrf(client, "/ateliers/nouveau")
+    response = client.post("/ateliers/nouveau", data={
+        "territory": "29", "title": "Le numérique en 2030", "question": "Que voulons-nous ?",
+        "csrf_token": token}, follow_redirects=False)
+    assert response.status_code == 303, response.text
+    return response.headers["location"].split("/")[2]
+
+
+def _seed(client: TestClient, slug: str, text: str):
+    token = f.csrf(client, f"/ateliers/{slug}/animer")
+    return client.post(f"/ateliers/{slug}/propositions-de-depart",
+                       data={"text": text, "csrf_token": token}, follow_redirects=False)
+
+
+def test_seed_statements_before_the_opening(app: FastAPI, host: TestClient) -> None:
+    slug = _draft(host)
+    page = host.get(f"/ateliers/{slug}/animer").text
+    assert 'id="seed-form"' in page and "avant d'ouvrir l'atelier" in page
+    assert _seed(host, slug, "Une permanence numérique dans chaque mairie").status_code == 303
+    assert _seed(host, slug, "Des ateliers pour les seniors").status_code == 303
+
+    again = _seed(host, slug, "une PERMANENCE numérique, dans chaque mairie !")
+    assert again.status_code == 409
+    error = re.search(r'id="seed-error"[^>]*>([^<]+)<', again.text).group(1)
+    assert "Une permanence numérique dans chaque mairie" in error
+    assert "une PERMANENCE numérique, dans chaque mairie !</textarea>" in again.text
+
+    token = f.csrf(host, f"/ateliers/{slug}/animer")
+    host.post(f"/ateliers/{slug}/phase", data={"phase": "open", "csrf_token": token})
+    code = re.search(r'id="join-code"[^>]*>([A-Z0-9]{6})<',
+                     host.get(f"/ateliers/{slug}/animer").text).group(1)
+    alice = f.join_via_web(app, code, "Alice")
+    listed = alice.get(f"/api/v1/workshops/{slug}/statements").json()
+    assert [(s["text"], s["author"]) for s in listed] == [
+        ("Une permanence numérique dans chaque mairie", "Animation"),
+        ("Des ateliers pour les seniors", "Animation")]
+    voted = alice.post(f"/api/v1/workshops/{slug}/statements/{listed[0]['id']}/vote",
+                       json={"value": 1})
+    assert voted.status_code == 200, voted.text
+    board = alice.get(f"/ateliers/{slug}").text
+    assert board.count('class="statement-author">Animation<') == 2
+
+    exported = zipfile.ZipFile(io.BytesIO(host.get(f"/ateliers/{slug}/export/polis.zip").content))
+    comments = list(csv.DictReader(io.StringIO(exported.read("comments.csv").decode("utf-8-sig"))))
+    assert sorted((c["comment-body"], c["author-id"], c["agrees"]) for c in comments) == [
+        ("Des ateliers pour les seniors", "", "0"),
+        ("Une permanence numérique dans chaque mairie", "", "1")]
+
+
+def test_no_seed_once_closed(host: TestClient) -> None:
+    slug = _draft(host)
+    token = f.csrf(host, f"/ateliers/{slug}/animer")
+    host.post(f"/ateliers/{slug}/phase", data={"phase": "closed", "csrf_token": token})
+    assert 'id="seed-form"' not in host.get(f"/ateliers/{slug}/animer").text
+    refused = _seed(host, slug, "Trop tard")
+    assert refused.status_code == 409
+    message = re.search(r'id="page-error"[^>]*>([^<]+)<', refused.text).group(1)
+    assert "clos" in message
+
+
+def _turnout(client: TestClient, slug: str, vue: str = "animation") -> str:
+    body = client.get(f"/ateliers/{slug}/fragments?vue={vue}&regions=session").json()
+    return " ".join(html.unescape(re.sub(r"<[^>]+>", "", body["session"]["html"])).split())
+
+
+def test_the_facilitator_sees_who_joined_and_has_not_voted(
+    app: FastAPI, host: TestClient, database: Database
+) -> None:
+    slug = f.create_via_web(host)
+    page = host.get(f"/ateliers/{slug}/animer").text
+    assert "0 participant a rejoint l'atelier." in _turnout(host, slug)
+    code = re.search(r'id="join-code"[^>]*>([A-Z0-9]{6})<', page).group(1)
+    alice = f.join_via_web(app, code, "Alice")
+    bob = f.join_via_web(app, code, "Bob")
+    f.join_via_web(app, code, "Chloé")
+    posted = alice.post(f"/api/v1/workshops/{slug}/statements", json={"text": "Un tiers-lieu"})
+    assert "3 participants ont rejoint l'atelier ; 3 n'ont pas encore voté." in _turnout(host, slug)
+    bob.post(f"/api/v1/workshops/{slug}/statements/{posted.json()['id']}/vote", json={"value": 0})
+    assert "3 participants ont rejoint l'atelier ; 2 n'ont pas encore voté." in _turnout(host, slug)
+    assert "ont rejoint" not in _turnout(bob, slug, "participant")
+
+
+def test_pages_link_to_the_territory(app: FastAPI, host: TestClient) -> None:
+    slug = f.create_via_web(host)
+    link = re.compile(r'id="territory-link" href="/territoires/departement/29">Finistère \(29\)<')
+    assert link.search(host.get(f"/ateliers/{slug}/animer").text)
+    assert link.search(TestClient(app).get(f"/ateliers/{slug}").text)
