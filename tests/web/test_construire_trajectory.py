@@ -364,3 +364,32 @@ def test_projection_page_shows_the_trajectory_once_an_effect_exists(world: World
     region = page.find(id="construire-trajectoire-projection").find(
         attrs={"data-region": "construire.trajectory"})
     assert region.find("section", id="indicateur-dist_france-services") is not None
+
+
+def test_changes_of_effects_are_versions_in_the_history(world: World) -> None:
+    sc = scene(world)
+    path = f"/api/v1/workshops/{sc.ws.slug}/actions/{sc.action}/effects"
+    max_ = f.api_participant(world.app, sc.max_)
+    key = max_.post(path, json=OPEN_MORLAIX).json()["effects"][0]["key"]
+    with f.session(world.db) as s:  # a what-if switch is not a version, nor a change
+        set_enabled(s, world.owner.id, sc.ws.id, {sc.action: False})
+    assert max_.put(f"{path}/{key}", json={**OPEN_MORLAIX, "year": 2028}).status_code == 200
+    client = facilitator(world)
+    assert client.delete(f"{path}/{key}").status_code == 200
+    versions = client.get(
+        f"/api/v1/workshops/{sc.ws.slug}/contributions/{sc.action}/versions").json()
+    assert [(v["action"], v["author"]) for v in versions] == [
+        ("created", "Max"), ("effect_added", "Max"), ("effect_changed", "Max"),
+        ("effect_removed", "Animation")]
+    assert versions[2]["detail"] == {"effect": key, "type": "open-place"}
+    assert [c["field"] for c in versions[2]["changes"]] == ["effects"]  # not the switch
+    assert versions[3]["payload"]["effects"] == [] and versions[3]["payload"]["trajectory_off"]
+    page = soup(f.api_visitor(world.app).get(
+        f"/ateliers/{sc.ws.slug}/contributions/{sc.action}/historique"))
+    shown = [li.get_text(" ", strip=True) for li in page.find_all("li", class_="history-version")]
+    assert "Version 2 — Effet chiffré ajouté" in shown[1] and "Par Max" in shown[1]
+    assert (f"Effet n° {key} Avant : — Après : Ouvrir un lieu — Réseau : France Services ; "
+            "Commune : 29151 ; Année : 2027") in shown[1]
+    assert "Année : 2027" in shown[2].split("Après")[0] and "Année : 2028" in shown[2]
+    assert "Effet chiffré retiré" in shown[3] and "Par Animation" in shown[3]
+    assert shown[3].endswith("Après : —")

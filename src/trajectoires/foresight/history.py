@@ -50,6 +50,10 @@ ANONYMOUS = "Participant·e anonyme"
 FACILITATOR = "Animation"
 SYSTEM = "Trajectoires"
 _FIRST = ("created", "copied")
+UNTRACKED = ("trajectory_off",)
+"""Payload keys that are not the contribution's content: the « et si… ? » switch of a
+Construire 2030 action (a facilitator's what-if, not a version) is never shown as a
+change of the next version."""
 _SNAPSHOT = ("text", "payload", "status", "reason", "merged_into_id")
 
 
@@ -101,7 +105,7 @@ def changes(before: dict[str, Any] | None, after: dict[str, Any]) -> tuple[Chang
     found: list[Change] = []
     old, new = before.get("payload") or {}, after.get("payload") or {}
     for name in [*old, *(k for k in new if k not in old)]:
-        if old.get(name) != new.get(name):
+        if name not in UNTRACKED and old.get(name) != new.get(name):
             found.append(Change(name, old.get(name), new.get(name)))
     for name in ("text", "status", "reason", "merged_into_id"):
         if before.get(name) != after.get(name) and not (name == "text" and found):

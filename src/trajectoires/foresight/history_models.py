@@ -54,6 +54,9 @@ VERSION_ACTIONS = (
     "absorbed",  # kept by a merge (detail: {"merged": [ids]})
     "repointed",  # a reference in its payload moved to the kept one of a merge
     "copied",  # copied from another workshop (detail: {"from_workshop": slug, "from": id})
+    "effect_added",  # a quantified effect added to an action (detail: {"effect": key, "type"})
+    "effect_changed",  # an action's effect replaced (detail as above)
+    "effect_removed",  # an action's effect removed (detail as above)
 )
 """What a version records; the French labels live in the templates."""
 

@@ -10,6 +10,9 @@ across the generic edits of the action (:func:`keep_effects`) and changed only h
   facilitator, or the participant who speaks for the action's owner (the actor), while
   the workshop is not closed. Each effect is checked by the projection engine's own
   reader (:func:`trajectoires.pathways.read_plan`), never by a second validator here;
+  each change is a version of the action in its history (``effect_added``,
+  ``effect_changed``, ``effect_removed``, with the effect's key and type: who, when,
+  what changed; :mod:`trajectoires.foresight.history`);
 - :func:`set_enabled`: the facilitator switches actions on and off (« et si… ? »); an
   action switched off says so in its payload (``trajectory_off``), so the switch travels
   with the action (a workshop exported and imported elsewhere renumbers its ids);
@@ -46,6 +49,7 @@ from trajectoires.foresight.errors import (
     NotAllowedError,
     NotFoundError,
 )
+from trajectoires.foresight.history import record_version
 from trajectoires.foresight.kinds._construire_checks import DEFAULT_HORIZON
 from trajectoires.foresight.kinds.construire_2030 import KEY
 from trajectoires.foresight.models import VISIBLE, Contribution, Participant, Workshop
@@ -229,10 +233,16 @@ def _check(workshop: Workshop, row: Contribution, effect: Mapping[str, Any],
     return cleaned
 
 
-def _store(row: Contribution, effects: list[dict[str, Any]]) -> EffectsOutcome:
+def _store(session: Session, author: Author, row: Contribution, effects: list[dict[str, Any]],
+           change: tuple[str, dict[str, Any]]) -> EffectsOutcome:
+    """Keep the action's new effects and record the version (who, when, which effect)."""
     if len(effects) > MAX_EFFECTS:
         raise InvalidInputError("trajectory_too_many_effects", limit=MAX_EFFECTS)
     row.payload = {**(row.payload or {}), EFFECTS: effects}
+    action, effect = change
+    record_version(session, row, action, participant_id=author.participant_id,
+                   facilitator_id=author.facilitator_id,
+                   detail={"effect": effect.get("key"), "type": effect.get("type")})
     return EffectsOutcome(row.workshop_id, row.id, tuple(effects))
 
 
@@ -259,7 +269,8 @@ def add_effect(session: Session, author: Author, action_id: int, effect: Mapping
         cleaned = _check(workshop, row, effect, territory_check)
         effects = effects_of(row.payload)
         key = max((int(e.get("key") or 0) for e in effects), default=0) + 1
-        return _store(row, [*effects, {"key": key, **cleaned}])
+        added = {"key": key, **cleaned}
+        return _store(session, author, row, [*effects, added], ("effect_added", added))
 
 
 @retry_when_locked
@@ -272,7 +283,7 @@ def replace_effect(session: Session, author: Author, action_id: int, key: int,  
         effects = effects_of(row.payload)
         index = _index(effects, key)
         effects[index] = {"key": key, **_check(workshop, row, effect, territory_check)}
-        return _store(row, effects)
+        return _store(session, author, row, effects, ("effect_changed", effects[index]))
 
 
 @retry_when_locked
@@ -281,8 +292,8 @@ def remove_effect(session: Session, author: Author, action_id: int, key: int) ->
     with session.begin():
         _workshop, row = _editable(session, author, action_id)
         effects = effects_of(row.payload)
-        del effects[_index(effects, key)]
-        return _store(row, effects)
+        removed = effects.pop(_index(effects, key))
+        return _store(session, author, row, effects, ("effect_removed", removed))
 
 
 def _index(effects: list[dict[str, Any]], key: int) -> int:

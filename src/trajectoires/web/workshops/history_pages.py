@@ -9,6 +9,7 @@ too while it waits under pre-moderation. Authors are display names only (pseudon
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import datetime
 from typing import Any
 
@@ -18,7 +19,7 @@ from pydantic import BaseModel, Field
 
 from trajectoires.foresight.contributions import ContributionView
 from trajectoires.foresight.errors import NotFoundError
-from trajectoires.foresight.history import VersionView, contribution_history
+from trajectoires.foresight.history import Change, VersionView, contribution_history
 from trajectoires.foresight.kinds import WorkshopKind
 from trajectoires.foresight.models import MERGED
 from trajectoires.foresight.publication import archive_url, is_published
@@ -43,6 +44,8 @@ ACTIONS = {
     "shown": "Rendue visible par l'animation", "merged": "Fusionnée dans une autre",
     "absorbed": "Doublons fusionnés dans celle-ci",
     "repointed": "Lien déplacé par une fusion", "copied": "Copiée d'un autre atelier",
+    "effect_added": "Effet chiffré ajouté", "effect_changed": "Effet chiffré modifié",
+    "effect_removed": "Effet chiffré retiré",
 }
 STATUSES = {"visible": "visible", "hidden": "masquée", "pending": "en attente de validation",
             "merged": "fusionnée"}
@@ -63,7 +66,8 @@ class VersionOut(BaseModel):
 
     number: int
     action: str = Field(description="created, edited, hidden, shown, merged, absorbed, "
-                                    "repointed ou copied")
+                                    "repointed, copied, effect_added, effect_changed ou "
+                                    "effect_removed")
     author: str = Field(description="Pseudonyme, « Animation » ou « Participant·e anonyme »")
     at: datetime
     text: str
@@ -120,12 +124,50 @@ def _shown(b: Any, kind: WorkshopKind, type_key: str, name: str, value: Any) -> 
     return str(value)
 
 
+def describe_effect(effect: dict[str, Any]) -> str:
+    """One quantified effect of an action, in French, as the history shows it.
+
+    >>> describe_effect({"key": 1, "type": "open-place", "network": "france-services",
+    ...                  "commune": "29016", "year": 2028})
+    'Ouvrir un lieu — Réseau : France Services ; Commune : 29016 ; Année : 2028'
+    """
+    from trajectoires.foresight.kinds._construire_effects import EFFECT_LABELS, FIELD_LABELS
+    from trajectoires.pathways import NETWORKS
+
+    parts = []
+    for name, value in effect.items():
+        if name in ("key", "type") or value in (None, "", []):
+            continue
+        shown = (", ".join(map(str, value)) if isinstance(value, list)
+                 else NETWORKS.get(value, value) if name == "network" else value)
+        parts.append(f"{FIELD_LABELS.get(name, name)} : {shown}")
+    kind = EFFECT_LABELS.get(str(effect.get("type")), str(effect.get("type")))
+    return f"{kind} — {' ; '.join(parts)}"
+
+
+def _by_effect(version: VersionView) -> VersionView:
+    """Show a change of an action's effects as one change per effect added, changed, removed."""
+    shown: list[Change] = []
+    for change in version.changes:
+        if change.field != "effects":
+            shown.append(change)
+            continue
+        before = {e.get("key"): e for e in change.before or [] if isinstance(e, dict)}
+        after = {e.get("key"): e for e in change.after or [] if isinstance(e, dict)}
+        for key in [*before, *(k for k in after if k not in before)]:
+            if before.get(key) != after.get(key):
+                shown.append(Change(f"Effet n° {key}",
+                                    describe_effect(before[key]) if key in before else None,
+                                    describe_effect(after[key]) if key in after else None))
+    return replace(version, changes=tuple(shown))
+
+
 @router.get("/ateliers/{slug}/contributions/{contribution_id}/historique")
 def history_page(request: Request, slug: str, contribution_id: ContributionId,
                  session: DbSession, facilitator: FacilitatorId) -> Response:
     """Show the versions of a contribution (French, one list, readable on a phone)."""
     workshop, view, owner = _readable(request, session, slug, contribution_id, facilitator)
-    versions = contribution_history(session, contribution_id)
+    versions = [_by_effect(v) for v in contribution_history(session, contribution_id)]
     b = board(session, workshop, facilitator=owner)
     kind = workshop.manifest
     back = (archive_url(slug) if is_published(workshop) and not owner
