@@ -1,8 +1,8 @@
 """Shared harness of the live-workshop load benchmarks (``bench_votes``, ``bench_kinds``).
 
 A real server: ``trajectoires serve`` (as in production: the territory reference loaded
-before it listens, then warmed up in the background; uvicorn's defaults, e.g. idle
-keep-alive connections closed after 5 s) in a subprocess on the loopback, on a workspace
+before it listens, then warmed up in the background; idle keep-alive connections kept
+330 s) in a subprocess on the loopback, on a workspace
 whose reference cache is built once per benchmark run (:func:`on_databases`), the
 database given by URL, write throttling switched off through its settings
 (``TRAJECTOIRES_THROTTLE_WRITES_PER_MINUTE`` and ``…_PER_ADDRESS_PER_MINUTE`` at 0: every
@@ -61,11 +61,16 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
-def start_server(url: str, workspace: Path, port: int) -> subprocess.Popen:
-    """Start ``trajectoires serve`` on ``port`` (throttling off); return once it has warmed up."""
+def start_server(url: str, workspace: Path, port: int, *, workers: int = 1) -> subprocess.Popen:
+    """Start ``trajectoires serve`` on ``port`` (throttling off); return once it has warmed up.
+
+    ``workers`` > 1 runs ``serve --workers N`` (PostgreSQL only).
+    """
     env = {**os.environ, **NO_THROTTLE, "TRAJECTOIRES_DATABASE_URL": url}
     command = [str(Path(sys.executable).with_name("trajectoires")), "serve", "--host",
                "127.0.0.1", "--port", str(port), "--workspace", str(workspace)]
+    if workers > 1:
+        command += ["--workers", str(workers)]
     process = subprocess.Popen(command, env=env, stdout=subprocess.DEVNULL)
     deadline = time.monotonic() + 90
     while time.monotonic() < deadline:

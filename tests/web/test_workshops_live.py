@@ -118,13 +118,50 @@ def test_a_stream_sends_queued_events_in_one_chunk() -> None:
         hub = LiveHub()
         hub.start()
         stream = hub.stream(1)
-        assert (await stream.__anext__()).startswith("retry:")
+        assert (await stream.__anext__()).startswith(b"retry:")
         for i in range(5):
             hub.publish(1, "statement", {"id": i})
         await asyncio.sleep(0.05)
         chunk = await stream.__anext__()
         await stream.aclose()
-        assert chunk.count("event: statement") == 5
+        assert chunk.count(b"event: statement") == 5
+
+    _run(scenario())
+
+
+def test_a_batch_reaches_each_stream_at_once_and_shares_its_bytes() -> None:
+    """With ``batch``, a workshop's events go out together: one wake-up per stream."""
+    async def scenario():
+        hub = LiveHub(batch=0.1)
+        hub.start()
+        with hub.subscribe(1) as first, hub.subscribe(1) as second:
+            for i in range(4):
+                hub.publish(1, "statement", {"id": i})
+            await asyncio.sleep(0.03)
+            assert first.queue.empty() and second.queue.empty()  # still gathering
+            await asyncio.sleep(0.15)
+            got = [first.queue.get_nowait() for _ in range(4)]
+            assert [e.data["id"] for e in got] == [0, 1, 2, 3]
+            assert [second.queue.get_nowait().frame for _ in range(4)] == [e.frame for e in got]
+            assert got[0].frame is got[0].frame  # encoded once
+
+    _run(scenario())
+
+
+def test_a_reconnection_inside_a_batch_gets_each_event_once() -> None:
+    async def scenario():
+        hub = LiveHub(batch=0.1)
+        hub.start()
+        hub.publish(1, "statement", {"id": 0})
+        await asyncio.sleep(0.15)
+        seen = f"{hub.epoch}-{hub._replay[1][-1].id}"
+        hub.publish(1, "statement", {"id": 1})
+        hub.publish(1, "statement", {"id": 2})
+        await asyncio.sleep(0.02)  # the two are in the replay buffer, not yet handed out
+        with hub.subscribe(1, last_event_id=seen) as back:
+            assert [e.data["id"] for e in back.backlog] == [1, 2]
+            await asyncio.sleep(0.15)
+            assert back.queue.empty()
 
     _run(scenario())
 
@@ -174,8 +211,8 @@ def test_stream_sends_keepalive_comments() -> None:
         hub = LiveHub(keepalive=0.05)
         hub.start()
         chunks = hub.stream(1)
-        assert (await anext(chunks)).startswith("retry: 3000")
-        assert await anext(chunks) == ": keep-alive\n\n"
+        assert (await anext(chunks)).startswith(b"retry: 3000")
+        assert await anext(chunks) == b": keep-alive\n\n"
         await chunks.aclose()
 
     _run(scenario())

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import io
 import re
 import threading
@@ -163,6 +164,38 @@ def test_service_coalesces_and_publishes(settings: Settings, database: Database)
     finally:
         service.close()
     assert service.latest(wid).version == 3
+
+
+def test_many_streams_space_the_maps_by_their_bytes(
+    settings: Settings, database: Database, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The section goes to every stream: 20 streams × its size set the next one's delay."""
+    from trajectoires.web.workshops.kinds.debate import service as module
+
+    debate = f.debate_with_blocs(database)
+    app = _app(settings, database)
+    hub = LiveHub(counts=lambda ids: {})
+    service = OpinionService(database, hub, opinion_key("secret"),
+                             partial(render_body, app.state.templates), interval=0.05)
+    wid = debate.workshop.id
+
+    async def scenario() -> float:
+        hub.start()
+        with contextlib.ExitStack() as streams:
+            subs = [streams.enter_context(hub.subscribe(wid)) for _ in range(20)]
+            service.changed(wid, "votes")
+            first = await asyncio.wait_for(subs[0].queue.get(), 10)
+            monkeypatch.setattr(module, "FANOUT_BYTES_PER_SECOND",
+                                20 * len(first.data["html"]) / 30)  # 30 s for 20 streams
+            service.changed(wid, "votes")
+            timer = service._debate(wid).timer
+            return timer.when() - asyncio.get_running_loop().time()
+
+    try:
+        delay = asyncio.run(asyncio.wait_for(scenario(), 30))
+    finally:
+        service.close()
+    assert 25 < delay <= 30  # not the 0.05 s interval
 
 
 def test_sse_opinions_event_after_votes(server, database: Database) -> None:  # noqa: F811

@@ -58,6 +58,10 @@ def counts_loader(database: Database) -> CountsLoader:
     return load
 
 
+LIVE_BATCH = 0.2
+"""Seconds the application's hub gathers events before handing them to every stream."""
+
+
 def make_hub(database: Database) -> LiveHub:
     """Build the live hub of an application on ``database``.
 
@@ -67,7 +71,7 @@ def make_hub(database: Database) -> LiveHub:
     Nothing starts here: the application's lifespan starts and closes the hub.
     """
     bus = None if database.is_sqlite else PostgresBus(database.engine.url)
-    return LiveHub(bus, counts=counts_loader(database))
+    return LiveHub(bus, counts=counts_loader(database), batch=LIVE_BATCH)
 
 
 def statement_payload(statement: BoardStatement) -> dict[str, Any]:

@@ -4,7 +4,8 @@ Route handlers call :meth:`LiveHub.publish` (a new statement, a phase change, a
 hidden statement) or :meth:`LiveHub.votes_changed` *after* their transaction has
 committed. Messages travel through a :class:`Bus`:
 
-- :class:`LocalBus` (default) delivers them within this process;
+- :class:`LocalBus` (default, in :mod:`~trajectoires.web.workshops.live_events`) delivers
+  them within this process;
 - :class:`~trajectoires.web.workshops.live_pg.PostgresBus` sends them with PostgreSQL
   ``NOTIFY`` and every server process listens, so subscribers connected to any
   process get them.
@@ -18,6 +19,14 @@ and sends at most one ``votes`` message per workshop every ``vote_interval``
 seconds (200 ms); on delivery, the counts are loaded once from the database
 and broadcast. So 200 participants voting cause five count queries per second,
 not 200 broadcasts.
+
+Under load (#14: 500 phones each holding a stream), what costs is the number of writes to
+streams, not the number of events: each event's bytes are built once and shared
+(:attr:`LiveEvent.frame`); with ``batch`` the events of a workshop wait up to that long and
+are handed to every stream together (one wake-up and one write per stream per batch);
+idle streams get their keep-alive comment from one round for all of them, not from a
+timer per stream and per wait; vote counts are read and ``NOTIFY`` sent in the hub's own
+thread, never queued behind requests waiting for the database.
 
 Event ids are ``<epoch>-<n>``: ``n`` increases within one hub, ``epoch`` is drawn
 at random when the hub is built, so ids are unique across restarts and across
@@ -34,98 +43,33 @@ The application builds one hub in ``create_app``; its lifespan calls
 from __future__ import annotations
 
 import asyncio
-import json
 import logging
 import secrets
 import threading
 from collections import deque
 from collections.abc import AsyncIterator, Callable, Iterator
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
-from dataclasses import dataclass, field
-from functools import cached_property
-from typing import Any, Protocol
+from typing import Any
 
-import anyio.to_thread
+from trajectoires.web.workshops.live_events import (
+    CONNECTED,
+    KEEPALIVE,
+    PING,
+    Bus,
+    LiveEvent,
+    LocalBus,
+    Message,
+    Subscription,
+)
 
 __all__ = ["Bus", "CountsLoader", "LiveEvent", "LiveHub", "LocalBus", "Subscription"]
 
 logger = logging.getLogger(__name__)
 
-Message = dict[str, Any]
 INTERNAL = frozenset({"opinions_ready"})
 """Message kinds for the processes' listeners only, never sent to a browser."""
 CountsLoader = Callable[[list[int]], dict[int, dict[str, int]]]
-
-
-@dataclass(frozen=True)
-class LiveEvent:
-    """One event of a workshop's stream."""
-
-    id: int
-    kind: str
-    data: dict[str, Any]
-    epoch: str = ""
-
-    def encode(self) -> str:
-        """Return the event in the ``text/event-stream`` format (encoded once, then reused).
-
-        >>> LiveEvent(3, "votes", {"counts": {}}, "9f2c").encode().splitlines()
-        ['id: 9f2c-3', 'event: votes', 'data: {"counts": {}}', '']
-        """
-        return self._encoded
-
-    @cached_property
-    def _encoded(self) -> str:
-        payload = json.dumps(self.data, ensure_ascii=False, separators=(", ", ": "))
-        return f"id: {self.epoch}-{self.id}\nevent: {self.kind}\ndata: {payload}\n\n"
-
-
-class Bus(Protocol):
-    """Carries messages between server processes (or within one)."""
-
-    def start(self, deliver: Callable[[Message], None], loop: asyncio.AbstractEventLoop) -> None:
-        """Begin delivering received messages with ``deliver`` on ``loop``."""
-
-    def send(self, message: Message) -> None:
-        """Send ``message`` to every process; may block, call it from a worker thread."""
-
-    def close(self) -> None:
-        """Stop receiving and release resources."""
-
-
-class LocalBus:
-    """In-process bus: messages are delivered to this process's subscribers only."""
-
-    def __init__(self) -> None:
-        self._deliver: Callable[[Message], None] | None = None
-        self._loop: asyncio.AbstractEventLoop | None = None
-
-    def start(self, deliver: Callable[[Message], None], loop: asyncio.AbstractEventLoop) -> None:
-        """Deliver messages with ``deliver`` on ``loop``."""
-        self._deliver, self._loop = deliver, loop
-
-    def send(self, message: Message) -> None:
-        """Schedule the delivery of ``message`` on the event loop (thread-safe)."""
-        if self._deliver is None or self._loop is None or self._loop.is_closed():
-            return
-        try:
-            self._loop.call_soon_threadsafe(self._deliver, message)
-        except RuntimeError:  # the loop closed meanwhile (test clients)
-            logger.debug("live message dropped: event loop closed")
-
-    def close(self) -> None:
-        """Forget the delivery target."""
-        self._deliver = None
-
-
-@dataclass(eq=False)
-class Subscription:
-    """One SSE connection: a bounded queue of events (``None`` means: dropped)."""
-
-    workshop_id: int
-    queue: asyncio.Queue[LiveEvent | None]
-    backlog: list[LiveEvent] = field(default_factory=list)
-    dropped: bool = False
 
 
 class LiveHub:
@@ -147,6 +91,11 @@ class LiveHub:
         Seconds between keep-alive comments on idle streams.
     replay
         Events kept per workshop for ``Last-Event-ID`` replays.
+    batch
+        Seconds an event waits for others before going out (0: at once). Events of a
+        workshop are then handed to every stream together, so each stream wakes up and
+        writes once per batch instead of once per event (500 phones: 500 writes per
+        batch rather than per event).
 
     """
 
@@ -159,12 +108,18 @@ class LiveHub:
         vote_interval: float = 0.2,
         keepalive: float = 15.0,
         replay: int = 256,
+        batch: float = 0.0,
     ) -> None:
         self.bus: Bus = bus or LocalBus()
         self.queue_size = queue_size
         self.vote_interval = vote_interval
         self.keepalive = keepalive
         self._replay_size = replay
+        self.batch = batch
+        self._outbox: dict[int, list[LiveEvent]] = {}
+        self._outbox_scheduled = False
+        self._ticker: asyncio.Task[None] | None = None
+        self._counts_pool: ThreadPoolExecutor | None = None
         self._loop: asyncio.AbstractEventLoop | None = None
         self._counts_loader = counts
         self._subscribers: dict[int, set[Subscription]] = {}
@@ -191,13 +146,39 @@ class LiveHub:
         if loop is self._loop:
             return
         self._loop = loop
-        self._flush_scheduled = False
+        self._flush_scheduled = self._outbox_scheduled = False
         self.bus.start(self._deliver, loop)
+        self._start_keepalives()
 
     def close(self) -> None:
         """Stop the bus (its listener thread ends) and forget the loop (at shutdown)."""
         self._loop = None
         self.bus.close()
+        if self._ticker is not None:
+            self._ticker.cancel()
+            self._ticker = None
+        if self._counts_pool is not None:
+            self._counts_pool.shutdown(wait=False, cancel_futures=True)
+            self._counts_pool = None
+
+    def _start_keepalives(self) -> None:
+        """Run the keep-alive rounds on the running loop, once (one task for all streams)."""
+        loop = asyncio.get_running_loop()
+        if self._ticker is None or self._ticker.done() or self._ticker.get_loop() is not loop:
+            self._ticker = loop.create_task(self._keepalives())
+
+    async def _keepalives(self) -> None:
+        """Every ``keepalive`` seconds, queue :data:`PING` to each stream that sent nothing.
+
+        One timer for every stream, instead of a timeout around each stream's wait.
+        """
+        while True:
+            await asyncio.sleep(self.keepalive)
+            for subscriptions in list(self._subscribers.values()):
+                for subscription in list(subscriptions):
+                    if not subscription.active and subscription.queue.empty():
+                        subscription.queue.put_nowait(PING)
+                    subscription.active = False
 
     @property
     def subscriber_count(self) -> int:
@@ -207,6 +188,10 @@ class LiveHub:
     def has_subscribers(self, workshop_id: int) -> bool:
         """Whether this process has an open SSE connection on the workshop."""
         return bool(self._subscribers.get(workshop_id))
+
+    def subscribers_of(self, workshop_id: int) -> int:
+        """Return the number of open SSE connections on the workshop in this process."""
+        return len(self._subscribers.get(workshop_id, ()))
 
     def add_listener(self, listener: Callable[[int, str], None]) -> None:
         """Call ``listener(workshop_id, kind)`` on the loop for every delivered message.
@@ -276,7 +261,7 @@ class LiveHub:
             if isinstance(self.bus, LocalBus):
                 self._deliver(message)
             else:
-                self._spawn(anyio.to_thread.run_sync(self._send, message))
+                self._spawn(self._off_loop(self._send, message))
 
     def _send(self, message: Message) -> None:
         try:
@@ -295,7 +280,7 @@ class LiveHub:
             if isinstance(self.bus, LocalBus):
                 self._deliver(message)
             else:
-                self._spawn(anyio.to_thread.run_sync(self._send, message))
+                self._spawn(self._off_loop(self._send, message))
 
     # -- delivery (event loop) ----------------------------------------------------------
     def _deliver(self, message: Message) -> None:
@@ -315,8 +300,18 @@ class LiveHub:
     async def _broadcast_counts(self, workshop_id: int, ids: list[int]) -> None:
         loader = self._counts_loader
         assert loader is not None
-        counts = await anyio.to_thread.run_sync(loader, ids)
+        counts = await self._off_loop(loader, ids)
         self._broadcast(workshop_id, "votes", {"counts": {str(k): v for k, v in counts.items()}})
+
+    async def _off_loop(self, function: Callable[..., Any], *args: Any) -> Any:
+        """Run ``function(*args)`` in the hub's own thread, off the event loop.
+
+        Counts and notifications are not queued behind the requests' worker threads (on
+        SQLite, writers waiting their turn).
+        """
+        if self._counts_pool is None:
+            self._counts_pool = ThreadPoolExecutor(1, "trajectoires-live")
+        return await asyncio.get_running_loop().run_in_executor(self._counts_pool, function, *args)
 
     def _spawn(self, coroutine: Any) -> None:
         task = asyncio.ensure_future(coroutine)
@@ -328,9 +323,27 @@ class LiveHub:
         event = LiveEvent(self._next_id, kind, data, self.epoch)
         buffer = self._replay.setdefault(workshop_id, deque(maxlen=self._replay_size))
         buffer.append(event)
+        if self.batch <= 0:
+            self._hand_out(workshop_id, [event])
+            return
+        self._outbox.setdefault(workshop_id, []).append(event)
+        if not self._outbox_scheduled:
+            self._outbox_scheduled = True
+            asyncio.get_running_loop().call_later(self.batch, self._flush_outbox)
+
+    def _flush_outbox(self) -> None:
+        outbox, self._outbox = self._outbox, {}
+        self._outbox_scheduled = False
+        for workshop_id, events in outbox.items():
+            self._hand_out(workshop_id, events)
+
+    def _hand_out(self, workshop_id: int, events: list[LiveEvent]) -> None:
+        """Queue ``events`` to every stream of the workshop (dropping those that are full)."""
         for subscription in list(self._subscribers.get(workshop_id, ())):
             try:
-                subscription.queue.put_nowait(event)
+                for event in events:
+                    if event.id > subscription.after:
+                        subscription.queue.put_nowait(event)
             except asyncio.QueueFull:
                 self._drop(subscription)
 
@@ -372,9 +385,9 @@ class LiveHub:
         self, workshop_id: int, last_event_id: str | None = None
     ) -> Iterator[Subscription]:
         """Register an SSE connection for the duration of the ``with`` block."""
-        subscription = Subscription(
-            workshop_id, asyncio.Queue(self.queue_size), self._backlog(workshop_id, last_event_id)
-        )
+        backlog = self._backlog(workshop_id, last_event_id)
+        subscription = Subscription(workshop_id, asyncio.Queue(self.queue_size), backlog,
+                                    after=backlog[-1].id if backlog else 0)
         self._subscribers.setdefault(workshop_id, set()).add(subscription)
         try:
             yield subscription
@@ -386,34 +399,43 @@ class LiveHub:
 
     async def stream(
         self, workshop_id: int, last_event_id: str | None = None
-    ) -> AsyncIterator[str]:
-        """Yield the ``text/event-stream`` chunks of one SSE connection until dropped."""
+    ) -> AsyncIterator[bytes]:
+        """Yield the ``text/event-stream`` chunks of one SSE connection until dropped.
+
+        Chunks are bytes: each event's frame is encoded once (:attr:`LiveEvent.frame`) and
+        the same bytes go to every stream. A stream waits on its queue without a timer of its
+        own: the hub's keep-alive rounds queue a :data:`PING` to idle streams.
+        """
+        self._start_keepalives()
         with self.subscribe(workshop_id, last_event_id) as subscription:
-            yield "retry: 3000\n: connected\n\n"
+            yield CONNECTED
             for event in subscription.backlog:
-                yield event.encode()
+                yield event.frame
             while True:
-                try:
-                    event = await asyncio.wait_for(subscription.queue.get(), self.keepalive)
-                except TimeoutError:
-                    yield ": keep-alive\n\n"
-                    continue
+                event = await subscription.queue.get()
                 if event is None:
                     return
+                if event is PING:
+                    yield KEEPALIVE
+                    continue
+                subscription.active = True
                 yield self._with_queued(event, subscription)
 
     @staticmethod
-    def _with_queued(event: LiveEvent, subscription: Subscription) -> str:
+    def _with_queued(event: LiveEvent, subscription: Subscription) -> bytes:
         """Return ``event`` and every event already queued behind it, as one chunk.
 
         One write per wake-up rather than one per event: under load a listener
         catches up in a single send.
         """
-        chunks = [event.encode()]
+        if subscription.queue.empty():
+            return event.frame
+        chunks = [event.frame]
         while not subscription.queue.empty():
             queued = subscription.queue.get_nowait()
             if queued is None:  # dropped meanwhile: send what came before, then stop
                 subscription.queue.put_nowait(None)
                 break
-            chunks.append(queued.encode())
-        return "".join(chunks)
+            if queued is not PING:
+                chunks.append(queued.frame)
+        return b"".join(chunks)

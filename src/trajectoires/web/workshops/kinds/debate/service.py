@@ -11,8 +11,9 @@ statements or moderation change:
   database, which is shared;
 - computations are coalesced: one in flight per workshop, at most one every
   ``interval`` seconds (2 s), and never more than a tenth of the time (after a
-  computation of 0.5 s the next one waits 5 s); votes that arrive meanwhile make the
-  next one;
+  computation of 0.5 s the next one waits 5 s), and the events sent stay within
+  ``FANOUT_BYTES_PER_SECOND`` (the section × the streams: 500 phones and a 100 kB map,
+  one every 10 s); votes that arrive meanwhile make the next one;
 - the work (reading the votes, ``analyse`` warm-started from the previous result,
   rendering the section) runs in the service's own worker threads (two at most):
   voting and the other requests are served meanwhile. The vote table is kept and only the votes
@@ -80,6 +81,10 @@ READY = "opinions_ready"  # internal: another process stored a new snapshot
 _LOCK_NAMESPACE = 0x4F50  # "OP": the advisory locks of the opinion computations
 FULL_READ_EVERY = 30  # computations reading only the new votes between two full reads
 BUSY_SHARE = 10  # the next computation starts ≥ 10 × the last one's duration after it
+FANOUT_BYTES_PER_SECOND = 5_000_000
+"""Budget of ``opinions`` events sent by one process: the section (about 100 kB with 500
+participants on the map) goes to every stream, so 500 phones wait 10 s between two maps
+(a hall's Wi-Fi, and the server, would otherwise carry 25 MB a second)."""
 Renderer = Callable[[OpinionSnapshot], str]
 
 
@@ -223,11 +228,18 @@ class OpinionService:
             return
         if not hub.has_subscribers(debate.workshop_id):
             return  # the next reader computes
-        # At most one computation per interval, and the service busy ≤ 1/BUSY_SHARE of
-        # the time: a computation that took 1 s waits 10 s before the next one.
-        gap = max(self.interval, BUSY_SHARE * debate.last_duration)
+        # At most one computation per interval, the service busy ≤ 1/BUSY_SHARE of the
+        # time (a computation that took 1 s waits 10 s before the next one), and the
+        # events within their byte budget.
+        gap = max(self.interval, BUSY_SHARE * debate.last_duration,
+                  self._fanout_bytes(debate) / FANOUT_BYTES_PER_SECOND)
         delay = max(0.0, debate.last_start + gap - loop.time())
         debate.timer = loop.call_later(delay, self._start, debate)
+
+    def _fanout_bytes(self, debate: _Debate) -> int:
+        """Bytes the last ``opinions`` event cost this process: its section × its streams."""
+        section = len(debate.current[1]) if debate.current is not None else 0
+        return section * self._hub.subscribers_of(debate.workshop_id)
 
     def _start(self, debate: _Debate) -> None:
         debate.timer = None
