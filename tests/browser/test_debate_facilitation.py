@@ -10,6 +10,7 @@ import pytest
 from playwright.sync_api import Browser, BrowserContext, Page, expect
 
 from tests.browser._day import LIVE, join_by_link, sign_in
+from tests.browser.axe import assert_accessible
 from tests.foresight import factories as f
 from trajectoires.db import Database
 
@@ -76,3 +77,33 @@ def test_projection_shows_the_opinion_map_live(
     assert projection.evaluate("window.sameDocument") is True
     projection.set_viewport_size({"width": 390, "height": 844})
     assert projection.evaluate("document.documentElement.scrollWidth") <= 390
+
+
+def test_facilitator_pages_fit_a_phone_and_pass_axe(
+    live_server: str, browser: Browser, database: Database
+) -> None:
+    owner = f.facilitator(database)
+    ws = f.workshop(database, owner, status="draft")
+    phone = browser.new_context(viewport={"width": 390, "height": 844})
+    try:
+        page = phone.new_page()
+        sign_in(page, live_server, owner.email)
+        page.goto(f"{live_server}/ateliers/{ws.slug}/animer")
+        page.get_by_label("Proposition de départ").fill("Un bus numérique chaque semaine")
+        page.get_by_role("button", name="Ajouter la proposition").click()
+        expect(page.locator("#statements")).to_contain_text("Un bus numérique chaque semaine")
+        page.get_by_label("Proposition de départ").fill("un bus numérique, chaque semaine")
+        page.get_by_role("button", name="Ajouter la proposition").click()
+        expect(page.locator("#seed-error")).to_contain_text("existe déjà")
+        checks = [("facilitation page with a refused seed", None),
+                  ("workshop edit page", f"/ateliers/{ws.slug}/modifier"),
+                  ("workshop delete confirmation", f"/ateliers/{ws.slug}/supprimer")]
+        for label, path in checks:
+            if path:
+                page.goto(live_server + path)
+            assert page.evaluate("document.documentElement.scrollWidth") <= 390, label
+            assert_accessible(page, label)
+        page.get_by_role("button", name="Supprimer définitivement").click()
+        expect(page.locator("#list-notice")).to_contain_text("a été supprimé")
+    finally:
+        phone.close()

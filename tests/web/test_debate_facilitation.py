@@ -115,3 +115,82 @@ def test_pages_link_to_the_territory(app: FastAPI, host: TestClient) -> None:
     link = re.compile(r'id="territory-link" href="/territoires/departement/29">Finistère \(29\)<')
     assert link.search(host.get(f"/ateliers/{slug}/animer").text)
     assert link.search(TestClient(app).get(f"/ateliers/{slug}").text)
+
+
+# -- edit, duplicate, delete ------------------------------------------------------------------
+def _post(client: TestClient, slug: str, path: str, data: dict | None = None):
+    token = f.csrf(client, f"/ateliers/{slug}/animer")
+    return client.post(f"/ateliers/{slug}/{path}", data={**(data or {}), "csrf_token": token},
+                       follow_redirects=False)
+
+
+def test_edit_a_workshop(host: TestClient) -> None:
+    slug = f.create_via_web(host)
+    page = host.get(f"/ateliers/{slug}/modifier")
+    assert 'value="Le numérique en 2030"' in page.text
+    bad = _post(host, slug, "modifier", {"title": " ", "question": "Q ?", "territory": "29"})
+    assert bad.status_code == 422 and 'id="form-error"' in bad.text
+    assert 'value="Q ?"' not in bad.text and "Q ?</textarea>" in bad.text
+    done = _post(host, slug, "modifier", {"title": "Le numérique à Brest",
+                                          "question": "Quelle ville en 2030 ?",
+                                          "territory": "29019"})
+    assert done.status_code == 303
+    page = host.get(f"/ateliers/{slug}/animer").text
+    assert "<h1>Le numérique à Brest</h1>" in page and "Quelle ville en 2030 ?" in page
+    assert 'href="/territoires/commune/29019">Brest (29019)<' in page
+
+
+def test_duplicate_copies_the_facilitator_work_not_the_participants(
+    app: FastAPI, host: TestClient
+) -> None:
+    slug = _draft(host)
+    _seed(host, slug, "Un tiers-lieu par canton")
+    _post(host, slug, "phase", {"phase": "open"})
+    code = re.search(r'id="join-code"[^>]*>([A-Z0-9]{6})<',
+                     host.get(f"/ateliers/{slug}/animer").text).group(1)
+    alice = f.join_via_web(app, code, "Alice")
+    alice.post(f"/api/v1/workshops/{slug}/statements", json={"text": "Une idée d'Alice"})
+
+    copied = _post(host, slug, "dupliquer")
+    assert copied.status_code == 303
+    copy = copied.headers["location"].split("/")[2]
+    assert copy != slug
+    page = host.get(f"/ateliers/{copy}/animer").text
+    assert "<h1>Le numérique en 2030 (copie)</h1>" in page
+    assert 'id="join-draft"' in page  # in preparation
+    assert "Un tiers-lieu par canton" in page and "Une idée d'Alice" not in page
+    text = " ".join(html.unescape(re.sub(r"<[^>]+>", "", page)).split())
+    assert "0 participant a rejoint" in text
+
+
+def test_delete_asks_then_erases_everything(app: FastAPI, host: TestClient) -> None:
+    slug = f.create_via_web(host)
+    code = re.search(r'id="join-code"[^>]*>([A-Z0-9]{6})<',
+                     host.get(f"/ateliers/{slug}/animer").text).group(1)
+    alice = f.join_via_web(app, code, "Alice")
+    alice.post(f"/api/v1/workshops/{slug}/statements", json={"text": "Une idée d'Alice"})
+    confirm = host.get(f"/ateliers/{slug}/supprimer").text
+    summary = " ".join(re.sub(r"<[^>]+>", "", confirm.split('id="delete-summary">')[1]
+                              .split("</p>")[0]).split())
+    assert "1 participant, 1 contribution et 0 vote" in summary
+    gone = _post(host, slug, "supprimer")
+    assert (gone.status_code, gone.headers["location"]) == (303, "/ateliers")
+    listing = host.get("/ateliers").text
+    assert "L'atelier « Le numérique en 2030 » a été supprimé." in html.unescape(listing)
+    assert host.get(f"/ateliers/{slug}").status_code == 404
+    assert alice.get(f"/api/v1/workshops/{slug}/statements").status_code == 404
+
+
+def test_a_published_workshop_is_neither_edited_nor_deleted(host: TestClient) -> None:
+    slug = f.create_via_web(host)
+    _post(host, slug, "phase", {"phase": "closed"})
+    published = _post(host, slug, "animer/publication",
+                      {"action": "publier", "licence": "etalab-2.0"})
+    assert published.status_code == 303
+    assert 'id="delete-refused"' in host.get(f"/ateliers/{slug}/supprimer").text
+    refused = _post(host, slug, "supprimer")
+    assert refused.status_code == 409 and "Dépubliez-le d'abord" in html.unescape(refused.text)
+    edited = _post(host, slug, "modifier", {"title": "Autre", "question": "Q ?",
+                                            "territory": "29"})
+    assert edited.status_code == 409
+    assert host.get(f"/archives/{slug}").status_code == 200

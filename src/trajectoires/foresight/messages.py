@@ -207,6 +207,12 @@ MESSAGES.update({
         "Licence inconnue : « {licence} ». Licences possibles : {allowed}."
     ),
     "workshop_not_published": "Cet atelier n'est pas publié.",
+    "workshop_published_no_edit": (
+        "Cet atelier est publié : sa page d'archive et ses données ouvertes sont publiques. "
+        "Dépubliez-le avant de le modifier."),
+    "workshop_published_no_delete": (
+        "Cet atelier est publié : on ne supprime pas une archive publique d'un seul geste. "
+        "Dépubliez-le d'abord, puis supprimez-le."),
     "search_query_too_long": "La recherche dépasse {limit} caractères ({length} reçus).",
     "search_bad_year": "Année invalide : « {value} ». Indiquez une année sur quatre chiffres.",
     "search_bad_territory": (

@@ -25,6 +25,7 @@ from trajectoires.web.workshops import (
     facilitation,
     facilitation_pages,
     fragments,
+    manage_pages,
 )
 from trajectoires.web.workshops.contexts import PARTICIPANT_PAGE, participant_context, render
 from trajectoires.web.workshops.deps import (
@@ -43,7 +44,7 @@ from trajectoires.web.workshops.throttle import THROTTLED_FORM
 __all__ = ["router"]
 
 router = APIRouter(include_in_schema=False)
-for module in (facilitation, facilitation_pages, contribution_pages, fragments):
+for module in (facilitation, facilitation_pages, contribution_pages, fragments, manage_pages):
     router.include_router(module.router)
 
 NO_BUFFERING = {"Cache-Control": "no-cache", "X-Accel-Buffering": "no"}
@@ -61,7 +62,8 @@ def workshop_list(request: Request, session: DbSession, me: FacilitatorId) -> Re
     """List the open and closed workshops (and the facilitator's drafts)."""
     return render(
         request, "workshops/list.html",
-        {"workshops": list_workshops(session, me), "facilitator_id": me},
+        {"workshops": list_workshops(session, me), "facilitator_id": me,
+         "notice": request.session.pop(manage_pages.LIST_NOTICE_KEY, None)},
     )
 
 
