@@ -170,3 +170,30 @@ def test_greedy_that_reaches_everyone_is_optimal_without_highs():
     assert plan.method == "greedy" and plan.gap == 0 and plan.optimal
     assert sorted(plan.sites.tolist()) == [0, 2]  # two suffice; the third would add nobody
     assert plan.covered_before == 20 and plan.covered_after == 60 and plan.bound == 60
+
+
+def test_exchanges_reach_a_local_optimum_and_the_bound_holds():
+    """No single exchange improves the result (checked pair by pair); L(λ) bounds the optimum."""
+    from scipy import sparse
+
+    from trajectoires.analysis.planning._bound import coverage_bound, dual_ascent, lagrangian_value
+    from trajectoires.analysis.planning._coverage import Cover, greedy, milp_max_cover
+    from trajectoires.analysis.planning._exchange import exchanges
+
+    rng = np.random.default_rng(12)
+    a = sparse.csr_array((rng.random((60, 40)) < 0.08).astype(float))
+    a = a[np.flatnonzero(a.sum(axis=1) > 0)]
+    cover = Cover(a, a.T.tocsr(), rng.integers(1, 1_000, a.shape[0]).astype(float),
+                  np.arange(a.shape[0]), np.arange(40))
+    p = 5
+    start = greedy(cover, p)
+    chosen = exchanges(cover, start, deadline=float("inf"))
+    value = cover.value(chosen)
+    assert len(chosen) == p and value >= cover.value(start)
+    for j in chosen:
+        for k in np.setdiff1d(np.arange(40), chosen):
+            assert cover.value(np.r_[np.setdiff1d(chosen, [j]), k]) <= value + 1e-9
+    optimum = cover.value(milp_max_cover(cover, p, time_limit=30)[0])
+    assert value <= optimum <= coverage_bound(cover, p, deadline=float("inf"), lower=value)
+    for mu in (1.0, 500.0, 5_000.0):  # any multipliers give a bound, whatever the price
+        assert optimum <= lagrangian_value(cover, p, dual_ascent(cover, mu))[0] + 1e-9

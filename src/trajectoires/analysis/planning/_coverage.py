@@ -7,14 +7,13 @@ the radius never covers anything, so dropping it changes no solution.
 
 from __future__ import annotations
 
-import time
 from dataclasses import dataclass
 
 import numpy as np
 
 from trajectoires.analysis.planning._reach import Distances
 
-__all__ = ["Cover", "greedy", "lagrangian_bound", "milp_max_cover", "milp_set_cover", "swaps"]
+__all__ = ["Cover", "greedy", "milp_max_cover", "milp_set_cover"]
 
 
 @dataclass(frozen=True, eq=False)
@@ -79,89 +78,6 @@ def greedy(cover: Cover, p: int, target: float = np.inf) -> np.ndarray:
         gain -= np.bincount(cols, weights=np.repeat(w[new], counts), minlength=m)
         gain[j] = 0.0
     return np.asarray(chosen, dtype=np.int64)
-
-
-def swaps(cover: Cover, chosen: np.ndarray, deadline: float, tries: int = 300) -> np.ndarray:
-    """Improve a solution by exchanging one chosen column for another while coverage grows.
-
-    For a column ``k`` not chosen, the exchange with ``j`` gains
-    ``gain(k) - loss(j) + shared(j, k)``: the inhabitants only ``k`` would
-    cover, minus those only ``j`` covers, plus those only ``j`` covers that
-    ``k`` covers too. The best ``j`` is taken for each of the ``tries`` columns
-    of largest gain; the first improving exchange is applied, until none
-    improves or ``deadline`` (a :func:`time.perf_counter` value) passes.
-    """
-    a, at, w = cover.a, cover.at, cover.w
-    m = a.shape[1]
-    is_open = np.zeros(m, dtype=bool)
-    is_open[chosen] = True
-    positions = np.arange(m, dtype=float)
-    tolerance = 1e-9 * max(float(w.sum()), 1.0)
-    while time.perf_counter() < deadline:
-        count = a @ is_open.astype(float)
-        owner = (a @ (positions * is_open)).round().astype(np.int64)  # when count == 1
-        gain = at @ (w * (count == 0))
-        loss = at @ (w * (count == 1))
-        gain[is_open] = 0.0
-        improved = False
-        for k in np.argsort(-gain, kind="stable")[:tries]:
-            if gain[k] <= tolerance or time.perf_counter() > deadline:
-                break
-            rows = at.indices[at.indptr[k]:at.indptr[k + 1]]
-            single = rows[count[rows] == 1]
-            shared = np.bincount(owner[single], weights=w[single], minlength=m)
-            delta = np.where(is_open, gain[k] - loss + shared, -np.inf)
-            j = int(np.argmax(delta))
-            if delta[j] > tolerance:
-                is_open[j], is_open[k] = False, True
-                improved = True
-                break
-        if not improved:
-            break
-    return np.flatnonzero(is_open)
-
-
-def lagrangian_bound(cover: Cover, p: int, chosen: np.ndarray, *, deadline: float,
-                     lower: float) -> float:
-    """Upper bound of the inhabitants coverable by ``p`` columns (Lagrangian relaxation).
-
-    For any multipliers ``0 <= λ <= w``,
-    ``L(λ) = Σ_i max(0, w_i - λ_i) + (sum of the p largest Σ_{i∈N(j)} λ_i)`` bounds
-    the optimum from above (relaxing ``y_i <= Σ_j a_ij x_j``; the best ``λ`` gives
-    the LP bound). Subgradient steps (Polyak, towards ``lower``) from the multipliers
-    of the solution ``chosen``, until ``deadline``; the smallest ``L`` is returned.
-    Galvão & ReVelle (1996), A Lagrangean heuristic for the maximal covering
-    location problem, EJOR 88(1).
-    """
-    a, at, w = cover.a, cover.at, cover.w
-    m = a.shape[1]
-    if m <= p:
-        return float(w[(a @ np.ones(m)) > 0].sum())
-    x = np.zeros(m)
-    x[chosen] = 1.0
-    lam = np.where((a @ x) > 0, 0.3 * w, w)
-    best, theta, stale = float(w.sum()), 1.0, 0  # λ = 0: every row covered
-    while True:
-        charge = at @ lam
-        top = np.argpartition(-charge, p - 1)[:p]
-        value = float(np.maximum(w - lam, 0.0).sum() + charge[top].sum())
-        if value < best * (1 - 1e-6):
-            stale = 0
-        else:
-            stale += 1
-            if stale >= 20:
-                theta, stale = theta / 2, 0
-        best = min(best, value)
-        if time.perf_counter() > deadline or theta < 1e-4 or best <= lower:
-            return max(best, lower)
-        x[:] = 0.0
-        x[top] = 1.0
-        step = (w > lam).astype(float) - a @ x
-        step[((lam <= 0) & (step < 0)) | ((lam >= w) & (step > 0))] = 0.0
-        norm = float(step @ step)
-        if norm == 0:
-            return max(best, lower)
-        lam = np.clip(lam + theta * (value - lower) / norm * step, 0.0, w)
 
 
 def _milp(cost, matrix, lower, upper, integral, *, time_limit):

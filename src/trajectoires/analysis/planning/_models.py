@@ -7,6 +7,8 @@ import time
 import numpy as np
 
 from trajectoires.analysis.planning import _coverage
+from trajectoires.analysis.planning._bound import coverage_bound
+from trajectoires.analysis.planning._exchange import exchanges
 from trajectoires.analysis.planning._layout import Layout
 from trajectoires.analysis.planning._median import solve_median
 from trajectoires.analysis.planning._result import Plan, relative_gap
@@ -60,7 +62,7 @@ def _finish(model: str, w: np.ndarray, layout: Layout, chosen: np.ndarray, *, ra
 
 def maximal_coverage(population: object, layout: Layout, p: int, radius_km: float, *,
                      method: str = "auto", time_limit: float = 60.0,
-                     heuristic_seconds: float = 6.0) -> Plan:
+                     heuristic_seconds: float = 8.0) -> Plan:
     """Choose the ``p`` new sites that bring the most inhabitants within ``radius_km`` of a place.
 
     Parameters
@@ -126,10 +128,9 @@ def maximal_coverage(population: object, layout: Layout, p: int, radius_km: floa
         label = "milp" if exact else "milp-time-limit"
     else:
         deadline = started + heuristic_seconds
-        chosen = _coverage.swaps(cover, first, started + heuristic_seconds * 0.35)
+        chosen = exchanges(cover, first, started + heuristic_seconds * 0.4)
         value = base + cover.value(chosen)
-        bound = base + _coverage.lagrangian_bound(cover, p, chosen, deadline=deadline,
-                                                  lower=value - base)
+        bound = base + coverage_bound(cover, p, deadline=deadline, lower=value - base)
         label = "greedy+swaps"
     return _finish("mclp", w, layout, cover.cols[chosen], radius_km=radius_km,
                    before_km=before_km, objective=value, bound=bound, method=label,

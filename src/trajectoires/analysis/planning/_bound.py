@@ -1,0 +1,127 @@
+"""A proven upper bound of maximal coverage: Lagrangian relaxation, dual ascent, subgradient.
+
+Relaxing the coverage constraints ``y_i <= Σ_{j∈N(i)} x_j`` with multipliers
+``0 <= λ_i <= w_i`` gives, for *any* such ``λ``,
+
+``L(λ) = Σ_i (w_i - λ_i) + (sum of the p largest c_j)``, ``c = Aᵀλ``,
+
+an upper bound of the inhabitants ``p`` columns can cover (the best ``λ``
+gives the bound of the LP relaxation). Every value computed is therefore a
+valid bound, whatever the search does. The search starts with a dual ascent
+for a price ``μ`` of a column (Erlenkotter's DUALOC idea, done for all rows
+at once): every row raises ``λ_i`` by the smallest share ``slack_j / rows_j``
+of its columns' slack ``μ - c_j`` until one of them is tight or ``λ_i = w_i``;
+then ``L <= pμ + Σ (w_i - λ_i)``. The best ``μ`` is looked for on a
+logarithmic scale, and projected, deflected subgradient steps (Polyak, towards
+the solution's value) go on from the best ``λ`` until the deadline.
+"""
+
+from __future__ import annotations
+
+import time
+
+import numpy as np
+
+__all__ = ["coverage_bound", "lagrangian_value"]
+
+DEFLECTION = 0.8
+"""Share of the previous direction kept in the next subgradient step (Camerini, Fratta &
+Maffioli 1975): on France (p = 1,000, r = 10 km) 4 s of steps reach a bound 0.4 point lower
+than without it."""
+
+
+def lagrangian_value(cover, p: int, lam: np.ndarray) -> tuple[float, np.ndarray]:
+    """``L(λ)`` and the ``p`` columns of largest ``c`` (those the relaxation opens)."""
+    charge = cover.at @ lam
+    top = np.argpartition(-charge, p - 1)[:p]
+    return float(np.maximum(cover.w - lam, 0.0).sum() + charge[top].sum()), top
+
+
+def dual_ascent(cover, mu: float, rounds: int = 200) -> np.ndarray:
+    """Multipliers raised row by row, all rows at once, keeping every ``c_j <= mu``.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from scipy import sparse
+    >>> from trajectoires.analysis.planning._coverage import Cover
+    >>> a = sparse.csr_array(np.array([[1, 0], [1, 1], [0, 1]], dtype=float))
+    >>> cover = Cover(a, a.T.tocsr(), np.array([4.0, 2.0, 4.0]), np.arange(3), np.arange(2))
+    >>> lam = dual_ascent(cover, mu=6.0)  # the LP optimum here: one column covers 6
+    >>> lam.tolist(), lagrangian_value(cover, 1, lam)[0]
+    ([4.0, 2.0, 4.0], 6.0)
+
+    """
+    a, at, w = cover.a, cover.at, cover.w
+    lam, slack = np.zeros(len(w)), np.full(a.shape[1], float(mu))
+    rising = w > 0
+    for _ in range(rounds):
+        rows_j = at @ rising.astype(float)
+        share = np.where(rows_j > 0, slack / np.maximum(rows_j, 1.0), np.inf)
+        step = np.minimum(np.minimum.reduceat(share[a.indices], a.indptr[:-1]), w - lam)
+        step[~rising] = 0.0
+        lam += step
+        slack = np.maximum(slack - at @ step, 0.0)
+        blocked = (a @ (slack <= 1e-9 * mu).astype(float)) > 0
+        rising &= ~blocked & (lam < w - 1e-9 * np.maximum(w, 1.0))
+        if not rising.any():
+            break
+    return lam
+
+
+def _best_price(cover, p: int, deadline: float) -> tuple[float, np.ndarray]:
+    """Golden-section search of the column price ``μ`` on a log scale; the best ``L`` found."""
+    weights = cover.at @ cover.w
+    low, high = np.log(max(float(weights.min()), 1.0)), np.log(max(float(weights.max()), 2.0))
+    seen: dict[float, tuple[float, np.ndarray]] = {}
+
+    def value(log_mu: float) -> float:
+        if log_mu not in seen:
+            lam = dual_ascent(cover, float(np.exp(log_mu)))
+            seen[log_mu] = (lagrangian_value(cover, p, lam)[0], lam)
+        return seen[log_mu][0]
+
+    ratio = (np.sqrt(5) - 1) / 2
+    for _ in range(5):
+        left, right = high - ratio * (high - low), low + ratio * (high - low)
+        if value(left) <= value(right):
+            high = right
+        else:
+            low = left
+        if time.perf_counter() > deadline:
+            break
+    return min(seen.values(), key=lambda item: item[0])
+
+
+def coverage_bound(cover, p: int, *, deadline: float, lower: float) -> float:
+    """Upper bound of the inhabitants of ``cover`` that ``p`` columns can cover.
+
+    ``lower``: the value of a known solution (the subgradient's target; the
+    bound is never returned below it). Runs until ``deadline`` (a
+    :func:`time.perf_counter` value) unless the bound meets ``lower``.
+    """
+    a, w = cover.a, cover.w
+    m = a.shape[1]
+    if m <= p:
+        return float(w[(a @ np.ones(m)) > 0].sum())
+    best, lam = _best_price(cover, p, deadline)
+    theta, stale, x, direction = 2.0, 0, np.zeros(m), np.zeros(len(w))
+    while time.perf_counter() < deadline and best > lower and theta > 1e-4:
+        value, top = lagrangian_value(cover, p, lam)
+        if value < best * (1 - 1e-6):
+            stale = 0
+        else:
+            stale += 1
+            if stale >= 5:
+                theta, stale = theta / 2, 0
+        best = min(best, value)
+        x[:] = 0.0
+        x[top] = 1.0
+        step = (w > lam).astype(float) - a @ x
+        step[((lam <= 0) & (step < 0)) | ((lam >= w) & (step > 0))] = 0.0
+        direction = step + DEFLECTION * direction
+        norm = float(direction @ direction)
+        if norm == 0:
+            break
+        lam = np.clip(lam + theta * (value - lower) / norm * direction, 0.0, w)
+    return max(best * (1 + 1e-10), lower)  # sums in floating point: stay above the optimum
