@@ -50,6 +50,9 @@ __all__ = ["complete_territories", "filter_terms", "index_document", "remove_doc
            "sort_key", "territory_chain"]
 
 _EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+_INSERT_SQLITE = text("INSERT INTO search_document_fts (rowid, terms) VALUES (:k, :t)")
+_INSERT_POSTGRESQL = text("INSERT INTO search_document_fts (rowid, terms)"
+                          " VALUES (:k, strip(to_tsvector('simple'::regconfig, :t)))")
 
 BODY_MAX_LENGTH = 200_000
 """Longer bodies are cut (the terms are read from what is kept)."""
@@ -160,12 +163,11 @@ def _replace_territories(session: Session, row: SearchDocument, codes: list[tupl
     if codes:
         session.execute(insert(SearchDocumentTerritory), [
             {"document_id": row.id, "territory_kind": k, "territory_code": c} for k, c in codes])
-    if _is_sqlite(session):
-        if old_key is not None:
-            session.execute(text("DELETE FROM search_document_fts WHERE rowid = :k"),
-                            {"k": old_key})
-        session.execute(text("INSERT INTO search_document_fts (rowid, terms) VALUES (:k, :t)"),
-                        {"k": row.sort_key, "t": row.terms})
+    if old_key is not None:
+        session.execute(text("DELETE FROM search_document_fts WHERE rowid = :k"),
+                        {"k": old_key})
+    session.execute(_INSERT_SQLITE if _is_sqlite(session) else _INSERT_POSTGRESQL,
+                    {"k": row.sort_key, "t": row.terms})
 
 
 def remove_document(session: Session, kind: str, key: str) -> bool:
@@ -177,9 +179,8 @@ def remove_document(session: Session, kind: str, key: str) -> bool:
     if found is None:
         return False
     row_id, key_in_order = found
-    if _is_sqlite(session):
-        session.execute(text("DELETE FROM search_document_fts WHERE rowid = :k"),
-                        {"k": key_in_order})
+    session.execute(text("DELETE FROM search_document_fts WHERE rowid = :k"),
+                    {"k": key_in_order})
     session.execute(delete(SearchDocumentTerritory)
                     .where(SearchDocumentTerritory.document_id == row_id))
     session.execute(delete(SearchDocument).where(SearchDocument.id == row_id))

@@ -88,18 +88,30 @@ def _sqlite_page(session: Session, groups: list[tuple[str, ...]], limit: int,
 
 def _postgresql_page(session: Session, groups: list[tuple[str, ...]], limit: int,
                      offset: int) -> tuple[int, list[int]]:
-    """One query: the matches from the GIN index, counted by a window, the page sorted."""
+    """One query: the matches from the GIN index, counted by a window, the page sorted.
+
+    The planner is kept off plain and sequential scans for it: it would walk the
+    ``rowid`` index (or the table) and test each row's ``tsvector``, read from its
+    TOAST storage — 130 ms for a common word on 10,000 documents, where the GIN
+    bitmap never reads a ``tsvector``.
+    """
     tsq = " & ".join("(" + " | ".join(group) + ")" for group in groups)
-    found = session.execute(text(
-        "SELECT sort_key, count(*) OVER () FROM search_document"
-        " WHERE search_vector @@ to_tsquery('simple', :q)"
-        " ORDER BY sort_key DESC LIMIT :n OFFSET :o"), {"q": tsq, "n": limit, "o": offset}).all()
+    session.execute(text("SELECT set_config('enable_indexscan', 'off', true),"
+                         " set_config('enable_seqscan', 'off', true)"))
+    try:
+        found = session.execute(text(
+            "SELECT rowid, count(*) OVER () FROM search_document_fts"
+            " WHERE terms @@ to_tsquery('simple', :q)"
+            " ORDER BY rowid DESC LIMIT :n OFFSET :o"),
+            {"q": tsq, "n": limit, "o": offset}).all()
+    finally:
+        session.execute(text("RESET enable_indexscan; RESET enable_seqscan"))
     if found:
         return found[0][1], [key for key, _total in found]
     if offset == 0:
         return 0, []
-    total = session.execute(text("SELECT count(*) FROM search_document"
-                                 " WHERE search_vector @@ to_tsquery('simple', :q)"),
+    total = session.execute(text("SELECT count(*) FROM search_document_fts"
+                                 " WHERE terms @@ to_tsquery('simple', :q)"),
                             {"q": tsq}).scalar_one()
     return total, []
 
