@@ -45,8 +45,8 @@ from trajectoires.indicators.formats import arcep_ftth_2018
 from trajectoires.indicators.formats._common import (
     Table,
     commune_codes,
+    head_lines,
     numbers,
-    open_text,
     read_csv,
     sniff_separator,
 )
@@ -60,6 +60,7 @@ __all__ = ["CODE_COLUMN", "default_name", "parse"]
 
 CODE_COLUMN = "Code commune"
 PREMISES_PREFIX = "Meilleure estimation des locaux"
+ENCODINGS = ("utf-8-sig", "cp1252", "latin-1")
 _QUARTER = re.compile(r"^T([1-4])\s+(\d{4})$")
 
 
@@ -104,7 +105,7 @@ def default_name(path: Path) -> str | None:
     if path.suffix.lower() in (".xlsx", ".xlsm"):
         return None
     try:
-        head = open_text(path, ("utf-8-sig", "cp1252", "latin-1")).splitlines()[:20]
+        head = head_lines(path, ENCODINGS)
     except FormatError:
         return None
     return "arcep-ftth-zones" if any("Zones très denses" in line for line in head) else None
@@ -115,10 +116,9 @@ def _is_header(row: list[str]) -> bool:
 
 
 def _read_csv(path: Path) -> Table:
-    text = open_text(path, ("utf-8-sig", "cp1252", "latin-1"))
-    lines = [line for line in text.splitlines()[:20] if CODE_COLUMN in line]
+    lines = [line for line in head_lines(path, ENCODINGS) if CODE_COLUMN in line]
     sep = sniff_separator(lines[0]) if lines else ";"
-    return read_csv(path, sep, header=_is_header, text=text)
+    return read_csv(path, sep, header=_is_header, encodings=ENCODINGS)
 
 
 def _read_xlsx(path: Path) -> Table:

@@ -65,8 +65,8 @@ from trajectoires.indicators.formats._common import (
     Table,
     commune_codes,
     first_line,
+    head_lines,
     numbers,
-    open_text,
     read_csv,
     sniff_separator,
 )
@@ -183,8 +183,8 @@ def _read(path: Path) -> Table:
     before it may use another one). Two columns read by this parser whose names
     differ only by case are refused (which one holds the data would be a guess).
     """
-    text = open_text(path, ("utf-8-sig", "cp1252"))
-    lines = text.splitlines()[:20]
+    encodings = ("utf-8-sig", "cp1252")
+    lines = head_lines(path, encodings)
     found = next(((number, sep) for number, line in enumerate(lines, 1)
                   for sep in _SEPARATORS if _is_header(_split(line, sep))), None)
     if found is None:
@@ -196,7 +196,7 @@ def _read(path: Path) -> Table:
             f"{', '.join(SHARES)} ; colonnes lues en ligne 1 : {first}", 1)
     number, sep = found
     _check_case_duplicates(path.name, _split(lines[number - 1], sep), number)
-    return read_csv(path, sep, header=_is_header, text=text)
+    return read_csv(path, sep, header=_is_header, encodings=encodings)
 
 
 def _split(line: str, sep: str) -> list[str]:
