@@ -107,3 +107,36 @@ def test_facilitator_pages_fit_a_phone_and_pass_axe(
         expect(page.locator("#list-notice")).to_contain_text("a été supprimé")
     finally:
         phone.close()
+
+
+def test_one_statement_at_a_time_on_a_phone(
+    live_server: str, browser: Browser, database: Database
+) -> None:
+    debate = f.debate_with_blocs(database, per_bloc=2, n_statements=3)
+    phone = browser.new_context(viewport={"width": 390, "height": 844})
+    try:
+        page = phone.new_page()
+        join_by_link(page, live_server, debate.workshop.join_code, "Chloé")
+        card = page.locator("#next-vote")
+        first = page.locator("#statements li", has_text="Proposition numéro 0")
+        expect(card.locator("#next-vote-text")).to_have_text("Proposition numéro 0")
+        expect(card.locator("#next-vote-left")).to_have_text("3 propositions sans votre vote.")
+        expect(first.locator(".counts")).to_be_hidden()
+        expect(first.locator(".counts-hint")).to_be_visible()
+        assert_accessible(page, "one statement at a time")
+
+        card.get_by_role("button", name="Pour").click()
+        expect(card.locator("#next-vote-text")).to_have_text("Proposition numéro 1")
+        expect(first.locator(".counts")).to_be_visible()
+        expect(first.locator('[data-count="agree"]')).to_have_text("5")  # 4 of the blocs + hers
+        expect(first.get_by_role("button", name="Pour")).to_have_attribute("aria-pressed", "true")
+        card.get_by_role("button", name="Contre").click()
+        expect(card.locator("#next-vote-text")).to_have_text("Proposition numéro 2")
+        # voting in the list on the card's statement moves the card on too
+        page.locator("#statements li", has_text="Proposition numéro 2").get_by_role(
+            "button", name="Passer").click()
+        expect(page.locator("#next-vote-done")).to_be_visible()
+        expect(page.locator("#next-vote-card")).to_be_hidden()
+        assert page.evaluate("document.documentElement.scrollWidth") <= 390
+    finally:
+        phone.close()

@@ -194,3 +194,29 @@ def test_a_published_workshop_is_neither_edited_nor_deleted(host: TestClient) ->
                                             "territory": "29"})
     assert edited.status_code == 409
     assert host.get(f"/archives/{slug}").status_code == 200
+
+
+# -- one statement at a time, without JavaScript ----------------------------------------------
+def test_one_statement_at_a_time_without_javascript(app: FastAPI, database: Database) -> None:
+    debate = f.debate_with_blocs(database, per_bloc=1, n_statements=2)
+    slug = debate.workshop.slug
+    chloe = f.join_via_web(app, debate.workshop.join_code, "Chloé")
+    page = chloe.get(f"/ateliers/{slug}").text
+    card = page.split('id="next-vote"')[1].split("</section>")[0]
+    assert "Proposition numéro 0</p>" in card and "2 propositions sans votre vote." in card
+    item = page.split(f'id="statement-{debate.statements[0]}"')[1].split("</li>")[0]
+    assert re.search(r'class="counts"\s+hidden', item)  # no results before her vote
+
+    token = chloe.headers["X-CSRF-Token"]
+    voted = chloe.post(f"/ateliers/{slug}/votes", data={
+        "statement_id": debate.statements[0], "value": "1", "suivante": "1",
+        "csrf_token": token}, follow_redirects=False)
+    assert voted.headers["location"] == f"/ateliers/{slug}#next-vote"
+    page = chloe.get(f"/ateliers/{slug}").text
+    card = page.split('id="next-vote"')[1].split("</section>")[0]
+    assert "Proposition numéro 1</p>" in card and "1 proposition sans votre vote." in card
+    item = page.split(f'id="statement-{debate.statements[0]}"')[1].split("</li>")[0]
+    assert re.search(r'<p class="counts">', item)
+    assert 'data-count="agree">3<' in item  # the two blocs' voters and hers
+    visitor = TestClient(app).get(f"/ateliers/{slug}").text
+    assert 'id="next-vote"' not in visitor and 'class="counts" hidden' not in visitor

@@ -137,6 +137,13 @@ class Board:
     statements: list[BoardStatement]
     my_votes: dict[int, int]
 
+    def to_vote(self, viewer: ParticipantView | None) -> list[BoardStatement]:
+        """Visible statements of others that ``viewer`` has not voted on yet, oldest first."""
+        if viewer is None:
+            return []
+        return [s for s in self.statements if not s.hidden and s.participant_id != viewer.id
+                and s.id not in self.my_votes]
+
 
 def profile(organisation: str | None, role: str | None) -> tuple[str | None, str | None]:
     """Return the organisation (spaces collapsed) and role (a key of :data:`ROLES`) checked."""

@@ -10,6 +10,10 @@
  *   section (without a viewer): it replaces #opinions-body, then this script marks the
  *   viewer's own dot ("Vous") and group, and announces "Les groupes ont été recalculés"
  *   in #opinions-announcer only when the groups changed (not on every computation).
+ * - one statement at a time (#next-vote, as Pol.is): the card shows the first statement of the
+ *   list the participant has not voted on; a vote there is sent like the list's, then the next
+ *   one is shown (a statement arriving live fills an empty card, never replaces a shown one);
+ *   a statement's counts stay hidden until the participant has voted on it;
  * - `contribution`, `ranking` and `state` events are passed on to workshop-live.js as
  *   "trajectoires:sse" events on document (timer, lock, tables: one stream per page).
  * User text is only ever inserted with textContent.
@@ -91,7 +95,9 @@
     setCounts(item, s.counts);
     bindVoteForm(item.querySelector(".vote-form"));
     if (fresh) { item.classList.add("is-new"); }
+    if (own) { revealCounts(item); }
     list.appendChild(item);
+    if (card && !card.dataset.current) { showNext(); } else { countLeft(); }
     var empty = document.getElementById("no-statements");
     if (empty) { empty.hidden = true; }
     if (fresh && !own) { announce("Nouvelle proposition de " + s.author + " : " + s.text); }
@@ -111,6 +117,9 @@
             b.setAttribute("aria-pressed", b === button ? "true" : "false");
           });
           setCounts(item, result.counts);
+          revealCounts(item);
+          if (card && card.dataset.current === id) { showNext(); }
+          else { countLeft(); }
         })
         .catch(function (error) { showError(error.message); });
     });
@@ -163,6 +172,7 @@
     var note = document.getElementById("phase-closed-note");
     if (note) { note.hidden = open; }
     document.querySelectorAll(".vote-form").forEach(function (f) { f.hidden = !open; });
+    if (card) { card.hidden = !open; }
     announce("Phase de l'atelier : " + data.label + ".");
   }
 
@@ -176,6 +186,74 @@
           if (item) { setCounts(item, s.counts); } else { addStatement(s, false); }
         });
       });
+  }
+
+  // -- one statement at a time ------------------------------------------------------------------
+  var card = document.getElementById("next-vote");
+
+  function revealCounts(item) {
+    if (!item) { return; }
+    var counts = item.querySelector(".counts"), hint = item.querySelector(".counts-hint");
+    if (counts) { counts.hidden = false; }
+    if (hint) { hint.hidden = true; }
+  }
+
+  function unvoted() {
+    if (!list) { return []; }
+    return Array.prototype.filter.call(list.querySelectorAll("li[data-statement-id]"), function (item) {
+      var form = item.querySelector(".vote-form");
+      return !item.classList.contains("own") && !item.classList.contains("is-hidden") && !!form
+        && !form.querySelector('[aria-pressed="true"]');
+    });
+  }
+
+  function countLeft() {
+    var left = document.getElementById("next-vote-left");
+    if (!card || !left) { return []; }
+    var todo = unvoted();
+    left.textContent = todo.length ? todo.length + " proposition" + (todo.length > 1 ? "s" : "") + " sans votre vote." : "";
+    return todo;
+  }
+
+  function showNext() {
+    if (!card) { return; }
+    var next = countLeft()[0];
+    document.getElementById("next-vote-card").hidden = !next;
+    document.getElementById("next-vote-done").hidden = !!next;
+    card.dataset.current = next ? next.dataset.statementId : "";
+    if (!next) { return; }
+    var text = next.querySelector(".statement-text").textContent;
+    document.getElementById("next-vote-text").textContent = text;
+    document.getElementById("next-vote-author").textContent = next.querySelector(".statement-author").textContent;
+    card.querySelector('[name="statement_id"]').value = next.dataset.statementId;
+  }
+
+  function bindNextVote() {
+    var form = document.getElementById("next-vote-form");
+    if (!card || !form) { return; }
+    card.dataset.current = form.querySelector('[name="statement_id"]').value;
+    form.addEventListener("submit", function (event) {
+      event.preventDefault();
+      var button = event.submitter;
+      if (!button) { return; }
+      var id = form.querySelector('[name="statement_id"]').value;
+      var item = list ? list.querySelector('[data-statement-id="' + id + '"]') : null;
+      postJson(api + "/statements/" + id + "/vote", { value: Number(button.value) })
+        .then(function (result) {
+          if (item) {
+            item.querySelectorAll(".vote-form button").forEach(function (b) {
+              b.setAttribute("aria-pressed", b.value === button.value ? "true" : "false");
+            });
+            setCounts(item, result.counts);
+            revealCounts(item);
+          }
+          showNext();
+          announce(card.dataset.current ? "Vote enregistré. Proposition suivante : "
+            + document.getElementById("next-vote-text").textContent
+            : "Vote enregistré. Vous avez voté sur toutes les propositions.");
+        })
+        .catch(function (error) { showError(error.message); });
+    });
   }
 
   function listen() {
@@ -204,6 +282,7 @@
       var item = list.querySelector('[data-statement-id="' + JSON.parse(e.data).id + '"]');
       if (!item) { return; }
       if (role === "facilitator") { item.classList.add("is-hidden"); } else { item.remove(); }
+      if (card && card.dataset.current === String(JSON.parse(e.data).id)) { showNext(); } else { countLeft(); }
     });
     source.addEventListener("status", function (e) { setStatus(JSON.parse(e.data)); });
     source.addEventListener("reset", reload);
@@ -286,5 +365,6 @@
     if (!form.closest("template")) { bindVoteForm(form); }
   });
   bindStatementForm();
+  bindNextVote();
   listen();
 }());

@@ -150,8 +150,12 @@ def vote_form(
     *,
     statement_id: Annotated[int, Form(ge=1, le=MAX_ID)],
     value: Annotated[str, Form()] = "",
+    suivante: Annotated[str, Form(max_length=1)] = "",
 ) -> Response:
-    """Vote on a statement (form fallback of the API); redirect back to the statement."""
+    """Vote on a statement (form fallback of the API); redirect back to the statement.
+
+    ``suivante`` (the one-at-a-time card) goes back to the card, showing the next one.
+    """
     workshop = access.visible_workshop(session, slug, facilitator)
     me = current_participant(request, session, workshop)
     if me is None:
@@ -162,7 +166,8 @@ def vote_form(
         context = participant_context(request, session, workshop)
         return render_form_error(request, PARTICIPANT_PAGE, context, error)
     publish_vote(hub, outcome)
-    return RedirectResponse(f"/ateliers/{slug}#statement-{statement_id}", status_code=303)
+    anchor = "next-vote" if suivante else f"statement-{statement_id}"
+    return RedirectResponse(f"/ateliers/{slug}#{anchor}", status_code=303)
 
 
 @router.get("/ateliers/{slug}/flux")
