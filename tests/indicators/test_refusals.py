@@ -137,3 +137,21 @@ def test_a_commune_given_twice_in_arcep_debit_is_refused(tmp_path, fixture_match
     error = _refused("arcep-debit", path, fixture_matcher)
     assert error.line == 5
     assert "29232" in error.message and "ligne 3" in error.message
+
+
+def test_a_nan_or_infinite_coordinate_is_refused_with_its_line(tmp_path, fixture_matcher):
+    for value in ("NaN", "inf"):
+        bad = FS_ROW.replace("1,", "2,", 1).replace("47.9", value)
+        path = write(tmp_path, "fs.csv", FS_HEADER + FS_ROW + bad)
+        error = _refused("france-services", path, fixture_matcher)
+        assert (error.line, error.column) == (3, "latitude"), value
+
+
+def test_a_header_only_or_unmatched_file_imports_nothing_without_a_traceback(
+    tmp_path, fixture_matcher,
+):
+    """KeyError 'commune_code' once: a header alone, or rows of communes not in the reference."""
+    for name, text in (("fs-vide.csv", FS_HEADER),
+                       ("fs-nc.csv", FS_HEADER + FS_ROW.replace("29232", "98818"))):
+        parsed = parse_file("france-services", write(tmp_path, name, text), fixture_matcher)
+        assert parsed.values.empty and parsed.report.matched == 0, name
