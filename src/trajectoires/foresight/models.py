@@ -84,6 +84,8 @@ class Facilitator(Base):
     created_at: Mapped[datetime] = mapped_column(UtcDateTime(), default=utcnow)
     # set when the account was deleted: e-mail and name erased, no password (foresight.privacy)
     erased_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
+    # invites facilitators from the web (foresight.accounts)
+    is_admin: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
 
 
 class FacilitatorLogin(Base):
