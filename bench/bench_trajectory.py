@@ -10,16 +10,19 @@ France with 500 — openings of France Services, mediation places and libraries 
 random communes (60 % and 80 %), FttH for three communes, mediation programmes,
 changes of the share of the low-diploma — each with its year from 2025 to 2030.
 
-Measures, median of ``REPEAT``: the whole projection (a fresh engine: trends,
+Measures: the whole projection, median of ``REPEAT`` (a fresh engine: trends,
 compiled effects, trees of the places, both scenarios and every action's
-contribution) and one toggle (an action switched off then on again, the engine
-kept, contributions included). Reference in the same run: one access computation
+contribution), and toggles on the kept engine (``TOGGLES`` actions spread over the
+effect types, each switched off — a state never seen — then on again,
+contributions and ``to_dict()`` included): median and slowest switch-off, median
+switch-on. ``BENCH_QUICK=1``: the Finistère only. Reference in the same run: one access computation
 of the diagnosis (``diagnosis._access._compute``: nearest place and 2SFCA of the
 three networks for every French commune). ``ratio`` = reference / ours.
 """
 
 from __future__ import annotations
 
+import os
 import statistics
 import tempfile
 import time
@@ -30,6 +33,9 @@ import numpy as np
 from bench.bench_diagnose import FILES, ROOT, SHARED, _prepare
 
 REPEAT = 3
+TOGGLES = 8
+QUICK = bool(os.environ.get("BENCH_QUICK"))
+"""``BENCH_QUICK=1``: the Finistère only (about a minute)."""
 SERIES = (
     ("populations", "cog/populations_legales_par_cog_2015_2024.csv", None),
     ("arcep-ftth", "arcep_ftth_2018/ftthCommunes.csv", None),
@@ -75,24 +81,42 @@ def _median(call) -> float:
     return statistics.median(times)
 
 
-def _measure(inputs, plan) -> tuple[float, float]:
-    """Median times of the whole projection (fresh engine) and of one toggle."""
+def _toggled(plan, count: int) -> list[str]:
+    """Ids of ``count`` actions to switch, spread over the effect types (seeded plan order)."""
+    by_type: dict[str, list[str]] = {}
+    for action in plan.actions:
+        by_type.setdefault(action.effects[0].type, []).append(action.id)
+    picked, rank = [], 0
+    while len(picked) < count and any(rank < len(ids) for ids in by_type.values()):
+        picked += [ids[rank] for ids in by_type.values() if rank < len(ids)]
+        rank += 1
+    return picked[:count]
+
+
+def _measure(inputs, plan) -> dict[str, float]:
+    """Median times of the whole projection (fresh engine) and of toggles on a kept engine.
+
+    A toggle switches off an action never switched before (a state the engine has
+    not seen: what it computes is what that action touches), then switches it on
+    again (back to the full plan, whose values the engine kept); ``TOGGLES`` actions
+    spread over the effect types, each timed with its contributions and ``to_dict()``.
+    """
     from trajectoires.pathways import _engine, project
 
     def whole() -> None:
         _engine._ENGINES.clear()  # noqa: SLF001 - a cold engine each time
         project(inputs, plan).to_dict()
 
-    ids = list(plan.action_ids)
-    sets, done = [ids[1:], ids], []
-
-    def toggle() -> None:  # the first action switched off, then on again, and so on
-        project(inputs, plan, enabled=sets[len(done) % 2]).to_dict()
-        done.append(1)
-
     whole_time = _median(whole)
     project(inputs, plan)  # the engine of this plan, warm
-    return whole_time, _median(toggle)
+    ids, off, on = list(plan.action_ids), [], []
+    for action in _toggled(plan, TOGGLES):
+        for enabled, times in (([a for a in ids if a != action], off), (ids, on)):
+            started = time.perf_counter()
+            project(inputs, plan, enabled=enabled).to_dict()
+            times.append(time.perf_counter() - started)
+    return {"whole": whole_time, "off": statistics.median(off), "worst": max(off),
+            "on": statistics.median(on)}
 
 
 def run() -> list[dict]:
@@ -100,13 +124,14 @@ def run() -> list[dict]:
     from trajectoires.db import create_database
     from trajectoires.diagnosis._access import _compute
     from trajectoires.diagnosis.inputs import load_inputs as diagnosis_inputs
-    from trajectoires.pathways import load_inputs, read_plan
+    from trajectoires.pathways import load_inputs
     from trajectoires.territory import load_reference
 
     if not SHARED.exists():
         return [{"name": "trajectory (skipped: ../shared/data/fr absent)", "value": None,
                  "unit": "s", "goal": ""}]
     rows = []
+    codes = ("29",) if QUICK else tuple(GOALS)
     with tempfile.TemporaryDirectory(prefix="bench-trajectory-") as tmp:
         folder = Path(tmp)
         _prepare(folder, (*FILES, *SERIES))
@@ -116,21 +141,34 @@ def run() -> list[dict]:
             places = diagnosis_inputs(session).places
             started = time.perf_counter()
             inputs = {code: load_inputs(session, ref, ref.resolve(code),
-                                        cache_dir=folder / "analysis") for code in GOALS}
+                                        cache_dir=folder / "analysis") for code in codes}
             loading = time.perf_counter() - started
         database.engine.dispose()
         reference = _median(lambda: _compute(ref, places))
         label = "one diagnosis access computation (France, 3 networks)"
-        rows.append({"name": "load_inputs, Finistère then France (cold caches)",
+        rows.append({"name": f"load_inputs, {' then '.join(codes)} (cold caches)",
                      "value": loading, "unit": "s", "goal": ""})
-        for code, count in (("29", 50), ("FR", 500)):
-            plan = read_plan(make_plan(inputs[code], count, seed=11))
-            whole, toggle = _measure(inputs[code], plan)
-            name = "Finistère, 50 actions" if code == "29" else "France, 500 actions"
-            common = {"unit": "s", "reference": reference, "reference_name": label}
-            rows.append({"name": f"{name}: whole projection (fresh engine, contributions)",
-                         "value": whole, "ratio": reference / whole, **common, "goal": ""})
-            rows.append({"name": f"{name}: one toggle (contributions included)",
-                         "value": toggle, "ratio": reference / toggle, **common,
-                         "goal": f"< {GOALS[code]:g} s"})
+        for code in codes:
+            rows += _rows(code, inputs[code], reference, label)
     return rows
+
+
+def _rows(code: str, inputs, reference: float, label: str) -> list[dict]:
+    from trajectoires.pathways import read_plan
+
+    count = 50 if code == "29" else 500
+    plan = read_plan(make_plan(inputs, count, seed=11))
+    measured = _measure(inputs, plan)
+    name = "Finistère, 50 actions" if code == "29" else "France, 500 actions"
+    common = {"unit": "s", "reference": reference, "reference_name": label}
+    titles = {
+        "whole": ("whole projection (fresh engine, contributions)", ""),
+        "off": (f"one toggle: an action switched off, median of {TOGGLES} "
+                "(contributions included)", f"< {GOALS[code]:g} s"),
+        "worst": (f"one toggle: an action switched off, slowest of {TOGGLES}",
+                  f"< {GOALS[code]:g} s"),
+        "on": ("one toggle: switched on again (back to the full plan)", ""),
+    }
+    return [{"name": f"{name}: {title}", "value": measured[key],
+             "ratio": reference / measured[key], **common, "goal": goal}
+            for key, (title, goal) in titles.items()]
