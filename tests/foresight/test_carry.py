@@ -354,3 +354,49 @@ def test_commands_list_export_import(hall, server, tmp_path: Path) -> None:
     assert again.exit_code == 0 and "rien n'a changé" in again.output, again.output
     with server.sessionmaker() as s:
         assert [w.slug for w in all_workshops(s)] == [slugs[1]]
+
+
+def test_the_events_files_are_carried_with_their_checksums(hall, server, tmp_path: Path) -> None:
+    """The event's PDF goes with the workshop; edited bytes or a missing file refuse it all."""
+    from trajectoires.foresight.events.files import attach_file
+    from trajectoires.foresight.events.models import EventFile
+
+    db, slugs, owner_id = hall
+    pdf = b"%PDF-1.7\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+    hall_files, server_files = tmp_path / "hall-files", tmp_path / "server-files"
+    with db.sessionmaker() as s:
+        event_slug = s.scalar(sqlalchemy.select(Event.slug))
+    with db.sessionmaker() as s:
+        attach_file(s, owner_id, event_slug, name="programme.pdf", folder=hall_files,
+                    data=io.BytesIO(pdf), max_bytes=10_000)
+    buffer = io.BytesIO()
+    with db.sessionmaker() as s:
+        export_workshop(s, slugs[0], buffer, files_folder=hall_files)
+    archive, sha = buffer.getvalue(), hashlib.sha256(pdf).hexdigest()
+    with zipfile.ZipFile(io.BytesIO(archive)) as z:
+        assert z.read(f"files/{sha}") == pdf
+    with zipfile.ZipFile(io.BytesIO(archive)) as z:
+        rows = json.loads(z.read("data/event_files.json"))
+    edited = _rewrite(archive, {}, rehash=False, extra={f"files/{sha}": pdf + b"% ajout"})
+    unlisted = _rewrite(archive, {}, rehash=False, extra={f"files/{'0' * 64}": b"x"})
+    missing = _rewrite(archive, {"data/event_files.json": [{**rows[0], "sha256": "0" * 64}]},
+                       rehash=True)
+    before = _counts(server)
+    for case, data, message in (("edited", edited, "Somme de contrôle SHA-256 fausse"),
+                                ("unlisted", unlisted, "Fichier inattendu"),
+                                ("missing", missing, "fichier joint absent")):
+        with server.sessionmaker() as s, pytest.raises(ArchiveError) as refused:
+            import_workshop(s, io.BytesIO(data), files_folder=server_files)
+        assert message in refused.value.message, case
+        assert _counts(server) == before and not list(server_files.rglob("*.pdf")), case
+    for _ in range(2):  # the second import changes nothing
+        with server.sessionmaker() as s:
+            import_workshop(s, io.BytesIO(archive), files_folder=server_files)
+    with server.sessionmaker() as s:
+        [row] = s.scalars(sqlalchemy.select(EventFile)).all()
+    assert row.sha256 == sha and row.name == "programme.pdf"
+    assert (server_files / str(row.event_id) / row.stored_name).read_bytes() == pdf
+    (hall_files / "1").rename(hall_files / "gone")  # the hall lost the file: no export
+    with db.sessionmaker() as s, pytest.raises(ArchiveError) as refused:
+        export_workshop(s, slugs[0], io.BytesIO(), files_folder=hall_files)
+    assert "programme.pdf" in refused.value.message

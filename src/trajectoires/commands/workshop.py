@@ -43,6 +43,14 @@ def _database(workspace: Path | None):  # noqa: ANN202
     return database
 
 
+def _files_folder(workspace: Path | None) -> Path:
+    """Where the instance keeps the events' files (the web app serves them from there)."""
+    from trajectoires.foresight.events.files import FILES_FOLDER
+
+    settings = Settings.from_env(workspace=str(workspace) if workspace else None)
+    return Path(settings.workspace) / FILES_FOLDER
+
+
 def _fail(message: str) -> typer.Exit:
     errors.print(f"[red]Erreur :[/red] {message}", highlight=False)
     return typer.Exit(EXIT_BAD_INPUT)
@@ -85,7 +93,8 @@ def export(
     partial = output.with_name(output.name + ".partiel")
     try:
         with database.sessionmaker() as session:
-            manifest = export_workshop(session, slug, partial)
+            manifest = export_workshop(session, slug, partial,
+                                       files_folder=_files_folder(workspace))
         partial.replace(output)
     except ArchiveError as exc:
         raise _fail(exc.message) from None
@@ -118,7 +127,8 @@ def load(
     try:
         with database.sessionmaker() as session:
             outcome = import_workshop(session, archive, facilitator_email=facilitator,
-                                      slug=slug, where=str(archive))
+                                      slug=slug, where=str(archive),
+                                      files_folder=_files_folder(workspace))
     except ArchiveError as exc:
         raise _fail(exc.message) from None
     finally:

@@ -55,6 +55,7 @@ from trajectoires.foresight.carry._archive import (
     write_archive,
 )
 from trajectoires.foresight.carry._dump import Dump, dump_workshop
+from trajectoires.foresight.carry._files import read_event_files, receiving_files
 from trajectoires.foresight.carry._load import ImportOutcome, load_archive
 from trajectoires.foresight.carry._messages import ArchiveError
 from trajectoires.foresight.carry._tables import (
@@ -94,13 +95,18 @@ def all_workshops(session: Session) -> list[Workshop]:
     return list(rows)
 
 
-def export_workshop(session: Session, slug: str, target: str | Path | IO[bytes]) -> dict[str, Any]:
+def export_workshop(session: Session, slug: str, target: str | Path | IO[bytes], *,
+                    files_folder: Path | None = None) -> dict[str, Any]:
     """Write the workshop ``slug`` to ``target`` (a path or a binary file); return the manifest.
+
+    ``files_folder`` is where this instance keeps the events' files: the files of the
+    workshop's event go into the archive with their checksums (without it, they are
+    left out).
 
     Raises
     ------
     ArchiveError
-        No workshop has this slug.
+        No workshop has this slug, or a file of its event is missing or changed.
 
     """
     with session.begin():
@@ -110,17 +116,24 @@ def export_workshop(session: Session, slug: str, target: str | Path | IO[bytes])
         dump = dump_workshop(session, row.id)
         about = {"slug": row.slug, "title": row.title, "kind": row.kind,
                  "territory": f"{row.territory_name} ({row.territory_code})"}
-    return write_archive(target, dump, about)
+        if files_folder is None:
+            dump.pop("event_files", None)
+            blobs = {}
+        else:
+            blobs = read_event_files(session, dump.get("event_files", []), files_folder)
+    return write_archive(target, dump, about, blobs)
 
 
 def import_workshop(session: Session, source: str | Path | IO[bytes], *,
                     facilitator_email: str | None = None, slug: str | None = None,
-                    where: str | None = None) -> ImportOutcome:
+                    where: str | None = None, files_folder: Path | None = None,
+                    ) -> ImportOutcome:
     """Check the archive ``source`` and load it (one transaction; see :mod:`._load`).
 
     ``facilitator_email`` names the account that will run the workshop here (needed
     when the instance has several); ``slug`` imports it under another name;
-    ``where`` names the file in messages.
+    ``where`` names the file in messages; ``files_folder`` is where this instance keeps
+    the events' files (the event's files are written there; without it, not imported).
 
     Raises
     ------
@@ -129,4 +142,5 @@ def import_workshop(session: Session, source: str | Path | IO[bytes], *,
 
     """
     archive = read_archive(source, where)
-    return load_archive(session, archive, facilitator_email=facilitator_email, slug=slug)
+    with receiving_files(session, archive, files_folder):
+        return load_archive(session, archive, facilitator_email=facilitator_email, slug=slug)

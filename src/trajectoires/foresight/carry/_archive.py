@@ -5,6 +5,7 @@ Layout::
     manifest.json          format, version, the workshop's name, one SHA-256 per file
     data/workshop.json     one file per carried table: a JSON list, one row per line
     data/participants.json …
+    files/<sha256>         the bytes of each file attached to the event (named by checksum)
 
 Reading trusts nothing: member names must be exactly those the manifest lists (no
 absolute path, no ``..``), sizes are capped before and while reading (ZIP bombs), every
@@ -31,7 +32,7 @@ import json
 import re
 import zipfile
 import zlib
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import IO, Any
@@ -57,19 +58,30 @@ MAX_TOTAL_BYTES = 256 * 1024 * 1024
 MAX_MANIFEST_BYTES = 1024 * 1024
 MAX_MEMBERS = 200
 _SAFE_NAME = re.compile(r"[A-Za-z0-9_\-]+(/[A-Za-z0-9_\-]+)*\.json")
+_BLOB_NAME = re.compile(r"files/([0-9a-f]{64})")
 _EPOCH = (1980, 1, 1, 0, 0, 0)
 
 
 @dataclass(frozen=True)
 class Archive:
-    """What an archive holds: its manifest and the rows of each table."""
+    """What an archive holds: its manifest, the rows of each table, the attached files.
+
+    ``blobs`` maps the SHA-256 of each attached file (an event's material) to its bytes.
+    """
 
     manifest: dict[str, Any]
     dump: dict[str, list[dict[str, Any]]]
+    blobs: dict[str, bytes] = field(default_factory=dict)
 
 
 def safe_member_name(name: str) -> bool:
-    """Whether ``name`` is a relative path of plain names ending in ``.json``."""
+    """Whether ``name`` is a relative path of plain names ending in ``.json``, or a file's.
+
+    >>> safe_member_name("files/" + "0" * 64), safe_member_name("files/x.pdf")
+    (True, False)
+    """
+    if _BLOB_NAME.fullmatch(name):
+        return True
     return bool(_SAFE_NAME.fullmatch(name)) and ".." not in name
 
 
@@ -88,13 +100,16 @@ def _member(archive: zipfile.ZipFile, name: str, data: bytes) -> None:
 
 
 def write_archive(target: str | Path | IO[bytes], dump: dict[str, list[dict[str, Any]]],
-                  workshop: dict[str, Any]) -> dict[str, Any]:
+                  workshop: dict[str, Any], blobs: dict[str, bytes] | None = None,
+                  ) -> dict[str, Any]:
     """Write ``dump`` as an archive to ``target`` (a path or a binary file); return the manifest.
 
+    ``blobs`` (SHA-256 → bytes) are the attached files, written as ``files/<sha256>``.
     The data files are byte-identical for identical dumps; only the manifest's
     ``created_at`` tells two exports apart.
     """
     files = {f"data/{name}.json": rows_json(rows) for name, rows in dump.items()}
+    files.update({f"files/{sha}": data for sha, data in sorted((blobs or {}).items())})
     manifest = {
         "format": FORMAT,
         "format_version": FORMAT_VERSION,
@@ -180,6 +195,7 @@ def _read(archive: zipfile.ZipFile, where: str) -> Archive:
         if name != MANIFEST and name not in files:
             raise ArchiveError("archive_unlisted_member", name=name)
     dump: dict[str, list[dict[str, Any]]] = {}
+    blobs = _blobs(archive, members, files)
     for table in manifest["tables"]:
         name = f"data/{table}.json"
         if not isinstance(table, str) or name not in files or name not in members:
@@ -189,7 +205,24 @@ def _read(archive: zipfile.ZipFile, where: str) -> Archive:
         if hashlib.sha256(data).hexdigest() != expected:
             raise ArchiveError("archive_checksum", name=name)
         dump[table] = _table_rows(name, data)
-    return Archive(manifest, dump)
+    return Archive(manifest, dump, blobs)
+
+
+def _blobs(archive: zipfile.ZipFile, members: dict, files: dict) -> dict[str, bytes]:
+    """Read the attached files: each must be there, and hold the bytes its name sums."""
+    blobs = {}
+    for name, about in files.items():
+        found = _BLOB_NAME.fullmatch(str(name))
+        if found is None:
+            continue
+        if name not in members:
+            raise ArchiveError("archive_missing_member", name=name)
+        data = _read_capped(archive, members[name], MAX_MEMBER_BYTES)
+        expected = about.get("sha256") if isinstance(about, dict) else None
+        if not hashlib.sha256(data).hexdigest() == expected == found.group(1):
+            raise ArchiveError("archive_checksum", name=name)
+        blobs[found.group(1)] = data
+    return blobs
 
 
 def read_archive(source: str | Path | IO[bytes], where: str | None = None) -> Archive:

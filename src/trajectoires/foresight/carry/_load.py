@@ -18,7 +18,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import func, insert, select, text, update
+from sqlalchemy import bindparam, func, insert, select, text, update
 from sqlalchemy.exc import DBAPIError, IntegrityError
 from sqlalchemy.orm import Session
 
@@ -187,11 +187,11 @@ def _insert(session: Session, carried: CarriedTable, rows: list[dict], ctx: _Con
         new_ids = _allocate(session, table, len(prepared))
         for values, new in zip(prepared, new_ids, strict=True):
             values["id"] = new
-        session.execute(insert(table), prepared)
+        session.execute(insert(table), prepared)  # one executemany
         ctx.created[carried.name] = new_ids
         ctx.ids[carried.name] = {row["id"]: new for row, new in zip(rows, new_ids, strict=True)}
     else:
-        session.execute(insert(table), prepared)
+        session.execute(insert(table), prepared)  # one executemany
 
 
 def _allocate(session: Session, table: Any, count: int) -> list[int]:  # noqa: ANN401
@@ -237,14 +237,20 @@ def _finish(session: Session, carried: CarriedTable, rows: list[dict], ctx: _Con
         return ctx.ids.get(name, {}).get(old)
 
     table = carried.table
+    batches: dict[tuple[str, ...], list[dict]] = {}
     for row in rows:
         changes = {c: lookup(carried.refs[c], row[c]) for c in late if row.get(c) is not None}
         if carried.remap is not None:
             remapped = carried.remap(row, lookup, kind)
             changes.update({k: v for k, v in remapped.items() if v != row.get(k)})
         if changes:
-            new_id = ctx.ids[carried.name][row["id"]]
-            session.execute(update(table).where(table.c.id == new_id).values(**changes))
+            batches.setdefault(tuple(sorted(changes)), []).append(
+                {"row_id": ctx.ids[carried.name][row["id"]],
+                 **{f"new_{k}": v for k, v in changes.items()}})
+    for columns, params in batches.items():  # one executemany per set of changed columns
+        statement = (update(table).where(table.c.id == bindparam("row_id"))
+                     .values({c: bindparam(f"new_{c}", type_=table.c[c].type) for c in columns}))
+        session.connection().execute(statement, params)
 
 
 def load_archive(session: Session, archive: Archive, *, facilitator_email: str | None = None,

@@ -58,6 +58,10 @@ MESSAGES: dict[str, str] = {
     "unknown_facilitator": "Aucun compte animateur n'a l'adresse « {email} ».",
     "workshop_not_found": "Aucun atelier ne porte le nom « {slug} ».",
     "event_not_found": "Aucun événement ne porte le nom « {slug} ».",
+    "event_file_missing": ("Le fichier « {name} » de l'événement est introuvable ({path}) : "
+                           "export impossible."),
+    "event_file_changed": ("Le fichier « {name} » de l'événement a changé depuis son envoi "
+                           "({path} : somme SHA-256 différente) : export impossible."),
     "not_published": "L'atelier « {slug} » n'est pas publié : ses données ne sont pas ouvertes.",
 }
 

@@ -33,7 +33,7 @@ from typing import Any
 
 from sqlalchemy import Table, and_, or_, select
 
-from trajectoires.foresight.events.models import TALK, Event, EventItem
+from trajectoires.foresight.events.models import TALK, Event, EventFile, EventItem
 from trajectoires.foresight.history_models import Comment, ContributionVersion
 from trajectoires.foresight.models import (
     Contribution,
@@ -109,7 +109,6 @@ NOT_CARRIED: dict[str, str] = {
     "facilitator": "accounts: the workshop is given to an account of the importing instance",
     "facilitator_login": "logged-in browsers of facilitators",
     "visitor_email": "visitors' e-mails: personal data, never exported",
-    "event_file": "uploaded files live in the workspace folder, not in the database",
     "opinion_snapshot": "a cache of the debate's opinion groups, recomputed from the votes",
     "search_document": "the search index, rebuilt by the instance that publishes",
     "search_document_territory": "the search index, rebuilt by the instance that publishes",
@@ -308,6 +307,25 @@ register(CarriedTable(
     identity=("event_id", "kind", "position", "title", "workshop_id"), compare=False,
     public=("id", "event_id", "position", "kind", "title", "speaker", "organisation",
             "summary", "starts_at", "ends_at", "links", "workshop_id"),
-    description="Le programme de l'événement : interventions et cet atelier "
-                "(les fichiers joints ne sont pas emportés).",
+    description="Le programme de l'événement : interventions et cet atelier.",
+))
+
+
+def _files_of(workshop_id: int) -> Any:  # noqa: ANN401
+    return EventFile.event_id.in_(
+        select(EventItem.event_id).where(EventItem.workshop_id == workshop_id))
+
+
+def _write_files(session: Any, new_ids: list[int]) -> None:  # noqa: ANN401
+    from trajectoires.foresight.carry._files import write_event_files
+
+    write_event_files(session, new_ids)
+
+
+register(CarriedTable(
+    "event_files", EventFile, "Fichiers de l'événement", where=_files_of,
+    refs={"event_id": "events", "item_id": "event_items"},
+    identity=("event_id", "stored_name"), compare=False, on_import=_write_files,
+    description="Les fichiers joints à l'événement et à ses interventions (PDF, images) ; "
+                "leur contenu est dans files/<sha256> de l'archive.",
 ))

@@ -48,9 +48,11 @@ from trajectoires.foresight.events.service import event_folder, owned_row, visib
 from trajectoires.foresight.events.views import FileView, file_view
 from trajectoires.foresight.models import utcnow
 
-__all__ = ["ACCEPTED", "UnknownTypeError", "attach_file", "file_for_download", "human_size",
-           "remove_file", "shown_name", "sniff"]
+__all__ = ["ACCEPTED", "FILES_FOLDER", "UnknownTypeError", "attach_file", "file_for_download",
+           "human_size", "remove_file", "shown_name", "sniff"]
 
+FILES_FOLDER = "evenements"
+"""Folder of the events' uploaded files in the workspace (``<workspace>/evenements``)."""
 ACCEPTED = {"application/pdf": "pdf", "image/png": "png", "image/jpeg": "jpg",
             "image/gif": "gif", "image/webp": "webp"}
 MAX_FILES = 100

@@ -11,13 +11,11 @@ from fastapi.responses import Response
 
 from trajectoires.foresight.events import EventInput, ItemInput
 from trajectoires.foresight.events._input import links_text, paris_text
-from trajectoires.foresight.events.files import human_size
+from trajectoires.foresight.events.files import FILES_FOLDER, human_size
 
 __all__ = ["FILES_FOLDER", "UPLOAD_PATH", "UPLOAD_SLACK", "event_fields", "event_values",
            "files_root", "item_fields", "item_values", "public_url", "render"]
 
-FILES_FOLDER = "evenements"
-"""Folder of the events' uploaded files in the workspace."""
 UPLOAD_PATH = re.compile(r"/evenements/[^/]+/fichiers")
 """The upload route, whose body may be as large as a file (BodyLimitMiddleware)."""
 UPLOAD_SLACK = 256 * 1024
