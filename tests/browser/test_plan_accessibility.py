@@ -50,5 +50,17 @@ def test_plan_page_on_a_phone(plan_server, browser):
     page.wait_for_selector("#plan-erreur", state="attached")
     assert "Rayon invalide" in page.locator("#plan-erreur").inner_text()
     assert_accessible(page, "plan error")
+    page.get_by_label("Rayon (km)").fill("10")
+    page.get_by_label("Ou vos propres sites candidats : un fichier CSV").set_input_files(
+        files=[{"name": "sites.csv", "mimeType": "text/csv",
+                "buffer": b"nom;lat;lon\nSalle A;48,39;-4,49\nSalle B;47,99;-4,10\n"}])
+    page.get_by_role("button", name="Calculer avec mon fichier").click()
+    page.wait_for_selector("#carte-plan-titre", state="attached")
+    assert page.get_by_role("rowheader", name="Salle A").count() + page.get_by_role(
+        "rowheader", name="Salle B").count() >= 1
+    assert page.get_by_role("link", name="sites-tableur.csv").get_attribute(
+        "download") == "plan-29-sites-tableur.csv"
+    assert_accessible(page, "plan from the user's file")
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390
     assert problems == []  # a style or script blocked by the CSP would show here
     page.close()

@@ -96,3 +96,50 @@ def test_api_errors_are_french(client):
     assert too_big.status_code == 422 and "trajectoires plan" in too_big.text
     nowhere = client.get("/api/v1/territories/departement/99/plan")
     assert nowhere.status_code == 404
+
+
+def _files(root):
+    return sorted((str(p), p.stat().st_size) for p in root.rglob("*") if p.is_file())
+
+
+def test_own_candidate_file_is_planned_and_nothing_is_kept(client):
+    """The page's upload: the sites of the file are chosen; its plan is in the page, not kept."""
+    import base64
+    import json
+
+    from trajectoires.web.territory import plan_pages
+
+    fields = {k: v for k, v in CHOICES.items() if k != "reseau"} | {"nouveaux": "2"}  # none kept
+    workspace_root = client.app.state.settings.workspace
+    cached, files = list(plan_pages._CACHE), _files(workspace_root)
+    own = "nom;lat;lon\nSalle A;48,39;-4,49\nSalle B;47,99;-4,10\nSalle C;48,58;-3,83\n"
+    page = client.post("/territoires/departement/29/plan", data=fields,
+                       files={"fichier": ("sites.csv", own.encode(), "text/csv")})
+    assert page.status_code == 200, re.findall(r'role="alert"[^<]*', page.text)
+    assert len(re.findall(r'<th scope="row">Salle [ABC]</th>', page.text)) == 2
+    inline = re.search(r'href="data:application/json;base64,([^"]+)" download="plan-29-plan.json"',
+                       page.text)
+    plan = json.loads(base64.b64decode(inline.group(1)))
+    assert plan["candidates"]["kind"] == "fichier" and len(plan["sites"]) == 2
+    assert plan["network"] == [] and plan["gap"] == 0
+    assert {s["lat"] for s in plan["sites"]} <= {48.39, 47.99, 48.58}
+    assert list(plan_pages._CACHE) == cached and _files(workspace_root) == files
+
+
+@pytest.mark.parametrize(("content", "message"), [
+    ("nom,lat,lon\nA,48.3,-4.4\nB,148.3,-4.4\n",
+     "sites.csv, ligne 3, colonne « lat » : « 148.3 » n&#39;est pas une latitude"),
+    ("nom;latitude\nA;48,3\n", "sites.csv, ligne 1 : colonne lon absente"),
+    (None, "choisissez un fichier CSV"),
+])
+def test_bad_candidate_file_is_refused_with_line_and_column(client, content, message):
+    from trajectoires.web.territory import plan_pages
+
+    cached, files = list(plan_pages._CACHE), _files(client.app.state.settings.workspace)
+    upload = {} if content is None else {"fichier": ("sites.csv", content.encode(), "text/csv")}
+    response = client.post("/territoires/departement/29/plan", data=CHOICES, files=upload)
+    assert response.status_code == 422
+    assert message in response.text and 'role="alert"' in response.text
+    assert "Résultat" not in response.text and "Traceback" not in response.text
+    assert list(plan_pages._CACHE) == cached
+    assert _files(client.app.state.settings.workspace) == files

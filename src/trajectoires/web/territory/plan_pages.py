@@ -12,10 +12,12 @@ from __future__ import annotations
 import threading
 from collections import OrderedDict
 from dataclasses import dataclass
-from typing import Annotated
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated
 
 from fastapi import APIRouter, Depends, HTTPException, Query, Request
 from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
+from starlette.datastructures import UploadFile
 
 from trajectoires.diagnosis.planning import (
     MODEL_LABELS,
@@ -33,6 +35,9 @@ from trajectoires.web.territory.deps import reference_or_503, store_fingerprint
 from trajectoires.web.territory.maps import MAX_MAP_COMMUNES
 from trajectoires.web.territory.pages import territory_url, unit_or_404
 from trajectoires.web.workshops.deps import DbSession, FacilitatorId
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 __all__ = ["api_router", "router"]
 
@@ -66,7 +71,7 @@ class Form:
         new = _number(self.nouveaux, "Nombre de nouveaux lieux", integer=True)
         radius = _number(self.rayon, "Rayon")
         share = _number(self.part, "Part à couvrir") / 100
-        if self.candidats not in CANDIDATES:
+        if self.candidats not in (*CANDIDATES, "fichier"):  # fichier: sent by POST only
             raise PlanError(f"Candidats inconnus : « {self.candidats} ».")
         return check_request(list(self.reseau) or "aucun", int(new), radius, model=self.modele,
                              candidates=self.candidats, share=share)
@@ -107,8 +112,13 @@ def form_from_query(
 FormQuery = Annotated[Form, Depends(form_from_query)]
 
 
-def plan_of(request: Request, ref: Reference, unit: Unit, wanted: PlanRequest) -> TerritoryPlan:
-    """Return the plan (cached per territory, choices and state of the store); PlanError."""
+def plan_of(request: Request, ref: Reference, unit: Unit, wanted: PlanRequest, *,
+            candidate_file: pd.DataFrame | None = None) -> TerritoryPlan:
+    """Return the plan (cached per territory, choices and state of the store); PlanError.
+
+    With ``candidate_file`` (a user's sites, ``wanted.candidates == "fichier"``) the
+    plan is computed and returned, never cached: nothing of the file is kept.
+    """
     from trajectoires.diagnosis.planning import plan_for
 
     if unit.commune_count > MAX_MAP_COMMUNES:
@@ -118,12 +128,15 @@ def plan_of(request: Request, ref: Reference, unit: Unit, wanted: PlanRequest) -
     state = request.app.state
     key = (unit.ref, wanted, store_fingerprint(request.app))
     with _LOCK:
-        if key in _CACHE:
+        if candidate_file is None and key in _CACHE:
             _CACHE.move_to_end(key)
             return _CACHE[key]
     with state.db.session() as session:
         result = plan_for(session, ref, unit, wanted, time_limit=WEB_TIME_LIMIT,
-                          cache_dir=state.settings.workspace / "analysis")
+                          cache_dir=state.settings.workspace / "analysis",
+                          candidate_file=candidate_file)
+    if candidate_file is not None:
+        return result
     with _LOCK:
         _CACHE[key] = result
         while len(_CACHE) > 8:
@@ -137,25 +150,83 @@ def plan_page(request: Request, *, kind: str, code: str, ref: Ref, form: FormQue
               session: DbSession, me: FacilitatorId,
               calculer: Annotated[str, Query(max_length=2)] = "") -> Response:
     """Form of a plan and, once sent, the chosen sites: map, table, figures, downloads."""
+    unit = unit_or_404(ref, kind, code)
+    if unit.path != f"{kind}/{code}":
+        return RedirectResponse(f"{territory_url(unit)}/plan", status_code=308)
+    result = message = None
+    if calculer:
+        try:
+            result = plan_of(request, ref, unit, form.request())
+        except PlanError as exc:
+            message = str(exc)
+    return _render(request, ref, unit, form, session=session, me=me, result=result, message=message)
+
+
+@router.post("/territoires/{kind}/{code}/plan", response_class=HTMLResponse,
+             name="territory_plan_file")
+async def plan_with_file(request: Request, *, kind: str, code: str, ref: Ref,
+                         session: DbSession, me: FacilitatorId) -> Response:
+    """Compute the same plan with the user's own candidate sites, a CSV sent with the form.
+
+    The file is read in memory and dropped: nothing is written, stored or cached
+    (the request body is capped by the application's ``max_request_kib``). Like a
+    search, this POST changes nothing, so it carries no CSRF token: the form also
+    sends the GET choices, whose address must never hold a token. A file that
+    cannot be read is refused with its line and column (422), no plan shown.
+    The downloads of such a plan travel inside the page (``data:`` links).
+    """
+    from starlette.concurrency import run_in_threadpool
+
+    from trajectoires.diagnosis._plan_candidates import CandidateError, read_candidate_file
+
+    unit = unit_or_404(ref, kind, code)
+    fields = await request.form()
+    text = {name: str(fields.get(name, ""))[:40] for name in
+            ("nouveaux", "rayon", "modele", "part")}
+    networks = tuple(str(n)[:40] for n in fields.getlist("reseau"))
+    form = Form(networks, *(text[n] for n in ("nouveaux", "rayon", "modele", "part")),
+                candidats="fichier")
+    upload = fields.get("fichier")
+    result = message = None
+    try:
+        wanted = form.request()
+        if not isinstance(upload, UploadFile) or not upload.filename:
+            raise PlanError("Fichier de sites candidats : choisissez un fichier CSV (colonnes "
+                            "lat et lon, en degrés ; nom facultatif).")
+        name = Path(upload.filename).name[:80] or "fichier"
+        sites = read_candidate_file(await upload.read(), name)
+        result = await run_in_threadpool(plan_of, request, ref, unit, wanted,
+                                         candidate_file=sites)
+    except (PlanError, CandidateError) as exc:
+        message = str(exc)
+    finally:
+        await fields.close()
+    return _render(request, ref, unit, form, session=session, me=me, result=result, message=message)
+
+
+def _inline_downloads(result: TerritoryPlan, code: str) -> list[tuple[str, str, str]]:
+    """(name, ``data:`` address, file name) of each download of a plan that has no address."""
+    import base64
+
+    return [(name, f"data:{DOWNLOADS[name].split(';')[0]};base64,"
+             f"{base64.b64encode(_download(result, name)).decode()}", f"plan-{code}-{name}")
+            for name in DOWNLOADS]
+
+
+def _render(request: Request, ref: Reference, unit: Unit, form: Form, *, session, me,
+            result: TerritoryPlan | None, message: str | None) -> Response:
     from trajectoires.diagnosis.plan_exports import method_text
     from trajectoires.diagnosis.plan_map import plan_map
     from trajectoires.diagnosis.report import french_number
 
-    unit = unit_or_404(ref, kind, code)
-    if unit.path != f"{kind}/{code}":
-        return RedirectResponse(f"{territory_url(unit)}/plan", status_code=308)
-    result = message = svg = None
-    if calculer:
-        try:
-            result = plan_of(request, ref, unit, form.request())
-            svg = plan_map(ref, result)
-        except PlanError as exc:
-            message = str(exc)
+    svg = plan_map(ref, result) if result is not None else None
+    from_file = form.candidats == "fichier"
     context = {"unit": unit, "form": form, "result": result, "message": message, "svg": svg,
                "networks": NETWORKS, "models": MODEL_LABELS, "candidates": CANDIDATES,
                "downloads": DOWNLOADS, "territory_url": territory_url, "fr": french_number,
                "method": method_text(result) if result else None,
-               "query": form.query(),
+               "query": form.query(), "from_file": from_file,
+               "inline": _inline_downloads(result, unit.code) if result and from_file else [],
                "workshops": plan_actions.workshops_for(session, me, unit.kind.value, unit.code)
                if result is not None and len(result.sites) else [],
                "instruments": plan_actions.INSTRUMENTS}
@@ -164,14 +235,24 @@ def plan_page(request: Request, *, kind: str, code: str, ref: Ref, form: FormQue
                                       status_code=422 if message else 200)
 
 
-@router.get("/territoires/{kind}/{code}/plan/{name}", name="territory_plan_download")
-def plan_download(request: Request, *, kind: str, code: str, name: str, ref: Ref,
-                  form: FormQuery) -> Response:
-    """One file of the plan: plan.json, sites.csv, sites-tableur.csv, communes.csv, plan.geojson."""
+def _download(result: TerritoryPlan, name: str) -> bytes:
     import json
 
     from trajectoires.diagnosis.plan_exports import plan_csv, plan_geojson, plan_json
 
+    return {
+        "plan.json": lambda: json.dumps(plan_json(result), ensure_ascii=False).encode(),
+        "sites.csv": lambda: plan_csv(result.sites),
+        "sites-tableur.csv": lambda: plan_csv(result.sites, spreadsheet=True),
+        "communes.csv": lambda: plan_csv(result.communes),
+        "plan.geojson": lambda: json.dumps(plan_geojson(result), ensure_ascii=False).encode(),
+    }[name]()
+
+
+@router.get("/territoires/{kind}/{code}/plan/{name}", name="territory_plan_download")
+def plan_download(request: Request, *, kind: str, code: str, name: str, ref: Ref,
+                  form: FormQuery) -> Response:
+    """One file of the plan: plan.json, sites.csv, sites-tableur.csv, communes.csv, plan.geojson."""
     if name not in DOWNLOADS:
         raise HTTPException(status_code=404, detail=f"Fichier inconnu : « {name} ».")
     unit = unit_or_404(ref, kind, code)
@@ -179,13 +260,7 @@ def plan_download(request: Request, *, kind: str, code: str, name: str, ref: Ref
         result = plan_of(request, ref, unit, form.request())
     except PlanError as exc:
         raise HTTPException(status_code=422, detail=str(exc)) from None
-    content = {
-        "plan.json": lambda: json.dumps(plan_json(result), ensure_ascii=False).encode(),
-        "sites.csv": lambda: plan_csv(result.sites),
-        "sites-tableur.csv": lambda: plan_csv(result.sites, spreadsheet=True),
-        "communes.csv": lambda: plan_csv(result.communes),
-        "plan.geojson": lambda: json.dumps(plan_geojson(result), ensure_ascii=False).encode(),
-    }[name]()
+    content = _download(result, name)
     disposition = f'attachment; filename="plan-{unit.code}-{name}"'
     return Response(content, media_type=DOWNLOADS[name],
                     headers={"Content-Disposition": disposition})
