@@ -5,8 +5,9 @@ the place lists, :func:`trajectoires.diagnosis.inputs.load_inputs`), the referen
 point of every commune (the centroid the diagnosis measures its distances from,
 :mod:`trajectoires.diagnosis._access`), the legal populations of every census
 imported and the other dated series of the store (FttH premises per quarter,
-Filosofi median income per year), into a :class:`ProjectionInputs` that
-:func:`~trajectoires.pathways.project` reads without the database.
+Filosofi median income per year, every dated vintage of a criterion of the index),
+into a :class:`ProjectionInputs` that :func:`~trajectoires.pathways.project` reads
+without the database.
 """
 
 from __future__ import annotations
@@ -208,8 +209,13 @@ def _series(session: Session, codes: pd.Index, population: np.ndarray,
     return histories
 
 
-def _criteria(diagnosis_inputs, codes: pd.Index, population: np.ndarray) -> tuple[dict, dict]:
-    """Read the criteria of the index (one vintage each: a flat trend) and their weights."""
+def _criteria(session: Session, diagnosis_inputs, codes: pd.Index, population: np.ndarray
+              ) -> tuple[dict, dict]:
+    """Read the criteria of the index, with every vintage the store holds, and their weights.
+
+    A criterion whose indicator has several dated vintages in the store gets a linear
+    trend over them (:func:`_vintages`); one with a single vintage is flat, and says so.
+    """
     from trajectoires.diagnosis.inputs import WEIGHT
     from trajectoires.indicators.catalogue import source_line
 
@@ -220,11 +226,45 @@ def _criteria(diagnosis_inputs, codes: pd.Index, population: np.ndarray) -> tupl
             continue
         source = diagnosis_inputs.chosen[key]
         period = diagnosis_inputs.periods.get(key) or ""
-        histories[key] = flat_history(values[key].to_numpy(dtype=float), period,
-                                      source_line(source.indicator, period or None))
+        latest = values[key].to_numpy(dtype=float)
+        histories[key] = (_vintages(session, source.indicator, codes, latest)
+                          or flat_history(latest, period,
+                                          source_line(source.indicator, period or None)))
         weight = values.get(WEIGHT + key)
         weights[key] = population if weight is None else weight.to_numpy(dtype=float)
     return histories, weights
+
+
+def _vintages(session: Session, indicator: str, codes: pd.Index, latest: np.ndarray
+              ) -> History | None:
+    """Every dated vintage of a criterion's ``indicator`` (every commune), or None.
+
+    None when the store holds fewer than two dated vintages, or when a commune's
+    latest stored value is not the diagnosis's value of the criterion (the history
+    would not start from the index of the first year): the criterion is then flat.
+    A commune the diagnosis has no value for has none in any vintage either.
+    """
+    from sqlalchemy import select
+
+    from trajectoires.indicators.catalogue import source_line
+    from trajectoires.indicators.models import IndicatorValue
+    from trajectoires.pathways._trend import last_known
+
+    periods = session.scalars(select(IndicatorValue.period).distinct().where(
+        IndicatorValue.indicator == indicator, IndicatorValue.unit_kind == "commune")).all()
+    dated = sorted((p for p in periods if period_time(p) is not None), key=period_time)
+    if len(dated) < 2:
+        return None
+    long = _stored(session, [indicator], None)
+    history = _history_of(long[long["period"].isin(dated)], codes, "linear",
+                          source_line(indicator, f"{dated[0]}–{dated[-1]}"))
+    stored, _ = last_known(history.values, history.times)
+    known = ~np.isnan(latest)
+    if not np.allclose(stored[known], latest[known], rtol=1e-9, atol=1e-9, equal_nan=False):
+        return None
+    values = history.values.copy()
+    values[~known] = np.nan
+    return History(values, history.times, history.periods, history.method, history.source)
 
 
 def _places(located: dict[str, pd.DataFrame]) -> dict[str, pd.DataFrame]:
@@ -334,7 +374,7 @@ def load_inputs(session: Session, ref: Reference, unit: Unit, *,
     inside = set(current.communes_of(unit).index)
     scope = _scope(points, inside)
     histories = _series(session, codes, population, current.population_vintage, scope)
-    criteria, weights = _criteria(inputs, codes, population)
+    criteria, weights = _criteria(session, inputs, codes, population)
     histories.update(criteria)
     communes = pd.DataFrame({
         "name": national["name"], "population": population,

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-__all__ = ["METHODS", "Band", "band", "commune_trend", "describe"]
+__all__ = ["METHODS", "Band", "band", "commune_trend", "describe", "last_known"]
 
 METHODS = {
     "linear": "tendance linéaire : pente des moindres carrés sur les {n} millésimes ({first}"
@@ -35,7 +35,7 @@ class Band:
     high: np.ndarray
 
 
-def _last_known(values: np.ndarray, times: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+def last_known(values: np.ndarray, times: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """Latest known value of each row and its time (NaN when the row has none)."""
     known = ~np.isnan(values)
     last = np.where(known.any(axis=1), values.shape[1] - 1 - np.argmax(known[:, ::-1], axis=1),
@@ -74,7 +74,7 @@ def commune_trend(values: np.ndarray, times: np.ndarray, method: str,
     [[142.0], [50.0]]
 
     """
-    last, at = _last_known(values, times)
+    last, at = last_known(values, times)
     years = np.asarray(years, dtype=float)[None, :]
     if method == "flat" or values.shape[1] < 2:
         return np.repeat(last[:, None], years.shape[1], axis=1)
