@@ -34,6 +34,8 @@ from collections import OrderedDict
 from collections.abc import Callable
 from typing import Any
 
+import numpy as np
+
 __all__ = ["Lru", "Memo"]
 
 
@@ -95,4 +97,6 @@ class Memo:
         if found is not None:
             return found
         value = compute()
+        if isinstance(value, np.ndarray):  # shared by every state that finds it: never written
+            value.setflags(write=False)
         return lru.put(key, value) if keep else value
