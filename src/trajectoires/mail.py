@@ -27,7 +27,14 @@ from email.utils import make_msgid
 
 from trajectoires.settings import Settings
 
-__all__ = ["MailError", "confirmation_message", "mail_configured", "send"]
+__all__ = [
+    "MailError",
+    "confirmation_message",
+    "invitation_message",
+    "mail_configured",
+    "reset_message",
+    "send",
+]
 
 TIMEOUT_SECONDS = 20
 
@@ -59,6 +66,36 @@ def confirmation_message(settings: Settings, to: str, workshop_title: str,
         "message.\n\n— Trajectoires\n"
     )
     return message
+
+
+def _message(settings: Settings, to: str, subject: str, body: str) -> EmailMessage:
+    message = EmailMessage()
+    message["From"] = settings.smtp_sender
+    message["To"] = to
+    message["Subject"] = subject
+    message["Message-ID"] = make_msgid(domain=settings.smtp_sender.rpartition("@")[2] or None)
+    message.set_content(body)
+    return message
+
+
+def invitation_message(settings: Settings, to: str, inviter: str, link: str) -> EmailMessage:
+    """Return the message inviting ``to`` to create a facilitator account at ``link``."""
+    return _message(settings, to, "Invitation à animer des ateliers — Trajectoires", (
+        "Bonjour,\n\n"
+        f"{inviter} vous invite à animer des ateliers sur Trajectoires.\n"
+        "Pour créer votre compte, ouvrez ce lien (il ne sert qu'une fois, pendant 7 jours) :"
+        f"\n\n{link}\n\n"
+        "Si vous n'attendiez pas cette invitation, ignorez ce message.\n\n— Trajectoires\n"))
+
+
+def reset_message(settings: Settings, to: str, name: str, link: str) -> EmailMessage:
+    """Return the message with the one-time link choosing a new password."""
+    return _message(settings, to, "Nouveau mot de passe — Trajectoires", (
+        f"Bonjour {name},\n\n"
+        "Pour choisir un nouveau mot de passe, ouvrez ce lien (il ne sert qu'une fois, "
+        f"pendant une heure) :\n\n{link}\n\n"
+        "Si vous n'avez rien demandé, ignorez ce message : votre mot de passe ne change "
+        "pas.\n\n— Trajectoires\n"))
 
 
 def send(settings: Settings, message: EmailMessage) -> None:

@@ -150,4 +150,7 @@ def ensure_demo_facilitator(session: Session) -> tuple[str, str]:
         exists = session.scalar(select(Facilitator.id).where(Facilitator.email == DEMO_EMAIL))
     if not exists:
         create_facilitator(session, DEMO_EMAIL, "Animation (démo)", DEMO_PASSWORD)
+        with session.begin():  # the demo shows the « Animateurs » page too
+            row = session.scalar(select(Facilitator).where(Facilitator.email == DEMO_EMAIL))
+            row.is_admin = True
     return DEMO_EMAIL, DEMO_PASSWORD

@@ -45,6 +45,13 @@ MESSAGES: dict[str, str] = {
     "empty_name": "Le nom affiché est vide.",
     "weak_password": "Le mot de passe doit compter au moins {limit} caractères.",
     "bad_credentials": "Adresse e-mail ou mot de passe incorrect.",
+    "wrong_password": "Le mot de passe actuel est incorrect.",
+    "passwords_differ": "Les deux mots de passe saisis diffèrent.",
+    "admin_only": "Seul un administrateur peut inviter des animateurs.",
+    "unknown_facilitator": "Aucun compte animateur n'a l'adresse « {email} ».",
+    "link_invalid": ("Ce lien n'est pas valable : il a expiré, a déjà servi ou a été mal copié. "
+                     "Demandez-en un nouveau."),
+    "link_used": "Cette invitation a déjà servi : connectez-vous avec son adresse.",
     "too_many_attempts": (
         "Trop de tentatives de connexion. Réessayez dans {seconds} secondes."
     ),

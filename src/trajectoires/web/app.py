@@ -25,7 +25,16 @@ from starlette.middleware.sessions import SessionMiddleware
 
 from trajectoires.db import Database, create_database, migrate
 from trajectoires.settings import Settings
-from trajectoires.web import auth, errors, events, openapi, opendata, privacy_pages, security
+from trajectoires.web import (
+    accounts,
+    auth,
+    errors,
+    events,
+    openapi,
+    opendata,
+    privacy_pages,
+    security,
+)
 from trajectoires.web.api_docs import install_api_docs
 from trajectoires.web.archive import ROUTERS as ARCHIVE_ROUTERS
 from trajectoires.web.templating import make_templates
@@ -106,6 +115,7 @@ def create_app(settings: Settings | None = None, database: Database | None = Non
     app.include_router(opendata.api_router)
     app.include_router(plan_pages.router)  # web/territory/plan_pages.py: new places (#12)
     app.include_router(plan_pages.api_router)
+    app.include_router(accounts.router)  # web/accounts.py: passwords, invitations (#13)
     for router in (history_pages.router, history_pages.api_router, privacy_pages.router,
                    enrichment_pages.router):  # versions, personal data, enrichment (#9)
         app.include_router(router)
