@@ -77,3 +77,22 @@ def test_busy_port_is_one_french_line_exit_2(tmp_path: Path) -> None:
     assert f"impossible d'écouter sur http://127.0.0.1:{port}" in message
     assert "déjà utilisé" in message and "Traceback" not in done.stderr
     assert done.stdout == ""  # nothing announced
+
+
+@pytest.mark.parametrize(("args", "french"), [
+    (["data", "import"], "Argument manquant : 'kind'."),
+    (["data", "list", "--workspac", "x"], "Option inconnue : --workspac (options possibles : "
+                                          "--workspace)"),
+    (["serve", "--port", "abc"], "Valeur invalide pour '--port' : un nombre entier est attendu"),
+    (["serve", "--port"], "L'option « --port » attend une valeur."),
+    (["territory", "show", "29", "en-trop"], "Argument(s) en trop : en-trop"),
+])
+def test_click_usage_errors_are_french(args: list[str], french: str) -> None:
+    done = _run(*args)
+    text = " ".join(done.stderr.replace("│", " ").split())
+    assert done.returncode == 2, done.stderr
+    assert french in text, text
+    assert "Erreur" in text and ("Utilisation : trajectoires " in text or "Essayez" not in text)
+    for english in ("Usage:", "Missing", "No such option", "Invalid value", "requires",
+                    "unexpected", "Input should"):
+        assert english not in text, text

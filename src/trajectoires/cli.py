@@ -51,10 +51,15 @@ def use_french_messages() -> None:
 
     Both translate through gettext's default domain, ``messages``, which is bound to
     the package's catalogue (``locale/fr/LC_MESSAGES/messages.mo``); the interface
-    is French throughout, so French is asked for whatever the user's locale.
+    is French throughout, so French is asked for whatever the user's locale. The usage
+    errors Typer's bundled Click writes without gettext are made French by
+    :mod:`trajectoires._cli_french`.
     """
     os.environ["LANGUAGE"] = "fr"
     gettext.bindtextdomain("messages", str(LOCALE_DIR))
+    from trajectoires._cli_french import install  # the bundled Click's own English
+
+    install()
 
 
 def french_help(command: object) -> object:
