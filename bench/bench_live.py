@@ -403,6 +403,9 @@ def run() -> list[dict]:
                 rows += _measure(label, pg[1], workspace, workers)
             finally:
                 _drop_schema(pg[0])
+    out = Path(__file__).parent / "out"
+    out.mkdir(exist_ok=True)  # this module's rows alone (results.json is shared by every run)
+    (out / "live.json").write_text(json.dumps(rows, indent=1, ensure_ascii=False))
     return rows
 
 

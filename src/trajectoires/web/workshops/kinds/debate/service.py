@@ -219,6 +219,13 @@ class OpinionService:
         loop = asyncio.get_running_loop()
         if await loop.run_in_executor(self._pool(), self._refresh, debate):
             self._hub.broadcast_local(debate.workshop_id, "opinions", self.event_data(debate))
+            # A map was just sent: this process's next computation waits its gap from now,
+            # so that two processes do not each send one per gap (twice the byte budget).
+            debate.last_start = loop.time()
+            if debate.timer is not None:
+                debate.timer.cancel()
+                debate.timer = None
+                self._schedule(debate)
 
     def _schedule(self, debate: _Debate) -> None:
         if self._closed:
