@@ -16,7 +16,9 @@ from typing import Any
 
 from fastapi import FastAPI
 
-__all__ = ["ERROR_SCHEMA", "install"]
+from trajectoires.web.api_titles import TITLES
+
+__all__ = ["ERROR_SCHEMA", "document_errors", "install", "title_operations"]
 
 ERROR_SCHEMA = {
     "title": "Error",
@@ -67,6 +69,21 @@ def document_errors(schema: dict[str, Any]) -> dict[str, Any]:
     return schema
 
 
+def title_operations(schema: dict[str, Any]) -> dict[str, Any]:
+    """Give operations their French title from :data:`~trajectoires.web.api_titles.TITLES`.
+
+    >>> doc = {"paths": {"/api/v1/events": {"get": {"summary": "Events"}}}}
+    >>> title_operations(doc)["paths"]["/api/v1/events"]["get"]["summary"]
+    'Événements'
+    """
+    for path, operations in schema.get("paths", {}).items():
+        for method, operation in operations.items():
+            title = TITLES.get(f"{method.upper()} {path}")
+            if title is not None:
+                operation["summary"] = title
+    return schema
+
+
 def install(app: FastAPI) -> None:
     """Rewrite the app's OpenAPI document once it is generated (see the module)."""
     generate = app.openapi
@@ -74,7 +91,7 @@ def install(app: FastAPI) -> None:
     def openapi() -> dict[str, Any]:
         if app.openapi_schema:
             return app.openapi_schema
-        app.openapi_schema = document_errors(generate())
+        app.openapi_schema = title_operations(document_errors(generate()))
         return app.openapi_schema
 
     app.openapi = openapi  # type: ignore[method-assign]
