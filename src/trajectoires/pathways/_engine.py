@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import threading
 from collections import OrderedDict
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import lru_cache
 
 import numpy as np
@@ -183,6 +183,23 @@ class Engine:
         effects = [e for a in sorted(enabled) for e in self.actions[a].values
                    if e.indicator == key]
         return apply_effects(self.trends[key], effects, key)
+
+    def values_at(self, key: str, enabled: frozenset[str], rows: np.ndarray) -> np.ndarray:
+        """Values of ``key`` at the national ``rows`` only (sorted, unique): as :meth:`values`.
+
+        Every effect changes each of its communes on its own, so the effects restricted
+        to ``rows`` give those rows exactly what the whole array would.
+        """
+        effects = []
+        for action_id in sorted(enabled):
+            for effect in self.actions[action_id].values:
+                if effect.indicator != key:
+                    continue
+                inside = np.isin(effect.rows, rows)
+                if inside.any():
+                    effects.append(replace(effect, rows=np.searchsorted(
+                        rows, effect.rows[inside])))
+        return apply_effects(self.trends[key][rows], effects, key)
 
     def places(self, kind: str, enabled: frozenset[str]) -> tuple[list, list]:
         """Places closed and opened in each year by the enabled actions, for a network."""

@@ -169,10 +169,9 @@ def _contributions(engine: Engine, enabled: frozenset[str],
             continue
         criteria = engine.actions[action_id].indicators & set(CRITERIA)
         if "fragility_index" in touched and "population" not in touched and criteria:
-            value = engine.memo.get("small", f"fragility without {action_id}", "fragility_index",
-                                    enabled, lambda a=action_id, c=criteria:
-                                    _fragility_without(engine, enabled, a, c))
-            result.setdefault("fragility_index", {})[action_id] = full["fragility_index"] - value
+            result.setdefault("fragility_index", {})[action_id] = engine.memo.get(
+                "small", f"fragility without {action_id}", "fragility_index", enabled,
+                lambda a=action_id, c=criteria: _fragility_contribution(engine, enabled, a, c))
             touched.discard("fragility_index")
         without = enabled - {action_id}
         for key in total_keys(engine, touched):
@@ -184,16 +183,32 @@ def _contributions(engine: Engine, enabled: frozenset[str],
             for key, by in result.items()}
 
 
-def _fragility_without(engine: Engine, enabled: frozenset[str], action_id: str,
-                       criteria: set[str]) -> np.ndarray:
-    """Return the territory's index without one action that moves criteria, not population."""
+def _fragility_contribution(engine: Engine, enabled: frozenset[str], action_id: str,
+                            criteria: set[str]) -> np.ndarray:
+    """Return what an action that moves criteria (not the population) changes in the index.
+
+    Without the action only its communes' criteria move back, and the scores of the
+    communes near a decile boundary (:meth:`FullScores.changes`): the territory's
+    mean index moves by their population-weighted change over the same weights as
+    :func:`totals` — the difference of the two means, summed where it is not zero.
+    """
     scores = engine.memo.get("arrays", "full scores", "fragility_index", enabled, lambda:
                              FullScores({k: engine.national(k, enabled) for k in CRITERIA
                                          if k in engine.trends}, engine.rows))
-    index = scores.without({k: (_rows(engine, action_id, k),
-                                engine.values(k, enabled - {action_id})) for k in criteria})
-    population = engine.commune("population", enabled)
-    return totals(engine, Scenario({"fragility_index": index}, population))["fragility_index"]
+    moved = {}
+    for key in criteria:
+        rows = _rows(engine, action_id, key)
+        moved[key] = (rows, engine.values_at(key, enabled - {action_id}, rows))
+    weight = engine.commune("population", enabled)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        known = (scores.known > 0) & ~np.isnan(weight)
+        total = np.where(known, weight, 0).sum(axis=0)
+        contribution = np.zeros(len(engine.years))
+        for col, where, change in scores.changes(moved):
+            ok = known[where, col]
+            contribution[col] -= (weight[where[ok], col] * change[ok]
+                                  / scores.known[where[ok], col]).sum()
+        return contribution / total
 
 
 def _rows(engine: Engine, action_id: str, key: str) -> np.ndarray:

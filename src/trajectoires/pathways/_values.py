@@ -180,6 +180,7 @@ class FullScores:
         stacked = np.stack([self.scores[k] for k in self.keys]) if self.keys else None
         self.known = (~np.isnan(stacked)).sum(axis=0) if self.keys else None
         self.total = np.nansum(stacked, axis=0) if self.keys else None
+        self._distances: dict[tuple[str, int], np.ndarray] = {}
 
     def index(self, total: np.ndarray | None = None) -> np.ndarray:
         """Fragility index of the territory's communes (× years)."""
@@ -190,17 +191,34 @@ class FullScores:
     def without(self, changed: dict[str, tuple[np.ndarray, np.ndarray]]) -> np.ndarray:
         """Index when criterion ``key`` takes the values ``values[rows]`` at ``rows``."""
         total = self.total.copy()
-        for key, (rows, values) in changed.items():
-            for col in range(values.shape[1]):
-                self._column(total, key, col, rows, values[rows, col])
+        for col, candidates, change in self.changes(
+                {key: (rows, values[rows]) for key, (rows, values) in changed.items()}):
+            total[candidates, col] += change
         return self.index(total)
 
-    def _column(self, total: np.ndarray, key: str, col: int, rows: np.ndarray,
-                new: np.ndarray) -> None:
+    def changes(self, changed: dict[str, tuple[np.ndarray, np.ndarray]]
+                ) -> list[tuple[int, np.ndarray, np.ndarray]]:
+        """Where the sum of the scores moves when criterion ``key`` takes ``values`` at ``rows``.
+
+        ``values`` has one row per entry of ``rows`` (national positions). Returns
+        ``(column, territory positions, change of their sum of scores)`` for each
+        column that moves: the index of those communes moves by the change divided by
+        their number of known criteria (:attr:`known`), every other one stays.
+        """
+        out = []
+        for key, (rows, values) in changed.items():
+            for col in range(values.shape[1]):
+                found = self._column(key, col, rows, values[:, col])
+                if found is not None:
+                    out.append((col, *found))
+        return out
+
+    def _column(self, key: str, col: int, rows: np.ndarray,
+                new: np.ndarray) -> tuple[np.ndarray, np.ndarray] | None:
         old = self.national[key][rows, col]
         moved = ~((old == new) | (np.isnan(old) & np.isnan(new)))
         if not moved.any():
-            return
+            return None
         rows, old, new = rows[moved], old[moved], new[moved]
         old_sorted, new_sorted = np.sort(old[~np.isnan(old)]), np.sort(new[~np.isnan(new)])
         ordered = self.sorted[key][col]
@@ -208,9 +226,7 @@ class FullScores:
         if len(old_sorted) != len(new_sorted):  # a value appears or vanishes: all again
             mask = np.ones(len(self.rows), dtype=bool)
         else:
-            counts = self.counts[key][:, col]
-            step = size / 10
-            mask = np.abs(counts - np.round(counts / step) * step) <= len(new_sorted) + 1
+            mask = self._boundary(key, col) <= len(new_sorted) + 1
         own = self.where[rows]
         mask[own[own >= 0]] = True
         candidates = np.flatnonzero(mask)
@@ -223,4 +239,13 @@ class FullScores:
         size += len(new_sorted) - len(old_sorted)
         score = np.where(np.isnan(values), np.nan, np.clip(np.ceil(count / size * 10), 1, 10))
         before = self.scores[key][candidates, col]
-        total[candidates, col] += np.nan_to_num(score) - np.nan_to_num(before)
+        return candidates, np.nan_to_num(score) - np.nan_to_num(before)
+
+    def _boundary(self, key: str, col: int) -> np.ndarray:
+        """Distance of each commune's count to the nearest decile boundary (kept per column)."""
+        found = self._distances.get((key, col))
+        if found is None:
+            counts = self.counts[key][:, col]
+            step = len(self.sorted[key][col]) / 10
+            found = self._distances[(key, col)] = np.abs(counts - np.round(counts / step) * step)
+        return found
