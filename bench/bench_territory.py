@@ -11,6 +11,14 @@ Measured:
 - server time of the Finistère page (277 communes, map and table) through
   ``TestClient``, median of ``PAGE_REPEAT`` after a warm-up.
 
+- first pages after a restart (:func:`_restart_rows`): on a workspace with the
+  real files of ``../shared/data/fr`` imported (as ``bench_diagnose``) and its
+  caches built by one earlier server, a fresh ``trajectoires serve`` process; as
+  soon as its port accepts connections, the Finistère page (or, in another fresh
+  process, its diagnosis page) is asked for, right after a trivial JSON route:
+  the first request pays whatever the background warm-up has not finished yet.
+  Median of ``RESTART_REPEAT`` restarts (1 with ``--quick``).
+
 References measured in the same run:
 
 - for loads: a plain ``pandas.read_csv`` of ``communes.csv.lzma`` (the raw parse
@@ -23,11 +31,14 @@ References measured in the same run:
 from __future__ import annotations
 
 import json
+import os
+import socket
 import statistics
 import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 from fastapi.testclient import TestClient
@@ -40,6 +51,8 @@ from trajectoires.web.territory.deps import install_reference
 
 REPEAT = 3
 PAGE_REPEAT = 30
+RESTART_REPEAT = 1 if os.environ.get("BENCH_QUICK") else 3
+TRIVIAL = "/api/v1/territories/region/53"
 
 _LOAD = """
 import json, time
@@ -171,12 +184,86 @@ def _page_rows(workspace: Path) -> list[dict]:
     ]
 
 
+def _get(port: int, path: str) -> float:
+    """Time one GET on the local server (status 200 required)."""
+    import urllib.request
+
+    started = time.perf_counter()
+    with urllib.request.urlopen(f"http://127.0.0.1:{port}{path}", timeout=300) as response:
+        response.read()
+        assert response.status == 200, path
+    return time.perf_counter() - started
+
+
+def _fresh_server(workspace: Path, paths: tuple[str, ...],
+                  until: Callable[[], bool] | None = None) -> list[float]:
+    """Start ``trajectoires serve``; once its port accepts, time ``paths`` in order; stop it.
+
+    With ``until``, the server is stopped only once it returns true (at most 5 minutes):
+    its background warm-up has written its cache files.
+    """
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    env = {**os.environ,
+           "TRAJECTOIRES_DATABASE_URL": f"sqlite:///{workspace / 'trajectoires.sqlite'}"}
+    command = [str(Path(sys.executable).with_name("trajectoires")), "serve", "--host",
+               "127.0.0.1", "--port", str(port), "--workspace", str(workspace)]
+    process = subprocess.Popen(command, env=env, stdout=subprocess.DEVNULL,
+                               stderr=subprocess.DEVNULL)
+    try:
+        deadline = time.monotonic() + 300
+        while time.monotonic() < deadline:
+            try:
+                socket.create_connection(("127.0.0.1", port), timeout=1).close()
+                break
+            except OSError:
+                time.sleep(0.01)
+        times = [_get(port, path) for path in paths]
+        while until is not None and not until() and time.monotonic() < deadline:
+            time.sleep(0.2)
+        return times
+    finally:
+        process.terminate()
+        process.wait(timeout=60)
+
+
+def _restart_rows() -> list[dict]:
+    """First territory page and first diagnosis of a freshly restarted server."""
+    from bench.bench_diagnose import SHARED, _prepare
+
+    if not SHARED.exists():
+        return [{"name": "first pages after a restart", "value": None, "unit": "",
+                 "goal": f"skipped: {SHARED} absent"}]
+    page, diagnosis = "/territoires/departement/29", "/territoires/departement/29/diagnostic"
+    with tempfile.TemporaryDirectory(prefix="trajectoires-bench-restart-") as tmp:
+        workspace = Path(tmp)
+        _prepare(workspace)
+        _fresh_server(workspace, (TRIVIAL, page, diagnosis),  # builds the workspace's caches
+                      until=lambda: any((workspace / "analysis").glob("profile-*-levels.parquet")))
+        first_page, first_diagnosis = [], []
+        for _ in range(RESTART_REPEAT):
+            first_page.append(_fresh_server(workspace, (TRIVIAL, page)))
+            first_diagnosis.append(_fresh_server(workspace, (TRIVIAL, diagnosis)))
+    rows = []
+    for name, runs in (("Finistère page", first_page), ("Finistère diagnosis", first_diagnosis)):
+        trivial = statistics.median(r[0] for r in runs)
+        value = statistics.median(r[1] for r in runs)
+        rows.append({
+            "name": f"{name}, first request after a restart (port just open)",
+            "value": value, "unit": "s", "goal": "< 1 s",
+            "reference": trivial, "reference_name": f"first GET {TRIVIAL}, same process",
+            "ratio": trivial / value,
+        })
+    return rows
+
+
 def run() -> list[dict]:
     with tempfile.TemporaryDirectory(prefix="trajectoires-bench-territory-") as tmp:
         workspace = Path(tmp)
         rows = _load_rows(workspace)
         rows += _page_rows(workspace)
-    return rows
+    return rows + _restart_rows()
 
 
 if __name__ == "__main__":

@@ -93,3 +93,16 @@ def test_table_and_rows_give_the_same_chain(fixture_reference):
                                       for v in table["insee_part_65p"]]
     assert rows["insee_part_65p"][:2] == [25.0, 25.0]
     assert "insee_taux_pauvrete" not in rows  # only the indicators asked for
+
+
+def test_warming_every_level_gives_the_same_rows(fixture_reference):
+    values = _long([*_census(), *_census("29019", pop=2000.0, old=300.0),
+                    *_census("97411", pop=500.0, old=50.0),
+                    ("29232", "bibliotheques", "2023", 4.0)])
+    units = [fixture_reference.resolve(q) for q in ("29232", "97411", "29", "53")]
+    one_by_one = IndicatorProfile(fixture_reference, values)
+    expected = [one_by_one.rows(unit) for unit in units]
+    warmed = IndicatorProfile(fixture_reference, values)
+    warmed.warm()
+    assert set(warmed._levels) == {"pays", "region", "departement", "epci"}
+    assert [warmed.rows(unit) for unit in units] == expected

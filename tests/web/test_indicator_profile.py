@@ -179,6 +179,26 @@ def test_a_comparison_value_says_its_coverage_or_is_not_shown(small):
     assert "(sur 2 communes de 13, 71,1 % de la population)" in row[:row.index("</tr>")]
 
 
+def test_a_restarted_server_reads_the_profile_from_the_workspace(small):
+    from trajectoires.web.territory.deps import indicator_profile
+
+    client, load = small
+    load("libraries", "bibliotheques_20230101.csv", LIBRARIES)
+    assert client.get("/territoires/commune/29155").status_code == 200
+    app = client.app
+    folder = app.state.settings.workspace / "analysis"
+    [cached] = folder.glob("profile-*.parquet")
+    first = app.state.indicator_profile[1]
+    app.state.indicator_profile = None  # as after a restart: nothing in memory
+    again = indicator_profile(app, app.state.territory_reference)
+    assert again is not first and again.values.equals(first.values)
+    assert list(folder.glob("profile-*.parquet")) == [cached]
+    load("insee-poverty", "taux_pauvrete.csv", IRCOM, "ircom")  # a new state of the store
+    assert client.get("/territoires/commune/29155").status_code == 200
+    [renewed] = folder.glob("profile-*.parquet")  # the previous state's file is gone
+    assert renewed != cached
+
+
 def test_server_warms_the_profile_in_the_background(client):
     from trajectoires.web.territory.deps import warm_up_in_background
 
@@ -187,5 +207,8 @@ def test_server_warms_the_profile_in_the_background(client):
     warm_up_in_background(app).join(timeout=120)
     key, profile = app.state.indicator_profile
     assert "france_services_sites" in profile.indicators
+    # every level aggregated at once, and the picker's availability read, before any page
+    assert set(profile._levels) == {"pays", "region", "departement", "epci"}
+    assert ("availability", key) in app.state.territory_maps._items
     assert client.get("/territoires/departement/29").status_code == 200
     assert app.state.indicator_profile[1] is profile  # the page used the warmed profile

@@ -29,10 +29,13 @@ Examples
 
 from __future__ import annotations
 
+import hashlib
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 import pandas as pd
 
+from trajectoires.indicators._parquet_cache import read_table, write_table
 from trajectoires.indicators.catalogue import DATASETS, INDICATORS, REFERENCE
 
 if TYPE_CHECKING:
@@ -97,18 +100,32 @@ class Availability:
         return list(grouped.items())
 
 
-def load_availability(session: Session) -> Availability:
+def load_availability(session: Session, *, cache_dir: Path | None = None,
+                      state: str = "") -> Availability:
     """Read which stored indicators have values in which group of communes (one query).
 
-    One grouped scan of the commune values, whatever the size of the store.
+    One grouped scan of the commune values, whatever the size of the store. With a
+    ``cache_dir`` and the ``state`` of the store, the counts are kept there
+    (``available-….parquet``, the other states' removed), so that a restarted server
+    does not scan the store again.
     """
     from sqlalchemy import func, select
 
     from trajectoires.indicators.models import IndicatorValue
 
+    path = None
+    if cache_dir is not None and state:
+        digest = hashlib.sha256(state.encode()).hexdigest()[:16]
+        path = Path(cache_dir) / f"available-{digest}.parquet"
+        counts = read_table(path)
+        if counts is not None:
+            return Availability(counts)
     prefix = func.substr(IndicatorValue.unit_code, 1, 3)
     query = (select(IndicatorValue.indicator, prefix, func.count())
              .where(IndicatorValue.unit_kind == "commune")
              .group_by(IndicatorValue.indicator, prefix))
     rows = [tuple(row) for row in session.execute(query).all()]
-    return Availability(pd.DataFrame(rows, columns=["indicator", "prefix", "communes"]))
+    counts = pd.DataFrame(rows, columns=["indicator", "prefix", "communes"])
+    if path is not None:
+        write_table(counts, path, "available-")
+    return Availability(counts)

@@ -37,11 +37,15 @@ Examples
 
 from __future__ import annotations
 
+import hashlib
 import threading
+from pathlib import Path
 from typing import TYPE_CHECKING
 
+import numpy as np
 import pandas as pd
 
+from trajectoires.indicators._parquet_cache import read_table, write_table
 from trajectoires.indicators.aggregation import aggregate, latest_values
 from trajectoires.indicators.catalogue import DATASETS, INDICATORS
 
@@ -146,46 +150,98 @@ class IndicatorProfile:
     ) -> None:
         self.reference = reference
         self._communes = reference.communes_of(reference.france)
-        values = latest_values(values)
+        # Python strings: pandas' pyarrow strings iterate element by element in Python
+        # in isin and map (a second over France's values)
+        text = [c for c in ("commune_code", "indicator", "period") if c in values]
+        values = latest_values(values.astype(dict.fromkeys(text, object)))
         present = set(values["indicator"])
         self.indicators = _headline(present) if indicators is None else list(indicators)
         self.values = _with_zero_counts(values, self._communes)
         self.periods: dict[str, str] = (
             values.groupby("indicator")["period"].first().to_dict())
         self.datasets = tuple(datasets)
-        self._with_value = _communes_with_value(self.values, self.indicators)
+        codes = self._communes.index.to_numpy(dtype=object)
+        self._position = {code: i for i, code in enumerate(codes)}
+        self._population = pd.to_numeric(self._communes["population"], errors="coerce").fillna(
+            0.0).to_numpy(dtype=float)
+        self._with_value = {}  # indicator → which communes of the table have a value
+        for key, known in _communes_with_value(self.values, self.indicators).items():
+            self._with_value[key] = np.fromiter((c in known for c in codes), dtype=bool,
+                                                count=len(codes))
         self._units: dict[str, tuple[pd.Series, dict[str, tuple[int, int, float | None]]]] = {}
+        self._levels: dict[str, pd.DataFrame] = {}  # level → one row per unit (warm)
+        self.cache_path: Path | None = None
+        """Where :meth:`warm` keeps the aggregates of every level (None: not kept)."""
         self._lock = threading.Lock()
 
     def _unit_values(self, unit: Unit) -> tuple[pd.Series, dict]:
         """Values of ``unit`` by indicator, aggregated from its communes only, and coverage.
 
         The coverage of each indicator is (communes with a value, communes of the unit,
-        their share of its population or None when its population is unknown). Cached.
+        their share of its population or None when its population is unknown). Cached;
+        read from the whole level's table once :meth:`warm` computed it.
         """
         with self._lock:
-            if unit.ref not in self._units:
-                reference = self.reference
-                if unit.kind.value == "pays":
-                    subset, members = self.values, self._communes.index
-                else:
-                    members = reference.communes_of(unit).index
-                    subset = self.values[self.values["commune_code"].isin(members)]
-                table = aggregate(subset, reference, unit.kind.value, communes=self._communes)
-                table = table[table["unit_code"] == unit.code]
-                if len(self._units) >= _CACHED_UNITS:
-                    self._units.pop(next(iter(self._units)))
-                self._units[unit.ref] = (table.set_index("indicator")["value"],
-                                         self._coverage(members))
-            return self._units[unit.ref]
+            if unit.ref in self._units:
+                return self._units[unit.ref]
+            level = self._levels.get(unit.kind.value)
+        reference = self.reference
+        members = (self._communes.index if unit.kind.value == "pays"
+                   else reference.communes_of(unit).index)
+        if level is not None:
+            values = (level.loc[unit.code].dropna() if unit.code in level.index else _EMPTY)
+        else:
+            subset = (self.values if unit.kind.value == "pays" else
+                      self.values[self.values["commune_code"].isin(members)])
+            table = aggregate(subset, reference, unit.kind.value, communes=self._communes)
+            values = table[table["unit_code"] == unit.code].set_index("indicator")["value"]
+        entry = (values, self._coverage(members))
+        with self._lock:
+            if len(self._units) >= _CACHED_UNITS:
+                self._units.pop(next(iter(self._units)))
+            self._units[unit.ref] = entry
+        return entry
+
+    def warm(self, levels: Iterable[str] = ("pays", "region", "departement", "epci")) -> None:
+        """Aggregate every territory of ``levels`` at once (one pass per level).
+
+        A server does it in the background at start: any page's comparison is then a
+        lookup (one département alone costs about what all of them do together).
+        With a :attr:`cache_path` (:func:`load_profile` sets it), the tables are
+        read from it, or written there for the next start.
+        """
+        cached = read_table(self.cache_path)
+        if cached is not None:
+            for level, table in cached.groupby("level", sort=False):
+                self._keep_level(str(level), table)
+        missing = [level for level in levels if level not in self._levels]
+        tables = []
+        for level in missing:
+            table = aggregate(self.values, self.reference, level, communes=self._communes)
+            tables.append(table.assign(level=level))
+            self._keep_level(level, table)
+        if tables and self.cache_path is not None:
+            every = [*([cached] if cached is not None else []), *tables]
+            write_table(pd.concat(every, ignore_index=True), self.cache_path)
+
+    def _keep_level(self, level: str, table: pd.DataFrame) -> None:
+        wide = table.pivot_table(index="unit_code", columns="indicator", values="value",
+                                 aggfunc="first")
+        wide.index = wide.index.astype(object)
+        with self._lock:
+            self._levels[level] = wide
 
     def _coverage(self, members: pd.Index) -> dict[str, tuple[int, int, float | None]]:
-        population = pd.to_numeric(self._communes["population"].reindex(members),
-                                   errors="coerce").fillna(0.0)
+        # positions in the national table through a plain dict: pandas' string indexes
+        # (pyarrow-backed) compare element by element in Python (28 s for France's chain)
+        positions = np.fromiter((self._position.get(c, -1) for c in members.to_numpy(object)),
+                                dtype=np.int64, count=len(members))
+        positions = positions[positions >= 0]
+        population = self._population[positions]
         total = float(population.sum())
         coverage = {}
-        for indicator_id, codes in self._with_value.items():
-            covered = members.isin(codes)
+        for indicator_id, mask in self._with_value.items():
+            covered = mask[positions]
             share = float(population[covered].sum()) / total if total > 0 else None
             coverage[indicator_id] = (int(covered.sum()), len(members), share)
         return coverage
@@ -251,18 +307,22 @@ class IndicatorProfile:
         return frame
 
 
-def _communes_with_value(values: pd.DataFrame, indicators: list[str]) -> dict[str, pd.Index]:
+_EMPTY = pd.Series(dtype=float)
+
+
+def _communes_with_value(values: pd.DataFrame, indicators: list[str]) -> dict[str, set]:
     """Codes of the communes with a value of each indicator (both parts of a ratio)."""
     known = values[values["value"].notna()]
-    codes = {i: pd.Index(pd.unique(g)) for i, g in known.groupby("indicator")["commune_code"]}
+    codes = {i: set(g.to_numpy(dtype=object))
+             for i, g in known.groupby("indicator")["commune_code"]}
     result = {}
     for indicator_id in indicators:
         indicator = INDICATORS[indicator_id]
         if indicator.rule == "ratio":
-            result[indicator_id] = codes.get(indicator.numerator, pd.Index([])).intersection(
-                codes.get(indicator.denominator, pd.Index([])))
+            result[indicator_id] = (codes.get(indicator.numerator, set())
+                                    & codes.get(indicator.denominator, set()))
         else:
-            result[indicator_id] = codes.get(indicator_id, pd.Index([]))
+            result[indicator_id] = codes.get(indicator_id, set())
     return result
 
 
@@ -302,15 +362,38 @@ def _with_zero_counts(values: pd.DataFrame, communes: pd.DataFrame) -> pd.DataFr
     return pd.concat([values, *zeros], ignore_index=True)
 
 
-def load_profile(session: Session, reference: Reference) -> IndicatorProfile:
+def load_profile(session: Session, reference: Reference, *, cache_dir: Path | None = None,
+                 state: str = "") -> IndicatorProfile:
     """Read the store's commune values of :data:`HEADLINE` into an :class:`IndicatorProfile`.
 
     Stand-ins are read too (the profile keeps the official indicator when both are
-    loaded); the labels of the datasets loaded go to ``datasets``.
+    loaded); the labels of the datasets loaded go to ``datasets``. With a
+    ``cache_dir`` and the ``state`` of the store (a key that changes with every
+    import), the values read are kept there in one Parquet file (``profile-….parquet``,
+    the previous state's removed): a restarted server reads them in a few tens of
+    milliseconds instead of querying every commune value again (seconds on all of
+    France).
     """
     from trajectoires.indicators.store import indicator_values, list_datasets
 
     wanted = [*HEADLINE, *(s for subs in STAND_INS.values() for s in subs)]
     loaded = list_datasets(session)
     datasets = [f"{row.label} ({row.name})" for row in loaded.itertuples()]
-    return IndicatorProfile(reference, indicator_values(session, wanted), datasets=datasets)
+    path = None
+    if cache_dir is not None and state:
+        digest = hashlib.sha256("|".join([
+            state, *wanted, reference.folder.name, reference.population_vintage,
+        ]).encode()).hexdigest()[:16]
+        path = Path(cache_dir) / f"{_CACHE_PREFIX}{digest}.parquet"
+    values = read_table(path)
+    if values is None:
+        values = indicator_values(session, wanted)
+        if path is not None:
+            write_table(values, path, _CACHE_PREFIX)
+    profile = IndicatorProfile(reference, values, datasets=datasets)
+    if path is not None:
+        profile.cache_path = path.with_name(f"{path.stem}-levels.parquet")
+    return profile
+
+
+_CACHE_PREFIX = "profile-"

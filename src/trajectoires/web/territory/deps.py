@@ -59,21 +59,63 @@ def warm_up_in_background(app: Any) -> threading.Thread:
     """Prepare, in a background thread, what the first territory pages need.
 
     The reference's derived tables, then the headline indicators of the store
-    (a second or two on all the shared files): the first visitor does not wait
-    for them. A failure here is logged; the page computes it again on demand.
+    (read from their cache file in ``<workspace>/analysis`` after a restart, else
+    from the store, which writes it), the aggregates of every EPCI, département,
+    région and of France (each page compares its territory with them), which
+    indicators are loaded where (the territory pages' picker), and the modules the
+    diagnosis page imports: the first visitor after a restart does not wait for
+    them. The port opens before this starts. A failure here is logged; the page
+    computes it again on demand.
     """
 
     def work() -> None:
         try:
             reference = reference_for_app(app)
             reference.warm_up()
-            indicator_profile(app, current_reference_for_app(app))  # the pages' reference
+            current = current_reference_for_app(app)  # the pages' reference
+            indicator_profile(app, current).warm()
+            _warm_availability(app, current)
+            _warm_imports()
         except Exception:  # the pages will report it themselves, in French
             logger.warning("warm-up of the territory pages failed", exc_info=True)
 
     thread = threading.Thread(target=work, name="warm-up", daemon=True)
     thread.start()
     return thread
+
+
+def _warm_availability(app: Any, reference: Reference) -> None:
+    """Read which indicators are loaded where, into the map cache the pages use."""
+    from trajectoires.indicators.available import load_availability
+
+    state = app.state
+    cache = state.territory_maps
+    if cache is None or cache.reference is not reference:
+        with _LOAD_LOCK:
+            cache = state.territory_maps
+            if cache is None or cache.reference is not reference:
+                cache = state.territory_maps = MapCache(reference)
+
+    key = store_fingerprint(app)
+
+    def load():  # noqa: ANN202
+        with state.db.session() as session:
+            return load_availability(session, cache_dir=state.settings.workspace / "analysis",
+                                     state=key)
+
+    cache.availability(key, load)
+
+
+def _warm_imports() -> None:
+    """Import what the first map and the first diagnosis would (about a second of imports)."""
+    import importlib
+
+    for name in ("trajectoires.render", "trajectoires.diagnosis.report",
+                 "trajectoires.analysis.autocorrelation", "trajectoires.analysis.access"):
+        try:
+            importlib.import_module(name)
+        except ImportError:  # an optional part missing: its page says so
+            logger.info("warm-up: %s not importable", name)
 
 
 def install_reference(app: Any, reference: Reference) -> None:
@@ -182,6 +224,7 @@ def indicator_profile(app: Any, reference: Reference) -> IndicatorProfile:
         if cached is not None and cached[0] == key and cached[1].reference is reference:
             return cached[1]
         with state.db.session() as session:
-            profile = load_profile(session, reference)
+            profile = load_profile(session, reference, state=key,
+                                   cache_dir=state.settings.workspace / "analysis")
         state.indicator_profile = (key, profile)
         return profile

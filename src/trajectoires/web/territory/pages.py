@@ -128,8 +128,10 @@ def _choices(request: Request, ref: Reference, maps: MapCache, unit: Unit,
     from trajectoires.indicators.available import load_availability
 
     def load():  # noqa: ANN202
-        with request.app.state.db.session() as session:
-            return load_availability(session)
+        app_state = request.app.state
+        with app_state.db.session() as session:
+            return load_availability(session, state=state,
+                                     cache_dir=app_state.settings.workspace / "analysis")
 
     return maps.availability(state, load).keys(ref, unit)
 
