@@ -118,7 +118,7 @@ def opinion_map_svg(
     screen = spread(np.array([xy(p) for p in pts]).reshape(-1, 2))
     parts += _dots(result, screen, point_ids, show_groups)
     if show_groups:
-        parts += _centres(result, xy, names)
+        parts += _centres(result, xy, names, screen, size)
     index = result.index_of(highlight) if highlight is not None else None
     if index is not None:
         x, y = screen[index]
@@ -182,17 +182,84 @@ def _dots(result: Result, screen: np.ndarray, point_ids: Sequence[str] | None,
     return out
 
 
-def _centres(result: Result, xy, names: tuple[str, ...]) -> list[str]:
+LABEL_FONT = 13
+LABEL_CHAR = 0.65 * LABEL_FONT
+"""Width allowed per character of a group label (bold sans-serif is narrower): generous."""
+_DISTANCES = (14, 22, 32, 44, 58, 74, 92, 112, 134, 158, 184)
+_DIRECTIONS = ((0, -1), (0, 1), (1, 0), (-1, 0), (0.7, -0.7), (-0.7, -0.7), (0.7, 0.7),
+               (-0.7, 0.7))
+
+
+def _box(x: float, y: float, text: str) -> tuple[float, float, float, float]:
+    """Box of a label centred on ``x`` with its baseline at ``y``."""
+    half = LABEL_CHAR * len(text) / 2
+    return (x - half, y - LABEL_FONT, x + half, y + 0.3 * LABEL_FONT)
+
+
+def _hits(box: tuple[float, ...], boxes: np.ndarray) -> int:
+    if not len(boxes):
+        return 0
+    return int(((boxes[:, 0] < box[2]) & (box[0] < boxes[:, 2]) & (boxes[:, 1] < box[3])
+                & (box[1] < boxes[:, 3])).sum())
+
+
+def place_labels(centres: Sequence[tuple[float, float]], texts: Sequence[str],
+                 dots: np.ndarray, size: int, top: float = 32.0) -> list[tuple[float, float]]:
+    """Return a baseline point per label where it covers no dot and no other label.
+
+    Each label tries places around its centre, nearest first (above, below, beside,
+    diagonally, further and further); the first free one is taken, else the one covering
+    the fewest. Labels are placed largest group first; the map keeps its size.
+
+    Examples
+    --------
+    >>> dots = np.array([[100.0, 86.0], [100.0, 100.0]])
+    >>> place_labels([(100.0, 100.0)], ["Groupe A (2)"], dots, 300)
+    [(100.0, 118.5)]
+
+    """
+    dot_boxes = np.column_stack([dots - 5, dots + 5]) if len(dots) else np.empty((0, 4))
+    taken: list[tuple[float, ...]] = []
+    placed: list[tuple[float, float]] = []
+    for (cx, cy), text in zip(centres, texts, strict=True):
+        best, best_cost = (cx, cy - _DISTANCES[0]), None
+        for distance in _DISTANCES:
+            for dx, dy in _DIRECTIONS:
+                x, y = cx + dx * distance, cy + dy * distance + (0.35 * LABEL_FONT if dy else 0)
+                box = _box(x, y, text)
+                if box[0] < 2 or box[2] > size - 2 or box[1] < top or box[3] > size - 2:
+                    continue
+                cost = _hits(box, dot_boxes) + 1000 * _hits(box, np.array(taken).reshape(-1, 4))
+                if best_cost is None or cost < best_cost:
+                    best, best_cost = (x, y), cost
+                if cost == 0:
+                    break
+            if best_cost == 0:
+                break
+        placed.append((round(best[0], 1), round(best[1], 1)))
+        taken.append(tuple(v + g for v, g in zip(_box(*best, text), (-2, -2, 2, 2), strict=True)))
+    return placed
+
+
+def _centres(result: Result, xy, names: tuple[str, ...], dots: np.ndarray,
+             size: int) -> list[str]:
+    groups = sorted(result.groups, key=lambda g: -g.size)
+    centres = [xy(g.center) for g in groups]
+    texts = [f"{names[g.id]} ({g.size})" for g in groups]
     out = []
-    for group in result.groups:
-        x, y = xy(group.center)
+    for group, (x, y), (lx, ly), text in zip(groups, centres, place_labels(centres, texts, dots,
+                                                                          size), texts,
+                                             strict=True):
         colour = GROUP_COLOURS[group.id % len(GROUP_COLOURS)]
         shape = GROUP_SHAPES[group.id % len(GROUP_SHAPES)]
         out.append(f'{_mark(shape, x, y, 8)} fill="none" stroke="{colour}" stroke-width="3" '
                    'class="group-centre"/>')
-        out.append(f'<text x="{x:.1f}" y="{y - 14:.1f}" text-anchor="middle" '
-                   'font-family="sans-serif" '
-                   f'font-size="13" font-weight="bold" fill="black" stroke="white" '
-                   f'stroke-width="3" paint-order="stroke">{escape(names[group.id])} '
-                   f"({group.size})</text>")
+        if abs(ly - (y - 14)) > 1 or abs(lx - x) > 1:  # moved: a line leads to its centre
+            end_y = ly - LABEL_FONT / 2 if ly > y else ly
+            out.append(f'<line x1="{x:.1f}" y1="{y:.1f}" x2="{lx:.1f}" y2="{end_y:.1f}" '
+                       f'stroke="{colour}" stroke-width="1.5" class="group-leader"/>')
+        out.append(f'<text x="{lx:.1f}" y="{ly:.1f}" text-anchor="middle" '
+                   f'font-family="sans-serif" font-size="{LABEL_FONT}" font-weight="bold" '
+                   'fill="black" stroke="white" stroke-width="3" paint-order="stroke" '
+                   f'class="group-label">{escape(text)}</text>')
     return out
