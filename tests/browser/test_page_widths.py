@@ -30,6 +30,8 @@ PAGES = (
     "/territoires/commune/29232/diagnostic",
     "/ateliers",
     "/connexion",
+    "/mot-de-passe-oublie",
+    "/invitation/lien-expire",
 )
 
 
