@@ -146,3 +146,15 @@ def test_an_administrator_invites_a_facilitator(world) -> None:
     used = bruno.get(link)
     assert used.status_code == 403 and "déjà servi" in _error(used)
     assert "Bruno — bruno@example.org" in anne.get(page).text
+
+
+def test_reset_requests_are_limited_per_address(world) -> None:
+    _db, app, inbox = world
+    visitor = TestClient(app)
+    before = len(inbox.messages)
+    answers = [_post(visitor, "/mot-de-passe-oublie", {"email": "anne@example.org"}).status_code
+               for _ in range(6)]
+    assert answers == [200] * 5 + [429]
+    assert len(inbox.messages) - before == 5
+    other = _post(visitor, "/mot-de-passe-oublie", {"email": "bruno@example.org"})
+    assert other.status_code == 200

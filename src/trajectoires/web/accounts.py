@@ -2,7 +2,8 @@
 
 - ``/compte/mot-de-passe``: change one's password (the current one asked);
 - ``/mot-de-passe-oublie``: ask for a reset link, sent by e-mail through the SMTP settings
-  (the same answer whether the account exists or not); ``/mot-de-passe/{token}``: choose
+  (the same answer whether the account exists or not; at most 5 requests per address in
+  5 minutes, counted by the login throttle); ``/mot-de-passe/{token}``: choose
   the new password (the link works once, for an hour);
 - ``/administration/animateurs``: an administrator invites a facilitator by e-mail — the
   one-time link is shown to copy, and sent when SMTP is set; ``/invitation/{token}``:
@@ -99,6 +100,13 @@ def forgot(request: Request, session: DbSession, *,
         found = accounts.reset_link_for(session, _key(request), email)
     except InvalidInputError as error:
         return _page(request, "forgot", 422, mail_ready=True, error=error.message, email=email)
+    key = [f"reset:{email.strip().lower()}"]  # at most 5 links per address per 5 minutes
+    throttle = request.app.state.login_throttle
+    wait = throttle.retry_after(key)
+    if wait:
+        return _page(request, "forgot", 429, mail_ready=True, email=email, error=(
+            f"Trop de demandes pour cette adresse : réessayez dans {wait} secondes."))
+    throttle.failed(key)
     if found is not None:
         token, name = found
         link = f"{settings.public_url}/mot-de-passe/{token}"
