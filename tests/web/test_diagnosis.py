@@ -254,3 +254,22 @@ def test_the_report_downloads_as_an_a4_pdf(client):
     assert (round(float(box.width) / 72 * 25.4), round(float(box.height) / 72 * 25.4)) == (210, 297)
     text = " ".join(page.extract_text() for page in reader.pages)
     assert "Finistère" in text and "Classement des communes" in text
+
+
+def test_the_breadcrumb_shows_the_whole_hierarchy(client):
+    def trail(html):
+        nav = html[html.index('<nav aria-label="Fil d\'Ariane"'):]
+        nav = nav[:nav.index("</nav>")]
+        return re.findall(r'<li(?: aria-current="page")?>(?:<a href="([^"]*)">)?([^<]+)', nav)
+
+    diagnosis = trail(client.get("/territoires/commune/29232/diagnostic").text)
+    assert diagnosis == [
+        ("/", "Accueil"), ("/territoires/pays/FR", "France"),
+        ("/territoires/region/53", "Bretagne"), ("/territoires/departement/29", "Finistère"),
+        ("/territoires/epci/200068120",
+         "Communauté d&#39;agglomération Quimper Bretagne Occidentale"),
+        ("/territoires/commune/29232", "Quimper"), ("", "Diagnostic numérique")]
+    plan = trail(client.get("/territoires/departement/29/plan").text)
+    assert [name for _, name in plan] == ["Accueil", "France", "Bretagne", "Finistère",
+                                          "Diagnostic numérique", "Nouveaux lieux"]
+    assert plan[-2][0] == "/territoires/departement/29/diagnostic"

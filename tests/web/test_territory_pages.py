@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from html.parser import HTMLParser
 
 import pytest
@@ -207,6 +208,19 @@ def test_commune_page_compares_densities(client):
     assert rows[0].startswith("Brest") and rows[-1].startswith("France")
     assert any("Finistère" in r for r in rows) and any("Bretagne" in r for r in rows)
     assert len(rows) == 5  # commune, EPCI, département, région, France
+
+
+def test_commune_page_maps_the_commune_and_its_neighbours(client):
+    html = client.get("/territoires/commune/29232").text
+    section = html[html.index('id="voisinage-titre"'):]
+    section = section[:section.index("</section>")]
+    assert '<svg' in section and 'aria-labelledby="carte-voisinage-titre' in section
+    linked = set(re.findall(r'href="/territoires/commune/(\w+)"', section))
+    # Quimper and the communes it touches, across no département border here
+    assert {"29232", "29051", "29216", "29170"} <= linked  # Ergué-Gabéric, Pluguffan, Plomelin
+    assert "29019" not in linked  # Brest is far
+    island = client.get("/territoires/commune/29155").text  # Ouessant
+    assert "aucune commune ne touche celle-ci" in island
 
 
 def test_france_page_has_no_giant_table(client):

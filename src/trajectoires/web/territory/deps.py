@@ -62,7 +62,8 @@ def warm_up_in_background(app: Any) -> threading.Thread:
     (read from their cache file in ``<workspace>/analysis`` after a restart, else
     from the store, which writes it), the aggregates of every EPCI, département,
     région and of France (each page compares its territory with them), which
-    indicators are loaded where (the territory pages' picker), and the modules the
+    indicators are loaded where (the territory pages' picker; the boxes of the
+    communes' outlines, for a commune page's neighbours), and the modules the
     diagnosis page imports: the first visitor after a restart does not wait for
     them. The port opens before this starts. A failure here is logged; the page
     computes it again on demand.
@@ -104,6 +105,7 @@ def _warm_availability(app: Any, reference: Reference) -> None:
                                      state=key)
 
     cache.availability(key, load)
+    cache.neighbour_index().neighbours(reference.france.code)  # the boxes of every commune
 
 
 def _warm_imports() -> None:

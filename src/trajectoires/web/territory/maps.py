@@ -23,6 +23,7 @@ if TYPE_CHECKING:
     import pandas as pd
 
     from trajectoires.indicators.available import Availability
+    from trajectoires.territory.neighbours import NeighbourIndex
 
 __all__ = ["LEGACY_NAMES", "MAX_MAP_COMMUNES", "MapCache", "Shown"]
 
@@ -55,6 +56,7 @@ class MapCache:
         self.maxsize = maxsize
         self._items: OrderedDict[Hashable, Any] = OrderedDict()
         self._lock = threading.Lock()
+        self._neighbour_index = None
 
     def _cached(self, key: Hashable, compute: Callable[[], Any]) -> Any:  # noqa: ANN401
         with self._lock:
@@ -91,6 +93,41 @@ class MapCache:
             return None
         key = ("svg", unit.kind, unit.code, shown.key, state)
         return self._cached(key, lambda: self._render(unit, shown))
+
+    def neighbourhood_svg(self, unit: Unit) -> str | None:
+        """Return a small density map of the commune ``unit`` and the communes touching it.
+
+        None when the renderer is unavailable, the commune has no outline or no
+        commune touches it (an island).
+        """
+        return self._cached(("neighbourhood", unit.code), lambda: self._neighbourhood(unit))
+
+    def neighbour_index(self) -> NeighbourIndex:
+        """Return the index of neighbouring communes, made once (boxes on first query)."""
+        from trajectoires.territory.neighbours import NeighbourIndex
+
+        with self._lock:
+            if self._neighbour_index is None:
+                self._neighbour_index = NeighbourIndex(self.reference)
+            return self._neighbour_index
+
+    def _neighbourhood(self, unit: Unit) -> str | None:
+        try:
+            render = importlib.import_module("trajectoires.render")
+        except ImportError:
+            return None
+        codes = [unit.code, *self.neighbour_index().neighbours(unit.code)]
+        shapes = self.reference.commune_geometries(codes, crs="local")
+        if len(codes) < 2 or shapes[0] is None:
+            return None
+        table = self.reference.communes_of(self.reference.france).loc[codes]
+        return render.commune_map(
+            self.reference, unit, "density", communes=table,
+            outlines=render.prepare_outlines(shapes, 400), width=400,
+            title=f"{unit.name} et ses communes voisines : densité de population",
+            k=min(4, len(codes)), svg_id="carte-voisinage", rng=0,
+            link=lambda commune: f"/territoires/commune/{commune}",
+        ).svg
 
     def _render(self, unit: Unit, shown: Shown) -> str | None:
         try:

@@ -220,7 +220,8 @@ def territory_page(
     if unit.kind is UnitKind.COMMUNE:
         return _render(request, "territory/commune.html",
                        {"summary": summary, "unit": unit, "profile": profile, "events": events,
-                        "productions": productions, "trajectories": trajectories})
+                        "productions": productions, "trajectories": trajectories,
+                        "neighbourhood": maps.neighbourhood_svg(unit)})
     context = {"summary": summary, "unit": unit, "communes": None, "map_svg": None,
                "events": events, "productions": productions, "trajectories": trajectories,
                "choices": [], "indicator": INDICATORS[indicateur], "loaded": False,

@@ -222,6 +222,7 @@ def _render(request: Request, ref: Reference, unit: Unit, form: Form, *, session
     svg = plan_map(ref, result) if result is not None else None
     from_file = form.candidats == "fichier"
     context = {"unit": unit, "form": form, "result": result, "message": message, "svg": svg,
+               "crumb_parents": ref.parents(unit),
                "networks": NETWORKS, "models": MODEL_LABELS, "candidates": CANDIDATES,
                "downloads": DOWNLOADS, "territory_url": territory_url, "fr": french_number,
                "method": method_text(result) if result else None,
