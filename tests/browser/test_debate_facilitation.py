@@ -136,6 +136,8 @@ def test_one_statement_at_a_time_on_a_phone(
         page.locator("#statements li", has_text="Proposition numéro 2").get_by_role(
             "button", name="Passer").click()
         expect(page.locator("#next-vote-done")).to_be_visible()
+        third = page.locator("#statements li", has_text="Proposition numéro 2")
+        expect(third.locator(".count-pass")).to_have_text("1 passe")
         expect(page.locator("#next-vote-card")).to_be_hidden()
         assert page.evaluate("document.documentElement.scrollWidth") <= 390
     finally:

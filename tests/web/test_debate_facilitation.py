@@ -220,3 +220,24 @@ def test_one_statement_at_a_time_without_javascript(app: FastAPI, database: Data
     assert 'data-count="agree">3<' in item  # the two blocs' voters and hers
     visitor = TestClient(app).get(f"/ateliers/{slug}").text
     assert 'id="next-vote"' not in visitor and 'class="counts" hidden' not in visitor
+
+
+def test_one_pass_reads_passe(app: FastAPI, database: Database) -> None:
+    """« 1 passent » on the board: the verb follows the number (« 0 passe », « 2 passent »)."""
+    from trajectoires.foresight.voting import vote
+
+    debate = f.debate_with_blocs(database, per_bloc=1, n_statements=1)
+    slug, statement = debate.workshop.slug, debate.statements[0]
+
+    def passes() -> str:
+        item = TestClient(app).get(f"/ateliers/{slug}").text.split(
+            f'id="statement-{statement}"')[1].split("</li>")[0]
+        return re.search(r"\d+ pass\w*", " ".join(re.sub(r"<[^>]+>", "", item).split())).group()
+
+    assert passes() == "0 passe"
+    for name in ("Yves", "Zoé"):
+        with f.session(database) as s:
+            vote(s, f.join(database, debate.workshop, name).participant, statement, 0)
+        if name == "Yves":
+            assert passes() == "1 passe"
+    assert passes() == "2 passent"

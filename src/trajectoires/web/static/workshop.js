@@ -64,6 +64,8 @@
       var cell = item.querySelector('[data-count="' + key + '"]');
       if (cell && counts && counts[key] !== undefined) { cell.textContent = String(counts[key]); }
     });
+    var passes = item.querySelector('[data-plural="pass"]');  // « 1 passe », « 2 passent »
+    if (passes && counts && counts.pass !== undefined) { passes.textContent = counts.pass > 1 ? "passent" : "passe"; }
   }
 
   function renumber(node, id) {
