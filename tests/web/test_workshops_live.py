@@ -84,6 +84,36 @@ def test_votes_are_coalesced() -> None:
     _run(scenario())
 
 
+def test_one_counts_read_at_a_time_takes_every_vote_that_came_meanwhile() -> None:
+    """A slow database: votes flushed during a read wait for the next one, not in a queue."""
+    calls: list[list[int]] = []
+    reading = threading.Lock()
+
+    def load(ids: list[int]) -> dict[int, dict[str, int]]:
+        assert reading.acquire(blocking=False), "two reads at once"
+        try:
+            calls.append(ids)
+            time.sleep(0.3)
+            return {i: {"agree": 1, "disagree": 0, "pass": 0} for i in ids}
+        finally:
+            reading.release()
+
+    async def scenario():
+        hub = LiveHub(vote_interval=0.02, counts=load)
+        hub.start()
+        with hub.subscribe(1) as sub:
+            for i in range(12):  # twelve flushes during the first two reads
+                hub.votes_changed(1, [i])
+                await asyncio.sleep(0.05)
+            seen: set[str] = set()
+            while len(seen) < 12:
+                seen |= set((await sub.queue.get()).data["counts"])
+        assert seen == {str(i) for i in range(12)}
+        assert len(calls) <= 4 and sorted(sum(calls, [])) == list(range(12))
+
+    _run(scenario())
+
+
 def test_changes_are_coalesced_per_kind_and_key() -> None:
     """300 contributions of two types from many threads make one event per type."""
 

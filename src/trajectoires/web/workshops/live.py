@@ -120,6 +120,7 @@ class LiveHub:
         self._outbox_scheduled = False
         self._ticker: asyncio.Task[None] | None = None
         self._counts_pool: ThreadPoolExecutor | None = None
+        self._counts_waiting: dict[int, set[int]] = {}
         self._loop: asyncio.AbstractEventLoop | None = None
         self._counts_loader = counts
         self._subscribers: dict[int, set[Subscription]] = {}
@@ -295,13 +296,27 @@ class LiveHub:
         if kind != "votes":
             self._broadcast(workshop_id, kind, data)
         elif self._subscribers.get(workshop_id) and self._counts_loader is not None:
-            self._spawn(self._broadcast_counts(workshop_id, [int(i) for i in data["ids"]]))
+            waiting = self._counts_waiting.get(workshop_id)
+            self._counts_waiting[workshop_id] = (waiting or set()) | {int(i) for i in data["ids"]}
+            if waiting is None:  # no read in flight for this workshop: start one
+                self._spawn(self._broadcast_counts(workshop_id))
 
-    async def _broadcast_counts(self, workshop_id: int, ids: list[int]) -> None:
+    async def _broadcast_counts(self, workshop_id: int) -> None:
+        """Read and send the counts of the statements voted on, until none is waiting.
+
+        One read at a time per workshop: ids that arrive during a read wait for the next
+        one (a slow database delays the counts by one read, never by a queue of them).
+        """
         loader = self._counts_loader
         assert loader is not None
-        counts = await self._off_loop(loader, ids)
-        self._broadcast(workshop_id, "votes", {"counts": {str(k): v for k, v in counts.items()}})
+        try:
+            while ids := self._counts_waiting.get(workshop_id):
+                self._counts_waiting[workshop_id] = set()
+                counts = await self._off_loop(loader, sorted(ids))
+                self._broadcast(workshop_id, "votes",
+                                {"counts": {str(k): v for k, v in counts.items()}})
+        finally:
+            self._counts_waiting.pop(workshop_id, None)
 
     async def _off_loop(self, function: Callable[..., Any], *args: Any) -> Any:
         """Run ``function(*args)`` in the hub's own thread, off the event loop.
