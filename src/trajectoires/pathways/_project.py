@@ -175,7 +175,13 @@ def _contributions(engine: Engine, enabled: frozenset[str],
             touched.discard("fragility_index")
         without = enabled - {action_id}
         for key in total_keys(engine, touched):
-            if key in full and key not in done:
+            if key not in full or key in done:
+                continue
+            if _at_its_communes(engine, key, touched):
+                result.setdefault(key, {})[action_id] = engine.memo.get(
+                    "small", f"without {action_id}", key, enabled,
+                    lambda a=action_id, k=key: _value_contribution(engine, enabled, a, k))
+            else:
                 result.setdefault(key, {})[action_id] = full[key] - territory_total(
                     engine, key, without, keep=False)
     order = {a: i for i, a in enumerate(engine.plan.action_ids)}
@@ -200,15 +206,60 @@ def _fragility_contribution(engine: Engine, enabled: frozenset[str], action_id: 
         rows = _rows(engine, action_id, key)
         moved[key] = (rows, engine.values_at(key, enabled - {action_id}, rows))
     weight = engine.commune("population", enabled)
-    with np.errstate(invalid="ignore", divide="ignore"):
+
+    def weights() -> tuple[np.ndarray, np.ndarray]:
         known = (scores.known > 0) & ~np.isnan(weight)
-        total = np.where(known, weight, 0).sum(axis=0)
+        return known, np.where(known, weight, 0).sum(axis=0)
+
+    known, total = engine.memo.get("small", "index weights", "fragility_index", enabled,
+                                   weights)
+    with np.errstate(invalid="ignore", divide="ignore"):
         contribution = np.zeros(len(engine.years))
         for col, where, change in scores.changes(moved):
             ok = known[where, col]
             contribution[col] -= (weight[where[ok], col] * change[ok]
                                   / scores.known[where[ok], col]).sum()
         return contribution / total
+
+
+def _at_its_communes(engine: Engine, key: str, touched: set[str]) -> bool:
+    """Whether an action's contribution to ``key`` comes from its own communes only.
+
+    True for a population-weighted (or premises-weighted) mean of an editable
+    indicator when the action does not move the population (the weights).
+    """
+    return (key in engine.trends and key != "population" and "population" not in touched
+            and PROJECTED[key].total == "mean")
+
+
+def _value_contribution(engine: Engine, enabled: frozenset[str], action_id: str,
+                        key: str) -> np.ndarray:
+    """Return what the action changes in the mean of ``key``, from its communes only.
+
+    Only its communes' values differ without it (:meth:`Engine.values_at`), over the
+    same weights as :func:`totals`: the difference of the two means is their weighted
+    difference over the same denominator.
+    """
+    rows = _rows(engine, action_id, key)
+    full = engine.national(key, enabled)[rows]
+    without = engine.values_at(key, enabled - {action_id}, rows)
+    weights = engine.inputs.weights
+    if key in weights:
+        weight = np.repeat(weights[key][rows][:, None], full.shape[1], axis=1)
+    else:
+        weight = engine.national("population", enabled)[rows]
+
+    def denominator() -> np.ndarray:
+        values = engine.commune(key, enabled)
+        every = (np.repeat(weights[key][engine.rows][:, None], values.shape[1], axis=1)
+                 if key in weights else engine.commune("population", enabled))
+        known = ~np.isnan(values) & ~np.isnan(every)
+        return np.where(known, every, 0).sum(axis=0)
+
+    total = engine.memo.get("small", "denominator", key, enabled, denominator)
+    known = ~np.isnan(full) & ~np.isnan(without) & ~np.isnan(weight)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        return np.where(known, weight * (full - without), 0).sum(axis=0) / total
 
 
 def _rows(engine: Engine, action_id: str, key: str) -> np.ndarray:
