@@ -87,3 +87,32 @@ def test_an_indicator_not_loaded_says_so_and_an_unknown_one_is_a_404(client):
     assert client.get(PAGE, params={"indicateur": "fibre"}).status_code == 404
     legacy = client.get(PAGE, params={"indicateur": "densite"})
     assert "Densité de population — Finistère (29)" in legacy.text
+
+
+def test_the_communes_table_filters_searches_and_downloads(client):
+    params = {"indicateur": "insee_part_65p", "min": "21,5"}
+    doc = parse(client.get(PAGE, params=params).text)
+    form = doc.find("form", **{"class": "table-filter"})
+    assert form.attrs["method"] == "get"
+    assert {i.attrs["name"] for i in form.find_all("input")} == {"indicateur", "recherche",
+                                                                 "min", "max"}
+    table = doc.find("table", **{"class": "sortable"})
+    codes = [r.find("td").text for r in table.find("tbody").find_all("tr")]
+    assert codes == ["29232"]  # Quimper 25 %; Brest 20 % and the communes without a value out
+    assert "1 commune sur 13" in table.find("caption").text
+    searched = parse(client.get(PAGE, params={"recherche": "ERGUE"}).text)
+    rows = searched.find("table", **{"class": "sortable"}).find("tbody").find_all("tr")
+    assert [r.find("td").text for r in rows] == ["29051"]  # Ergué-Gabéric, accents aside
+    wrong = client.get(PAGE, params={"min": "beaucoup"})
+    assert "« min » attend un nombre" in wrong.text and wrong.status_code == 200
+    links = [a.attrs["href"] for a in doc.find("p", **{"class": "downloads"}).find_all("a")]
+    french = client.get(links[0])
+    assert french.status_code == 200 and "attachment" in french.headers["content-disposition"]
+    assert french.content.startswith("\ufeff".encode())
+    lines = french.content.decode("utf-8-sig").splitlines()
+    assert lines[0] == ("Code commune;Commune;Population;Densité (hab./km²);"
+                        "Part des 65 ans ou plus (%)")
+    assert len(lines) == 2 and lines[1].startswith("29232;Quimper;") and lines[1].endswith(";25,0")
+    machine = client.get(links[1]).text.splitlines()
+    assert machine[0] == "code,name,population,density,insee_part_65p"
+    assert machine[1].startswith("29232,Quimper,") and machine[1].endswith(",25.0")

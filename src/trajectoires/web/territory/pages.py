@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import math
 from typing import Annotated
+from urllib.parse import urlencode
 
 import pandas as pd
 from fastapi import APIRouter, Depends, HTTPException, Query, Request
@@ -28,6 +29,7 @@ from trajectoires.territory import (
 )
 from trajectoires.territory.summary import format_number
 from trajectoires.web.events.listing import territory_events
+from trajectoires.web.territory.commune_table import csv_bytes, filter_rows, parse_filter
 from trajectoires.web.territory.deps import (
     get_map_cache,
     indicator_profile,
@@ -198,18 +200,20 @@ def territory_page(
     ref: Ref,
     maps: Maps,
     indicateur: Annotated[str, Query(max_length=80)] = "density",
+    recherche: Annotated[str, Query(max_length=100)] = "",
+    min: Annotated[str, Query(max_length=30)] = "",  # noqa: A002 (the form's field)
+    max: Annotated[str, Query(max_length=30)] = "",  # noqa: A002
 ) -> Response:
     """Page of one territory: key figures, map and table of its communes, links.
 
     ``indicateur`` picks, among the indicators loaded for the territory, the one
-    the map and the table show (a GET form: works without JavaScript).
+    the map and the table show (a GET form: works without JavaScript);
+    ``recherche``, ``min`` and ``max`` filter the table (not the map).
     """
     unit = unit_or_404(ref, kind, code)
     if unit.path != f"{kind}/{code}":
         return RedirectResponse(territory_url(unit), status_code=308)
-    indicateur = LEGACY_NAMES.get(indicateur, indicateur)
-    if indicateur not in INDICATORS:
-        raise HTTPException(status_code=404, detail=f"Indicateur inconnu : « {indicateur} ».")
+    indicateur = _indicator_key(indicateur)
     summary = summarize(ref, unit)
     profile = indicator_profile(request.app, ref).rows(unit)
     trajectories = _trajectories(request, unit)
@@ -222,21 +226,80 @@ def territory_page(
                        {"summary": summary, "unit": unit, "profile": profile, "events": events,
                         "productions": productions, "trajectories": trajectories,
                         "neighbourhood": maps.neighbourhood_svg(unit)})
+    chosen, filter_message = parse_filter(recherche, min, max)
     context = {"summary": summary, "unit": unit, "communes": None, "map_svg": None,
                "events": events, "productions": productions, "trajectories": trajectories,
                "choices": [], "indicator": INDICATORS[indicateur], "loaded": False,
-               "max_map_communes": MAX_MAP_COMMUNES, "profile": profile}
+               "max_map_communes": MAX_MAP_COMMUNES, "profile": profile,
+               "table_filter": chosen, "filter_message": filter_message}
     if unit.commune_count <= MAX_MAP_COMMUNES:
         state = store_fingerprint(request.app)
         keys = _choices(request, ref, maps, unit, state)
         context["choices"] = Availability.groups(keys)
-        loaded = indicateur in keys
-        shown = maps.shown(indicateur if loaded else "density", state,
-                           lambda key: _store_values(request.app, key))
-        rows = _commune_rows(ref, unit, shown)
+        shown, rows, loaded = _table(request, maps, unit, indicateur, state=state, keys=keys)
         vintage = shown.vintage or (ref.population_vintage
                                     if shown.entry.dataset == REFERENCE else None)
-        context.update(communes=rows, loaded=loaded, shown=shown, digits=_digits(rows),
-                       source=source_line(shown.key, vintage),
+        kept = filter_rows(rows, chosen, _value_column(shown))
+        query = urlencode({"indicateur": shown.key, **chosen.fields()})
+        context.update(communes=kept, all_communes=len(rows), loaded=loaded, shown=shown,
+                       table_query=query,
+                       digits=_digits(rows), source=source_line(shown.key, vintage),
                        map_svg=maps.svg(unit, shown, state))
     return _render(request, "territory/unit.html", context)
+
+
+def _indicator_key(indicateur: str) -> str:
+    indicateur = LEGACY_NAMES.get(indicateur, indicateur)
+    if indicateur not in INDICATORS:
+        raise HTTPException(status_code=404, detail=f"Indicateur inconnu : « {indicateur} ».")
+    return indicateur
+
+
+def _value_column(shown: Shown) -> str:
+    """Row key of the shown indicator (population and density have their own columns)."""
+    return shown.key if shown.key in ("population", "density") else "value"
+
+
+def _table(request: Request, maps: MapCache, unit: Unit, indicateur: str, *, state: str,
+           keys: list[str]) -> tuple[Shown, list[dict], bool]:
+    """Return the shown indicator (density when ``indicateur`` is not loaded), rows, loaded."""
+    loaded = indicateur in keys
+    shown = maps.shown(indicateur if loaded else "density", state,
+                       lambda key: _store_values(request.app, key))
+    return shown, _commune_rows(maps.reference, unit, shown), loaded
+
+
+@router.get("/territoires/{kind}/{code}/communes.csv", name="territory_communes_csv")
+@router.get("/territoires/{kind}/{code}/communes-tableur.csv", name="territory_communes_french")
+def communes_csv(
+    request: Request,
+    *,
+    kind: str,
+    code: str,
+    ref: Ref,
+    maps: Maps,
+    indicateur: Annotated[str, Query(max_length=80)] = "density",
+    recherche: Annotated[str, Query(max_length=100)] = "",
+    min: Annotated[str, Query(max_length=30)] = "",  # noqa: A002 (the form's field)
+    max: Annotated[str, Query(max_length=30)] = "",  # noqa: A002
+) -> Response:
+    """Download the communes table as on the page (same indicator and filter), in CSV.
+
+    ``communes.csv`` for programs, ``communes-tableur.csv`` for a French spreadsheet.
+    """
+    name = request.url.path.rsplit("/", 1)[-1]
+    unit = unit_or_404(ref, kind, code)
+    indicateur = _indicator_key(indicateur)
+    if unit.kind is UnitKind.COMMUNE or unit.commune_count > MAX_MAP_COMMUNES:
+        raise HTTPException(status_code=404, detail="Pas de tableau des communes ici.")
+    state = store_fingerprint(request.app)
+    keys = _choices(request, ref, maps, unit, state)
+    shown, rows, _ = _table(request, maps, unit, indicateur, state=state, keys=keys)
+    chosen, message = parse_filter(recherche, min, max)
+    if message:
+        raise HTTPException(status_code=422, detail=message)
+    kept = filter_rows(rows, chosen, _value_column(shown))
+    body = csv_bytes(kept, key=shown.key, label=shown.entry.label, unit=shown.entry.unit,
+                     digits=_digits(rows), french=name == "communes-tableur.csv")
+    return Response(body, media_type="text/csv; charset=utf-8", headers={
+        "Content-Disposition": f'attachment; filename="{unit.code}-{name}"'})
