@@ -4,7 +4,9 @@ import hashlib
 import http.server
 import socket
 import threading
+from datetime import datetime, timedelta
 from functools import partial
+from zoneinfo import ZoneInfo
 
 import pytest
 import typer
@@ -104,9 +106,13 @@ def test_cli_import_list_and_refusal(tmp_path, runner_env):
     result = runner.invoke(runner_env, ["data", "list"], env={"COLUMNS": "80"})
     assert result.exit_code == 0 and "…" not in result.output  # names wrap, never cut
     assert "liste-fs-20240801.csv" in "".join(result.output.replace("│", "").split())
+    now = datetime.now(ZoneInfo("Europe/Paris"))
     result = runner.invoke(runner_env, ["data", "list"], env={"COLUMNS": "200"})
     assert result.exit_code == 0
     assert "2024-08-01" in result.output
+    # the import time in Paris time, as the hall's clock reads it (was UTC)
+    shown = {(now - timedelta(minutes=m)).strftime("%d/%m/%Y %H:%M") for m in (0, 1, 2)}
+    assert any(time in result.output for time in shown), result.output
     assert "trajectoires data fetch libraries --import" in result.output
     assert "trajectoires data import arcep-ftth FICHIER" in result.output
     result = runner.invoke(runner_env, ["data", "import", "fibre", str(path)])

@@ -11,8 +11,10 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
+from zoneinfo import ZoneInfo
 
 import typer
 from rich.console import Console
@@ -123,6 +125,18 @@ def import_command(
     _import(_settings(workspace), kind, file, name, vintage)
 
 
+def paris_minute(moment: datetime) -> str:
+    """Write a stored time (UTC) as the hall's clock reads it, Europe/Paris.
+
+    >>> paris_minute(datetime(2026, 12, 2, 16, 5, tzinfo=UTC))
+    '02/12/2026 17:05'
+    >>> paris_minute(datetime(2026, 7, 1, 8, 0))  # naive: UTC, as SQLite gives it back
+    '01/07/2026 10:00'
+    """
+    aware = moment if moment.tzinfo is not None else moment.replace(tzinfo=UTC)
+    return aware.astimezone(ZoneInfo("Europe/Paris")).strftime("%d/%m/%Y %H:%M")
+
+
 def list_command(workspace: Path | None = WorkspaceOption) -> None:
     """Lister les jeux de données chargés (millésime, licence, couverture) et ceux qui manquent."""
     from trajectoires.indicators.store import list_datasets
@@ -140,7 +154,7 @@ def list_command(workspace: Path | None = WorkspaceOption) -> None:
                 f"{row.name} ({row.kind})\n{row.file_name}", row.period, row.licence,
                 str(row.communes),
                 f"{row.rows_read} / {row.rows_matched} ({row.rows_folded}) / {row.rows_rejected}",
-                f"{row.imported_at:%Y-%m-%d %H:%M}",
+                paris_minute(row.imported_at),
             )
         if len(loaded):
             console.print(table)
