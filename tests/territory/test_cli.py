@@ -88,3 +88,30 @@ def test_bare_two_digit_code_is_the_departement_with_a_note(workspace):
     assert "reg:53" in result.output  # the note tells how to reach the région Bretagne
     result = show(workspace, "région 53")
     assert result.exit_code == 0 and "Bretagne" in result.output
+
+
+@pytest.mark.db
+def test_show_lists_the_loaded_indicators_with_their_coverage(territory_reference, tmp_path):
+    from tests.diagnosis.workspace import workspace
+    from tests.indicators import write
+    from tests.web.test_indicator_profile import LIBRARIES
+    from trajectoires.indicators.store import import_file
+
+    with workspace(tmp_path / "ws", territory_reference, load=False) as ws:
+        with ws.database.session() as session:
+            import_file(session, "libraries", write(tmp_path, "bibliotheques_20230101.csv",
+                                                    LIBRARIES), territory_reference)
+        args = ["territory", "show", "29232", "--indicateurs", "--workspace", str(ws.path)]
+        result = runner.invoke(app, args, env=ws.env)
+        assert result.exit_code == 0, result.output
+        text = " ".join(result.output.split())
+        assert "Indicateurs chargés, comparés aux territoires englobants" in text
+        assert "non montré" in text and "(1,4 % de la" in text  # France: the Finistère only
+        data = json.loads(runner.invoke(app, [*args, "--json"], env=ws.env).output)
+        [libraries] = data["indicateurs"]
+        assert libraries["label"].startswith("Bibliothèques")
+        assert [v["kind"] for v in libraries["values"]] == ["commune", "epci", "departement",
+                                                             "region", "pays"]
+        assert libraries["values"][-1]["value"] is None
+        assert libraries["values"][2]["population_share"] == 1.0
+    assert "indicateurs" not in json.loads(show(str(ws.path), "29232", "--json").output)

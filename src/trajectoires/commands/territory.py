@@ -187,16 +187,79 @@ def show(
     ),
     workspace: Path | None = WorkspaceOption,
     as_json: bool = typer.Option(False, "--json", help="Sortie JSON (pour les scripts)."),
+    indicators: bool = typer.Option(
+        False, "--indicateurs",
+        help="Lister aussi les indicateurs chargés, comparés aux territoires englobants "
+             "(comme la page web du territoire)."),
 ) -> None:
     """Afficher un territoire : chiffres clés, appartenances, plus grandes communes."""
     console = Console()
     ref = with_store_populations(load_for_cli(workspace), workspace)
     unit = resolve_or_exit(ref, query)
     summary = summarize(ref, unit)
+    rows = _indicator_rows(workspace, ref, unit) if indicators else None
     if as_json:
-        typer.echo(json.dumps(summary.as_dict(), ensure_ascii=False, indent=2))
+        data = summary.as_dict()
+        if rows is not None:
+            data["indicateurs"] = [
+                {"id": r["id"], "label": r["label"], "unit": r["unit"], "period": r["period"],
+                 "values": [{k: v[k] for k in ("kind", "code", "name", "value", "communes",
+                                               "communes_total", "population_share")}
+                            for v in r["values"]]} for r in rows]
+        typer.echo(json.dumps(data, ensure_ascii=False, indent=2))
         return
     _print_summary(console, summary)
+    if rows is not None:
+        _print_indicators(console, rows)
+
+
+def _indicator_rows(workspace: Path | None, ref: Reference, unit: Unit) -> list[dict]:
+    """Return the loaded indicators of ``unit`` and its parents (``IndicatorProfile.rows``)."""
+    from trajectoires.indicators.profile import load_profile
+
+    url = Settings.from_env(workspace=str(workspace) if workspace else None).database_url
+    if url.startswith("sqlite") and not Path(url.split("///", 1)[-1]).is_file():
+        return []
+    from trajectoires.db import create_database, migrate
+
+    database = create_database(url)
+    try:
+        migrate(database)
+        with database.session() as session:
+            return list(load_profile(session, ref).rows(unit))
+    finally:
+        database.engine.dispose()
+
+
+def _cell(row: dict, item: dict) -> str:
+    if item["value"] is None:
+        if item["communes"] and item["communes_total"] > 1:
+            return (f"non montré ({format_number(100 * (item['population_share'] or 0), 1)} % "
+                    "de la population)")
+        return "—"
+    text = format_number(item["value"], 1 if row["unit"] == "%" else 0)
+    if item["communes_total"] > 1 and not item["complete"]:
+        text += f" ({format_number(100 * item['population_share'], 0)} % pop.)"
+    return text
+
+
+def _print_indicators(console: Console, rows: list[dict]) -> None:
+    """Print the loaded indicators as the territory page's table (French numbers)."""
+    if not rows:
+        console.print(f"Aucun indicateur chargé : importez-en avec [bold]{tool_command()} data "
+                      "import TYPE FICHIER[/bold].")
+        return
+    table = Table(title="Indicateurs chargés, comparés aux territoires englobants")
+    table.add_column("Indicateur", overflow="fold")
+    for item in rows[0]["values"]:
+        table.add_column(item["name"], justify="right", overflow="fold")
+    for row in rows:
+        table.add_row(f"{row['label']} ({row['unit']}, {row['period']})",
+                      *(_cell(row, item) for item in row["values"]))
+    console.print(table)
+    console.print("Une valeur qui ne couvre pas la moitié de la population du territoire n'est "
+                  "pas montrée ; « % pop. » : part de la population que couvrent les communes "
+                  "renseignées.")
 
 
 # -- the ``map`` command (render) goes below -----------------------------------
