@@ -111,9 +111,13 @@ def test_reset_by_a_one_time_link_sent_by_email(world) -> None:
     done = _post(visitor, link, {"new": NEW, "again": NEW})
     assert done.headers["location"] == "/connexion?motdepasse=change"
     _signed_in(app, password=NEW)
-    again = _post(visitor, link, {"new": "encore un autre", "again": "encore un autre"})
+    dead = visitor.get(link)
+    assert dead.status_code == 403 and 'id="reset-form"' not in dead.text
+    again = _post(visitor, link, {"new": "encore un autre", "again": "encore un autre"},
+                  page="/mot-de-passe-oublie")
     assert again.status_code == 403 and "déjà servi" in _error(again)
-    forged = _post(visitor, link[:-3] + "abc", {"new": NEW, "again": NEW}, page=link)
+    forged = _post(visitor, link[:-3] + "abc", {"new": NEW, "again": NEW},
+                   page="/mot-de-passe-oublie")
     assert forged.status_code == 403
 
 

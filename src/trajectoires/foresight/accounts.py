@@ -52,6 +52,7 @@ __all__ = [
     "RESET_TTL",
     "accept_invitation",
     "change_password",
+    "check_reset_link",
     "invitation",
     "invitation_email",
     "is_admin",
@@ -185,17 +186,29 @@ def reset_link_for(session: Session, key: bytes, email: str) -> tuple[str, str] 
         return token, row.display_name
 
 
-def reset_password(session: Session, key: bytes, token: str, password: str) -> FacilitatorView:
-    """Set a new password with a reset link; the link then stops working."""
+def _reset_row(session: Session, key: bytes, token: str) -> Facilitator:
+    """Return the account a valid reset link is for (inside the caller's transaction)."""
     body = token.partition(".")[0]
     try:
         claimed = json.loads(base64.urlsafe_b64decode(body + "=" * (-len(body) % 4)))
         facilitator_id = int(claimed["f"])
     except (ValueError, KeyError, TypeError):
         raise NotAllowedError("link_invalid") from None
+    row = session.get(Facilitator, facilitator_id)
+    if row is None or read(key, "reset", token, extra=row.password_hash) is None:
+        raise NotAllowedError("link_invalid")
+    return row
+
+
+def check_reset_link(session: Session, key: bytes, token: str) -> None:
+    """Raise :class:`NotAllowedError` unless ``token`` is a valid, unused reset link."""
     with session.begin():
-        row = session.get(Facilitator, facilitator_id)
-        if row is None or read(key, "reset", token, extra=row.password_hash) is None:
-            raise NotAllowedError("link_invalid")
+        _reset_row(session, key, token)
+
+
+def reset_password(session: Session, key: bytes, token: str, password: str) -> FacilitatorView:
+    """Set a new password with a reset link; the link then stops working."""
+    with session.begin():
+        row = _reset_row(session, key, token)
         _set_password(session, row, password)
         return _view(row)

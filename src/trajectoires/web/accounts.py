@@ -119,8 +119,12 @@ def forgot(request: Request, session: DbSession, *,
 
 
 @router.get("/mot-de-passe/{token}")
-def reset_form(request: Request, token: str) -> Response:
-    """Show the form choosing a new password."""
+def reset_form(request: Request, token: str, session: DbSession) -> Response:
+    """Show the form choosing a new password (or why the link no longer works)."""
+    try:
+        accounts.check_reset_link(session, _key(request), token)
+    except ForesightError as error:
+        return _page(request, "link_dead", status_of(error), error=error.message)
     return _page(request, "reset", token=token)
 
 
