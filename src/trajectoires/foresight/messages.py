@@ -47,6 +47,14 @@ MESSAGES: dict[str, str] = {
     "bad_credentials": "Adresse e-mail ou mot de passe incorrect.",
     "wrong_password": "Le mot de passe actuel est incorrect.",
     "passwords_differ": "Les deux mots de passe saisis diffèrent.",
+    "reset_requested": ("Si un compte utilise cette adresse, un message vient de lui être envoyé "
+                        "avec un lien pour choisir un nouveau mot de passe (valable une heure)."),
+    "reset_throttled": "Trop de demandes pour cette adresse : réessayez dans {seconds} secondes.",
+    "reset_mail_failed": "Le message n'a pas pu être envoyé : {detail}.",
+    "workshop_edited": "Atelier modifié.",
+    "workshop_duplicated": ("Copie créée, en préparation : modifiez-la, puis ouvrez-la quand "
+                            "vous voulez."),
+    "workshop_deleted": "L'atelier « {title} » a été supprimé.",
     "admin_only": "Seul un administrateur peut inviter des animateurs.",
     "unknown_facilitator": "Aucun compte animateur n'a l'adresse « {email} ».",
     "link_invalid": ("Ce lien n'est pas valable : il a expiré, a déjà servi ou a été mal copié. "

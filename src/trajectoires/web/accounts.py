@@ -24,6 +24,7 @@ from sqlalchemy import select
 
 from trajectoires.foresight import accounts
 from trajectoires.foresight.errors import ForesightError, InvalidInputError
+from trajectoires.foresight.messages import MESSAGES
 from trajectoires.foresight.models import Facilitator
 from trajectoires.mail import MailError, invitation_message, reset_message, send
 from trajectoires.web.errors import render_form_error, status_of
@@ -37,8 +38,6 @@ __all__ = ["router"]
 router = APIRouter(include_in_schema=False)
 PAGE = "auth/account_form.html"
 FIELD = Form(max_length=300)
-FORGOT_DONE = ("Si un compte utilise cette adresse, un message vient de lui être envoyé avec un "
-               "lien pour choisir un nouveau mot de passe (valable une heure).")
 
 
 def _key(request: Request) -> bytes:
@@ -104,8 +103,8 @@ def forgot(request: Request, session: DbSession, *,
     throttle = request.app.state.login_throttle
     wait = throttle.retry_after(key)
     if wait:
-        return _page(request, "forgot", 429, mail_ready=True, email=email, error=(
-            f"Trop de demandes pour cette adresse : réessayez dans {wait} secondes."))
+        return _page(request, "forgot", 429, mail_ready=True, email=email,
+                     error=MESSAGES["reset_throttled"].format(seconds=wait))
     throttle.failed(key)
     if found is not None:
         token, name = found
@@ -114,8 +113,8 @@ def forgot(request: Request, session: DbSession, *,
             send(settings, reset_message(settings, email.strip(), name, link))
         except MailError as error:
             return _page(request, "forgot", 502, mail_ready=True, email=email,
-                         error=f"Le message n'a pas pu être envoyé : {error}.")
-    return _page(request, "forgot", mail_ready=True, done=FORGOT_DONE)
+                         error=MESSAGES["reset_mail_failed"].format(detail=error))
+    return _page(request, "forgot", mail_ready=True, done=MESSAGES["reset_requested"])
 
 
 @router.get("/mot-de-passe/{token}")

@@ -13,6 +13,7 @@ from fastapi.responses import RedirectResponse, Response
 
 from trajectoires.foresight import access
 from trajectoires.foresight.errors import ForesightError
+from trajectoires.foresight.messages import MESSAGES
 from trajectoires.foresight.workshop_admin import (
     delete_workshop,
     deletion_summary,
@@ -66,7 +67,7 @@ def edit(request: Request, slug: str, *, session: DbSession, me: FacilitatorId, 
     except ForesightError as error:
         return render_form_error(request, EDIT_PAGE, _edit_context(workshop, typed), error)
     publish_status(hub, changed)  # open pages reload with the new title and question
-    request.session[NOTICE_KEY] = "Atelier modifié."
+    request.session[NOTICE_KEY] = MESSAGES["workshop_edited"]
     return RedirectResponse(f"/ateliers/{slug}/animer", status_code=303)
 
 
@@ -76,8 +77,7 @@ def duplicate(request: Request, slug: str, session: DbSession, me: FacilitatorId
     if me is None:
         return login_redirect(f"/ateliers/{slug}/animer")
     copy = duplicate_workshop(session, me, slug)
-    request.session[NOTICE_KEY] = (
-        "Copie créée, en préparation : modifiez-la, puis ouvrez-la quand vous voulez.")
+    request.session[NOTICE_KEY] = MESSAGES["workshop_duplicated"]
     return RedirectResponse(f"/ateliers/{copy.slug}/animer", status_code=303)
 
 
@@ -102,5 +102,5 @@ def delete(request: Request, slug: str, session: DbSession, me: FacilitatorId) -
     except ForesightError as error:
         context = {"workshop": workshop, "summary": deletion_summary(session, me, slug)}
         return render_form_error(request, DELETE_PAGE, context, error)
-    request.session[LIST_NOTICE_KEY] = f"L'atelier « {gone.title} » a été supprimé."
+    request.session[LIST_NOTICE_KEY] = MESSAGES["workshop_deleted"].format(title=gone.title)
     return RedirectResponse("/ateliers", status_code=303)
