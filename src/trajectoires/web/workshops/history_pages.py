@@ -134,9 +134,12 @@ def describe_effect(effect: dict[str, Any]) -> str:
     from trajectoires.foresight.kinds._construire_effects import EFFECT_LABELS, FIELD_LABELS
     from trajectoires.pathways import NETWORKS
 
-    parts = []
-    for name, value in effect.items():
-        if name in ("key", "type") or value in (None, "", []):
+    order = [n for n in FIELD_LABELS if n not in ("type", "year", "assumption")]
+    order += ["year", "assumption", *sorted(n for n in effect if n not in FIELD_LABELS)]
+    parts = []  # a fixed order: PostgreSQL's JSONB does not keep the stored one
+    for name in order:
+        value = effect.get(name)
+        if name == "key" or value in (None, "", []):
             continue
         shown = (", ".join(map(str, value)) if isinstance(value, list)
                  else NETWORKS.get(value, value) if name == "network" else value)
