@@ -19,6 +19,7 @@ import pytest
 import sqlalchemy
 from hypothesis import settings as hypothesis_settings
 
+from tests.migrated import MigratedDatabases
 from trajectoires.db import Database, create_database, migrate
 from trajectoires.settings import Settings
 
@@ -72,16 +73,24 @@ def fresh_database_url(folder: Path) -> Iterator[str]:
         admin.dispose()
 
 
+@pytest.fixture(scope="session")
+def migrated_databases(tmp_path_factory: pytest.TempPathFactory) -> Iterator[MigratedDatabases]:
+    """Databases migrated once per test process and handed out clean to each test."""
+    pool = MigratedDatabases(tmp_path_factory.mktemp("migrated"), TEST_DATABASE_URL)
+    yield pool
+    pool.close()
+
+
 @pytest.fixture
-def database_url(tmp_path: Path) -> Iterator[str]:
-    """URL of a fresh, empty database for one test."""
-    with fresh_database_url(tmp_path) as url:
+def database_url(tmp_path: Path, migrated_databases: MigratedDatabases) -> Iterator[str]:
+    """URL of a database for one test: migrated to the latest schema, with no rows."""
+    with migrated_databases.lend(tmp_path) as url:
         yield url
 
 
 @pytest.fixture
 def database(database_url: str) -> Iterator[Database]:
-    """A fresh database, migrated to the latest schema."""
+    """A database of its own for one test, migrated to the latest schema."""
     db = create_database(database_url)
     migrate(db)
     yield db
