@@ -107,4 +107,4 @@ def test_the_debate_sections_are_on_its_pages(app: FastAPI, database: Database) 
     participant = TestClient(app).get(f"/ateliers/{workshop.slug}").text
     assert '<section id="opinions"' in participant and 'id="export-polis"' not in participant
     projection = client.get(f"/ateliers/{workshop.slug}/projection").text
-    assert 'id="opinions"' not in projection
+    assert 'id="opinions"' in projection and 'id="export-polis"' not in projection
