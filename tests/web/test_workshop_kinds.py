@@ -23,7 +23,7 @@ def test_discovery_finds_the_debate() -> None:
     debate = found["debate"]
     assert debate.router is not None and debate.service is not None
     assert debate.participant.sections == ("kinds/debate/_opinions.html",)
-    assert debate.projection == KindPage()
+    assert debate.projection.sections == ("kinds/debate/_opinions.html",)
     assert set(found) <= {kind.key for kind in kinds()}  # each one has a foresight manifest
 
 
