@@ -179,6 +179,7 @@ def test_exchanges_reach_a_local_optimum_and_the_bound_holds():
     from trajectoires.analysis.planning._bound import coverage_bound, dual_ascent, lagrangian_value
     from trajectoires.analysis.planning._coverage import Cover, greedy, milp_max_cover
     from trajectoires.analysis.planning._exchange import exchanges
+    from trajectoires.analysis.planning._neighbourhood import reoptimise_cells
 
     rng = np.random.default_rng(12)
     a = sparse.csr_array((rng.random((60, 40)) < 0.08).astype(float))
@@ -195,5 +196,8 @@ def test_exchanges_reach_a_local_optimum_and_the_bound_holds():
             assert cover.value(np.r_[np.setdiff1d(chosen, [j]), k]) <= value + 1e-9
     optimum = cover.value(milp_max_cover(cover, p, time_limit=30)[0])
     assert value <= optimum <= coverage_bound(cover, p, deadline=float("inf"), lower=value)
+    cells = reoptimise_cells(cover, start, [np.arange(40) // 10, (np.arange(40) + 5) // 10],
+                             deadline=float("inf"))
+    assert len(cells) == p and cover.value(start) <= cover.value(cells) <= optimum
     for mu in (1.0, 500.0, 5_000.0):  # any multipliers give a bound, whatever the price
         assert optimum <= lagrangian_value(cover, p, dual_ascent(cover, mu))[0] + 1e-9
