@@ -19,6 +19,7 @@ from trajectoires.foresight.priorities import allocate_points
 from trajectoires.foresight.workshops import set_phase
 from trajectoires.indicators.catalogue import DATASETS, INDICATORS
 from trajectoires.indicators.models import Dataset, IndicatorValue
+from trajectoires.web.territory.deps import reference_for_app
 from trajectoires.web.workshops.lookups import build_lookups
 
 
@@ -202,14 +203,18 @@ def test_build_lookups_reads_the_territory_values(app, database):
 
 
 def test_target_posted_with_the_app_lookups(app, database):
-    _load(database, "insee_pop", {"29232": 63000.0}, "2021")
+    # Every commune of the Finistère: a département's value is not shown from a few of them.
+    reference = reference_for_app(app)
+    codes = reference.communes_of(reference.get("departement", "29")).index
+    populations = {code: 63000.0 if code == "29232" else 1000.0 for code in codes}
+    _load(database, "insee_pop", populations, "2021")
     ws = f.imaginer(database, status="cibles")
     lea = f.join(database, ws, "Léa").participant
     with f.session(database) as s:
         view = post_contribution(s, ws.id, Author(participant_id=lea.id, workshop_id=ws.id),
                                  "target", {"indicator": "insee_pop", "target_value": 64000},
                                  lookups=build_lookups(app))
-    assert view.payload["baseline_value"] == 63000.0
+    assert view.payload["baseline_value"] == sum(populations.values())
     assert view.payload["baseline_period"] == "2021"
 
 
