@@ -6,13 +6,16 @@ Each module exposes ``run() -> list[dict]``; a row has ``name``, ``value``, ``un
 faster). Results are written to ``bench/out/results.json`` and ``bench/out/results.md``
 (the latter is pasted into ``bench/README.md`` when figures are refreshed).
 
-Usage: ``python -m bench [NAME ...]`` where NAME filters modules (e.g. ``render``).
+Usage: ``python -m bench [--quick] [NAME ...]`` where NAME filters modules (e.g.
+``render``); ``--quick`` sets ``BENCH_QUICK=1``, which modules that know it read as
+"a bounded size" (``search``: 1,000 workshops instead of 10,000).
 """
 
 from __future__ import annotations
 
 import importlib
 import json
+import os
 import platform
 import sys
 import time
@@ -50,6 +53,9 @@ def to_markdown(rows: list[dict]) -> str:
 
 def main(argv: list[str]) -> int:
     console = Console()
+    if "--quick" in argv:
+        os.environ["BENCH_QUICK"] = "1"
+        argv = [a for a in argv if a != "--quick"]
     rows: list[dict] = []
     for name in discover(argv):
         console.rule(f"[bold]{name}")
