@@ -30,7 +30,10 @@ True
 >>> with db.session() as session:
 ...     table = compare_with_parents(session, ref, ref.resolve("29232"), ["france_services_sites"])
 >>> table[["code", "france_services_sites"]].values.tolist()
-[['29232', 1.0], ['200068120', 1.0], ['29', 2.0], ['53', 2.0], ['FR', 2.0]]
+[['29232', 1.0], ['200068120', 1.0], ['29', 2.0], ['53', 2.0], ['FR', nan]]
+
+(France's value is not shown: the list covers the Finistère, not most of France's
+population.)
 
 """
 
