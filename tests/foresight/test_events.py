@@ -199,7 +199,9 @@ def test_demo_event_holds_the_example_workshops(database) -> None:
 def test_a_draft_event_is_its_facilitators_alone(database, tmp_path) -> None:
     """Prepared unpublished: not listed, not found, not searched, no open data; then published."""
     from trajectoires.foresight.events import publish_event, unpublish_event
-    from trajectoires.foresight.opendata import ArchiveError, event_zip
+    from trajectoires.foresight.opendata import ArchiveError, event_zip, public_workshop_data
+    from trajectoires.foresight.publication import publish_workshop
+    from trajectoires.foresight.workshops import set_phase
 
     owner, other = f.facilitator(database), f.facilitator(database, "bruno@example.org")
     with f.session(database) as s:
@@ -227,6 +229,19 @@ def test_a_draft_event_is_its_facilitators_alone(database, tmp_path) -> None:
                         .name, NotFoundError),
                 attempt(lambda s: bool(event_zip(s, draft.slug)), ArchiveError))
 
+    published = f.kind_workshop(database, "debate", owner)  # a published workshop of it
+    with f.session(database) as s:
+        set_phase(s, owner.id, published.slug, "closed")
+    with f.session(database) as s:
+        publish_workshop(s, owner.id, published.slug)
+    with f.session(database) as s:
+        link_workshop(s, owner.id, draft.slug, published.slug)
+
+    def in_its_open_data() -> int:
+        with f.session(database) as s:
+            return len(public_workshop_data(s, published.slug).tables["events"])
+
+    assert in_its_open_data() == 0  # the draft is not in the workshop's open data
     assert draft.is_draft
     assert seen(None) == seen(other.id) == (False, False, "404", "404", "404")
     assert seen(owner.id) == (False, False, True, "note.pdf", "404")
@@ -239,6 +254,7 @@ def test_a_draft_event_is_its_facilitators_alone(database, tmp_path) -> None:
     with f.session(database) as s:
         assert not publish_event(s, owner.id, draft.slug).is_draft
     assert seen(None) == (True, True, False, "note.pdf", True)
+    assert in_its_open_data() == 1
     with f.session(database) as s:
         assert unpublish_event(s, owner.id, draft.slug).is_draft
     assert seen(None) == (False, False, "404", "404", "404")

@@ -79,7 +79,7 @@ def public_workshop_data(session: Session, slug: str) -> PublicWorkshop:
             raise ArchiveError("workshop_not_found", slug=slug)
         if not is_published(row):
             raise ArchiveError("not_published", slug=slug)
-        dump = dump_workshop(session, row.id)
+        dump = _without_draft_events(dump_workshop(session, row.id))
         published = encode(row.published_at)
     tables = public_dump(dump)
     tables["workshop"] = [{**tables["workshop"][0], "published_at": published,
@@ -89,6 +89,16 @@ def public_workshop_data(session: Session, slug: str) -> PublicWorkshop:
     return PublicWorkshop(row.slug, row.title, row.question, row.kind,
                           f"{row.territory_name} ({row.territory_code})", row.licence,
                           published, tables, dict(sorted(roles.items())), bool(row.example))
+
+
+def _without_draft_events(dump: dict) -> dict:
+    """Leave out the workshop's event while it is a draft, and its programme."""
+    drafts = {e["id"] for e in dump.get("events", []) if not e.get("published_at")}
+    if not drafts:
+        return dump
+    return {**dump, "events": [e for e in dump["events"] if e["id"] not in drafts],
+            "event_items": [i for i in dump.get("event_items", []) if i["event_id"] not in drafts],
+            "event_files": []}
 
 
 def workshop_files(session: Session, slug: str, *, base_url: str = "") -> dict[str, bytes]:
