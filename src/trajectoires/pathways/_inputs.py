@@ -239,6 +239,8 @@ def _vintages(session: Session, indicator: str, codes: pd.Index, latest: np.ndar
               ) -> History | None:
     """Every dated vintage of a criterion's ``indicator`` (every commune), or None.
 
+    Vintages spanning less than :data:`~trajectoires.pathways._trend.MIN_TREND_SPAN`
+    years give a flat history that keeps them (its method says why there is no trend).
     None when the store holds fewer than two dated vintages, or when a commune's
     latest stored value is not the diagnosis's value of the criterion (the history
     would not start from the index of the first year): the criterion is then flat.
@@ -248,7 +250,7 @@ def _vintages(session: Session, indicator: str, codes: pd.Index, latest: np.ndar
 
     from trajectoires.indicators.catalogue import source_line
     from trajectoires.indicators.models import IndicatorValue
-    from trajectoires.pathways._trend import last_known
+    from trajectoires.pathways._trend import MIN_TREND_SPAN, last_known
 
     periods = session.scalars(select(IndicatorValue.period).distinct().where(
         IndicatorValue.indicator == indicator, IndicatorValue.unit_kind == "commune")).all()
@@ -264,7 +266,9 @@ def _vintages(session: Session, indicator: str, codes: pd.Index, latest: np.ndar
         return None
     values = history.values.copy()
     values[~known] = np.nan
-    return History(values, history.times, history.periods, history.method, history.source)
+    close = np.nanmax(history.times) - np.nanmin(history.times) < MIN_TREND_SPAN
+    return History(values, history.times, history.periods,
+                   "flat" if close else history.method, history.source)
 
 
 def _places(located: dict[str, pd.DataFrame]) -> dict[str, pd.DataFrame]:

@@ -13,7 +13,16 @@ from dataclasses import dataclass
 
 import numpy as np
 
-__all__ = ["METHODS", "Band", "band", "commune_trend", "describe", "last_known"]
+__all__ = ["METHODS", "MIN_TREND_SPAN", "Band", "band", "commune_trend", "describe",
+           "last_known"]
+
+MIN_TREND_SPAN = 2.0
+"""Years the vintages of a criterion of the index must span for a trend to be fitted.
+
+Closer vintages leave the criterion flat: two files six months apart (the overseas
+4G coverage, 2018-07 and 2019-01) would otherwise carry Saint-Denis (La Réunion)
+from 20 % not covered to the 100 % bound within four years.
+"""
 
 METHODS = {
     "linear": "tendance linéaire : pente des moindres carrés sur les {n} millésimes ({first}"
@@ -23,8 +32,14 @@ METHODS = {
                   "dernière valeur de chaque commune",
     "flat": "un seul millésime ({last}) : tendance plate, la dernière valeur est prolongée "
             "sans évolution (aucune tendance ne peut être estimée)",
+    "close": "{count} millésimes à moins de deux ans d'écart : pas de tendance ; la "
+             "dernière valeur ({last}, après {first}) est prolongée sans évolution",
 }
-"""French method of each kind of trend (``{n}``, ``{first}``, ``{last}``: the vintages)."""
+"""French method of each kind of trend (``{n}``, ``{first}``, ``{last}``: the vintages).
+
+``close`` is the text of a flat trend over several vintages too close to fit one
+(:data:`MIN_TREND_SPAN`); ``{count}`` is their number, in words for two.
+"""
 
 
 @dataclass(frozen=True, eq=False)
@@ -129,6 +144,11 @@ def describe(method: str, periods: tuple[str, ...]) -> str:
 
     >>> describe("flat", ("2017",))
     'un seul millésime (2017) : tendance plate, la dernière valeur est prolongée sans évolution (aucune tendance ne peut être estimée)'
+    >>> describe("flat", ("2018-07", "2019-01"))
+    "deux millésimes à moins de deux ans d'écart : pas de tendance ; la dernière valeur (2019-01, après 2018-07) est prolongée sans évolution"
     """  # noqa: E501
-    return METHODS[method].format(n=len(periods), first=periods[0] if periods else "",
+    if method == "flat" and len(periods) > 1:
+        method = "close"
+    return METHODS[method].format(count="deux" if len(periods) == 2 else len(periods),
+                                  n=len(periods), first=periods[0] if periods else "",
                                   last=periods[-1] if periods else "non daté")
