@@ -3,6 +3,7 @@ written before the opening, the count of who joined and has not voted, the terri
 
 from __future__ import annotations
 
+import asyncio
 import csv
 import html
 import io
@@ -241,3 +242,41 @@ def test_one_pass_reads_passe(app: FastAPI, database: Database) -> None:
         if name == "Yves":
             assert passes() == "1 passe"
     assert passes() == "2 passent"
+
+
+async def _edit_while_watched(app: FastAPI, client: TestClient, slug: str, workshop_id: int,
+                              changes: dict) -> list:
+    """On the app's loop: the facilitator edits the workshop; return the events received."""
+    hub = app.state.live
+    with hub.subscribe(workshop_id) as subscription:
+        done = await asyncio.to_thread(_post, client, slug, "modifier", changes)
+        assert done.status_code == 303
+        events = [await asyncio.wait_for(subscription.queue.get(), 10)]
+        while events[-1].kind != "details":  # the opening's status may come first (batched)
+            events.append(await asyncio.wait_for(subscription.queue.get(), 10))
+    return events
+
+
+def test_an_edit_reaches_open_pages_live(app: FastAPI, database: Database) -> None:
+    """The new title and question go out as a ``details`` event; the pages show them."""
+    from trajectoires.foresight.workshops import get_workshop
+
+    f.facilitator(database)
+    with TestClient(app) as client:
+        assert f.login(client).status_code == 303
+        slug = f.create_via_web(client)
+        with database.sessionmaker() as session:
+            workshop_id = get_workshop(session, slug).id
+        events = client.portal.call(_edit_while_watched, app, client, slug, workshop_id, {
+            "title": "Le numérique à Brest", "question": "Quelle ville en 2030 ?",
+            "territory": "29"})
+    assert (events[-1].kind, events[-1].data) == (
+        "details", {"title": "Le numérique à Brest", "question": "Quelle ville en 2030 ?"})
+    assert all(e.kind == "status" for e in events[:-1]) and len(events) <= 2
+    script = client.get("/static/workshop-live.js").text  # what applies it on every page
+    assert '"details"' in script and "[data-workshop-title]" in script
+    for path in ("projection", "animer"):
+        page = client.get(f"/ateliers/{slug}/{path}").text
+        assert "workshop-live.js" in page
+    page = client.get(f"/ateliers/{slug}/projection").text
+    assert "<h1 data-workshop-title>Le numérique à Brest</h1>" in page

@@ -129,7 +129,8 @@ def test_projection_view_shows_only_code_link_and_qr(
     assert page.status_code == 200
     code = _code(page.text)
     assert_qr_encodes(page.text, f"http://testserver/rejoindre/{code}")
-    assert '<html lang="fr">' in page.text and "<h1>Le numérique en 2030</h1>" in page.text
+    assert '<html lang="fr">' in page.text
+    assert "<h1 data-workshop-title>Le numérique en 2030</h1>" in page.text
     assert "Navigation principale" not in page.text  # no site header on the projector
     assert "Retour à l'animation" in page.text
     assert "default-src 'self'" in page.headers["content-security-policy"]

@@ -285,6 +285,16 @@
   };
 
   // -- events ---------------------------------------------------------------------------------
+  function showDetails(data) {  // the facilitator edited the title or the question
+    document.querySelectorAll("[data-workshop-title]").forEach(function (el) {
+      if (el.textContent !== data.title) {
+        document.title = document.title.replace(el.textContent, data.title);
+        el.textContent = data.title;
+      }
+    });
+    document.querySelectorAll("[data-workshop-question]").forEach(function (el) { el.textContent = data.question; });
+  }
+
   function onEvent(kind, data) {
     if (kind === "contribution" || kind === "ranking") {
       want(concerned(kind, data.type), false);
@@ -293,6 +303,8 @@
         document.querySelectorAll("[data-lockable]").forEach(function (el) { el.hidden = !!data.locked; });
       }
       want(concerned("state"), false);
+    } else if (kind === "details") {
+      showDetails(data);
     } else if (kind === "status" && !debate) {
       reloadKeepingDrafts();
     } else if (kind === "reset") {
@@ -323,7 +335,7 @@
           delay = Math.min(delay * 2, FALLBACK);
         }
       });
-      ["contribution", "ranking", "state", "status", "reset"].forEach(function (kind) {
+      ["contribution", "ranking", "state", "status", "details", "reset"].forEach(function (kind) {
         source.addEventListener(kind, function (e) { onEvent(kind, JSON.parse(e.data || "{}")); });
       });
     }

@@ -6,7 +6,9 @@ The payloads are the JSON the browser receives in the events of
 - the open debate's ``statement``, ``hidden`` and ``votes`` (counts, coalesced);
 - every kind's ``status`` (the phase changed: pages reload), ``contribution`` (one
   was posted, edited, hidden, shown, merged: pages refresh their lists), ``state``
-  (lock, timer, tables) and ``ranking`` (points changed).
+  (lock, timer, tables) and ``ranking`` (points changed);
+- every kind's ``details`` (the facilitator edited the title or the question: pages
+  show the new ones without reloading).
 
 The generic events carry ids and statuses, never text: a page refreshes what it
 shows from the server, which applies who may see what.
@@ -31,6 +33,7 @@ __all__ = [
     "counts_loader",
     "counts_payload",
     "make_hub",
+    "publish_details",
     "publish_contribution",
     "publish_ranking",
     "publish_state",
@@ -107,6 +110,11 @@ def publish_vote(hub: LiveHub, outcome: VoteOutcome) -> None:
 def publish_status(hub: LiveHub, workshop: WorkshopView) -> None:
     """Announce a phase change."""
     hub.publish(workshop.id, "status", {"status": workshop.status, "label": workshop.phase_label})
+
+
+def publish_details(hub: LiveHub, workshop: WorkshopView) -> None:
+    """Announce the workshop's edited title and question (public: pages show them)."""
+    hub.publish(workshop.id, "details", {"title": workshop.title, "question": workshop.question})
 
 
 def contribution_payload(contribution: ContributionView) -> dict[str, Any]:

@@ -25,7 +25,7 @@ from trajectoires.web.errors import render_form_error
 from trajectoires.web.security import require_csrf
 from trajectoires.web.workshops.contexts import NOTICE_KEY, render
 from trajectoires.web.workshops.deps import DbSession, FacilitatorId, Hub, Resolver
-from trajectoires.web.workshops.events import publish_status
+from trajectoires.web.workshops.events import publish_details
 from trajectoires.web.workshops.facilitation import login_redirect
 
 __all__ = ["LIST_NOTICE_KEY", "router"]
@@ -66,7 +66,7 @@ def edit(request: Request, slug: str, *, session: DbSession, me: FacilitatorId, 
                                 territory=resolve(territory))
     except ForesightError as error:
         return render_form_error(request, EDIT_PAGE, _edit_context(workshop, typed), error)
-    publish_status(hub, changed)  # open pages reload with the new title and question
+    publish_details(hub, changed)  # open pages show the new title and question
     request.session[NOTICE_KEY] = MESSAGES["workshop_edited"]
     return RedirectResponse(f"/ateliers/{slug}/animer", status_code=303)
 
