@@ -280,3 +280,34 @@ def test_an_edit_reaches_open_pages_live(app: FastAPI, database: Database) -> No
         assert "workshop-live.js" in page
     page = client.get(f"/ateliers/{slug}/projection").text
     assert "<h1 data-workshop-title>Le numérique à Brest</h1>" in page
+
+
+async def _join_while_watched(app: FastAPI, code: str, workshop_id: int) -> list:
+    """On the app's loop: someone joins; return the events up to the ``joined`` one."""
+    hub = app.state.live
+    with hub.subscribe(workshop_id) as subscription:
+        await asyncio.to_thread(f.join_via_web, app, code, "Alice")
+        events = [await asyncio.wait_for(subscription.queue.get(), 10)]
+        while events[-1].kind != "joined":
+            events.append(await asyncio.wait_for(subscription.queue.get(), 10))
+    return events
+
+
+def test_a_join_refreshes_the_count_live(app: FastAPI, database: Database) -> None:
+    """Joining without voting publishes ``joined`` (no pseudonym); the count follows."""
+    from trajectoires.foresight.workshops import get_workshop
+
+    f.facilitator(database)
+    with TestClient(app) as client:
+        assert f.login(client).status_code == 303
+        slug = f.create_via_web(client)
+        with database.sessionmaker() as session:
+            workshop = get_workshop(session, slug)
+        events = client.portal.call(_join_while_watched, app, workshop.join_code, workshop.id)
+        assert (events[-1].kind, events[-1].data) == ("joined", {})
+        assert all(e.kind == "status" for e in events[:-1]) and len(events) <= 2
+        assert "1 participant a rejoint l'atelier ; 1 n'a pas encore voté." in _turnout(
+            client, slug)
+    script = client.get("/static/workshop-live.js").text  # refreshes the session region
+    assert re.search(r'kind === "joined"\) \{\s*if \(role === "facilitator"\)', script)
+    assert "\"joined\"" in client.get("/static/workshop.js").text  # passed on for the debate

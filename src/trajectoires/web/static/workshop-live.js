@@ -303,6 +303,8 @@
         document.querySelectorAll("[data-lockable]").forEach(function (el) { el.hidden = !!data.locked; });
       }
       want(concerned("state"), false);
+    } else if (kind === "joined") {
+      if (role === "facilitator") { want(entries.filter(function (e) { return e.name === "session"; }), false); }
     } else if (kind === "details") {
       showDetails(data);
     } else if (kind === "status" && !debate) {
@@ -335,7 +337,7 @@
           delay = Math.min(delay * 2, FALLBACK);
         }
       });
-      ["contribution", "ranking", "state", "status", "details", "reset"].forEach(function (kind) {
+      ["contribution", "ranking", "state", "status", "details", "joined", "reset"].forEach(function (kind) {
         source.addEventListener(kind, function (e) { onEvent(kind, JSON.parse(e.data || "{}")); });
       });
     }

@@ -14,7 +14,7 @@
  *   list the participant has not voted on; a vote there is sent like the list's, then the next
  *   one is shown (a statement arriving live fills an empty card, never replaces a shown one);
  *   a statement's counts stay hidden until the participant has voted on it;
- * - `contribution`, `ranking`, `state` and `details` events are passed on to workshop-live.js as
+ * - `contribution`, `ranking`, `state`, `details` and `joined` events are passed on to workshop-live.js as
  *   "trajectoires:sse" events on document (timer, lock, tables: one stream per page).
  * User text is only ever inserted with textContent.
  */
@@ -290,7 +290,7 @@
     source.addEventListener("reset", reload);
     source.addEventListener("opinions", function (e) { showOpinions(JSON.parse(e.data)); });
     // workshop-live.js handles these for every kind: pass them on rather than open a 2nd stream
-    ["contribution", "ranking", "state", "details"].forEach(function (type) {
+    ["contribution", "ranking", "state", "details", "joined"].forEach(function (type) {
       source.addEventListener(type, function (e) {
         document.dispatchEvent(new CustomEvent("trajectoires:sse", { detail: { type: type, data: JSON.parse(e.data || "{}") } }));
       });

@@ -7,6 +7,8 @@ The payloads are the JSON the browser receives in the events of
 - every kind's ``status`` (the phase changed: pages reload), ``contribution`` (one
   was posted, edited, hidden, shown, merged: pages refresh their lists), ``state``
   (lock, timer, tables) and ``ranking`` (points changed);
+- every kind's ``joined`` (someone joined: the facilitation page refreshes how many
+  joined and have not voted yet; no pseudonym in the event);
 - every kind's ``details`` (the facilitator edited the title or the question: pages
   show the new ones without reloading).
 
@@ -34,6 +36,7 @@ __all__ = [
     "counts_payload",
     "make_hub",
     "publish_details",
+    "publish_joined",
     "publish_contribution",
     "publish_ranking",
     "publish_state",
@@ -115,6 +118,11 @@ def publish_status(hub: LiveHub, workshop: WorkshopView) -> None:
 def publish_details(hub: LiveHub, workshop: WorkshopView) -> None:
     """Announce the workshop's edited title and question (public: pages show them)."""
     hub.publish(workshop.id, "details", {"title": workshop.title, "question": workshop.question})
+
+
+def publish_joined(hub: LiveHub, workshop_id: int) -> None:
+    """Announce that a participant joined (the facilitation page refreshes its count)."""
+    hub.publish(workshop_id, "joined", {})
 
 
 def contribution_payload(contribution: ContributionView) -> dict[str, Any]:

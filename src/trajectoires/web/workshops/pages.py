@@ -37,7 +37,7 @@ from trajectoires.web.workshops.deps import (
     secure_cookies,
     set_participant_cookie,
 )
-from trajectoires.web.workshops.events import publish_statement, publish_vote
+from trajectoires.web.workshops.events import publish_joined, publish_statement, publish_vote
 from trajectoires.web.workshops.links import join_first
 from trajectoires.web.workshops.throttle import THROTTLED_FORM
 
@@ -85,6 +85,7 @@ def join_link(request: Request, code: str, session: DbSession) -> Response:
 def join(
     request: Request,
     session: DbSession,
+    hub: Hub,
     *,
     code: Annotated[str, Form()] = "",
     pseudonym: Annotated[str, Form()] = "",
@@ -101,6 +102,7 @@ def join(
     except ForesightError as error:
         typed = _join_page(code, pseudonym=pseudonym, organisation=organisation, role=role)
         return render_form_error(request, JOIN_FORM, typed, error)
+    publish_joined(hub, joined.workshop.id)
     response = RedirectResponse(f"/ateliers/{joined.workshop.slug}", status_code=303)
     secure = secure_cookies(request)
     set_participant_cookie(response, joined.workshop, joined.token, secure=secure)
