@@ -31,7 +31,6 @@ from trajectoires.foresight._retry import retry_when_locked
 from trajectoires.foresight.errors import (
     ConflictError,
     InvalidInputError,
-    NotAllowedError,
     NotFoundError,
 )
 from trajectoires.foresight.kinds import CLOSED, get_kind
@@ -48,7 +47,7 @@ from trajectoires.foresight.search import (
     remove_document,
     territory_chain,
 )
-from trajectoires.foresight.workshops import WorkshopView, view
+from trajectoires.foresight.workshops import WorkshopView, owned_row, view
 
 if TYPE_CHECKING:
     from trajectoires.territory import Reference
@@ -112,14 +111,6 @@ def _check_licence(licence: str | None) -> str:
     return licence
 
 
-def _own_row(session: Session, facilitator_id: int, slug: str) -> Workshop:
-    row = session.scalar(select(Workshop).where(Workshop.slug == slug))
-    if row is None or (row.status == "draft" and row.facilitator_id != facilitator_id):
-        raise NotFoundError("workshop_not_found")
-    if row.facilitator_id != facilitator_id:
-        raise NotAllowedError("not_owner")
-    return row
-
 
 def _body(session: Session, row: Workshop) -> str:
     from trajectoires.foresight.archive import archive_text, read_archive
@@ -180,7 +171,7 @@ def publish_workshop(
     """
     licence = _check_licence(licence)
     with session.begin():
-        row = _own_row(session, facilitator_id, slug)
+        row = owned_row(session, slug, facilitator_id)
         if row.status != CLOSED.key:
             raise ConflictError("publish_not_closed",
                                 phase=get_kind(row.kind).phase(row.status).label)
@@ -195,7 +186,7 @@ def publish_workshop(
 def unpublish_workshop(session: Session, facilitator_id: int, slug: str) -> Publication:
     """Take the workshop ``slug`` out of the archive and the search; only its facilitator may."""
     with session.begin():
-        row = _own_row(session, facilitator_id, slug)
+        row = owned_row(session, slug, facilitator_id)
         row.published_at = None
         session.flush()
         remove_document(session, "workshop", row.slug)

@@ -30,7 +30,7 @@ from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session
 
 from trajectoires.foresight._retry import retry_when_locked
-from trajectoires.foresight.errors import ConflictError, NotAllowedError, NotFoundError
+from trajectoires.foresight.errors import ConflictError
 from trajectoires.foresight.kinds import get_kind
 from trajectoires.foresight.models import (
     QUESTION_MAX_LENGTH,
@@ -47,6 +47,7 @@ from trajectoires.foresight.workshops import (
     WorkshopView,
     _clean,
     create_workshop,
+    owned_row,
     view,
 )
 
@@ -76,14 +77,6 @@ class DeletionSummary:
         return self.participants + self.contributions + self.votes
 
 
-def _own(session: Session, facilitator_id: int, slug: str) -> Workshop:
-    row = session.scalar(select(Workshop).where(Workshop.slug == slug))
-    if row is None or (row.status == "draft" and row.facilitator_id != facilitator_id):
-        raise NotFoundError("workshop_not_found")
-    if row.facilitator_id != facilitator_id:
-        raise NotAllowedError("not_owner")
-    return row
-
 
 @retry_when_locked
 def edit_workshop(session: Session, facilitator_id: int, slug: str, *, title: str,
@@ -103,7 +96,7 @@ def edit_workshop(session: Session, facilitator_id: int, slug: str, *, title: st
     title = _clean(title, TITLE_MAX_LENGTH, "title")
     question = _clean(question, QUESTION_MAX_LENGTH, "question")
     with session.begin():
-        row = _own(session, facilitator_id, slug)
+        row = owned_row(session, slug, facilitator_id)
         if row.published_at is not None:
             raise ConflictError("workshop_published_no_edit")
         row.title, row.question = title, question
@@ -136,7 +129,7 @@ def duplicate_workshop(session: Session, facilitator_id: int, slug: str) -> Work
 
     """
     with session.begin():
-        source = view(_own(session, facilitator_id, slug))
+        source = view(owned_row(session, slug, facilitator_id))
     title = source.title
     if len(title) + len(COPY_SUFFIX) <= TITLE_MAX_LENGTH:
         title += COPY_SUFFIX
@@ -160,7 +153,7 @@ def duplicate_workshop(session: Session, facilitator_id: int, slug: str) -> Work
 def deletion_summary(session: Session, facilitator_id: int, slug: str) -> DeletionSummary:
     """Count what deleting ``slug`` would erase (the caller must run it)."""
     with session.begin():
-        row = _own(session, facilitator_id, slug)
+        row = owned_row(session, slug, facilitator_id)
         people = session.scalar(select(func.count()).where(Participant.workshop_id == row.id))
         posts = session.scalar(select(func.count()).where(Contribution.workshop_id == row.id))
         votes = session.scalar(select(func.count()).select_from(Vote).join(
@@ -182,7 +175,7 @@ def delete_workshop(session: Session, facilitator_id: int, slug: str) -> Worksho
 
     """
     with session.begin():
-        row = _own(session, facilitator_id, slug)
+        row = owned_row(session, slug, facilitator_id)
         if row.published_at is not None:
             raise ConflictError("workshop_published_no_delete")
         gone = view(row)

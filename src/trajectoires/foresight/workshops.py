@@ -47,6 +47,7 @@ __all__ = [
     "get_workshop",
     "list_workshops",
     "normalize_join_code",
+    "owned_row",
     "set_phase",
     "slugify",
 ]
@@ -303,3 +304,24 @@ def list_workshops(session: Session, facilitator_id: int | None = None) -> list[
     with session.begin():
         rows = session.scalars(select(Workshop).where(visible).order_by(Workshop.id.desc()))
         return [view(row) for row in rows]
+
+
+def owned_row(session: Session, slug: str, facilitator_id: int) -> Workshop:
+    """Return the row of workshop ``slug`` for a service that changes it.
+
+    The rules of :func:`~trajectoires.foresight.access.own_workshop`, on the row.
+
+    Raises
+    ------
+    NotFoundError
+        No workshop has this slug, or it is a draft of another facilitator.
+    NotAllowedError
+        An open or closed workshop of another facilitator (``not_owner``).
+
+    """
+    row = session.scalar(select(Workshop).where(Workshop.slug == slug))
+    if row is None or (row.status == "draft" and row.facilitator_id != facilitator_id):
+        raise NotFoundError("workshop_not_found")
+    if row.facilitator_id != facilitator_id:
+        raise NotAllowedError("not_owner")
+    return row
