@@ -307,8 +307,8 @@
       if (role === "facilitator") { want(entries.filter(function (e) { return e.name === "session"; }), false); }
     } else if (kind === "details") {
       showDetails(data);
-    } else if (kind === "status" && !debate) {
-      reloadKeepingDrafts();
+    } else if (kind === "status" && !debate && data.status !== root.dataset.status) {
+      reloadKeepingDrafts();  // a page already in that phase (the facilitator's own) stays
     } else if (kind === "reset") {
       everything();
     }
