@@ -90,13 +90,7 @@ def _warm_availability(app: Any, reference: Reference) -> None:
     from trajectoires.indicators.available import load_availability
 
     state = app.state
-    cache = state.territory_maps
-    if cache is None or cache.reference is not reference:
-        with _LOAD_LOCK:
-            cache = state.territory_maps
-            if cache is None or cache.reference is not reference:
-                cache = state.territory_maps = MapCache(reference)
-
+    cache = map_cache_of(app, reference)
     key = store_fingerprint(app)
 
     def load():  # noqa: ANN202
@@ -183,16 +177,23 @@ def current_reference_for_app(app: Any) -> Reference:
 
 
 def get_map_cache(request: Request) -> MapCache:
-    """FastAPI dependency: the in-memory cache of territory maps."""
-    state = request.app.state
+    """FastAPI dependency: the in-memory cache of territory maps of the pages' reference."""
+    return map_cache_of(request.app, reference_or_503(request))
+
+
+def map_cache_of(app: Any, reference: Reference) -> MapCache:
+    """Return the map cache of ``reference``, a new one when the reference changed.
+
+    The reference changes when legal populations are imported: maps, densities and
+    the neighbourhoods' populations then follow the new census.
+    """
+    state = app.state
     cache = state.territory_maps
-    if cache is None:
-        reference = reference_or_503(request)
+    if cache is None or cache.reference is not reference:
         with _LOAD_LOCK:
             cache = state.territory_maps
             if cache is None or cache.reference is not reference:
-                cache = MapCache(reference)
-                state.territory_maps = cache
+                cache = state.territory_maps = MapCache(reference)
     return cache
 
 
