@@ -53,6 +53,10 @@ def imaginer_workshop(db: Database):
     ws = f.imaginer(db, owner, status="vision")
     lea = f.join(db, ws, "Léa").participant
     headline = f.contribute(db, lea, "headline", {"title": "Le bourg a sa maison numérique"})
+    # A long title: the facilitator's « Doublon de » list (a select as wide as its longest
+    # option) made the facilitation page 650 px wide on a phone.
+    f.contribute(db, lea, "headline", {"title": "Le dernier hameau raccordé à la fibre optique "
+                                                "fête l'événement avec toute la commune"})
     _phase(db, owner, ws, "rebours")
     f.contribute(db, lea, "milestone", {"title": "Le schéma est voté",
                                         "date": f.months_from_now(2),
@@ -100,8 +104,13 @@ def test_pages_of_each_kind_are_accessible_on_a_phone(
 
     host = new_page()
     sign_in(host, live_server, "anne@example.org")
+    host.goto(f"{live_server}/ateliers")
+    expect(host.locator("#workshops")).to_contain_text("Animer")
+    _fits(host, "workshop list with its « Animation » column")
     host.goto(f"{live_server}/ateliers/{ws.slug}/animer")
     expect(host.locator("#live-status")).to_contain_text("active")
+    if kind == "imaginer-2030":  # two headlines: the « Doublon de » list is there
+        expect(host.locator("select[name=keep_id]").first).to_be_attached()
     _fits(host, f"{kind} facilitation page")
     assert_accessible(host, f"{kind} facilitation page")
     host.goto(f"{live_server}/ateliers/{ws.slug}/projection")
