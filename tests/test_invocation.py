@@ -11,7 +11,8 @@ from pathlib import Path
 SRC = Path(__file__).resolve().parent.parent / "src" / "trajectoires"
 COMMANDS = r"(data|diagnose|serve|demo|facilitator|territory|debate|workshop|trajectory|plan)\b"
 BARE_IN_TEMPLATE = re.compile(r"<code>trajectoires " + COMMANDS)
-BARE_IN_MESSAGE = re.compile(r"(«|\[bold\]) ?trajectoires " + COMMANDS)
+# « trajectoires data … », [bold]trajectoires …, (trajectoires data import) in a message.
+BARE_IN_MESSAGE = re.compile(r"(«|\[bold\]|\() ?trajectoires " + COMMANDS)
 
 
 def _tool(cwd: Path, path: str) -> str:

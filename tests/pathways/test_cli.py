@@ -93,7 +93,7 @@ def test_project_writes_the_json_and_the_csv(finistere, tmp_path):
      "actions[0].effects[0].commune : commune « 35238 » inconnue dans ce territoire"),
     (json.dumps({**PLAN, "actions": [{**PLAN["actions"][0], "effects": [
         {**PLAN["actions"][0]["effects"][0], "year": 2020}]}]}),
-     "actions[0].effects[0].year : année 2020 avant l'année des données (2024)"),
+     "(plan.json) : actions[0].effects[0].year : année 2020 avant l'année des données (2024)"),
     (json.dumps({**PLAN, "territory": "56"}), "le plan est celui de « Morbihan »"),
 ])
 def test_a_bad_plan_file_exits_2_with_the_json_path(finistere, tmp_path, content, words):

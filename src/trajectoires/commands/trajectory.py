@@ -61,7 +61,7 @@ def project(
     unit = resolve_or_exit(ref, query, err)
     plan = _same_territory_or_exit(err, ref, unit, plan)
     trajectory = _project_or_exit(err, settings.ensure_workspace(), ref, unit, plan,
-                                  without=sans or [])
+                                  without=sans or [], where=actions.name)
     files = write_outputs(trajectory, output)
     _summary(Console(), trajectory, files)
 
@@ -108,8 +108,12 @@ def _same_territory_or_exit(err: Console, ref, unit, plan):
     return replace(plan, territory=unit.code)
 
 
-def _project_or_exit(err: Console, settings: Settings, ref, unit, plan, *, without: list[str]):
-    """Read the inputs from the store and project; exit 2 on a plan that does not fit."""
+def _project_or_exit(err: Console, settings: Settings, ref, unit, plan, *, without: list[str],
+                     where: str):
+    """Read the inputs from the store and project; exit 2 on a plan that does not fit.
+
+    ``where`` is the plan file's name, which the refusal names (« Plan refusé (plan.json) »).
+    """
     from trajectoires.db import create_database, migrate
     from trajectoires.pathways import PlanError, load_inputs
     from trajectoires.pathways import project as run
@@ -128,7 +132,7 @@ def _project_or_exit(err: Console, settings: Settings, ref, unit, plan, *, witho
         with err.status("Projection année par année…"):
             return run(inputs, plan, enabled=[a for a in plan.action_ids if a not in without])
     except PlanError as exc:
-        raise _refuse(err, "plan", str(exc)) from None
+        raise _refuse(err, where, str(exc)) from None
 
 
 def write_outputs(trajectory, output: Path) -> list[Path]:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Collection, Mapping
 
+from trajectoires.invocation import tool_command
 from trajectoires.pathways._plan import Effect, Plan, PlanError
 
 __all__ = ["check_plan"]
@@ -56,8 +57,8 @@ def _check_effect(effect: Effect, communes: Collection[str], epcis: Collection[s
         raise PlanError(f"{path}.epci", f"EPCI « {effect.epci} » inconnu dans ce territoire")
     if effect.type in ("open-place", "close-place") and effect.network not in networks:
         raise PlanError(f"{path}.network", f"aucun lieu du réseau « {effect.network} » n'est "
-                        "chargé : importez sa liste (trajectoires data import) pour projeter "
-                        "l'accès")
+                        f"chargé : importez sa liste (« {tool_command()} data import "
+                        f"{effect.network} FICHIER ») pour projeter l'accès")
     if (effect.type == "close-place" and effect.place is not None
             and effect.place not in places.get(effect.network, ())):
         raise PlanError(f"{path}.place", f"lieu « {effect.place} » inconnu dans le réseau "

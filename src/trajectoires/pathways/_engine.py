@@ -15,6 +15,7 @@ from functools import lru_cache
 
 import numpy as np
 
+from trajectoires.invocation import tool_command
 from trajectoires.pathways._access import RADIUS_KM, Network, NewPlace
 from trajectoires.pathways._cache import Memo
 from trajectoires.pathways._check import check_plan
@@ -112,8 +113,8 @@ class Engine:
                     raise PlanError(
                         f"{effect.path}.{'indicator' if effect.indicator else 'type'}",
                         f"aucune donnée chargée pour « {effect.indicator or 'ftth_taux'} » "
-                        "dans ce territoire : importez-la (trajectoires data import) avant "
-                        "de projeter cet effet")
+                        f"dans ce territoire : importez-la (« {tool_command()} data import "
+                        "TYPE FICHIER ») avant de projeter cet effet")
                 compiled.values.extend(changes)
         return compiled
 
