@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import re
 import threading
 import time
 
@@ -73,3 +74,16 @@ def test_lifespan_stops_the_bus_and_the_opinion_workers(
         while _started_since(before) and time.monotonic() < deadline:
             time.sleep(0.05)
         assert _started_since(before) == []
+
+
+def test_every_page_names_an_icon_the_app_serves(settings: Settings, database: Database) -> None:
+    """Without a declared icon the browser asks /favicon.ico: a 404 in the console of each
+    first visit (seen on every page of the demo)."""
+    client = TestClient(f.make_app(settings, database))
+    for path in ("/", "/rejoindre", "/page-qui-n-existe-pas"):
+        page = client.get(path)
+        icon = re.search(r'<link rel="icon" href="([^"]+)" type="image/svg\+xml">', page.text)
+        assert icon is not None, f"{path}: no icon declared"
+        served = client.get(icon.group(1))
+        assert served.status_code == 200 and served.headers["content-type"].startswith(
+            "image/svg+xml") and served.text.startswith("<svg"), path
