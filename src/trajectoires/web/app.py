@@ -87,6 +87,9 @@ def create_app(settings: Settings | None = None, database: Database | None = Non
         redoc_url=None,
         openapi_url="/api/v1/openapi.json",
         lifespan=lifespan,
+        # No OpenTelemetry here: without this, FastAPI asks the global providers on
+        # every request whether tracing, metrics or logs were configured (#14).
+        telemetry={"tracing": False, "metrics": False, "logs": False},
     )
     build_state(app, settings, database)
     # Innermost: the session is known when a 413 page is drawn; nothing is read before it.
