@@ -176,3 +176,19 @@ def test_a_file_larger_than_other_requests_is_accepted(app) -> None:
                          follow_redirects=False)
     assert response.status_code == 303, response.text[:300]
     assert _post(anne, "/evenements/nouveau", title="x" * 2_000_000).status_code == 413
+
+
+def test_the_demo_event_is_marked_as_an_example_once_in_the_list(app) -> None:
+    """Its title starts with « Exemple — »: the list wrote « Exemple — Exemple — Journée »."""
+    from trajectoires.foresight.demo import ensure_demo_workshops
+    from trajectoires.foresight.events.demo import ensure_demo_event
+
+    db = app.state.db
+    owner = f.facilitator(db)
+    with f.session(db) as s:
+        workshops = ensure_demo_workshops(s, owner.id, f.FINISTERE)
+    with f.session(db) as s:
+        ensure_demo_event(s, owner.id, f.FINISTERE, workshops)
+    listed = TestClient(app).get("/evenements").text
+    assert ">Exemple — Journée « Transitions" in listed
+    assert "Exemple — Exemple" not in listed
