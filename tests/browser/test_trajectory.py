@@ -87,5 +87,11 @@ def test_switching_an_action_updates_the_chart_live(browser: Browser, settings: 
                       "?type=reach")
             assert_accessible(page, "formulaire d'un effet")
             _fits(page, "formulaire d'un effet")
+            # the indicator list is as wide as its longest label (« Part des pas ou peu
+            # diplômés (15 ans et plus non scolarisés) »): the form measured 552 px
+            page.goto(f"{base}/ateliers/{ws.slug}/trajectoire/actions/{action}/effets/nouveau"
+                      "?type=indicator")
+            expect(page.locator("#effet-indicator")).to_be_visible()
+            _fits(page, "formulaire d'un effet sur un indicateur")
         finally:
             context.close()
