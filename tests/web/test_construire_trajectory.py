@@ -290,6 +290,22 @@ def test_plan_takes_targets_and_says_which_are_not_projected(world: World) -> No
     page = soup(TestClient(world.app).get(f"/ateliers/{sc.ws.slug}/trajectoire"))
     left_out = page.find(id="trajectoire-cibles-hors").get_text()
     assert "Sites France Services" in left_out and "fibre" in left_out  # no FttH data here
+    # the values French style, with their unit (it said « 98.0 en 2029 »)
+    assert "98\u202f% en 2029" in left_out and "30\xa0sites en 2029" in left_out
+    assert "98.0" not in left_out and "30.0" not in left_out
+
+
+def test_nothing_to_draw_is_said(world: World) -> None:
+    """A store without the data of any followed indicator: the page says why it is empty."""
+    env = world.app.state.templates.env
+    body = report.TrajectoryBody(start_year=2024, horizon=2030, action_count=2,
+                                 enabled_count=0, left_out=(("Un lieu", "aucun lieu"),))
+    page = BeautifulSoup(env.get_template(report.TEMPLATE).render({"trajectory": body}),
+                         "html.parser")
+    empty = page.find(id="trajectoire-vide").get_text(" ", strip=True)
+    assert "Aucun indicateur à tracer" in empty and "ci-dessus" in empty
+    assert "0 action sur 2 prise en compte" in page.find(id="trajectoire-resume").get_text(
+        " ", strip=True)
 
 
 def test_a_target_is_drawn_with_the_gap_left(world: World) -> None:
@@ -328,6 +344,8 @@ def test_an_action_the_data_no_longer_allow_is_left_out_and_said(world: World) -
     page = soup(TestClient(world.app).get(f"/ateliers/{sc.ws.slug}/trajectoire"))
     note = page.find(id="trajectoire-laisses").get_text(" ", strip=True)
     assert "« Médiathèque à Roscoff »" in note and "« libraries »" in note  # the engine says why
+    summary = page.find(id="trajectoire-resume").get_text(" ", strip=True)
+    assert "1 action sur 2 prise en compte" in summary  # the one left out is not counted
     assert actions_value(page, "dist_france-services") != tendance_value(
         page, "dist_france-services")  # the other action is still projected
     document = TestClient(world.app).get(f"/ateliers/{sc.ws.slug}/trajectoire.json").json()

@@ -176,9 +176,21 @@ def _indicator(series: Any, years: list[int], titles: dict[str, str]) -> Indicat
                              decimals)})
 
 
+def _target_text(target: dict[str, Any]) -> str:
+    """« Label : value unit en year », the value French style (« 98 % », not « 98.0 »)."""
+    from trajectoires.indicators.catalogue import INDICATORS
+
+    indicator = INDICATORS.get(target["indicator"])
+    value = float(target["value"])
+    decimals = 0 if value == round(value) else _decimals(np.array([value]))
+    unit = indicator.unit if indicator is not None else ""
+    return (f"{label_of(target['indicator'])} : {_text(value, unit, decimals)} "
+            f"en {target['year']}")
+
+
 def _skipped(projection: Projection) -> tuple[str, ...]:
-    return tuple(f"{label_of(t['indicator'])} : {t['value']} en {t['year']} (indicateur "
-                 "sans projection commune par commune)" for t in projection.skipped_targets)
+    return tuple(f"{_target_text(t)} (indicateur sans projection commune par commune)"
+                 for t in projection.skipped_targets)
 
 
 def body_of(workshop: WorkshopView, projection: Projection,
@@ -196,11 +208,13 @@ def body_of(workshop: WorkshopView, projection: Projection,
     titles = {a["id"]: a["title"] for a in actions}
     views = tuple(_indicator(s, years, titles) for s in _chosen(trajectory))
     shown = {s.key for s in trajectory.series}
-    missing = tuple(f"{label_of(t['indicator'])} : {t['value']} en {t['year']} (pas de "
-                    "données de cet indicateur pour ce territoire dans la base)"
+    missing = tuple(f"{_target_text(t)} (pas de données de cet indicateur pour ce "
+                    "territoire dans la base)"
                     for t in projection.plan.get("targets", []) if t["indicator"] not in shown)
+    # the actions the engine projected: one left out (data missing) is not « pris en compte »
     return TrajectoryBody(start_year=years[0], indicators=views, maps=maps,
-                          **{**common, "skipped_targets": common["skipped_targets"] + missing})
+                          **{**common, "enabled_count": len(trajectory.enabled),
+                             "skipped_targets": common["skipped_targets"] + missing})
 
 
 def render_body(request: Request, workshop: WorkshopView, projection: Projection) -> dict:
