@@ -48,3 +48,20 @@ def test_bad_input_is_refused_in_french() -> None:
         chart(years=(), tendance=(), actions=(), low=None, high=None)
     with pytest.raises(ValueError, match="svg_id"):
         trajectory_chart_svg(chart(), svg_id="a b<")
+
+
+def test_close_ticks_keep_distinct_labels() -> None:
+    """The demo's 2SFCA, 0,358 to 0,372 places per 10,000: ticks 0,005 apart.
+
+    They read « 0,37 », « 0,36 », « 0,36 » (two decimals for 0,355 and 0,365).
+    """
+    tendance = (0.363783, 0.362908, 0.362021, 0.361121, 0.36021, 0.359286, 0.358351)
+    actions = (0.363783, 0.362908, 0.362021, 0.371809, 0.370869, 0.369917, 0.368953)
+    svg = trajectory_chart_svg(chart(years=tuple(range(2024, 2031)), tendance=tendance,
+                                     actions=actions, low=None, high=None, target=None,
+                                     unit=""))
+    root = ET.fromstring(svg)
+    labels = [t.text for t in root.find(".//s:g[@class='axes']", NS).findall("s:text", NS)
+              if t.text and not t.text.startswith("20")]
+    assert len(labels) >= 3 and len(set(labels)) == len(labels), labels
+    assert all("," in label for label in labels), labels

@@ -118,10 +118,12 @@ class _Frame:
 def _axes(frame: _Frame, chart: TrajectoryChart) -> str:
     parts = []
     bottom = PLOT_TOP + PLOT_HEIGHT
-    for tick in _ticks(frame.low, frame.high):
+    ticks = _ticks(frame.low, frame.high)
+    decimals = _tick_decimals(ticks)
+    for tick in ticks:
         y = frame.y(tick)
         parts.append(element("line", x1=LEFT, y1=y, x2=WIDTH - MARGIN, y2=y, stroke="#e0e0e0"))
-        parts.append(element("text", escape(format_number(tick, _tick_decimals(tick))),
+        parts.append(element("text", escape(format_number(tick, decimals)),
                              x=LEFT - 6, y=y + 4, text_anchor="end", font_size=FONT_SIZE,
                              fill=GREY))
     every = max(1, math.ceil(len(chart.years) / 7))
@@ -138,8 +140,21 @@ def _axes(frame: _Frame, chart: TrajectoryChart) -> str:
     return element("g", "".join(parts), class_="axes")
 
 
-def _tick_decimals(tick: float) -> int:
-    return 0 if float(tick).is_integer() else (1 if float(tick * 10).is_integer() else 2)
+def _tick_decimals(ticks: list[float]) -> int:
+    """Decimals that tell the ticks apart: those of their step (0.005: 3, 2.5: 1, 20: 0).
+
+    >>> _tick_decimals([0.355, 0.36, 0.365]), _tick_decimals([5.0, 7.5]), _tick_decimals([20.0])
+    (3, 1, 0)
+    """
+    if len(ticks) < 2:  # noqa: PLR2004 - one tick: its own decimals
+        step = abs(ticks[0]) if ticks and ticks[0] else 1.0
+    else:
+        step = abs(ticks[1] - ticks[0])
+    for decimals in range(7):
+        scaled = step * 10**decimals
+        if abs(scaled - round(scaled)) < 1e-6 * max(scaled, 1):
+            return decimals
+    return 6
 
 
 def _points(frame: _Frame, years: Sequence[int], values: Sequence[float | None]) -> list[str]:
