@@ -140,6 +140,20 @@ def _shown(value: Any) -> str:  # noqa: ANN401 (a JSON value)
     return "" if value is None else str(value)
 
 
+def _said(value: Any) -> str:  # noqa: ANN401 (a JSON number)
+    """Write a number for a sentence, French style: « 1 200 », « 2,5 », « −2 » (minus sign).
+
+    >>> _said(1200).replace("\u202f", " "), _said(-2), _said(2.5), _said(None)
+    ('1 200', '−2', '2,5', '')
+    """
+    from trajectoires.render._french import format_number
+
+    if not isinstance(value, int | float) or isinstance(value, bool):
+        return _shown(value)
+    decimals = next((d for d in range(4) if round(value, d) == value), 4)
+    return format_number(value, decimals).replace("-", "\u2212")
+
+
 def form_values(effect: Mapping[str, Any]) -> dict[str, str]:
     """Return a stored effect as the texts of its form's fields."""
     return {name: _shown(value) for name, value in effect.items() if name != "key"}
@@ -149,7 +163,12 @@ def summary(effect: Mapping[str, Any]) -> str:
     """Say an effect in a few French words (for lists).
 
     >>> summary({"type": "ftth", "share": 95, "communes": ["29232"], "year": 2028})
-    "Fibre pour 95 % des locaux (29232), d'ici 2028"
+    "Fibre pour 95\u202f% des locaux (29232), d'ici 2028"
+    >>> summary({"type": "reach", "people": 1200, "communes": ["29024"], "year": 2027})
+    '1\u202f200 personnes accompagnées par an (29024), dès 2027'
+    >>> summary({"type": "indicator", "indicator": "share_65_plus", "change": -2,
+    ...          "year": 2028})
+    '« Part des 65 ans et plus » : −2, dès 2028'
     >>> summary({"type": "open-place", "network": "france-services", "commune": "29162",
     ...          "year": 2027})
     'Ouvrir un lieu du réseau « France Services » (29162), dès 2027'
@@ -160,13 +179,13 @@ def summary(effect: Mapping[str, Any]) -> str:
     network = dict(network_choices()).get(str(effect.get("network")), effect.get("network"))
     indicator = dict(indicator_choices()).get(str(effect.get("indicator")),
                                               effect.get("indicator"))
-    change = _shown(effect.get("change"))
+    change = _said(effect.get("change"))
     what = {
         "open-place": f"ouvrir un lieu du réseau « {network} »",
         "close-place": f"fermer un lieu du réseau « {network} »",
-        "ftth": f"fibre pour {_shown(effect.get('share'))} % des locaux",
-        "reach": f"{_shown(effect.get('people'))} personnes accompagnées par an",
-        "indicator": f"« {indicator} » : {'+' if not change.startswith('-') else ''}{change}"
+        "ftth": f"fibre pour {_said(effect.get('share'))}\u202f% des locaux",
+        "reach": f"{_said(effect.get('people'))} personnes accompagnées par an",
+        "indicator": f"« {indicator} » : {'+' if not change.startswith('−') else ''}{change}"
                      f"{' %' if effect.get('mode') == 'relative' else ''}",
     }.get(kind, EFFECT_LABELS.get(kind, kind))
     place = f" ({where})" if where else ""
