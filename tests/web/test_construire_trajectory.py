@@ -269,10 +269,18 @@ def test_exports_json_and_both_csv(world: World) -> None:
     assert any(r[3] == "distance_france_services_km" and "." in r[4] for r in rows[1:])
     sheet = client.get(base + "-communes-tableur.csv")
     assert sheet.content.startswith(b"\xef\xbb\xbf")
-    lines = sheet.content.decode("utf-8-sig").splitlines()
-    assert lines[0] == "code_commune;annee;scenario;indicateur;valeur;exemple"
-    assert any(";distance_france_services_km;" in line and "," in line.split(";")[4]
-               for line in lines[1:])
+    # the command's communes-tableur.csv: French headers, a row per commune, scenario, year
+    table = list(csv.DictReader(io.StringIO(sheet.content.decode("utf-8-sig")), delimiter=";"))
+    header = list(table[0])
+    assert header[:4] == ["Code commune", "Commune", "Scénario", "Année"]
+    assert header[-1] == "Exemple"
+    distance = "Distance au plus proche lieu (France Services) (km)"
+    assert distance in header and "Population municipale (habitants)" in header
+    morlaix = {(r["Scénario"], r["Année"]): r for r in table if r["Code commune"] == "29151"}
+    assert morlaix[("Avec les actions", "2027")][distance] == "0,0"
+    far = morlaix[("Tendance (sans action)", "2027")][distance]
+    assert "," in far and len(far.split(",")[1]) == 1  # rounded to 0.1 km, decimal comma
+    assert morlaix[("Tendance (sans action)", "2027")]["Commune"] == "Morlaix"
 
 
 def test_plan_takes_targets_and_says_which_are_not_projected(world: World) -> None:

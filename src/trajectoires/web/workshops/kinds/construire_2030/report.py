@@ -248,20 +248,32 @@ def export_document(workshop: WorkshopView, projection: Projection) -> dict[str,
 
 
 def communes_csv(workshop: WorkshopView, projection: Projection, *, spreadsheet: bool) -> str:
-    """``communes.csv`` of the engine (:meth:`~trajectoires.pathways.Trajectory.commune_rows`).
+    """Return the commune values of the trajectory as CSV.
 
-    ``spreadsheet``: for a French spreadsheet (semicolon, decimal comma; the caller adds
-    the BOM); else comma and decimal point. Texts a spreadsheet would run are neutralised.
-    An example workshop's file says so in a last column ``exemple``.
+    Not ``spreadsheet``: ``communes.csv`` of the engine
+    (:meth:`~trajectoires.pathways.Trajectory.commune_rows`: one row per commune, year,
+    scenario and indicator, English names, comma and decimal point). ``spreadsheet``: the
+    command's ``communes-tableur.csv`` (:func:`~trajectoires.pathways.spreadsheet_tables`:
+    one row per commune, scenario and year, a column per indicator headed by its French
+    label and unit, rounded; semicolon and decimal comma, the caller adds the BOM). Texts
+    a spreadsheet would run are neutralised. An example workshop's file says so in a last
+    column (``exemple``, « Exemple » for the spreadsheet).
     """
     import pandas as pd
 
     from trajectoires.csv_cells import neutralise_frame
-    from trajectoires.pathways import COLUMNS
+    from trajectoires.pathways import COLUMNS, spreadsheet_tables
 
-    rows = list(projection.trajectory.commune_rows()) if projection.trajectory else []
+    trajectory = projection.trajectory
+    if spreadsheet:
+        frame = (spreadsheet_tables(trajectory)[0] if trajectory is not None
+                 else pd.DataFrame(columns=["Code commune", "Commune", "Scénario", "Année"]))
+        if workshop.example:
+            frame["Exemple"] = "oui : valeurs simulées pour la démonstration"
+        return neutralise_frame(frame).to_csv(index=False, lineterminator="\n", sep=";",
+                                              decimal=",")
+    rows = list(trajectory.commune_rows()) if trajectory is not None else []
     frame = pd.DataFrame(rows, columns=list(COLUMNS))
     if workshop.example:
         frame["exemple"] = "oui : valeurs simulées pour la démonstration"
-    options = {"sep": ";", "decimal": ","} if spreadsheet else {}
-    return neutralise_frame(frame).to_csv(index=False, lineterminator="\n", **options)
+    return neutralise_frame(frame).to_csv(index=False, lineterminator="\n")
