@@ -61,7 +61,13 @@ def test_project_writes_the_json_and_the_csv(finistere, tmp_path):
     result = run(ws, plan_path, tmp_path / "out")
     assert result.exit_code == 0, result.output
     assert "Trajectoire Finistère (29) de 2024 à 2030, 2 action(s) sur 2" in result.output
-    assert "Cible dist_france-services = 5 en 2030" in result.output
+    said = " ".join(result.output.split())
+    # French labels, units and decimal commas (it said « Cible dist_france-services = 5 en
+    # 2030 : … (écart +0.145) »)
+    assert "Distance au plus proche lieu (France Services) : " in said
+    assert "Cible 5,00 km en 2030 : " in said and "(écart +0," in said  # split() ate the NBSP
+    assert "Indice de fragilité numérique (de 1 à 10) : " in said
+    assert "dist_france-services" not in said and "0." not in said
     document = json.loads((tmp_path / "out" / "trajectory.json").read_text(encoding="utf-8"))
     assert document["years"] == list(range(2024, 2031))
     series = {s["indicator"]: s for s in document["series"]}

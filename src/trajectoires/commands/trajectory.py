@@ -191,20 +191,49 @@ def _write(trajectory, name: str, path: Path) -> None:
             for code, year, scenario, indicator, value in trajectory.commune_rows())
 
 
+_HEADLINES = ("dist_france-services", "population_au_dela_10km_france_services",
+              "fragility_index")
+"""Series the summary always prints (when projected): those the web page always shows."""
+
+
+def _figure(value: float, unit: str, decimals: int, *, sign: bool = False) -> str:
+    """« 5,16 km », « 125 823 habitants », « +0,16 km »: French style, with the unit."""
+    from trajectoires.render._french import format_number
+
+    text = format_number(float(value), decimals)
+    if sign and not text.startswith("-"):
+        text = "+" + text
+    return f"{text.replace('-', '−')}\u00a0{unit}" if unit else text.replace("-", "−")
+
+
+def _series_line(series, years) -> str:
+    """One series at the first year and the horizon, and its target's gap (French)."""
+    described = series.to_dict(years)
+    label, unit = described["label"], described["unit"]
+    places = 0 if unit in ("habitants", "personnes", "€") else 2  # people and euros: whole
+    if unit.startswith("de "):  # a scale (« de 1 à 10 »): said once, after the label
+        label, unit = f"{label} ({unit})", ""
+    line = (f"  {label} : {_figure(series.tendance[0], unit, places)} en {years[0]} ; "
+            f"en {years[-1]}, {_figure(series.tendance[-1], unit, places)} en tendance, "
+            f"{_figure(series.actions[-1], unit, places)} avec les actions.")
+    gap = described["target"]
+    if gap is None:
+        return line
+    state = "atteinte" if gap["atteinte_actions"] else "non atteinte"
+    trend = "atteinte" if gap["atteinte_tendance"] else "non atteinte"
+    return (f"{line}\n    Cible {_figure(gap['value'], unit, places)} en {gap['year']} : "
+            f"{state} avec les actions (écart "
+            f"{_figure(gap['ecart_actions'], unit, places, sign=True)}), {trend} en tendance.")
+
+
 def _summary(console: Console, trajectory, files: list[Path]) -> None:
-    """Print the headline series at the horizon, the targets and the files written."""
+    """Print the headline series and those with a target, then the files written."""
     years = trajectory.years
     console.print(f"Trajectoire [bold]{trajectory.name}[/bold] ({trajectory.territory}) de "
                   f"{years[0]} à {years[-1]}, {len(trajectory.enabled)} action(s) sur "
                   f"{len(trajectory.plan.actions)}.", highlight=False, soft_wrap=True)
     for series in trajectory.series:
-        gap = series.gap(years)
-        if gap is None:
-            continue
-        state = "atteinte" if gap["atteinte_actions"] else "non atteinte"
-        console.print(f"  Cible {series.key} = {gap['value']:g} en {gap['year']} : {state} "
-                      f"avec les actions (écart {gap['ecart_actions']:+.3g}), "
-                      f"{'atteinte' if gap['atteinte_tendance'] else 'non atteinte'} en "
-                      "tendance.", highlight=False, soft_wrap=True)
+        if series.target is not None or series.key in _HEADLINES:
+            console.print(_series_line(series, years), highlight=False, soft_wrap=True)
     console.print("Écrit : " + ", ".join(f"[bold]{path}[/bold]" for path in files),
                   highlight=False, soft_wrap=True)
