@@ -95,3 +95,24 @@ def test_switching_an_action_updates_the_chart_live(browser: Browser, settings: 
             _fits(page, "formulaire d'un effet sur un indicateur")
         finally:
             context.close()
+
+
+def test_charts_stay_readable_on_a_wide_screen_and_on_paper(browser: Browser, settings: Settings,
+                                                            database: Database) -> None:
+    """A chart filled a 1,280 px screen (1,160 px wide, 24 px labels; one chart per A4 page)."""
+    if not FS_FILE.exists():
+        pytest.skip(f"real France Services list absent ({FS_FILE}); it is present in CI")
+    ws, _ = _workshop(database)
+    chart = "#indicateur-dist_france-services svg"
+    with serving(f.make_app(settings, database)) as base:
+        context = browser.new_context(viewport={"width": 1280, "height": 900})
+        try:
+            page = context.new_page()
+            page.goto(f"{base}/ateliers/{ws.slug}/trajectoire")
+            width = page.locator(chart).bounding_box()["width"]
+            assert 600 <= width <= 800, f"chart {width:.0f} px wide on a 1,280 px screen"
+            page.emulate_media(media="print")
+            width = page.locator(chart).bounding_box()["width"]
+            assert width <= 15 / 2.54 * 96 + 1, f"chart {width:.0f} px wide on paper"
+        finally:
+            context.close()
