@@ -73,6 +73,9 @@ def test_the_trends_follow_the_series_and_say_how(finistere):
     assert "recensements 2013–2021" in population.source
     income = trajectory.series_of("insee_revenu_median")
     assert "3 millésimes (2014–2019)" in income.method
+    fibre = trajectory.series_of("ftth_taux")  # ARCEP's deployment by quarter
+    assert fibre.method.startswith("tendance linéaire") and "(2017-T3–2018-T1)" in fibre.method
+    assert fibre.band is not None and "commune ; bande d'incertitude" in fibre.method
     flat = trajectory.series_of("share_65_plus")
     assert flat.method.startswith("un seul millésime") and flat.band is None
     np.testing.assert_allclose(trajectory.commune_values("tendance", "share_65_plus").std(
@@ -176,6 +179,26 @@ def test_effects_on_criteria_move_the_index_and_fibre(finistere):
     helped = trajectory.series_of("reach")
     assert helped.tendance.tolist() == [0.0] * 7
     assert helped.actions.tolist() == [0, 300, 600, 900, 1200, 1500, 1800]
+
+
+def test_a_programme_on_an_epci_is_shared_among_its_communes(finistere):
+    _, inputs = finistere
+    epci = "242900314"
+    plan = read_plan(plan_of([{"id": "cc", "title": "Conseillers", "effects": [
+        {"type": "reach", "epci": epci, "people": 120, "year": 2026,
+         "assumption": "deux conseillers"}]}]))
+    trajectory = project(inputs, plan)
+    reached = trajectory.commune_values("actions", "reach")
+    members = inputs.communes.loc[reached.index, "epci_code"] == epci
+    assert members.sum() > 1 and (reached.loc[~members.to_numpy()] == 0).all().all()
+    np.testing.assert_allclose(reached.sum(axis=0), [0, 0, 120, 240, 360, 480, 600])
+    population = inputs.communes.loc[reached.index[members.to_numpy()], "population"]
+    shares = reached.loc[members.to_numpy(), 2030] / 600
+    np.testing.assert_allclose(shares, population / population.sum())  # by population
+    series = trajectory.series_of("reach")
+    np.testing.assert_allclose(series.contributions["cc"], series.actions)
+    fragility = trajectory.series_of("fragility_index")
+    np.testing.assert_array_equal(fragility.actions, fragility.tendance)  # not the index
 
 
 def test_contributions_are_what_each_action_changes_when_removed(finistere):

@@ -90,9 +90,9 @@ def _method(engine: Engine, key: str) -> tuple[str, str, object]:
                      engine.years)
         text = describe(history.method, history.periods)
         if history.method != "flat":
-            text += ("; bande d'incertitude : intervalle de prévision à 95 % de la même "
+            text += (" ; bande d'incertitude : intervalle de prévision à 95 % de la même "
                      "régression sur le total du territoire" if found is not None else
-                     "; pas de bande d'incertitude (moins de trois millésimes)")
+                     " ; pas de bande d'incertitude (moins de trois millésimes)")
         return history.source, text, (found, history.method)
     if key == "fragility_index":
         return ("calcul Trajectoires, méthode nationale 2023 (La MedNum, ANSA, CREDOC)",
