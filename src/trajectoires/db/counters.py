@@ -12,7 +12,10 @@ it first takes a transaction-level advisory lock per key (in a fixed order, so t
 writers never wait on each other crosswise): two processes admitting the same
 participant at the same instant are served one after the other, and the limit holds
 exactly. The window is exact to the second: the wait returned is the time until the
-oldest counted second leaves it.
+oldest counted second leaves it. :func:`admit_at_once` does the same in one call of the
+database function ``rate_counter_admit`` (PostgreSQL), its own transaction: the locks
+are held while it runs, not across the round trips of a transaction (the write
+throttle, where every phone of a hall shares its address's key).
 
 Examples
 --------
@@ -37,13 +40,14 @@ from __future__ import annotations
 import zlib
 from collections.abc import Sequence
 
-from sqlalchemy import BigInteger, Integer, String, delete, select, text
+from sqlalchemy import BigInteger, Connection, Integer, String, delete, select, text
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from trajectoires.db.base import Base
 
-__all__ = ["KEY_MAX_LENGTH", "RateCounter", "admit", "count", "forget", "prune", "waits"]
+__all__ = ["KEY_MAX_LENGTH", "RateCounter", "admit", "admit_at_once", "count", "forget", "prune",
+           "waits"]
 
 KEY_MAX_LENGTH = 120
 _LOCK_NAMESPACE = 0x54524A  # "TRJ": the advisory locks of these counters
@@ -60,13 +64,18 @@ class RateCounter(Base):
     n: Mapped[int] = mapped_column(Integer, nullable=False, default=0)
 
 
+def _lock_id(key: str) -> int:
+    """Return the advisory lock of ``key`` (a 32-bit integer in :data:`_LOCK_NAMESPACE`)."""
+    return zlib.crc32(key.encode()) - 2**31
+
+
 def _lock(session: Session, keys: Sequence[str]) -> None:
     """Serialise the transactions counting any of ``keys`` (PostgreSQL; SQLite has one writer)."""
     if session.get_bind().dialect.name != "postgresql":
         return
     for key in sorted(set(keys)):
         session.execute(text("SELECT pg_advisory_xact_lock(:space, :key)"),
-                        {"space": _LOCK_NAMESPACE, "key": zlib.crc32(key.encode()) - 2**31})
+                        {"space": _LOCK_NAMESPACE, "key": _lock_id(key)})
 
 
 def waits(session: Session, limits: Limits, now: float, window: float = 60.0) -> int:
@@ -118,6 +127,33 @@ def admit(session: Session, limits: Limits, now: float, window: float = 60.0) ->
     if not wait:
         count(session, keys, now)
     return wait
+
+
+_ADMIT = text("SELECT rate_counter_admit(:keys, :limits, :locks, :space, :now, :window)")
+
+
+def admit_at_once(connection: Connection, limits: Limits, now: float,
+                  window: float = 60.0) -> int:
+    """:func:`admit` in one call of the database's ``rate_counter_admit`` (PostgreSQL).
+
+    Run it on a connection in autocommit mode: the call is its own transaction, so the
+    keys' advisory locks are held while the function runs in the database, not across
+    the round trips of a transaction (every write of a hall shares its address's key;
+    migration ``0013_rate_counter_admit``).
+    """
+    limited: dict[str, int] = {}
+    for key, limit in limits:
+        if limit > 0:
+            stored = key[:KEY_MAX_LENGTH]
+            limited[stored] = min(limit, limited.get(stored, limit))
+    if not limited:
+        return 0
+    keys = sorted(limited)
+    return connection.execute(_ADMIT, {
+        "keys": keys, "limits": [limited[key] for key in keys],
+        "locks": [_lock_id(key) for key in keys], "space": _LOCK_NAMESPACE,
+        "now": now, "window": window,
+    }).scalar_one()
 
 
 def forget(session: Session, keys: Sequence[str]) -> None:
