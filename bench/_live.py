@@ -44,6 +44,12 @@ PG_URL = os.environ.get("TRAJECTOIRES_BENCH_PG_URL",
 CSRF = re.compile(r'name="csrf_token" value="([^"]+)"')
 NO_THROTTLE = {"TRAJECTOIRES_THROTTLE_WRITES_PER_MINUTE": "0",
                "TRAJECTOIRES_THROTTLE_WRITES_PER_ADDRESS_PER_MINUTE": "0"}
+COUNTED_THROTTLE = {"TRAJECTOIRES_THROTTLE_WRITES_PER_MINUTE": "60",
+                    "TRAJECTOIRES_THROTTLE_WRITES_PER_ADDRESS_PER_MINUTE": "1000000"}
+"""Throttling on, as deployed, but never refusing the bench's writes: the default limit per
+participant (60 a minute: a bench participant sends about 26 in its busiest minute) and, for
+the address every simulated participant shares, a limit it never reaches. Every write is
+counted (in the database on PostgreSQL), against both keys."""
 SETTLE = 3.0
 _EVENT = re.compile(rb"(?m)^event: (\w+)")
 
@@ -61,12 +67,15 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
-def start_server(url: str, workspace: Path, port: int, *, workers: int = 1) -> subprocess.Popen:
+def start_server(url: str, workspace: Path, port: int, *, workers: int = 1,
+                 throttle: bool = False) -> subprocess.Popen:
     """Start ``trajectoires serve`` on ``port`` (throttling off); return once it has warmed up.
 
-    ``workers`` > 1 runs ``serve --workers N`` (PostgreSQL only).
+    ``workers`` > 1 runs ``serve --workers N`` (PostgreSQL only). ``throttle``: the write
+    throttle counts every write (:data:`COUNTED_THROTTLE`) instead of being off.
     """
-    env = {**os.environ, **NO_THROTTLE, "TRAJECTOIRES_DATABASE_URL": url}
+    limits = COUNTED_THROTTLE if throttle else NO_THROTTLE
+    env = {**os.environ, **limits, "TRAJECTOIRES_DATABASE_URL": url}
     command = [str(Path(sys.executable).with_name("trajectoires")), "serve", "--host",
                "127.0.0.1", "--port", str(port), "--workspace", str(workspace)]
     if workers > 1:

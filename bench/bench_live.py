@@ -2,9 +2,12 @@
 
 ``python -m bench live``. The load generator is this process; the server is
 ``trajectoires serve`` in a subprocess on the loopback (:mod:`bench._live`; write
-throttling off, every participant sharing 127.0.0.1). Three runs: SQLite (one process),
-PostgreSQL with one process, PostgreSQL with ``serve --workers 2`` (fresh schemas of the
-``test`` database); a row says « skipped » when PostgreSQL is unreachable.
+throttling off, every participant sharing 127.0.0.1). Four runs: SQLite (one process),
+PostgreSQL with one process, PostgreSQL with ``serve --workers 2``, and the latter with
+throttling on (``pg2-throttle``: every write counted in the database against the
+participant's and the address's limits, which are set so that none is refused; see
+:data:`bench._live.COUNTED_THROTTLE`); fresh schemas of the ``test`` database; a row says
+« skipped » when PostgreSQL is unreachable.
 
 Each run: PARTICIPANTS join an open debate through the real pages (join form, CSRF,
 cookie, the workshop page), and **each opens its own SSE stream** (``/ateliers/{slug}/flux``)
@@ -30,14 +33,14 @@ acknowledged so far. Measured:
   rows in the database.
 
 Size: ``BENCH_LIVE_PARTICIPANTS`` (500), ``BENCH_LIVE_SECONDS`` (60),
-``BENCH_LIVE_RUNS`` (``sqlite,pg,pg2``); e.g. ``BENCH_LIVE_PARTICIPANTS=50
+``BENCH_LIVE_RUNS`` (``sqlite,pg,pg2,pg2-throttle``; any of ``sqlite``, ``pg``, ``pg2``,
+optionally followed by ``-throttle``); e.g. ``BENCH_LIVE_PARTICIPANTS=50
 BENCH_LIVE_SECONDS=10 BENCH_LIVE_RUNS=sqlite`` for a quick run.
 """
 
 from __future__ import annotations
 
 import asyncio
-import bisect
 import json
 import os
 import random
@@ -54,23 +57,27 @@ from bench._live import (
     _postgres_schema,
     free_port,
     join,
-    percentile_ms,
     reference_rate,
     scalar,
     start_server,
     stop_server,
 )
+from bench._live_report import (
+    JOIN_WAVE,
+    STATEMENT_EVERY,
+    STREAMS_FOR_VOTES,
+    VOTE_EVERY,
+    _row,
+    _rows,
+)
 from bench.bench_votes import _prepare
 
 PARTICIPANTS = int(os.environ.get("BENCH_LIVE_PARTICIPANTS", "500"))
 PACED_SECONDS = float(os.environ.get("BENCH_LIVE_SECONDS", "60"))
-RUNS = os.environ.get("BENCH_LIVE_RUNS", "sqlite,pg,pg2").split(",")
-VOTE_EVERY, STATEMENT_EVERY = 4.0, 60.0
+RUNS = os.environ.get("BENCH_LIVE_RUNS", "sqlite,pg,pg2,pg2-throttle").split(",")
 SEED_STATEMENTS = 40
-STREAMS_FOR_VOTES = 50
 SATURATED_VOTES_EACH = 10
 REFERENCE_EACH = 10
-JOIN_WAVE = 50
 _STATEMENT = re.compile(rb'event: statement\ndata: \{"id": (\d+)')
 _VOTES = re.compile(rb"event: votes\ndata: ([^\n]*)")
 _COUNTED = re.compile(rb'"(\d+)": \{"agree"')
@@ -294,101 +301,10 @@ async def _load(port: int, slug: str, code: str) -> dict:
     return {**result, "tally": tally, "streams": streams, "probe": probe, "lag": lag}
 
 
-def _delivery(tally: Tally, streams: list[Stream]) -> dict:
-    """Slowest-stream delays of statements, sampled-stream delays of votes; missing events."""
-    statement_delays, missing = [], 0
-    for sid, sent in tally.statements.items():
-        arrivals = [s.statements.get(sid) for s in streams]
-        missing += sum(a is None for a in arrivals)
-        if any(a is not None for a in arrivals):
-            statement_delays.append(max(a for a in arrivals if a is not None) - sent)
-    vote_delays, vote_missing = [], 0
-    sampled = [s for s in streams if s.sample_votes]
-    for sid, sent, acked in tally.votes:
-        worst = 0.0
-        for stream in sampled:
-            times = stream.votes.get(sid, [])
-            k = bisect.bisect_left(times, acked)
-            if k == len(times):
-                vote_missing += 1
-            else:
-                worst = max(worst, times[k] - sent)
-        vote_delays.append(worst)
-    return {"statement": statement_delays, "statement_missing": missing,
-            "vote": vote_delays, "vote_missing": vote_missing}
-
-
-def _row(name: str, value: object, unit: str, goal: str = "", **extra: object) -> dict:
-    return {"name": name, "value": value, "unit": unit, "goal": goal, "reference": None,
-            "ratio": None, **extra}
-
-
-def _latency_rows(label: str, result: dict) -> list[dict]:
-    tally: Tally = result["tally"]
-    paced = tally.latencies["vote"] + tally.latencies["statement"]
-    rows = [_row(f"joins, {JOIN_WAVE} at a time: p50 / p99 ({label})",
-                 f"{percentile_ms(result['joins'], 50):.0f} / "
-                 f"{percentile_ms(result['joins'], 99):.0f}", "ms", "report")]
-    for name, values, goal in (("write (votes + statements)", paced, "< 250 ms"),
-                               ("vote", tally.latencies["vote"], ""),
-                               ("statement", tally.latencies["statement"], ""),
-                               ("trivial GET every 0.25 s", result["probe"], "")):
-        rows.append(_row(f"{name} at a human pace, p50 / p99 ({label})",
-                         f"{percentile_ms(values, 50):.1f} / {percentile_ms(values, 99):.1f}",
-                         "ms", f"p99 {goal}" if goal else "", detail=f"{len(values)} requests"))
-    rows.append(_row(f"load generator's own loop lag p99 ({label})",
-                     percentile_ms(result["lag"], 99), "ms", "small, else it measures itself"))
-    delivery = _delivery(tally, result["streams"])
-    rows.append(_row(
-        f"statement event reached all {len(result['streams'])} streams, p50 / p99 ({label})",
-        f"{percentile_ms(delivery['statement'], 50):.0f} / "
-        f"{percentile_ms(delivery['statement'], 99):.0f}", "ms", "p99 < 1 s",
-        detail=f"{len(delivery['statement'])} statements; {delivery['statement_missing']} "
-               "(statement, stream) never received"))
-    rows.append(_row(
-        f"vote counts reached {STREAMS_FOR_VOTES} sampled streams, p50 / p99 ({label})",
-        f"{percentile_ms(delivery['vote'], 50):.0f} / "
-        f"{percentile_ms(delivery['vote'], 99):.0f}", "ms", "p99 < 1 s",
-        detail=f"{len(delivery['vote'])} votes; {delivery['vote_missing']} (vote, stream) "
-               "never received"))
-    return rows
-
-
-def _rows(label: str, result: dict, counted: tuple[int, int]) -> list[dict]:
-    tally: Tally = result["tally"]
-    streams: list[Stream] = result["streams"]
-    rate = result["saturated"]
-    lost = len(tally.statements) - counted[0] + len(tally.pairs) - counted[1]
-    offered = len(streams) * (1 / VOTE_EVERY + 1 / STATEMENT_EVERY)
-    return [
-        _row(f"participants each holding a stream ({label})", len(streams), "streams",
-             detail=f"{result['join_failures']} joins failed; all streams open in "
-                    f"{result['streams_open_s']:.1f} s; {offered:.0f} writes/s offered; "
-                    f"each stream received {streams[0].received / 1e6:.1f} MB "
-                    f"({streams[0].opinions} opinions events)"),
-        *_latency_rows(label, result),
-        _row(f"failed requests / answers other than 2xx / stream failures ({label})",
-             f"{tally.failed} / {tally.non_2xx.total()} / {sum(s.failures for s in streams)}",
-             "", "0 / 0 / 0", detail=f"{dict(tally.non_2xx)}; "
-                                     f"{sum(s.reconnects for s in streams)} stream reconnections; "
-                                 f"{RawClient.retries} requests resent on a new connection"),
-        _row(f"lost writes ({label})", lost, "rows", "0",
-             detail=f"acknowledged {len(tally.statements)} statements, {len(tally.pairs)} "
-                    f"votes (pairs); in the database {counted[0]}, {counted[1]}"),
-        {"name": f"saturated votes/s, streams open ({label})", "value": rate,
-         "unit": "writes/s", "goal": "≥ 500 writes/s with 2 processes on PostgreSQL",
-         "reference": result["reference"], "reference_name": "GET workshop/s",
-         "ratio": rate / result["reference"]},
-        _row(f"saturated vote latency p50 / p99 ({label})",
-             f"{percentile_ms(tally.latencies['saturated vote'], 50):.0f} / "
-             f"{percentile_ms(tally.latencies['saturated vote'], 99):.0f}", "ms"),
-    ]
-
-
-def _measure(label: str, url: str, workspace: Path, workers: int) -> list[dict]:
+def _measure(label: str, url: str, workspace: Path, workers: int, throttle: bool) -> list[dict]:
     slug, code = _prepare(url)
     port = free_port()
-    server = start_server(url, workspace, port, workers=workers)
+    server = start_server(url, workspace, port, workers=workers, throttle=throttle)
     try:
         result = asyncio.run(_load(port, slug, code))
     finally:
@@ -396,6 +312,18 @@ def _measure(label: str, url: str, workspace: Path, workers: int) -> list[dict]:
     counted = (scalar(url, "select count(*) from contribution where type = 'statement'"),
                scalar(url, "select count(*) from vote"))
     return _rows(label, result, counted)
+
+
+def _label(run_name: str) -> tuple[str, int, bool]:
+    """``pg2-throttle`` -> ("PostgreSQL, 2 processes, throttling on", 2, True)."""
+    base, _, option = run_name.partition("-")
+    if base not in ("sqlite", "pg", "pg2") or option not in ("", "throttle"):
+        raise SystemExit(f"BENCH_LIVE_RUNS : « {run_name} » inconnu (sqlite, pg, pg2, "
+                         "éventuellement suivis de -throttle)")
+    workers = 2 if base == "pg2" else 1
+    label = "SQLite" if base == "sqlite" else (
+        f"PostgreSQL, {workers} process{'es' if workers > 1 else ''}")
+    return label + (", throttling on" if option else ""), workers, bool(option)
 
 
 def run() -> list[dict]:
@@ -406,17 +334,17 @@ def run() -> list[dict]:
         workspace = Path(folder) / "workspace"
         load_reference(workspace)
         for run_name in RUNS:
-            if run_name == "sqlite":
-                rows += _measure("SQLite", f"sqlite:///{folder}/bench.sqlite", workspace, 1)
+            label, workers, throttle = _label(run_name)
+            if run_name.startswith("sqlite"):
+                rows += _measure(label, f"sqlite:///{folder}/bench-{run_name}.sqlite",
+                                 workspace, 1, throttle)
                 continue
-            workers = 2 if run_name == "pg2" else 1
-            label = f"PostgreSQL, {workers} process{'es' if workers > 1 else ''}"
             pg = _postgres_schema()
             if pg is None:
                 rows.append(_row(label, None, "", "skipped: PostgreSQL unreachable"))
                 continue
             try:
-                rows += _measure(label, pg[1], workspace, workers)
+                rows += _measure(label, pg[1], workspace, workers, throttle)
             finally:
                 _drop_schema(pg[0])
     out = Path(__file__).parent / "out"
