@@ -13,7 +13,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from trajectoires.pathways import _cache, _engine, project, read_plan
+from trajectoires.pathways import _cache, _contribute, _engine, project, read_plan
 
 pytestmark = pytest.mark.db
 
@@ -77,6 +77,19 @@ def assert_identical(warm, cold) -> None:
     assert warm.to_dict() == cold.to_dict()
 
 
+def counting(monkeypatch) -> list[str]:
+    """Spy on the incremental switch-on of openings (``_contribute._switched_on``)."""
+    calls: list[str] = []
+    original = _contribute._switched_on  # noqa: SLF001
+
+    def spy(*args, **kwargs):
+        calls.append(kwargs["action_id"])
+        return original(*args, **kwargs)
+
+    monkeypatch.setattr(_contribute, "_switched_on", spy)
+    return calls
+
+
 def test_toggles_on_a_kept_engine_equal_a_full_recomputation(finistere, monkeypatch):
     _, inputs = finistere
     plan = read_plan(seeded_plan(inputs, 20, seed=11))
@@ -92,3 +105,49 @@ def test_toggles_on_a_kept_engine_equal_a_full_recomputation(finistere, monkeypa
     changed = {s.key for s in warm.series if not np.array_equal(s.tendance, s.actions)}
     assert {"population", "dist_france-services", "fragility_index", "reach",
             "ftth_taux"} <= changed  # every kind of effect is at work
+
+
+def test_openings_switched_on_one_by_one_update_the_kept_state(finistere, monkeypatch):
+    """Each opening switched on into a state never seen updates the nearest places kept.
+
+    Ties included: two actions open a France Services at the same commune the same year
+    (their places are as near to every commune), one opens two places in two years,
+    one opens at a listed site's coordinates (as near as a listed place).
+    """
+    _, inputs = finistere
+    sites = inputs.places["france-services"]
+    site = sites[sites["commune_code"] == "29019"].iloc[0]
+
+    def opening(action_id, year, *wheres):
+        return {"id": action_id, "title": action_id, "effects": [
+            {"type": "open-place", "network": "france-services", "year": year + i,
+             "assumption": "essai", **where} for i, where in enumerate(wheres)]}
+
+    plan = read_plan({"territory": "29", "horizon": 2030, "targets": [], "actions": [
+        opening("brasparts", 2026, {"commune": "29016"}),
+        opening("brasparts-bis", 2026, {"commune": "29016"}),
+        opening("deux", 2025, {"commune": "29139"}, {"commune": "29115"}),
+        opening("site", 2027, {"lat": float(site["lat"]), "lon": float(site["lon"])}),
+        opening("crozon", 2028, {"commune": "29042"}),
+        {"id": "fibre", "title": "Fibre", "effects": [
+            {"type": "ftth", "share": 90, "communes": ["29016"], "year": 2027,
+             "assumption": "essai"}]}]})
+    order = ["fibre", "crozon", "brasparts", "deux", "brasparts-bis", "site"]
+    enabled: set[str] = set()
+    project(inputs, plan, enabled=enabled)
+    calls = counting(monkeypatch)
+    passes: list[int] = []  # the warm engine's full nearest-place passes (Network.distances)
+    engine = _engine.engine_for(inputs, plan)
+    for network in engine.networks.values():
+        full = network.distances
+        monkeypatch.setattr(network, "distances", lambda *a, full=full: passes.append(1)
+                            or full(*a))
+    for action in order:
+        enabled.add(action)
+        warm = project(inputs, plan, enabled=enabled)
+        assert_identical(warm, fresh(inputs, plan, enabled, monkeypatch))
+    assert calls == order[2:]  # the first opening has no kept state with one action fewer
+    assert passes == []  # each opening's distances: the kept ones and its own places'
+    series = warm.series_of("dist_france-services")
+    assert series.contributions["brasparts"][-1] == series.contributions["brasparts-bis"][-1] == 0
+    assert series.contributions["deux"][-1] < 0

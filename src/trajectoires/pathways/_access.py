@@ -108,22 +108,33 @@ class Network:
                   ) -> np.ndarray:
         """Distance (territory communes × years) with the places closed and opened each year."""
         out = np.empty((len(self.rows), len(closed)))
-        metro = np.isin(self.rows, self.metro_rows)
         for col, (shut, new) in enumerate(zip(closed, opened, strict=True)):
             distance = self._nearest_listed(shut).copy()
             if new:
-                near = np.full(len(self.rows), np.inf)
-                xy = np.array([[p.x, p.y] for p in new])
-                lonlat = np.array([[p.lon, p.lat] for p in new])
-                if metro.any():
-                    near[metro] = analysis.nearest_distances(
-                        self.xy_all[self.rows[metro]], xy).distance_km
-                if (~metro).any():
-                    near[~metro] = analysis.nearest_geodesic(
-                        self.lonlat_all[self.rows[~metro]], lonlat).distance_km
-                distance = np.minimum(distance, near)
+                distance = np.minimum(distance, self.nearest_new(new))
             out[:, col] = distance
         return out
+
+    def nearest_new(self, new: list[NewPlace]) -> np.ndarray:
+        """Distance (km) from the territory's communes to the nearest of the places ``new``.
+
+        The nearest of a union of places is the smaller of the nearest of each part,
+        to the last bit: each distance is that of one pair, computed alike whatever the
+        other places (what an opening switched on reuses, ``Engine.near_action``).
+        """
+        near = np.full(len(self.rows), np.inf)
+        if not new:
+            return near
+        metro = np.isin(self.rows, self.metro_rows)
+        xy = np.array([[p.x, p.y] for p in new])
+        lonlat = np.array([[p.lon, p.lat] for p in new])
+        if metro.any():
+            near[metro] = analysis.nearest_distances(
+                self.xy_all[self.rows[metro]], xy).distance_km
+        if (~metro).any():
+            near[~metro] = analysis.nearest_geodesic(
+                self.lonlat_all[self.rows[~metro]], lonlat).distance_km
+        return near
 
     def new_pairs(self, place: NewPlace) -> np.ndarray:
         """Positions in :attr:`local` of the communes within reach of a new metropolitan place."""

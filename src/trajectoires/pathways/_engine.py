@@ -17,8 +17,9 @@ import numpy as np
 
 from trajectoires.invocation import tool_command
 from trajectoires.pathways._access import RADIUS_KM, Network, NewPlace
-from trajectoires.pathways._cache import Memo
+from trajectoires.pathways._cache import Lru, Memo
 from trajectoires.pathways._check import check_plan
+from trajectoires.pathways._contribute import eligible
 from trajectoires.pathways._indicators import CRITERIA, PROJECTED, beyond_key
 from trajectoires.pathways._inputs import ProjectionInputs
 from trajectoires.pathways._plan import Action, Effect, Plan, PlanError
@@ -83,7 +84,8 @@ class Engine:
                          for kind, frame in inputs.places.items()}
         # about three scenarios of commune arrays (national and territory values of each key)
         self.memo = Memo(self._affecting(),
-                         arrays=3 * (2 * len(self.trends) + 2 * len(self.networks) + 4))
+                         arrays=3 * (2 * len(self.trends) + 3 * len(self.networks) + 4))
+        self._near = Lru(8)  # an opening's distances per year (near_action)
 
     @staticmethod
     def _place_ids(inputs: ProjectionInputs) -> dict[str, set[str]]:
@@ -269,11 +271,38 @@ class Engine:
             reached = [r for a in sorted(enabled) for r in self.actions[a].reach]
             return reach_people(reached, len(self.inputs.communes), len(self.years))[self.rows]
         prefix, kind = key.split("_", 1)
+        if prefix == "dist":
+            for action_id in sorted(enabled):  # a kept state with one opening fewer: add it
+                if not eligible(self, action_id, kind):
+                    continue
+                kept = self.memo.arrays.get(("commune", key, enabled - {action_id}))
+                if kept is not None:
+                    return np.minimum(kept, self.near_action(kind, action_id))
         closed, opened = self.places(kind, enabled)
         if prefix == "dist":
             return self.networks[kind].distances(closed, opened)
         return self.networks[kind].accessibility(self.national("population", enabled, keep=keep),
                                                  closed, opened)
+
+    def near_action(self, kind: str, action_id: str) -> np.ndarray:
+        """Distance (km, communes × years) to the action's places open each year (inf before).
+
+        The same for every state of the toggles: kept for the last few actions.
+        """
+        found = self._near.get((kind, action_id))
+        if found is None:
+            places = self.actions[action_id].opened[kind]
+            network = self.networks[kind]
+            columns, done = [], {}
+            for col in range(len(self.years)):
+                open_now = tuple(p for p in places if p.start <= col)
+                if open_now not in done:
+                    done[open_now] = network.nearest_new(list(open_now))
+                columns.append(done[open_now])
+            found = np.column_stack(columns)
+            found.setflags(write=False)
+            self._near.put((kind, action_id), found)
+        return found
 
     def base(self) -> Scenario:
         """Return the scenario without action (``tendance``), kept with the engine."""
