@@ -80,7 +80,7 @@ def test_busy_port_is_one_french_line_exit_2(tmp_path: Path) -> None:
 
 
 @pytest.mark.parametrize(("args", "french"), [
-    (["data", "import"], "Argument manquant : 'kind'."),
+    (["data", "import"], "Argument manquant : 'type'."),
     (["data", "list", "--workspac", "x"], "Option inconnue : --workspac (options possibles : "
                                           "--workspace)"),
     (["serve", "--port", "abc"], "Valeur invalide pour '--port' : un nombre entier est attendu"),
@@ -96,3 +96,47 @@ def test_click_usage_errors_are_french(args: list[str], french: str) -> None:
     for english in ("Usage:", "Missing", "No such option", "Invalid value", "requires",
                     "unexpected", "Input should"):
         assert english not in text, text
+
+
+def _commands(command: object, path: tuple[str, ...] = ()) -> list[tuple[str, ...]]:
+    found = [path]
+    for name, sub in getattr(command, "commands", {}).items():
+        found += _commands(sub, (*path, name))
+    return found
+
+
+_ENGLISH = ("COMMAND [", "[ARGS]", "<str>", "<int", "<float", "<path>", "<file>", "<dir>", "<bool>",
+            "range", "<=", ">=", "required", "default:", "Show this message", "{query}",
+            "{email}", "{directory}", "{kind}", "{file}", "{name}", "{slug}")
+
+
+def test_every_help_has_french_usage_and_metavariables(
+        monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture) -> None:
+    """Usage lines showed « COMMAND [ARGS]... », « {query} », « <int range> [1<=x<=64] »."""
+    import typer
+
+    from trajectoires import cli
+
+    monkeypatch.setenv("LANGUAGE", "fr")
+    monkeypatch.setenv("COLUMNS", "200")
+    cli.use_french_messages()
+    command = cli.french_help(typer.main.get_command(cli.app))
+    paths = _commands(command)
+    assert len(paths) > 20
+    for path in paths:
+        with pytest.raises(SystemExit):
+            command.main([*path, "--help"], prog_name="trajectoires")
+        text = capsys.readouterr().out
+        assert "Utilisation : trajectoires" in text, path
+        left = [word for word in _ENGLISH if word in text]
+        assert not left, (path, left, text)
+    arguments = [param for path in paths for param in _params(command, path)
+                 if param.param_type_name == "argument"]
+    assert arguments and all(param.metavar for param in arguments), [
+        param.name for param in arguments if not param.metavar]
+
+
+def _params(command: object, path: tuple[str, ...]) -> list:
+    for name in path:
+        command = command.commands[name]
+    return list(command.params)

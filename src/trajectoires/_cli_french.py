@@ -7,7 +7,9 @@ reach. :func:`install` (called by ``cli.main``) gives its exceptions French
 ``format_message`` methods and its help formatter a French usage prefix; the messages
 are rebuilt from the exceptions' own attributes, and the English texts a Click
 parameter type writes into a message (« … is not a valid integer ») are translated by
-:func:`translate`. Anything not known is left as it is, never lost.
+:func:`translate`. Anything not known is left as it is, never lost. The help's
+placeholders are French too: type labels (« <entier> », not « <int range> »), bounds
+(« [de 1 à 64] »), « COMMANDE [ARGUMENTS]... » and argument names (:func:`name_in_french`).
 
 Examples
 --------
@@ -28,9 +30,19 @@ import re
 from collections.abc import Callable
 from typing import Any
 
-__all__ = ["USAGE_PREFIX", "install", "translate"]
+__all__ = ["ARGUMENT_NAMES", "USAGE_PREFIX", "install", "name_in_french", "translate"]
 
 USAGE_PREFIX = "Utilisation : "
+SUBCOMMAND_METAVAR = "COMMANDE [ARGUMENTS]..."
+#: The French name shown (usage line, « Arguments » panel, errors) for each argument
+#: name of the commands; :func:`name_in_french` applies it.
+ARGUMENT_NAMES = {"query": "territoire", "email": "adresse", "directory": "dossier",
+                  "kind": "type", "file": "fichier", "name": "jeu", "slug": "atelier",
+                  "archive": "archive"}
+#: Typer's type labels (« <int> », « <int range> », « <dir> »…) in French.
+_TYPE_LABELS = {"str": "texte", "int": "entier", "float": "nombre", "bool": "oui/non",
+                "path": "chemin", "file": "fichier", "dir": "dossier",
+                "int range": "entier", "float range": "nombre", "datetime": "date"}
 _PARAM_TYPES = {"argument": "Argument manquant", "option": "Option manquante",
                 "parameter": "Paramètre manquant"}
 _PATTERNS: tuple[tuple[re.Pattern[str], str], ...] = tuple(
@@ -109,9 +121,69 @@ def _french_usage(write_usage: Callable[..., None]) -> Callable[..., None]:
     return write
 
 
+def _french_type(display_type: Callable[..., str]) -> Callable[..., str]:
+    def display(self: Any, ctx: Any) -> str:  # noqa: ANN401
+        label = display_type(self, ctx)
+        inner = label[1:-1] if label.startswith("<") and label.endswith(">") else None
+        if inner is None:
+            return label
+        if inner.startswith("list[") and inner.endswith("]"):
+            return f"<liste de {_TYPE_LABELS.get(inner[5:-1], inner[5:-1])}>"
+        return f"<{_TYPE_LABELS.get(inner, inner)}>"
+
+    display.french = True  # type: ignore[attr-defined]
+    return display
+
+
+def _no_flag_type(display_type_rich: Callable[..., str | None]) -> Callable[..., str | None]:
+    def display(self: Any, ctx: Any) -> str | None:  # noqa: ANN401
+        if getattr(self, "is_flag", False) and self.metavar is None:
+            return None  # « --json » takes no value: no « <bool> » beside it
+        return display_type_rich(self, ctx)
+
+    display.french = True  # type: ignore[attr-defined]
+    return display
+
+
+def describe_range(low: float | None, high: float | None) -> str | None:
+    """Describe the bounds of a numeric option in French.
+
+    >>> describe_range(1, 64), describe_range(0, None), describe_range(None, 9)
+    ('de 1 à 64', 'au moins 0', 'au plus 9')
+    """
+    if low is None and high is None:
+        return None
+    if low is None:
+        return f"au plus {high}"
+    return f"au moins {low}" if high is None else f"de {low} à {high}"
+
+
+def name_in_french(command: Any) -> None:  # noqa: ANN401 (a Typer command or group)
+    """Give ``command`` and its sub-commands French usage placeholders and argument names.
+
+    ``[OPTIONS]`` is French already; « COMMAND [ARGS]... » becomes
+    :data:`SUBCOMMAND_METAVAR`, and each argument is shown by its name in
+    :data:`ARGUMENT_NAMES` (an argument not listed there keeps its own).
+    """
+    if getattr(command, "subcommand_metavar", None) == "COMMAND [ARGS]...":
+        command.subcommand_metavar = SUBCOMMAND_METAVAR
+    for param in getattr(command, "params", ()):
+        if param.param_type_name == "argument" and param.metavar is None:
+            param.metavar = ARGUMENT_NAMES.get(param.name)
+    for sub in getattr(command, "commands", {}).values():
+        name_in_french(sub)
+
+
 def install() -> None:
     """Make ``typer._click``'s usage errors and usage line French in this process."""
+    from typer import core
     from typer._click import exceptions, formatting
+
+    if not getattr(core._TyperParameter.display_type, "french", False):
+        core._TyperParameter.display_type = _french_type(core._TyperParameter.display_type)
+    if not getattr(core.TyperOption.display_type_rich, "french", False):
+        core.TyperOption.display_type_rich = _no_flag_type(core.TyperOption.display_type_rich)
+    core.describe_number_range = describe_range
 
     exceptions.UsageError.format_message = _usage
     exceptions.BadParameter.format_message = _bad_parameter

@@ -65,15 +65,24 @@ def use_french_messages() -> None:
 def french_help(command: object) -> object:
     """Write the ``--help`` option's own help in French, on ``command`` and its sub-commands.
 
-    Typer's bundled Click writes it in English without going through gettext.
+    Typer's bundled Click writes it in English without going through gettext; the
+    usage placeholders and argument names are made French by
+    :func:`trajectoires._cli_french.name_in_french`.
     """
+    from trajectoires._cli_french import name_in_french
+
+    name_in_french(command)
+    _french_help_option(command)
+    return command
+
+
+def _french_help_option(command: object) -> None:
     context = typer.Context(command)
     option = command.get_help_option(context)
     if option is not None:
         option.help = "Afficher cette aide et quitter."
     for sub in getattr(command, "commands", {}).values():
-        french_help(sub)
-    return command
+        _french_help_option(sub)
 
 
 def main() -> None:
