@@ -62,6 +62,13 @@ def test_api_serves_the_same_diagnosis(client):
     ranked = [c for c in data["communes"] if c["rank"] is not None]  # enough criteria
     first = min(ranked, key=lambda c: c["rank"])
     assert first["rank"] == 1 and 1 <= first["fragility_index"] <= 10
+    # the communes listed apart on the page, with what they miss (was not in the API)
+    assert data["ranking_required"] == 3 and len(data["ranking_criteria"]) == 4
+    apart = {c["code"]: c["missing_criteria"] for c in data["communes"] if c["rank"] is None
+             and c["fragility_index"] is not None}
+    assert apart["29084"] and set(apart["29084"]) <= set(data["ranking_criteria"])  # Île-Molène
+    assert all(len(m) > 4 - 3 for m in apart.values())
+    assert all(len(c["missing_criteria"]) <= 1 for c in ranked)
     compared = client.get("/api/v1/territories/departement/29/diagnosis/compare",
                           params={"avec": "35"}).json()
     assert [c["code"] for c in compared] == ["29", "35"]
@@ -80,7 +87,10 @@ def test_api_errors_are_french(client):
 def test_openapi_documents_the_models(client):
     schema = client.get("/api/v1/openapi.json").json()
     assert "/api/v1/territories/{kind}/{code}/diagnosis" in schema["paths"]
-    assert {"DiagnosisOut", "CommuneOut", "MissingOut"} <= set(schema["components"]["schemas"])
+    models = schema["components"]["schemas"]
+    assert {"DiagnosisOut", "CommuneOut", "MissingOut"} <= set(models)
+    assert "missing_criteria" in models["CommuneOut"]["properties"]
+    assert {"ranking_criteria", "ranking_required"} <= set(models["DiagnosisOut"]["properties"])
 
 
 def test_nothing_loaded_says_what_is_missing(empty_client):

@@ -14,6 +14,7 @@ from fastapi import APIRouter, Depends, HTTPException, Query, Request
 from pydantic import BaseModel, Field
 
 from trajectoires.diagnosis import Diagnosis, compare_units
+from trajectoires.diagnosis.ranking import missing_criteria
 from trajectoires.diagnosis.tables import LISA_LABELS
 from trajectoires.territory import Reference
 from trajectoires.web.territory.deps import reference_or_503
@@ -98,6 +99,10 @@ class CommuneOut(BaseModel):
     fragility_index: float | None = Field(description="1 à 10, 10 = le plus fragile")
     rank: int | None = Field(description="1 = la plus fragile du territoire")
     criteria_known: int | None
+    missing_criteria: list[str] = Field(
+        default_factory=list,
+        description="Critères disponibles dans le territoire sans valeur pour la commune ; "
+                    "une commune non classée (rank nul) en connaît trop peu")
     relative: float | None = Field(
         description="Indice relatif au territoire de référence (100 = son indice moyen)")
     cluster: str | None = Field(description="Regroupement local (LISA), en français")
@@ -127,6 +132,12 @@ class DiagnosisOut(BaseModel):
     beyond_km: float = Field(description="Seuil d'éloignement des lieux d'aide (km)")
     correction: str = Field(description="Correction des tests multiples des regroupements")
     absent_criteria: list[str]
+    ranking_criteria: list[str] = Field(
+        description="Critères disponibles dans le territoire (une valeur pour au moins une "
+                    "commune), sur lesquels se fonde le classement")
+    ranking_required: int = Field(
+        description="Critères qu'une commune doit connaître pour être classée (les trois "
+                    "quarts des critères disponibles, arrondi au-dessus)")
     proxies: list[str]
     stand_ins: dict[str, list[str]] = Field(
         default_factory=dict,
@@ -163,6 +174,7 @@ def _communes(result: Diagnosis) -> list[CommuneOut]:
     table = result.communes
     keys = [c["key"] for c in result.criteria if c["key"] in table]
     kinds = [a.kind for a in result.access]
+    missing = missing_criteria(table, result.ranking_criteria)
     rows = []
     for code, row in table.iterrows():
         population, rank = _number(row["population"]), _number(row["rank"])
@@ -173,6 +185,7 @@ def _communes(result: Diagnosis) -> list[CommuneOut]:
             fragility_index=_number(row["fragility_index"]),
             rank=None if rank is None else int(rank),
             criteria_known=None if inputs is None else int(inputs),
+            missing_criteria=missing[code],
             relative=_number(row.get("relative")),
             cluster=LISA_LABELS.get(row["lisa"]) if isinstance(row["lisa"], str) else None,
             values={k: _number(row[k]) for k in keys},
@@ -191,7 +204,8 @@ def _out(result: Diagnosis) -> DiagnosisOut:
         kind=unit.kind.value, code=unit.code, name=unit.name, partial=result.partial,
         custom_criteria=result.custom_criteria, reference=result.reference,
         beyond_km=result.beyond_km, correction=result.correction,
-        absent_criteria=result.absent_criteria, proxies=result.proxies,
+        absent_criteria=result.absent_criteria, ranking_criteria=list(result.ranking_criteria),
+        ranking_required=result.ranking_required, proxies=result.proxies,
         stand_ins=result.stand_ins,
         criteria=[CriterionOut(**{k: c[k] for k in CriterionOut.model_fields})
                   for c in result.criteria],
