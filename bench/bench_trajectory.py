@@ -15,7 +15,9 @@ compiled effects, trees of the places, both scenarios and every action's
 contribution), and toggles on the kept engine (``TOGGLES`` actions spread over the
 effect types, each switched off — a state never seen — then on again,
 contributions and ``to_dict()`` included): median and slowest switch-off, median
-switch-on. ``BENCH_QUICK=1``: the Finistère only. Reference in the same run: one access computation
+switch-on; then each of them switched on into a state never seen (another action of the
+same effect type and network, never switched, is off): median and slowest.
+``BENCH_QUICK=1``: the Finistère only. Reference in the same run: one access computation
 of the diagnosis (``diagnosis._access._compute``: nearest place and 2SFCA of the
 three networks for every French commune). ``ratio`` = reference / ours.
 """
@@ -109,14 +111,40 @@ def _measure(inputs, plan) -> dict[str, float]:
 
     whole_time = _median(whole)
     project(inputs, plan)  # the engine of this plan, warm
-    ids, off, on = list(plan.action_ids), [], []
-    for action in _toggled(plan, TOGGLES):
+    ids, off, on, fresh_on = list(plan.action_ids), [], [], []
+    picked = _toggled(plan, TOGGLES)
+    for action in picked:
         for enabled, times in (([a for a in ids if a != action], off), (ids, on)):
             started = time.perf_counter()
             project(inputs, plan, enabled=enabled).to_dict()
             times.append(time.perf_counter() - started)
+    for action, partner in _partners(plan, picked):
+        # switched on into a state never seen: its partner (same effect, same network,
+        # never switched) is off, so no value the action can change is kept for that state
+        project(inputs, plan, enabled=[a for a in ids if a not in (action, partner)])
+        started = time.perf_counter()
+        project(inputs, plan, enabled=[a for a in ids if a != partner]).to_dict()
+        fresh_on.append(time.perf_counter() - started)
     return {"whole": whole_time, "off": statistics.median(off), "worst": max(off),
-            "on": statistics.median(on)}
+            "on": statistics.median(on), "fresh_on": statistics.median(fresh_on),
+            "fresh_worst": max(fresh_on)}
+
+
+def _partners(plan, picked: list[str]) -> list[tuple[str, str]]:
+    """Each picked action with another of the same effect type and network, never toggled."""
+    def kind(action) -> tuple:
+        effect = action.effects[0]
+        return effect.type, effect.network
+
+    used = set(picked)
+    pairs = []
+    for action in (a for a in plan.actions if a.id in picked):
+        partner = next((a for a in plan.actions if a.id not in used
+                        and kind(a) == kind(action)), None)
+        if partner is not None:
+            used.add(partner.id)
+            pairs.append((action.id, partner.id))
+    return pairs
 
 
 def run() -> list[dict]:
@@ -168,6 +196,10 @@ def _rows(code: str, inputs, reference: float, label: str) -> list[dict]:
         "worst": (f"one toggle: an action switched off, slowest of {TOGGLES}",
                   f"< {GOALS[code]:g} s"),
         "on": ("one toggle: switched on again (back to the full plan)", ""),
+        "fresh_on": (f"one toggle: an action switched on into a state never seen, median of "
+                     f"{TOGGLES}", f"< {GOALS[code]:g} s"),
+        "fresh_worst": (f"one toggle: an action switched on into a state never seen, slowest "
+                        f"of {TOGGLES}", f"< {GOALS[code]:g} s"),
     }
     return [{"name": f"{name}: {title}", "value": measured[key],
              "ratio": reference / measured[key], **common, "goal": goal}
