@@ -155,6 +155,27 @@ def test_exports_put_unranked_communes_apart_with_what_is_missing(report):
     assert pd.isna(row["Rang"]) and "Taux de pauvreté" in row["Critères manquants"]
 
 
+def _number(text: str) -> float:
+    return float(text.replace("\u202f", "").replace("\xa0", "").replace(",", "."))
+
+
+def test_spreadsheet_rounds_as_the_report_shows(report):
+    """The index was rounded to 0 decimals in communes-tableur.csv, to 2 in the report."""
+    output, _ = report
+    french = pd.read_csv(output / "communes-tableur.csv", sep=";", decimal=",",
+                         encoding="utf-8-sig", dtype={"Code commune": str})
+    french = french.set_index("Code commune")
+    rows = ranked(parse(output / "diagnostic.html"))
+    criteria = [c for c in french.columns if c.endswith("(%)")]  # as in the report
+    assert len(criteria) == 4, criteria
+    for row in rows:
+        line = french.loc[row[2]]
+        assert line["Indice de fragilité (1 à 10)"] == pytest.approx(_number(row[4])), row
+        for header, shown in zip(criteria, row[6:10], strict=True):
+            if shown != "—":
+                assert line[header] == pytest.approx(_number(shown.split()[0])), (header, row)
+
+
 def test_html_report_maps_notes_and_licences(report):
     output, _ = report
     html = (output / "diagnostic.html").read_text(encoding="utf-8")

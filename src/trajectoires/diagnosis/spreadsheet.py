@@ -25,11 +25,14 @@ __all__ = ["SPREADSHEET_FILES", "french_columns", "spreadsheet_table", "write_fr
 
 SPREADSHEET_FILES = ("communes-tableur.csv", "dictionnaire-tableur.csv")
 
-_FIXED = {  # column → (French header, decimals; None for text)
+#: column → (French header, decimals; None for text). The decimals are those the
+#: report and the pages show: the index to 2 (« 7,25 » in the ranking), criteria and
+#: distances to 1, density to 0 and area to 1 (the territory pages' tables).
+_FIXED = {
     "code": ("Code commune", None), "name": ("Commune", None),
-    "population": ("Population", 0), "density": ("Densité (hab./km²)", 1),
-    "area_km2": ("Superficie (km²)", 2), "epci_code": ("SIREN de l'EPCI", None),
-    "fragility_index": ("Indice de fragilité (1 à 10)", 0),
+    "population": ("Population", 0), "density": ("Densité (hab./km²)", 0),
+    "area_km2": ("Superficie (km²)", 1), "epci_code": ("SIREN de l'EPCI", None),
+    "fragility_index": ("Indice de fragilité (1 à 10)", 2),
     "fragility_inputs": ("Critères connus", 0), "rank": ("Rang", 0),
     "relative": ("Indice relatif (100 = moyenne)", 0), "lisa": ("Regroupement local", None),
     "missing_criteria": ("Critères manquants", None),
