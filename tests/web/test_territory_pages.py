@@ -229,6 +229,9 @@ def test_france_page_has_no_giant_table(client):
     doc = parse(response.text)
     assert not doc.find_all("table")
     assert "trajectoires territory map pays:FR" in response.text
+    # the diagnosis page of France answers 422 (too many communes): no link to it, the command
+    assert "/territoires/pays/FR/diagnostic" not in response.text
+    assert "trajectoires diagnose FR --output diagnostic/" in response.text
     assert len(doc.find("section", **{"aria-labelledby": "subdivisions-titre"}).find_all("a")) == 18
 
 
