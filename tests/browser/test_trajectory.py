@@ -111,8 +111,18 @@ def test_charts_stay_readable_on_a_wide_screen_and_on_paper(browser: Browser, se
             page.goto(f"{base}/ateliers/{ws.slug}/trajectoire")
             width = page.locator(chart).bounding_box()["width"]
             assert 600 <= width <= 800, f"chart {width:.0f} px wide on a 1,280 px screen"
+        finally:
+            context.close()
+        # on paper: A4 less 15 mm margins is 180 × 267 mm (680 × 1,009 px); two indicators
+        # fit on a page (each was 17 cm tall, one per page)
+        context = browser.new_context(viewport={"width": 680, "height": 1009})
+        try:
+            page = context.new_page()
             page.emulate_media(media="print")
+            page.goto(f"{base}/ateliers/{ws.slug}/trajectoire")
             width = page.locator(chart).bounding_box()["width"]
-            assert width <= 15 / 2.54 * 96 + 1, f"chart {width:.0f} px wide on paper"
+            assert width <= 11.5 / 2.54 * 96 + 1, f"chart {width:.0f} px wide on paper"
+            height = page.locator("#indicateur-dist_france-services").bounding_box()["height"]
+            assert height <= 1009 / 2, f"an indicator {height:.0f} px tall on paper"
         finally:
             context.close()
