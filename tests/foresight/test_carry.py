@@ -337,7 +337,13 @@ def test_commands_list_export_import(hall, server, tmp_path: Path) -> None:
     hall_env = {"TRAJECTOIRES_DATABASE_URL": db.engine.url.render_as_string(False)}
     listed = CliRunner().invoke(app, ["list", "--workspace", str(tmp_path / "a")], env=hall_env)
     assert listed.exit_code == 0, listed.output
-    assert all(slug in listed.output for slug in slugs) and "imaginer-2030" in listed.output
+    assert all(slug in listed.output for slug in slugs) and "Imaginer 2030" in listed.output
+    # under « NOM (SLUG) » the title and the slug; the kind in French, never its key
+    with db.sessionmaker() as session:
+        workshops = all_workshops(session)
+    for row in workshops:
+        assert f"{row.title} ({row.slug})" in listed.output
+        assert f"  {row.kind}  " not in listed.output
     target = tmp_path / "atelier.zip"
     done = CliRunner().invoke(app, ["export", slugs[1], "--output", str(target),
                                     "--workspace", str(tmp_path / "a")], env=hall_env)

@@ -71,7 +71,8 @@ def list_(workspace: WorkspaceOption = None) -> None:
     if not rows:
         console.print("Aucun atelier sur cette instance.")
         return
-    lines = [(row.slug, row.kind, f"{row.territory_name} ({row.territory_code})",
+    lines = [(f"{row.title} ({row.slug})", get_kind(row.kind).label,
+              f"{row.territory_name} ({row.territory_code})",
               get_kind(row.kind).phase(row.status).label) for row in rows]
     header = ("NOM (SLUG)", "TYPE", "TERRITOIRE", "PHASE")
     widths = [max(len(line[i]) for line in [header, *lines]) for i in range(3)]
