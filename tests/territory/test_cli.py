@@ -28,6 +28,8 @@ def test_show_departement(workspace):
     assert "populations légales 2017" in result.output
     assert "Brest" in result.output  # largest communes
     assert "Bretagne" in result.output  # parent région
+    # « Subdivisions : 21 (Intercommunalité (EPCI)) » read badly (nested parentheses)
+    assert "Subdivisions : 21 intercommunalités (EPCI)" in " ".join(result.output.split())
 
 
 @pytest.mark.parametrize("query", ["Quimper", "quimper", "29232", "com:29232"])

@@ -170,11 +170,34 @@ def _print_summary(console: Console, summary: Summary) -> None:
     if summary.largest:
         console.print(_units_table(summary.largest, title="Communes les plus peuplées"))
     if summary.children:
-        kinds = {c.kind.label for c in summary.children}
-        console.print(
-            f"[bold]Subdivisions :[/bold] {len(summary.children)} ({', '.join(sorted(kinds))})"
-        )
+        console.print(f"[bold]Subdivisions :[/bold] {count_kinds(summary.children)}")
     console.print(f"[dim]Sources : {summary.population_vintage} ; {summary.geometry_source}[/dim]")
+
+
+_KIND_COUNTS = {  # kind → (singular, plural), for « 21 intercommunalités (EPCI) »
+    "commune": ("commune", "communes"),
+    "epci": ("intercommunalité (EPCI)", "intercommunalités (EPCI)"),
+    "departement": ("département", "départements"),
+    "region": ("région", "régions"),
+}
+
+
+def count_kinds(units: list) -> str:
+    """Count ``units`` by kind, in words: « 21 intercommunalités (EPCI) », « 1 commune ».
+
+    >>> from trajectoires.territory import Unit, UnitKind
+    >>> count_kinds([Unit(UnitKind.EPCI, "1", "A"), Unit(UnitKind.EPCI, "2", "B"),
+    ...              Unit(UnitKind.COMMUNE, "29232", "Quimper")])
+    '2 intercommunalités (EPCI), 1 commune'
+    """
+    counts: dict[str, int] = {}
+    for unit in units:
+        counts[unit.kind.value] = counts.get(unit.kind.value, 0) + 1
+    words = []
+    for kind, count in counts.items():
+        one, many = _KIND_COUNTS.get(kind, (kind, kind))
+        words.append(f"{count} {one if count == 1 else many}")
+    return ", ".join(words)
 
 
 # -- commands ------------------------------------------------------------------
