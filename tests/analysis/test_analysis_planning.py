@@ -201,3 +201,51 @@ def test_exchanges_reach_a_local_optimum_and_the_bound_holds():
     assert len(cells) == p and cover.value(start) <= cover.value(cells) <= optimum
     for mu in (1.0, 500.0, 5_000.0):  # any multipliers give a bound, whatever the price
         assert optimum <= lagrangian_value(cover, p, dual_ascent(cover, mu))[0] + 1e-9
+
+
+def test_exchanges_apply_independent_swaps_sharing_a_best_partner(monkeypatch):
+    """Two improving columns whose best partner is the same cheapest site move in one round.
+
+    Before, the second waited for the next round (one round per exchange on such starts: on
+    France from a Lagrangian start, 64 s instead of 3.6 s); now it takes the cheapest free site.
+    """
+    from scipy import sparse
+
+    from trajectoires.analysis.planning import _exchange
+    from trajectoires.analysis.planning._coverage import Cover
+
+    # rows r0..r4; columns 0, 1, 2 open (1 and 2 cover r0 and r1 alone), 3 and 4 cover r3, r4
+    a = sparse.csr_array(np.array([[1, 0, 0, 0, 0], [0, 1, 0, 0, 0], [0, 0, 1, 0, 0],
+                                   [0, 0, 0, 1, 0], [0, 0, 0, 0, 1]], dtype=float))
+    cover = Cover(a, a.T.tocsr(), np.array([1.0, 2.0, 3.0, 10.0, 10.0]), np.arange(5),
+                  np.arange(5))
+    calls = []
+    best = _exchange._best_exchanges
+    monkeypatch.setattr(_exchange, "_best_exchanges",
+                        lambda *args: calls.append(1) or best(*args))
+    chosen = _exchange.exchanges(cover, np.array([0, 1, 2]), deadline=float("inf"))
+    assert sorted(chosen.tolist()) == [2, 3, 4]
+    assert len(calls) == 2  # one round moves both, one finds nothing (before: three)
+
+
+def test_iterated_exchanges_never_worsen_and_stay_below_the_optimum():
+    """Kicks keep a solution at least as good as the local optimum they start from."""
+    from scipy import sparse
+
+    from trajectoires.analysis.planning._coverage import Cover, greedy, milp_max_cover
+    from trajectoires.analysis.planning._exchange import exchanges
+    from trajectoires.analysis.planning._iterated import iterated_exchanges
+
+    rng = np.random.default_rng(3)
+    a = sparse.csr_array((rng.random((80, 50)) < 0.07).astype(float))
+    a = a[np.flatnonzero(a.sum(axis=1) > 0)]
+    cover = Cover(a, a.T.tocsr(), rng.integers(1, 1_000, a.shape[0]).astype(float),
+                  np.arange(a.shape[0]), np.arange(50))
+    p = 6
+    local = exchanges(cover, greedy(cover, p), deadline=float("inf"))
+    points = rng.random((50, 2))
+    kicked = iterated_exchanges(cover, local, points, deadline=float("inf"), kicks=20)
+    again = iterated_exchanges(cover, local, points, deadline=float("inf"), kicks=20)
+    optimum = cover.value(milp_max_cover(cover, p, time_limit=30)[0])
+    assert len(kicked) == p and cover.value(local) <= cover.value(kicked) <= optimum
+    assert kicked.tolist() == again.tolist()  # seeded: the same answer

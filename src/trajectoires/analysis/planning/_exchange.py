@@ -27,8 +27,11 @@ import numpy as np
 __all__ = ["exchanges"]
 
 
-def _best_exchanges(cover, is_open: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """For every column: the best delta of bringing it in, and the chosen column it replaces."""
+def _best_exchanges(cover, is_open: np.ndarray) -> tuple[np.ndarray, ...]:
+    """Return, for every column, its best delta, the chosen column it replaces, ``gain``, ``loss``.
+
+    ``loss`` is finite for the chosen columns only.
+    """
     from scipy import sparse
 
     a, at, w = cover.a, cover.at, cover.w
@@ -50,7 +53,7 @@ def _best_exchanges(cover, is_open: np.ndarray) -> tuple[np.ndarray, np.ndarray]
     better = value > best[col]
     best[col[better]], out[col[better]] = value[better], row[better]
     delta = np.where(is_open, -np.inf, gain + best)
-    return delta, out
+    return delta, out, gain, loss
 
 
 def exchanges(cover, chosen: np.ndarray, deadline: float) -> np.ndarray:
@@ -70,23 +73,48 @@ def exchanges(cover, chosen: np.ndarray, deadline: float) -> np.ndarray:
     [2]
 
     """
-    at = cover.at
     n, m = cover.a.shape
     is_open = np.zeros(m, dtype=bool)
     is_open[chosen] = True
     tolerance = 1e-9 * max(float(cover.w.sum()), 1.0)
     while time.perf_counter() < deadline:
-        delta, out = _best_exchanges(cover, is_open)
+        delta, out, gain, loss = _best_exchanges(cover, is_open)
         improving = np.flatnonzero(delta > tolerance)
         if len(improving) == 0:
             break
-        touched, used = np.zeros(n, dtype=bool), np.zeros(m, dtype=bool)
-        for k in improving[np.argsort(-delta[improving], kind="stable")]:
-            j = out[k]
-            rows = np.r_[at.indices[at.indptr[k]:at.indptr[k + 1]],
-                         at.indices[at.indptr[j]:at.indptr[j + 1]]]
-            if used[j] or used[k] or touched[rows].any():
-                continue
-            touched[rows], used[j], used[k] = True, True, True
-            is_open[j], is_open[k] = False, True
+        _apply_round(cover.at, is_open, improving[np.argsort(-delta[improving], kind="stable")],
+                     out, gain=gain, loss=loss, tolerance=tolerance)
     return np.flatnonzero(is_open)
+
+
+def _apply_round(at, is_open: np.ndarray, order: np.ndarray, out: np.ndarray, *,
+                 gain: np.ndarray, loss: np.ndarray, tolerance: float) -> None:
+    """Apply the improving exchanges of ``order`` whose rows meet no exchange already applied.
+
+    When the best partner ``j`` of ``k`` is taken, the cheapest free chosen
+    column ``j'`` (by ``loss``) replaces it if ``gain(k) - loss(j')`` still
+    improves: ``extra >= 0``, so that is a lower bound of the exchange's delta,
+    and the round's deltas still add up (their rows do not meet).
+    """
+    touched, used = np.zeros(at.shape[1], dtype=bool), np.zeros(len(is_open), dtype=bool)
+    spare = np.flatnonzero(is_open)
+    spare = spare[np.argsort(loss[spare], kind="stable")]
+    cursor = 0
+
+    def rows_of(j):
+        return at.indices[at.indptr[j]:at.indptr[j + 1]]
+
+    for k in order:
+        if used[k] or touched[rows_of(k)].any():
+            continue
+        j = out[k]
+        if used[j] or touched[rows_of(j)].any():
+            while cursor < len(spare) and (used[spare[cursor]]
+                                           or touched[rows_of(spare[cursor])].any()):
+                cursor += 1
+            if cursor == len(spare) or gain[k] - loss[spare[cursor]] <= tolerance:
+                continue
+            j = spare[cursor]
+        touched[rows_of(k)], touched[rows_of(j)] = True, True
+        used[j], used[k] = True, True
+        is_open[j], is_open[k] = False, True
