@@ -147,3 +147,16 @@ def test_territory_without_population_and_missing_network(places, tmp_path):
     assert missing.exit_code == 1
     assert "trajectoires data import mediation-places" in " ".join(missing.output.split())
     assert not (tmp_path / "y").exists() and not (tmp_path / "z").exists()
+
+
+def test_missing_places_name_the_command_that_applies(territory_reference, tmp_path):
+    """« data import libraries FICHIER » was suggested where « data fetch … --import » works."""
+    with workspace(tmp_path / "ws", territory_reference, load=False) as empty:
+        network = run(empty, "29", "--network", "france-services", "--output", str(tmp_path / "a"))
+        libraries = run(empty, "29", "--network", "aucun", "--candidates", "bibliotheques",
+                        "--output", str(tmp_path / "b"))
+    for done, kind in ((network, "france-services"), (libraries, "libraries")):
+        text = " ".join(done.output.split())
+        assert done.exit_code == 1, text
+        assert f"trajectoires data fetch {kind} --import" in text, text
+        assert "data import" not in text

@@ -22,7 +22,6 @@ from trajectoires.analysis import planning
 from trajectoires.diagnosis import _plan_candidates as candidates_of
 from trajectoires.diagnosis._plan_candidates import CANDIDATE_KINDS, CandidateError
 from trajectoires.diagnosis.inputs import PLACE_KINDS
-from trajectoires.invocation import tool_command
 from trajectoires.territory import Reference, Unit
 
 if TYPE_CHECKING:
@@ -158,6 +157,13 @@ def _existing(places: dict[str, pd.DataFrame], networks: tuple[str, ...]) -> pd.
     return pd.concat(frames, ignore_index=True)
 
 
+def _loading(kind: str) -> str:
+    """Return the command that loads the places ``kind`` (the store's, imported late)."""
+    from trajectoires.indicators.store import loading_command
+
+    return loading_command(kind)
+
+
 def _candidates(ref: Reference, communes: pd.DataFrame, points: pd.DataFrame, kind: str, *,
                 places: dict[str, pd.DataFrame], file: pd.DataFrame | None,
                 cache_dir: Path | None) -> pd.DataFrame:
@@ -168,8 +174,8 @@ def _candidates(ref: Reference, communes: pd.DataFrame, points: pd.DataFrame, ki
         return candidates_of.town_halls(communes["departement_code"], cache_dir)
     if kind == "bibliotheques":
         if "libraries" not in places:
-            raise PlanError("Les bibliothèques publiques ne sont pas importées : « trajectoires "
-                            "data import libraries FICHIER » les ajoute.", exit_code=1)
+            raise PlanError("Les bibliothèques publiques ne sont pas importées : "
+                            f"« {_loading('libraries')} » les ajoute.", exit_code=1)
         return candidates_of.libraries(places["libraries"], codes)
     if file is None:
         raise PlanError("Candidats « fichier » : indiquez le fichier CSV des sites.")
@@ -263,7 +269,7 @@ def plan_territory(ref: Reference, unit: Unit, places: dict[str, pd.DataFrame],
     for kind in request.networks:
         if kind not in places:
             raise PlanError(f"Le réseau « {kind} » ({NETWORKS[kind]}) n'est pas importé : "
-                            f"« {tool_command()} data import {kind} FICHIER » l'ajoute.", 1)
+                            f"« {_loading(kind)} » l'ajoute.", 1)
     communes = ref.communes_of(unit)
     points = _points(ref, cache_dir)
     known = communes[communes["population"].notna() & communes.index.isin(points.index)]

@@ -74,6 +74,7 @@ __all__ = [
     "import_file",
     "indicator_values",
     "list_datasets",
+    "loading_command",
     "missing_datasets",
     "places",
     "sha256_of",
@@ -220,17 +221,20 @@ def list_datasets(session: Session) -> pd.DataFrame:
 def missing_datasets(session: Session) -> list[tuple[str, str, str]]:
     """Kinds with nothing loaded: (kind, French label, the one command that brings it)."""
     loaded = set(session.scalars(select(Dataset.kind)))
-    missing = []
-    for kind, info in DATASETS.items():
-        if kind in loaded or info.parser is None:
-            continue
-        if info.download_url:
-            command = f"{tool_command()} data fetch {kind} --import"
-        else:
-            command = (f"{tool_command()} data import {kind} FICHIER  "
-                       f"(fichier : {info.page_url})")
-        missing.append((kind, info.label, command))
-    return missing
+    return [(kind, info.label, loading_command(kind)) for kind, info in DATASETS.items()
+            if kind not in loaded and info.parser is not None]
+
+
+def loading_command(kind: str) -> str:
+    """Return the one command that loads the dataset ``kind``, as typed here.
+
+    ``data fetch KIND --import`` when the source can be downloaded, else
+    ``data import KIND FICHIER`` with the page where the file is.
+    """
+    info = DATASETS[kind]
+    if info.download_url:
+        return f"{tool_command()} data fetch {kind} --import"
+    return f"{tool_command()} data import {kind} FICHIER  (fichier : {info.page_url})"
 
 
 def indicator_values(
