@@ -9,9 +9,9 @@ import numpy as np
 from trajectoires.analysis.planning import _coverage
 from trajectoires.analysis.planning._bound import coverage_bound
 from trajectoires.analysis.planning._exchange import exchanges
+from trajectoires.analysis.planning._iterated import iterated_exchanges
 from trajectoires.analysis.planning._layout import Layout
 from trajectoires.analysis.planning._median import solve_median
-from trajectoires.analysis.planning._neighbourhood import cell_groups, reoptimise_cells
 from trajectoires.analysis.planning._result import Plan, relative_gap
 
 __all__ = ["EXACT_PAIRS", "maximal_coverage", "p_median", "set_covering"]
@@ -78,13 +78,13 @@ def maximal_coverage(population: object, layout: Layout, p: int, radius_km: floa
         Coverage radius.
     method : {"auto", "exact", "heuristic"}
         ``exact``: sparse MILP solved by HiGHS, proven optimal unless ``time_limit``
-        stops it; ``heuristic``: greedy, exchanges, map cells re-solved by HiGHS
+        stops it; ``heuristic``: greedy, exchanges, kicks of an iterated local search
         and a Lagrangian bound within ``heuristic_seconds``; ``auto``: exact up to
         :data:`EXACT_PAIRS` pairs.
     time_limit : float
         Seconds HiGHS may take before it returns its best solution and bound.
     heuristic_seconds : float
-        Seconds of the heuristic: exchanges until 30 %, cells until 45 %, then the bound.
+        Seconds of the heuristic: exchanges until 30 %, kicks until 45 %, then the bound.
 
     Returns
     -------
@@ -131,10 +131,8 @@ def maximal_coverage(population: object, layout: Layout, p: int, radius_km: floa
     else:
         deadline = started + heuristic_seconds
         chosen = exchanges(cover, first, started + heuristic_seconds * 0.3)
-        points = layout.candidates[cover.cols]
-        flags = layout.candidates_geodesic[cover.cols]
-        grids = [cell_groups(points, flags, shift=shift) for shift in (0.0, 0.5)]
-        chosen = reoptimise_cells(cover, chosen, grids, deadline=started + heuristic_seconds * 0.45)
+        chosen = iterated_exchanges(cover, chosen, layout.candidates[cover.cols],
+                                    deadline=started + heuristic_seconds * 0.45)
         value = base + cover.value(chosen)
         bound = base + coverage_bound(cover, p, deadline=deadline, lower=value - base)
         label = "greedy+swaps"
