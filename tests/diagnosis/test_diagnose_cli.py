@@ -107,6 +107,12 @@ def unranked(tables: Tables) -> list[list[str]]:
 def test_html_report_ranks_277_communes(report):
     output, text = report
     assert "Finistère" in text and "diagnostic.html" in text
+    from trajectoires.diagnosis.report import REPORT_FILES
+
+    written = {path.name for path in output.iterdir()}
+    assert written == set(REPORT_FILES)
+    for name in REPORT_FILES:  # every file written is listed (the tableur ones were not)
+        assert name in text, name
     tables = parse(output / "diagnostic.html")
     rows, apart = ranked(tables), unranked(tables)
     assert len(rows) + len(apart) == 277 and rows and apart

@@ -136,5 +136,5 @@ def _summary(console: Console, result, files) -> None:
             console.print(f"  • {label} ({kind}) : [bold]{command}[/bold]", highlight=False,
                           soft_wrap=True)
     console.print(f"Rapport : [bold]{files.html}[/bold]", highlight=False, soft_wrap=True)
-    console.print(f"Exports : {files.csv.name}, {files.comparison.name}, {files.geojson.name}, "
-                  f"{files.gpkg.name}", highlight=False, soft_wrap=True)
+    console.print(f"Exports : {', '.join(path.name for path in files.exports)}",
+                  highlight=False, soft_wrap=True)

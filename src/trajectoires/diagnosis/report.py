@@ -46,13 +46,14 @@ TEMPLATES = Path(__file__).parent / "templates"
 
 @dataclass(frozen=True)
 class ReportFiles:
-    """Paths of the files written."""
+    """Paths of the files written (``exports``: every one but the report, in writing order)."""
 
     html: Path
     csv: Path
     comparison: Path
     geojson: Path
     gpkg: Path
+    exports: tuple[Path, ...] = ()
 
 
 @lru_cache(maxsize=1)
@@ -170,7 +171,7 @@ def write_report(ref: Reference, diagnosis: Diagnosis, output: Path, progress=No
     csv_path = _atomic(output / "communes.csv",
                        lambda p: neutralise_frame(table).to_csv(p, index=False,
                                                                 encoding="utf-8"))
-    _atomic(output / "dictionnaire.csv", lambda p: neutralise_frame(
+    dictionary_path = _atomic(output / "dictionnaire.csv", lambda p: neutralise_frame(
         dictionary(table, diagnosis)).to_csv(p, index=False, encoding="utf-8"))
     comparison = pd.DataFrame(diagnosis.comparison)
     comp_path = _atomic(output / "comparaison.csv",
@@ -180,9 +181,10 @@ def write_report(ref: Reference, diagnosis: Diagnosis, output: Path, progress=No
                       lambda p: write_geojson(ref, table, p, ranked_outlines))
     gpkg = _atomic(output / "communes.gpkg",
                    lambda p: write_geopackage(ref, table, p, ranked_outlines))
-    write_spreadsheet(table, diagnosis, output)
+    spreadsheet = write_spreadsheet(table, diagnosis, output)
     step("Terminé", 1.0)
-    return ReportFiles(html_path, csv_path, comp_path, geojson, gpkg)
+    return ReportFiles(html_path, csv_path, comp_path, geojson, gpkg,
+                       (csv_path, dictionary_path, comp_path, geojson, gpkg, *spreadsheet))
 
 
 def _plain_columns(table: pd.DataFrame) -> dict[str, np.ndarray]:
