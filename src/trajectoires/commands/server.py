@@ -13,8 +13,25 @@ from rich.console import Console
 from trajectoires.invocation import tool_command
 from trajectoires.settings import Settings, SettingsError
 
-console = Console()
-error_console = Console(stderr=True)
+
+class _Lines(Console):
+    """A console that never cuts a line mid-phrase when its output is not a terminal.
+
+    Rich wraps at 80 columns when it cannot ask a terminal its width (``make demo |
+    tee demo.log``, a service's log, a CI job): the demo's sentences, addresses and
+    commands were broken over two lines. There each ``print`` is left whole (soft
+    wrap); on a terminal, Rich wraps at word boundaries as usual.
+    """
+
+    def print(self, *objects: object, soft_wrap: bool | None = None, **options: object) -> None:
+        """Print as :meth:`rich.console.Console.print`, whole lines when not a terminal."""
+        if soft_wrap is None and not self.is_terminal:
+            soft_wrap = True
+        super().print(*objects, soft_wrap=soft_wrap, **options)
+
+
+console = _Lines()
+error_console = _Lines(stderr=True)
 
 WorkspaceOption = typer.Option(
     None, "--workspace", "-w", help="Dossier de travail (base SQLite, cache du référentiel)."
