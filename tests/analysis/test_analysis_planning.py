@@ -285,3 +285,26 @@ def test_lagrangian_bound_is_above_the_lp_and_the_optimum(finistere, p, radius_k
     rng = np.random.default_rng(radius_km)
     for _ in range(5):  # any multipliers in [0, w] bound the LP, whatever they are
         assert lp <= lagrangian_value(cover, p, cover.w * rng.random(len(cover.w)))[0] * (1 + 1e-9)
+
+
+def test_best_exchange_of_every_column_is_the_brute_force_best():
+    """The delta ``_best_exchanges`` gives each column is the best over every chosen partner."""
+    from scipy import sparse
+
+    from trajectoires.analysis.planning._coverage import Cover
+    from trajectoires.analysis.planning._exchange import _best_exchanges
+
+    rng = np.random.default_rng(5)
+    a = sparse.csr_array((rng.random((70, 30)) < 0.12).astype(float))
+    a = a[np.flatnonzero(a.sum(axis=1) > 0)]
+    cover = Cover(a, a.T.tocsr(), rng.integers(1, 1_000, a.shape[0]).astype(float),
+                  np.arange(a.shape[0]), np.arange(30))
+    chosen = np.array([0, 4, 9, 17, 25])
+    is_open = np.zeros(30, dtype=bool)
+    is_open[chosen] = True
+    delta, out, _, _ = _best_exchanges(cover, is_open)
+    value = cover.value(chosen)
+    for k in np.flatnonzero(~is_open):
+        deltas = [cover.value(np.r_[np.setdiff1d(chosen, [j]), k]) - value for j in chosen]
+        assert delta[k] == pytest.approx(max(deltas))
+        assert deltas[list(chosen).index(out[k])] == pytest.approx(max(deltas))

@@ -42,16 +42,19 @@ def _best_exchanges(cover, is_open: np.ndarray) -> tuple[np.ndarray, ...]:
     gain = at @ (w * (count == 0))
     loss = np.where(is_open, at @ (w * (count == 1)), np.inf)
     single = np.flatnonzero(count == 1)
-    extra = (sparse.csr_array((w[single], (owner[single], single)), shape=(m, n)) @ a).tocoo()
+    extra = at @ sparse.csr_array((w[single], (single, owner[single])), shape=(n, m))
     cheapest = int(np.argmin(loss))
     best, out = np.full(m, -loss[cheapest]), np.full(m, cheapest)
-    value = extra.data - loss[extra.row]
-    order = np.lexsort((value, extra.col))
-    col, value, row = extra.col[order], value[order], extra.row[order]
-    last = np.r_[col[1:] != col[:-1], True] if len(col) else np.zeros(0, dtype=bool)
-    col, value, row = col[last], value[last], row[last]
-    better = value > best[col]
-    best[col[better]], out[col[better]] = value[better], row[better]
+    value = extra.data - loss[extra.indices]
+    rows = np.flatnonzero(np.diff(extra.indptr) > 0)
+    if len(rows):  # per column k (a row of extra): its best partner j among those with extra
+        starts = extra.indptr[rows]
+        top = np.maximum.reduceat(value, starts)
+        lengths = np.diff(np.r_[starts, len(value)])
+        at_top = np.flatnonzero(value == np.repeat(top, lengths))
+        first = at_top[np.r_[True, np.diff(np.searchsorted(starts, at_top, "right")) > 0]]
+        better = top > best[rows]
+        best[rows[better]], out[rows[better]] = top[better], extra.indices[first][better]
     delta = np.where(is_open, -np.inf, gain + best)
     return delta, out, gain, loss
 
