@@ -85,6 +85,12 @@ def test_bad_input_messages(app: FastAPI, facilitator_client: TestClient) -> Non
     page = visitor.post("/rejoindre", data={"code": "0O1I", "pseudonym": "X", "csrf_token": token})
     assert page.status_code == 422
     assert "Code d&#39;atelier invalide" in page.text and "Traceback" not in page.text
+    # a well-formed code of no workshop: the form again with the French message, not a 404
+    unknown = visitor.post("/rejoindre", data={"code": "ZZZZ22", "pseudonym": "Xavier",
+                                               "csrf_token": token})
+    assert unknown.status_code == 422
+    assert "Aucun atelier ouvert ne correspond au code « ZZZZ22 »" in unknown.text
+    assert 'name="code"' in unknown.text and 'value="Xavier"' in unknown.text
 
     alice = f.join_via_web(app, code, "Alice")
     api = f"/api/v1/workshops/{slug}/statements"

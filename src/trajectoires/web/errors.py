@@ -83,16 +83,19 @@ def render_error(request: Request, status: int, message: str) -> Response:
 
 
 def render_form_error(
-    request: Request, template: str, context: dict[str, Any], error: ForesightError
+    request: Request, template: str, context: dict[str, Any], error: ForesightError,
+    status: int | None = None,
 ) -> Response:
     """Render the form page ``template`` again, with ``error``'s message as ``error``.
 
     For forms that show the message next to their fields (join, new workshop, posting):
-    the page keeps what was typed (in ``context``) and answers with the error's status.
+    the page keeps what was typed (in ``context``) and answers with the error's status,
+    or ``status`` when the form's own reading differs (a code typed wrong is bad input).
     """
     templates = request.app.state.templates
     return templates.TemplateResponse(
-        request, template, {**context, "error": error.message}, status_code=status_of(error)
+        request, template, {**context, "error": error.message},
+        status_code=status or status_of(error),
     )
 
 

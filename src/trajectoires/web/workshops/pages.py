@@ -95,13 +95,15 @@ def join(
     """Join the workshop (pseudonym, optional organisation and role); the token goes into a cookie.
 
     Refusals (unknown code, pseudonym taken, workshop not open yet) show the form again
-    with the message.
+    with the message; an unknown code answers 422 (the form's input), not 404.
     """
     try:
         joined = join_workshop(session, code, pseudonym, organisation=organisation, role=role)
     except ForesightError as error:
         typed = _join_page(code, pseudonym=pseudonym, organisation=organisation, role=role)
-        return render_form_error(request, JOIN_FORM, typed, error)
+        # a code that matches no workshop is a wrong entry in the form, not a missing page
+        status = 422 if error.code == "unknown_join_code" else None
+        return render_form_error(request, JOIN_FORM, typed, error, status)
     publish_joined(hub, joined.workshop.id)
     response = RedirectResponse(f"/ateliers/{joined.workshop.slug}", status_code=303)
     secure = secure_cookies(request)
