@@ -121,6 +121,7 @@ def test_download_then_delete_a_participation(world):
     page = noe.get(f"/ateliers/{ws.slug}")
     assert f'href="/ateliers/{ws.slug}/mes-donnees"' in page.text
     token = _csrf(noe, f"/ateliers/{ws.slug}/mes-donnees")
+    assert "aucune contribution ;" in noe.get(f"/ateliers/{ws.slug}/mes-donnees").text
     posted = noe.post(f"/ateliers/{ws.slug}/propositions",
                       data={"text": "Un atelier numérique au marché", "csrf_token": token},
                       follow_redirects=False)
@@ -129,6 +130,8 @@ def test_download_then_delete_a_participation(world):
     noe.post(f"/ateliers/{ws.slug}/votes", data={"statement_id": theirs.id, "value": "-1",
                                                  "csrf_token": token})
     mine_id = noe.get(f"/api/v1/workshops/{ws.slug}/statements").json()[0]["id"]
+    mine = " ".join(noe.get(f"/ateliers/{ws.slug}/mes-donnees").text.split())
+    assert "1 contribution, avec l'historique de ses versions ;" in mine  # « leurs » before
     for person in (zoe, extra):
         with f.session(db) as s:
             vote(s, person, mine_id, 1)
