@@ -66,3 +66,20 @@ def test_scores_without_an_action_equal_scoring_everything_again(seed, moved):
     expected = Deciles({**full, "share_65_plus": full["share_65_plus"]}, territory).index(
         {**full, "share_65_plus": without})
     np.testing.assert_allclose(got, expected)
+
+
+def test_two_fibre_floors_commute_when_one_is_due_the_first_year():
+    """90 % already in 2024 and 95 % by 2028 on the same commune, in either order.
+
+    The later floor's ramp started from the first year's value as the earlier floor had
+    left it (90, not the trend's 40) when it came second: 92.5 in 2026 one way, 90 the
+    other — the projection hung on the actions' ids (found by the property test above).
+    """
+    trend = np.full((1, 5), 40.0)
+    rows = np.array([0])
+    done = Compiled("ftth_taux", "floor", rows, 0, 90.0)
+    later = Compiled("ftth_taux", "floor", rows, 4, 95.0)
+    one = apply_effects(trend, [done, later], "ftth_taux")
+    other = apply_effects(trend, [later, done], "ftth_taux")
+    np.testing.assert_array_equal(one, other)
+    np.testing.assert_allclose(one[0], [90, 90, 90, 90, 95])  # the larger of both ramps

@@ -48,7 +48,7 @@ def compile_effect(effect: Effect, rows: np.ndarray, years: np.ndarray) -> list[
     return []
 
 
-_ORDER = {"floor": 0, "ceiling": 0, "add": 1, "scale": 2}
+_ORDER = {"floor": 0, "ceiling": 1, "add": 2, "scale": 3}
 
 
 def apply_effects(trend: np.ndarray, effects: list[Compiled], indicator: str) -> np.ndarray:
@@ -65,7 +65,9 @@ def apply_effects(trend: np.ndarray, effects: list[Compiled], indicator: str) ->
     for effect in sorted(effects, key=lambda e: _ORDER[e.kind]):
         rows = effect.rows
         if effect.kind in ("floor", "ceiling"):
-            first = values[rows, 0]
+            # ramps start from the trend's first year, not from what an earlier effect due
+            # that year made of it: floors then commute (maxima), and ceilings (minima)
+            first = trend[rows, 0]
             steps = np.arange(ncols, dtype=float)
             fraction = (np.ones(ncols) if effect.start == 0  # due the first year: reached
                         else np.clip(steps / effect.start, 0.0, 1.0))
