@@ -284,3 +284,15 @@ def test_the_breadcrumb_shows_the_whole_hierarchy(client):
     assert [name for _, name in plan] == ["Accueil", "France", "Bretagne", "Finistère",
                                           "Diagnostic numérique", "Nouveaux lieux"]
     assert plan[-2][0] == "/territoires/departement/29/diagnostic"
+
+
+def test_the_downloads_answer_head(client):
+    """HEAD answered 405 where GET served the file (link checkers, download managers)."""
+    base = "/territoires/departement/29/diagnostic/"
+    for name in ("diagnostic.html", "communes-tableur.csv", "communes.gpkg"):
+        got, head = client.get(base + name), client.head(base + name)
+        assert head.status_code == 200, (name, head.status_code)
+        assert head.headers["content-type"] == got.headers["content-type"]
+        assert head.headers.get("content-disposition") == got.headers.get("content-disposition")
+        assert head.content == b""
+    assert client.head(base + "inconnu.csv").status_code == 404

@@ -42,6 +42,9 @@ DOWNLOADS = {
     "communes.gpkg": "application/geopackage+sqlite3",
 }
 """Files served beside the report (``diagnostic.html``), with their media types."""
+DOWNLOAD_METHODS = ["GET", "HEAD"]
+"""A link checker or a download manager asks HEAD first (FastAPI routes answer 405 unless
+HEAD is listed; Starlette's file responses then send the headers only)."""
 
 _BUILDING = threading.Lock()
 
@@ -90,8 +93,8 @@ def _pdf(request: Request, ref: Reference, unit: Unit, options: DiagnosisOptions
     return path
 
 
-@router.get("/territoires/{kind}/{code}/diagnostic/diagnostic.html",
-            response_class=HTMLResponse, name="diagnosis_report")
+@router.api_route("/territoires/{kind}/{code}/diagnostic/diagnostic.html", methods=DOWNLOAD_METHODS,
+                  response_class=HTMLResponse, name="diagnosis_report")
 def diagnosis_report(request: Request, kind: str, code: str, ref: Ref,
                      options: Options) -> HTMLResponse:
     """Serve the report as one HTML page (CSS inline), as ``trajectoires diagnose`` writes it."""
@@ -99,7 +102,8 @@ def diagnosis_report(request: Request, kind: str, code: str, ref: Ref,
     return HTMLResponse(_report(request, ref, unit, options))
 
 
-@router.get("/territoires/{kind}/{code}/diagnostic/{name}", name="diagnosis_file")
+@router.api_route("/territoires/{kind}/{code}/diagnostic/{name}", methods=DOWNLOAD_METHODS,
+                  name="diagnosis_file")
 def diagnosis_file(request: Request, *, kind: str, code: str, name: str, ref: Ref,
                    options: Options) -> Response:
     """Serve one file of the diagnosis (PDF, CSV, GeoJSON, GeoPackage) as an attachment."""
