@@ -308,3 +308,7 @@ def test_best_exchange_of_every_column_is_the_brute_force_best():
         deltas = [cover.value(np.r_[np.setdiff1d(chosen, [j]), k]) - value for j in chosen]
         assert delta[k] == pytest.approx(max(deltas))
         assert deltas[list(chosen).index(out[k])] == pytest.approx(max(deltas))
+    among = np.array([1, 2, 3, 28])  # a kick's area: the others are not measured
+    local, _, _, _ = _best_exchanges(cover, is_open, among)
+    assert local[among].tolist() == delta[among].tolist()
+    assert np.isneginf(np.delete(local, among)).all()

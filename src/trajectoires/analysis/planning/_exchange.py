@@ -27,22 +27,30 @@ import numpy as np
 __all__ = ["exchanges"]
 
 
-def _best_exchanges(cover, is_open: np.ndarray) -> tuple[np.ndarray, ...]:
+def _best_exchanges(cover, is_open: np.ndarray,
+                    among: np.ndarray | None = None) -> tuple[np.ndarray, ...]:
     """Return, for every column, its best delta, the chosen column it replaces, ``gain``, ``loss``.
 
-    ``loss`` is finite for the chosen columns only.
+    ``loss`` is finite for the chosen columns only; ``among`` (column positions): only those
+    columns are measured, the others get a delta of -inf.
     """
     from scipy import sparse
 
     a, at, w = cover.a, cover.at, cover.w
     n, m = a.shape
-    opened = is_open.astype(float)
-    count = a @ opened
-    owner = np.rint(a @ (np.arange(m) * opened)).astype(np.int64)  # meaningful when count == 1
-    gain = at @ (w * (count == 0))
-    loss = np.where(is_open, at @ (w * (count == 1)), np.inf)
+    opened = np.flatnonzero(is_open)
+    reach = at[opened]  # the rows of the chosen columns: counted without a pass over A
+    count = np.bincount(reach.indices, minlength=n)
+    owner = np.zeros(n, dtype=np.int64)  # meaningful where count == 1
+    owner[reach.indices] = np.repeat(opened, np.diff(reach.indptr))
+    loss = np.full(m, np.inf)
+    loss[opened] = reach @ (w * (count == 1))
+    among = np.arange(m) if among is None else among
+    near = at if len(among) == m else at[among]
+    gain = np.zeros(m)
+    gain[among] = near @ (w * (count == 0))
     single = np.flatnonzero(count == 1)
-    extra = at @ sparse.csr_array((w[single], (single, owner[single])), shape=(n, m))
+    extra = near @ sparse.csr_array((w[single], (single, owner[single])), shape=(n, m))
     cheapest = int(np.argmin(loss))
     best, out = np.full(m, -loss[cheapest]), np.full(m, cheapest)
     value = extra.data - loss[extra.indices]
@@ -53,17 +61,22 @@ def _best_exchanges(cover, is_open: np.ndarray) -> tuple[np.ndarray, ...]:
         lengths = np.diff(np.r_[starts, len(value)])
         at_top = np.flatnonzero(value == np.repeat(top, lengths))
         first = at_top[np.r_[True, np.diff(np.searchsorted(starts, at_top, "right")) > 0]]
-        better = top > best[rows]
-        best[rows[better]], out[rows[better]] = top[better], extra.indices[first][better]
-    delta = np.where(is_open, -np.inf, gain + best)
+        k = among[rows]
+        better = top > best[k]
+        best[k[better]], out[k[better]] = top[better], extra.indices[first][better]
+    measured = np.zeros(m, dtype=bool)
+    measured[among] = True
+    delta = np.where(is_open | ~measured, -np.inf, gain + best)
     return delta, out, gain, loss
 
 
-def exchanges(cover, chosen: np.ndarray, deadline: float) -> np.ndarray:
+def exchanges(cover, chosen: np.ndarray, deadline: float,
+              among: np.ndarray | None = None) -> np.ndarray:
     """Improve ``chosen`` (columns of ``cover``) by rounds of independent improving exchanges.
 
     Stops at a local optimum (no single exchange improves) or once ``deadline``
-    (a :func:`time.perf_counter` value) passes; never returns a worse solution.
+    (a :func:`time.perf_counter` value) passes; never returns a worse solution. ``among``:
+    only those columns may come in (all by default).
 
     Examples
     --------
@@ -81,7 +94,7 @@ def exchanges(cover, chosen: np.ndarray, deadline: float) -> np.ndarray:
     is_open[chosen] = True
     tolerance = 1e-9 * max(float(cover.w.sum()), 1.0)
     while time.perf_counter() < deadline:
-        delta, out, gain, loss = _best_exchanges(cover, is_open)
+        delta, out, gain, loss = _best_exchanges(cover, is_open, among)
         improving = np.flatnonzero(delta > tolerance)
         if len(improving) == 0:
             break

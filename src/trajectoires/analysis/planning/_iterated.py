@@ -55,6 +55,17 @@ def _kick(chosen: np.ndarray, points: np.ndarray, rng: np.random.Generator, clus
     return chosen[np.unique(np.concatenate(freed))]
 
 
+def _around(cover, columns: np.ndarray) -> np.ndarray:
+    """Return the columns sharing a row with a column sharing a row with ``columns``."""
+    a, at = cover.a, cover.at
+    for _ in range(2):
+        rows = np.unique(np.concatenate([at.indices[at.indptr[j]:at.indptr[j + 1]]
+                                         for j in columns] or [np.zeros(0, np.int64)]))
+        columns = np.unique(np.concatenate([a.indices[a.indptr[i]:a.indptr[i + 1]]
+                                            for i in rows] or [np.zeros(0, np.int64)]))
+    return columns
+
+
 def iterated_exchanges(cover, chosen: np.ndarray, points: np.ndarray, *, deadline: float,
                        kicks: int = 200, clusters: int = 5, size: int = 3,
                        seed: int = 12) -> np.ndarray:
@@ -85,9 +96,12 @@ def iterated_exchanges(cover, chosen: np.ndarray, points: np.ndarray, *, deadlin
             break
         is_open = np.zeros(cover.a.shape[1], dtype=bool)
         is_open[best] = True
-        is_open[_kick(best, points, rng, clusters, size)] = False
-        candidate = exchanges(cover, np.flatnonzero(refill(cover, is_open, p)), deadline)
+        freed = _kick(best, points, rng, clusters, size)
+        is_open[freed] = False
+        refilled = np.flatnonzero(refill(cover, is_open, p))
+        moved = np.r_[freed, np.setdiff1d(refilled, best)]
+        candidate = exchanges(cover, refilled, deadline, among=_around(cover, moved))
         candidate_value = cover.value(candidate)
         if candidate_value >= value:
             best, value = np.sort(candidate), candidate_value
-    return best
+    return exchanges(cover, best, deadline)  # kicks measure only their area: finish everywhere
