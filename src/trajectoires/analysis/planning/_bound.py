@@ -12,8 +12,11 @@ for a price ``μ`` of a column (Erlenkotter's DUALOC idea, done for all rows
 at once): every row raises ``λ_i`` by the smallest share ``slack_j / rows_j``
 of its columns' slack ``μ - c_j`` until one of them is tight or ``λ_i = w_i``;
 then ``L <= pμ + Σ (w_i - λ_i)``. The best ``μ`` is looked for on a
-logarithmic scale, and projected, deflected subgradient steps (Polyak, towards
-the solution's value) go on from the best ``λ`` until the deadline.
+logarithmic scale, and projected subgradient steps (Polyak, towards the
+solution's value) go on from the best ``λ`` until the deadline, along an
+exponential average of the subgradients ``y - Ax`` (the subgradient at the
+averaged relaxed solutions, the direction of Barahona & Anbil's volume
+algorithm).
 """
 
 from __future__ import annotations
@@ -24,10 +27,11 @@ import numpy as np
 
 __all__ = ["coverage_bound", "lagrangian_bound", "lagrangian_value"]
 
-DEFLECTION = 0.8
-"""Share of the previous direction kept in the next subgradient step (Camerini, Fratta &
-Maffioli 1975): on France (p = 1,000, r = 10 km) 4 s of steps reach a bound 0.4 point lower
-than without it."""
+VOLUME = 0.2
+"""Weight of the new subgradient in the averaged direction (Barahona & Anbil 2000, "The volume
+algorithm", Math. Programming 87): on France (p = 1,000, r = 10 km, load 6) 3.5 s of steps end
+at 93.57-93.58 % against 93.65-93.73 % with the deflection ``s + 0.8 d`` used before (Camerini,
+Fratta & Maffioli 1975), itself 0.4 point lower than plain steps."""
 
 STALL_STEPS = 10
 """Steps without a 1e-6 better bound after which the step length is halved: on France
@@ -135,7 +139,7 @@ def lagrangian_bound(cover, p: int, *, deadline: float,
             best, kept = value, lam
         step = (w > lam).astype(float) - _opened_count(cover, top)
         step[((lam <= 0) & (step < 0)) | ((lam >= w) & (step > 0))] = 0.0
-        direction = step + DEFLECTION * direction
+        direction = VOLUME * step + (1 - VOLUME) * direction
         norm = float(direction @ direction)
         if norm == 0:
             break
