@@ -258,3 +258,48 @@ def test_a_draft_event_is_its_facilitators_alone(database, tmp_path) -> None:
     with f.session(database) as s:
         assert unpublish_event(s, owner.id, draft.slug).is_draft
     assert seen(None) == (False, False, "404", "404", "404")
+
+
+def test_a_draft_workshop_of_a_published_event_is_not_in_its_search_or_open_data(
+        database, tmp_path) -> None:
+    """The event page leaves out a workshop still in preparation: so do its search and ZIP."""
+    import zipfile
+
+    from trajectoires.foresight.opendata import event_zip
+    from trajectoires.foresight.workshop_admin import delete_workshop
+    from trajectoires.foresight.workshops import set_phase
+
+    owner = f.facilitator(database)
+    event = _event(database, owner)
+    with f.session(database) as s:
+        from trajectoires.foresight.workshops import create_workshop
+
+        draft = create_workshop(s, owner.id, f.FINISTERE, "Atelier secret du bocage",
+                                "Quelles médiathèques itinérantes pour 2030 ?")
+    assert draft.is_draft
+    with f.session(database) as s:
+        link_workshop(s, owner.id, event.slug, draft.slug)
+
+    def found() -> list[str]:
+        with f.session(database) as s:
+            return [h.key for h in search_documents(s, "itinérantes").hits]
+
+    def in_zip() -> bool:
+        with f.session(database) as s:
+            data = event_zip(s, event.slug)
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            return any("bocage" in archive.read(n).decode() for n in archive.namelist())
+
+    assert get_event(database.sessionmaker(), event.slug).items == ()  # the page's rule
+    assert (found(), in_zip()) == ([], False)
+    with f.session(database) as s:  # opened: on the event page, so in its search and ZIP
+        set_phase(s, owner.id, draft.slug, "open")
+    assert (found(), in_zip()) == ([event.slug], True)
+    with f.session(database) as s:  # back to preparation: out again
+        set_phase(s, owner.id, draft.slug, "draft")
+    assert (found(), in_zip()) == ([], False)
+    with f.session(database) as s:
+        set_phase(s, owner.id, draft.slug, "open")
+    with f.session(database) as s:  # deleted: its words leave the event's document
+        delete_workshop(s, owner.id, draft.slug)
+    assert found() == []

@@ -31,6 +31,7 @@ from sqlalchemy.orm import Session
 
 from trajectoires.foresight._retry import retry_when_locked
 from trajectoires.foresight.errors import ConflictError
+from trajectoires.foresight.events._search import events_of, reindex_events
 from trajectoires.foresight.kinds import get_kind
 from trajectoires.foresight.models import (
     QUESTION_MAX_LENGTH,
@@ -179,5 +180,7 @@ def delete_workshop(session: Session, facilitator_id: int, slug: str) -> Worksho
         if row.published_at is not None:
             raise ConflictError("workshop_published_no_delete")
         gone = view(row)
+        events = events_of(session, row.id)
         session.execute(delete(Workshop).where(Workshop.id == row.id))
+        reindex_events(session, events)  # its title leaves their search documents
         return gone

@@ -287,7 +287,11 @@ def set_phase(session: Session, facilitator_id: int, slug: str, status: str) -> 
             raise NotFoundError("workshop_not_found")
         if row.facilitator_id != facilitator_id:
             raise NotAllowedError("not_owner")
-        row.status = get_kind(row.kind).phase(status).key
+        before, row.status = row.status, get_kind(row.kind).phase(status).key
+        if DRAFT in (before, row.status) and before != row.status:  # on event pages or off
+            from trajectoires.foresight.events._search import events_of, reindex_events
+
+            reindex_events(session, events_of(session, row.id))
         if row.published_at is not None:  # reopened: off the archive until closed again
             from trajectoires.foresight.publication import reindex_workshop  # (import cycle)
 

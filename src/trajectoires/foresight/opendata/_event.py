@@ -2,17 +2,19 @@
 
 Rows of the workshops' tables are put one after another with a first column
 ``atelier`` (the workshop's slug): their numbers (``id``…) count within each workshop.
+The programme leaves out a workshop still in preparation, as the event's page does.
 """
 
 from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import select
+from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
 from trajectoires.foresight.carry import table
 from trajectoires.foresight.carry._dump import encode
+from trajectoires.foresight.kinds import DRAFT
 
 if TYPE_CHECKING:
     from trajectoires.foresight.opendata import PublicWorkshop
@@ -35,7 +37,9 @@ def event_tables(session: Session, slug: str,
         events = [{"slug": slug, **{c: encode(getattr(event, c)) for c in event_columns}}]
         items = session.execute(select(EventItem, Workshop.slug).outerjoin(
             Workshop, Workshop.id == EventItem.workshop_id).where(
-            EventItem.event_id == event.id).order_by(EventItem.position)).all()
+            EventItem.event_id == event.id,  # a workshop in preparation: not on its page
+            or_(Workshop.id.is_(None), Workshop.status != DRAFT.key))
+            .order_by(EventItem.position)).all()
         programme = [{**{c: encode(getattr(item, c)) for c in item_columns},
                       "atelier": workshop_slug if workshop_slug in published else None}
                      for item, workshop_slug in items]
