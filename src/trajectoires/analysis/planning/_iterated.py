@@ -67,7 +67,7 @@ def _around(cover, columns: np.ndarray) -> np.ndarray:
 
 
 def iterated_exchanges(cover, chosen: np.ndarray, points: np.ndarray, *, deadline: float,
-                       kicks: int = 200, clusters: int = 5, size: int = 3,
+                       kicks: int = 1_000, clusters: int = 5, size: int = 3,
                        seed: int = 12) -> np.ndarray:
     """Improve ``chosen`` (a local optimum of the exchanges) by kicks until ``deadline``.
 
