@@ -192,3 +192,79 @@ def test_the_demo_event_is_marked_as_an_example_once_in_the_list(app) -> None:
     listed = TestClient(app).get("/evenements").text
     assert ">Exemple — Journée « Transitions" in listed
     assert "Exemple — Exemple" not in listed
+
+
+def _public_surfaces(ws_slug: str, word: str) -> list[str]:
+    """Every public address where an event, its programme or its files could appear."""
+    return ["/", "/evenements", "/api/v1/events", "/api/v1/events?territoire=departement/29",
+            "/archives", f"/archives?q={word}", f"/api/v1/search?q={word}",
+            "/archives?type=evenement", "/api/v1/search?type=evenement",
+            f"/archives/{ws_slug}", f"/archives/{ws_slug}/compte-rendu",
+            f"/api/v1/archives/{ws_slug}", "/api/v1/archives",
+            f"/api/v1/archives/{ws_slug}/data", f"/ateliers/{ws_slug}",
+            f"/api/v1/workshops/{ws_slug}", "/territoires/departement/29",
+            "/territoires/commune/29232", "/territoires/pays/FR", "/ateliers"]
+
+
+def test_a_draft_event_shows_nowhere_public(world) -> None:
+    """A draft event with a talk, a file and a published workshop: no public surface names it.
+
+    Its page, calendars and files answer 404 (the matrix); here every other public page,
+    API, search and open-data file of the published workshop is read by a visitor and by
+    another facilitator, then the event is published and found on each list.
+    """
+    import io
+    import zipfile
+
+    from trajectoires.foresight.publication import publish_workshop
+    from trajectoires.foresight.workshops import set_phase
+
+    app, db, owner, anne = world
+    slug = _new_event(anne, publish=False, title="Rencontre Zéphyrine du bocage")
+    assert _post(anne, f"/evenements/{slug}/programme", title="Clavecins numériques",
+                 speaker="Ophélie Quarantotto", starts_at="2027-03-14T09:30").status_code == 303
+    upload = anne.post(f"/evenements/{slug}/fichiers", data={"csrf_token": anne.csrf},
+                       files={"file": ("Quarantotto.pdf", PDF, "application/pdf")},
+                       follow_redirects=False)
+    assert upload.status_code == 303
+    ws = f.kind_workshop(db, "imaginer-2030", owner)
+    with f.session(db) as s:
+        set_phase(s, owner.id, ws.slug, "closed")
+    with f.session(db) as s:
+        publish_workshop(s, owner.id, ws.slug)
+    assert _post(anne, f"/evenements/{slug}/ateliers", workshop=ws.slug).status_code == 303
+    secrets = (slug, "Zéphyrine", "Clavecins", "Quarantotto")
+    visitor, bruno = TestClient(app), f.api_facilitator(app, "bruno@example.org")
+
+    def shown(client: TestClient) -> dict[str, list[str]]:
+        seen = {}
+        for path in [*_public_surfaces(ws.slug, "Zéphyrine"),
+                     *(_public_surfaces(ws.slug, "clavecins")[5:7])]:
+            response = client.get(path)
+            assert response.status_code == 200, (path, response.status_code)
+            text = response.text  # a search page repeats its query: that is not a leak
+            for word in ("Zéphyrine", "clavecins"):
+                text = text.replace(f"q={word}", "") if "q=" in path else text
+                text = re.sub(f'value="{word}"|« {word} »', "", text, flags=re.I)
+            seen[path] = [s for s in secrets if s in text]
+        archive = client.get(f"/archives/{ws.slug}/donnees.zip")
+        assert archive.status_code == 200
+        with zipfile.ZipFile(io.BytesIO(archive.content)) as files:
+            text = "".join(files.read(n).decode() for n in files.namelist())
+        seen["donnees.zip"] = [s for s in secrets if s in text]
+        return {path: found for path, found in seen.items() if found}
+
+    own = anne.get(f"/api/v1/events/{slug}").json()
+    direct = [own["files"][0]["url"], f"/evenements/{slug}/calendrier.ics",
+              f"/evenements/{slug}/programme/{own['programme'][0]['id']}/calendrier.ics",
+              f"/evenements/{slug}/donnees.zip", f"/api/v1/events/{slug}"]
+    assert [anne.get(p).status_code for p in direct] == [200, 200, 200, 404, 200]
+    for client in (visitor, bruno):
+        assert [client.get(p).status_code for p in direct] == [404] * 5
+    assert shown(visitor) == {}
+    assert shown(bruno) == {}
+    assert _post(anne, f"/evenements/{slug}/publier").status_code == 303
+    now = shown(visitor)
+    for path in ("/evenements", "/api/v1/events", "/archives?q=Zéphyrine",
+                 "/api/v1/search?q=clavecins", "/territoires/departement/29", "donnees.zip"):
+        assert slug in now.get(path, []) or "Zéphyrine" in now.get(path, []), (path, now)
