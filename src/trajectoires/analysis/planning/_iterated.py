@@ -28,9 +28,9 @@ def refill(cover, is_open: np.ndarray, p: int) -> np.ndarray:
     """Open columns by the greedy (exact gains) until ``p`` are open; ``is_open`` is updated."""
     a, at, w = cover.a, cover.at, cover.w
     m = a.shape[1]
-    count = a @ is_open.astype(float)
-    gain = at @ (w * (count == 0))
-    covered = count > 0
+    covered = np.zeros(a.shape[0], dtype=bool)
+    covered[at[np.flatnonzero(is_open)].indices] = True
+    gain = at @ (w * ~covered)
     while is_open.sum() < min(p, m):
         gain[is_open] = -np.inf
         j = int(np.argmax(gain))
@@ -55,15 +55,22 @@ def _kick(chosen: np.ndarray, points: np.ndarray, rng: np.random.Generator, clus
     return chosen[np.unique(np.concatenate(freed))]
 
 
+def _value(cover, chosen: np.ndarray) -> float:
+    """Return the inhabitants ``chosen`` covers (from their rows, without a pass over A)."""
+    covered = np.zeros(cover.a.shape[0], dtype=bool)
+    covered[cover.at[chosen].indices] = True
+    return float(cover.w[covered].sum())
+
+
 def _around(cover, columns: np.ndarray) -> np.ndarray:
     """Return the columns sharing a row with a column sharing a row with ``columns``."""
     a, at = cover.a, cover.at
+    rows, cols = np.zeros(a.shape[0], dtype=bool), np.zeros(a.shape[1], dtype=bool)
+    cols[columns] = True
     for _ in range(2):
-        rows = np.unique(np.concatenate([at.indices[at.indptr[j]:at.indptr[j + 1]]
-                                         for j in columns] or [np.zeros(0, np.int64)]))
-        columns = np.unique(np.concatenate([a.indices[a.indptr[i]:a.indptr[i + 1]]
-                                            for i in rows] or [np.zeros(0, np.int64)]))
-    return columns
+        rows[at[np.flatnonzero(cols)].indices] = True
+        cols[a[np.flatnonzero(rows)].indices] = True
+    return np.flatnonzero(cols)
 
 
 def iterated_exchanges(cover, chosen: np.ndarray, points: np.ndarray, *, deadline: float,
@@ -89,7 +96,7 @@ def iterated_exchanges(cover, chosen: np.ndarray, points: np.ndarray, *, deadlin
     """
     rng = np.random.default_rng(seed)
     best = np.sort(chosen)
-    value = cover.value(best)
+    value = _value(cover, best)
     p = len(best)
     for _ in range(kicks):
         if time.perf_counter() > deadline or p == 0:
@@ -101,7 +108,7 @@ def iterated_exchanges(cover, chosen: np.ndarray, points: np.ndarray, *, deadlin
         refilled = np.flatnonzero(refill(cover, is_open, p))
         moved = np.r_[freed, np.setdiff1d(refilled, best)]
         candidate = exchanges(cover, refilled, deadline, among=_around(cover, moved))
-        candidate_value = cover.value(candidate)
+        candidate_value = _value(cover, candidate)
         if candidate_value >= value:
             best, value = np.sort(candidate), candidate_value
     return exchanges(cover, best, deadline)  # kicks measure only their area: finish everywhere
