@@ -116,6 +116,15 @@ SETTINGS: tuple[Setting, ...] = (
         "routes accept bodies this large, whatever max_request_kib says. At least 1.",
     ),
     Setting(
+        "data_import_max_kib",
+        "TRAJECTOIRES_DATA_IMPORT_MAX_KIB",
+        "204800",
+        "Largest official data file an administrator may import from the web page "
+        "/donnees/importer, in KiB (204800 = 200 MiB); a larger one is refused with a message "
+        "naming it. That route accepts bodies this large from a signed-in facilitator only, "
+        "whatever max_request_kib says. At least 1.",
+    ),
+    Setting(
         "smtp_host",
         "TRAJECTOIRES_SMTP_HOST",
         None,
@@ -211,7 +220,7 @@ def _check_smtp(raw: Mapping[str, str | None]) -> dict[str, object]:
 
 
 _LIMITS = ("throttle_writes_per_minute", "throttle_writes_per_address_per_minute",
-           "max_request_kib", "event_file_max_kib")
+           "max_request_kib", "event_file_max_kib", "data_import_max_kib")
 
 
 @dataclass(frozen=True)
@@ -228,6 +237,7 @@ class Settings:
     throttle_writes_per_address_per_minute: int = 12000
     max_request_kib: int = 1024
     event_file_max_kib: int = 10240
+    data_import_max_kib: int = 204800
     smtp_host: str | None = None
     smtp_port: int = 25
     smtp_security: str = "none"
@@ -254,6 +264,10 @@ class Settings:
             raise SettingsError(
                 f"TRAJECTOIRES_EVENT_FILE_MAX_KIB : « {self.event_file_max_kib} » : il faut au "
                 "moins 1 (Kio) pour que les fichiers des événements puissent être envoyés.")
+        if self.data_import_max_kib < 1:
+            raise SettingsError(
+                f"TRAJECTOIRES_DATA_IMPORT_MAX_KIB : « {self.data_import_max_kib} » : il faut au "
+                "moins 1 (Kio) pour que les fichiers de données puissent être importés.")
 
     @property
     def event_file_max_bytes(self) -> int:
@@ -263,6 +277,15 @@ class Settings:
         10485760
         """
         return self.event_file_max_kib * 1024
+
+    @property
+    def data_import_max_bytes(self) -> int:
+        """Largest official data file imported from the web, in bytes.
+
+        >>> Settings.from_env({}).data_import_max_bytes
+        209715200
+        """
+        return self.data_import_max_kib * 1024
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None, **overrides: str) -> Settings:

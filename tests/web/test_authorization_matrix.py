@@ -165,6 +165,12 @@ ROUTES = (
           (LOGIN, LOGIN, LOGIN, 403, 403),
           lambda s: {"current": "pas le bon", "new": "0123456789", "again": "0123456789"},
           form=True),
+    # official data from the web (#13): administrators only — none in this world
+    Route("form import data", "POST", "/donnees/importer", "event", "",
+          (LOGIN, LOGIN, LOGIN, 403, 403), lambda s: {"kind": "france-services"}, form=True,
+          files=lambda s: {"file": ("liste-fs-20240801.csv", b"id_fs,lib_fs,insee_com,latitude,"
+                                    b"longitude,type_fs,format_fs\n1,FS,29232,47.99,-4.1,"
+                                    b"Principal,Fixe\n", "text/csv")}),
     # public account forms: no SMTP in this world, a link nobody signed — refused to all
     Route("form forgotten password", "POST", "/mot-de-passe-oublie", "event", "",
           (409,) * 5, lambda s: {"email": "anne@example.org"}, form=True),

@@ -28,6 +28,7 @@ from trajectoires.settings import Settings
 from trajectoires.web import (
     accounts,
     auth,
+    data,
     errors,
     events,
     openapi,
@@ -37,6 +38,7 @@ from trajectoires.web import (
 )
 from trajectoires.web.api_docs import install_api_docs
 from trajectoires.web.archive import ROUTERS as ARCHIVE_ROUTERS
+from trajectoires.web.route_guard import install_route_guard
 from trajectoires.web.templating import make_templates
 from trajectoires.web.territory import api as territory_api
 from trajectoires.web.territory import diagnosis_api, diagnosis_files, diagnosis_pages, plan_pages
@@ -94,8 +96,9 @@ def create_app(settings: Settings | None = None, database: Database | None = Non
     build_state(app, settings, database)
     # Innermost: the session is known when a 413 page is drawn; nothing is read before it.
     uploads = ((events.UPLOAD_PATH, settings.event_file_max_bytes + events.UPLOAD_SLACK),)
+    imports = ((data.IMPORT_PATH, settings.data_import_max_bytes + data.UPLOAD_SLACK),)
     app.add_middleware(security.BodyLimitMiddleware, max_bytes=settings.max_request_bytes,
-                       larger=uploads)
+                       larger=uploads, signed_in=imports)
     app.add_middleware(auth.LoginCheckMiddleware)  # inside the session middleware below
     app.add_middleware(security.SecurityHeadersMiddleware)
     app.add_middleware(
@@ -119,6 +122,7 @@ def create_app(settings: Settings | None = None, database: Database | None = Non
     app.include_router(plan_pages.router)  # web/territory/plan_pages.py: new places (#12)
     app.include_router(plan_pages.api_router)
     app.include_router(accounts.router)  # web/accounts.py: passwords, invitations (#13)
+    app.include_router(data.router)  # web/data: official files imported from the web (#13)
     for router in (history_pages.router, history_pages.api_router, privacy_pages.router,
                    enrichment_pages.router):  # versions, personal data, enrichment (#9)
         app.include_router(router)
@@ -129,6 +133,7 @@ def create_app(settings: Settings | None = None, database: Database | None = Non
     errors.install(app)
     install_openapi(app)  # the body of POST contributions, per kind and type
     openapi.install(app)  # every error as {"detail": ...}, the shared errors listed
+    install_route_guard(app)  # routers that cannot match a path are skipped at once (#14)
     return app
 
 
@@ -152,6 +157,7 @@ def build_state(app: FastAPI, settings: Settings, database: Database) -> None:
     state.indicator_profile = None  # (state of the store, headline indicators)
     state.diagnoses = OrderedDict()  # web/territory/diagnosis_pages.py: recent diagnoses
     state.diagnoses_running = {}  # the diagnoses being computed, by key
+    state.data_refresh = None  # web/data: the warm-up thread of the last import
     state.listen_host = None  # set by ``trajectoires serve``, with the addresses below
     state.lan_urls = None
     state.lookups = build_lookups(app)  # what the contribution services read elsewhere

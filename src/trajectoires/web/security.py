@@ -71,23 +71,31 @@ class BodyLimitMiddleware:
     whoever sends it (no login or CSRF check runs first); a body streamed without
     one stops being read as soon as it passes the cap. ``max_bytes=None``: no cap.
     ``larger`` gives other caps to the paths matching a pattern (the file uploads of
-    events), in the same way.
+    events), in the same way; ``signed_in`` the same, for the requests of a signed-in
+    facilitator only (the data import: anybody else keeps ``max_bytes``). The session
+    is read as the login check left it (that middleware runs first).
     """
 
     def __init__(self, app: ASGIApp, max_bytes: int | None,
-                 larger: tuple[tuple[re.Pattern, int], ...] = ()) -> None:
+                 larger: tuple[tuple[re.Pattern, int], ...] = (),
+                 signed_in: tuple[tuple[re.Pattern, int], ...] = ()) -> None:
         self.app = app
         self.max_bytes = max_bytes
         self.larger = larger
+        self.signed_in = signed_in
 
-    def _cap(self, path: str) -> int | None:
-        for pattern, cap in self.larger:
+    def _cap(self, scope: Scope) -> int | None:
+        path = scope.get("path", "")
+        rules = self.larger
+        if (scope.get("session") or {}).get("facilitator_id") is not None:
+            rules = (*rules, *self.signed_in)
+        for pattern, cap in rules:
             if pattern.fullmatch(path):
                 return cap if self.max_bytes is None else max(cap, self.max_bytes)
         return self.max_bytes
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:  # noqa: D102
-        cap = self._cap(scope.get("path", "")) if scope["type"] == "http" else None
+        cap = self._cap(scope) if scope["type"] == "http" else None
         if cap is None:
             await self.app(scope, receive, send)
             return

@@ -35,7 +35,7 @@ from trajectoires.web.territory.diagnosis_options import (
 from trajectoires.web.territory.maps import MAX_MAP_COMMUNES
 from trajectoires.web.territory.pages import territory_url, unit_or_404
 
-__all__ = ["diagnosis_for", "router"]
+__all__ = ["diagnosis_for", "drop_stale_diagnoses", "router"]
 
 router = APIRouter(include_in_schema=False)
 Ref = Annotated[Reference, Depends(reference_or_503)]
@@ -89,6 +89,21 @@ def diagnosis_for(request: Request, ref: Reference, unit: Unit,
         del running[key]
     pending.set_result(entry)
     return entry
+
+
+def drop_stale_diagnoses(app) -> int:  # noqa: ANN001 (a FastAPI app)
+    """Forget the cached diagnoses of an older state of the store; return how many.
+
+    Called after an import from the web (``web/data``): they would never be served
+    again (the key holds the store's fingerprint) and only held memory.
+    """
+    current = store_fingerprint(app)
+    with _LOCK:
+        cache: OrderedDict = app.state.diagnoses
+        stale = [key for key in cache if key[2] != current]
+        for key in stale:
+            del cache[key]
+    return len(stale)
 
 
 def _compute(state, ref: Reference, unit: Unit,  # noqa: ANN001 (starlette State)
