@@ -1,9 +1,13 @@
 """The hall without internet, end to end in a real Chromium (issue #9's quality bar).
 
 An Imaginer 2030 runs on the hall's laptop (SQLite): the facilitator creates and opens
-it, a participant on a phone posts a headline, the facilitator closes it. It is exported
+it, a participant on a phone posts a headline, the facilitator closes it, then builds the
+day's event with the forms (a talk with a PDF, a PNG map as preparatory material, the
+workshop in the programme) and publishes it. The workshop is exported
 with ``trajectoires workshop export``, imported with ``trajectoires workshop import``
-into the territory's server (PostgreSQL), published there from the facilitation page,
+into the territory's server (PostgreSQL): the event page there lists both files, each
+served with the hall's bytes (SHA-256 compared), the image drawn by Chromium, the page no
+wider than the 390 px phone. The workshop is then published there from the facilitation page,
 found by the archive's search with a word of the headline, enriched by a visitor
 (a comment), and the headline's version history shows the version written in the hall.
 
@@ -14,9 +18,12 @@ with the reason (the PostgreSQL half is the point).
 
 from __future__ import annotations
 
+import hashlib
 import os
 import re
+import struct
 import uuid
+import zlib
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -41,6 +48,22 @@ OFFICE = "bureau@example.org"
 WORD = "Kerouzéré"
 HEADLINE = f"Le tiers-lieu de {WORD} accueille tout le canton"
 LOCAL_PG = "postgresql+psycopg://postgres@127.0.0.1:5432/test"
+PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n" + bytes(range(256))
+
+
+def _png(width: int = 3, height: int = 2) -> bytes:
+    """A real RGB PNG (the browser draws it), built without an image library."""
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        return (struct.pack(">I", len(data)) + kind + data
+                + struct.pack(">I", zlib.crc32(kind + data) & 0xFFFFFFFF))
+    rows = b"".join(b"\0" + bytes([200, 40, 90]) * width for _ in range(height))
+    return (b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", struct.pack(">IIBBBBB", width, height,
+                                                              8, 2, 0, 0, 0))
+            + chunk(b"IDAT", zlib.compress(rows)) + chunk(b"IEND", b""))
+
+
+PNG = _png()
+FILES = {"Chiffres du canton.pdf": PDF, "Carte des lieux.png": PNG}
 
 
 @pytest.fixture
@@ -87,6 +110,53 @@ def _hall_workshop(page: Page, phone: Page, base: str) -> str:
     expect(day.item(page, "headline", HEADLINE)).to_be_visible()
     day.close_workshop(page, (phone,))
     return slug
+
+
+def _hall_event(page: Page, base: str, workshop: str) -> str:
+    """Build the day's event with the forms: a talk with a PDF, a map, the workshop; publish."""
+    page.goto(f"{base}/evenements/nouveau")
+    page.get_by_label("Territoire").fill("29")
+    page.get_by_label("Titre").fill("Forum du canton")
+    page.get_by_label("Début").fill("2027-05-20T09:00")
+    page.get_by_label("Fin").fill("2027-05-20T17:00")
+    page.get_by_role("button", name="Créer l'événement").click()
+    expect(page).to_have_url(re.compile(r"/evenements/forum-du-canton-\w+/gerer"))
+    slug = page.url.split("/")[-2]
+    form = page.locator("#nouvelle-intervention")
+    form.get_by_label("Titre").fill("Le canton en chiffres")
+    form.get_by_label("Intervenant·e").fill("Yann")
+    form.get_by_role("button", name="Ajouter au programme").click()
+    talk = page.locator("details.manage-item", has_text="Le canton en chiffres")
+    talk.locator("summary").click()
+    talk.locator("input[type=file]").set_input_files(
+        {"name": "Chiffres du canton.pdf", "mimeType": "application/pdf", "buffer": PDF})
+    talk.get_by_role("button", name="Envoyer le fichier").click()
+    page.locator("#envoi-fichier input[type=file]").set_input_files(
+        {"name": "Carte des lieux.png", "mimeType": "image/png", "buffer": PNG})
+    page.locator("#envoi-fichier").get_by_role("button", name="Envoyer le fichier").click()
+    expect(page.locator("#documents")).to_contain_text("Carte des lieux.png")
+    page.locator("#lier-atelier select").select_option(value=workshop)
+    page.get_by_role("button", name="Ajouter l'atelier au programme").click()
+    page.get_by_role("button", name="Publier l'événement").click()
+    expect(page.locator("#publication")).to_contain_text("Publié")
+    return slug
+
+
+def _event_files_arrived(visitor: Page, base: str, slug: str) -> None:
+    """On the server the event page lists both files; each serves the hall's bytes."""
+    visitor.goto(f"{base}/evenements/{slug}")
+    expect(visitor.locator("#programme")).to_contain_text("Le canton en chiffres")
+    expect(visitor.locator("#programme")).to_contain_text("Le canton en 2030")
+    width = visitor.evaluate("document.documentElement.scrollWidth")
+    assert width <= 390, f"event page {width} px wide at 390 px"
+    for name, data in FILES.items():
+        link = visitor.get_by_role("link", name=name)
+        expect(link).to_be_visible()
+        served = visitor.request.get(base + link.get_attribute("href"))
+        assert served.ok, (name, served.status)
+        assert hashlib.sha256(served.body()).hexdigest() == hashlib.sha256(data).hexdigest(), name
+    visitor.get_by_role("link", name="Carte des lieux.png").click()
+    assert visitor.evaluate("document.images[0].naturalWidth") == 3  # drawn by the browser
 
 
 def _carry(slug: str, hall_url: str, server_url: str, folder: Path) -> None:
@@ -141,8 +211,10 @@ def test_hall_to_server_publish_find_enrich(browser: Browser, server_url: str, t
         laptop, phone = (c.new_page() for c in contexts)
         with serving(hall_app) as base:
             slug = _hall_workshop(laptop, phone, base)
+            event = _hall_event(laptop, base, slug)
         _carry(slug, hall_url, server_url, tmp_path)
         with serving(server_app) as base:
+            _event_files_arrived(phone, base, event)
             _publish_find_enrich(laptop, phone, base, slug)
     finally:
         expect.set_options(timeout=None)
