@@ -149,8 +149,8 @@ def _event_files_arrived(visitor: Page, base: str, slug: str) -> None:
     expect(visitor.locator("#programme")).to_contain_text("Le canton en 2030")
     width = visitor.evaluate("document.documentElement.scrollWidth")
     assert width <= 390, f"event page {width} px wide at 390 px"
-    for name, data in FILES.items():
-        link = visitor.get_by_role("link", name=name)
+    for (name, data), where in zip(FILES.items(), ("#programme", "main"), strict=True):
+        link = visitor.locator(where).get_by_role("link", name=name)  # the PDF under its talk
         expect(link).to_be_visible()
         served = visitor.request.get(base + link.get_attribute("href"))
         assert served.ok, (name, served.status)
