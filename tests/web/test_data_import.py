@@ -210,3 +210,16 @@ def test_the_real_france_services_list(tmp_path, territory_reference) -> None:
         _settle(app)
         page = TestClient(app).get("/territoires/departement/29")
         assert page.status_code == 200 and "Sites France Services" in page.text
+
+
+def test_the_page_is_linked_where_data_is_missing(world) -> None:
+    """The diagnosis' missing datasets, the territory notice and the account page link to it."""
+    _db, app = world
+    visitor = TestClient(app)
+    diagnosis = visitor.get("/territoires/departement/29/diagnostic")
+    assert diagnosis.status_code == 200
+    assert re.search(r'id="importer-depuis-le-web">[^<]*<a href="/donnees/importer">',
+                     diagnosis.text)
+    assert 'href="/donnees/importer"' in visitor.get("/territoires/departement/29").text
+    account = _signed_in(app, "anne@example.org").get("/compte")
+    assert 'id="data-import-link"' in account.text

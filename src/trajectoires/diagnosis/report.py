@@ -104,7 +104,7 @@ def _context(diagnosis: Diagnosis, maps: DiagnosisMaps) -> dict:
     """Gather what both templates read: the diagnosis, maps, rows, source lines and ties."""
     return {"d": diagnosis, "maps": maps, "rows": ranked_rows(diagnosis),
             "sources": source_lines(diagnosis), "ties": tie_effects(diagnosis),
-            "commune_url": None}
+            "commune_url": None, "import_url": None}
 
 
 def render_html(diagnosis: Diagnosis, maps: DiagnosisMaps, *, standalone: bool = True,
@@ -123,14 +123,17 @@ def render_html(diagnosis: Diagnosis, maps: DiagnosisMaps, *, standalone: bool =
 
 
 def render_body(diagnosis: Diagnosis, maps: DiagnosisMaps,
-                commune_url: Callable[[str], str] | None = None) -> str:
+                commune_url: Callable[[str], str] | None = None,
+                import_url: str | None = None) -> str:
     """Render the body of the report (sections only), for the web page.
 
     ``commune_url`` gives the address of a commune's page from its code: the names of
-    the ranking link to it (the standalone report has no such pages).
+    the ranking link to it (the standalone report has no such pages). ``import_url``:
+    the page where an administrator imports the missing datasets, linked beside them.
     """
     context = _context(diagnosis, maps)
     context["commune_url"] = commune_url
+    context["import_url"] = import_url
     return _environment().get_template("_diagnosis_body.html").render(**context)
 
 

@@ -44,6 +44,7 @@ _DEFAULT = DiagnosisOptions()
 REFERENCE_LABELS = {key: f"{words[0].upper()}{words[1:]}" for key, words in REFERENCES.items()}
 _LOCK = threading.Lock()
 _CACHE_SIZE = 8
+IMPORT_PAGE = "/donnees/importer"  # web/data: where the missing datasets can be imported
 _PARALLEL = threading.BoundedSemaphore(4)  # diagnoses computed at once (CPU, memory, sessions)
 
 
@@ -168,7 +169,8 @@ def diagnosis_page(
         picked = picked_map(ref, result.communes, indicateur, label=label,
                             title=f"{label} — {unit.name}", svg_id="carte-choisie")
     context = {
-        "unit": unit, "d": result, "body": render_body(result, maps, _commune_url),
+        "unit": unit, "d": result,
+        "body": render_body(result, maps, _commune_url, import_url=IMPORT_PAGE),
         "choices": choices,
         "indicator": indicateur, "picked_map": picked, "comparer": comparer,
         "compared": compared, "compare_message": message, "territory_url": territory_url,
