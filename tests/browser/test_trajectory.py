@@ -23,13 +23,23 @@ from trajectoires.settings import Settings
 
 PHONE = {"width": 390, "height": 844}
 FS_FILE = FR / "france_services/liste-fs-20240801.csv"
-ACTIONS_LINE = "#indicateur-dist_france-services svg g.actions polyline"
-TENDANCE_LINE = "#indicateur-dist_france-services svg polyline.tendance"
+# on a phone the page shows the narrow drawing of each chart (the wide one is hidden)
+ACTIONS_LINE = "#indicateur-dist_france-services svg.graphique-etroit g.actions polyline"
+TENDANCE_LINE = "#indicateur-dist_france-services svg.graphique-etroit polyline.tendance"
+TICK_LABELS = "#indicateur-dist_france-services svg:visible g.axes text"
 
 
 def _fits(page: Page, what: str) -> None:
     width = page.evaluate("document.documentElement.scrollWidth")
     assert width <= PHONE["width"], f"{what}: {width} px wide in a 390 px viewport"
+
+
+def _labels_readable(page: Page) -> None:
+    """The axis labels of the visible chart are at least 10 px tall (they were 7 px)."""
+    expect(page.locator("#indicateur-dist_france-services svg.graphique-large")).to_be_hidden()
+    heights = page.locator(TICK_LABELS).evaluate_all(
+        "els => els.map(e => e.getBoundingClientRect().height)")
+    assert heights and min(heights) >= 10, f"axis labels {min(heights or [0]):.1f} px tall"
 
 
 def _workshop(db: Database):
@@ -70,6 +80,7 @@ def test_switching_an_action_updates_the_chart_live(browser: Browser, settings: 
             moved = page.locator(ACTIONS_LINE).get_attribute("points")
             trend = page.locator(TENDANCE_LINE).get_attribute("points")
             assert moved != trend
+            _labels_readable(page)
             assert_accessible(page, "page de la trajectoire")
             _fits(page, "page de la trajectoire")
             page.evaluate("window.pasRecharge = true")
@@ -103,7 +114,7 @@ def test_charts_stay_readable_on_a_wide_screen_and_on_paper(browser: Browser, se
     if not FS_FILE.exists():
         pytest.skip(f"real France Services list absent ({FS_FILE}); it is present in CI")
     ws, _ = _workshop(database)
-    chart = "#indicateur-dist_france-services svg"
+    chart = "#indicateur-dist_france-services svg.graphique-large"
     with serving(f.make_app(settings, database)) as base:
         context = browser.new_context(viewport={"width": 1280, "height": 900})
         try:
@@ -111,6 +122,8 @@ def test_charts_stay_readable_on_a_wide_screen_and_on_paper(browser: Browser, se
             page.goto(f"{base}/ateliers/{ws.slug}/trajectoire")
             width = page.locator(chart).bounding_box()["width"]
             assert 600 <= width <= 800, f"chart {width:.0f} px wide on a 1,280 px screen"
+            expect(page.locator("#indicateur-dist_france-services svg.graphique-etroit")
+                   ).to_be_hidden()
         finally:
             context.close()
         # on paper: A4 less 15 mm margins is 180 × 267 mm (680 × 1,009 px); two indicators
@@ -120,6 +133,7 @@ def test_charts_stay_readable_on_a_wide_screen_and_on_paper(browser: Browser, se
             page = context.new_page()
             page.emulate_media(media="print")
             page.goto(f"{base}/ateliers/{ws.slug}/trajectoire")
+            expect(page.locator(chart)).to_be_visible()
             width = page.locator(chart).bounding_box()["width"]
             assert width <= 11.5 / 2.54 * 96 + 1, f"chart {width:.0f} px wide on paper"
             height = page.locator("#indicateur-dist_france-services").bounding_box()["height"]

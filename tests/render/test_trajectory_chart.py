@@ -65,3 +65,33 @@ def test_close_ticks_keep_distinct_labels() -> None:
               if t.text and not t.text.startswith("20")]
     assert len(labels) >= 3 and len(set(labels)) == len(labels), labels
     assert all("," in label for label in labels), labels
+
+
+def test_no_drawn_heading_and_the_unit_has_room() -> None:
+    """The page's heading is not drawn again in the SVG (it stays its <title>)."""
+    root = ET.fromstring(trajectory_chart_svg(chart(), svg_id="g"))
+    assert root.find("s:title", NS).text == "Distance au plus proche France Services"
+    texts = [t.text for t in root.iter(f"{{{NS['s']}}}text")]
+    assert "Distance au plus proche France Services" not in texts
+    unit = root.find(".//s:text[@class='unite']", NS)
+    assert unit.text == "km" and float(unit.get("y")) >= 13  # inside the drawing
+
+
+def test_narrow_layout_for_phones() -> None:
+    """360 units wide, at most 4 year labels: on a 358 px phone, 13 px labels (was 7 px)."""
+    years = tuple(range(2024, 2031))
+    values = tuple(6.0 for _ in years)
+    wide = ET.fromstring(trajectory_chart_svg(chart(years=years, tendance=values,
+                                                    actions=values, low=None, high=None)))
+    root = ET.fromstring(trajectory_chart_svg(chart(years=years, tendance=values,
+                                                    actions=values, low=None, high=None),
+                                              svg_id="e", narrow=True))
+    assert root.get("viewBox").split()[2] == "360" and wide.get("viewBox").split()[2] == "640"
+    assert "graphique-etroit" in root.get("class") and "graphique-large" in wide.get("class")
+    labels = [t for t in root.find(".//s:g[@class='axes']", NS).findall("s:text", NS)
+              if t.text and t.text.startswith("20")]
+    assert 2 <= len(labels) <= 4, [t.text for t in labels]
+    assert all(float(t.get("font-size")) >= 13 for t in labels)
+    right = max(float(p.split(",")[0]) for p in
+                root.find(".//s:g[@class='actions']/s:polyline", NS).get("points").split())
+    assert right <= 360

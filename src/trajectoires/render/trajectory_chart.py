@@ -7,8 +7,12 @@ points, the target a red diamond at its year with a dotted level line. Lines dif
 dash and markers as well as by colour, and the ``<title>``/``<desc>`` pair says in words
 what is drawn (first and last values of both scenarios, the target and the gap left).
 
-The document is 640 units wide with only a ``viewBox``: it fills the width of its
-container, down to a 390 px phone screen.
+The document has only a ``viewBox`` and fills the width of its container. Two layouts:
+the wide one, 640 units (a screen, paper), and the narrow one (``narrow=True``), 360 units
+with fewer year labels, for a phone: the page shows one or the other by a CSS media
+query, so that on a 390 px phone the labels stay about 13 px tall instead of 7 px (the
+640-unit drawing shrunk to 358 px). The heading is the page's: the SVG carries it only
+in its ``<title>``.
 
 Examples
 --------
@@ -26,20 +30,32 @@ import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from trajectoires.render._drawing import GREY, INK, MARGIN, legend_row, svg_document
+from trajectoires.render._drawing import GREY, MARGIN, legend_row, svg_document
 from trajectoires.render._french import format_number
 from trajectoires.render._svg import element, escape
 
 __all__ = ["TrajectoryChart", "trajectory_chart_svg"]
 
-WIDTH = 640
-PLOT_TOP = 44
-PLOT_HEIGHT = 240
-LEFT = 84
+PLOT_TOP = 32
 FONT_SIZE = 13
 BLUE = "#0b5cad"
 RED = "#b3261e"
 BAND = "#d9d9d9"
+
+
+@dataclass(frozen=True)
+class _Layout:
+    """Sizes of one layout, in ``viewBox`` units: width, left margin, plot height, years."""
+
+    width: int
+    left: int
+    plot_height: int
+    max_years: int
+    css_class: str
+
+
+WIDE = _Layout(640, 84, 240, 7, "graphique-trajectoire graphique-large")
+NARROW = _Layout(360, 60, 200, 4, "graphique-trajectoire graphique-etroit")
 
 
 @dataclass(frozen=True)
@@ -105,38 +121,51 @@ class _Frame:
     years: tuple[int, ...]
     low: float
     high: float
+    layout: _Layout = WIDE
+
+    @property
+    def left(self) -> int:
+        return self.layout.left
+
+    @property
+    def right(self) -> int:
+        return self.layout.width - MARGIN
+
+    @property
+    def bottom(self) -> int:
+        return PLOT_TOP + self.layout.plot_height
 
     def x(self, year: int) -> float:
         span = max(self.years[-1] - self.years[0], 1)
-        return round(LEFT + (year - self.years[0]) * (WIDTH - MARGIN - 12 - LEFT) / span, 1)
+        return round(self.left + (year - self.years[0]) * (self.right - 12 - self.left) / span,
+                     1)
 
     def y(self, value: float) -> float:
-        top, bottom = PLOT_TOP, PLOT_TOP + PLOT_HEIGHT
+        top, bottom = PLOT_TOP, self.bottom
         return round(bottom - (value - self.low) * (bottom - top) / (self.high - self.low), 1)
 
 
 def _axes(frame: _Frame, chart: TrajectoryChart) -> str:
     parts = []
-    bottom = PLOT_TOP + PLOT_HEIGHT
+    bottom, left, right = frame.bottom, frame.left, frame.right
     ticks = _ticks(frame.low, frame.high)
     decimals = _tick_decimals(ticks)
     for tick in ticks:
         y = frame.y(tick)
-        parts.append(element("line", x1=LEFT, y1=y, x2=WIDTH - MARGIN, y2=y, stroke="#e0e0e0"))
+        parts.append(element("line", x1=left, y1=y, x2=right, y2=y, stroke="#e0e0e0"))
         parts.append(element("text", escape(format_number(tick, decimals)),
-                             x=LEFT - 6, y=y + 4, text_anchor="end", font_size=FONT_SIZE,
+                             x=left - 6, y=y + 4, text_anchor="end", font_size=FONT_SIZE,
                              fill=GREY))
-    every = max(1, math.ceil(len(chart.years) / 7))
+    every = max(1, math.ceil(len(chart.years) / frame.layout.max_years))
     for index, year in enumerate(chart.years):
         if index % every and year != chart.years[-1]:
             continue
         parts.append(element("text", str(year), x=frame.x(year), y=bottom + 18,
                              text_anchor="middle", font_size=FONT_SIZE, fill=GREY))
-    parts.append(element("line", x1=LEFT, y1=bottom, x2=WIDTH - MARGIN, y2=bottom,
-                         stroke="#8c8c8c"))
-    if chart.unit:
-        parts.append(element("text", escape(chart.unit), x=LEFT - 6, y=PLOT_TOP - 12,
-                             text_anchor="end", font_size=FONT_SIZE, fill=GREY))
+    parts.append(element("line", x1=left, y1=bottom, x2=right, y2=bottom, stroke="#8c8c8c"))
+    if chart.unit:  # above the value axis, left-aligned: room for « locaux », « habitants »
+        parts.append(element("text", escape(chart.unit), x=MARGIN, y=PLOT_TOP - 14,
+                             font_size=FONT_SIZE, fill=GREY, class_="unite"))
     return element("g", "".join(parts), class_="axes")
 
 
@@ -190,13 +219,13 @@ def _target(frame: _Frame, chart: TrajectoryChart) -> str:
         return ""
     year, value = chart.target
     x, y = frame.x(min(max(year, chart.years[0]), chart.years[-1])), frame.y(value)
-    level = element("line", x1=LEFT, y1=y, x2=WIDTH - MARGIN, y2=y, stroke=RED,
+    level = element("line", x1=frame.left, y1=y, x2=frame.right, y2=y, stroke=RED,
                     stroke_width=1.5, stroke_dasharray="2 4")
     diamond = element("path", d=f"M{x} {y - 8}l8 8l-8 8l-8-8z", fill=RED)
     return element("g", level + diamond, class_="cible")
 
 
-def _legend(chart: TrajectoryChart, y: float) -> tuple[str, float]:
+def _legend(chart: TrajectoryChart, y: float, width: int) -> tuple[str, float]:
     items = [
         (element("line", x1=-10, y1=0, x2=10, y2=0, stroke=GREY, stroke_width=2.5,
                  stroke_dasharray="7 5"), "Tendance (sans action)", "tendance"),
@@ -208,7 +237,7 @@ def _legend(chart: TrajectoryChart, y: float) -> tuple[str, float]:
                       "Incertitude de la tendance", "incertitude"))
     if chart.target is not None:
         items.append((element("path", d="M0 -8l8 8l-8 8l-8-8z", fill=RED), "Cible", "cible"))
-    return legend_row(items, y=y, width=WIDTH, font_size=FONT_SIZE)
+    return legend_row(items, y=y, width=width, font_size=FONT_SIZE)
 
 
 def _value(chart: TrajectoryChart, value: float | None) -> str:
@@ -229,8 +258,12 @@ def _description(chart: TrajectoryChart) -> str:
 
 
 def trajectory_chart_svg(chart: TrajectoryChart, *, svg_id: str = "trajectoire",
-                         title: str | None = None) -> str:
+                         title: str | None = None, narrow: bool = False) -> str:
     """Draw ``chart`` as an accessible SVG document (``svg_id`` prefixes its ids).
+
+    ``title`` (the chart's label by default) is the ``<title>``, not drawn: the page's
+    heading says it. ``narrow`` draws the 360-unit layout for phones (class
+    ``graphique-etroit``; the wide one has ``graphique-large``).
 
     Raises
     ------
@@ -241,13 +274,12 @@ def trajectory_chart_svg(chart: TrajectoryChart, *, svg_id: str = "trajectoire",
     if not svg_id.replace("-", "").replace("_", "").isalnum():
         raise ValueError(f"svg_id : identifiant de lettres, chiffres, - et _ attendu, "
                          f"reçu {svg_id!r}")
+    layout = NARROW if narrow else WIDE
     low, high = _bounds(chart)
-    frame = _Frame(chart.years, low, high)
-    legend, bottom = _legend(chart, PLOT_TOP + PLOT_HEIGHT + 30)
-    heading = element("text", escape(title or chart.label), x=MARGIN, y=22,
-                      font_size=FONT_SIZE + 3, font_weight="bold", fill=INK)
-    body = [heading, _axes(frame, chart), _band(frame, chart), _target(frame, chart),
+    frame = _Frame(chart.years, low, high, layout)
+    legend, bottom = _legend(chart, frame.bottom + 30, layout.width)
+    body = [_axes(frame, chart), _band(frame, chart), _target(frame, chart),
             _lines(frame, chart), legend]
     return svg_document([b for b in body if b], svg_id=svg_id, title=title or chart.label,
-                        description=_description(chart), width=WIDTH, height=bottom + 4,
-                        css_class="graphique-trajectoire", fixed_size=False)
+                        description=_description(chart), width=layout.width,
+                        height=bottom + 4, css_class=layout.css_class, fixed_size=False)

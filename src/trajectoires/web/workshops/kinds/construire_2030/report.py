@@ -73,6 +73,8 @@ class IndicatorView:
     contributions: tuple[ContributionRow, ...] = ()
     source: str = ""
     method: str = ""
+    svg_narrow: str = ""
+    """The same chart laid out for a phone (360 units; the page's CSS shows one of the two)."""
 
 
 @dataclass(frozen=True)
@@ -165,7 +167,9 @@ def _indicator(series: Any, years: list[int], titles: dict[str, str]) -> Indicat
         _text(tendance[0], unit, decimals), _text(tendance[-1], unit, decimals),
         _text(actions[-1], unit, decimals),
         contributions=_contributions(series, titles, unit, decimals),
-        source=series.source, method=series.method[:1].upper() + series.method[1:] + ".")
+        source=series.source, method=series.method[:1].upper() + series.method[1:] + ".",
+        svg_narrow=trajectory_chart_svg(chart, svg_id=f"graphique-{series.key}-etroit",
+                                        narrow=True))
     if target is None:
         return view
     column = min(max(years.index(target[0]) if target[0] in years else len(years) - 1, 0),
