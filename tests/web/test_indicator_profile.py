@@ -212,3 +212,20 @@ def test_server_warms_the_profile_in_the_background(client):
     assert ("availability", key) in app.state.territory_maps._items
     assert client.get("/territoires/departement/29").status_code == 200
     assert app.state.indicator_profile[1] is profile  # the page used the warmed profile
+
+
+def test_warm_up_compiles_the_templates_and_reports_its_duration(small):
+    """The first diagnosis page compiled its templates (a quarter of a second): the warm-up does."""
+    from trajectoires.diagnosis.report import _environment
+    from trajectoires.web.territory.deps import warm_up_in_background
+
+    client, _ = small
+    app = client.app
+    done: list[float] = []
+    thread = warm_up_in_background(app, on_done=done.append)
+    assert app.state.warm_up_seconds is None or done  # None while it runs
+    thread.join(timeout=120)
+    assert done == [app.state.warm_up_seconds] and done[0] > 0
+    compiled = {name for _, name in app.state.templates.env.cache}
+    assert {"territory/diagnosis.html", "territory/commune.html", "home.html"} <= compiled
+    assert {name for _, name in _environment().cache} >= {"_diagnosis_body.html"}

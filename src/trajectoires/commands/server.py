@@ -225,9 +225,15 @@ def _install(app, reference, host: str, port: int) -> None:  # noqa: ANN001
     from trajectoires.web.territory.deps import install_reference, warm_up_in_background
 
     install_reference(app, reference)
-    warm_up_in_background(app)
+    warm_up_in_background(app, on_done=_warmed)
     app.state.listen_host = host
     app.state.lan_urls = lan_urls(host, port)
+
+
+def _warmed(seconds: float) -> None:
+    """Say that the background warm-up is over, and how long it took."""
+    duration = f"{seconds:.1f}".replace(".", ",")
+    console.print(f"  Pages des territoires prêtes (préparées en {duration} s).")
 
 
 def worker_app():  # noqa: ANN201
@@ -328,6 +334,11 @@ def _print_examples(session, facilitator_id: int, reference, host: str, port: in
                               reference=reference)
     console.print(f"Événement d'exemple (son programme reprend ces ateliers) : "
                   f"http://{host}:{port}/evenements/{event.slug}", soft_wrap=True)
+    from trajectoires.foresight.demo import ensure_demo_archive
+
+    archived = ensure_demo_archive(session, facilitator_id, reference.resolve("29"), reference)
+    console.print(f"Atelier d'exemple clos et publié (archive, compte rendu, données ouvertes) : "
+                  f"http://{host}:{port}/archives/{archived.slug}", soft_wrap=True)
 
 
 def demo(

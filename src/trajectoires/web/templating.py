@@ -9,6 +9,7 @@ from zoneinfo import ZoneInfo
 from fastapi.templating import Jinja2Templates
 
 from trajectoires.invocation import tool_command
+from trajectoires.territory.summary import format_number
 from trajectoires.web.security import csrf_token
 
 TEMPLATES_DIR = Path(__file__).parent / "templates"
@@ -69,4 +70,5 @@ def make_templates() -> Jinja2Templates:
     templates.env.filters["int_fr"] = format_int
     templates.env.filters["heure"] = paris_time
     templates.env.filters["date_fr"] = french_date
+    templates.env.filters["num_fr"] = format_number  # also set by the territory and archive pages
     return templates

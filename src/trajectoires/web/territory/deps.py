@@ -11,6 +11,8 @@ from __future__ import annotations
 
 import logging
 import threading
+import time
+from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from fastapi import HTTPException, Request
@@ -31,6 +33,7 @@ __all__ = [
     "reference_for_app",
     "reference_or_503",
     "store_fingerprint",
+    "warm_templates",
     "warm_up_in_background",
 ]
 
@@ -55,7 +58,8 @@ def reference_for_app(app: Any) -> Reference:
     return reference
 
 
-def warm_up_in_background(app: Any) -> threading.Thread:
+def warm_up_in_background(app: Any,
+                          on_done: Callable[[float], None] | None = None) -> threading.Thread:
     """Prepare, in a background thread, what the first territory pages need.
 
     The reference's derived tables, then the headline indicators of the store
@@ -64,12 +68,17 @@ def warm_up_in_background(app: Any) -> threading.Thread:
     région and of France (each page compares its territory with them), which
     indicators are loaded where (the territory pages' picker; the boxes of the
     communes' outlines, for a commune page's neighbours), and the modules the
-    diagnosis page imports: the first visitor after a restart does not wait for
-    them. The port opens before this starts. A failure here is logged; the page
-    computes it again on demand.
+    diagnosis page imports, and every page template compiled (a first diagnosis
+    page compiled its templates: a quarter of a second): the first visitor after a
+    restart does not wait for them. The port opens before this starts. A failure
+    here is logged; the page computes it again on demand. Its duration, in seconds,
+    is kept in ``app.state.warm_up_seconds`` and given to ``on_done`` (``serve``
+    prints it); ``None`` while it runs.
     """
+    app.state.warm_up_seconds = None
 
     def work() -> None:
+        started = time.perf_counter()
         try:
             reference = reference_for_app(app)
             reference.warm_up()
@@ -77,8 +86,12 @@ def warm_up_in_background(app: Any) -> threading.Thread:
             indicator_profile(app, current).warm()
             _warm_availability(app, current)
             _warm_imports()
+            warm_templates(app)
         except Exception:  # the pages will report it themselves, in French
             logger.warning("warm-up of the territory pages failed", exc_info=True)
+        app.state.warm_up_seconds = elapsed = time.perf_counter() - started
+        if on_done is not None:
+            on_done(elapsed)
 
     thread = threading.Thread(target=work, name="warm-up", daemon=True)
     thread.start()
@@ -112,6 +125,28 @@ def _warm_imports() -> None:
             importlib.import_module(name)
         except ImportError:  # an optional part missing: its page says so
             logger.info("warm-up: %s not importable", name)
+
+
+def warm_templates(app: Any) -> int:
+    """Compile every page template and the diagnosis report's; return how many.
+
+    Jinja compiles a template on its first rendering and keeps it in the
+    environment's cache (400 templates): the pages' own (85 today) and the report's (3).
+    """
+    from jinja2 import TemplateError
+
+    from trajectoires.diagnosis.report import _environment
+
+    count = 0
+    for env in (app.state.templates.env, _environment()):
+        for name in env.list_templates(extensions=("html",)):
+            try:
+                env.get_template(name)
+            except TemplateError:  # a filter its module adds when first used: compiled then
+                logger.info("warm-up: template %s not compiled", name)
+                continue
+            count += 1
+    return count
 
 
 def install_reference(app: Any, reference: Reference) -> None:
