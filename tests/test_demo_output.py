@@ -25,6 +25,8 @@ def test_demo_lines_are_whole_when_not_a_tty(settings, database, territory_refer
     assert "pour la démo seulement) :" in account and "@" in account
     [try_it] = [line for line in lines if line.startswith("À essayer")]
     assert try_it.endswith("pour créer un atelier.")
+    [archived] = [line for line in lines if line.startswith("Atelier d'exemple clos")]
+    assert "/archives/" in archived
     starts = ("Espace de démonstration", "Ateliers d'exemple", "  ", "Événement d'exemple",
-              "Compte animateur", "À essayer", "Jeux de données manquants")
+              "Atelier d'exemple clos et publié", "Compte animateur", "À essayer", "Jeux de données manquants")
     assert all(line.startswith(starts) for line in lines if line), lines
