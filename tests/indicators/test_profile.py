@@ -106,3 +106,24 @@ def test_warming_every_level_gives_the_same_rows(fixture_reference):
     warmed.warm()
     assert set(warmed._levels) == {"pays", "region", "departement", "epci"}
     assert [warmed.rows(unit) for unit in units] == expected
+
+
+def test_commune_and_epci_values_read_by_position_as_by_scan(fixture_reference):
+    """A commune's (or an EPCI's, not warmed) rows are taken by position, not by a scan."""
+    from trajectoires.indicators.aggregation import aggregate
+
+    rows = _census("29232", pop=1000.0, old=250.0) + _census("29019", pop=3000.0, old=300.0)
+    profile = IndicatorProfile(fixture_reference, _long(rows))
+    for query in ("29232", "29019"):
+        unit = fixture_reference.resolve(query)
+        epci = next(p for p in fixture_reference.parents(unit) if p.kind.value == "epci")
+        for territory in (unit, epci):
+            members = fixture_reference.communes_of(territory).index
+            scanned = profile.values[profile.values["commune_code"].isin(members)]
+            expected = aggregate(scanned, fixture_reference, territory.kind.value,
+                                 communes=profile._communes)
+            expected = expected[expected["unit_code"] == territory.code]
+            values, coverage = profile._unit_values(territory)
+            assert values.to_dict() == expected.set_index("indicator")["value"].to_dict()
+            assert coverage["insee_part_65p"][1] == len(members)
+    assert profile._by_commune is not None  # grouped once, then read by position

@@ -170,6 +170,7 @@ class IndicatorProfile:
                                                 count=len(codes))
         self._units: dict[str, tuple[pd.Series, dict[str, tuple[int, int, float | None]]]] = {}
         self._levels: dict[str, pd.DataFrame] = {}  # level → one row per unit (warm)
+        self._by_commune: dict[str, np.ndarray] | None = None  # commune → rows of values
         self.cache_path: Path | None = None
         """Where :meth:`warm` keeps the aggregates of every level (None: not kept)."""
         self._lock = threading.Lock()
@@ -186,13 +187,11 @@ class IndicatorProfile:
                 return self._units[unit.ref]
             level = self._levels.get(unit.kind.value)
         reference = self.reference
-        members = (self._communes.index if unit.kind.value == "pays"
-                   else reference.communes_of(unit).index)
+        members = self._members(unit)
         if level is not None:
             values = (level.loc[unit.code].dropna() if unit.code in level.index else _EMPTY)
         else:
-            subset = (self.values if unit.kind.value == "pays" else
-                      self.values[self.values["commune_code"].isin(members)])
+            subset = self.values if unit.kind.value == "pays" else self._rows_of(members)
             table = aggregate(subset, reference, unit.kind.value, communes=self._communes)
             values = table[table["unit_code"] == unit.code].set_index("indicator")["value"]
         entry = (values, self._coverage(members))
@@ -202,6 +201,22 @@ class IndicatorProfile:
             self._units[unit.ref] = entry
         return entry
 
+    def _members(self, unit: Unit) -> pd.Index:
+        """Codes of the communes of ``unit`` (a commune's own: no scan of the reference)."""
+        if unit.kind.value == "pays":
+            return self._communes.index
+        if unit.kind.value == "commune":
+            return pd.Index([unit.code], dtype=object)
+        return self.reference.communes_of(unit).index
+
+    def _rows_of(self, members: pd.Index) -> pd.DataFrame:
+        """Return the rows of :attr:`values` of ``members``, in their order (grouped once)."""
+        with self._lock:
+            if self._by_commune is None:
+                self._by_commune = self.values.groupby("commune_code", sort=False).indices
+        found = [self._by_commune[c] for c in members.to_numpy(object) if c in self._by_commune]
+        return self.values.iloc[np.sort(np.concatenate(found)) if found else []]
+
     def warm(self, levels: Iterable[str] = ("pays", "region", "departement", "epci")) -> None:
         """Aggregate every territory of ``levels`` at once (one pass per level).
 
@@ -210,6 +225,7 @@ class IndicatorProfile:
         With a :attr:`cache_path` (:func:`load_profile` sets it), the tables are
         read from it, or written there for the next start.
         """
+        self._rows_of(pd.Index([], dtype=object))  # a commune's page: its rows by position
         cached = read_table(self.cache_path)
         if cached is not None:
             for level, table in cached.groupby("level", sort=False):
