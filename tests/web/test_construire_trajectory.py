@@ -298,6 +298,10 @@ def test_plan_takes_targets_and_says_which_are_not_projected(world: World) -> No
     page = soup(TestClient(world.app).get(f"/ateliers/{sc.ws.slug}/trajectoire"))
     left_out = page.find(id="trajectoire-cibles-hors").get_text()
     assert "Sites France Services" in left_out and "fibre" in left_out  # no FttH data here
+    # what is missing and the command that loads it (it said « pas de données … »)
+    from trajectoires.indicators.store import loading_command
+
+    assert "ARCEP" in left_out and loading_command("arcep-ftth") in left_out
     # the values French style, with their unit (it said « 98.0 en 2029 »)
     assert "98\u202f% en 2029" in left_out and "30\xa0sites en 2029" in left_out
     assert "98.0" not in left_out and "30.0" not in left_out

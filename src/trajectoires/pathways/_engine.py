@@ -112,11 +112,14 @@ class Engine:
                 changes = [c for c in compile_effect(effect, rows, self.years)
                            if c.indicator in self.trends]
                 if not changes:
+                    key = effect.indicator or "ftth_taux"
+                    why = self.inputs.missing.get(key)
                     raise PlanError(
                         f"{effect.path}.{'indicator' if effect.indicator else 'type'}",
-                        f"aucune donnée chargée pour « {effect.indicator or 'ftth_taux'} » "
-                        f"dans ce territoire : importez-la (« {tool_command()} data import "
-                        "TYPE FICHIER ») avant de projeter cet effet")
+                        f"aucune donnée chargée pour « {key} » dans ce territoire : "
+                        + (f"{why}, avant de projeter cet effet" if why else
+                           f"importez-la (« {tool_command()} data import TYPE FICHIER ») "
+                           "avant de projeter cet effet"))
                 compiled.values.extend(changes)
         return compiled
 

@@ -74,6 +74,10 @@ class ProjectionInputs:
         Network → places (``id``, ``name``, ``commune_code``, ``x``, ``y``, ``lon``, ``lat``).
     sources : dict
         Catalogue id → French source line of its values.
+    missing : dict
+        Catalogue id → French note of what the store lacks to project it, naming the
+        file and the command that loads it (the FttH share when only one of ARCEP's two
+        files was imported).
 
     """
 
@@ -85,6 +89,7 @@ class ProjectionInputs:
     places: dict[str, pd.DataFrame]
     weights: dict[str, np.ndarray] = field(default_factory=dict)
     sources: dict[str, str] = field(default_factory=dict)
+    missing: dict[str, str] = field(default_factory=dict)
 
     @property
     def codes(self) -> pd.Index:
@@ -170,12 +175,34 @@ def _stored(session: Session, indicators: list[str], scope: pd.Index | None) -> 
     return pd.concat(parts, ignore_index=True)
 
 
+def _ftth_missing(premises: bool, connectable: bool) -> str:
+    """Say which of ARCEP's FttH files the share lacks, and the command that loads it.
+
+    >>> _ftth_missing(False, True).startswith("fichier communes.csv de l'ARCEP")
+    True
+    """
+    from trajectoires.indicators.store import loading_command
+
+    command = loading_command("arcep-ftth")
+    if connectable and not premises:
+        return ("fichier communes.csv de l'ARCEP non importé (les locaux de chaque commune, "
+                "dénominateur de la part ; seul ftthCommunes.csv l'est) : chargez celui de la "
+                f"même édition avec « {command} »")
+    if premises and not connectable:
+        return ("fichier ftthCommunes.csv de l'ARCEP non importé (les locaux raccordables "
+                f"par trimestre ; seul communes.csv l'est) : chargez-le avec « {command} »")
+    return ("déploiements FttH de l'ARCEP non importés (ftthCommunes.csv et communes.csv, "
+            f"ou le classeur des communes) : chargez-les avec « {command} »")
+
+
 def _series(session: Session, codes: pd.Index, population: np.ndarray,
-            population_source: str, scope: pd.Index | None) -> dict[str, History]:
+            population_source: str, scope: pd.Index | None, *,
+            missing: dict[str, str] | None = None) -> dict[str, History]:
     """Read the populations of every census, FttH share per quarter, Filosofi median income.
 
     Read for the communes of ``scope`` (the territory and the communes its 2SFCA
-    reaches); the rows of the others are NaN.
+    reaches); the rows of the others are NaN. What a series lacks is written in
+    ``missing`` (catalogue id → French note).
     """
     from trajectoires.indicators.catalogue import source_line
 
@@ -206,6 +233,8 @@ def _series(session: Session, codes: pd.Index, population: np.ndarray,
         histories["ftth_taux"] = _history_of(
             share, codes, "linear", source_line("ftth_taux", "–".join(
                 [min(share["period"]), max(share["period"])])))
+    elif missing is not None:
+        missing["ftth_taux"] = _ftth_missing(bool(len(premises)), bool(len(connectable)))
     return histories
 
 
@@ -377,7 +406,9 @@ def load_inputs(session: Session, ref: Reference, unit: Unit, *,
     inputs = diagnosis_inputs(session, None if cache_dir is None else Path(cache_dir) / "diagnosis")
     inside = set(current.communes_of(unit).index)
     scope = _scope(points, inside)
-    histories = _series(session, codes, population, current.population_vintage, scope)
+    missing: dict[str, str] = {}
+    histories = _series(session, codes, population, current.population_vintage, scope,
+                        missing=missing)
     criteria, weights = _criteria(session, inputs, codes, population)
     histories.update(criteria)
     communes = pd.DataFrame({
@@ -390,4 +421,5 @@ def load_inputs(session: Session, ref: Reference, unit: Unit, *,
     return ProjectionInputs(
         territory=unit.code, name=unit.name, communes=communes,
         start_year=start_year or _start_year(histories, inputs.datasets),
-        histories=histories, places=_places(inputs.places), weights=weights, sources=sources)
+        histories=histories, places=_places(inputs.places), weights=weights, sources=sources,
+        missing=missing)

@@ -197,6 +197,12 @@ def _skipped(projection: Projection) -> tuple[str, ...]:
                  for t in projection.skipped_targets)
 
 
+def _why_missing(projection: Projection, indicator: str) -> str:
+    """Say what the store lacks for ``indicator``: the file and its command when known."""
+    return projection.missing.get(indicator) or (
+        "pas de données de cet indicateur pour ce territoire dans la base")
+
+
 def body_of(workshop: WorkshopView, projection: Projection,
             maps: tuple[Any, ...] = ()) -> TrajectoryBody:
     """Build what the region shows from a projection of the workshop's plan."""
@@ -212,8 +218,7 @@ def body_of(workshop: WorkshopView, projection: Projection,
     titles = {a["id"]: a["title"] for a in actions}
     views = tuple(_indicator(s, years, titles) for s in _chosen(trajectory))
     shown = {s.key for s in trajectory.series}
-    missing = tuple(f"{_target_text(t)} (pas de données de cet indicateur pour ce "
-                    "territoire dans la base)"
+    missing = tuple(f"{_target_text(t)} ({_why_missing(projection, t['indicator'])})"
                     for t in projection.plan.get("targets", []) if t["indicator"] not in shown)
     # the actions the engine projected: one left out (data missing) is not « pris en compte »
     return TrajectoryBody(start_year=years[0], indicators=views, maps=maps,

@@ -22,7 +22,7 @@ import threading
 from collections import OrderedDict
 from collections.abc import Callable, Hashable
 from concurrent.futures import Future
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from trajectoires.foresight.kinds._construire_effects import (
@@ -58,6 +58,8 @@ class Projection:
     """A French message when the plan could not be projected (nothing else is then set)."""
     left_out: tuple[tuple[str, str], ...] = ()
     """Actions and targets left out of the projection: (title or indicator, why)."""
+    missing: dict[str, str] = field(default_factory=dict)
+    """Indicator → what the store lacks to project it, with the command that loads it."""
 
 
 class _Memo:
@@ -203,7 +205,8 @@ def _project_what_fits(inputs: ProjectionInputs, plan: dict[str, Any],
             left_out.append((item.get("title") or item.get("indicator"), error.message))
             current = {**current, part: [x for i, x in enumerate(current[part]) if i != index]}
             continue
-        return Projection(plan, enabled, trajectory, skipped, left_out=tuple(left_out))
+        return Projection(plan, enabled, trajectory, skipped, left_out=tuple(left_out),
+                          missing=dict(inputs.missing))
     return Projection(plan, enabled, None, skipped, "Trajectoire indisponible.")
 
 
