@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-__all__ = ["BEYOND_KM", "CRITERIA", "NETWORKS", "PROJECTED", "REACH", "Projected",
+__all__ = ["BEYOND_KM", "CRITERIA", "NETWORKS", "PROJECTED", "REACH", "Projected", "ftth_missing",
            "beyond_key"]
 
 NETWORKS: dict[str, str] = {
@@ -72,3 +72,23 @@ def beyond_key(kind: str) -> str:
     'population_au_dela_10km_france_services'
     """
     return f"population_au_dela_{BEYOND_KM:.0f}km_{_SLUG[kind]}"
+
+
+def ftth_missing(premises: bool, connectable: bool) -> str:
+    """Say which of ARCEP's FttH files the share lacks, and the command that loads it.
+
+    >>> ftth_missing(False, True).startswith("fichier communes.csv de l'ARCEP")
+    True
+    """
+    from trajectoires.indicators.store import loading_command
+
+    command = loading_command("arcep-ftth")
+    if connectable and not premises:
+        return ("fichier communes.csv de l'ARCEP non importé (les locaux de chaque commune, "
+                "dénominateur de la part ; seul ftthCommunes.csv l'est) : chargez celui de la "
+                f"même édition avec « {command} »")
+    if premises and not connectable:
+        return ("fichier ftthCommunes.csv de l'ARCEP non importé (les locaux raccordables "
+                f"par trimestre ; seul communes.csv l'est) : chargez-le avec « {command} »")
+    return ("déploiements FttH de l'ARCEP non importés (ftthCommunes.csv et communes.csv, "
+            f"ou le classeur des communes) : chargez-les avec « {command} »")

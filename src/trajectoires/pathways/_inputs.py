@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 import pandas as pd
 
-from trajectoires.pathways._indicators import CRITERIA, NETWORKS
+from trajectoires.pathways._indicators import CRITERIA, NETWORKS, ftth_missing
 
 if TYPE_CHECKING:
     from sqlalchemy.orm import Session
@@ -175,26 +175,6 @@ def _stored(session: Session, indicators: list[str], scope: pd.Index | None) -> 
     return pd.concat(parts, ignore_index=True)
 
 
-def _ftth_missing(premises: bool, connectable: bool) -> str:
-    """Say which of ARCEP's FttH files the share lacks, and the command that loads it.
-
-    >>> _ftth_missing(False, True).startswith("fichier communes.csv de l'ARCEP")
-    True
-    """
-    from trajectoires.indicators.store import loading_command
-
-    command = loading_command("arcep-ftth")
-    if connectable and not premises:
-        return ("fichier communes.csv de l'ARCEP non importé (les locaux de chaque commune, "
-                "dénominateur de la part ; seul ftthCommunes.csv l'est) : chargez celui de la "
-                f"même édition avec « {command} »")
-    if premises and not connectable:
-        return ("fichier ftthCommunes.csv de l'ARCEP non importé (les locaux raccordables "
-                f"par trimestre ; seul communes.csv l'est) : chargez-le avec « {command} »")
-    return ("déploiements FttH de l'ARCEP non importés (ftthCommunes.csv et communes.csv, "
-            f"ou le classeur des communes) : chargez-les avec « {command} »")
-
-
 def _series(session: Session, codes: pd.Index, population: np.ndarray,
             population_source: str, scope: pd.Index | None, *,
             missing: dict[str, str] | None = None) -> dict[str, History]:
@@ -234,7 +214,7 @@ def _series(session: Session, codes: pd.Index, population: np.ndarray,
             share, codes, "linear", source_line("ftth_taux", "–".join(
                 [min(share["period"]), max(share["period"])])))
     elif missing is not None:
-        missing["ftth_taux"] = _ftth_missing(bool(len(premises)), bool(len(connectable)))
+        missing["ftth_taux"] = ftth_missing(bool(len(premises)), bool(len(connectable)))
     return histories
 
 
