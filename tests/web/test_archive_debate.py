@@ -1,0 +1,47 @@
+"""A published debate's archive page and compte rendu show its opinion groups and consensus (#9).
+
+The issue asks the compte rendu for « the debate's groups and consensus »: the debate is
+voted by two opposite blocs, closed and published, then read by a visitor on a fresh app
+(nothing computed before: the archive asks the opinion service itself).
+"""
+
+from __future__ import annotations
+
+import html
+import re
+
+import pytest
+from fastapi import FastAPI
+from fastapi.testclient import TestClient
+
+from tests.foresight import factories as f
+from trajectoires.db import Database
+from trajectoires.foresight.publication import publish_workshop
+from trajectoires.foresight.workshops import set_phase
+
+pytestmark = pytest.mark.db
+
+
+def _text(page: str) -> str:
+    return " ".join(html.unescape(re.sub(r"<[^>]+>", " ", page)).split())
+
+
+@pytest.mark.parametrize("path", ["", "/compte-rendu"])
+def test_published_debate_shows_its_groups_and_consensus(app: FastAPI, database: Database,
+                                                         path: str) -> None:
+    owner = f.facilitator(database)
+    debate = f.debate_with_blocs(database, per_bloc=8, n_statements=8, owner=owner)
+    slug = debate.workshop.slug
+    with f.session(database) as s:
+        set_phase(s, owner.id, slug, "closed")
+    with f.session(database) as s:
+        publish_workshop(s, owner.id, slug)
+    response = TestClient(app).get(f"/archives/{slug}{path}")
+    assert response.status_code == 200
+    section = response.text.split('id="production-opinions"')[1].split("</section>\n</section>")[0]
+    text = _text(section)
+    assert "Groupes d'opinion et consensus" in text
+    assert "opinions-waiting" not in section and re.search(r"Groupe \w+ \d", text), text[:400]
+    assert 'id="consensus-title"' in section
+    for name in ("Autrice", "Bloc0-0", "Bloc1-0"):
+        assert name not in _text(response.text)  # counts, never names
