@@ -258,3 +258,25 @@ def test_a_statement_already_posted_is_refused_naming_it(database: Database) -> 
     assert "existe déjà : « Un lieu de médiation par canton. »" in str(refused.value)
     with database.sessionmaker() as s:
         participation.post_statement(s, second, "Un lieu de médiation par commune")
+
+
+def test_statement_keys_are_not_folded_again_on_each_post(database: Database, monkeypatch) -> None:
+    """Each post compared its key with every visible statement's, folding each text again (#14)."""
+    from trajectoires.foresight.kinds import debate
+
+    ws = f.workshop(database)
+    lea = f.join(database, ws, "Léa").participant
+    for i in range(5):
+        f.post(database, lea, f"Proposition numéro {i} sur la médiation")
+    folded = []
+    real = debate.unicodedata.normalize
+
+    def counting(form: str, text: str) -> str:
+        folded.append(text)
+        return real(form, text)
+
+    monkeypatch.setattr(debate.unicodedata, "normalize", counting)
+    f.post(database, lea, "Une proposition toute neuve")
+    assert len(folded) <= 1  # the new text only (fails before: 6)
+    with database.sessionmaker() as s, pytest.raises(ConflictError, match="existe déjà"):
+        participation.post_statement(s, lea, "PROPOSITION numero 3 sur la mediation !")

@@ -5,6 +5,7 @@ matrix by :mod:`trajectoires.collective` in :mod:`.opinions` (imported on use: t
 manifest stays light), which also exports the four Pol.is files.
 """
 
+import functools
 import re
 import unicodedata
 from typing import Any
@@ -27,7 +28,13 @@ from trajectoires.foresight.models import STATEMENT_MAX_LENGTH, VISIBLE, Contrib
 
 __all__ = ["KIND", "statement_key"]
 
+KEYS_KEPT = 32_768
+"""Statement texts whose key is kept in memory: every post compares its key with the key
+of each visible statement of the workshop, and folding them again was 40 % of the CPU of
+a post once a workshop held 2,000 statements (#14). About 20 MB at most."""
 
+
+@functools.lru_cache(maxsize=KEYS_KEPT)
 def statement_key(text: str) -> str:
     """Return what two statements share when they say the same thing in other typing.
 
