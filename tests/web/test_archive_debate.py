@@ -1,4 +1,5 @@
-"""A published debate's archive page and compte rendu show its opinion groups and consensus (#9).
+"""A published workshop's page and compte rendu show its kind's drawings (#9): a debate's opinion
+groups and consensus, a Construire 2030's roadmap.
 
 The issue asks the compte rendu for « the debate's groups and consensus »: the debate is
 voted by two opposite blocs, closed and published, then read by a visitor on a fresh app
@@ -45,3 +46,31 @@ def test_published_debate_shows_its_groups_and_consensus(app: FastAPI, database:
     assert 'id="consensus-title"' in section
     for name in ("Autrice", "Bloc0-0", "Bloc1-0"):
         assert name not in _text(response.text)  # counts, never names
+
+
+class _Finistere:  # a territory unit as the reference gives it
+    kind, code, name = "departement", "29", "Finistère"
+
+
+@pytest.mark.parametrize("path", ["", "/compte-rendu"])
+def test_published_construire_2030_draws_its_roadmap(app: FastAPI, database: Database,
+                                                     path: str) -> None:
+    """The example Construire 2030, closed and published: its roadmap drawn, actions named."""
+    from trajectoires.foresight.demo import ensure_demo_workshops
+
+    owner = f.facilitator(database)
+    with f.session(database) as s:
+        by_kind = {w.kind: w for w in ensure_demo_workshops(s, owner.id, _Finistere)}
+    slug = by_kind["construire-2030"].slug
+    with f.session(database) as s:
+        set_phase(s, owner.id, slug, "closed")
+    with f.session(database) as s:
+        publish_workshop(s, owner.id, slug)
+    response = TestClient(app).get(f"/archives/{slug}{path}")
+    assert response.status_code == 200
+    section = response.text.split('id="production-roadmap"')[1].split("</section>")[0]
+    desc = re.search(r'<desc id="feuille-de-route-archive-desc">([^<]+)</desc>', section)
+    assert desc is not None, section[:400]
+    assert re.search(r"\b[1-9]\d* actions?\b", desc.group(1)), desc.group(1)
+    assert "</svg>" in section
+    assert "Feuille de route de « " in html.unescape(response.text)
