@@ -28,5 +28,6 @@ def test_demo_lines_are_whole_when_not_a_tty(settings, database, territory_refer
     [archived] = [line for line in lines if line.startswith("Atelier d'exemple clos")]
     assert "/archives/" in archived
     starts = ("Espace de démonstration", "Ateliers d'exemple", "  ", "Événement d'exemple",
-              "Atelier d'exemple clos et publié", "Compte animateur", "À essayer", "Jeux de données manquants")
+              "Atelier d'exemple clos et publié", "Compte animateur", "À essayer",
+              "Jeux de données manquants")
     assert all(line.startswith(starts) for line in lines if line), lines
