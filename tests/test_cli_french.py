@@ -140,3 +140,18 @@ def _params(command: object, path: tuple[str, ...]) -> list:
     for name in path:
         command = command.commands[name]
     return list(command.params)
+
+
+def test_rich_labels_french_even_when_typer_was_imported_in_english(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """``typer.rich_utils`` translates its labels once, at import: a process that imported
+    it before French was asked showed « [default: 1] » (a clean-clone test run, by order)."""
+    import typer.rich_utils
+
+    from trajectoires import cli
+
+    monkeypatch.setattr(typer.rich_utils, "DEFAULT_STRING", "[default: {}]")
+    monkeypatch.setattr(typer.rich_utils, "REQUIRED_LONG_STRING", "[required]")
+    cli.use_french_messages()
+    assert typer.rich_utils.DEFAULT_STRING == "[par défaut : {}]"
+    assert "required" not in typer.rich_utils.REQUIRED_LONG_STRING

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import gettext
 import os
+import sys
 from pathlib import Path
 
 import typer
@@ -57,9 +58,28 @@ def use_french_messages() -> None:
     """
     os.environ["LANGUAGE"] = "fr"
     gettext.bindtextdomain("messages", str(LOCALE_DIR))
+    _translate_rich_labels()
     from trajectoires._cli_french import install  # the bundled Click's own English
 
     install()
+
+
+_RICH_LABELS = ("DEPRECATED_STRING", "DEFAULT_STRING", "ENVVAR_STRING", "REQUIRED_LONG_STRING",
+                "ARGUMENTS_PANEL_TITLE", "OPTIONS_PANEL_TITLE", "COMMANDS_PANEL_TITLE",
+                "ERRORS_PANEL_TITLE", "ABORTED_TEXT", "RICH_HELP")
+
+
+def _translate_rich_labels() -> None:
+    """Translate the labels ``typer.rich_utils`` translated once, when it was imported.
+
+    A process that imported it before French was asked (a library, a test) kept
+    « [default: …] »; translating the current value again is harmless once French.
+    """
+    rich_utils = sys.modules.get("typer.rich_utils")
+    for name in _RICH_LABELS if rich_utils is not None else ():
+        value = getattr(rich_utils, name, None)
+        if isinstance(value, str):
+            setattr(rich_utils, name, gettext.gettext(value))
 
 
 def french_help(command: object) -> object:
