@@ -15,7 +15,6 @@ Examples
 from __future__ import annotations
 
 import re
-import select
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -25,24 +24,14 @@ from typing import TYPE_CHECKING
 import sqlalchemy
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
-from sqlalchemy.exc import DisconnectionError
 from sqlalchemy.orm import Session, sessionmaker
 
 if TYPE_CHECKING:
     from alembic.config import Config
 
-__all__ = ["POOL_OVERFLOW", "POOL_SIZE", "Database", "create_database", "head_revision",
-           "migrate"]
+__all__ = ["Database", "create_database", "head_revision", "migrate"]
 
 MIGRATIONS_DIR = Path(__file__).parent / "migrations"
-POOL_SIZE = 30
-"""PostgreSQL connections a server process keeps open. As many as the requests that use
-the database at once under load, so that a burst never opens and closes connections:
-with a pool of 10, 500 participants at a human pace made the pool open and close 24
-connections a second (a new PostgreSQL backend each: 2.3 ms of PostgreSQL CPU per vote
-instead of 1.0 ms, on the same cores as the server; #14)."""
-POOL_OVERFLOW = 10
-"""Connections opened beyond :data:`POOL_SIZE` at the peak (closed when the pool is full)."""
 
 
 @dataclass(frozen=True)
@@ -73,29 +62,8 @@ def _tune_sqlite(dbapi_connection, _record) -> None:  # noqa: ANN001
     cursor.close()
 
 
-def _check_alive(dbapi_connection, _record, _proxy) -> None:  # noqa: ANN001
-    """Refuse a pooled PostgreSQL connection the server has closed, without a round trip.
-
-    An idle connection has nothing to read: when its socket is readable (or closed), the
-    server ended it (a restart, ``pg_terminate_backend``, an idle timeout) and sent its
-    farewell. The pool then discards it and checks out another (SQLAlchemy's
-    pessimistic disconnect handling). This replaces ``pool_pre_ping``, a ``SELECT 1``
-    round trip before every transaction (#14: 10 % of a vote's CPU in the server).
-    """
-    if dbapi_connection.closed or dbapi_connection.pgconn.status != 0:  # 0: CONNECTION_OK
-        raise DisconnectionError("the connection is closed")
-    poller = select.poll()  # not select.select: a server's descriptors pass 1,024
-    poller.register(dbapi_connection.fileno(), select.POLLIN)
-    if poller.poll(0):  # readable, or POLLHUP / POLLERR
-        raise DisconnectionError("the server ended the connection")
-
-
 def create_database(url: str, *, echo: bool = False) -> Database:
-    """Create the engine for ``url`` (SQLite gets WAL mode and foreign keys).
-
-    PostgreSQL gets a pool of :data:`POOL_SIZE` (+ :data:`POOL_OVERFLOW`) connections,
-    each checked at checkout without a round trip (:func:`_check_alive`).
-    """
+    """Create the engine for ``url`` (SQLite gets WAL mode and foreign keys)."""
     if url.startswith("sqlite"):
         path = url.split("///", 1)[-1]
         if path and path != ":memory:":
@@ -106,9 +74,8 @@ def create_database(url: str, *, echo: bool = False) -> Database:
         event.listen(engine, "connect", _tune_sqlite)
     else:
         engine = sqlalchemy.create_engine(
-            url, echo=echo, pool_size=POOL_SIZE, max_overflow=POOL_OVERFLOW
+            url, echo=echo, pool_size=10, max_overflow=20, pool_pre_ping=True
         )
-        event.listen(engine, "checkout", _check_alive)
     return Database(engine, sessionmaker(engine, expire_on_commit=False))
 
 
