@@ -27,18 +27,24 @@ def _text(page: str) -> str:
     return " ".join(html.unescape(re.sub(r"<[^>]+>", " ", page)).split())
 
 
+def _closed_published_page(app: FastAPI, database: Database, owner_id: int, slug: str,
+                           path: str):  # noqa: ANN202 (an httpx response)
+    """Close and publish the workshop ``slug``, then read its archive page at ``path``."""
+    with f.session(database) as s:
+        set_phase(s, owner_id, slug, "closed")
+    with f.session(database) as s:
+        publish_workshop(s, owner_id, slug)
+    response = TestClient(app).get(f"/archives/{slug}{path}")
+    assert response.status_code == 200
+    return response
+
+
 @pytest.mark.parametrize("path", ["", "/compte-rendu"])
 def test_published_debate_shows_its_groups_and_consensus(app: FastAPI, database: Database,
                                                          path: str) -> None:
     owner = f.facilitator(database)
     debate = f.debate_with_blocs(database, per_bloc=8, n_statements=8, owner=owner)
-    slug = debate.workshop.slug
-    with f.session(database) as s:
-        set_phase(s, owner.id, slug, "closed")
-    with f.session(database) as s:
-        publish_workshop(s, owner.id, slug)
-    response = TestClient(app).get(f"/archives/{slug}{path}")
-    assert response.status_code == 200
+    response = _closed_published_page(app, database, owner.id, debate.workshop.slug, path)
     section = response.text.split('id="production-opinions"')[1].split("</section>\n</section>")[0]
     text = _text(section)
     assert "Groupes d'opinion et consensus" in text
@@ -62,12 +68,7 @@ def test_published_construire_2030_draws_its_roadmap(app: FastAPI, database: Dat
     with f.session(database) as s:
         by_kind = {w.kind: w for w in ensure_demo_workshops(s, owner.id, _Finistere)}
     slug = by_kind["construire-2030"].slug
-    with f.session(database) as s:
-        set_phase(s, owner.id, slug, "closed")
-    with f.session(database) as s:
-        publish_workshop(s, owner.id, slug)
-    response = TestClient(app).get(f"/archives/{slug}{path}")
-    assert response.status_code == 200
+    response = _closed_published_page(app, database, owner.id, slug, path)
     section = response.text.split('id="production-roadmap"')[1].split("</section>")[0]
     desc = re.search(r'<desc id="feuille-de-route-archive-desc">([^<]+)</desc>', section)
     assert desc is not None, section[:400]
