@@ -30,6 +30,10 @@ hypothesis_settings.register_profile("explore", derandomize=False, max_examples=
 hypothesis_settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "repeatable"))
 
 TEST_DATABASE_URL = os.environ.get("TRAJECTOIRES_TEST_DATABASE_URL", "")
+# Server processes the tests start share PostgreSQL's 100 connections with two test
+# processes and with each other: a small pool each (the default keeps 30 + 10 per process).
+os.environ.setdefault("TRAJECTOIRES_DATABASE_POOL_SIZE", "4")
+os.environ.setdefault("TRAJECTOIRES_DATABASE_POOL_OVERFLOW", "8")
 SHARED_DATA = Path(__file__).resolve().parents[2] / "shared" / "data"
 
 

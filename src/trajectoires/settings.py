@@ -125,6 +125,22 @@ SETTINGS: tuple[Setting, ...] = (
         "whatever max_request_kib says. At least 1.",
     ),
     Setting(
+        "database_pool_size",
+        "TRAJECTOIRES_DATABASE_POOL_SIZE",
+        "30",
+        "PostgreSQL connections a server process keeps open (at least 1): as many as the "
+        "requests that use the database at once under load, so a burst never opens and closes "
+        "backends. Each process may open up to pool size + overflow + 2 (live events): keep "
+        "workers x that within PostgreSQL's max_connections (docs/deploy.md).",
+    ),
+    Setting(
+        "database_pool_overflow",
+        "TRAJECTOIRES_DATABASE_POOL_OVERFLOW",
+        "10",
+        "PostgreSQL connections a server process may open beyond the pool at the peak, "
+        "closed when they come back (0: none).",
+    ),
+    Setting(
         "smtp_host",
         "TRAJECTOIRES_SMTP_HOST",
         None,
@@ -196,9 +212,10 @@ def _check_limit(name: str, value: str | int | None) -> int:
     text = str(value if value is not None else "0").strip()
     if not text.isdigit() or len(text) > 9:
         env = next(s.env for s in SETTINGS if s.name == name)
+        hint = ("un nombre de connexions" if name.startswith("database_pool")
+                else "0 désactive la limite")
         raise SettingsError(
-            f"{env} : « {text[:20]} » n'est pas un nombre entier positif ou nul "
-            "(0 désactive la limite)."
+            f"{env} : « {text[:20]} » n'est pas un nombre entier positif ou nul ({hint})."
         )
     return int(text)
 
@@ -220,7 +237,8 @@ def _check_smtp(raw: Mapping[str, str | None]) -> dict[str, object]:
 
 
 _LIMITS = ("throttle_writes_per_minute", "throttle_writes_per_address_per_minute",
-           "max_request_kib", "event_file_max_kib", "data_import_max_kib")
+           "max_request_kib", "event_file_max_kib", "data_import_max_kib",
+           "database_pool_size", "database_pool_overflow")
 
 
 @dataclass(frozen=True)
@@ -238,6 +256,8 @@ class Settings:
     max_request_kib: int = 1024
     event_file_max_kib: int = 10240
     data_import_max_kib: int = 204800
+    database_pool_size: int = 30
+    database_pool_overflow: int = 10
     smtp_host: str | None = None
     smtp_port: int = 25
     smtp_security: str = "none"
@@ -268,6 +288,10 @@ class Settings:
             raise SettingsError(
                 f"TRAJECTOIRES_DATA_IMPORT_MAX_KIB : « {self.data_import_max_kib} » : il faut au "
                 "moins 1 (Kio) pour que les fichiers de données puissent être importés.")
+        if self.database_pool_size < 1:
+            raise SettingsError(
+                f"TRAJECTOIRES_DATABASE_POOL_SIZE : « {self.database_pool_size} » : il faut au "
+                "moins 1 connexion à PostgreSQL par processus du serveur.")
 
     @property
     def event_file_max_bytes(self) -> int:

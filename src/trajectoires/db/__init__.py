@@ -6,6 +6,6 @@ derive from :class:`Base`.
 """
 
 from trajectoires.db.base import Base
-from trajectoires.db.engine import Database, create_database, migrate
+from trajectoires.db.engine import Database, connection_budget, create_database, migrate
 
-__all__ = ["Base", "Database", "create_database", "migrate"]
+__all__ = ["Base", "Database", "connection_budget", "create_database", "migrate"]

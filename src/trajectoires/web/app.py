@@ -58,11 +58,17 @@ from trajectoires.web.workshops.kinds import discover
 from trajectoires.web.workshops.lookups import build_lookups
 from trajectoires.web.workshops.throttle import build_write_throttle
 
-__all__ = ["build_state", "create_app", "lifespan"]
+__all__ = ["build_state", "create_app", "lifespan", "open_database"]
 
 logger = logging.getLogger(__name__)
 
 STATIC_DIR = Path(__file__).parent / "static"
+
+
+def open_database(settings: Settings) -> Database:
+    """Open the database of ``settings`` with its pool settings (not migrated here)."""
+    return create_database(settings.database_url, pool_size=settings.database_pool_size,
+                           pool_overflow=settings.database_pool_overflow)
 
 
 def create_app(settings: Settings | None = None, database: Database | None = None) -> FastAPI:
@@ -78,8 +84,9 @@ def create_app(settings: Settings | None = None, database: Database | None = Non
 
     """
     settings = (settings or Settings.from_env()).ensure_workspace()
+    owns_database = database is None
     if database is None:
-        database = create_database(settings.database_url)
+        database = open_database(settings)
         migrate(database)
     app = FastAPI(
         title="Trajectoires API",
@@ -94,6 +101,7 @@ def create_app(settings: Settings | None = None, database: Database | None = Non
         telemetry={"tracing": False, "metrics": False, "logs": False},
     )
     build_state(app, settings, database)
+    app.state.owns_database = owns_database  # closed with the app (see lifespan)
     # Innermost: the session is known when a 413 page is drawn; nothing is read before it.
     uploads = ((events.UPLOAD_PATH, settings.event_file_max_bytes + events.UPLOAD_SLACK),)
     imports = ((data.IMPORT_PATH, settings.data_import_max_bytes + data.UPLOAD_SLACK),)
@@ -187,3 +195,5 @@ async def lifespan(app: FastAPI) -> AsyncIterator[None]:
             except Exception:  # the others and the hub must still close
                 logger.exception("the service of workshop kind %s failed to close", key)
         state.live.close()
+        if getattr(state, "owns_database", False):
+            state.db.engine.dispose()

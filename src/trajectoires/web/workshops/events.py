@@ -21,6 +21,8 @@ from __future__ import annotations
 
 from typing import Any
 
+import sqlalchemy
+
 from trajectoires.db import Database
 from trajectoires.foresight.contributions import ContributionView
 from trajectoires.foresight.facilitation import SessionState
@@ -77,6 +79,8 @@ def make_hub(database: Database) -> LiveHub:
     Nothing starts here: the application's lifespan starts and closes the hub.
     """
     bus = None if database.is_sqlite else PostgresBus(database.engine.url)
+    if bus is not None:  # its two connections close with the database's pool
+        sqlalchemy.event.listen(database.engine, "engine_disposed", lambda _engine: bus.close())
     return LiveHub(bus, counts=counts_loader(database), batch=LIVE_BATCH)
 
 
