@@ -285,7 +285,7 @@ def test_cli_names_the_command_for_the_4g_table(tmp_path, runner_env):
     runner = CliRunner()
     result = runner.invoke(runner_env, ["data", "list"], env={"COLUMNS": "250"})
     assert result.exit_code == 0
-    assert ("trajectoires data import arcep-mobile FICHIER  (fichier : "
+    assert ("trajectoires data import arcep-mobile FICHIER (fichier : "
             "https://www.data.gouv.fr/fr/datasets/mon-reseau-mobile/)") in result.output
     path = write(tmp_path, "REU_sites_mobiles_2020_T2.csv",
                  "Operateur;X;Y;C2G;C3G;C4G\r\n64710;55.4508705566;-20.8783689988;1;1;1\r\n")

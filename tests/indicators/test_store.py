@@ -154,3 +154,19 @@ def test_values_are_unique_per_dataset(database):
            "indicator": "bibliotheques", "period": "2019", "value": 1.0}
     with pytest.raises(sqlalchemy.exc.IntegrityError), database.session() as session:
         session.execute(sqlalchemy.insert(IndicatorValue), [row, row])
+
+
+def test_the_loading_command_is_typeable_and_the_file_page_stands_beside_it():
+    """The command alone (was « … FICHIER  (fichier : https://…) », not typeable as quoted)."""
+    from trajectoires.indicators.catalogue import DATASETS
+    from trajectoires.indicators.store import loading_command, loading_hint, loading_page
+
+    page = DATASETS["arcep-mobile"].page_url
+    command = loading_command("arcep-mobile")
+    assert command.endswith(" data import arcep-mobile FICHIER"), command
+    assert "(" not in command and "http" not in command
+    assert loading_page("arcep-mobile") == page
+    assert loading_hint("arcep-mobile") == f"« {command} » (fichier : {page})"
+    fetched = loading_command("libraries")
+    assert fetched.endswith(" data fetch libraries --import") and loading_page("libraries") is None
+    assert loading_hint("libraries") == f"« {fetched} »"

@@ -165,14 +165,16 @@ def list_command(workspace: Path | None = WorkspaceOption) -> None:
 
 def print_missing(session: Session, out: Console) -> None:
     """Print the datasets not loaded yet and the one command that brings each."""
-    from trajectoires.indicators.store import missing_datasets
+    from trajectoires.indicators.store import loading_page, missing_datasets
 
     missing = missing_datasets(session)
     if not missing:
         return
     out.print("[bold]Jeux de données manquants[/bold] (et la commande qui les apporte) :")
-    for kind, label, command in missing:
-        out.print(f"  • {label} ({kind}) : [bold]{command}[/bold]", highlight=False,
+    for kind, label, command in missing:  # the command alone, typeable; the file's page beside
+        page = loading_page(kind)
+        beside = f" (fichier : {page})" if page else ""
+        out.print(f"  • {label} ({kind}) : [bold]{command}[/bold]{beside}", highlight=False,
                   soft_wrap=True)
 
 

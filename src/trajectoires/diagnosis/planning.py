@@ -158,10 +158,10 @@ def _existing(places: dict[str, pd.DataFrame], networks: tuple[str, ...]) -> pd.
 
 
 def _loading(kind: str) -> str:
-    """Return the command that loads the places ``kind`` (the store's, imported late)."""
-    from trajectoires.indicators.store import loading_command
+    """Return « the command » that loads the places ``kind``, the file's page beside it."""
+    from trajectoires.indicators.store import loading_hint
 
-    return loading_command(kind)
+    return loading_hint(kind)
 
 
 def _candidates(ref: Reference, communes: pd.DataFrame, points: pd.DataFrame, kind: str, *,
@@ -175,7 +175,7 @@ def _candidates(ref: Reference, communes: pd.DataFrame, points: pd.DataFrame, ki
     if kind == "bibliotheques":
         if "libraries" not in places:
             raise PlanError("Les bibliothèques publiques ne sont pas importées : "
-                            f"« {_loading('libraries')} » les ajoute.", exit_code=1)
+                            f"{_loading('libraries')} les ajoute.", exit_code=1)
         return candidates_of.libraries(places["libraries"], codes)
     if file is None:
         raise PlanError("Candidats « fichier » : indiquez le fichier CSV des sites.")
@@ -269,7 +269,7 @@ def plan_territory(ref: Reference, unit: Unit, places: dict[str, pd.DataFrame],
     for kind in request.networks:
         if kind not in places:
             raise PlanError(f"Le réseau « {kind} » ({NETWORKS[kind]}) n'est pas importé : "
-                            f"« {_loading(kind)} » l'ajoute.", 1)
+                            f"{_loading(kind)} l'ajoute.", 1)
     communes = ref.communes_of(unit)
     points = _points(ref, cache_dir)
     known = communes[communes["population"].notna() & communes.index.isin(points.index)]

@@ -42,7 +42,7 @@ from __future__ import annotations
 import hashlib
 import json
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 
 import pandas as pd
 from sqlalchemy import delete, insert, select
@@ -74,7 +74,10 @@ __all__ = [
     "import_file",
     "indicator_values",
     "list_datasets",
+    "MissingDataset",
     "loading_command",
+    "loading_hint",
+    "loading_page",
     "missing_datasets",
     "places",
     "sha256_of",
@@ -218,23 +221,52 @@ def list_datasets(session: Session) -> pd.DataFrame:
     return pd.DataFrame(records, columns=columns)
 
 
-def missing_datasets(session: Session) -> list[tuple[str, str, str]]:
+class MissingDataset(NamedTuple):
+    """A kind with nothing loaded: its French label and the one command that brings it."""
+
+    kind: str
+    label: str
+    command: str
+
+    @property
+    def page(self) -> str | None:
+        """The web page of the file to download first (None: the command fetches it)."""
+        return loading_page(self.kind)
+
+
+def missing_datasets(session: Session) -> list[MissingDataset]:
     """Kinds with nothing loaded: (kind, French label, the one command that brings it)."""
     loaded = set(session.scalars(select(Dataset.kind)))
-    return [(kind, info.label, loading_command(kind)) for kind, info in DATASETS.items()
-            if kind not in loaded and info.parser is not None]
+    return [MissingDataset(kind, info.label, loading_command(kind))
+            for kind, info in DATASETS.items() if kind not in loaded and info.parser is not None]
 
 
 def loading_command(kind: str) -> str:
-    """Return the one command that loads the dataset ``kind``, as typed here.
+    """Return the one command that loads the dataset ``kind``, as typed here (nothing else).
 
     ``data fetch KIND --import`` when the source can be downloaded, else
-    ``data import KIND FICHIER`` with the page where the file is.
+    ``data import KIND FICHIER``, the file being downloaded first from
+    :func:`loading_page`.
     """
-    info = DATASETS[kind]
-    if info.download_url:
+    if DATASETS[kind].download_url:
         return f"{tool_command()} data fetch {kind} --import"
-    return f"{tool_command()} data import {kind} FICHIER  (fichier : {info.page_url})"
+    return f"{tool_command()} data import {kind} FICHIER"
+
+
+def loading_page(kind: str) -> str | None:
+    """Return the web page where the file of ``kind`` is downloaded by hand (None: fetched)."""
+    info = DATASETS[kind]
+    return None if info.download_url else info.page_url
+
+
+def loading_hint(kind: str) -> str:
+    """Return the command in French quotes, and the file's web page beside it (not inside).
+
+    « trajectoires data import KIND FICHIER » (fichier : https://…): the quoted part
+    can be typed as is.
+    """
+    page = loading_page(kind)
+    return f"« {loading_command(kind)} »" + (f" (fichier : {page})" if page else "")
 
 
 def indicator_values(

@@ -80,15 +80,15 @@ def ftth_missing(premises: bool, connectable: bool) -> str:
     >>> ftth_missing(False, True).startswith("fichier communes.csv de l'ARCEP")
     True
     """
-    from trajectoires.indicators.store import loading_command
+    from trajectoires.indicators.store import loading_hint
 
-    command = loading_command("arcep-ftth")
+    command = loading_hint("arcep-ftth")
     if connectable and not premises:
         return ("fichier communes.csv de l'ARCEP non importé (les locaux de chaque commune, "
                 "dénominateur de la part ; seul ftthCommunes.csv l'est) : chargez celui de la "
-                f"même édition avec « {command} »")
+                f"même édition avec {command}")
     if premises and not connectable:
         return ("fichier ftthCommunes.csv de l'ARCEP non importé (les locaux raccordables "
-                f"par trimestre ; seul communes.csv l'est) : chargez-le avec « {command} »")
+                f"par trimestre ; seul communes.csv l'est) : chargez-le avec {command}")
     return ("déploiements FttH de l'ARCEP non importés (ftthCommunes.csv et communes.csv, "
-            f"ou le classeur des communes) : chargez-les avec « {command} »")
+            f"ou le classeur des communes) : chargez-les avec {command}")

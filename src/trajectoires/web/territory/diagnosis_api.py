@@ -51,7 +51,10 @@ class MissingOut(BaseModel):
 
     kind: str
     label: str
-    command: str
+    command: str = Field(description="La commande seule, à taper telle quelle")
+    page: str | None = Field(
+        default=None,
+        description="Page où télécharger le fichier d'abord (sinon la commande le télécharge)")
 
 
 class MoranOut(BaseModel):
@@ -209,8 +212,8 @@ def _out(result: Diagnosis) -> DiagnosisOut:
         stand_ins=result.stand_ins,
         criteria=[CriterionOut(**{k: c[k] for k in CriterionOut.model_fields})
                   for c in result.criteria],
-        missing_datasets=[MissingOut(kind=k, label=lab, command=cmd)
-                          for k, lab, cmd in result.missing],
+        missing_datasets=[MissingOut(kind=m.kind, label=m.label, command=m.command, page=m.page)
+                          for m in result.missing],
         moran=None if moran is None else MoranOut(
             statistic=moran.statistic, expected=moran.expected, z_norm=moran.z_norm,
             p_sim=moran.p_sim, permutations=moran.permutations, seed=moran.seed),
