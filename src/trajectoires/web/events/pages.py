@@ -15,7 +15,6 @@ from trajectoires.foresight import access
 from trajectoires.foresight.errors import NotFoundError
 from trajectoires.foresight.events import get_event, list_events
 from trajectoires.foresight.events.files import file_for_download
-from trajectoires.foresight.events.ical import event_calendar, item_calendar
 from trajectoires.web.events._support import files_root, public_url, render
 from trajectoires.web.territory.brief import brief_for_code
 from trajectoires.web.territory.deps import reference_or_503
@@ -64,6 +63,8 @@ def _ics(body: bytes, name: str) -> Response:
 @router.get("/evenements/{slug}/calendrier.ics")
 def event_ics(request: Request, slug: str, session: DbSession, me: FacilitatorId) -> Response:
     """Download the event and its timed programme entries as an iCalendar file."""
+    from trajectoires.foresight.events.ical import event_calendar  # icalendar: per download
+
     detail = get_event(session, slug, me)
     url = public_url(request, detail.event.path)
     return _ics(event_calendar(detail, url), f"{detail.event.slug}.ics")
@@ -73,6 +74,8 @@ def event_ics(request: Request, slug: str, session: DbSession, me: FacilitatorId
 def item_ics(request: Request, slug: str, item_id: StatementId, session: DbSession,
              me: FacilitatorId) -> Response:
     """Download one timed entry of the programme as an iCalendar file."""
+    from trajectoires.foresight.events.ical import item_calendar
+
     detail = get_event(session, slug, me)
     item = next((i for i in detail.items if i.id == item_id and i.starts_at), None)
     if item is None:

@@ -30,7 +30,6 @@ from trajectoires.foresight.participation import BoardStatement, Counts, VoteOut
 from trajectoires.foresight.voting import vote_counts
 from trajectoires.foresight.workshops import WorkshopView
 from trajectoires.web.workshops.live import CountsLoader, LiveHub
-from trajectoires.web.workshops.live_pg import PostgresBus
 
 __all__ = [
     "contribution_payload",
@@ -78,7 +77,11 @@ def make_hub(database: Database) -> LiveHub:
     processes share them; with SQLite (one process), through the in-process bus.
     Nothing starts here: the application's lifespan starts and closes the hub.
     """
-    bus = None if database.is_sqlite else PostgresBus(database.engine.url)
+    bus = None
+    if not database.is_sqlite:  # psycopg imported only here (about 0.05 s of the app's import)
+        from trajectoires.web.workshops.live_pg import PostgresBus
+
+        bus = PostgresBus(database.engine.url)
     if bus is not None:  # its two connections close with the database's pool
         sqlalchemy.event.listen(database.engine, "engine_disposed", lambda _engine: bus.close())
     return LiveHub(bus, counts=counts_loader(database), batch=LIVE_BATCH)

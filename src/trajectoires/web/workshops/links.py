@@ -24,7 +24,6 @@ from __future__ import annotations
 import ipaddress
 from dataclasses import dataclass
 
-import segno
 from fastapi import Request
 from fastapi.responses import RedirectResponse
 from markupsafe import Markup, escape
@@ -116,6 +115,8 @@ def qr_svg(url: str, label: str) -> Markup:
     styles), a white quiet zone of 4 modules, no fixed size (the stylesheet sizes it),
     and error correction level M (readable from a projected, slightly blurred image).
     """
+    import segno  # per QR code, not at the app's import
+
     code = segno.make(url, error="m", boost_error=False)
     svg = code.svg_inline(
         scale=1, border=4, omitsize=True, svgclass="qr-code", lineclass="qr-modules",
