@@ -45,6 +45,15 @@ from typing import TYPE_CHECKING
 import numpy as np
 import pandas as pd
 
+from trajectoires.indicators._headline import (
+    COMPLETE_SHARE,
+    HEADLINE,
+    PLACE_COUNTS,
+    SHOWN_SHARE,
+    STAND_INS,
+    coverage_fields,
+    headline,
+)
 from trajectoires.indicators._parquet_cache import read_table, write_table
 from trajectoires.indicators.aggregation import aggregate, latest_values
 from trajectoires.indicators.catalogue import DATASETS, INDICATORS
@@ -60,53 +69,6 @@ __all__ = ["COMPLETE_SHARE", "HEADLINE", "PLACE_COUNTS", "SHOWN_SHARE", "STAND_I
            "IndicatorProfile", "ProfileRows", "load_profile"]
 
 _CACHED_UNITS = 512
-
-SHOWN_SHARE = 0.5
-"""A territory's value is shown only when its communes with a value hold at least this
-share of its population: below, it would speak for a few of its communes (France's
-mobile sites per 1,000 inhabitants from La Réunion's 24 communes alone)."""
-
-COMPLETE_SHARE = 0.95
-"""At or above this share of the population the value is shown without its coverage."""
-
-HEADLINE: tuple[str, ...] = (
-    "arcep_taux_thd30",
-    "arcep_taux_inel_hd",
-    "ftth_taux",
-    "arcep_part_pop_4g",
-    "arcep_part_surf_4g",
-    "arcep_sites_4g_1000hab",
-    "insee_part_65p",
-    "insee_part_peu_diplomes",
-    "insee_part_men_seul",
-    "insee_part_men_fammono",
-    "insee_taux_chomage",
-    "insee_taux_pauvrete",
-    "france_services_sites",
-    "mediation_lieux",
-    "bibliotheques",
-)
-"""Indicators a territory page compares with the parents, in this order, when loaded.
-
-The 4G shares of the population and of the surface both come from the
-``arcep-mobile`` table and are both shown; the site count per 1,000 inhabitants
-is labelled as a proxy (« indicateur indirect »), never as coverage."""
-
-STAND_INS: dict[str, tuple[str, ...]] = {
-    "insee_part_65p": ("dfg_part_65p_sur_15p",),
-    "insee_part_peu_diplomes": ("dfg_part_peu_diplomes",),
-    "insee_part_men_seul": ("dfg_part_men_seul",),
-    "insee_part_men_fammono": ("dfg_part_men_fammono",),
-    "insee_taux_pauvrete": ("ircom_part_foyers_rfr_12000",),
-}
-"""Official indicator → its stand-ins, preferred first (the pairs of the fragility
-index inputs, ``diagnosis.inputs``). A stand-in carries its own label and note saying
-what it is; a page shows it only when the official indicator is not loaded."""
-
-PLACE_COUNTS: tuple[str, ...] = ("france_services_sites", "mediation_lieux", "bibliotheques")
-"""Counts of places per commune: a list is exhaustive for the départements it covers,
-so a commune of those départements without a place counts 0."""
-
 
 class ProfileRows(list):
     """The rows of :meth:`IndicatorProfile.rows`, with the datasets loaded (``loaded``).
@@ -155,7 +117,7 @@ class IndicatorProfile:
         text = [c for c in ("commune_code", "indicator", "period") if c in values]
         values = latest_values(values.astype(dict.fromkeys(text, object)))
         present = set(values["indicator"])
-        self.indicators = _headline(present) if indicators is None else list(indicators)
+        self.indicators = headline(present) if indicators is None else list(indicators)
         self.values = _with_zero_counts(values, self._communes)
         self.periods: dict[str, str] = (
             values.groupby("indicator")["period"].first().to_dict())
@@ -294,7 +256,7 @@ class IndicatorProfile:
                 values.append({"kind": member.kind.value, "kind_label": member.kind.label,
                                "code": member.code, "name": member.name, "territory": member,
                                "value": None if value is None else float(value),
-                               **_coverage_fields(coverage.get(indicator_id))})
+                               **coverage_fields(coverage.get(indicator_id))})
                 if not values[-1]["comparable"]:
                     values[-1]["value"] = None
             rows.append({"id": indicator_id, "label": indicator.label, "unit": indicator.unit,
@@ -315,7 +277,7 @@ class IndicatorProfile:
             row = {"kind": member.kind.value, "code": member.code, "name": member.name}
             for indicator_id in self.indicators:
                 value = table.get(indicator_id)
-                comparable = _coverage_fields(coverage.get(indicator_id))["comparable"]
+                comparable = coverage_fields(coverage.get(indicator_id))["comparable"]
                 row[indicator_id] = None if value is None or not comparable else float(value)
             rows.append(row)
         frame = pd.DataFrame(rows, columns=["kind", "code", "name", *self.indicators])
@@ -340,24 +302,6 @@ def _communes_with_value(values: pd.DataFrame, indicators: list[str]) -> dict[st
         else:
             result[indicator_id] = codes.get(indicator_id, set())
     return result
-
-
-def _coverage_fields(coverage: tuple[int, int, float | None] | None) -> dict:
-    """Return the coverage keys of a value of :meth:`IndicatorProfile.rows`."""
-    communes, total, share = coverage if coverage else (0, 0, None)
-    thin = share is not None and share < SHOWN_SHARE
-    return {"communes": communes, "communes_total": total, "population_share": share,
-            "comparable": not thin and communes > 0,
-            "complete": share is None or share >= COMPLETE_SHARE}
-
-
-def _headline(present: set[str]) -> list[str]:
-    """Each headline indicator loaded, or else its first stand-in loaded."""
-    chosen = []
-    for official in HEADLINE:
-        loaded = [i for i in (official, *STAND_INS.get(official, ())) if i in present]
-        chosen += loaded[:1]
-    return chosen
 
 
 def _with_zero_counts(values: pd.DataFrame, communes: pd.DataFrame) -> pd.DataFrame:
