@@ -199,6 +199,28 @@ def test_a_restarted_server_reads_the_profile_from_the_workspace(small):
     assert renewed != cached
 
 
+def test_the_workspace_keeps_the_prepared_profile_taken_as_it_is(small):
+    """The latest periods and the zero counts are kept (were computed again at each start)."""
+    import pandas as pd
+
+    from trajectoires.web.territory.deps import indicator_profile
+
+    client, load = small
+    load("libraries", "bibliotheques_20230101.csv", LIBRARIES)
+    assert client.get("/territoires/commune/29155").status_code == 200
+    app = client.app
+    [cached] = (app.state.settings.workspace / "analysis").glob("profile-*.parquet")
+    kept = pd.read_parquet(cached)
+    ouessant = kept[(kept["commune_code"] == "29155") & (kept["indicator"] == "bibliotheques")]
+    assert ouessant["value"].tolist() == [0.0]  # no library there: a zero count, kept
+    first = app.state.indicator_profile[1]
+    app.state.indicator_profile = None  # a restart
+    again = indicator_profile(app, app.state.territory_reference)
+    assert again.values.equals(first.values) and again.periods == first.periods
+    unit = app.state.territory_reference.resolve("29155")
+    assert again.rows(unit) == first.rows(unit)
+
+
 def test_server_warms_the_profile_in_the_background(client):
     from trajectoires.web.territory.deps import warm_up_in_background
 
