@@ -183,7 +183,7 @@ class IndicatorProfile:
         """Return the rows of :attr:`values` of ``members``, in their order (grouped once)."""
         with self._lock:
             if self._by_commune is None:
-                self._by_commune = self.values.groupby("commune_code", sort=False).indices
+                self._by_commune = _rows_by_commune(self.values["commune_code"])
         found = [self._by_commune[c] for c in members.to_numpy(object) if c in self._by_commune]
         return self.values.iloc[np.sort(np.concatenate(found)) if found else []]
 
@@ -294,6 +294,20 @@ class IndicatorProfile:
 
 
 _EMPTY = pd.Series(dtype=float)
+
+
+def _rows_by_commune(codes: pd.Series) -> dict[str, np.ndarray]:
+    """Positions of each commune's rows, ascending (as ``groupby(...).indices``, half the time).
+
+    >>> {c: r.tolist() for c, r in _rows_by_commune(pd.Series(["b", "a", "b"])).items()}
+    {'b': [0, 2], 'a': [1]}
+    """
+    numbers, uniques = pd.factorize(codes.to_numpy(dtype=object))
+    if not len(uniques):
+        return {}
+    order = np.argsort(numbers, kind="stable")
+    bounds = np.cumsum(np.bincount(numbers, minlength=len(uniques)))[:-1]
+    return dict(zip(uniques.tolist(), np.split(order, bounds), strict=True))
 
 
 def _communes_with_value(values: pd.DataFrame, indicators: list[str]) -> dict[str, set]:

@@ -66,12 +66,13 @@ def warm_up_in_background(app: Any,
     (read from their cache file in ``<workspace>/analysis`` after a restart, else
     from the store, which writes it), the aggregates of every EPCI, département,
     région and of France (each page compares its territory with them), which
-    indicators are loaded where (the territory pages' picker; the boxes of the
-    communes' outlines, for a commune page's neighbours), and the modules the
-    diagnosis page imports, and every page template compiled (a first diagnosis
-    page compiled its templates: a quarter of a second): the first visitor after a
-    restart does not wait for them. The port opens before this starts. A failure
-    here is logged; the page computes it again on demand. Its duration, in seconds,
+    indicators are loaded where (the territory pages' picker), the modules the
+    diagnosis page imports, every page template compiled (a first diagnosis page
+    compiled its templates: a quarter of a second), and last the boxes of the
+    communes' outlines (a commune page's neighbours; the other pages never wait
+    for them): the first visitor after a restart does not wait for them. The port
+    opens before this starts. A failure here is logged; the page computes it again
+    on demand. Its duration, in seconds,
     is kept in ``app.state.warm_up_seconds`` and given to ``on_done`` (``serve``
     prints it); ``None`` while it runs.
     """
@@ -87,6 +88,8 @@ def warm_up_in_background(app: Any,
             _warm_availability(app, current)
             _warm_imports()
             warm_templates(app)
+            # the boxes of every commune, for a commune page's neighbours only: last
+            map_cache_of(app, current).neighbour_index().neighbours(current.france.code)
         except Exception:  # the pages will report it themselves, in French
             logger.warning("warm-up of the territory pages failed", exc_info=True)
         app.state.warm_up_seconds = elapsed = time.perf_counter() - started
@@ -112,7 +115,6 @@ def _warm_availability(app: Any, reference: Reference) -> None:
                                      state=key)
 
     cache.availability(key, load)
-    cache.neighbour_index().neighbours(reference.france.code)  # the boxes of every commune
 
 
 def _warm_imports() -> None:
