@@ -209,13 +209,16 @@ RESTART_PAGES = (
 
 
 def _fresh_server(workspace: Path, paths: tuple[str, ...], *, warmed: bool = False,
-                  until: Callable[[], bool] | None = None) -> tuple[list[float], float | None]:
+                  until: Callable[[], bool] | None = None
+                  ) -> tuple[list[float], float | None, float]:
     """Start ``trajectoires serve``; time ``paths`` in order; stop it.
 
     The first path is asked for as soon as the port accepts, or with ``warmed`` once
-    the server printed that its warm-up is over. Returns the times and the warm-up's
-    duration it printed (None when not waited for). With ``until``, the server is
-    stopped only once it returns true (at most 5 minutes).
+    the server printed that its warm-up is over. Returns the times, the warm-up's
+    duration it printed (None when not waited for) and the seconds from the start of
+    the process to the port accepting connections (measured only without ``warmed``;
+    else None). With ``until``, the server is stopped only once it returns true (at
+    most 5 minutes).
     """
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
@@ -224,6 +227,7 @@ def _fresh_server(workspace: Path, paths: tuple[str, ...], *, warmed: bool = Fal
            "TRAJECTOIRES_DATABASE_URL": f"sqlite:///{workspace / 'trajectoires.sqlite'}"}
     command = [str(Path(sys.executable).with_name("trajectoires")), "serve", "--host",
                "127.0.0.1", "--port", str(port), "--workspace", str(workspace)]
+    started = time.perf_counter()
     process = subprocess.Popen(command, env=env, stdout=subprocess.PIPE, text=True,
                                stderr=subprocess.DEVNULL)
     try:
@@ -235,10 +239,11 @@ def _fresh_server(workspace: Path, paths: tuple[str, ...], *, warmed: bool = Fal
                 break
             except OSError:
                 time.sleep(0.01)
+        port_open = None if warmed else time.perf_counter() - started
         times = [_get(port, path) for path in paths]
         while until is not None and not until() and time.monotonic() < deadline:
             time.sleep(0.2)
-        return times, warm_up
+        return times, warm_up, port_open
     finally:
         process.terminate()
         process.wait(timeout=60)
@@ -266,6 +271,7 @@ def _restart_rows() -> list[dict]:
                  "goal": f"skipped: {SHARED} absent"}]
     measured: dict[tuple[str, bool], list[list[float]]] = {}
     warm_ups: list[float] = []
+    port_opens: list[float] = []
     with tempfile.TemporaryDirectory(prefix="trajectoires-bench-restart-") as tmp:
         workspace = Path(tmp)
         _prepare(workspace, (*FILES, POPULATIONS))
@@ -273,13 +279,17 @@ def _restart_rows() -> list[dict]:
                       until=lambda: any((workspace / "analysis").glob("profile-*-levels.parquet")))
         for _ in range(RESTART_REPEAT):
             for name, path in RESTART_PAGES:
-                times, _ = _fresh_server(workspace, (TRIVIAL, path, path))
+                times, _, port_open = _fresh_server(workspace, (TRIVIAL, path, path))
                 measured.setdefault((name, False), []).append(times[1:])
-                times, warm_up = _fresh_server(workspace, (path, path), warmed=True)
+                port_opens.append(port_open)
+                times, warm_up, _ = _fresh_server(workspace, (path, path), warmed=True)
                 measured.setdefault((name, True), []).append(times)
                 warm_ups.append(warm_up)
     rows = [{"name": "warm-up of a restarted server (as printed by serve)",
              "value": statistics.median(warm_ups), "unit": "s", "goal": "",
+             "reference": None, "reference_name": "", "ratio": None},
+            {"name": "port accepting connections, after the start of serve (median)",
+             "value": statistics.median(port_opens), "unit": "s", "goal": "",
              "reference": None, "reference_name": "", "ratio": None}]
     for (name, warmed), runs in measured.items():
         first = statistics.median(run[0] for run in runs)
