@@ -221,6 +221,22 @@ def test_the_workspace_keeps_the_prepared_profile_taken_as_it_is(small):
     assert again.rows(unit) == first.rows(unit)
 
 
+def test_a_page_during_the_warm_up_reads_the_kept_levels(small):
+    """Not its chain aggregated from every commune value (0.66 s for the Finistère)."""
+    from trajectoires.web.territory.deps import indicator_profile, warm_up_in_background
+
+    client, load = small
+    load("libraries", "bibliotheques_20230101.csv", LIBRARIES)
+    app = client.app
+    warm_up_in_background(app).join(timeout=120)  # writes the levels for the next start
+    first = app.state.indicator_profile[1]
+    app.state.indicator_profile = None  # a restart, the warm-up not run yet
+    again = indicator_profile(app, app.state.territory_reference)
+    unit = app.state.territory_reference.resolve("29")
+    assert again.rows(unit) == first.rows(unit)
+    assert set(again._levels) == {"pays", "region", "departement", "epci"}  # read, not computed
+
+
 def test_server_warms_the_profile_in_the_background(client):
     from trajectoires.web.territory.deps import warm_up_in_background
 

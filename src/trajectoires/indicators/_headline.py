@@ -2,15 +2,17 @@
 
 The choice (:data:`HEADLINE`, an official indicator or else its first stand-in
 loaded, :data:`STAND_INS`), the counts of places that are 0 rather than unknown
-(:data:`PLACE_COUNTS`), and the coverage rule (:data:`SHOWN_SHARE`,
-:data:`COMPLETE_SHARE`) of :mod:`trajectoires.indicators.profile`, which computes
-the values.
+(:data:`PLACE_COUNTS`, added by :func:`with_zero_counts`), and the coverage rule
+(:data:`SHOWN_SHARE`, :data:`COMPLETE_SHARE`) of :mod:`trajectoires.indicators.profile`,
+which computes the values.
 """
 
 from __future__ import annotations
 
+import pandas as pd
+
 __all__ = ["COMPLETE_SHARE", "HEADLINE", "PLACE_COUNTS", "SHOWN_SHARE", "STAND_INS",
-           "coverage_fields", "headline"]
+           "coverage_fields", "headline", "with_zero_counts"]
 
 SHOWN_SHARE = 0.5
 """A territory's value is shown only when its communes with a value hold at least this
@@ -78,3 +80,21 @@ def headline(present: set[str]) -> list[str]:
         loaded = [i for i in (official, *STAND_INS.get(official, ())) if i in present]
         chosen += loaded[:1]
     return chosen
+
+
+def with_zero_counts(values: pd.DataFrame, communes: pd.DataFrame) -> pd.DataFrame:
+    """Add a 0 for each commune without a place in the départements a place list covers."""
+    zeros = []
+    departements = communes["departement_code"]
+    for indicator_id in PLACE_COUNTS:
+        rows = values[values["indicator"] == indicator_id]
+        if rows.empty:
+            continue
+        covered = set(departements.reindex(rows["commune_code"]).dropna())
+        missing = communes.index[departements.isin(covered) & ~communes.index.isin(
+            rows["commune_code"])]
+        zeros.append(pd.DataFrame({"commune_code": missing, "indicator": indicator_id,
+                                   "period": rows["period"].iloc[0], "value": 0.0}))
+    if not zeros:
+        return values
+    return pd.concat([values, *zeros], ignore_index=True)
