@@ -35,6 +35,9 @@ events it missed from a small replay buffer, or a ``reset`` event (reload the
 board) when they are no longer there — or when its id comes from another epoch
 (the server restarted, or another process served it before).
 
+The subscribers' side (streams, replays, keep-alives) is in
+:mod:`~trajectoires.web.workshops.live_streams`.
+
 The application builds one hub in ``create_app``; its lifespan calls
 :meth:`LiveHub.start` on the running loop (the bus starts listening) and
 :meth:`LiveHub.close` at shutdown (the bus stops, its thread ends).
@@ -47,21 +50,18 @@ import logging
 import secrets
 import threading
 from collections import deque
-from collections.abc import AsyncIterator, Callable, Iterator
+from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
-from contextlib import contextmanager
 from typing import Any
 
 from trajectoires.web.workshops.live_events import (
-    CONNECTED,
-    KEEPALIVE,
-    PING,
     Bus,
     LiveEvent,
     LocalBus,
     Message,
     Subscription,
 )
+from trajectoires.web.workshops.live_streams import StreamsMixin
 
 __all__ = ["Bus", "CountsLoader", "LiveEvent", "LiveHub", "LocalBus", "Subscription"]
 
@@ -72,7 +72,7 @@ INTERNAL = frozenset({"opinions_ready"})
 CountsLoader = Callable[[list[int]], dict[int, dict[str, int]]]
 
 
-class LiveHub:
+class LiveHub(StreamsMixin):
     """Fan-out of workshop events to the SSE subscribers of this process.
 
     Parameters
@@ -161,25 +161,6 @@ class LiveHub:
         if self._counts_pool is not None:
             self._counts_pool.shutdown(wait=False, cancel_futures=True)
             self._counts_pool = None
-
-    def _start_keepalives(self) -> None:
-        """Run the keep-alive rounds on the running loop, once (one task for all streams)."""
-        loop = asyncio.get_running_loop()
-        if self._ticker is None or self._ticker.done() or self._ticker.get_loop() is not loop:
-            self._ticker = loop.create_task(self._keepalives())
-
-    async def _keepalives(self) -> None:
-        """Every ``keepalive`` seconds, queue :data:`PING` to each stream that sent nothing.
-
-        One timer for every stream, instead of a timeout around each stream's wait.
-        """
-        while True:
-            await asyncio.sleep(self.keepalive)
-            for subscriptions in list(self._subscribers.values()):
-                for subscription in list(subscriptions):
-                    if not subscription.active and subscription.queue.empty():
-                        subscription.queue.put_nowait(PING)
-                    subscription.active = False
 
     @property
     def subscriber_count(self) -> int:
@@ -369,88 +350,3 @@ class LiveHub:
         while not subscription.queue.empty():
             subscription.queue.get_nowait()
         subscription.queue.put_nowait(None)
-
-    # -- subscribing (event loop) ---------------------------------------------------------
-    def sequence_of(self, last_event_id: str | None) -> int | None:
-        """Return the number ``n`` of an id ``<epoch>-<n>`` of this hub, else -1 (foreign).
-
-        ``None`` (a first connection) stays ``None``; an id of another epoch, or one
-        that is not an id of ours at all, is -1: the browser is told to reload.
-        """
-        if last_event_id is None:
-            return None
-        epoch, _, number = last_event_id.partition("-")
-        if epoch != self.epoch or not (number.isascii() and number.isdigit()) or len(number) > 18:
-            return -1
-        return int(number)
-
-    def _backlog(self, workshop_id: int, last_event_id: str | None) -> list[LiveEvent]:
-        last = self.sequence_of(last_event_id)
-        if last is None:
-            return []
-        buffer = self._replay.get(workshop_id, deque())
-        missed = [event for event in buffer if event.id > last]
-        complete = 0 <= last <= self._next_id and (not buffer or buffer[0].id <= last + 1)
-        if complete:
-            return missed
-        return [LiveEvent(self._next_id, "reset", {}, self.epoch)]
-
-    @contextmanager
-    def subscribe(
-        self, workshop_id: int, last_event_id: str | None = None
-    ) -> Iterator[Subscription]:
-        """Register an SSE connection for the duration of the ``with`` block."""
-        backlog = self._backlog(workshop_id, last_event_id)
-        subscription = Subscription(workshop_id, asyncio.Queue(self.queue_size), backlog,
-                                    after=backlog[-1].id if backlog else 0)
-        self._subscribers.setdefault(workshop_id, set()).add(subscription)
-        try:
-            yield subscription
-        finally:
-            subscribers = self._subscribers.get(workshop_id, set())
-            subscribers.discard(subscription)
-            if not subscribers:
-                self._subscribers.pop(workshop_id, None)
-
-    async def stream(
-        self, workshop_id: int, last_event_id: str | None = None
-    ) -> AsyncIterator[bytes]:
-        """Yield the ``text/event-stream`` chunks of one SSE connection until dropped.
-
-        Chunks are bytes: each event's frame is encoded once (:attr:`LiveEvent.frame`) and
-        the same bytes go to every stream. A stream waits on its queue without a timer of its
-        own: the hub's keep-alive rounds queue a :data:`PING` to idle streams.
-        """
-        self._start_keepalives()
-        with self.subscribe(workshop_id, last_event_id) as subscription:
-            yield CONNECTED
-            for event in subscription.backlog:
-                yield event.frame
-            while True:
-                event = await subscription.queue.get()
-                if event is None:
-                    return
-                if event is PING:
-                    yield KEEPALIVE
-                    continue
-                subscription.active = True
-                yield self._with_queued(event, subscription)
-
-    @staticmethod
-    def _with_queued(event: LiveEvent, subscription: Subscription) -> bytes:
-        """Return ``event`` and every event already queued behind it, as one chunk.
-
-        One write per wake-up rather than one per event: under load a listener
-        catches up in a single send.
-        """
-        if subscription.queue.empty():
-            return event.frame
-        chunks = [event.frame]
-        while not subscription.queue.empty():
-            queued = subscription.queue.get_nowait()
-            if queued is None:  # dropped meanwhile: send what came before, then stop
-                subscription.queue.put_nowait(None)
-                break
-            if queued is not PING:
-                chunks.append(queued.frame)
-        return b"".join(chunks)
