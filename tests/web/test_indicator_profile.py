@@ -237,6 +237,24 @@ def test_a_page_during_the_warm_up_reads_the_kept_levels(small):
     assert set(again._levels) == {"pays", "region", "departement", "epci"}  # read, not computed
 
 
+def test_the_warm_up_sets_what_it_prepared_aside_from_the_collector(small):
+    """A first request triggered a full collection scanning it all (0.11 s of a 0.04 s page)."""
+    import gc
+
+    from trajectoires.web.territory.deps import warm_up_in_background
+
+    client, load = small
+    load("libraries", "bibliotheques_20230101.csv", LIBRARIES)
+    gc.unfreeze()
+    try:
+        warm_up_in_background(client.app).join(timeout=120)
+        # the tables and indexes of the pages are no longer scanned by a full collection
+        assert gc.get_freeze_count() > len(gc.get_objects())
+        assert client.get("/territoires/departement/29").status_code == 200
+    finally:
+        gc.unfreeze()  # the other tests' objects are collected as usual
+
+
 def test_server_warms_the_profile_in_the_background(client):
     from trajectoires.web.territory.deps import warm_up_in_background
 
