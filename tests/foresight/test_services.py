@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+from sqlalchemy import event
 
 from tests.foresight import factories as f
 from trajectoires.db import Database
@@ -197,6 +198,47 @@ def test_vote_as_identifies_and_votes_in_one_call(database: Database) -> None:
             voting.vote_as(s, ws.slug, ["inconnu"], statement.id, 1)
         with pytest.raises(NotFoundError, match="Atelier introuvable"):
             voting.vote_as(s, "pas-un-atelier", [bob.token], statement.id, 1)
+
+
+def test_a_vote_takes_two_statements_on_postgresql(database: Database) -> None:
+    """A vote was four statements (participant, statement, upsert, counts) in its transaction.
+
+    Each is a round trip to PostgreSQL: the participant and the statement voted on are
+    now read together, the counts come back from the upsert (three on SQLite, in process).
+    Every check keeps its French refusal (the statement unknown, hidden, one's own).
+    """
+    ws = f.workshop(database)
+    alice, bob = f.join(database, ws, "Alice"), f.join(database, ws, "Bob")
+    statement = f.post(database, alice.participant, "Un guichet unique itinérant")
+    other = f.post(database, bob.participant, "Des ateliers numériques en mairie")
+    with database.sessionmaker() as s:
+        voting.vote_as(s, ws.slug, [alice.token], other.id, -1)
+    executed: list[str] = []
+
+    def count(_conn, _cursor, statement_text, *_args) -> None:
+        if not statement_text.lstrip().upper().startswith(("SAVEPOINT", "RELEASE")):
+            executed.append(statement_text)
+
+    event.listen(database.engine, "before_cursor_execute", count)
+    try:
+        with database.sessionmaker() as s:
+            outcome = voting.vote_as(s, ws.slug, [bob.token], statement.id, "1")
+            again = voting.vote_as(s, ws.slug, [bob.token], statement.id, "0")
+    finally:
+        event.remove(database.engine, "before_cursor_execute", count)
+    assert (outcome.counts.agree, again.counts.agree, again.counts.passed) == (1, 0, 1)
+    postgres = database.engine.dialect.name == "postgresql"
+    assert len(executed) == 2 * (2 if postgres else 3), executed
+    with database.sessionmaker() as s:
+        with pytest.raises(NotFoundError, match="introuvable"):
+            voting.vote_as(s, ws.slug, [bob.token], 10_000, 1)
+        with pytest.raises(ConflictError):
+            voting.vote_as(s, ws.slug, [bob.token], other.id, 1)
+        with pytest.raises(NotAllowedError, match="Rejoignez"):
+            voting.vote_as(s, ws.slug, ["inconnu"], statement.id, 1)
+        assert voting.vote_counts(s, [statement.id])[statement.id].agree == 0
+        mine = voting.vote_as(s, ws.slug, [alice.token], other.id, 1)
+        assert (mine.counts.agree, mine.counts.disagree) == (1, 0)
 
 
 def test_a_browser_that_joined_many_workshops_is_still_known(database: Database) -> None:

@@ -12,7 +12,15 @@ from sqlalchemy.sql.dml import Insert
 
 from trajectoires.foresight.models import Contribution, Participant, Vote, Workshop
 
-__all__ = ["PARTICIPANT_IN_WORKSHOP", "STATEMENT_COUNTS", "UPSERT_VOTE", "VOTE_TARGET"]
+__all__ = [
+    "OTHERS_COUNTS",
+    "PARTICIPANT_AND_TARGET",
+    "PARTICIPANT_IN_WORKSHOP",
+    "STATEMENT_COUNTS",
+    "UPSERT_VOTE",
+    "VOTE_AND_OTHERS",
+    "VOTE_TARGET",
+]
 
 PARTICIPANT_IN_WORKSHOP = (
     select(
@@ -28,6 +36,17 @@ PARTICIPANT_IN_WORKSHOP = (
     .where(Workshop.slug == bindparam("slug"))
     .limit(1)
 )
+
+PARTICIPANT_AND_TARGET = PARTICIPANT_IN_WORKSHOP.add_columns(
+    Contribution.id.label("target_id"),
+    Contribution.participant_id.label("target_author"),
+    Contribution.status.label("target_visibility"),
+    Contribution.type.label("target_type"),
+).outerjoin(
+    Contribution,
+    (Contribution.id == bindparam("statement_id")) & (Contribution.workshop_id == Workshop.id),
+)
+"""The workshop, the participant and the statement voted on, in one round trip (#14)."""
 
 VOTE_TARGET = (
     select(
@@ -65,3 +84,22 @@ UPSERT_VOTE = {
     "sqlite": _upsert(sqlite.insert(Vote)),
     "postgresql": _upsert(postgresql.insert(Vote)),
 }
+
+OTHERS_COUNTS = (
+    select(Vote.value, func.count())
+    .where(
+        Vote.contribution_id == bindparam("p_statement"),
+        Vote.participant_id != bindparam("p_participant"),
+    )
+    .group_by(Vote.value)
+)
+"""Votes on a statement by everyone but the voter (whose vote the caller adds)."""
+
+VOTE_AND_OTHERS = OTHERS_COUNTS.add_cte(
+    UPSERT_VOTE["postgresql"].returning(Vote.value).cte("recorded")
+)
+"""PostgreSQL: record the vote and read the others' votes in one statement.
+
+A data-modifying ``WITH`` runs to completion even though the query does not read it;
+the query sees the table as it was before the upsert, hence the others' votes only.
+"""
