@@ -21,7 +21,6 @@ from pathlib import Path
 
 from fastapi import FastAPI
 from fastapi.staticfiles import StaticFiles
-from starlette.middleware.sessions import SessionMiddleware
 
 from trajectoires.db import Database, create_database, migrate
 from trajectoires.settings import Settings
@@ -39,6 +38,7 @@ from trajectoires.web import (
 from trajectoires.web.api_docs import install_api_docs
 from trajectoires.web.archive import ROUTERS as ARCHIVE_ROUTERS
 from trajectoires.web.route_guard import install_route_guard
+from trajectoires.web.sessions import SessionMiddleware
 from trajectoires.web.templating import make_templates
 from trajectoires.web.territory import api as territory_api
 from trajectoires.web.territory import diagnosis_api, diagnosis_files, diagnosis_pages, plan_pages
@@ -109,7 +109,7 @@ def create_app(settings: Settings | None = None, database: Database | None = Non
                        larger=uploads, signed_in=imports)
     app.add_middleware(auth.LoginCheckMiddleware)  # inside the session middleware below
     app.add_middleware(security.SecurityHeadersMiddleware)
-    app.add_middleware(
+    app.add_middleware(  # web/sessions.py: Set-Cookie only when changed or a day old
         SessionMiddleware,
         secret_key=settings.secret_key,
         session_cookie="trajectoires_session",
