@@ -334,6 +334,10 @@ def test_nothing_loaded_reports_missing_datasets(empty, tmp_path):
     assert "Indice de fragilité non calculé" in result.output
     assert "trajectoires data fetch france-services --import" in result.output
     assert "trajectoires data import arcep-mobile FICHIER" in result.output  # the 4G criterion
+    # the command typeable as printed, the file's page beside it (it was lost in 980e3d7)
+    assert ("data import arcep-mobile FICHIER (fichier : "
+            "https://www.data.gouv.fr/fr/datasets/mon-reseau-mobile/)") in " ".join(
+                result.output.split())
     html = (tmp_path / "diagnostic.html").read_text(encoding="utf-8")
     assert "ne peut pas être calculé" in html
     for kind in ("arcep-debit", "insee-census", "insee-poverty", "mediation-places",

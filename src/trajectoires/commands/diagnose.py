@@ -132,9 +132,13 @@ def _summary(console: Console, result, files) -> None:
                       "n'est chargé.[/yellow]")
     if result.missing:
         console.print("[bold]Jeux de données manquants[/bold] (et la commande qui les apporte) :")
-        for kind, label, command in result.missing:
-            console.print(f"  • {label} ({kind}) : [bold]{command}[/bold]", highlight=False,
-                          soft_wrap=True)
+        from trajectoires.indicators.store import loading_page
+
+        for kind, label, command in result.missing:  # the command alone; the file's page beside
+            page = loading_page(kind)
+            beside = f" (fichier : {page})" if page else ""
+            console.print(f"  • {label} ({kind}) : [bold]{command}[/bold]{beside}",
+                          highlight=False, soft_wrap=True)
     console.print(f"Rapport : [bold]{files.html}[/bold]", highlight=False, soft_wrap=True)
     console.print(f"Exports : {', '.join(path.name for path in files.exports)}",
                   highlight=False, soft_wrap=True)
