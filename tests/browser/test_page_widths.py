@@ -94,3 +94,10 @@ def test_diagnosis_page_is_accessible(data_server: str, browser: Browser, viewpo
         assert_accessible(page, f"diagnosis page ({viewport})")
     finally:
         context.close()
+
+
+def test_diagnosis_without_data_fits_a_phone(live_server: str, browser: Browser) -> None:
+    """Before any import the diagnosis lists each missing file with its web page: those long
+    addresses (up to 101 characters) pushed a Corse-du-Sud commune's page to 505 px on a phone."""
+    found = overflow(browser, live_server + "/territoires/commune/2A004/diagnostic", 390, 844)
+    assert found["scroll"] <= 390, found
