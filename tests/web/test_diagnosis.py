@@ -296,3 +296,10 @@ def test_the_downloads_answer_head(client):
         assert head.headers.get("content-disposition") == got.headers.get("content-disposition")
         assert head.content == b""
     assert client.head(base + "inconnu.csv").status_code == 404
+
+
+def test_one_commune_is_singular(empty_client):
+    """A commune's diagnosis covers one commune: « 1 commune. », not « 1 communes. »."""
+    page = empty_client.get("/territoires/commune/29232/diagnostic").text
+    assert "<p>1 commune.</p>" in page
+    assert "1 communes" not in page

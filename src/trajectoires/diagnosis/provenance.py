@@ -209,7 +209,8 @@ def source_lines(d: Diagnosis) -> dict[str, SourceLine]:
     """
     population = d.sources.get("population", "") or UNKNOWN
     lines = [SourceLine("population", f"INSEE, {population} ; référentiel des communes",
-                        population, f"somme des populations municipales des "
+                        population, "population municipale de la commune" if len(d.communes) == 1
+                        else f"somme des populations municipales des "
                         f"{_number(len(d.communes))} communes du territoire"),
              *_index_lines(d, population), _comparison_line(d, population),
              *_spatial_lines(d, population), *_access_lines(d, population)]
