@@ -31,9 +31,11 @@ hypothesis_settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "repeatabl
 
 TEST_DATABASE_URL = os.environ.get("TRAJECTOIRES_TEST_DATABASE_URL", "")
 # Server processes the tests start share PostgreSQL's 100 connections with two test
-# processes and with each other: a small pool each (the default keeps 30 + 10 per process).
-os.environ.setdefault("TRAJECTOIRES_DATABASE_POOL_SIZE", "4")
-os.environ.setdefault("TRAJECTOIRES_DATABASE_POOL_OVERFLOW", "8")
+# processes and with each other: a smaller pool each (the default keeps 30 + 10 per
+# process). Not smaller than 10 + 20: with 4 + 8, the load smoke test's requests waited
+# 30 s for a connection (a request may hold one while its throttle takes another).
+os.environ.setdefault("TRAJECTOIRES_DATABASE_POOL_SIZE", "10")
+os.environ.setdefault("TRAJECTOIRES_DATABASE_POOL_OVERFLOW", "20")
 SHARED_DATA = Path(__file__).resolve().parents[2] / "shared" / "data"
 
 
