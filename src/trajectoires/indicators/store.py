@@ -262,8 +262,8 @@ def loading_page(kind: str) -> str | None:
 def loading_hint(kind: str) -> str:
     """Return the command in French quotes, and the file's web page beside it (not inside).
 
-    « trajectoires data import KIND FICHIER » (fichier : https://…): the quoted part
-    can be typed as is.
+    The quoted part is :func:`loading_command` and can be typed as is; the page follows
+    the closing quote as « (fichier : https://…) » when the file is downloaded by hand.
     """
     page = loading_page(kind)
     return f"« {loading_command(kind)} »" + (f" (fichier : {page})" if page else "")
