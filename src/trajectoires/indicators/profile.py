@@ -120,6 +120,7 @@ class IndicatorProfile:
         self._communes = reference.communes_of(reference.france)
         # Python strings: pandas' pyarrow strings iterate element by element in Python
         # in isin and map (a second over France's values)
+        given = values  # the cache's prepared table keeps its Arrow strings for the masks
         text = [c for c in ("commune_code", "indicator", "period") if c in values]
         values = values.astype(dict.fromkeys(text, object))
         if not prepared:
@@ -135,10 +136,9 @@ class IndicatorProfile:
         self._position = {code: i for i, code in enumerate(codes)}
         self._population = pd.to_numeric(self._communes["population"], errors="coerce").fillna(
             0.0).to_numpy(dtype=float)
-        self._with_value = {}  # indicator → which communes of the table have a value
-        for key, known in _communes_with_value(self.values, self.indicators).items():
-            self._with_value[key] = np.fromiter((c in known for c in codes), dtype=bool,
-                                                count=len(codes))
+        # indicator → which communes of the table have a value
+        self._with_value = _communes_with_value(given if prepared else self.values,
+                                                self.indicators, codes)
         self._units: dict[str, tuple[pd.Series, dict[str, tuple[int, int, float | None]]]] = {}
         self._levels: dict[str, pd.DataFrame] = {}  # level → one row per unit (warm)
         self._by_commune: dict[str, np.ndarray] | None = None  # commune → rows of values
@@ -326,19 +326,48 @@ def _rows_by_commune(codes: pd.Series) -> dict[str, np.ndarray]:
     return dict(zip(uniques.tolist(), np.split(order, bounds), strict=True))
 
 
-def _communes_with_value(values: pd.DataFrame, indicators: list[str]) -> dict[str, set]:
-    """Codes of the communes with a value of each indicator (both parts of a ratio)."""
+def _communes_with_value(values: pd.DataFrame, indicators: list[str],
+                         codes: np.ndarray) -> dict[str, np.ndarray]:
+    """Which of ``codes`` have a value of each indicator (both parts of a ratio), as masks.
+
+    The rows' communes are placed by Arrow's hashed lookup, on the Arrow strings the
+    cache is read with, not by one set test per commune and indicator in Python (0.2 s
+    on all of France).
+
+    >>> values = pd.DataFrame({"commune_code": ["a", "b", "b"], "value": [1.0, None, 2.0],
+    ...                        "indicator": ["population", "population", "density"]})
+    >>> masks = _communes_with_value(values, ["population"], np.array(["b", "a", "c"]))
+    >>> masks["population"].tolist()
+    [False, True, False]
+    """
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    def strings(column: pd.Series) -> pa.Array:
+        array = pa.array(column.array, type=pa.string())  # no copy of Arrow strings
+        return array.combine_chunks() if isinstance(array, pa.ChunkedArray) else array
+
     known = values[values["value"].notna()]
-    codes = {i: set(g.to_numpy(dtype=object))
-             for i, g in known.groupby("indicator")["commune_code"]}
+    found = pc.index_in(strings(known["commune_code"]),
+                        value_set=pa.array(codes, type=pa.string()))
+    positions = pc.fill_null(found, -1).to_numpy(zero_copy_only=False)
+    encoded = pc.dictionary_encode(strings(known["indicator"]))
+    numbers = encoded.indices.to_numpy(zero_copy_only=False)
+    masks: dict[str, np.ndarray] = {}
+    for number, name in enumerate(encoded.dictionary.to_pylist()):
+        mask = np.zeros(len(codes), dtype=bool)
+        placed = positions[numbers == number]
+        mask[placed[placed >= 0]] = True
+        masks[name] = mask
+    none = np.zeros(len(codes), dtype=bool)
     result = {}
     for indicator_id in indicators:
         indicator = INDICATORS[indicator_id]
         if indicator.rule == "ratio":
-            result[indicator_id] = (codes.get(indicator.numerator, set())
-                                    & codes.get(indicator.denominator, set()))
+            result[indicator_id] = (masks.get(indicator.numerator, none)
+                                    & masks.get(indicator.denominator, none))
         else:
-            result[indicator_id] = codes.get(indicator_id, set())
+            result[indicator_id] = masks.get(indicator_id, none)
     return result
 
 

@@ -247,9 +247,10 @@ class Reference:
         """
         pd = _lazy("pandas")
         idx = self._indices(unit)
-        population = pd.array(
-            [None if np.isnan(v) else int(v) for v in self._population[idx]], dtype="Int64"
-        )
+        values = self._population[idx]
+        unknown = np.isnan(values)
+        population = pd.arrays.IntegerArray(
+            np.where(unknown, 0, values).astype(np.int64), unknown)
         area = self._area[idx]
         with np.errstate(invalid="ignore", divide="ignore"):
             density = self._population[idx] / area
