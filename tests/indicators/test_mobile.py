@@ -147,10 +147,10 @@ def test_metropolitan_sites_layout(tmp_path, fixture_matcher):
 
 @pytest.mark.parametrize(("text", "message"), [
     ("code_op;num_site;insee_com;site_2g;site_4g\n20801;1;29232;1;1\n",
-     "s.csv, ligne 1 : colonne(s) attendue(s) absente(s) : site_3g ; colonnes lues : code_op, "
+     "s.csv, ligne 1 : colonne attendue absente : site_3g ; colonnes lues : code_op, "
      "num_site, insee_com, site_2g, site_4g"),
     ("Operateur;X;Y;C2G;C4G\n34020;-61.5;16.2;1;1\n",
-     "s.csv, ligne 1 : colonne(s) attendue(s) absente(s) : c3g ; colonnes lues : Operateur, X, "
+     "s.csv, ligne 1 : colonne attendue absente : c3g ; colonnes lues : Operateur, X, "
      "Y, C2G, C4G"),
     ("operator;lon;lat\n1;2;3\n",
      "s.csv, ligne 1 : liste de sites mobiles attendue : colonnes insee_com, site_2g, site_3g, "

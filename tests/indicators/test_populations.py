@@ -38,7 +38,7 @@ def test_series_of_censuses_folded_on_todays_map(tmp_path, fixture_matcher):
     assert "COG 2022 → recensement 2019 (mêmes chiffres que le COG 2021)" in notes
     assert "COG 2021 → recensement 2019 : écarté" in notes
     communes = len(fixture_matcher.communes)
-    assert f"{communes - 2} commune(s) du référentiel sans population légale du recensement " \
+    assert f"{communes - 2} communes du référentiel sans population légale du recensement " \
         "2021" in notes
 
 
@@ -103,7 +103,7 @@ def test_real_file_censuses_2013_to_2021(real_populations):
     }
     assert report.matched == 353054 - 34965 - 34945 - 17 * 8  # every code matched or folded
     # the names of COG 2023 are encoded twice in the shared file (« OrÃ©e d'Anjou »): noted
-    assert any(note.startswith("7497 libellé(s) mal encodé(s)") and "COG 2023 " in note
+    assert any(note.startswith("7497 libellés mal encodés") and "COG 2023 " in note
                for note in report.notes)
 
 

@@ -60,7 +60,7 @@ def test_project_writes_the_json_and_the_csv(finistere, tmp_path):
     plan_path.write_text(json.dumps(PLAN), encoding="utf-8")
     result = run(ws, plan_path, tmp_path / "out")
     assert result.exit_code == 0, result.output
-    assert "Trajectoire Finistère (29) de 2024 à 2030, 2 action(s) sur 2" in result.output
+    assert "Trajectoire Finistère (29) de 2024 à 2030, 2 actions sur 2" in result.output
     said = " ".join(result.output.split())
     # French labels, units and decimal commas (it said « Cible dist_france-services = 5 en
     # 2030 : … (écart +0.145) »)

@@ -164,7 +164,11 @@ def test_missing_geometries_are_skipped_and_counted():
     assert result.drawn == 3
     assert result.missing_geometries == ("29003", "29004")
     assert len(commune_paths(result.svg)) == 3
-    assert "2 commune(s) sans géométrie" in ET.fromstring(result.svg).find("svg:desc", NS).text
+    description = ET.fromstring(result.svg).find("svg:desc", NS).text
+    assert "2 communes sans géométrie, non dessinées." in description
+    one = draw([*grid_of_squares(3), None], [1.0, 2.0, 3.0, 4.0])
+    assert "1 commune sans géométrie, non dessinée." in (
+        ET.fromstring(one.svg).find("svg:desc", NS).text)
 
 
 def test_links_wrap_each_commune_and_keep_them_accessible():

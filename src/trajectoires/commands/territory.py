@@ -134,13 +134,15 @@ def _figures(summary: Summary) -> Table:
     table.add_column()
     population = format_number(unit.population)
     if unit.population_missing:
-        population += f" ({unit.population_missing} commune(s) sans population, non comptées)"
+        many = "s" if unit.population_missing > 1 else ""
+        population += (f" ({unit.population_missing} commune{many} sans population, "
+                       f"non comptée{many})")
     table.add_row("Population", f"{population} — {summary.population_vintage}")
     if unit.kind is not UnitKind.COMMUNE:
         table.add_row("Communes", format_number(unit.commune_count))
     area = f"{format_number(unit.area_km2, 1)} km²"
     if unit.area_missing:
-        area += f" ({unit.area_missing} commune(s) sans contour)"
+        area += f" ({unit.area_missing} commune{'s' * (unit.area_missing > 1)} sans contour)"
     table.add_row("Superficie", area)
     table.add_row("Densité", f"{format_number(unit.density)} hab./km²")
     if unit.epci_type:
@@ -380,4 +382,6 @@ def map_svg(
         soft_wrap=True,
     )
     if result.missing_geometries:
-        err.print(f"{len(result.missing_geometries)} commune(s) sans contour, non dessinée(s).")
+        many = "s" if len(result.missing_geometries) > 1 else ""
+        err.print(f"{len(result.missing_geometries)} commune{many} sans contour, "
+                  f"non dessinée{many}.")

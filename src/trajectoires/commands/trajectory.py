@@ -229,8 +229,9 @@ def _series_line(series, years) -> str:
 def _summary(console: Console, trajectory, files: list[Path]) -> None:
     """Print the headline series and those with a target, then the files written."""
     years = trajectory.years
+    enabled = len(trajectory.enabled)
     console.print(f"Trajectoire [bold]{trajectory.name}[/bold] ({trajectory.territory}) de "
-                  f"{years[0]} à {years[-1]}, {len(trajectory.enabled)} action(s) sur "
+                  f"{years[0]} à {years[-1]}, {enabled} action{'s' * (enabled > 1)} sur "
                   f"{len(trajectory.plan.actions)}.", highlight=False, soft_wrap=True)
     for series in trajectory.series:
         if series.target is not None or series.key in _HEADLINES:

@@ -301,8 +301,9 @@ def plan_territory(ref: Reference, unit: Unit, places: dict[str, pd.DataFrame],
                      "habitants qu'un site candidat peut atteindre ; d'autres n'ajouteraient "
                      "personne.")
     if len(known) < len(communes):
-        notes.append(f"{len(communes) - len(known)} commune(s) sans population connue ou sans "
-                     "contour ne comptent pas.")
+        left_out = len(communes) - len(known)
+        notes.append(f"{left_out} commune{'s' * (left_out > 1)} sans population connue ou sans "
+                     f"contour ne compte{'nt' * (left_out > 1)} pas.")
     return TerritoryPlan(unit, request, result, sites, table, len(chosen_from), len(existing),
                          ref.population_vintage,
                          {k: (network_vintages or {}).get(k) for k in request.networks}, notes)

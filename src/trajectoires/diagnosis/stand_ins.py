@@ -119,7 +119,8 @@ def fill(official: pd.Series, candidates: dict[str, pd.Series], *,
             f"estimé pour {_fr(count, 0)} commune{'s' * (count > 1)} où il n'est pas publié, "
             f"d'après « {INDICATORS[indicator].label} » : log(taux) = a + b × log(valeur), "
             f"ajusté sur les {_fr(int(both.sum()), 0)} communes où les deux sont publiés "
-            f"(b = {_fr(slope)}) ; R² {_fr(r2)}, écart absolu moyen {_fr(error, 1)} point(s)")
+            f"(b = {_fr(slope)}) ; R² {_fr(r2)}, écart absolu moyen {_fr(error, 1)} "
+            f"point{'s' * (error >= 2)}")
     return values, used.astype(object).where(used.notna(), None), notes
 
 

@@ -210,7 +210,8 @@ def _description(classes: list[Category], counts: list[int], missing: int, *, dr
     if points is not None:
         text += f" Points noirs : {points[0]}, {format_number(points[1])} sur la carte."
     if skipped:
-        text += f" {format_number(skipped)} commune(s) sans géométrie, non dessinée(s)."
+        many = "s" if skipped > 1 else ""
+        text += f" {format_number(skipped)} commune{many} sans géométrie, non dessinée{many}."
     if source:
         text += f" Source : {source}."
     return text

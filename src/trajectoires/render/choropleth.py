@@ -111,7 +111,8 @@ def _description(entries: list[LegendEntry], classification: Classification, *, 
     )
     text = f"Carte choroplèthe de {_communes(drawn)}. {what}, {classes} : {' ; '.join(rows)}."
     if skipped:
-        text += f" {format_number(skipped)} commune(s) sans géométrie, non dessinée(s)."
+        many = "s" if skipped > 1 else ""
+        text += f" {format_number(skipped)} commune{many} sans géométrie, non dessinée{many}."
     if source:
         text += f" Source : {source}."
     return text

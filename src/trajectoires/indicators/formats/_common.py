@@ -292,13 +292,23 @@ def _field_count_message(head: list[str], row: list[str], sep: str) -> str:
     return text
 
 
+def missing_columns(missing: list[str]) -> str:
+    """Say that ``missing`` columns are absent, singular or plural.
+
+    >>> missing_columns(["cog"]), missing_columns(["cog", "insee"])
+    ('colonne attendue absente', 'colonnes attendues absentes')
+    """
+    many = "s" if len(missing) > 1 else ""
+    return f"colonne{many} attendue{many} absente{many}"
+
+
 def require_columns(table: Table, columns: Iterable[str]) -> None:
     """Raise FormatError unless every column of ``columns`` is in ``table``."""
     missing = [c for c in columns if c not in table.frame.columns]
     if missing:
         raise FormatError(
             table.file,
-            f"colonne(s) attendue(s) absente(s) : {', '.join(missing)} ; "
+            f"{missing_columns(missing)} : {', '.join(missing)} ; "
             f"colonnes lues : {', '.join(map(str, table.frame.columns))}",
             table.header_line,
         )

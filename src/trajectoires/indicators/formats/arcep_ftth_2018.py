@@ -44,7 +44,12 @@ import numpy as np
 import pandas as pd
 
 from trajectoires.indicators._series import ZONES
-from trajectoires.indicators.formats._common import Table, commune_codes, numbers
+from trajectoires.indicators.formats._common import (
+    Table,
+    commune_codes,
+    missing_columns,
+    numbers,
+)
 from trajectoires.indicators.formats._parsed import VALUE_COLUMNS, Parsed, attach
 from trajectoires.indicators.report import FormatError, ImportReport
 
@@ -119,7 +124,7 @@ def zoning(table: Table, path: Path, matcher: CommuneMatcher, vintage: str | Non
     missing = [c for c in ("Logements", "Établissements", *{c for c, _ in ZONES.values()})
                if c not in table.frame.columns]
     if missing:
-        raise FormatError(table.file, f"colonne(s) attendue(s) absente(s) : {', '.join(missing)}",
+        raise FormatError(table.file, f"{missing_columns(missing)} : {', '.join(missing)}",
                           table.header_line)
     report = ImportReport("arcep-ftth", path.name, read=len(table.frame))
     codes = commune_codes(table, CODE)

@@ -50,6 +50,7 @@ from trajectoires.indicators.folding import LOCATED
 from trajectoires.indicators.formats._common import (
     Table,
     commune_codes,
+    missing_columns,
     numbers,
     read_csv,
 )
@@ -118,7 +119,7 @@ def _layout(table: Table, columns: dict[str, str]) -> str:
         if {required[0], required[-1]} <= names:
             missing = [c for c in required if c not in names]
             if missing:
-                raise FormatError(table.file, f"colonne(s) attendue(s) absente(s) : "
+                raise FormatError(table.file, f"{missing_columns(missing)} : "
                                   f"{', '.join(missing)} ; colonnes lues : "
                                   f"{', '.join(table.frame.columns)}", table.header_line)
             return layout

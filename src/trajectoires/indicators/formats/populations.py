@@ -184,8 +184,8 @@ def _mangled_names(table: Table, cogs: pd.Series) -> list[str]:
 
     >>> frame = pd.DataFrame({"libelle": ["BouÃ©ni", "Brest"]})
     >>> notes = _mangled_names(Table("f.csv", frame, np.array([2, 3]), 1), pd.Series([2023, 2023]))
-    >>> notes[0][:72]
-    '1 libellé(s) mal encodé(s) (UTF-8 relu en Windows-1252, ex. « BouÃ©ni »)'
+    >>> notes[0][:66]
+    '1 libellé mal encodé (UTF-8 relu en Windows-1252, ex. « BouÃ©ni »)'
     """
     if "libelle" not in table.frame.columns:
         return []
@@ -198,7 +198,8 @@ def _mangled_names(table: Table, cogs: pd.Series) -> list[str]:
         return []
     years = ", ".join(str(y) for y in sorted(cogs[mangled].unique()))
     example = table.frame["libelle"][mangled].iloc[0]
-    return [f"{int(mangled.sum())} libellé(s) mal encodé(s) (UTF-8 relu en Windows-1252, ex. "
+    many = "s" if mangled.sum() > 1 else ""
+    return [f"{int(mangled.sum())} libellé{many} mal encodé{many} (UTF-8 relu en Windows-1252, ex. "
             f"« {example} »), COG {years} : sans effet, les libellés ne sont pas utilisés"]
 
 
@@ -222,7 +223,8 @@ def _notes(census: pd.DataFrame, values: pd.DataFrame, matcher: CommuneMatcher) 
     latest = values[values["period"] == values["period"].max()]
     without = matcher.communes.index.difference(latest["commune_code"])
     if len(without):
-        notes.append(f"{len(without)} commune(s) du référentiel sans population légale du "
+        many = "s" if len(without) > 1 else ""
+        notes.append(f"{len(without)} commune{many} du référentiel sans population légale du "
                      f"recensement {values['period'].max()} (Mayotte sans population dans le "
                      "fichier, communes rétablies depuis, comptées dans leur ancienne commune "
                      f"nouvelle) : {', '.join(without[:8])}{'…' if len(without) > 8 else ''}")
