@@ -14,6 +14,7 @@ from typer.testing import CliRunner
 
 from tests.indicators import write
 from trajectoires.commands import data
+from trajectoires.indicators.catalogue import DATASETS
 from trajectoires.indicators.fetch import FetchError, cached_file, fetch
 from trajectoires.territory import FIXTURE_DIR
 
@@ -75,8 +76,11 @@ def test_http_error_and_offline(tmp_path, server):
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         port = sock.getsockname()[1]
-    with pytest.raises(FetchError, match="hors ligne"):
+    with pytest.raises(FetchError, match="hors ligne") as offline:
         fetch("libraries", tmp_path, url=f"http://127.0.0.1:{port}/x.csv", timeout=2)
+    # the whole command to import the file once downloaded by hand, and where to get it
+    assert "data import libraries FICHIER" in str(offline.value)
+    assert DATASETS["libraries"].page_url in str(offline.value)
     assert not list((tmp_path / "downloads").glob("*.part"))
 
 

@@ -37,7 +37,14 @@ Progress = Callable[[int, int | None], None]
 
 
 class FetchError(RuntimeError):
-    """A download failed (offline, unknown dataset, HTTP error); the message is French."""
+    """A download failed (offline, unknown dataset, HTTP error); the message is French.
+
+    ``offline``: the server could not be reached at all (no network, DNS, timeout).
+    """
+
+    def __init__(self, message: str, *, offline: bool = False) -> None:
+        super().__init__(message)
+        self.offline = offline
 
 
 @dataclass(frozen=True)
@@ -107,7 +114,14 @@ def fetch(
         return cached
     target = Path(workspace) / "downloads" / _file_name(kind, url)
     target.parent.mkdir(parents=True, exist_ok=True)
-    checksum, size = _download(url, target, progress, timeout)
+    try:
+        checksum, size = _download(url, target, progress, timeout)
+    except FetchError as error:
+        if error.offline:
+            raise FetchError(f"{error} Réessayez une fois connecté, ou téléchargez le fichier "
+                             f"depuis {info.page_url} et importez-le avec « {tool_command()} "
+                             f"data import {kind} FICHIER ».") from None
+        raise
     target.with_name(target.name + ".sha256").write_text(f"{checksum}  {target.name}\n")
     return Fetched(kind, target, checksum, url, False, size)
 
@@ -134,9 +148,7 @@ def _download(url: str, target: Path, progress: Progress | None, timeout: float)
         part.unlink(missing_ok=True)
         host = urlparse(url).netloc
         raise FetchError(f"Téléchargement impossible depuis {host} ({type(exc).__name__}) : "
-                         "êtes-vous hors ligne ? Réessayez une fois connecté, ou importez un "
-                         f"fichier déjà téléchargé avec « {tool_command()} data import »."
-                         ) from None
+                         "êtes-vous hors ligne ?", offline=True) from None
     except FetchError:
         part.unlink(missing_ok=True)
         raise
