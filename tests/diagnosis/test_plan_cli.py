@@ -38,6 +38,7 @@ def test_plan_writes_every_file(places, tmp_path):
     out = tmp_path / "plan"
     result = run(places, "29", "--new", "3", "--radius", "10", "--output", str(out))
     assert result.exit_code == 0, result.output
+    assert "Plan du Finistère : 3 nouveaux lieux, rayon 10 km." in result.output
     plan = json.loads((out / "plan.json").read_text(encoding="utf-8"))
     for key in ("model", "radius_km", "network", "candidates", "sites", "total_population",
                 "covered_population_before", "covered_population_after", "upper_bound", "gap",
@@ -98,6 +99,7 @@ def test_candidates_town_halls_libraries_and_file(places, tmp_path):
     own = run(places, "29", "--new", "1", "--candidates", str(sites), "--output",
               str(tmp_path / "f"))
     assert own.exit_code == 0, own.output
+    assert ": 1 nouveau lieu, rayon" in own.output
     plan = json.loads((tmp_path / "f" / "plan.json").read_text())
     assert plan["candidates"]["kind"] == "fichier" and plan["sites"][0]["site"].startswith("Salle")
 

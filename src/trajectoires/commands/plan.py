@@ -116,9 +116,9 @@ def _summary(console: Console, result, output: Path) -> None:
     from trajectoires.diagnosis.plan_exports import method_text
 
     plan = result.plan
-    console.print(f"Plan [bold]{result.unit.of_name}[/bold] : {len(plan.sites)} nouveau(x) "
-                  f"lieu(x), rayon {result.request.radius_km:g} km.", highlight=False,
-                  soft_wrap=True)
+    places = "nouveaux lieux" if len(plan.sites) > 1 else "nouveau lieu"
+    console.print(f"Plan [bold]{result.unit.of_name}[/bold] : {len(plan.sites)} {places}, "
+                  f"rayon {result.request.radius_km:g} km.", highlight=False, soft_wrap=True)
     gained = f"{plan.covered_after - plan.covered_before:,.0f}".replace(",", "\u202f")
     console.print(f"Habitants à moins du rayon d'un lieu : {_percent(plan.share_before)} avant, "
                   f"{_percent(plan.share_after)} après ({gained} habitants de plus).",
