@@ -102,6 +102,18 @@ def create_app(settings: Settings | None = None, database: Database | None = Non
     )
     build_state(app, settings, database)
     app.state.owns_database = owns_database  # closed with the app (see lifespan)
+    _add_middleware(app, settings)
+    _include_routers(app)
+    install_api_docs(app)
+    errors.install(app)
+    install_openapi(app)  # the body of POST contributions, per kind and type
+    openapi.install(app)  # every error as {"detail": ...}, the shared errors listed
+    install_route_guard(app)  # routers that cannot match a path are skipped at once (#14)
+    return app
+
+
+def _add_middleware(app: FastAPI, settings: Settings) -> None:
+    """Add the middleware stack, innermost first: body limit, login check, headers, session."""
     # Innermost: the session is known when a 413 page is drawn; nothing is read before it.
     uploads = ((events.UPLOAD_PATH, settings.event_file_max_bytes + events.UPLOAD_SLACK),)
     imports = ((data.IMPORT_PATH, settings.data_import_max_bytes + data.UPLOAD_SLACK),)
@@ -117,6 +129,10 @@ def create_app(settings: Settings | None = None, database: Database | None = Non
         https_only=settings.secure_cookies,
         max_age=14 * 24 * 3600,
     )
+
+
+def _include_routers(app: FastAPI) -> None:
+    """Mount the static files, include every page and API router, then each kind's own."""
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
     for module in (territory_pages, territory_api, diagnosis_pages, diagnosis_files,
                    diagnosis_api, auth,
@@ -137,12 +153,6 @@ def create_app(settings: Settings | None = None, database: Database | None = Non
     for kind in app.state.web_kinds.values():
         if kind.router is not None:
             app.include_router(kind.router)
-    install_api_docs(app)
-    errors.install(app)
-    install_openapi(app)  # the body of POST contributions, per kind and type
-    openapi.install(app)  # every error as {"detail": ...}, the shared errors listed
-    install_route_guard(app)  # routers that cannot match a path are skipped at once (#14)
-    return app
 
 
 def build_state(app: FastAPI, settings: Settings, database: Database) -> None:
