@@ -16,16 +16,20 @@ logarithmic scale, and projected subgradient steps (Polyak, towards the
 solution's value) go on from the best ``λ`` until the deadline, along an
 exponential average of the subgradients ``y - Ax`` (the subgradient at the
 averaged relaxed solutions, the direction of Barahona & Anbil's volume
-algorithm).
+algorithm). The same average of the relaxed ``x`` (the columns each step
+opens) approximates a solution of the LP relaxation: the volume algorithm's
+primal, which :mod:`~trajectoires.analysis.planning._heuristic` rounds.
 """
 
 from __future__ import annotations
 
 import time
+from typing import NamedTuple
 
 import numpy as np
 
-__all__ = ["coverage_bound", "lagrangian_bound", "lagrangian_value"]
+__all__ = ["Search", "coverage_bound", "lagrangian_bound", "lagrangian_search",
+           "lagrangian_value"]
 
 VOLUME = 0.2
 """Weight of the new subgradient in the averaged direction (Barahona & Anbil 2000, "The volume
@@ -110,22 +114,35 @@ def _opened_count(cover, top: np.ndarray) -> np.ndarray:
     return np.bincount(rows, minlength=cover.a.shape[0]).astype(float)
 
 
-def lagrangian_bound(cover, p: int, *, deadline: float,
-                     lower: float) -> tuple[float, np.ndarray | None]:
-    """Upper bound of the inhabitants of ``cover`` that ``p`` columns can cover, and its ``λ``.
+class Search(NamedTuple):
+    """What :func:`lagrangian_search` proves and finds.
+
+    ``bound``: the proven upper bound; ``lam``: the multipliers giving it;
+    ``average``: per column, the exponential average (weight :data:`VOLUME`) of
+    the relaxed solutions ``x`` of the steps, an approximate LP solution. Both are
+    ``None`` when no search was needed.
+    """
+
+    bound: float
+    lam: np.ndarray | None
+    average: np.ndarray | None
+
+
+def lagrangian_search(cover, p: int, *, deadline: float, lower: float) -> Search:
+    """Upper bound of the inhabitants of ``cover`` that ``p`` columns can cover.
 
     ``lower``: the value of a known solution (the subgradient's target; the
     bound is never returned below it). Runs until ``deadline`` (a
     :func:`time.perf_counter` value) unless the bound meets ``lower``. The
-    multipliers (``None`` when no search was needed) price each row: ``Aᵀλ``
-    is what the relaxation expects a column to cover.
+    multipliers price each row: ``Aᵀλ`` is what the relaxation expects a column
+    to cover.
     """
     w = cover.w
     m = cover.a.shape[1]
     if m <= p:
-        return float(w[np.diff(cover.a.indptr) > 0].sum()), None
+        return Search(float(w[np.diff(cover.a.indptr) > 0].sum()), None, None)
     best, lam = _best_price(cover, p, deadline)
-    kept = lam
+    kept, average = lam, np.zeros(m)
     theta, stale, direction = 2.0, 0, np.zeros(len(w))
     while time.perf_counter() < deadline and best > lower and theta > 1e-4:
         value, top = lagrangian_value(cover, p, lam)
@@ -137,6 +154,8 @@ def lagrangian_bound(cover, p: int, *, deadline: float,
                 theta, stale = theta / 2, 0
         if value < best:
             best, kept = value, lam
+        average *= 1 - VOLUME
+        average[top] += VOLUME
         step = (w > lam).astype(float) - _opened_count(cover, top)
         step[((lam <= 0) & (step < 0)) | ((lam >= w) & (step > 0))] = 0.0
         direction = VOLUME * step + (1 - VOLUME) * direction
@@ -145,7 +164,14 @@ def lagrangian_bound(cover, p: int, *, deadline: float,
             break
         lam = np.clip(lam + theta * (value - lower) / norm * direction, 0.0, w)
     # sums in floating point: stay above the optimum
-    return max(best * (1 + 1e-10), lower), kept
+    return Search(max(best * (1 + 1e-10), lower), kept, average)
+
+
+def lagrangian_bound(cover, p: int, *, deadline: float,
+                     lower: float) -> tuple[float, np.ndarray | None]:
+    """Return the bound and multipliers of :func:`lagrangian_search`."""
+    search = lagrangian_search(cover, p, deadline=deadline, lower=lower)
+    return search.bound, search.lam
 
 
 def coverage_bound(cover, p: int, *, deadline: float, lower: float) -> float:

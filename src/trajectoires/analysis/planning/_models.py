@@ -7,9 +7,7 @@ import time
 import numpy as np
 
 from trajectoires.analysis.planning import _coverage
-from trajectoires.analysis.planning._bound import coverage_bound
-from trajectoires.analysis.planning._exchange import exchanges
-from trajectoires.analysis.planning._iterated import iterated_exchanges
+from trajectoires.analysis.planning._heuristic import near_optimal
 from trajectoires.analysis.planning._layout import Layout
 from trajectoires.analysis.planning._median import solve_median
 from trajectoires.analysis.planning._result import Plan, relative_gap
@@ -78,13 +76,16 @@ def maximal_coverage(population: object, layout: Layout, p: int, radius_km: floa
         Coverage radius.
     method : {"auto", "exact", "heuristic"}
         ``exact``: sparse MILP solved by HiGHS, proven optimal unless ``time_limit``
-        stops it; ``heuristic``: greedy, exchanges, kicks of an iterated local search
-        and a Lagrangian bound within ``heuristic_seconds``; ``auto``: exact up to
+        stops it; ``heuristic``: greedy and exchanges, a Lagrangian bound whose
+        averaged relaxed solution, rounded, starts exchanges again, then kicks of an
+        iterated local search, within ``heuristic_seconds``
+        (:mod:`~trajectoires.analysis.planning._heuristic`); ``auto``: exact up to
         :data:`EXACT_PAIRS` pairs.
     time_limit : float
         Seconds HiGHS may take before it returns its best solution and bound.
     heuristic_seconds : float
-        Seconds of the heuristic: exchanges until 30 %, kicks until 45 %, then the bound.
+        Seconds of the heuristic: exchanges until 15 %, the bound until 60 %, exchanges
+        from its rounded average until 85 %, then kicks.
 
     Returns
     -------
@@ -129,12 +130,9 @@ def maximal_coverage(population: object, layout: Layout, p: int, radius_km: floa
         bound = value if exact else max(base + bound, value)
         label = "milp" if exact else "milp-time-limit"
     else:
-        deadline = started + heuristic_seconds
-        chosen = exchanges(cover, first, started + heuristic_seconds * 0.3)
-        chosen = iterated_exchanges(cover, chosen, layout.candidates[cover.cols],
-                                    deadline=started + heuristic_seconds * 0.45)
-        value = base + cover.value(chosen)
-        bound = base + coverage_bound(cover, p, deadline=deadline, lower=value - base)
+        chosen, bound = near_optimal(cover, first, p, layout.candidates[cover.cols],
+                                     started=started, seconds=heuristic_seconds)
+        value, bound = base + cover.value(chosen), base + bound
         label = "greedy+swaps"
     return _finish("mclp", w, layout, cover.cols[chosen], radius_km=radius_km,
                    before_km=before_km, objective=value, bound=bound, method=label,
