@@ -7,10 +7,14 @@ Within a time budget (fractions of it as deadlines):
    (until 60 %), whose target is that local optimum: it proves the bound, and
    its average of the relaxed solutions approximates the LP solution;
 3. the ``p`` columns of largest average (ties by ``Aᵀλ``), improved by exchanges
-   to a local optimum (until 85 %) — rounding the volume algorithm's primal, as
-   Barahona & Anbil (2000) do for set partitioning; it is kept when it covers more;
+   to a local optimum — rounding the volume algorithm's primal, as Barahona &
+   Anbil (2000) do for set partitioning; it is kept when it covers more;
 4. kicks of the iterated local search (:mod:`~trajectoires.analysis.planning._iterated`)
-   until the end.
+   in the time left.
+
+Step 3 may use the rest of the budget: on France it gains 0.5–0.6 point where
+kicks gain 0.2 in 3 s, and cut at 85 % of a 5 s budget it kept the greedy's
+local optimum (92.11 % instead of 92.66 %).
 
 On France (34,731 communes, p = 1,000, r = 10 km) the greedy's local optimum
 covers 92.03 %; the rounded average 92.58–92.66 % after 2.5–4 s of search,
@@ -27,8 +31,8 @@ from trajectoires.analysis.planning._iterated import iterated_exchanges
 
 __all__ = ["near_optimal", "rounded_average"]
 
-LOCAL, SEARCH, GUIDED = 0.15, 0.6, 0.85
-"""Deadlines of the steps, as fractions of the budget (the kicks take the rest)."""
+LOCAL, SEARCH = 0.15, 0.6
+"""Deadlines of steps 1 and 2, as fractions of the budget."""
 
 
 def rounded_average(search, cover, p: int) -> np.ndarray | None:
@@ -68,7 +72,7 @@ def near_optimal(cover, first: np.ndarray, p: int, points: np.ndarray, *, starte
     search = lagrangian_search(cover, p, deadline=started + SEARCH * seconds, lower=value)
     start = rounded_average(search, cover, p)
     if start is not None:
-        guided = exchanges(cover, start, started + GUIDED * seconds)
+        guided = exchanges(cover, start, started + seconds)
         if cover.value(guided) > value:
             chosen, value = guided, cover.value(guided)
     chosen = iterated_exchanges(cover, chosen, points, deadline=started + seconds)

@@ -84,8 +84,8 @@ def maximal_coverage(population: object, layout: Layout, p: int, radius_km: floa
     time_limit : float
         Seconds HiGHS may take before it returns its best solution and bound.
     heuristic_seconds : float
-        Seconds of the heuristic: exchanges until 15 %, the bound until 60 %, exchanges
-        from its rounded average until 85 %, then kicks.
+        Seconds of the heuristic: exchanges until 15 %, the bound until 60 %, then
+        exchanges from its rounded average and kicks in the time left.
 
     Returns
     -------
