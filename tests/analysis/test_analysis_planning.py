@@ -340,3 +340,4 @@ def test_rounded_average_of_the_search_reaches_the_optimum(finistere, p, radius_
     near = maximal_coverage(finistere.w, layout, p, radius_km, method="heuristic",
                             heuristic_seconds=30)
     assert near.objective == optimum
+
