@@ -341,3 +341,14 @@ def test_rounded_average_of_the_search_reaches_the_optimum(finistere, p, radius_
                             heuristic_seconds=30)
     assert near.objective == optimum
 
+
+
+def test_method_text_names_what_the_heuristic_does():
+    """The French method line named 60 km map cells re-solved by HiGHS, replaced by kicks
+    (fda8acc) and then by the rounded Lagrangian average: it says what is done now."""
+    from trajectoires.diagnosis.plan_exports import method_text
+
+    plan = SimpleNamespace(model="mclp", method="greedy+swaps", optimal=False, gap=0.0088)
+    text = method_text(SimpleNamespace(plan=plan))
+    assert "60 km" not in text and "HiGHS" not in text
+    assert "relaxation lagrangienne" in text and "échanges" in text and "0,88 %" in text

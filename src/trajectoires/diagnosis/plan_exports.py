@@ -46,9 +46,10 @@ def method_text(tp: TerritoryPlan) -> str:
     solver = {"milp": "programme linéaire en nombres entiers résolu par HiGHS, optimum prouvé",
               "milp-time-limit": "programme linéaire en nombres entiers résolu par HiGHS, arrêté "
                                  "à la limite de temps",
-              "greedy+swaps": "glouton, échanges, puis zones de 60 km réoptimisées par "
-                              "HiGHS ; borne par relaxation lagrangienne (montée duale puis "
-                              "sous-gradient)",
+              "greedy+swaps": "glouton et échanges, puis arrondi de la moyenne des "
+                              "solutions de la relaxation lagrangienne, amélioré par échanges "
+                              "et perturbations locales ; borne par relaxation lagrangienne "
+                              "(montée duale puis sous-gradient)",
               "greedy": "choix glouton, qui met à portée tous les habitants qu'un site "
                         "candidat atteint"}
     gap = "écart à l'optimum prouvé : 0 %" if plan.optimal else (
