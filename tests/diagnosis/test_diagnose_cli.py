@@ -340,6 +340,7 @@ def test_nothing_loaded_reports_missing_datasets(empty, tmp_path):
                 result.output.split())
     html = (tmp_path / "diagnostic.html").read_text(encoding="utf-8")
     assert "ne peut pas être calculé" in html
+    assert "Pas de classement : aucun critère" in html and "0 critères" not in html
     for kind in ("arcep-debit", "insee-census", "insee-poverty", "mediation-places",
                  "france-services", "libraries", "arcep-ftth", "arcep-mobile",
                  "arcep-mobile-sites"):

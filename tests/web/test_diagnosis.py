@@ -97,6 +97,8 @@ def test_nothing_loaded_says_what_is_missing(empty_client):
     html = empty_client.get("/territoires/departement/29/diagnostic").text
     assert "ne peut pas être calculé" in html
     assert "trajectoires data fetch france-services --import" in html
+    # no criterion, no ranking rule in figures (it said « moins de 0 critères »)
+    assert "Pas de classement : aucun critère" in html and "0 critères" not in html
     data = empty_client.get("/api/v1/territories/departement/29/diagnosis").json()
     assert len(data["missing_datasets"]) == len(KINDS) and data["moran"] is None
     assert all(c["fragility_index"] is None for c in data["communes"])

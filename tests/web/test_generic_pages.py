@@ -147,6 +147,9 @@ def test_join_with_organisation_and_role(app, host, database) -> None:
     page = soup(visitor.get(f"/rejoindre/{code}").text)
     assert page.find("label", attrs={"for": "organisation"})
     assert [o["value"] for o in page.find("select", id="role").find_all("option")][1] == "elu"
+    # a code given as a query (typed from a poster, or another tool's link) fills the form too
+    by_query = soup(visitor.get("/rejoindre", params={"code": f" {code.lower()} "}).text)
+    assert by_query.find("input", id="join-code-input")["value"] == code
     token = token_of(visitor, "/rejoindre")
     refused = visitor.post("/rejoindre", data={"code": code, "pseudonym": "Léa", "role": "roi",
                                                "organisation": "Mairie", "csrf_token": token})

@@ -131,12 +131,19 @@ def _index_lines(d: Diagnosis, population: str) -> list[SourceLine]:
                    "du référentiel ayant une valeur, anciens codes repliés sur la commune "
                    "actuelle"),
         SourceLine("classement", _join([source, f"INSEE, {population}"]), vintage,
-                   "rang 1 = indice le plus élevé du territoire (ex aequo : même rang) ; "
-                   f"classées : les communes connaissant au moins {d.ranking_required} des "
-                   f"{len(d.ranking_criteria)} critères disponibles (trois quarts, arrondi "
-                   "au-dessus), les autres listées à part ; valeurs des critères telles "
-                   "qu'utilisées ; distances : voir l'accès aux lieux d'aide"),
+                   _ranking_rule(d)),
     ]
+
+
+def _ranking_rule(d: Diagnosis) -> str:
+    """Return the method of the ranking's source line (none when no criterion is loaded)."""
+    if not d.ranking_criteria:
+        return "aucun classement : aucun critère de l'indice n'est chargé pour ce territoire"
+    return ("rang 1 = indice le plus élevé du territoire (ex aequo : même rang) ; "
+            f"classées : les communes connaissant au moins {d.ranking_required} des "
+            f"{len(d.ranking_criteria)} critères disponibles (trois quarts, arrondi "
+            "au-dessus), les autres listées à part ; valeurs des critères telles "
+            "qu'utilisées ; distances : voir l'accès aux lieux d'aide")
 
 
 def _comparison_line(d: Diagnosis, population: str) -> SourceLine:

@@ -68,15 +68,16 @@ def workshop_list(request: Request, session: DbSession, me: FacilitatorId) -> Re
 
 
 @router.get("/rejoindre")
-def join_form(request: Request) -> Response:
-    """Show the join form (code and pseudonym)."""
-    return render(request, JOIN_FORM, _join_page(""))
+def join_form(request: Request, session: DbSession, code: str = "") -> Response:
+    """Show the join form (code and pseudonym); ``?code=`` fills the code in, as a link does."""
+    return join_link(request, code, session) if code.strip() else render(
+        request, JOIN_FORM, _join_page(""))
 
 
 @router.get("/rejoindre/{code}")
 def join_link(request: Request, code: str, session: DbSession) -> Response:
     """Show the join form with the code of the link filled in (and if it is not open yet)."""
-    code = code.upper()[:12]
+    code = code.strip().upper()[:12]
     return render(request, JOIN_FORM,
                   _join_page(code, not_open=access.awaiting_opening(session, code)))
 
