@@ -13,9 +13,11 @@ from __future__ import annotations
 import asyncio
 
 import pytest
+import sqlalchemy
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
 from sqlalchemy import func, select
+from sqlalchemy.orm import sessionmaker
 
 from tests.foresight import factories as f
 from trajectoires.db import Database
@@ -64,3 +66,27 @@ def test_one_computation_serves_every_process(settings: Settings, database: Data
     assert [g["id"] for g in on_a["groups"]] == ["A", "B"]
     with f.session(database) as s:
         assert s.scalar(select(func.count()).select_from(StoredOpinions)) == 1
+
+
+def test_a_computation_holds_one_connection(settings: Settings, database: Database) -> None:
+    """A pool of one connection serves the opinions (#14).
+
+    The computation read the votes on a second connection while its advisory lock's
+    transaction held the first: with the pool exhausted by requests it waited for a
+    connection it held itself (here at once, the pool being one connection).
+    """
+    if database.is_sqlite:
+        pytest.skip("SQLite is served by one process: no advisory lock, no pool of PostgreSQL")
+    debate = f.debate_with_blocs(database)
+    engine = sqlalchemy.create_engine(database.engine.url, pool_size=1, max_overflow=0,
+                                      pool_timeout=3)
+    try:
+        small = Database(engine, sessionmaker(engine, expire_on_commit=False))
+        app = f.make_app(settings, small)
+        answer = TestClient(app).get(f"/api/v1/workshops/{debate.workshop.slug}/opinions")
+        assert answer.status_code == 200 and answer.json()["ready"]
+        assert _service(app).computations == 1
+        with f.session(database) as s:
+            assert s.scalar(select(func.count()).select_from(StoredOpinions)) == 1
+    finally:
+        engine.dispose()

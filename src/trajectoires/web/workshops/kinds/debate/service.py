@@ -57,7 +57,7 @@ from datetime import UTC, datetime
 from typing import Annotated, Any
 
 from fastapi import Depends, Request
-from sqlalchemy import text
+from sqlalchemy import Connection, text
 from sqlalchemy.orm import Session
 
 from trajectoires.collective import Params
@@ -287,7 +287,9 @@ class OpinionService:
                             return None
                         if self._adopt(guard, debate) and debate.read_at >= dirty_since:
                             return debate.current[0]  # computed by another process meanwhile
-                        snapshot, html = self._analyse(debate)
+                        # the votes are read on the guard's connection: a computation
+                        # holds one connection of the pool, never waits for a second (#14)
+                        snapshot, html = self._analyse(debate, guard.connection())
                         self._store(guard, snapshot, html, debate.read_at)
             except BaseException:
                 debate.dirty = True  # the next change or reader tries again
@@ -298,13 +300,20 @@ class OpinionService:
             self._hub.publish(debate.workshop_id, READY, {"version": snapshot.version})
         return snapshot
 
-    def _analyse(self, debate: _Debate) -> tuple[OpinionSnapshot, str]:
+    def _analyse(self, debate: _Debate,
+                 connection: Connection | None = None) -> tuple[OpinionSnapshot, str]:
+        """Read the votes and analyse them.
+
+        On ``connection`` when given (its transaction is joined, not ended: the guard's),
+        else on a connection of the pool.
+        """
         previous = debate.current[0] if debate.current is not None else None
         table = previous.votes if previous is not None else None
         if debate.incremental >= FULL_READ_EVERY:
             table, debate.incremental = None, 0
         debate.read_at = time.time()
-        with self.database.sessionmaker() as session:
+        bind = {} if connection is None else {"bind": connection}
+        with self.database.sessionmaker(**bind) as session:
             votes, table = load_votes(session, debate.workshop_id, table)
         snapshot = analyse_debate(votes, key=self.key, previous=previous,
                                   params=self.params, table=table)
