@@ -32,7 +32,16 @@ PAGES = (
     "/connexion",
     "/mot-de-passe-oublie",
     "/invitation/lien-expire",
+    "/mot-de-passe/lien-expire",
+    "/rejoindre",
+    "/rejoindre?code=ABC123",
+    "/evenements",
+    "/archives",
+    "/archives?q=numerique",
+    "/donnees-supprimees",
 )
+EXPIRED_LINKS = {"/invitation/lien-expire": 403, "/mot-de-passe/lien-expire": 403}
+"""Pages of a link no longer valid: their own page, with the status that says so."""
 
 
 @pytest.fixture(scope="module")
@@ -52,8 +61,8 @@ def overflow(browser: Browser, url: str, width: int, height: int) -> dict:
     context = browser.new_context(viewport={"width": width, "height": height})
     page = context.new_page()
     try:
-        page.goto(url, timeout=120_000)
-        return page.evaluate("""(width) => {
+        response = page.goto(url, timeout=120_000)
+        return {"status": response.status if response else None} | page.evaluate("""(width) => {
             const doc = document.documentElement;
             let culprit = null, right = width;
             for (const el of document.body.querySelectorAll('*')) {
@@ -75,12 +84,15 @@ def overflow(browser: Browser, url: str, width: int, height: int) -> dict:
 def test_no_page_is_wider_than_the_screen(data_server: str, browser: Browser,
                                           viewport: str) -> None:
     width, height = VIEWPORTS[viewport]
-    wide = {}
+    wide, statuses = {}, {}
     for path in PAGES:
         found = overflow(browser, data_server + path, width, height)
+        statuses[path] = found["status"]
         if found["scroll"] > width:
             wide[path] = found
     assert wide == {}, f"pages wider than {width} px: {wide}"
+    # each page measured is the page itself, not an error page that happens to fit
+    assert statuses == {path: EXPIRED_LINKS.get(path, 200) for path in PAGES}
 
 
 @pytest.mark.parametrize("viewport", list(VIEWPORTS))
